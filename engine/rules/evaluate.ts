@@ -1,0 +1,41 @@
+/** Evaluates named rules with json-rules-engine (async), one engine per rule so a step runs only what it needs. */
+import { Engine } from 'json-rules-engine';
+import type { RuleDef } from '../types';
+import { derivedFacts, type FactContext, type InstanceLookup } from './facts';
+import { OPERATORS } from './operators';
+import { resolvePath } from './path';
+
+export interface Facts {
+  data: unknown;
+  event: unknown;
+  params: Record<string, unknown>;
+  today: string;
+  now: string;
+  env?: { lookupInstance?: InstanceLookup };
+}
+
+export class RuleSet {
+  private readonly engines = new Map<string, Engine>();
+
+  constructor(readonly rules: Record<string, RuleDef>, ctx: FactContext) {
+    const derived = derivedFacts(ctx);
+    for (const [name, rule] of Object.entries(rules)) {
+      const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: resolvePath });
+      for (const [op, fn] of Object.entries(OPERATORS)) engine.addOperator(op, fn);
+      for (const [fact, fn] of Object.entries(derived)) engine.addFact(fact, fn as never);
+      engine.addRule({ name, conditions: rule.conditions as never, event: { type: name } });
+      this.engines.set(name, engine);
+    }
+  }
+
+  has(name: string): boolean {
+    return this.engines.has(name);
+  }
+
+  async evaluate(name: string, facts: Facts): Promise<boolean> {
+    const engine = this.engines.get(name);
+    if (!engine) throw new Error(`unknown rule ${name}`);
+    const { results } = await engine.run({ ...facts, event: facts.event ?? {}, env: facts.env ?? {} });
+    return results.length > 0;
+  }
+}

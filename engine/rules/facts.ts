@@ -1,0 +1,55 @@
+/**
+ * Facts a rule may read. Static facts (data, event, params, today, now) are passed per evaluation;
+ * derived facts (periodEnd, ratio, packData, instance) are computed from them on demand.
+ */
+import type { Almanac } from 'json-rules-engine';
+import { addPeriod, isValidDate } from '../calendar';
+import type { CalendarData, PeriodUnit } from '../types';
+import { resolveFactRef } from './path';
+
+export const STATIC_FACTS = ['data', 'event', 'params', 'today', 'now'] as const;
+export const DERIVED_FACTS = ['periodEnd', 'ratio', 'packData', 'instance'] as const;
+export const ALL_FACTS = new Set<string>([...STATIC_FACTS, ...DERIVED_FACTS]);
+
+export type InstanceLookup = (id: string) => Promise<{ status: 'active' | 'done'; procedure: string } | null>;
+
+export interface FactContext {
+  calendar: CalendarData;
+  packData: Record<string, unknown>;
+}
+
+async function staticFacts(almanac: Almanac): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const f of STATIC_FACTS) out[f] = await almanac.factValue(f);
+  return out;
+}
+
+type Derived = (params: Record<string, unknown>, almanac: Almanac) => Promise<unknown>;
+
+export function derivedFacts(ctx: FactContext): Record<string, Derived> {
+  return {
+    async periodEnd(params, almanac) {
+      const from = resolveFactRef(await staticFacts(almanac), String(params.from));
+      const amount = params.amount;
+      if (!isValidDate(from) || typeof amount !== 'number') return null;
+      return addPeriod(ctx.calendar, from, amount, params.unit as PeriodUnit);
+    },
+    async ratio(params, almanac) {
+      const facts = await staticFacts(almanac);
+      const num = resolveFactRef(facts, String(params.num));
+      const den = resolveFactRef(facts, String(params.den));
+      if (typeof num !== 'number' || typeof den !== 'number' || den === 0) return null;
+      return num / den;
+    },
+    async packData(params) {
+      return ctx.packData[String(params.name)] ?? null;
+    },
+    async instance(params, almanac) {
+      const id = resolveFactRef(await staticFacts(almanac), String(params.id));
+      const env = (await almanac.factValue('env')) as { lookupInstance?: InstanceLookup } | undefined;
+      const lookup = env?.lookupInstance;
+      if (typeof id !== 'string' || !id || !lookup) return null;
+      return lookup(id);
+    },
+  };
+}

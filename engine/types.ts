@@ -1,0 +1,316 @@
+/**
+ * Gongzhi engine types: the shapes every other part (server, designer, packs, bench) relies on.
+ * The procedure document format itself is defined by `engine/schema/procedure.schema.json`;
+ * these TypeScript types mirror it. See `engine/FORMAT.md` for the prose description.
+ */
+
+/** A bilingual text: Chinese first, English alongside. */
+export interface I18n {
+  'zh-CN': string;
+  en: string;
+}
+
+export type JSONSchema = Record<string, unknown>;
+
+/** A value that is either literal or names a pack parameter: `{ "param": "mediationDays" }`. */
+export type ParamRef = { param: string };
+export type Amount = number | ParamRef;
+
+export type PeriodUnit = 'calendarDays' | 'naturalDays' | 'workingDays' | 'months';
+
+export interface EventDef {
+  title: I18n;
+  description?: I18n;
+  /** Roles allowed to send this event. `system` events (deadline expiry) are never sent over HTTP. */
+  roles: string[];
+  system?: boolean;
+  /** JSON Schema (draft 2020-12) of the payload. */
+  payload?: JSONSchema;
+}
+
+export interface RuleDef {
+  description: I18n;
+  /** Legal basis as written in DOMAIN.md, e.g. 人民调解法 第33条. */
+  basis: I18n;
+  /** json-rules-engine TopLevelCondition (all/any/not/condition). `{param}` values are inlined at compile time. */
+  conditions: Record<string, unknown>;
+  /** A base pack may lock a rule: county packs cannot change it. */
+  locked?: boolean;
+}
+
+export interface DeadlineDef {
+  title: I18n;
+  /** Dotted state path the deadline belongs to; armed on entry, cancelled on exit. */
+  state: string;
+  amount: Amount;
+  unit: PeriodUnit;
+  /** Start date: `entry` (the day the state is entered, default) or a fact path like `data.filedOn`. */
+  from?: string;
+  /** Only armed when this rule holds on entry. */
+  when?: string;
+  onExpiry: {
+    /** A system event sent to the instance at expiry (e.g. MEDIATION_EXPIRED). */
+    event?: string;
+    /** Effects emitted at expiry (e.g. supervision.notice). */
+    effects?: string[];
+  };
+  basis: I18n;
+  locked?: boolean;
+}
+
+export interface ProcedureDoc {
+  $schema?: string;
+  id: string;
+  title: I18n;
+  description?: I18n;
+  /** Set when published; drafts have none. */
+  version?: number;
+  /** JSON Schema of the start data. */
+  data: JSONSchema;
+  roles: Record<string, { title: I18n }>;
+  events: Record<string, EventDef>;
+  rules: Record<string, RuleDef>;
+  deadlines: Record<string, DeadlineDef>;
+  /** XState v5 machine config as JSON. Guards, actions and delays are referenced by name only. */
+  machine: MachineJSON;
+  /** Designer positions, keyed by dotted state path. */
+  layout?: { nodes?: Record<string, { x: number; y: number; width?: number; height?: number }> };
+}
+
+export interface MachineJSON {
+  id?: string;
+  initial?: string;
+  states: Record<string, StateJSON>;
+  [k: string]: unknown;
+}
+
+export interface StateJSON {
+  type?: 'atomic' | 'compound' | 'final' | 'parallel';
+  initial?: string;
+  meta?: { title?: I18n; description?: I18n; roles?: string[]; [k: string]: unknown };
+  description?: string;
+  states?: Record<string, StateJSON>;
+  on?: Record<string, TransitionJSON | TransitionJSON[] | string>;
+  always?: TransitionJSON | TransitionJSON[] | string;
+  entry?: ActionJSON | ActionJSON[];
+  exit?: ActionJSON | ActionJSON[];
+  [k: string]: unknown;
+}
+
+export type GuardJSON =
+  | string
+  | { type: string; params?: Record<string, unknown> };
+
+export interface TransitionJSON {
+  target?: string | string[];
+  guard?: GuardJSON;
+  actions?: ActionJSON | ActionJSON[];
+  reenter?: boolean;
+  description?: string;
+  meta?: Record<string, unknown>;
+}
+
+export type ActionJSON = string | { type: string; params?: Record<string, unknown> };
+
+/** Pack manifest: configs/packs/<id>/pack.json */
+export interface PackParameter {
+  value: unknown;
+  title: I18n;
+  unit?: string;
+  basis: I18n;
+  /** 示例: a sample value, not an official figure. */
+  sample?: boolean;
+  locked?: boolean;
+}
+
+export interface PackManifest {
+  id: string;
+  title: I18n;
+  description?: I18n;
+  extends?: string;
+  parameters?: Record<string, PackParameter>;
+  /** Pack data files by name (data/<name>.json), each with its source. */
+  data?: Record<string, unknown>;
+}
+
+/** A pack as loaded from disk or a bundle, before resolution. */
+export interface PackSource {
+  manifest: PackManifest;
+  procedures: Record<string, ProcedureDoc>;
+  /** Merge patches (RFC 7386) against the base pack's procedures, keyed by procedure id. */
+  patches?: Record<string, Record<string, unknown>>;
+  data: Record<string, unknown>;
+  scenarios?: Record<string, Scenario>;
+  /** Where it came from (a folder), for error messages. */
+  origin?: string;
+}
+
+export interface Override {
+  kind: 'parameter' | 'procedure' | 'rule' | 'state' | 'event' | 'deadline' | 'title' | 'data';
+  change: 'added' | 'removed' | 'changed';
+  procedure?: string;
+  path: string;
+  from?: unknown;
+  to?: unknown;
+}
+
+export interface ResolvedPack {
+  id: string;
+  title: I18n;
+  description?: I18n;
+  extends?: string;
+  /** Chain from the root base to this pack, e.g. ['national', 'nanchang-county']. */
+  lineage: string[];
+  parameters: Record<string, PackParameter>;
+  procedures: Record<string, ProcedureDoc>;
+  data: Record<string, unknown>;
+  calendar: CalendarData;
+  overrides: Override[];
+}
+
+/** Legal calendar data: configs/packs/national/data/calendar-<year>.json merged. */
+export interface CalendarData {
+  /** Years covered, e.g. [2025, 2026]. A period running past the last year is an error. */
+  years: number[];
+  /** YYYY-MM-DD dates that are public holidays (rest days). */
+  holidays: string[];
+  /** YYYY-MM-DD weekend dates that are working days (调休补班). */
+  workdays: string[];
+}
+
+export interface Actor {
+  subject: string;
+  roles: string[];
+}
+
+export interface DeadlineState {
+  name: string;
+  state: string;
+  /** ISO 8601 with +08:00, end of the due day (23:59:59+08:00). */
+  dueAt: string;
+  /** The due day, YYYY-MM-DD. */
+  dueDate: string;
+  armedAt: string;
+  overdue: boolean;
+  /** How many times it was extended. */
+  extensions?: number;
+}
+
+export interface Instance {
+  id: string;
+  pack: string;
+  procedure: string;
+  version: number;
+  rev: number;
+  status: 'active' | 'done';
+  /** Dotted path of the active leaf state, e.g. `fastTrackCourt.trial`. */
+  state: string;
+  stateValue: unknown;
+  data: Record<string, unknown>;
+  deadlines: DeadlineState[];
+  /** Whether any deadline expired while its state was active. */
+  overdue: boolean;
+  createdAt: string;
+  updatedAt: string;
+  businessKey?: string;
+}
+
+export interface RuleResult {
+  rule: string;
+  result: boolean;
+  description: I18n;
+  basis: I18n;
+}
+
+export interface Effect {
+  /** e.g. court.handoff, notice.publish, supervision.notice */
+  name: string;
+  params?: Record<string, unknown>;
+  /** Snapshot of the case data when the effect was emitted (the case file). */
+  data?: Record<string, unknown>;
+}
+
+export interface HistoryEntry {
+  seq: number;
+  at: string;
+  type: string;
+  payload?: unknown;
+  actor?: Actor;
+  from: string | null;
+  to: string;
+  rules: RuleResult[];
+  effects: Effect[];
+}
+
+export interface TimerChanges {
+  arm: DeadlineState[];
+  cancel: string[];
+}
+
+export interface StepOk {
+  ok: true;
+  instance: Instance;
+  history: HistoryEntry;
+  effects: Effect[];
+  timers: TimerChanges;
+}
+
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'EVENT_NOT_ALLOWED'
+  | 'GUARD_REJECTED'
+  | 'REVISION_CONFLICT'
+  | 'INVALID_PAYLOAD'
+  | 'INVALID_DEFINITION'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'CALENDAR_RANGE'
+  | 'INTERNAL';
+
+export interface ProblemDetail {
+  path: string;
+  message: I18n;
+  code?: string;
+}
+
+export interface Refusal {
+  ok: false;
+  code: ErrorCode;
+  message: I18n;
+  details?: unknown;
+}
+
+export type StepResult = StepOk | Refusal;
+
+/** A scenario: configs/packs/<id>/scenarios/*.json */
+export interface Scenario {
+  title: I18n | string;
+  procedure: string;
+  /** Start time, ISO 8601. */
+  at: string;
+  data: Record<string, unknown>;
+  /** Expected after start. */
+  expect?: ScenarioExpect;
+  steps: ScenarioStep[];
+}
+
+export interface ScenarioStep {
+  /** When the event is sent (ISO 8601) — or `advanceTo` to move the clock and fire due deadlines. */
+  at?: string;
+  advanceTo?: string;
+  event?: { type: string; payload?: unknown; actor?: Actor };
+  expect?: ScenarioExpect;
+}
+
+export interface ScenarioExpect {
+  state?: string;
+  status?: 'active' | 'done';
+  data?: Record<string, unknown>;
+  overdue?: boolean;
+  /** Refusal expected: the error code, and for GUARD_REJECTED the failing rule names. */
+  refused?: { code: ErrorCode; rules?: string[] };
+  effects?: string[];
+  deadlines?: Record<string, string>;
+}
