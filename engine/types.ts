@@ -129,8 +129,8 @@ export interface PackManifest {
   description?: I18n;
   extends?: string;
   parameters?: Record<string, PackParameter>;
-  /** Pack data files by name (data/<name>.json), each with its source. */
-  data?: Record<string, unknown>;
+  /** Items extending packs may not change: parameter names, `procedure/rule`, `procedure/state`, `procedure/deadline`. */
+  locked?: { parameters?: string[]; rules?: string[]; states?: string[]; deadlines?: string[] };
 }
 
 /** A pack as loaded from disk or a bundle, before resolution. */
@@ -208,8 +208,10 @@ export interface Instance {
   stateValue: unknown;
   data: Record<string, unknown>;
   deadlines: DeadlineState[];
-  /** Whether any deadline expired while its state was active. */
+  /** Whether a deadline of the current configuration has expired (overdue now). */
   overdue: boolean;
+  /** Whether any deadline of this instance ever expired (for on-time rates). */
+  everOverdue?: boolean;
   createdAt: string;
   updatedAt: string;
   businessKey?: string;
@@ -240,6 +242,8 @@ export interface HistoryEntry {
   to: string;
   rules: RuleResult[];
   effects: Effect[];
+  /** JSON pointers of the transitions taken, in order (e.g. `/machine/states/mediation/on/AGREEMENT_SIGNED`). */
+  transitions?: string[];
 }
 
 export interface TimerChanges {
@@ -294,6 +298,8 @@ export interface Scenario {
   /** Expected after start. */
   expect?: ScenarioExpect;
   steps: ScenarioStep[];
+  /** Other instances the scenario's rules may look up (the `instance` fact), by id. */
+  instances?: Record<string, { status: 'active' | 'done'; procedure: string }>;
 }
 
 export interface ScenarioStep {

@@ -1,0 +1,77 @@
+/** Plain calendar-date arithmetic on YYYY-MM-DD strings, and Asia/Shanghai time (UTC+8, no DST). */
+import type { I18n } from '../types';
+
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export class InvalidDateError extends Error {
+  readonly code = 'BAD_DATE' as const;
+  constructor(readonly value: unknown) {
+    super(`not a valid YYYY-MM-DD date: ${JSON.stringify(value)}`);
+  }
+}
+
+export function isValidDate(s: unknown): s is string {
+  if (typeof s !== 'string') return false;
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+}
+
+function toUtc(date: string): Date {
+  if (!isValidDate(date)) throw new InvalidDateError(date);
+  return new Date(date + 'T00:00:00Z');
+}
+
+function fromUtc(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, n: number): string {
+  const d = toUtc(date);
+  d.setUTCDate(d.getUTCDate() + n);
+  return fromUtc(d);
+}
+
+/** Same day-of-month n months later, clamped to the month's last day. */
+export function addMonths(date: string, n: number): string {
+  const d = toUtc(date);
+  const day = d.getUTCDate();
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
+  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, last));
+  return fromUtc(target);
+}
+
+/** Monday = 1 … Sunday = 7. */
+export function isoWeekday(date: string): number {
+  const wd = toUtc(date).getUTCDay();
+  return wd === 0 ? 7 : wd;
+}
+
+export function compareDates(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function shanghaiDate(instant: Date): string {
+  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** e.g. 2025-10-01T09:00:00+08:00 (milliseconds kept when present). */
+export function toShanghaiISO(instant: Date): string {
+  const local = new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString();
+  const ms = local.slice(19, 23);
+  return local.slice(0, 19) + (ms === '.000' ? '' : ms) + '+08:00';
+}
+
+export function endOfDay(date: string): string {
+  if (!isValidDate(date)) throw new InvalidDateError(date);
+  return `${date}T23:59:59+08:00`;
+}
+
+export function endOfDayInstant(date: string): Date {
+  return new Date(endOfDay(date));
+}
+
+export type { I18n };

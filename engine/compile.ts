@@ -1,0 +1,113 @@
+/**
+ * Compiles a procedure document (plus its resolved pack) into an XState v5 machine via `setup()`.
+ * Guards read rule results from the current step's session (rules are async; guards must be sync).
+ */
+import { setup, type AnyStateMachine } from 'xstate';
+import type { ValidateFunction } from 'ajv';
+import type { DeadlineDef, MachineJSON, ProcedureDoc, ResolvedPack, StateJSON, TransitionJSON } from './types';
+import { DefinitionError, pointer } from './errors';
+import { dataActions, effectActions } from './actions';
+import { ajv, validateProcedure } from './validate';
+import { RuleSet, inlineParams } from './rules';
+import { walkStates, allTransitions, guardRules } from './machine';
+import type { GuardSession } from './session';
+
+export interface CompiledProcedure {
+  doc: ProcedureDoc;
+  pack: ResolvedPack;
+  params: Record<string, unknown>;
+  machine: AnyStateMachine;
+  rules: RuleSet;
+  deadlines: Record<string, DeadlineDef>;
+  /** The step currently running `transition()` (set and cleared synchronously around it). */
+  session: { current: GuardSession | null };
+  /** Per state path: events handled there (own `on` only) and rules its guards name, per event. */
+  handlers: Map<string, Map<string, string[]>>;
+  dataValidator: ValidateFunction;
+  payloadValidators: Map<string, ValidateFunction>;
+}
+
+function paramValues(pack: ResolvedPack): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(pack.parameters).map(([k, p]) => [k, p.value]));
+}
+
+/** Appends `gz.took` (the transition's JSON pointer) to every transition, so a step knows exactly which fired. */
+function instrumentTransitions(node: StateJSON | MachineJSON, ptr: string): void {
+  const tag = (t: unknown, at: string): TransitionJSON => {
+    const tr: TransitionJSON = typeof t === 'string' ? { target: t } : { ...(t as TransitionJSON) };
+    const acts = tr.actions === undefined ? [] : Array.isArray(tr.actions) ? tr.actions : [tr.actions];
+    tr.actions = [...acts, { type: 'gz.took', params: { t: at } }];
+    return tr;
+  };
+  const each = (v: unknown, at: string) => (Array.isArray(v) ? v.map((t, i) => tag(t, `${at}/${i}`)) : tag(v, at));
+  if (node.on) {
+    const on = node.on as Record<string, unknown>;
+    for (const ev of Object.keys(on)) on[ev] = each(on[ev], ptr + pointer('on', ev));
+  }
+  if ('always' in node && node.always !== undefined) (node as StateJSON).always = each(node.always, `${ptr}/always`) as never;
+}
+
+function withDeadlineHooks(machine: MachineJSON, deadlines: Record<string, DeadlineDef>): MachineJSON {
+  const copy = structuredClone(machine) as MachineJSON;
+  instrumentTransitions(copy, '/machine');
+  for (const s of walkStates(copy)) instrumentTransitions(s.node, s.pointer);
+  const hooked = new Set(Object.values(deadlines).map((d) => d.state));
+  for (const s of walkStates(copy)) {
+    if (!hooked.has(s.path)) continue;
+    const node = s.node as StateJSON;
+    const asList = (a: unknown) => (a === undefined ? [] : Array.isArray(a) ? a : [a]);
+    node.entry = [{ type: 'gz.enter', params: { state: s.path } }, ...asList(node.entry)];
+    node.exit = [...asList(node.exit), { type: 'gz.exit', params: { state: s.path } }];
+  }
+  return copy;
+}
+
+function handlerIndex(machine: MachineJSON): Map<string, Map<string, string[]>> {
+  const index = new Map<string, Map<string, string[]>>();
+  for (const t of allTransitions(machine)) {
+    if (t.event === null) continue;
+    const key = t.source ?? '';
+    const byEvent = index.get(key) ?? new Map<string, string[]>();
+    const rules = byEvent.get(t.event) ?? [];
+    rules.push(...guardRules(t.transition.guard).rules);
+    byEvent.set(t.event, rules);
+    index.set(key, byEvent);
+  }
+  return index;
+}
+
+export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack): CompiledProcedure {
+  const problems = validateProcedure(doc, { parameters: pack.parameters });
+  if (problems.length) throw new DefinitionError(problems);
+  const params = paramValues(pack);
+  const rulesDefs = inlineParams(doc.rules, params);
+  const deadlines = inlineParams(doc.deadlines, params);
+  const machineJson = withDeadlineHooks(inlineParams(doc.machine, params), deadlines);
+  const session: CompiledProcedure['session'] = { current: null };
+  const check = (rule: string, context: unknown) => {
+    if (!session.current) throw new Error('guard evaluated outside a step');
+    return session.current.check(rule, context);
+  };
+  type GArgs = { context: unknown };
+  const guards: Record<string, (a: GArgs, p: Record<string, unknown>) => boolean> = {
+    allOf: (a, p) => (p.rules as string[]).map((r) => check(r, a.context)).every(Boolean),
+    anyOf: (a, p) => (p.rules as string[]).map((r) => check(r, a.context)).some(Boolean),
+    not: (a, p) => !check(String(p.rule), a.context),
+  };
+  for (const name of Object.keys(rulesDefs)) guards[name] = (a) => check(name, a.context);
+
+  const machine = setup({ guards: guards as never, actions: { ...dataActions, ...effectActions } as never })
+    .createMachine({ ...(machineJson as object), id: doc.id, context: ({ input }: { input: unknown }) => input } as never) as unknown as AnyStateMachine;
+
+  const payloadValidators = new Map<string, ValidateFunction>();
+  for (const [name, ev] of Object.entries(doc.events)) {
+    payloadValidators.set(name, ajv.compile(ev.payload ?? { type: 'object' }));
+  }
+  return {
+    doc, pack, params, machine, deadlines, session,
+    rules: new RuleSet(rulesDefs, { calendar: pack.calendar, packData: pack.data }),
+    handlers: handlerIndex(inlineParams(doc.machine, params)),
+    dataValidator: ajv.compile(doc.data),
+    payloadValidators,
+  };
+}

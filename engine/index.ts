@@ -1,0 +1,14 @@
+/** Gongzhi engine: pure functions over procedure documents and instances. No disk, no network, no clock. */
+export * from './types';
+export { procedureSchema, packSchema, ACTION_TYPES, GUARD_COMBINATORS } from './schema';
+export { validateProcedure, validatePackSchema, ajvProblems, createAjv, type ValidateContext } from './validate';
+export { compileProcedure, type CompiledProcedure } from './compile';
+export { start, step, type StepEnv, type EventInput } from './step';
+export { fireDeadline } from './expire';
+export { allowedEvents, activeLeaves, type AllowedEvent } from './state';
+export { resolvePacks, mergePatch, diffProcedure, diffProcedures, diffParameters, type ResolveResult } from './pack';
+export { DefinitionError, i18n, pointer } from './errors';
+export * as calendar from './calendar';
+export { CalendarRangeError } from './calendar';
+export * as graph from './machine';
+export { runScenario, type ScenarioReport } from './scenario';

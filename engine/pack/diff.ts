@@ -1,0 +1,65 @@
+/** What a procedure or pack changes against its base, as a list of readable changes (not raw JSON). */
+import type { Override, PackParameter, ProcedureDoc } from '../types';
+import { walkStates, allTransitions } from '../machine';
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function diffMap<T>(kind: Override['kind'], procedure: string | undefined, prefix: string,
+  a: Record<string, T> | undefined, b: Record<string, T> | undefined, pick: (v: T) => unknown = (v) => v): Override[] {
+  const out: Override[] = [];
+  const A = a ?? {};
+  const B = b ?? {};
+  for (const k of Object.keys(B)) {
+    if (!(k in A)) out.push({ kind, change: 'added', procedure, path: `${prefix}${k}`, to: pick(B[k]) });
+    else if (!same(A[k], B[k])) out.push({ kind, change: 'changed', procedure, path: `${prefix}${k}`, from: pick(A[k]), to: pick(B[k]) });
+  }
+  for (const k of Object.keys(A)) if (!(k in B)) out.push({ kind, change: 'removed', procedure, path: `${prefix}${k}`, from: pick(A[k]) });
+  return out;
+}
+
+function stateShape(doc: ProcedureDoc): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of walkStates(doc.machine)) {
+    const { states: _children, meta: _meta, ...rest } = s.node;
+    out[s.path] = rest;
+  }
+  return out;
+}
+
+function stateTitles(doc: ProcedureDoc): Record<string, unknown> {
+  return Object.fromEntries(walkStates(doc.machine).map((s) => [s.path, s.node.meta?.title ?? null]));
+}
+
+function transitionKeys(doc: ProcedureDoc): Record<string, unknown> {
+  return Object.fromEntries(allTransitions(doc.machine).map((t) => [`${t.source ?? '(root)'} —${t.event ?? 'always'}[${t.index}]→`, t.transition]));
+}
+
+export function diffProcedure(base: ProcedureDoc, next: ProcedureDoc): Override[] {
+  const p = next.id;
+  const shapeA = stateShape(base);
+  const shapeB = stateShape(next);
+  return [
+    ...(same(base.title, next.title) ? [] : [{ kind: 'title' as const, change: 'changed' as const, procedure: p, path: 'title', from: base.title, to: next.title }]),
+    ...diffMap('state', p, 'states.', shapeA, shapeB),
+    ...diffMap('title', p, 'stateTitles.', stateTitles(base), stateTitles(next)).filter((o) => o.change === 'changed'),
+    ...diffMap('state', p, 'transitions.', transitionKeys(base), transitionKeys(next)),
+    ...diffMap('rule', p, 'rules.', base.rules, next.rules),
+    ...diffMap('event', p, 'events.', base.events, next.events),
+    ...diffMap('deadline', p, 'deadlines.', base.deadlines, next.deadlines),
+    ...(same(base.data, next.data) ? [] : [{ kind: 'data' as const, change: 'changed' as const, procedure: p, path: 'data', from: base.data, to: next.data }]),
+  ];
+}
+
+export function diffParameters(a: Record<string, PackParameter>, b: Record<string, PackParameter>): Override[] {
+  return diffMap('parameter', undefined, '', a, b, (v) => v.value);
+}
+
+export function diffProcedures(a: Record<string, ProcedureDoc>, b: Record<string, ProcedureDoc>): Override[] {
+  const out: Override[] = [];
+  for (const [id, doc] of Object.entries(b)) {
+    if (!a[id]) out.push({ kind: 'procedure', change: 'added', procedure: id, path: id, to: doc.title });
+    else out.push(...diffProcedure(a[id], doc));
+  }
+  for (const id of Object.keys(a)) if (!b[id]) out.push({ kind: 'procedure', change: 'removed', procedure: id, path: id, from: a[id].title });
+  return out;
+}

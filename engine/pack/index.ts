@@ -1,0 +1,3 @@
+export { resolvePacks, type ResolveResult } from './resolve';
+export { mergePatch } from './merge-patch';
+export { diffProcedure, diffProcedures, diffParameters } from './diff';

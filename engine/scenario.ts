@@ -1,0 +1,114 @@
+/**
+ * Runs a scenario file against a resolved pack: start data, events at given times, clock advances that
+ * fire due deadlines, and expectations after each step. Reports failures and the states/transitions reached.
+ */
+import type { CompiledProcedure } from './compile';
+import type { Instance, Scenario, ScenarioExpect, StepResult } from './types';
+import { start, step, type StepEnv } from './step';
+import { fireDeadline } from './expire';
+import { ancestors } from './machine';
+import { activeLeaves } from './state';
+
+export interface ScenarioReport {
+  title: string;
+  procedure: string;
+  failures: string[];
+  states: Set<string>;
+  transitions: Set<string>;
+  steps: number;
+}
+
+function subset(expected: unknown, actual: unknown, path: string, out: string[]): void {
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+    if (!actual || typeof actual !== 'object') {
+      out.push(`${path}: expected an object, got ${JSON.stringify(actual)}`);
+      return;
+    }
+    for (const [k, v] of Object.entries(expected)) subset(v, (actual as Record<string, unknown>)[k], `${path}.${k}`, out);
+  } else if (JSON.stringify(expected) !== JSON.stringify(actual)) {
+    out.push(`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+
+function check(label: string, exp: ScenarioExpect | undefined, inst: Instance | null, res: StepResult): string[] {
+  if (!exp) return res.ok ? [] : [`${label}: unexpected refusal ${res.code}: ${res.message.en}`];
+  const out: string[] = [];
+  if (exp.refused) {
+    if (res.ok) return [`${label}: expected refusal ${exp.refused.code}, but the event was applied (→ ${res.instance.state})`];
+    if (res.code !== exp.refused.code) out.push(`${label}: expected ${exp.refused.code}, got ${res.code}: ${res.message.en}`);
+    const failing = ((res.details as { rules?: { rule: string }[] })?.rules ?? []).map((r) => r.rule);
+    for (const r of exp.refused.rules ?? []) if (!failing.includes(r)) out.push(`${label}: expected failing rule ${r}, got [${failing.join(', ')}]`);
+  } else if (!res.ok) {
+    return [`${label}: unexpected refusal ${res.code}: ${res.message.en} ${JSON.stringify(res.details ?? '')}`];
+  }
+  if (inst) {
+    if (exp.state !== undefined && inst.state !== exp.state) out.push(`${label}: expected state ${exp.state}, got ${inst.state}`);
+    if (exp.status !== undefined && inst.status !== exp.status) out.push(`${label}: expected status ${exp.status}, got ${inst.status}`);
+    if (exp.overdue !== undefined && inst.overdue !== exp.overdue) out.push(`${label}: expected overdue ${exp.overdue}, got ${inst.overdue}`);
+    if (exp.data) subset(exp.data, inst.data, `${label}: data`, out);
+    for (const [name, due] of Object.entries(exp.deadlines ?? {})) {
+      const d = inst.deadlines.find((x) => x.name === name);
+      if ((d?.dueDate ?? null) !== due) out.push(`${label}: expected deadline ${name} due ${due}, got ${d?.dueDate ?? 'none'}`);
+    }
+  }
+  if (exp.effects && res.ok) {
+    const names = res.effects.map((e) => e.name);
+    for (const e of exp.effects) if (!names.includes(e)) out.push(`${label}: expected effect ${e}, got [${names.join(', ')}]`);
+  }
+  return out;
+}
+
+export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promise<ScenarioReport> {
+  const title = typeof sc.title === 'string' ? sc.title : sc.title['zh-CN'];
+  const report: ScenarioReport = { title, procedure: sc.procedure, failures: [], states: new Set(), transitions: new Set(), steps: 0 };
+  const lookupInstance: StepEnv['lookupInstance'] = async (id) => sc.instances?.[id] ?? null;
+  const note = (r: StepResult) => {
+    if (!r.ok) return;
+    for (const leaf of activeLeaves(r.instance.stateValue)) for (const s of [leaf, ...ancestors(leaf)]) report.states.add(s);
+    for (const t of r.history.transitions ?? []) report.transitions.add(t);
+  };
+  let now = new Date(sc.at);
+  const first = await start(proc, { id: 'scenario', data: sc.data }, { now, lookupInstance });
+  note(first);
+  report.failures.push(...check('start', sc.expect, first.ok ? first.instance : null, first));
+  if (!first.ok) return report;
+  let inst = first.instance;
+
+  const fireDue = async (until: Date, label: string) => {
+    for (let guard = 0; guard < 100; guard++) {
+      const due = inst.deadlines.filter((d) => !d.overdue && new Date(d.dueAt) <= until).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+      if (!due) return null;
+      const r = await fireDeadline(proc, inst, due.name, { now: new Date(due.dueAt), lookupInstance });
+      note(r);
+      if (!r.ok) return r;
+      inst = r.instance;
+      if (guard === 99) report.failures.push(`${label}: deadlines keep firing`);
+    }
+    return null;
+  };
+
+  for (const [i, st] of sc.steps.entries()) {
+    const label = `step ${i + 1}${st.event ? ` ${st.event.type}` : ''}`;
+    report.steps++;
+    if (st.advanceTo) {
+      now = new Date(st.advanceTo);
+      const before = inst.rev;
+      const bad = await fireDue(now, label);
+      if (bad && !bad.ok) report.failures.push(`${label}: deadline firing refused: ${bad.message.en}`);
+      const fake: StepResult = { ok: true, instance: inst, history: undefined as never, effects: [], timers: { arm: [], cancel: [] } };
+      report.failures.push(...check(label, st.expect, inst, fake).filter(() => true));
+      if (st.expect?.effects && inst.rev === before) report.failures.push(`${label}: expected a deadline to fire`);
+      continue;
+    }
+    if (st.at) {
+      now = new Date(st.at);
+      await fireDue(now, label);
+    }
+    if (!st.event) continue;
+    const r = await step(proc, inst, st.event, { now, lookupInstance });
+    note(r);
+    report.failures.push(...check(label, st.expect, r.ok ? r.instance : inst, r));
+    if (r.ok) inst = r.instance;
+  }
+  return report;
+}

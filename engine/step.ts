@@ -1,0 +1,130 @@
+/**
+ * The pure core: `start` and `step` compute the next instance, its history entry, effects and timer
+ * changes from (definition, instance, event, now). Nothing is stored or sent here.
+ */
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { shanghaiDate, toShanghaiISO, CalendarRangeError } from './calendar';
+import type { CompiledProcedure } from './compile';
+import type { Actor, Instance, StepResult } from './types';
+import { i18n, refuse } from './errors';
+import { GuardSession } from './session';
+import type { EngineEvent } from './actions';
+import type { InstanceLookup } from './rules';
+import { ajvProblems } from './validate';
+import { activeLeaves, allowedEvents, handledEvents, statePathOf } from './state';
+import { applyActions } from './apply';
+
+export interface StepEnv {
+  now: Date;
+  lookupInstance?: InstanceLookup;
+}
+
+export interface EventInput {
+  type: string;
+  payload?: unknown;
+  actor?: Actor;
+}
+
+function facts(proc: CompiledProcedure, ev: EngineEvent, env: StepEnv) {
+  return { event: ev.payload, params: proc.params, today: ev.today, now: ev.now, env: { lookupInstance: env.lookupInstance } };
+}
+
+function engineEvent(type: string, payload: unknown, actor: Actor | undefined, now: Date): EngineEvent {
+  return { type, payload: (payload ?? {}) as Record<string, unknown>, actor, now: toShanghaiISO(now), today: shanghaiDate(now) };
+}
+
+function calendarRefusal(e: unknown) {
+  if (e instanceof CalendarRangeError) {
+    return refuse('CALENDAR_RANGE', i18n('期限超出法定日历数据的年份范围,请先更新节假日日历', 'the period runs past the legal calendar data: update the holiday calendar first'), { reason: e.message });
+  }
+  throw e;
+}
+
+export async function start(
+  proc: CompiledProcedure,
+  input: { id: string; data: unknown; actor?: Actor; businessKey?: string },
+  env: StepEnv,
+): Promise<StepResult> {
+  const data = structuredClone(input.data ?? {});
+  if (!proc.dataValidator(data)) {
+    return refuse('INVALID_PAYLOAD', i18n('立案数据不符合要求', 'the start data does not match its schema'), ajvProblems(proc.dataValidator.errors, '/data'));
+  }
+  const ev = engineEvent('xstate.init', {}, input.actor, env.now);
+  const session = new GuardSession(proc, data, facts(proc, ev, env));
+  try {
+    const [snap, actions] = await session.settle(() => initialTransition(proc.machine, data));
+    const base: Instance = {
+      id: input.id, pack: proc.pack.id, procedure: proc.doc.id, version: proc.doc.version ?? 0, rev: 0,
+      status: 'active', state: '', stateValue: null, data: {}, deadlines: [], overdue: false,
+      createdAt: ev.now, updatedAt: ev.now, ...(input.businessKey ? { businessKey: input.businessKey } : {}),
+    };
+    return await finish(proc, base, snap, actions, session, ev, { type: 'START', payload: input.data, from: null });
+  } catch (e) {
+    return calendarRefusal(e);
+  }
+}
+
+export async function step(
+  proc: CompiledProcedure, instance: Instance, input: EventInput, env: StepEnv, opts: { system?: boolean } = {},
+): Promise<StepResult> {
+  const def = proc.doc.events[input.type];
+  const leaves = activeLeaves(instance.stateValue);
+  const handled = instance.status === 'done' ? new Set<string>() : handledEvents(proc, leaves);
+  if (!def || !handled.has(input.type) || (def.system && !opts.system)) {
+    const allowed = allowedEvents(proc, instance).map((e) => e.type);
+    return refuse('EVENT_NOT_ALLOWED',
+      i18n(`当前状态「${instance.state}」不能处理事件「${input.type}」`, `event '${input.type}' is not allowed in state '${instance.state}'`),
+      { allowed, state: instance.state });
+  }
+  if (!opts.system && input.actor && !input.actor.roles.includes('admin') && !def.roles.some((r) => input.actor!.roles.includes(r))) {
+    return refuse('FORBIDDEN', i18n(`角色无权发送事件「${input.type}」(允许:${def.roles.join('、')})`, `your roles may not send '${input.type}' (allowed: ${def.roles.join(', ')})`), { roles: def.roles });
+  }
+  const payload = input.payload ?? {};
+  const validate = proc.payloadValidators.get(input.type)!;
+  if (!validate(payload)) {
+    return refuse('INVALID_PAYLOAD', i18n(`事件「${input.type}」的内容不符合要求`, `the payload of '${input.type}' does not match its schema`), ajvProblems(validate.errors, '/payload'));
+  }
+  const ev = engineEvent(input.type, payload, input.actor, env.now);
+  const snapshot = proc.machine.resolveState({ value: instance.stateValue as never, context: instance.data }) as AnyMachineSnapshot;
+  const session = new GuardSession(proc, snapshot.context, facts(proc, ev, env));
+  try {
+    const enabled = await session.settle(() => proc.machine.getTransitionData(snapshot, ev as never));
+    if (enabled.length === 0) {
+      const failing = session.results().filter((r) => !r.result);
+      return refuse('GUARD_REJECTED',
+        i18n(`事件「${input.type}」的条件不满足:${failing.map((r) => r.description['zh-CN']).join(';')}`,
+          `the conditions of '${input.type}' are not met: ${failing.map((r) => r.description.en).join('; ')}`),
+        { rules: failing });
+    }
+    const [next, actions] = await session.settle(() => transition(proc.machine, snapshot, ev as never));
+    return await finish(proc, instance, next, actions, session, ev, { type: input.type, payload, from: statePathOf(leaves) });
+  } catch (e) {
+    return calendarRefusal(e);
+  }
+}
+
+async function finish(
+  proc: CompiledProcedure, prev: Instance, snap: AnyMachineSnapshot, actions: unknown[], session: GuardSession,
+  ev: EngineEvent, entry: { type: string; payload: unknown; from: string | null },
+): Promise<StepResult> {
+  const data = snap.context as Record<string, unknown>;
+  const applied = await applyActions(proc, prev.deadlines, actions as { type: string; params?: Record<string, unknown> }[], session, { data, ev });
+  const leaves = activeLeaves(snap.value);
+  const state = statePathOf(leaves);
+  const done = snap.status === 'done';
+  const rev = prev.rev + 1;
+  const instance: Instance = {
+    ...prev, rev, status: done ? 'done' : 'active', state, stateValue: snap.value, data,
+    deadlines: done ? [] : applied.deadlines, overdue: !done && applied.deadlines.some((d) => d.overdue),
+    ...(prev.everOverdue ? { everOverdue: true } : {}),
+    updatedAt: ev.now,
+  };
+  const effects = applied.effects;
+  const history = {
+    seq: rev, at: ev.now, type: entry.type, payload: entry.payload, actor: ev.actor,
+    from: entry.from, to: state, rules: session.results(), effects,
+    transitions: (actions as { type: string; params?: { t?: string } }[]).filter((a) => a.type === 'gz.took').map((a) => String(a.params?.t)),
+  };
+  const cancel = done ? prev.deadlines.filter((d) => !d.overdue).map((d) => d.name) : applied.cancel;
+  return { ok: true, instance, history, effects, timers: { arm: applied.arm, cancel } };
+}

@@ -1,0 +1,92 @@
+/** Semantic checks on the statechart graph: targets, initial states, reachability, paths to a final state. */
+import type { MachineJSON, ProblemDetail } from '../types';
+import { problem } from '../errors';
+import {
+  allTransitions, ancestors, initialLeaf, isFinal, resolveTarget, targetsOf, walkStates, type StateEntry,
+} from '../machine';
+
+export function checkGraph(machine: MachineJSON, machineId: string): ProblemDetail[] {
+  const out: ProblemDetail[] = [];
+  const states = walkStates(machine);
+  const byPath = new Map<string, StateEntry>(states.map((s) => [s.path, s]));
+  const known = new Set(byPath.keys());
+
+  if (machine.initial && !machine.states?.[machine.initial]) {
+    out.push(problem('/machine/initial', 'UNKNOWN_INITIAL', `初始状态「${machine.initial}」不存在`, `initial state '${machine.initial}' does not exist`));
+  }
+  for (const s of states) {
+    const children = Object.keys(s.node.states ?? {});
+    if (s.node.initial && !s.node.states?.[s.node.initial]) {
+      out.push(problem(`${s.pointer}/initial`, 'UNKNOWN_INITIAL', `状态「${s.path}」的初始子状态「${s.node.initial}」不存在`, `initial child '${s.node.initial}' of state '${s.path}' does not exist`));
+    } else if (children.length > 0 && !s.node.initial && s.node.type !== 'parallel') {
+      out.push(problem(s.pointer, 'MISSING_INITIAL', `复合状态「${s.path}」需要指定初始子状态`, `compound state '${s.path}' needs an initial child state`));
+    }
+    if (isFinal(s.node) && (children.length || s.node.on || s.node.always)) {
+      out.push(problem(s.pointer, 'FINAL_HAS_TRANSITIONS', `终止状态「${s.path}」不能有子状态或流转`, `final state '${s.path}' cannot have children or transitions`));
+    }
+  }
+
+  // Resolve every transition target.
+  const edges = new Map<string | null, string[]>();
+  for (const t of allTransitions(machine)) {
+    targetsOf(t.transition).forEach((target, i) => {
+      const resolved = resolveTarget(machine, machineId, t.source, target, known);
+      const ptr = `${t.pointer}/target${Array.isArray(t.transition.target) ? `/${i}` : ''}`;
+      if (!resolved) {
+        out.push(problem(ptr, 'UNKNOWN_TARGET', `流转目标「${target}」不存在(来自「${t.source ?? '根'}」)`, `transition target '${target}' does not exist (from '${t.source ?? 'root'}')`));
+        return;
+      }
+      const list = edges.get(t.source) ?? [];
+      list.push(resolved);
+      edges.set(t.source, list);
+    });
+  }
+  if (out.some((p) => p.code === 'UNKNOWN_INITIAL')) return out;
+
+  // Reachability from the initial configuration.
+  const reachable = new Set<string>();
+  const queue: string[] = [];
+  const enter = (path: string) => {
+    const leaf = initialLeaf(byPath, path);
+    for (const p of [leaf, ...ancestors(leaf)]) {
+      if (!reachable.has(p)) {
+        reachable.add(p);
+        queue.push(p);
+      }
+    }
+  };
+  if (machine.initial && byPath.has(machine.initial)) enter(machine.initial);
+  for (const t of edges.get(null) ?? []) enter(t);
+  while (queue.length) {
+    const p = queue.shift()!;
+    for (const t of edges.get(p) ?? []) enter(t);
+  }
+  for (const s of states) {
+    if (!reachable.has(s.path)) {
+      out.push(problem(s.pointer, 'UNREACHABLE_STATE', `状态「${s.path}」从初始状态无法到达`, `state '${s.path}' cannot be reached from the initial state`));
+    }
+  }
+
+  // Every reachable leaf needs a path to a top-level final state.
+  const leaves = states.filter((s) => !s.node.states || Object.keys(s.node.states).length === 0);
+  const canFinish = new Set(leaves.filter((s) => isFinal(s.node) && s.parent === null).map((s) => s.path));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const leaf of leaves) {
+      if (canFinish.has(leaf.path)) continue;
+      const sources = [leaf.path, ...ancestors(leaf.path), null];
+      const ok = sources.some((src) => (edges.get(src) ?? []).some((t) => canFinish.has(initialLeaf(byPath, t))));
+      if (ok) {
+        canFinish.add(leaf.path);
+        changed = true;
+      }
+    }
+  }
+  for (const leaf of leaves) {
+    if (reachable.has(leaf.path) && !canFinish.has(leaf.path) && !(isFinal(leaf.node) && leaf.parent !== null)) {
+      out.push(problem(leaf.pointer, 'NO_PATH_TO_FINAL', `状态「${leaf.path}」无法到达任何终止状态`, `state '${leaf.path}' has no path to a final state`));
+    }
+  }
+  return out;
+}

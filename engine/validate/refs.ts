@@ -1,0 +1,157 @@
+/** Semantic checks on names: guards → rules, events, roles, deadlines, actions, facts, operators, parameters, code. */
+import type { ActionJSON, PackParameter, ProblemDetail, ProcedureDoc } from '../types';
+import { pointer, problem } from '../errors';
+import { allTransitions, guardRules, walkStates } from '../machine';
+import { ALL_FACTS, ALL_OPERATORS, collectParamRefs, isValidPath } from '../rules';
+import { ACTION_TYPES, GUARD_COMBINATORS } from '../schema';
+import { ajv } from './ajv';
+
+const CODE_LIKE = /=>|\bfunction\b|[(){};]|\beval\b|\brequire\b/;
+
+export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackParameter>): ProblemDetail[] {
+  const out: ProblemDetail[] = [];
+  const rules = doc.rules ?? {};
+  const events = doc.events ?? {};
+  const deadlines = doc.deadlines ?? {};
+  const roles = new Set(Object.keys(doc.roles ?? {}));
+  const states = walkStates(doc.machine);
+  const statePaths = new Set(states.map((s) => s.path));
+  const usedEvents = new Set<string>();
+
+  const checkGuard = (guard: unknown, ptr: string) => {
+    if (typeof guard === 'string' && CODE_LIKE.test(guard)) {
+      out.push(problem(ptr, 'CODE_NOT_ALLOWED', '条件只能引用规则名称,不能写代码', 'a guard may only name a rule, never contain code'));
+      return;
+    }
+    const g = guardRules(guard);
+    if (g.type === null && typeof guard === 'object' && guard && (GUARD_COMBINATORS as readonly string[]).includes((guard as { type: string }).type)) return;
+    for (const r of g.rules) {
+      if (!rules[r]) out.push(problem(ptr, 'UNKNOWN_RULE', `条件引用的规则「${r}」不存在`, `guard names rule '${r}', which does not exist`));
+    }
+  };
+
+  const checkActions = (actions: ActionJSON | ActionJSON[] | undefined, ptr: string) => {
+    if (actions === undefined) return;
+    const list = Array.isArray(actions) ? actions : [actions];
+    const many = Array.isArray(actions);
+    list.forEach((a, i) => {
+      const p = many ? `${ptr}/${i}` : ptr;
+      const type = typeof a === 'string' ? a : a?.type;
+      if (typeof type === 'string' && CODE_LIKE.test(type)) {
+        out.push(problem(p, 'CODE_NOT_ALLOWED', '动作只能使用内置动作,不能写代码', 'an action may only be a built-in action, never code'));
+        return;
+      }
+      if (!(ACTION_TYPES as readonly string[]).includes(type as string)) {
+        out.push(problem(p, 'UNKNOWN_ACTION', `未知的动作类型「${type}」(可用:${ACTION_TYPES.join('、')})`, `unknown action type '${type}' (available: ${ACTION_TYPES.join(', ')})`));
+        return;
+      }
+      const params = (typeof a === 'object' ? a.params : undefined) ?? {};
+      out.push(...checkActionParams(type as string, params, p, deadlines));
+    });
+  };
+
+  for (const t of allTransitions(doc.machine)) {
+    if (t.event !== null) {
+      usedEvents.add(t.event);
+      if (!events[t.event]) out.push(problem(t.pointer, 'UNDEFINED_EVENT', `流转使用的事件「${t.event}」未定义`, `transition uses event '${t.event}', which is not defined in events`));
+    }
+    if (t.transition.guard !== undefined) checkGuard(t.transition.guard, `${t.pointer}/guard`);
+    checkActions(t.transition.actions, `${t.pointer}/actions`);
+  }
+  for (const s of states) {
+    checkActions(s.node.entry, `${s.pointer}/entry`);
+    checkActions(s.node.exit, `${s.pointer}/exit`);
+    if ('after' in s.node) out.push(problem(`${s.pointer}/after`, 'DELAYS_NOT_ALLOWED', '不支持 after 定时流转,请使用期限(deadlines)', "'after' delays are not supported: use deadlines"));
+    if ('invoke' in s.node) out.push(problem(`${s.pointer}/invoke`, 'CODE_NOT_ALLOWED', '不允许调用外部服务(invoke)', "'invoke' is not allowed: procedures cannot run code"));
+    for (const r of s.node.meta?.roles ?? []) {
+      if (!roles.has(r)) out.push(problem(`${s.pointer}/meta/roles`, 'UNKNOWN_ROLE', `角色「${r}」未定义`, `role '${r}' is not defined`));
+    }
+  }
+
+  for (const [name, ev] of Object.entries(events)) {
+    const ptr = pointer('events', name);
+    for (const r of ev.roles ?? []) {
+      if (!roles.has(r)) out.push(problem(`${ptr}/roles`, 'UNKNOWN_ROLE', `事件「${name}」的角色「${r}」未定义`, `role '${r}' of event '${name}' is not defined`));
+    }
+    if (!usedEvents.has(name)) out.push(problem(ptr, 'UNUSED_EVENT', `事件「${name}」没有被任何流转使用`, `event '${name}' is not used by any transition`));
+    if (ev.payload) out.push(...checkSchema(ev.payload, `${ptr}/payload`));
+  }
+  if (doc.data) out.push(...checkSchema(doc.data, '/data'));
+
+  for (const [name, d] of Object.entries(deadlines)) {
+    const ptr = pointer('deadlines', name);
+    if (!statePaths.has(d.state)) out.push(problem(`${ptr}/state`, 'UNKNOWN_STATE', `期限「${name}」所属的状态「${d.state}」不存在`, `deadline '${name}' names state '${d.state}', which does not exist`));
+    if (d.when && !rules[d.when]) out.push(problem(`${ptr}/when`, 'UNKNOWN_RULE', `期限条件引用的规则「${d.when}」不存在`, `deadline condition names rule '${d.when}', which does not exist`));
+    const ev = d.onExpiry?.event;
+    if (ev && !events[ev]) out.push(problem(`${ptr}/onExpiry/event`, 'UNDEFINED_EVENT', `到期事件「${ev}」未定义`, `expiry event '${ev}' is not defined`));
+    else if (ev && !events[ev].system) out.push(problem(`${ptr}/onExpiry/event`, 'NOT_SYSTEM_EVENT', `到期事件「${ev}」须标记为系统事件(system)`, `expiry event '${ev}' must be marked system`));
+  }
+
+  for (const [name, rule] of Object.entries(rules)) {
+    const ptr = pointer('rules', name);
+    if ((GUARD_COMBINATORS as readonly string[]).includes(name)) out.push(problem(ptr, 'RESERVED_NAME', `「${name}」是保留名称`, `'${name}' is a reserved name`));
+    walkConditions(rule.conditions, `${ptr}/conditions`, out);
+  }
+
+  if (parameters) {
+    for (const ref of collectParamRefs({ rules, deadlines, machine: doc.machine })) {
+      if (!(ref.name in parameters)) out.push(problem(ref.path, 'UNKNOWN_PARAMETER', `参数「${ref.name}」未在配置包中定义`, `parameter '${ref.name}' is not defined by the pack`));
+    }
+  }
+  return out;
+}
+
+function checkSchema(schema: unknown, ptr: string): ProblemDetail[] {
+  try {
+    ajv.compile(schema as object);
+    return [];
+  } catch (e) {
+    return [problem(ptr, 'BAD_SCHEMA', `数据结构定义无效:${(e as Error).message}`, `invalid JSON Schema: ${(e as Error).message}`)];
+  }
+}
+
+function walkConditions(c: unknown, ptr: string, out: ProblemDetail[]): void {
+  if (!c || typeof c !== 'object') return;
+  const cond = c as Record<string, unknown>;
+  for (const key of ['all', 'any'] as const) {
+    if (Array.isArray(cond[key])) (cond[key] as unknown[]).forEach((x, i) => walkConditions(x, `${ptr}/${key}/${i}`, out));
+  }
+  if (cond.not) walkConditions(cond.not, `${ptr}/not`, out);
+  if (typeof cond.fact === 'string') {
+    if (!ALL_FACTS.has(cond.fact)) out.push(problem(`${ptr}/fact`, 'UNKNOWN_FACT', `未知的事实「${cond.fact}」`, `unknown fact '${cond.fact}'`));
+    if (typeof cond.operator === 'string' && !ALL_OPERATORS.has(cond.operator)) out.push(problem(`${ptr}/operator`, 'UNKNOWN_OPERATOR', `未知的运算符「${cond.operator}」`, `unknown operator '${cond.operator}'`));
+    if (typeof cond.path === 'string' && !isValidPath(cond.path)) out.push(problem(`${ptr}/path`, 'BAD_PATH', `路径「${cond.path}」无效`, `path '${cond.path}' is invalid`));
+    const v = cond.value as Record<string, unknown> | undefined;
+    if (v && typeof v === 'object' && typeof v.fact === 'string' && !ALL_FACTS.has(v.fact)) {
+      out.push(problem(`${ptr}/value/fact`, 'UNKNOWN_FACT', `未知的事实「${v.fact}」`, `unknown fact '${v.fact}'`));
+    }
+  }
+}
+
+function checkActionParams(type: string, params: Record<string, unknown>, ptr: string, deadlines: ProcedureDoc['deadlines']): ProblemDetail[] {
+  const bad = (zh: string, en: string) => [problem(`${ptr}/params`, 'ACTION_PARAMS', zh, en)];
+  switch (type) {
+    case 'save':
+      return typeof params.to === 'string' ? [] : bad('save 动作需要 to(保存到的数据字段)', "action 'save' needs 'to' (the data field)");
+    case 'set':
+      return typeof params.path === 'string' && ('value' in params || typeof params.from === 'string')
+        ? [] : bad('set 动作需要 path,以及 value 或 from', "action 'set' needs 'path' and 'value' or 'from'");
+    case 'increment':
+      return typeof params.path === 'string' ? [] : bad('increment 动作需要 path', "action 'increment' needs 'path'");
+    case 'recordDecision':
+      return typeof params.name === 'string' ? [] : bad('recordDecision 动作需要 name', "action 'recordDecision' needs 'name'");
+    case 'emit':
+      return typeof params.effect === 'string' && /^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/.test(params.effect)
+        ? [] : bad('emit 动作需要 effect(如 court.handoff)', "action 'emit' needs 'effect' (e.g. court.handoff)");
+    case 'extendDeadline':
+    case 'cancelDeadline': {
+      const name = params.deadline;
+      if (typeof name !== 'string' || !deadlines?.[name]) {
+        return [problem(`${ptr}/params/deadline`, 'UNKNOWN_DEADLINE', `期限「${String(name)}」不存在`, `deadline '${String(name)}' does not exist`)];
+      }
+      return [];
+    }
+    default:
+      return [];
+  }
+}

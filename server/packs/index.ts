@@ -1,0 +1,1 @@
+export { loadPackDir, loadPacksRoot, PackFileError } from './load';

@@ -1,0 +1,52 @@
+/** Loads config packs from disk: configs/packs/<id>/{pack.json, procedures/, patches/, data/, scenarios/}. */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { PackManifest, PackSource, ProcedureDoc, Scenario } from '../../engine';
+
+export class PackFileError extends Error {
+  readonly code = 'PACK_FILE';
+  constructor(readonly file: string, cause: string) {
+    super(`${file}: ${cause}`);
+  }
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new PackFileError(file, (e as Error).message);
+  }
+}
+
+function jsonFiles(dir: string): [string, string][] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => [f.slice(0, -5), join(dir, f)]);
+}
+
+export function loadPackDir(dir: string): PackSource {
+  const root = resolve(dir);
+  const manifest = readJson(join(root, 'pack.json')) as PackManifest;
+  const procedures: Record<string, ProcedureDoc> = {};
+  for (const [, file] of jsonFiles(join(root, 'procedures'))) {
+    const doc = readJson(file) as ProcedureDoc;
+    procedures[doc.id ?? file] = doc;
+  }
+  const patches: Record<string, Record<string, unknown>> = {};
+  for (const [, file] of jsonFiles(join(root, 'patches'))) {
+    const p = readJson(file) as { procedure: string; patch: Record<string, unknown> };
+    patches[p.procedure] = p.patch;
+  }
+  const data: Record<string, unknown> = {};
+  for (const [name, file] of jsonFiles(join(root, 'data'))) data[name] = readJson(file);
+  const scenarios: Record<string, Scenario> = {};
+  for (const [name, file] of jsonFiles(join(root, 'scenarios'))) scenarios[name] = readJson(file) as Scenario;
+  return { manifest, procedures, patches, data, scenarios, origin: root };
+}
+
+export function loadPacksRoot(root = 'configs/packs'): PackSource[] {
+  const dir = resolve(root);
+  return readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isDirectory() && existsSync(join(dir, name, 'pack.json')))
+    .sort()
+    .map((name) => loadPackDir(join(dir, name)));
+}
