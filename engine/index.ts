@@ -12,3 +12,4 @@ export * as calendar from './calendar';
 export { CalendarRangeError } from './calendar';
 export * as graph from './machine';
 export { runScenario, type ScenarioReport } from './scenario';
+export { coverage, percent, type Coverage } from './coverage';

@@ -18,8 +18,18 @@ export interface ScenarioReport {
   steps: number;
 }
 
+/** The state a transition pointer belongs to: `/machine/states/a/states/b/on/X/0` → `a.b`. */
+function sourceOf(ptr: string): string | null {
+  const seg = ptr.split('/').slice(2);
+  const path: string[] = [];
+  for (let i = 0; i + 1 < seg.length && seg[i] === 'states'; i += 2) path.push(seg[i + 1]);
+  return path.length ? path.join('.') : null;
+}
+
 function subset(expected: unknown, actual: unknown, path: string, out: string[]): void {
-  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+  if (Array.isArray(expected) && Array.isArray(actual) && expected.length === actual.length) {
+    expected.forEach((e, i) => subset(e, actual[i], `${path}[${i}]`, out));
+  } else if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
     if (!actual || typeof actual !== 'object') {
       out.push(`${path}: expected an object, got ${JSON.stringify(actual)}`);
       return;
@@ -65,7 +75,11 @@ export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promis
   const note = (r: StepResult) => {
     if (!r.ok) return;
     for (const leaf of activeLeaves(r.instance.stateValue)) for (const s of [leaf, ...ancestors(leaf)]) report.states.add(s);
-    for (const t of r.history.transitions ?? []) report.transitions.add(t);
+    for (const t of r.history.transitions ?? []) {
+      report.transitions.add(t);
+      const src = sourceOf(t);
+      if (src) for (const s of [src, ...ancestors(src)]) report.states.add(s);
+    }
   };
   let now = new Date(sc.at);
   const first = await start(proc, { id: 'scenario', data: sc.data }, { now, lookupInstance });
@@ -74,13 +88,16 @@ export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promis
   if (!first.ok) return report;
   let inst = first.instance;
 
+  let fired: StepResult[] = [];
   const fireDue = async (until: Date, label: string) => {
+    fired = [];
     for (let guard = 0; guard < 100; guard++) {
       const due = inst.deadlines.filter((d) => !d.overdue && new Date(d.dueAt) <= until).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
       if (!due) return null;
       const r = await fireDeadline(proc, inst, due.name, { now: new Date(due.dueAt), lookupInstance });
       note(r);
       if (!r.ok) return r;
+      fired.push(r);
       inst = r.instance;
       if (guard === 99) report.failures.push(`${label}: deadlines keep firing`);
     }
@@ -95,8 +112,9 @@ export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promis
       const before = inst.rev;
       const bad = await fireDue(now, label);
       if (bad && !bad.ok) report.failures.push(`${label}: deadline firing refused: ${bad.message.en}`);
-      const fake: StepResult = { ok: true, instance: inst, history: undefined as never, effects: [], timers: { arm: [], cancel: [] } };
-      report.failures.push(...check(label, st.expect, inst, fake).filter(() => true));
+      const effects = fired.flatMap((f) => (f.ok ? f.effects : []));
+      const fake: StepResult = { ok: true, instance: inst, history: undefined as never, effects, timers: { arm: [], cancel: [] } };
+      report.failures.push(...check(label, st.expect, inst, fake));
       if (st.expect?.effects && inst.rev === before) report.failures.push(`${label}: expected a deadline to fire`);
       continue;
     }
