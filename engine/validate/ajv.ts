@@ -69,6 +69,7 @@ export function ajvProblems(errors: ErrorObject[] | null | undefined, base = '')
   const seen = new Set<string>();
   for (const e of errors) {
     let path = base + e.instancePath;
+    if (e.keyword === 'required') path += '/' + String((e.params as { missingProperty: string }).missingProperty);
     if (e.keyword === 'propertyNames' || e.keyword === 'additionalProperties') {
       const name = (e.params as { propertyName?: string; additionalProperty?: string });
       const key = name.propertyName ?? name.additionalProperty;

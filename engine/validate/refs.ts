@@ -6,6 +6,8 @@ import { ALL_FACTS, ALL_OPERATORS, collectParamRefs, isValidPath } from '../rule
 import { ACTION_TYPES, GUARD_COMBINATORS } from '../schema';
 import { ajv } from './ajv';
 
+const arr = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
 const CODE_LIKE = /=>|\bfunction\b|[(){};]|\beval\b|\brequire\b/;
 
 export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackParameter>): ProblemDetail[] {
@@ -63,23 +65,24 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
     checkActions(s.node.exit, `${s.pointer}/exit`);
     if ('after' in s.node) out.push(problem(`${s.pointer}/after`, 'DELAYS_NOT_ALLOWED', '不支持 after 定时流转,请使用期限(deadlines)', "'after' delays are not supported: use deadlines"));
     if ('invoke' in s.node) out.push(problem(`${s.pointer}/invoke`, 'CODE_NOT_ALLOWED', '不允许调用外部服务(invoke)', "'invoke' is not allowed: procedures cannot run code"));
-    for (const r of s.node.meta?.roles ?? []) {
+    for (const r of arr(s.node.meta?.roles)) {
       if (!roles.has(r)) out.push(problem(`${s.pointer}/meta/roles`, 'UNKNOWN_ROLE', `角色「${r}」未定义`, `role '${r}' is not defined`));
     }
   }
 
   for (const [name, ev] of Object.entries(events)) {
     const ptr = pointer('events', name);
-    for (const r of ev.roles ?? []) {
+    for (const r of arr(ev?.roles)) {
       if (!roles.has(r)) out.push(problem(`${ptr}/roles`, 'UNKNOWN_ROLE', `事件「${name}」的角色「${r}」未定义`, `role '${r}' of event '${name}' is not defined`));
     }
     if (!usedEvents.has(name)) out.push(problem(ptr, 'UNUSED_EVENT', `事件「${name}」没有被任何流转使用`, `event '${name}' is not used by any transition`));
-    if (ev.payload) out.push(...checkSchema(ev.payload, `${ptr}/payload`));
+    if (ev?.payload) out.push(...checkSchema(ev.payload, `${ptr}/payload`));
   }
   if (doc.data) out.push(...checkSchema(doc.data, '/data'));
 
   for (const [name, d] of Object.entries(deadlines)) {
     const ptr = pointer('deadlines', name);
+    if (!d || typeof d !== 'object') continue;
     if (!statePaths.has(d.state)) out.push(problem(`${ptr}/state`, 'UNKNOWN_STATE', `期限「${name}」所属的状态「${d.state}」不存在`, `deadline '${name}' names state '${d.state}', which does not exist`));
     if (d.when && !rules[d.when]) out.push(problem(`${ptr}/when`, 'UNKNOWN_RULE', `期限条件引用的规则「${d.when}」不存在`, `deadline condition names rule '${d.when}', which does not exist`));
     const ev = d.onExpiry?.event;
@@ -90,7 +93,7 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
   for (const [name, rule] of Object.entries(rules)) {
     const ptr = pointer('rules', name);
     if ((GUARD_COMBINATORS as readonly string[]).includes(name)) out.push(problem(ptr, 'RESERVED_NAME', `「${name}」是保留名称`, `'${name}' is a reserved name`));
-    walkConditions(rule.conditions, `${ptr}/conditions`, out);
+    walkConditions(rule?.conditions, `${ptr}/conditions`, out);
   }
 
   if (parameters) {
