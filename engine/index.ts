@@ -5,6 +5,7 @@ export { validateProcedure, validatePackSchema, ajvProblems, createAjv, type Val
 export { compileProcedure, type CompiledProcedure } from './compile';
 export { start, step, type StepEnv, type EventInput } from './step';
 export { fireDeadline } from './expire';
+export { replay } from './replay';
 export { allowedEvents, activeLeaves, type AllowedEvent } from './state';
 export { resolvePacks, mergePatch, diffProcedure, diffProcedures, diffParameters, type ResolveResult } from './pack';
 export { DefinitionError, i18n, pointer } from './errors';

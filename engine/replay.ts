@@ -1,0 +1,27 @@
+/**
+ * Replays an instance's history against its pinned procedure version (DESIGN decision 4): the same
+ * events at the same times reproduce the same state, data and deadlines.
+ */
+import type { CompiledProcedure } from './compile';
+import type { HistoryEntry, Instance, StepResult } from './types';
+import { start, step, type StepEnv } from './step';
+import { fireDeadline } from './expire';
+
+export async function replay(
+  proc: CompiledProcedure, id: string, history: HistoryEntry[], lookupInstance?: StepEnv['lookupInstance'],
+): Promise<Instance> {
+  const [first, ...rest] = history;
+  if (!first || first.type !== 'START') throw new Error('history must begin with START');
+  let result: StepResult = await start(proc, { id, data: first.payload, actor: first.actor }, { now: new Date(first.at), lookupInstance });
+  for (const h of rest) {
+    if (!result.ok) break;
+    const env = { now: new Date(h.at), lookupInstance };
+    const deadline = (h.payload as { deadline?: string } | undefined)?.deadline;
+    const system = h.type === 'DEADLINE_EXPIRED' || !!proc.doc.events[h.type]?.system;
+    result = system && deadline
+      ? await fireDeadline(proc, result.instance, deadline, env)
+      : await step(proc, result.instance, { type: h.type, payload: h.payload, actor: h.actor }, env);
+  }
+  if (!result.ok) throw new Error(`replay refused: ${result.code} ${result.message.en}`);
+  return result.instance;
+}
