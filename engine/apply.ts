@@ -44,7 +44,7 @@ export async function applyActions(
         }
         break;
       case 'emit':
-        effects.push({ name: String(p.effect), ...(p.with ? { params: p.with as Record<string, unknown> } : {}), data: structuredClone(ctx.data) });
+        effects.push({ name: String(p.effect), ...(p.with ? { params: p.with as Record<string, unknown> } : {}), data: ctx.data });
         break;
       case 'extendDeadline':
         deadlines = deadlines.map((d) => (d.name === p.deadline ? extend(proc, d, Number(p.amount), p.unit as PeriodUnit) : d));

@@ -8,21 +8,26 @@ import type { DeadlineDef, MachineJSON, ProcedureDoc, ResolvedPack, StateJSON, T
 import { DefinitionError, pointer } from './errors';
 import { dataActions, effectActions } from './actions';
 import { ajv, validateProcedure } from './validate';
-import { RuleSet, inlineParams } from './rules';
+import { RuleSet, inlineParams, type RuleEvaluator } from './rules';
 import { walkStates, allTransitions, guardRules } from './machine';
 import type { GuardSession } from './session';
+import { pureRunner, type PureRunner } from './pure';
 
 export interface CompiledProcedure {
   doc: ProcedureDoc;
   pack: ResolvedPack;
   params: Record<string, unknown>;
   machine: AnyStateMachine;
+  /** Pure transition functions over `machine` with one reusable inert actor scope. */
+  pure: PureRunner;
   rules: RuleSet;
   deadlines: Record<string, DeadlineDef>;
   /** The step currently running `transition()` (set and cleared synchronously around it). */
   session: { current: GuardSession | null };
   /** Per state path: events handled there (own `on` only) and rules its guards name, per event. */
   handlers: Map<string, Map<string, string[]>>;
+  /** Per event type: the JSON pointers of the transitions it can take. */
+  eventPointers: Map<string, Set<string>>;
   dataValidator: ValidateFunction;
   payloadValidators: Map<string, ValidateFunction>;
 }
@@ -76,7 +81,18 @@ function handlerIndex(machine: MachineJSON): Map<string, Map<string, string[]>> 
   return index;
 }
 
-export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack): CompiledProcedure {
+function eventPointers(machine: MachineJSON): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const t of allTransitions(machine)) {
+    if (t.event === null) continue;
+    const set = out.get(t.event) ?? new Set<string>();
+    set.add(t.pointer);
+    out.set(t.event, set);
+  }
+  return out;
+}
+
+export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack, opts: { rules?: RuleEvaluator } = {}): CompiledProcedure {
   const problems = validateProcedure(doc, { parameters: pack.parameters });
   if (problems.length) throw new DefinitionError(problems);
   const params = paramValues(pack);
@@ -85,8 +101,8 @@ export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack): Compile
   const machineJson = withDeadlineHooks(inlineParams(doc.machine, params), deadlines);
   const session: CompiledProcedure['session'] = { current: null };
   const check = (rule: string, context: unknown) => {
-    if (!session.current) throw new Error('guard evaluated outside a step');
-    return session.current.check(rule, context);
+    // Only XState's inert actor construction asks outside a step; its answer is never used.
+    return session.current ? session.current.check(rule, context) : false;
   };
   type GArgs = { context: unknown };
   const guards: Record<string, (a: GArgs, p: Record<string, unknown>) => boolean> = {
@@ -104,9 +120,10 @@ export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack): Compile
     payloadValidators.set(name, ajv.compile(ev.payload ?? { type: 'object' }));
   }
   return {
-    doc, pack, params, machine, deadlines, session,
-    rules: new RuleSet(rulesDefs, { calendar: pack.calendar, packData: pack.data }),
+    doc, pack, params, machine, pure: pureRunner(machine), deadlines, session,
+    rules: new RuleSet(rulesDefs, { calendar: pack.calendar, packData: pack.data }, opts.rules),
     handlers: handlerIndex(inlineParams(doc.machine, params)),
+    eventPointers: eventPointers(doc.machine),
     dataValidator: ajv.compile(doc.data),
     payloadValidators,
   };

@@ -23,7 +23,7 @@ export class GuardSession {
   constructor(
     private readonly proc: CompiledProcedure,
     private readonly baseContext: unknown,
-    private readonly facts: Omit<Facts, 'data'>,
+    private readonly facts: Omit<Facts, 'data'> & { instances?: Record<string, unknown> },
   ) {}
 
   private keyOf(rule: string, context: unknown): string {
@@ -31,6 +31,11 @@ export class GuardSession {
   }
 
   check(rule: string, context: unknown): boolean {
+    if (this.proc.rules.sync) {
+      const result = this.proc.rules.evaluateSync(rule, { ...this.facts, data: context });
+      this.evaluated.push({ rule, result });
+      return result;
+    }
     const key = this.keyOf(rule, context);
     const known = this.known.get(key);
     if (known !== undefined) return known;
@@ -39,6 +44,10 @@ export class GuardSession {
   }
 
   async evaluate(rules: string[], context: unknown): Promise<void> {
+    if (this.proc.rules.sync) {
+      for (const rule of rules) this.check(rule, context);
+      return;
+    }
     for (const rule of rules) {
       const key = this.keyOf(rule, context);
       if (!this.known.has(key)) await this.resolve({ rule, key, context });

@@ -2,14 +2,14 @@
  * The pure core: `start` and `step` compute the next instance, its history entry, effects and timer
  * changes from (definition, instance, event, now). Nothing is stored or sent here.
  */
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import { shanghaiDate, toShanghaiISO, CalendarRangeError } from './calendar';
 import type { CompiledProcedure } from './compile';
 import type { Actor, Instance, StepResult } from './types';
 import { i18n, refuse } from './errors';
 import { GuardSession } from './session';
 import type { EngineEvent } from './actions';
-import type { InstanceLookup } from './rules';
+import { resolveFactRef, type InstanceLookup } from './rules';
 import { ajvProblems } from './validate';
 import { activeLeaves, allowedEvents, handledEvents, statePathOf } from './state';
 import { applyActions } from './apply';
@@ -25,8 +25,15 @@ export interface EventInput {
   actor?: Actor;
 }
 
-function facts(proc: CompiledProcedure, ev: EngineEvent, env: StepEnv) {
-  return { event: ev.payload, params: proc.params, today: ev.today, now: ev.now, env: { lookupInstance: env.lookupInstance } };
+async function facts(proc: CompiledProcedure, ev: EngineEvent, env: StepEnv, data: unknown) {
+  const base = { event: ev.payload, params: proc.params, today: ev.today, now: ev.now, env: { lookupInstance: env.lookupInstance } };
+  if (!proc.rules.sync || proc.rules.instanceRefs.length === 0) return base;
+  const instances: Record<string, unknown> = {};
+  for (const ref of proc.rules.instanceRefs) {
+    const id = resolveFactRef({ data, event: ev.payload }, ref);
+    if (typeof id === 'string' && id && env.lookupInstance) instances[id] = await env.lookupInstance(id);
+  }
+  return { ...base, instances };
 }
 
 function engineEvent(type: string, payload: unknown, actor: Actor | undefined, now: Date): EngineEvent {
@@ -50,9 +57,9 @@ export async function start(
     return refuse('INVALID_PAYLOAD', i18n('立案数据不符合要求', 'the start data does not match its schema'), ajvProblems(proc.dataValidator.errors, '/data'));
   }
   const ev = engineEvent('xstate.init', {}, input.actor, env.now);
-  const session = new GuardSession(proc, data, facts(proc, ev, env));
+  const session = new GuardSession(proc, data, await facts(proc, ev, env, data));
   try {
-    const [snap, actions] = await session.settle(() => initialTransition(proc.machine, data));
+    const [snap, actions] = await session.settle(() => proc.pure.initial(data));
     const base: Instance = {
       id: input.id, pack: proc.pack.id, procedure: proc.doc.id, version: proc.doc.version ?? 0, rev: 0,
       status: 'active', state: '', stateValue: null, data: {}, deadlines: [], overdue: false,
@@ -86,17 +93,17 @@ export async function step(
   }
   const ev = engineEvent(input.type, payload, input.actor, env.now);
   const snapshot = proc.machine.resolveState({ value: instance.stateValue as never, context: instance.data }) as AnyMachineSnapshot;
-  const session = new GuardSession(proc, snapshot.context, facts(proc, ev, env));
+  const session = new GuardSession(proc, snapshot.context, await facts(proc, ev, env, instance.data));
   try {
-    const enabled = await session.settle(() => proc.machine.getTransitionData(snapshot, ev as never));
-    if (enabled.length === 0) {
+    const [next, actions] = await session.settle(() => proc.pure.transition(snapshot, ev));
+    const own = proc.eventPointers.get(input.type);
+    if (!(actions as { type: string; params?: { t?: string } }[]).some((a) => a.type === 'gz.took' && own?.has(String(a.params?.t)))) {
       const failing = session.results().filter((r) => !r.result);
       return refuse('GUARD_REJECTED',
         i18n(`事件「${input.type}」的条件不满足:${failing.map((r) => r.description['zh-CN']).join(';')}`,
           `the conditions of '${input.type}' are not met: ${failing.map((r) => r.description.en).join('; ')}`),
         { rules: failing });
     }
-    const [next, actions] = await session.settle(() => transition(proc.machine, snapshot, ev as never));
     return await finish(proc, instance, next, actions, session, ev, { type: input.type, payload, from: statePathOf(leaves) });
   } catch (e) {
     return calendarRefusal(e);

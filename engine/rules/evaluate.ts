@@ -4,6 +4,7 @@ import type { RuleDef } from '../types';
 import { derivedFacts, type FactContext, type InstanceLookup } from './facts';
 import { OPERATORS } from './operators';
 import { resolvePath } from './path';
+import { compileCondition, instanceRefs, type SyncFacts } from './compiled';
 
 export interface Facts {
   data: unknown;
@@ -14,10 +15,19 @@ export interface Facts {
   env?: { lookupInstance?: InstanceLookup };
 }
 
+/** `compiled`: synchronous closures (default, fast); `json-rules-engine`: the reference evaluator (async). */
+export type RuleEvaluator = 'compiled' | 'json-rules-engine';
+
 export class RuleSet {
   private readonly engines = new Map<string, Engine>();
+  private readonly compiled = new Map<string, (f: SyncFacts) => boolean>();
+  /** Fact paths holding instance ids that some rule looks up (pre-fetched before a compiled step). */
+  readonly instanceRefs: string[];
 
-  constructor(readonly rules: Record<string, RuleDef>, ctx: FactContext) {
+  constructor(readonly rules: Record<string, RuleDef>, ctx: FactContext, readonly mode: RuleEvaluator = 'compiled') {
+    this.instanceRefs = [...new Set(Object.values(rules).flatMap((r) => instanceRefs(r.conditions)))];
+    for (const [name, rule] of Object.entries(rules)) this.compiled.set(name, compileCondition(rule.conditions, ctx));
+    if (mode === 'compiled') return;
     const derived = derivedFacts(ctx);
     for (const [name, rule] of Object.entries(rules)) {
       const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: resolvePath });
@@ -29,7 +39,17 @@ export class RuleSet {
   }
 
   has(name: string): boolean {
-    return this.engines.has(name);
+    return name in this.rules;
+  }
+
+  get sync(): boolean {
+    return this.mode === 'compiled';
+  }
+
+  evaluateSync(name: string, facts: SyncFacts): boolean {
+    const fn = this.compiled.get(name);
+    if (!fn) throw new Error(`unknown rule ${name}`);
+    return fn(facts);
   }
 
   async evaluate(name: string, facts: Facts): Promise<boolean> {

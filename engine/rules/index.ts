@@ -1,4 +1,5 @@
-export { RuleSet, type Facts } from './evaluate';
+export { RuleSet, type Facts, type RuleEvaluator } from './evaluate';
+export { compileCondition, type SyncFacts } from './compiled';
 export { OPERATORS, ALL_OPERATORS } from './operators';
 export { ALL_FACTS, type InstanceLookup } from './facts';
 export { resolvePath, resolveFactRef, isValidPath } from './path';
