@@ -16,6 +16,8 @@ export interface ScenarioReport {
   states: Set<string>;
   transitions: Set<string>;
   steps: number;
+  /** Per applied step or refusal: the state reached (or the refusal code) and each rule's result. */
+  trace: { type: string; outcome: string; rules: [string, boolean][] }[];
 }
 
 /** The state a transition pointer belongs to: `/machine/states/a/states/b/on/X/0` → `a.b`. */
@@ -70,10 +72,15 @@ function check(label: string, exp: ScenarioExpect | undefined, inst: Instance | 
 
 export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promise<ScenarioReport> {
   const title = typeof sc.title === 'string' ? sc.title : sc.title['zh-CN'];
-  const report: ScenarioReport = { title, procedure: sc.procedure, failures: [], states: new Set(), transitions: new Set(), steps: 0 };
+  const report: ScenarioReport = { title, procedure: sc.procedure, failures: [], states: new Set(), transitions: new Set(), steps: 0, trace: [] };
   const lookupInstance: StepEnv['lookupInstance'] = async (id) => sc.instances?.[id] ?? null;
   const note = (r: StepResult) => {
-    if (!r.ok) return;
+    if (!r.ok) {
+      const rules = ((r.details as { rules?: { rule: string; result: boolean }[] } | undefined)?.rules ?? []).map((x) => [x.rule, x.result] as [string, boolean]);
+      report.trace.push({ type: 'refused', outcome: r.code, rules });
+      return;
+    }
+    report.trace.push({ type: r.history.type, outcome: r.instance.state, rules: r.history.rules.map((x) => [x.rule, x.result]) });
     for (const leaf of activeLeaves(r.instance.stateValue)) for (const s of [leaf, ...ancestors(leaf)]) report.states.add(s);
     for (const t of r.history.transitions ?? []) {
       report.transitions.add(t);
