@@ -1,0 +1,95 @@
+/** Pack resolution: extends, parameter overrides, merge patches, added procedures, locks, bad inheritance. */
+import { describe, expect, it } from 'vitest';
+import { resolvePacks, type PackSource } from '../../engine';
+import { loadPacksRoot } from '../../server/packs';
+
+const national = loadPacksRoot('configs/packs').find((s) => s.manifest.id === 'national')!;
+const t = (zh: string, en: string) => ({ 'zh-CN': zh, en });
+
+function county(extra: Partial<PackSource> & { parameters?: Record<string, unknown> } = {}): PackSource {
+  const { parameters, ...rest } = extra;
+  return {
+    manifest: { id: 'test-county', title: t('测试县(示例)', 'Test county (sample)'), extends: 'national', parameters: parameters as never },
+    procedures: {}, data: {}, ...rest,
+  };
+}
+
+describe('resolvePacks', () => {
+  it('a county inherits every national procedure, parameter and the calendar', () => {
+    const { packs, problems } = resolvePacks([national, county()]);
+    expect(problems).toEqual([]);
+    const c = packs['test-county'];
+    expect(c.lineage).toEqual(['national', 'test-county']);
+    expect(Object.keys(c.procedures)).toEqual(Object.keys(packs.national.procedures));
+    expect(c.parameters.mediationDays.value).toBe(30);
+    expect(c.calendar.years).toEqual([2025, 2026]);
+    expect(c.overrides).toEqual([]);
+  });
+
+  it('a county parameter overrides the base and is listed as an override', () => {
+    const { packs, problems } = resolvePacks([national, county({
+      parameters: { smallClaimsCap: { value: 38000, title: t('小额诉讼上限(示例)', 'Small-claims cap (sample)'), basis: t('示例', 'Sample'), sample: true } },
+    })]);
+    expect(problems).toEqual([]);
+    expect(packs['test-county'].parameters.smallClaimsCap.value).toBe(38000);
+    expect(packs['test-county'].overrides).toContainEqual({ kind: 'parameter', change: 'changed', path: 'smallClaimsCap', from: 50000, to: 38000, procedure: undefined });
+  });
+
+  it('a merge patch changes a state title and adds a rule; the diff names both', () => {
+    const { packs, problems } = resolvePacks([national, county({
+      patches: {
+        'dispute-mediation': {
+          machine: { states: { mediation: { meta: { title: t('人民调解', 'People\'s mediation') } } } },
+          rules: { localRule: { description: t('示例规则', 'Sample rule'), basis: t('示例', 'Sample'), conditions: { all: [{ fact: 'data', path: '$.amount', operator: 'greaterThan', value: 0 }] } } },
+        },
+      },
+    })]);
+    // the added rule is not used by any guard, which is allowed; titles changed
+    expect(problems).toEqual([]);
+    const proc = packs['test-county'].procedures['dispute-mediation'];
+    expect(proc.machine.states.mediation.meta?.title?.['zh-CN']).toBe('人民调解');
+    const kinds = packs['test-county'].overrides.map((o) => `${o.kind}:${o.change}:${o.path}`);
+    expect(kinds).toEqual(expect.arrayContaining(['title:changed:stateTitles.mediation', 'rule:added:rules.localRule']));
+    expect(packs.national.procedures['dispute-mediation'].machine.states.mediation.meta?.title?.['zh-CN']).toBe('调解');
+  });
+
+  it('overriding a locked parameter or rule fails with PACK_LOCKED and a clear message', () => {
+    const { problems } = resolvePacks([national, county({
+      parameters: { confirmationWindowDays: { value: 60, title: t('延长', 'Longer'), basis: t('示例', 'Sample') } },
+      patches: { 'dispute-mediation': { rules: { jointApplication: { description: t('一方即可申请', 'one party suffices') } } } },
+    })]);
+    const locked = problems.filter((p) => p.code === 'PACK_LOCKED');
+    expect(locked.map((p) => p.path).sort()).toEqual([
+      '/packs/test-county/parameters/confirmationWindowDays',
+      '/packs/test-county/procedures/dispute-mediation/rules/jointApplication',
+    ]);
+    expect(locked[0].message['zh-CN']).toContain('锁定');
+  });
+
+  it('a patched procedure that becomes invalid is reported with the pack and procedure in the path', () => {
+    const { problems } = resolvePacks([national, county({
+      patches: { 'dispute-mediation': { machine: { states: { mediation: { on: { MEDIATION_FAILED: { target: 'nowhere' } } } } } } },
+    })]);
+    expect(problems).toContainEqual(expect.objectContaining({
+      code: 'UNKNOWN_TARGET', path: '/packs/test-county/procedures/dispute-mediation/machine/states/mediation/on/MEDIATION_FAILED/target',
+    }));
+  });
+
+  it('an unknown base, a cycle, and a patch for a missing procedure are errors, not crashes', () => {
+    const orphan = { ...county(), manifest: { ...county().manifest, id: 'orphan', extends: 'atlantis' } };
+    const a = { ...county(), manifest: { ...county().manifest, id: 'a', extends: 'b' } };
+    const b = { ...county(), manifest: { ...county().manifest, id: 'b', extends: 'a' } };
+    const patchy = county({ patches: { 'no-such-procedure': { title: t('x', 'x') } } });
+    const { packs, problems } = resolvePacks([national, orphan, a, b, patchy]);
+    const codes = problems.map((p) => p.code);
+    expect(codes).toEqual(expect.arrayContaining(['UNKNOWN_BASE_PACK', 'PACK_CYCLE', 'UNKNOWN_PROCEDURE']));
+    expect(packs.orphan).toBeUndefined();
+    expect(packs.national).toBeDefined();
+  });
+
+  it('a bad manifest is reported with its path', () => {
+    const bad = { ...county(), manifest: { id: 'Bad Id', title: 'no' } as never };
+    const { problems } = resolvePacks([national, bad]);
+    expect(problems.some((p) => p.path.startsWith('/packs/Bad Id/manifest'))).toBe(true);
+  });
+});
