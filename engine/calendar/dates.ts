@@ -11,8 +11,18 @@ export class InvalidDateError extends Error {
   }
 }
 
+const known = new Set<string>();
+
 export function isValidDate(s: unknown): s is string {
   if (typeof s !== 'string') return false;
+  if (known.has(s)) return true;
+  if (!check(s)) return false;
+  if (known.size > 10_000) known.clear();
+  known.add(s);
+  return true;
+}
+
+function check(s: string): boolean {
   const m = DATE_RE.exec(s);
   if (!m) return false;
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));

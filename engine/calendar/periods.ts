@@ -7,7 +7,7 @@
  * A period that needs a day outside the calendar data is an error (CalendarRangeError), never a guess.
  */
 import type { CalendarData, I18n, PeriodUnit } from '../types';
-import { addDays, addMonths, isoWeekday, isValidDate, InvalidDateError } from './dates';
+import { addDays, addMonths, isValidDate, InvalidDateError } from './dates';
 
 export class CalendarRangeError extends Error {
   readonly code = 'CALENDAR_RANGE' as const;
@@ -22,9 +22,21 @@ export class CalendarRangeError extends Error {
 }
 
 interface Index {
-  holidays: Set<string>;
-  workdays: Set<string>;
+  holidays: Set<number>;
+  workdays: Set<number>;
   years: Set<number>;
+}
+
+const DAY_MS = 86_400_000;
+/** Days since 1970-01-01 (a Thursday). */
+function dayNumber(date: string): number {
+  return Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) / DAY_MS;
+}
+function fromDayNumber(n: number): string {
+  return new Date(n * DAY_MS).toISOString().slice(0, 10);
+}
+function yearOf(n: number): number {
+  return new Date(n * DAY_MS).getUTCFullYear();
 }
 
 const indexes = new WeakMap<CalendarData, Index>();
@@ -32,35 +44,35 @@ const indexes = new WeakMap<CalendarData, Index>();
 function indexOf(cal: CalendarData): Index {
   let idx = indexes.get(cal);
   if (!idx) {
-    idx = { holidays: new Set(cal.holidays), workdays: new Set(cal.workdays), years: new Set(cal.years) };
+    idx = { holidays: new Set(cal.holidays.map(dayNumber)), workdays: new Set(cal.workdays.map(dayNumber)), years: new Set(cal.years) };
     indexes.set(cal, idx);
   }
   return idx;
 }
 
-function covered(cal: CalendarData, date: string): Index {
-  const idx = indexOf(cal);
-  if (!idx.years.has(Number(date.slice(0, 4)))) throw new CalendarRangeError(date, cal.years);
-  return idx;
+/** Rest day by day number; throws when the day is outside the calendar's years. */
+function rest(cal: CalendarData, idx: Index, n: number): boolean {
+  if (!idx.years.has(yearOf(n))) throw new CalendarRangeError(fromDayNumber(n), cal.years);
+  if (idx.holidays.has(n)) return true;
+  if (idx.workdays.has(n)) return false;
+  const weekday = ((n + 3) % 7) + 1; // Monday = 1
+  return weekday >= 6;
 }
 
 export function isRestDay(cal: CalendarData, date: string): boolean {
   if (!isValidDate(date)) throw new InvalidDateError(date);
-  const idx = covered(cal, date);
-  if (idx.holidays.has(date)) return true;
-  if (idx.workdays.has(date)) return false;
-  return isoWeekday(date) >= 6;
+  return rest(cal, indexOf(cal), dayNumber(date));
 }
 
 export function isWorkingDay(cal: CalendarData, date: string): boolean {
   return !isRestDay(cal, date);
 }
 
-function nextWorkingDayFrom(cal: CalendarData, date: string): string {
-  let d = date;
-  for (let i = 0; isRestDay(cal, d); i++) {
-    if (i > 60) throw new CalendarRangeError(d, cal.years);
-    d = addDays(d, 1);
+function nextWorkingDayFrom(cal: CalendarData, idx: Index, n: number): number {
+  let d = n;
+  for (let i = 0; rest(cal, idx, d); i++) {
+    if (i > 60) throw new CalendarRangeError(fromDayNumber(d), cal.years);
+    d++;
   }
   return d;
 }
@@ -68,21 +80,23 @@ function nextWorkingDayFrom(cal: CalendarData, date: string): string {
 export function addPeriod(cal: CalendarData, from: string, amount: number, unit: PeriodUnit): string {
   if (!isValidDate(from)) throw new InvalidDateError(from);
   if (!Number.isInteger(amount) || amount < 0) throw new RangeError(`period amount must be a whole number ≥ 0, got ${amount}`);
-  covered(cal, from);
+  const idx = indexOf(cal);
+  const start = dayNumber(from);
+  if (!idx.years.has(yearOf(start))) throw new CalendarRangeError(from, cal.years);
   switch (unit) {
     case 'naturalDays':
       return addDays(from, amount);
     case 'calendarDays':
-      return nextWorkingDayFrom(cal, addDays(from, amount));
+      return fromDayNumber(nextWorkingDayFrom(cal, idx, start + amount));
     case 'months':
-      return nextWorkingDayFrom(cal, addMonths(from, amount));
+      return fromDayNumber(nextWorkingDayFrom(cal, idx, dayNumber(addMonths(from, amount))));
     case 'workingDays': {
-      let d = from;
+      let d = start;
       for (let left = amount; left > 0;) {
-        d = addDays(d, 1);
-        if (isWorkingDay(cal, d)) left--;
+        d++;
+        if (!rest(cal, idx, d)) left--;
       }
-      return d;
+      return fromDayNumber(d);
     }
     default:
       throw new RangeError(`unknown period unit ${String(unit)}`);
