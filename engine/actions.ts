@@ -17,18 +17,24 @@ export interface EngineEvent {
 }
 
 type Ctx = Record<string, unknown>;
-type Args = { context: Ctx; event: EngineEvent };
+type Args = { context: Ctx; event: EngineEvent | { type: 'xstate.init'; input: { event: EngineEvent } } };
 type P = Record<string, unknown>;
+
+/** The engine event of a step; at start XState hands entry actions its `xstate.init` event, which carries it in `input`. */
+function eventOf(args: Args): EngineEvent {
+  const e = args.event as { type: string; input?: { event?: EngineEvent } };
+  return e.type === 'xstate.init' && e.input?.event ? e.input.event : (args.event as EngineEvent);
+}
 
 function source(args: Args, params: P): unknown {
   if ('value' in params) return params.value;
-  const from = String(params.from);
-  return resolveFactRef({ data: args.context, event: args.event.payload, today: args.event.today, now: args.event.now }, from);
+  const ev = eventOf(args);
+  return resolveFactRef({ data: args.context, event: ev.payload, today: ev.today, now: ev.now }, String(params.from));
 }
 
 export const dataActions = {
   save: assign((args: Args, params: P) => {
-    const payload = args.event.payload ?? {};
+    const payload = eventOf(args).payload ?? {};
     const fields = Array.isArray(params.fields) ? (params.fields as string[]) : null;
     const value = fields ? Object.fromEntries(fields.filter((f) => f in payload).map((f) => [f, payload[f]])) : { ...payload };
     return setPath(args.context, String(params.to), value);
@@ -40,7 +46,7 @@ export const dataActions = {
   }),
   recordDecision: assign((args: Args, params: P) => {
     const list = Array.isArray(args.context.decisions) ? (args.context.decisions as unknown[]) : [];
-    const entry = { name: params.name, value: params.value ?? null, at: args.event.now };
+    const entry = { name: params.name, value: params.value ?? null, at: eventOf(args).now };
     return { ...args.context, decisions: [...list, entry] };
   }),
 };

@@ -113,7 +113,7 @@ export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack, opts: { 
   for (const name of Object.keys(rulesDefs)) guards[name] = (a) => check(name, a.context);
 
   const machine = setup({ guards: guards as never, actions: { ...dataActions, ...effectActions } as never })
-    .createMachine({ ...(machineJson as object), id: doc.id, context: ({ input }: { input: unknown }) => input } as never) as unknown as AnyStateMachine;
+    .createMachine({ ...(machineJson as object), id: doc.id, context: ({ input }: { input: { data: unknown } }) => input.data } as never) as unknown as AnyStateMachine;
 
   const payloadValidators = new Map<string, ValidateFunction>();
   for (const [name, ev] of Object.entries(doc.events)) {

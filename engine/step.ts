@@ -59,7 +59,16 @@ export async function start(
   const ev = engineEvent('xstate.init', {}, input.actor, env.now);
   const session = new GuardSession(proc, data, await facts(proc, ev, env, data));
   try {
-    const [snap, actions] = await session.settle(() => proc.pure.initial(data));
+    if (proc.doc.startRules?.length) {
+      await session.evaluate(proc.doc.startRules, data);
+      const failing = session.results().filter((r) => !r.result);
+      if (failing.length) {
+        return refuse('GUARD_REJECTED',
+          i18n(`立案条件不满足:${failing.map((r) => r.description['zh-CN']).join(';')}`, `the start conditions are not met: ${failing.map((r) => r.description.en).join('; ')}`),
+          { rules: failing });
+      }
+    }
+    const [snap, actions] = await session.settle(() => proc.pure.initial({ data, event: ev }));
     const base: Instance = {
       id: input.id, pack: proc.pack.id, procedure: proc.doc.id, version: proc.doc.version ?? 0, rev: 0,
       status: 'active', state: '', stateValue: null, data: {}, deadlines: [], overdue: false,

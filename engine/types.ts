@@ -71,6 +71,8 @@ export interface ProcedureDoc {
   events: Record<string, EventDef>;
   rules: Record<string, RuleDef>;
   deadlines: Record<string, DeadlineDef>;
+  /** Rules the start data must satisfy; otherwise START is refused with GUARD_REJECTED and nothing is created. */
+  startRules?: string[];
   /** XState v5 machine config as JSON. Guards, actions and delays are referenced by name only. */
   machine: MachineJSON;
   /** Designer positions, keyed by dotted state path. */

@@ -90,10 +90,12 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
     else if (ev && !events[ev].system) out.push(problem(`${ptr}/onExpiry/event`, 'NOT_SYSTEM_EVENT', `到期事件「${ev}」须标记为系统事件(system)`, `expiry event '${ev}' must be marked system`));
   }
 
+  arr(doc.startRules).forEach((r, i) => {
+    if (!rules[r]) out.push(problem(`/startRules/${i}`, 'UNKNOWN_RULE', `立案条件引用的规则「${r}」不存在`, `start rule '${r}' does not exist`));
+  });
   for (const [name, rule] of Object.entries(rules)) {
-    const ptr = pointer('rules', name);
-    if ((GUARD_COMBINATORS as readonly string[]).includes(name)) out.push(problem(ptr, 'RESERVED_NAME', `「${name}」是保留名称`, `'${name}' is a reserved name`));
-    walkConditions(rule?.conditions, `${ptr}/conditions`, out);
+    if ((GUARD_COMBINATORS as readonly string[]).includes(name)) out.push(problem(pointer('rules', name), 'RESERVED_NAME', `「${name}」是保留名称`, `'${name}' is a reserved name`));
+    walkConditions(rule?.conditions, `${pointer('rules', name)}/conditions`, out);
   }
 
   if (parameters) {
