@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { compileProcedure, coverage, percent, resolvePacks, runScenario, type Override, type PackSource, type ProblemDetail, type ResolvedPack, type ScenarioReport } from '../../engine';
+import { compileProcedure, coverage, percent, resolvePacks, runScenario, type Override, type PackSource, type ProblemDetail, type ResolvedPack, type Scenario, type ScenarioReport } from '../../engine';
 import { loadPackDir, loadPacksRoot, PackFileError } from '../packs';
 
 export const BUNDLE_FORMAT = 'gongzhi-pack/1';
@@ -116,8 +116,11 @@ export async function cmdTest(dir: string | undefined, out: Out): Promise<number
   const runs = new Map<string, ScenarioReport[]>();
   let failed = 0;
   let total = 0;
-  for (const src of r.sources) {
-    for (const [name, sc] of Object.entries(src.scenarios ?? {})) {
+  // a pack's scenario with the same file name as its base's replaces it (the county changed that behaviour)
+  const byName = new Map<string, { src: PackSource; sc: Scenario }>();
+  for (const src of r.sources) for (const [name, sc] of Object.entries(src.scenarios ?? {})) byName.set(name, { src, sc });
+  for (const [name, { src, sc }] of byName) {
+    {
       total++;
       const title = typeof sc.title === 'string' ? sc.title : `${sc.title['zh-CN']}`;
       const label = `${src.manifest.id}/${name}`;
