@@ -1,0 +1,103 @@
+/**
+ * The `gongzhi` CLI as a child process: every bundled pack validates and passes its scenarios; deliberately
+ * broken copies in tests/packs/fixtures/ fail with the right message and exit code.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(process.cwd(), 'server/cli/gongzhi.js');
+function gongzhi(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: process.cwd() });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+const packs = readdirSync('configs/packs').filter((d) => existsSync(join('configs/packs', d, 'pack.json')));
+
+describe('gongzhi validate / test on every bundled pack', () => {
+  it('the four county packs are there', () => {
+    expect(packs).toEqual(expect.arrayContaining(['national', 'nanchang-county', 'baoan-district', 'gaotai-county', 'jiangyin-city']));
+  });
+  for (const id of packs) {
+    it(`validate ${id}: exit 0`, () => {
+      const r = gongzhi('validate', `configs/packs/${id}`);
+      expect(r.out).toContain(`✓ 校验通过 / validation passed: ${id}`);
+      expect(r.code).toBe(0);
+    });
+    it(`test ${id}: exit 0, every scenario passes`, () => {
+      const r = gongzhi('test', `configs/packs/${id}`);
+      expect(r.out).not.toContain('✗');
+      expect(r.out).toMatch(/✓ 场景全部通过 \/ all scenarios passed: \d+/);
+      expect(r.code).toBe(0);
+    });
+  }
+});
+
+describe('broken fixtures fail with the right message and exit code', () => {
+  it('validate: a patch naming a missing rule → exit 1, code, file and JSON path', () => {
+    const r = gongzhi('validate', 'tests/packs/fixtures/broken-patch');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('✗ 校验失败 / validation failed: broken-patch');
+    expect(r.out).toContain('[UNKNOWN_RULE]');
+    expect(r.out).toContain(join('broken-patch', 'patches', 'community-consultation.json'));
+    expect(r.out).toContain('/packs/broken-patch/procedures/community-consultation/machine/states/noticed/on/CONVENE/guard');
+    expect(r.out).toContain('noSuchRule');
+  });
+  it('test: a broken pack is not run → exit 1', () => {
+    const r = gongzhi('test', 'tests/packs/fixtures/broken-patch');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('[UNKNOWN_RULE]');
+  });
+  it('test: a scenario whose expectation is wrong → exit 1 naming the scenario and the mismatch', () => {
+    const r = gongzhi('test', 'tests/packs/fixtures/failing-scenario');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('✗ failing-scenario/dispute-mediation-wrong-track');
+    expect(r.out).toContain('data.track: expected "smallClaims", got "simplified"');
+    expect(r.out).toContain('✗ 场景失败 / scenarios failed: 1/');
+  });
+  it('validate: a locked parameter overridden → exit 1 with PACK_LOCKED', () => {
+    const r = gongzhi('validate', 'tests/packs/fixtures/locked-param');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('[PACK_LOCKED]');
+    expect(r.out).toContain('confirmationWindowDays');
+    expect(r.out).toContain('县级配置包不得修改');
+  });
+  it('validate: a folder without pack.json → exit 1', () => {
+    const r = gongzhi('validate', 'tests/packs/fixtures');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('找不到配置包清单 / pack manifest not found');
+  });
+});
+
+describe('gongzhi diff, bundle, help', () => {
+  it('diff nanchang-county prints the cap override in words', () => {
+    const r = gongzhi('diff', 'configs/packs/nanchang-county');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('参数 parameter smallClaimsCap: 50000 → 38000(示例 sample)');
+  });
+  it('diff gaotai-county names the added rule and the retitled states', () => {
+    const r = gongzhi('diff', 'configs/packs/gaotai-county');
+    expect(r.out).toContain('rules.fridayMeeting');
+    expect(r.out).toContain('「提出议题」 → 「居民提事」');
+    expect(r.out).toContain('「反馈评议」 → 「网格评事」');
+  });
+  it('bundle writes a gongzhi-pack/1 file', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'gongzhi-')), 'b.json');
+    const r = gongzhi('bundle', 'configs/packs/gaotai-county', '--out', out);
+    expect(r.code).toBe(0);
+    const b = JSON.parse(readFileSync(out, 'utf8'));
+    expect(b.format).toBe('gongzhi-pack/1');
+    expect(b.manifest.id).toBe('gaotai-county');
+    expect(Object.keys(b.patches)).toEqual(['community-consultation']);
+    expect(Object.keys(b.scenarios)).toContain('community-consultation-friday');
+  });
+  it('help exits 0; unknown command → usage, exit 2', () => {
+    expect(gongzhi('help').code).toBe(0);
+    const r = gongzhi('frobnicate');
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('未知命令 / unknown command: frobnicate');
+    expect(r.out).toContain('用法 / usage');
+  });
+});
