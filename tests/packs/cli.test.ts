@@ -16,7 +16,7 @@ function gongzhi(...args: string[]) {
 
 const packs = readdirSync('configs/packs').filter((d) => existsSync(join('configs/packs', d, 'pack.json')));
 
-describe('gongzhi validate / test on every bundled pack', () => {
+describe('gongzhi validate / test on every bundled pack', { timeout: 30_000 }, () => {
   it('the four county packs are there', () => {
     expect(packs).toEqual(expect.arrayContaining(['national', 'nanchang-county', 'baoan-district', 'gaotai-county', 'jiangyin-city']));
   });
@@ -35,7 +35,7 @@ describe('gongzhi validate / test on every bundled pack', () => {
   }
 });
 
-describe('broken fixtures fail with the right message and exit code', () => {
+describe('broken fixtures fail with the right message and exit code', { timeout: 30_000 }, () => {
   it('validate: a patch naming a missing rule → exit 1, code, file and JSON path', () => {
     const r = gongzhi('validate', 'tests/packs/fixtures/broken-patch');
     expect(r.code).toBe(1);
@@ -71,7 +71,7 @@ describe('broken fixtures fail with the right message and exit code', () => {
   });
 });
 
-describe('gongzhi diff, bundle, help', () => {
+describe('gongzhi diff, bundle, help', { timeout: 30_000 }, () => {
   it('diff nanchang-county prints the cap override in words', () => {
     const r = gongzhi('diff', 'configs/packs/nanchang-county');
     expect(r.code).toBe(0);
