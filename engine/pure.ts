@@ -12,9 +12,10 @@ export interface PureRunner {
 }
 
 export function pureRunner(machine: AnyStateMachine): PureRunner {
-  let self: ReturnType<typeof createActor> | null = null;
+  // Created here, before any guard session is current: building the actor runs the initial state's guards
+  // once with empty input, and those checks must not land in a real step's rule results.
+  const self = createActor(machine, { input: {} });
   const scope = (actions: unknown[]) => {
-    self ??= createActor(machine, { input: {} });
     return {
       self, defer: () => {}, id: '', logger: () => {}, sessionId: '', stopChild: () => {},
       system: self.system, emit: () => {}, actionExecutor: (a: unknown) => { actions.push(a); },

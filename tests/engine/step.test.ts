@@ -146,3 +146,17 @@ describe('replay', () => {
     expect(await replay(mediation, 'r', history)).toEqual(i);
   });
 });
+
+describe('rule results of the first start after compiling', () => {
+  it('are the same as those of the second start (the inert actor built at compile time records nothing)', async () => {
+    const doc = { ...national.procedures['duty-admission'], version: 1 } as ProcedureDoc;
+    const proc = compileProcedure(doc, national);
+    const data = {
+      itemName: '示例事项', department: '示例局', listRef: 'A01', assignmentRole: 'lead',
+      funding: { amount: 30000 }, submittedOn: '2025-09-01', plannedStart: '2025-12-01',
+    };
+    const first = await ok(start(proc, { id: 'a', data }, at('2025-09-01T10:00:00+08:00')));
+    const second = await ok(start(proc, { id: 'b', data }, at('2025-09-01T10:00:00+08:00')));
+    expect(first.history.rules.map((r) => [r.rule, r.result])).toEqual(second.history.rules.map((r) => [r.rule, r.result]));
+  });
+});
