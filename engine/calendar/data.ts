@@ -21,3 +21,9 @@ export function isCalendarFile(v: unknown): v is CalendarFile {
   const f = v as CalendarFile;
   return !!f && typeof f.year === 'number' && Array.isArray(f.holidays) && Array.isArray(f.workdays);
 }
+
+/** The legal calendar of a pack from its data files (`calendar-<year>`). */
+export function calendarOfPackData(data: Record<string, unknown>): CalendarData {
+  const files = Object.entries(data).filter(([k, v]) => /^calendar-\d{4}$/.test(k) && isCalendarFile(v)).map(([, v]) => v as CalendarFile);
+  return mergeCalendars(files);
+}

@@ -3,4 +3,4 @@ export {
   InvalidDateError,
 } from './dates';
 export { addPeriod, isRestDay, isWorkingDay, CalendarRangeError } from './periods';
-export { mergeCalendars, isCalendarFile, type CalendarFile } from './data';
+export { mergeCalendars, isCalendarFile, calendarOfPackData, type CalendarFile } from './data';

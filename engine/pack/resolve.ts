@@ -2,10 +2,10 @@
  * Pack resolution: a county pack `extends` its base and changes it by parameters, procedure patches
  * (JSON merge patch), replaced or added procedures, and data. The resolved pack is validated whole.
  */
-import type { CalendarData, PackSource, ProblemDetail, ProcedureDoc, ResolvedPack } from '../types';
+import type { PackSource, ProblemDetail, ProcedureDoc, ResolvedPack } from '../types';
 import { problem } from '../errors';
 import { ajvProblems, validatePackSchema, validateProcedure } from '../validate';
-import { isCalendarFile, mergeCalendars } from '../calendar';
+import { calendarOfPackData } from '../calendar';
 import { mergePatch } from './merge-patch';
 import { diffParameters, diffProcedures } from './diff';
 import { checkLocks } from './locks';
@@ -13,11 +13,6 @@ import { checkLocks } from './locks';
 export interface ResolveResult {
   packs: Record<string, ResolvedPack>;
   problems: ProblemDetail[];
-}
-
-function calendarOf(data: Record<string, unknown>): CalendarData {
-  const files = Object.entries(data).filter(([k, v]) => /^calendar-\d{4}$/.test(k) && isCalendarFile(v)).map(([, v]) => v);
-  return mergeCalendars(files as never);
 }
 
 function order(sources: PackSource[], problems: ProblemDetail[]): PackSource[] {
@@ -87,7 +82,7 @@ export function resolvePacks(sources: PackSource[]): ResolveResult {
     }
     packs[m.id] = {
       id: m.id, title: m.title, ...(m.description ? { description: m.description } : {}), ...(m.extends ? { extends: m.extends } : {}),
-      lineage: [...(base?.lineage ?? []), m.id], parameters, procedures, data, calendar: calendarOf(data),
+      lineage: [...(base?.lineage ?? []), m.id], parameters, procedures, data, calendar: calendarOfPackData(data),
       overrides: base ? [...diffParameters(base.parameters, parameters), ...diffProcedures(base.procedures, procedures)] : [],
     };
   }
