@@ -73,6 +73,8 @@ export interface ProcedureDoc {
   deadlines: Record<string, DeadlineDef>;
   /** Rules the start data must satisfy; otherwise START is refused with GUARD_REJECTED and nothing is created. */
   startRules?: string[];
+  /** Figures recorded for statistics: satisfaction read from an event's payload (paths like `$.satisfied`). */
+  metrics?: { satisfaction?: { event: string; satisfied: string; total?: string } };
   /** XState v5 machine config as JSON. Guards, actions and delays are referenced by name only. */
   machine: MachineJSON;
   /** Designer positions, keyed by dotted state path. */

@@ -90,6 +90,14 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
     else if (ev && !events[ev].system) out.push(problem(`${ptr}/onExpiry/event`, 'NOT_SYSTEM_EVENT', `到期事件「${ev}」须标记为系统事件(system)`, `expiry event '${ev}' must be marked system`));
   }
 
+  const sat = doc.metrics?.satisfaction;
+  if (sat) {
+    if (!events[sat.event]) out.push(problem('/metrics/satisfaction/event', 'UNDEFINED_EVENT', `满意度统计引用的事件「${sat.event}」未定义`, `the satisfaction metric names event '${sat.event}', which is not defined`));
+    for (const k of ['satisfied', 'total'] as const) {
+      const path = sat[k];
+      if (path !== undefined && !isValidPath(path)) out.push(problem(`/metrics/satisfaction/${k}`, 'BAD_PATH', `路径「${path}」格式不正确(例如 $.satisfied)`, `path '${path}' is malformed (e.g. $.satisfied)`));
+    }
+  }
   arr(doc.startRules).forEach((r, i) => {
     if (!rules[r]) out.push(problem(`/startRules/${i}`, 'UNKNOWN_RULE', `立案条件引用的规则「${r}」不存在`, `start rule '${r}' does not exist`));
   });
