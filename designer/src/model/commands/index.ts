@@ -1,0 +1,6 @@
+/** Every designer edit, as a named command on one undo/redo stack. */
+export * from './stack';
+export * from './states';
+export * from './transitions';
+export * from './catalog';
+export * from './document';

@@ -1,0 +1,86 @@
+/**
+ * The command stack: every edit is a named command applied to an immutable document; the stack
+ * keeps the document before and after, so undo and redo restore exactly (diagram-js CommandStack,
+ * with immutable documents instead of execute/revert pairs).
+ */
+import type { I18n, ProcedureDoc } from '../../../../engine/types';
+
+export interface Command {
+  /** Command name, e.g. `addState`. */
+  name: string;
+  /** What the user sees in the undo tooltip, e.g. 新增状态「调解」. */
+  label: I18n;
+  /** Returns the next document; must not mutate `doc`. Throws CommandError when the edit is not possible. */
+  apply(doc: ProcedureDoc): ProcedureDoc;
+}
+
+export class CommandError extends Error {
+  constructor(readonly i18n: I18n) {
+    super(i18n.en);
+  }
+}
+
+export interface StackEntry {
+  command: Command;
+  before: ProcedureDoc;
+  after: ProcedureDoc;
+}
+
+export interface EditorState {
+  doc: ProcedureDoc;
+  past: StackEntry[];
+  future: StackEntry[];
+  /** Bumped on every change (also undo/redo), for cheap change detection. */
+  revision: number;
+  /** Revision at the last save (drafts) — `dirty` when different. */
+  savedRevision: number;
+}
+
+export const MAX_UNDO = 200;
+
+export function createEditor(doc: ProcedureDoc): EditorState {
+  return { doc, past: [], future: [], revision: 0, savedRevision: 0 };
+}
+
+export function execute(state: EditorState, command: Command): EditorState {
+  const after = command.apply(state.doc);
+  if (after === state.doc) return state;
+  const past = [...state.past, { command, before: state.doc, after }].slice(-MAX_UNDO);
+  return { ...state, doc: after, past, future: [], revision: state.revision + 1 };
+}
+
+export function undo(state: EditorState): EditorState {
+  const entry = state.past[state.past.length - 1];
+  if (!entry) return state;
+  return { ...state, doc: entry.before, past: state.past.slice(0, -1), future: [entry, ...state.future], revision: state.revision + 1 };
+}
+
+export function redo(state: EditorState): EditorState {
+  const entry = state.future[0];
+  if (!entry) return state;
+  return { ...state, doc: entry.after, past: [...state.past, entry], future: state.future.slice(1), revision: state.revision + 1 };
+}
+
+export const canUndo = (s: EditorState) => s.past.length > 0;
+export const canRedo = (s: EditorState) => s.future.length > 0;
+export const nextUndo = (s: EditorState): Command | undefined => s.past[s.past.length - 1]?.command;
+export const nextRedo = (s: EditorState): Command | undefined => s.future[0]?.command;
+export const isDirty = (s: EditorState) => s.revision !== s.savedRevision;
+export const markSaved = (s: EditorState): EditorState => ({ ...s, savedRevision: s.revision });
+
+/** Helper to define a command whose `apply` edits a deep copy. */
+export function command(name: string, label: I18n, edit: (draft: ProcedureDoc, original: ProcedureDoc) => void): Command {
+  return {
+    name,
+    label,
+    apply(doc) {
+      const draft = structuredClone(doc);
+      edit(draft, doc);
+      return draft;
+    },
+  };
+}
+
+export const fail = (zh: string, en: string): never => {
+  throw new CommandError({ 'zh-CN': zh, en });
+};

@@ -1,0 +1,143 @@
+/**
+ * Automatic layout with elkjs (layered, hierarchy-aware: compound states contain their children),
+ * then the positions the user chose (`doc.layout.nodes`) win. Positions are relative to the parent
+ * state, as React Flow expects for child nodes. The ELK instance is passed in: a web worker in the
+ * browser, the bundled build in tests.
+ */
+import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import type { ProcedureDoc } from '../../../engine/types';
+import type { ChartModel } from './graph';
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export type Positions = Record<string, Box>;
+
+export const GROUP_PADDING = { top: 44, left: 20, bottom: 20, right: 20 };
+
+const ROOT_OPTIONS: Record<string, string> = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'DOWN',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+  'elk.spacing.nodeNode': '50',
+  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.spacing.edgeNode': '30',
+};
+
+const isAncestor = (a: string, b: string) => b.startsWith(a + '.');
+
+export function toElkGraph(model: ChartModel): ElkNode {
+  const root: ElkNode = { id: '__root__', layoutOptions: ROOT_OPTIONS, children: [], edges: [] };
+  const elkNodes = new Map<string, ElkNode>();
+  for (const n of model.nodes) {
+    const node: ElkNode = n.kind === 'compound'
+      ? {
+        id: n.id, children: [],
+        layoutOptions: { 'elk.padding': `[top=${GROUP_PADDING.top},left=${GROUP_PADDING.left},bottom=${GROUP_PADDING.bottom},right=${GROUP_PADDING.right}]` },
+      }
+      : { id: n.id, width: n.width, height: n.height };
+    elkNodes.set(n.id, node);
+    const parent = n.parent === null ? root : elkNodes.get(n.parent);
+    (parent ?? root).children!.push(node);
+  }
+  const edges: ElkExtendedEdge[] = [];
+  const seen = new Set<string>();
+  for (const e of model.edges) {
+    if (e.source === e.target || isAncestor(e.source, e.target) || isAncestor(e.target, e.source)) continue;
+    const key = `${e.source}>${e.target}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    edges.push({ id: `e${edges.length}`, sources: [e.source], targets: [e.target] });
+  }
+  root.edges = edges;
+  return root;
+}
+
+function collect(node: ElkNode, out: Positions): void {
+  for (const c of node.children ?? []) {
+    out[c.id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0), width: Math.round(c.width ?? 0), height: Math.round(c.height ?? 0) };
+    collect(c, out);
+  }
+}
+
+/** Runs elk on the model; positions relative to each node's parent. */
+export async function autoLayout(elk: ELK, model: ChartModel): Promise<Positions> {
+  const result = await elk.layout(toElkGraph(model));
+  const out: Positions = {};
+  collect(result, out);
+  return out;
+}
+
+/**
+ * Final positions: the user's stored positions over the automatic ones; nodes missing from both
+ * (just added, layout pending) are placed after their siblings; compound groups grow to hold their children.
+ */
+export function placeNodes(model: ChartModel, auto: Positions, doc: ProcedureDoc): Positions {
+  const stored = doc.layout?.nodes ?? {};
+  const out: Positions = {};
+  const nextSlot = new Map<string, { x: number; y: number }>();
+  for (const n of model.nodes) {
+    const a = auto[n.id];
+    const s = stored[n.id];
+    let box: Box;
+    if (s) box = { x: s.x, y: s.y, width: s.width ?? a?.width ?? n.width, height: s.height ?? a?.height ?? n.height };
+    else if (a) box = { ...a };
+    else {
+      const parentKey = n.parent ?? '';
+      const slot = nextSlot.get(parentKey) ?? siblingEnd(model, out, n.parent);
+      box = { x: slot.x, y: slot.y, width: n.width, height: n.height };
+      nextSlot.set(parentKey, { x: slot.x + n.width + 40, y: slot.y });
+    }
+    if (n.kind !== 'compound') {
+      box.width = n.width;
+      box.height = n.height;
+    }
+    out[n.id] = box;
+  }
+  // Grow groups (deepest first) so that every child fits inside.
+  for (const n of [...model.nodes].reverse()) {
+    if (n.kind !== 'compound') continue;
+    const box = out[n.id];
+    for (const c of model.nodes) {
+      if (c.parent !== n.id) continue;
+      const cb = out[c.id];
+      box.width = Math.max(box.width, cb.x + cb.width + GROUP_PADDING.right);
+      box.height = Math.max(box.height, cb.y + cb.height + GROUP_PADDING.bottom);
+    }
+    box.width = Math.max(box.width, 220);
+    box.height = Math.max(box.height, 120);
+  }
+  return out;
+}
+
+function siblingEnd(model: ChartModel, placed: Positions, parent: string | null): { x: number; y: number } {
+  let maxX = parent === null ? 0 : GROUP_PADDING.left - 40 - 180;
+  let y = parent === null ? 0 : GROUP_PADDING.top;
+  for (const n of model.nodes) {
+    if (n.parent !== parent || !placed[n.id]) continue;
+    const b = placed[n.id];
+    if (b.x + b.width > maxX) {
+      maxX = b.x + b.width;
+      y = b.y;
+    }
+  }
+  return { x: maxX + 40, y };
+}
+
+/** Absolute boxes (relative to the chart origin), for centring and export. */
+export function absolute(model: ChartModel, pos: Positions): Positions {
+  const out: Positions = {};
+  for (const n of model.nodes) {
+    const b = pos[n.id];
+    if (!b) continue;
+    const p = n.parent ? out[n.parent] : undefined;
+    out[n.id] = { x: b.x + (p?.x ?? 0), y: b.y + (p?.y ?? 0), width: b.width, height: b.height };
+  }
+  return out;
+}
