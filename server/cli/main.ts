@@ -6,8 +6,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { compileProcedure, coverage, percent, resolvePacks, runScenario, type Override, type PackSource, type ProblemDetail, type ResolvedPack, type Scenario, type ScenarioReport } from '../../engine';
 import { loadPackDir, loadPacksRoot, PackFileError } from '../packs';
+import { BUNDLE_FORMAT, bundleOf } from '../packs/bundle';
 
-export const BUNDLE_FORMAT = 'gongzhi-pack/1';
+export { BUNDLE_FORMAT, bundleOf, type Bundle } from '../packs/bundle';
+
 
 const USAGE = `用法 / usage:
   gongzhi validate <pack-dir>          校验配置包 / validate a pack (and its bases)
@@ -209,19 +211,6 @@ export function cmdDiff(dir: string | undefined, out: Out): number {
   out(`配置包 pack ${p.id} 相对 vs ${p.extends ?? '(无上级 no base)'}: ${p.overrides.length} 处改动 / change(s)`);
   for (const o of p.overrides) out(`  • ${describeOverride(o, p)}`);
   return 0;
-}
-
-export interface Bundle {
-  format: typeof BUNDLE_FORMAT;
-  manifest: PackSource['manifest'];
-  procedures: PackSource['procedures'];
-  patches: NonNullable<PackSource['patches']>;
-  data: PackSource['data'];
-  scenarios: NonNullable<PackSource['scenarios']>;
-}
-
-export function bundleOf(src: PackSource): Bundle {
-  return { format: BUNDLE_FORMAT, manifest: src.manifest, procedures: src.procedures, patches: src.patches ?? {}, data: src.data, scenarios: src.scenarios ?? {} };
 }
 
 function cmdBundle(dir: string | undefined, outFile: string | undefined, out: Out): number {

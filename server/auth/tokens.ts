@@ -1,0 +1,87 @@
+/**
+ * Bearer tokens: a subject, roles and the packs it may touch. Only the SHA-256 of a token is stored; the admin
+ * token given by GONGZHI_ADMIN_TOKEN (or generated on first start and kept in `DATA_DIR/admin-token`) has every
+ * role and every pack.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context, Next } from 'koa';
+import type { Registry, StoredToken } from '../registry';
+import { newToken, sha256 } from '../util/ids';
+import { fail } from '../http/errors';
+
+export interface Auth {
+  subject: string;
+  roles: string[];
+  packs: string[] | '*';
+}
+
+export const isAdmin = (a: Auth) => a.roles.includes('admin');
+export const canSeePack = (a: Auth, pack: string) => a.packs === '*' || a.packs.includes(pack);
+
+export class Tokens {
+  private envHash: string | undefined;
+
+  constructor(private readonly registry: Registry) {}
+
+  /** The admin token: from the environment, else from `DATA_DIR/admin-token`, else a new one written there. */
+  adminToken(dataDir: string, fromEnv: string | undefined): { token: string; generated: boolean; file: string } {
+    const file = join(dataDir, 'admin-token');
+    if (fromEnv) {
+      this.envHash = sha256(fromEnv);
+      return { token: fromEnv, generated: false, file };
+    }
+    if (existsSync(file)) {
+      const token = readFileSync(file, 'utf8').trim();
+      this.envHash = sha256(token);
+      return { token, generated: false, file };
+    }
+    const token = newToken();
+    writeFileSync(file, token + '\n', { mode: 0o600 });
+    this.envHash = sha256(token);
+    return { token, generated: true, file };
+  }
+
+  lookup(token: string): Auth | null {
+    const hash = sha256(token);
+    if (hash === this.envHash) return { subject: 'admin', roles: ['admin'], packs: '*' };
+    const t = this.registry.data.tokens.find((x) => x.hash === hash);
+    return t ? { subject: t.subject, roles: t.roles, packs: t.packs } : null;
+  }
+
+  async create(input: Auth, now: string): Promise<{ token: string } & Auth> {
+    const token = newToken();
+    const stored: StoredToken = { hash: sha256(token), subject: input.subject, roles: input.roles, packs: input.packs, createdAt: now };
+    await this.registry.update((reg) => {
+      reg.tokens.push(stored);
+    });
+    return { token, subject: input.subject, roles: input.roles, packs: input.packs };
+  }
+}
+
+const PUBLIC = [/^\/api\/health$/, /^\/api\/openapi\.json$/, /^\/api\/schemas\//];
+
+/** Sets `ctx.state.auth` for /api calls; 401 without a known token (except the public endpoints). */
+export function authMiddleware(tokens: Tokens) {
+  return async (ctx: Context, next: Next) => {
+    if (!ctx.path.startsWith('/api/') || PUBLIC.some((re) => re.test(ctx.path))) return next();
+    const header = ctx.get('authorization');
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const auth = m ? tokens.lookup(m[1]) : null;
+    if (!auth) {
+      ctx.set('WWW-Authenticate', 'Bearer');
+      throw fail('UNAUTHORIZED', m ? '令牌无效' : '缺少访问令牌(Authorization: Bearer …)', m ? 'unknown token' : 'missing bearer token (Authorization: Bearer …)');
+    }
+    ctx.state.auth = auth;
+    return next();
+  };
+}
+
+export function requireAdmin(auth: Auth): void {
+  if (!isAdmin(auth)) throw fail('FORBIDDEN', '需要管理员权限', 'admin role required');
+}
+
+/** Pack-changing calls (drafts, publish, import): the `admin` or `designer` role, within the token's packs. */
+export function requireDesigner(auth: Auth): void {
+  if (!isAdmin(auth) && !auth.roles.includes('designer')) throw fail('FORBIDDEN', '需要设计人员(designer)或管理员权限', 'the designer or admin role is required');
+}

@@ -1,0 +1,77 @@
+/**
+ * Turns an engine step into the new case record: the history entry, the outbox rows for matching webhooks, the
+ * idempotency answer and the satisfaction figure, all written together by one `put`.
+ */
+import type { CompiledProcedure, HistoryEntry, Instance, StepOk } from '../../engine';
+import { resolvePath } from '../../engine/rules';
+import type { CaseRecord, IdempotencyRecord, OutboxRow, StoredHistoryEntry } from '../store';
+import type { Webhook } from '../registry';
+import { instanceView } from './view';
+import { newCaseId } from '../util/ids';
+
+export const IDEMPOTENCY_KEPT = 20;
+
+export function compactHistory(h: HistoryEntry, onBehalfOf?: string): StoredHistoryEntry {
+  return {
+    seq: h.seq, at: h.at, type: h.type, ...(h.payload === undefined ? {} : { payload: h.payload }),
+    ...(h.actor ? { actor: { subject: h.actor.subject, roles: h.actor.roles, ...(onBehalfOf ? { onBehalfOf } : {}) } } : {}),
+    from: h.from, to: h.to, rules: h.rules.map((r) => [r.rule, r.result]),
+    effects: h.effects.map((e) => ({ name: e.name, ...(e.params ? { params: e.params } : {}) })),
+  };
+}
+
+function matches(w: Webhook, inst: Instance, type: string): boolean {
+  return (!w.pack || w.pack === inst.pack) && (!w.procedure || w.procedure === inst.procedure) && w.events.includes(type);
+}
+
+export function outboxRows(proc: CompiledProcedure, res: StepOk, webhooks: readonly Webhook[], deadline?: string): OutboxRow[] {
+  const inst = res.instance;
+  if (!webhooks.length) return [];
+  const view = instanceView(proc, inst);
+  const h = res.history;
+  const transition = { seq: h.seq, type: h.type, from: h.from, to: h.to, at: h.at, ...(h.actor ? { actor: { subject: h.actor.subject, roles: h.actor.roles } } : {}) };
+  const messages: { type: string; extra: Record<string, unknown> }[] = [{ type: 'transition', extra: { transition } }];
+  if (deadline) {
+    const d = res.instance.deadlines.find((x) => x.name === deadline);
+    messages.push({ type: 'deadline', extra: { deadline: { name: deadline, ...(d ? { dueAt: d.dueAt, state: d.state } : {}) }, transition } });
+  }
+  for (const e of res.effects) messages.push({ type: `effect:${e.name}`, extra: { effect: { name: e.name, params: e.params ?? {}, data: e.data ?? inst.data }, transition } });
+  const rows: OutboxRow[] = [];
+  for (const m of messages) {
+    for (const w of webhooks) {
+      if (!matches(w, inst, m.type)) continue;
+      const id = `d${newCaseId()}`;
+      rows.push({ id, webhook: w.id, type: m.type, createdAt: h.at, body: { id, type: m.type, at: h.at, webhook: w.id, instance: view, ...m.extra } });
+    }
+  }
+  return rows;
+}
+
+function satisfactionOf(proc: CompiledProcedure, h: HistoryEntry, prev: CaseRecord['satisfaction']): CaseRecord['satisfaction'] {
+  const m = proc.doc.metrics?.satisfaction;
+  if (!m || h.type !== m.event) return prev;
+  const sat = resolvePath(h.payload, m.satisfied);
+  if (m.total) {
+    const total = resolvePath(h.payload, m.total);
+    return typeof sat === 'number' && typeof total === 'number' && total > 0 ? { satisfied: sat, total } : prev;
+  }
+  return typeof sat === 'boolean' ? { satisfied: sat ? 1 : 0, total: 1 } : prev;
+}
+
+export function nextRecord(
+  proc: CompiledProcedure, prev: CaseRecord | null, res: StepOk, webhooks: readonly Webhook[],
+  opts: { onBehalfOf?: string; deadline?: string; idempotency?: IdempotencyRecord } = {},
+): { record: CaseRecord; rows: OutboxRow[] } {
+  const rows = outboxRows(proc, res, webhooks, opts.deadline);
+  const idem = [...(prev?.idempotency ?? [])];
+  if (opts.idempotency) idem.push(opts.idempotency);
+  const satisfaction = satisfactionOf(proc, res.history, prev?.satisfaction);
+  const record: CaseRecord = {
+    instance: res.instance,
+    history: [...(prev?.history ?? []), compactHistory(res.history, opts.onBehalfOf)],
+    outbox: [...(prev?.outbox ?? []), ...rows],
+    idempotency: idem.slice(-IDEMPOTENCY_KEPT),
+    ...(satisfaction ? { satisfaction } : {}),
+  };
+  return { record, rows };
+}

@@ -1,0 +1,14 @@
+import type { CaseRecord, CaseSummary } from '../store';
+
+/** The in-memory summary of a case record (what listing, stats, timers and the outbox need). */
+export function summarize(rec: CaseRecord): CaseSummary {
+  const i = rec.instance;
+  return {
+    id: i.id, pack: i.pack, procedure: i.procedure, version: i.version, state: i.state, status: i.status,
+    overdue: i.overdue, everOverdue: !!i.everOverdue, createdAt: i.createdAt, updatedAt: i.updatedAt,
+    ...(i.businessKey ? { businessKey: i.businessKey } : {}),
+    timers: i.status === 'done' ? [] : i.deadlines.filter((d) => !d.overdue).map((d) => ({ name: d.name, dueAt: d.dueAt })),
+    pending: rec.outbox.filter((r) => !r.dead).length,
+    ...(rec.satisfaction ? { satisfaction: rec.satisfaction } : {}),
+  };
+}

@@ -1,0 +1,37 @@
+/** What callers see: the instance body of API.md and history entries with each rule's description and legal basis. */
+import { allowedEvents, type CompiledProcedure, type Instance } from '../../engine';
+import type { CaseRecord, StoredHistoryEntry } from '../store';
+
+export function instanceView(proc: CompiledProcedure, inst: Instance) {
+  return {
+    id: inst.id, pack: inst.pack, procedure: inst.procedure, version: inst.version, rev: inst.rev, status: inst.status,
+    state: inst.state, stateValue: inst.stateValue, data: inst.data,
+    events: allowedEvents(proc, inst),
+    deadlines: inst.deadlines.map((d) => ({
+      name: d.name, state: d.state, dueAt: d.dueAt, dueDate: d.dueDate, overdue: d.overdue,
+      ...(proc.doc.deadlines[d.name] ? { title: proc.doc.deadlines[d.name].title } : {}),
+      ...(d.extensions ? { extensions: d.extensions } : {}),
+    })),
+    overdue: inst.overdue,
+    ...(inst.businessKey ? { businessKey: inst.businessKey } : {}),
+    createdAt: inst.createdAt, updatedAt: inst.updatedAt,
+  };
+}
+
+export type InstanceView = ReturnType<typeof instanceView>;
+
+export function historyView(proc: CompiledProcedure, h: StoredHistoryEntry) {
+  return {
+    seq: h.seq, at: h.at, type: h.type, ...(h.payload === undefined ? {} : { payload: h.payload }),
+    ...(h.actor ? { actor: h.actor } : {}), from: h.from, to: h.to,
+    rules: h.rules.map(([rule, result]) => {
+      const def = proc.doc.rules[rule];
+      return { rule, result, ...(def ? { description: def.description, basis: def.basis } : {}) };
+    }),
+    effects: h.effects,
+  };
+}
+
+export function recordHistory(proc: CompiledProcedure, rec: CaseRecord) {
+  return rec.history.map((h) => historyView(proc, h));
+}

@@ -1,0 +1,23 @@
+/** What the routes are given: every server part, built once by app.ts. */
+import type { InstanceStore } from './store';
+import type { Registry } from './registry';
+import type { PackCatalog } from './packs/catalog';
+import type { CaseService } from './cases/service';
+import type { Tokens, Auth } from './auth/tokens';
+import type { Clock, ControlledClock } from './time/clock';
+import type { Scheduler } from './time/scheduler';
+import type { Outbox } from './webhooks/outbox';
+
+export interface AppDeps {
+  store: InstanceStore;
+  registry: Registry;
+  catalog: PackCatalog;
+  cases: CaseService;
+  tokens: Tokens;
+  clock: Clock | ControlledClock;
+  scheduler: Scheduler;
+  outbox: Outbox;
+  log: (msg: string) => void;
+}
+
+export type State = { auth: Auth };

@@ -1,0 +1,70 @@
+/**
+ * Reads a JSON request body with limits: at most 1 MiB (413), nesting at most 64 deep (checked on the raw text,
+ * before parsing), JSON only. Malformed input is a 400 that names the position.
+ */
+import type { Context } from 'koa';
+import { fail } from './errors';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_DEPTH = 64;
+
+function tooLarge() {
+  return fail('PAYLOAD_TOO_LARGE', `请求体超过 ${MAX_BODY_BYTES} 字节上限`, `the request body exceeds the ${MAX_BODY_BYTES}-byte limit`, { limit: MAX_BODY_BYTES });
+}
+
+async function readRaw(ctx: Context): Promise<Buffer> {
+  const declared = Number(ctx.get('content-length') || 0);
+  if (declared > MAX_BODY_BYTES) {
+    ctx.req.resume();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      ctx.req.resume();
+      throw tooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Deepest nesting of arrays/objects in a JSON text, ignoring brackets inside strings. Stops early past `limit`. */
+export function jsonDepth(text: string, limit = MAX_DEPTH): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped char
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) max = depth;
+      if (max > limit) return max;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/** The parsed JSON body, or `undefined` for an empty body. */
+export async function readJson(ctx: Context): Promise<unknown> {
+  const raw = await readRaw(ctx);
+  if (raw.length === 0) return undefined;
+  const type = ctx.get('content-type');
+  if (type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    throw fail('UNSUPPORTED_MEDIA_TYPE', '请求体必须是 JSON(Content-Type: application/json)', 'the body must be JSON (Content-Type: application/json)', { contentType: type });
+  }
+  const text = raw.toString('utf8');
+  if (jsonDepth(text) > MAX_DEPTH) {
+    throw fail('BAD_REQUEST', `JSON 嵌套层级超过 ${MAX_DEPTH} 层`, `the JSON is nested deeper than ${MAX_DEPTH} levels`, { limit: MAX_DEPTH });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw fail('BAD_REQUEST', `请求体不是合法的 JSON:${(e as Error).message}`, `the body is not valid JSON: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP contract (shared/API.md), served at GET /api/openapi.json.
+ * A test checks that every route of the router is here and every path here has a route.
+ */
+import { schemas } from './schemas';
+
+type Op = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const err = (description: string) => ({ description, ...json(ref('Error')) });
+const E = {
+  400: err('BAD_REQUEST: malformed JSON, wrong types or unknown fields (details: [{path, message}])'),
+  401: err('UNAUTHORIZED: missing or unknown token'),
+  403: err('FORBIDDEN: the token lacks a role'),
+  404: err('NOT_FOUND (also for packs and cases outside the token’s packs)'),
+  409: err('EVENT_NOT_ALLOWED (details.allowed) / GUARD_REJECTED (details.rules) / REVISION_CONFLICT'),
+  413: err('PAYLOAD_TOO_LARGE: body over 1 MiB'),
+  415: err('UNSUPPORTED_MEDIA_TYPE: body not JSON'),
+  422: err('INVALID_PAYLOAD / INVALID_DEFINITION (details: [{path, message}])'),
+};
+const pick = (...codes: (keyof typeof E)[]) => Object.fromEntries(codes.map((c) => [c, E[c]]));
+const path = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const query = (name: string, description: string, schema: unknown = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
+const PACK = path('pack', 'pack id, e.g. national');
+const PROC = path('proc', 'procedure id, e.g. dispute-mediation');
+const ID = path('id', 'case id');
+
+function op(operationId: string, summary: string, extra: Op = {}): Op {
+  return { operationId, summary, ...extra };
+}
+
+const withBody = (schemaName: string) => ({ requestBody: { required: true, ...json(ref(schemaName)) } });
+const ok = (description: string, schema: unknown = {}) => ({ description, ...json(schema) });
+
+const paths: Record<string, Record<string, Op>> = {
+  '/api/health': { get: op('health', '健康检查 / health', { security: [], responses: { 200: ok('ok', { type: 'object', properties: { status: { const: 'ok' } } }) } }) },
+  '/api/openapi.json': { get: op('openapi', '本文档 / this document', { security: [], responses: { 200: ok('OpenAPI 3.1') } }) },
+  '/api/schemas/procedure.json': { get: op('procedureSchema', '流程定义的 JSON Schema / procedure document schema', { security: [], responses: { 200: ok('JSON Schema draft 2020-12') } }) },
+  '/api/schemas/pack.json': { get: op('packSchema', '配置包清单的 JSON Schema / pack manifest schema', { security: [], responses: { 200: ok('JSON Schema draft 2020-12') } }) },
+  '/api/me': { get: op('me', '当前令牌 / the calling token', { responses: { 200: ok('{subject, roles, packs}'), ...pick(401) } }) },
+  '/api/admin/tokens': {
+    post: op('createToken', '创建令牌(管理员)/ create a token (admin)', { ...withBody('TokenCreate'), responses: { 201: ok('created; the token is shown only now', ref('Token')), ...pick(400, 401, 403) } }),
+  },
+  '/api/admin/clock': {
+    get: op('getClock', '受控时钟 / the controlled clock (GONGZHI_CONTROLLED_CLOCK=1 only; 404 otherwise)', { responses: { 200: ok('{now}'), ...pick(401, 404) } }),
+    put: op('setClock', '拨动受控时钟(管理员)/ move the controlled clock forward (admin)', {
+      description: 'Time only moves forward (earlier → 409 CLOCK_BACKWARDS). Deadlines due by the new time fire, in due order, before the reply.',
+      ...withBody('ClockSet'), responses: { 200: ok('{now, fired}'), ...pick(400, 401, 403, 404, 409) },
+    }),
+  },
+  '/api/packs': {
+    get: op('listPacks', '配置包列表 / packs the token may see', { responses: { 200: ok('[{id, title, extends, procedures: [{id, version, title}]}]'), ...pick(401) } }),
+    post: op('importPack', '导入配置包(gongzhi-pack/1)/ import a pack bundle', {
+      description: 'Validated whole (with every pack built on it); a bad bundle changes nothing (422 with every problem). Procedures whose content changed get new versions; running cases stay on theirs.',
+      ...withBody('Bundle'), responses: { 201: ok('{id, procedures: [{id, version}], published}'), ...pick(401, 403, 404, 413, 422) },
+    }),
+  },
+  '/api/packs/{pack}': { get: op('getPack', '解析后的配置包及其改动 / the resolved pack with its overrides', { parameters: [PACK], responses: { 200: ok('resolved pack'), ...pick(401, 404) } }) },
+  '/api/packs/{pack}/export': { get: op('exportPack', '导出配置包 / export a pack as a bundle', { parameters: [PACK], responses: { 200: ok('gongzhi-pack/1 bundle', ref('Bundle')), ...pick(401, 404) } }) },
+  '/api/packs/{pack}/procedures/{proc}': {
+    get: op('getProcedure', '已发布的流程定义 / the latest published definition', { parameters: [PACK, PROC, query('version', 'a published version number', { type: 'integer', minimum: 1 })], responses: { 200: ok('procedure document'), ...pick(400, 401, 404) } }),
+  },
+  '/api/packs/{pack}/procedures/{proc}/versions': {
+    get: op('listVersions', '版本列表 / published versions', { parameters: [PACK, PROC], responses: { 200: ok('[{version, publishedAt, source}]'), ...pick(401, 404) } }),
+  },
+  '/api/packs/{pack}/procedures/{proc}/draft': {
+    get: op('getDraft', '草稿 / the draft (404 when none)', { parameters: [PACK, PROC], responses: { 200: ok('procedure document'), ...pick(401, 403, 404) } }),
+    put: op('putDraft', '保存草稿 / save a draft', { parameters: [PACK, PROC], requestBody: { required: true, ...json({ $ref: '/api/schemas/procedure.json' }) }, responses: { 200: ok('saved'), ...pick(400, 401, 403, 404, 413, 422) } }),
+  },
+  '/api/packs/{pack}/procedures/{proc}/publish': {
+    post: op('publish', '发布草稿 / publish the draft as an immutable version', { parameters: [PACK, PROC], responses: { 201: ok('{version}'), ...pick(401, 403, 404, 422) } }),
+  },
+  '/api/packs/{pack}/procedures/{proc}/simulate': {
+    post: op('simulate', '模拟运行(不保存)/ simulate, nothing stored', {
+      description: 'Runs the given definition, else the draft, else the latest version. Deadlines due before an event’s `at` fire first. A refused event stays in the trace with `refused` and the case stays where it was.',
+      parameters: [PACK, PROC], ...withBody('Simulate'), responses: { 200: ok('[{event, at, from, to, state, rules, effects, deadlines, data, refused?}]'), ...pick(400, 401, 404, 413, 422) },
+    }),
+  },
+  '/api/instances': {
+    get: op('listInstances', '案件列表 / list cases', {
+      parameters: [query('pack', 'pack id'), query('procedure', 'procedure id'), query('state', 'state path; a compound state matches its children'),
+        query('status', 'active | done', { enum: ['active', 'done'] }), query('overdue', 'true | false', { enum: ['true', 'false'] }),
+        query('limit', '1–500, default 50', { type: 'integer', minimum: 1, maximum: 500 }), query('cursor', 'the `next` of the previous page')],
+      responses: { 200: ok('{items: [Instance], next: string | null}'), ...pick(400, 401) },
+    }),
+    post: op('startInstance', '立案 / start a case', {
+      description: 'The same businessKey in the same pack → 200 with the existing case.',
+      ...withBody('InstanceStart'), responses: { 201: ok('created', ref('Instance')), 200: ok('the existing case (same businessKey)', ref('Instance')), ...pick(400, 401, 403, 404, 409, 413, 415, 422) },
+    }),
+  },
+  '/api/instances/{id}': { get: op('getInstance', '案件 / a case', { parameters: [ID], responses: { 200: ok('case', ref('Instance')), ...pick(401, 404) } }) },
+  '/api/instances/{id}/events': {
+    post: op('sendEvent', '发送事件 / send an event', {
+      parameters: [ID, { name: 'Idempotency-Key', in: 'header', required: false, description: 'the same key replays the first answer; nothing is applied twice', schema: { type: 'string', maxLength: 200 } },
+        { name: 'If-Match', in: 'header', required: false, description: '"<rev>"; stale → 409 REVISION_CONFLICT', schema: { type: 'string' } }],
+      ...withBody('EventSend'), responses: { 200: ok('the case after the event', ref('Instance')), ...pick(400, 401, 403, 404, 409, 413, 415, 422) },
+    }),
+  },
+  '/api/instances/{id}/history': { get: op('getHistory', '办理记录 / history', { parameters: [ID], responses: { 200: ok('entries', { type: 'array', items: ref('HistoryEntry') }), ...pick(401, 404) } }) },
+  '/api/webhooks': {
+    get: op('listWebhooks', 'Webhook 订阅 / subscriptions (admin)', { responses: { 200: ok('[Webhook]', { type: 'array', items: ref('Webhook') }), ...pick(401, 403) } }),
+    post: op('createWebhook', '订阅 / subscribe (admin)', {
+      description: 'Deliveries: POST url, JSON {id, type, at, instance, transition?, effect?, deadline?}, headers Gongzhi-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with secret>, Idempotency-Key (the delivery id, the same on every retry). Non-2xx → retried with exponential back-off; at least once.',
+      ...withBody('WebhookCreate'), responses: { 201: ok('created', ref('Webhook')), ...pick(400, 401, 403, 404) },
+    }),
+  },
+  '/api/webhooks/{id}': { delete: op('deleteWebhook', '取消订阅 / unsubscribe (admin)', { parameters: [path('id', 'webhook id')], responses: { 204: { description: 'deleted' }, ...pick(401, 403, 404) } }) },
+  '/api/stats': {
+    get: op('stats', '统计 / statistics', {
+      description: [
+        'Over the cases the token may see, filtered by pack and procedure; the window [from, to] (YYYY-MM-DD, Asia/Shanghai, inclusive) selects cases by the day they were opened.',
+        '`opened`: cases opened in the window. `closed`: of those, cases done (办结). `active`: of those, still open. `byState`: of those, how many are in each current state.',
+        '`overdue`: of those, open cases with a deadline expired now. `completionRate` (办结率) = closed ÷ opened.',
+        '`onTimeRate` (按期办结率) = closed cases none of whose deadlines ever expired ÷ closed.',
+        '`satisfactionRate` (满意率) = satisfied ÷ total over cases whose procedure records satisfaction (`metrics.satisfaction`: grid-event RATE, consultation EVALUATE), from each case’s latest such event; `rated` is the number of such cases.',
+        'Rates are null when their denominator is 0.',
+      ].join(' '),
+      parameters: [query('pack', 'pack id'), query('procedure', 'procedure id'), query('from', 'YYYY-MM-DD', { type: 'string', format: 'date' }), query('to', 'YYYY-MM-DD', { type: 'string', format: 'date' })],
+      responses: { 200: ok('{opened, closed, active, overdue, byState, completionRate, onTimeRate, satisfactionRate, rated}'), ...pick(400, 401) },
+    }),
+  },
+};
+
+export const openapi = {
+  openapi: '3.1.0',
+  info: {
+    title: '共治 Gongzhi API',
+    version: '1.0.0',
+    description: '社区治理流程与规则引擎的 HTTP 接口 / HTTP contract of the Gongzhi community-governance workflow engine. Errors: {error: {code, message: {zh-CN, en}, details}}; a failed call changes nothing.',
+  },
+  servers: [{ url: 'http://127.0.0.1:3000' }],
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token: subject, roles, packs' } },
+    schemas,
+  },
+  paths,
+};

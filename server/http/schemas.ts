@@ -1,0 +1,115 @@
+/**
+ * JSON Schemas of the API's bodies. The OpenAPI document (`GET /api/openapi.json`) publishes them under
+ * `components.schemas`, and the routes validate requests with ajv from these same objects.
+ */
+import { bundleSchema } from '../packs/bundle';
+
+const i18n = {
+  type: 'object', required: ['zh-CN', 'en'],
+  properties: { 'zh-CN': { type: 'string' }, en: { type: 'string' } },
+};
+const id = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' };
+const role = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' };
+const eventType = { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' };
+const actor = {
+  type: 'object', additionalProperties: false,
+  description: 'Who acts. Roles come from the token; `roles` may narrow them (a role the token lacks is 403). `subject` names the person the calling system acts for (kept as onBehalfOf).',
+  properties: { subject: { type: 'string', minLength: 1, maxLength: 200 }, roles: { type: 'array', items: role, maxItems: 50, uniqueItems: true } },
+};
+
+export const schemas = {
+  I18n: i18n,
+  Error: {
+    type: 'object', required: ['error'],
+    properties: {
+      error: {
+        type: 'object', required: ['code', 'message'],
+        properties: { code: { type: 'string', pattern: '^[A-Z][A-Z_]+$' }, message: i18n, details: {} },
+      },
+    },
+  },
+  Problem: {
+    type: 'object', required: ['path', 'message'],
+    properties: { path: { type: 'string', description: 'JSON pointer' }, message: i18n, code: { type: 'string' } },
+  },
+  TokenCreate: {
+    type: 'object', required: ['subject', 'roles', 'packs'], additionalProperties: false,
+    properties: {
+      subject: { type: 'string', minLength: 1, maxLength: 200 },
+      roles: { type: 'array', items: role, minItems: 1, maxItems: 50, uniqueItems: true },
+      packs: { oneOf: [{ const: '*' }, { type: 'array', items: id, maxItems: 500, uniqueItems: true }] },
+    },
+  },
+  Token: {
+    type: 'object', required: ['token', 'subject', 'roles', 'packs'],
+    properties: { token: { type: 'string', description: 'shown once; only its SHA-256 is stored' }, subject: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, packs: {} },
+  },
+  InstanceStart: {
+    type: 'object', required: ['pack', 'procedure', 'data'], additionalProperties: false,
+    properties: {
+      pack: id, procedure: id,
+      data: { type: 'object', description: "the start data, validated against the procedure's `data` schema (422 INVALID_PAYLOAD)" },
+      businessKey: { type: 'string', minLength: 1, maxLength: 200, description: 'the caller’s own case number; the same key in the same pack returns the existing case (200)' },
+    },
+  },
+  EventSend: {
+    type: 'object', required: ['type'], additionalProperties: false,
+    properties: { type: eventType, payload: { type: 'object', description: "validated against the event's payload schema (422 INVALID_PAYLOAD)" }, actor },
+  },
+  Instance: {
+    type: 'object',
+    required: ['id', 'pack', 'procedure', 'version', 'rev', 'status', 'state', 'stateValue', 'data', 'events', 'deadlines', 'createdAt', 'updatedAt'],
+    properties: {
+      id: { type: 'string' }, pack: { type: 'string' }, procedure: { type: 'string' }, version: { type: 'integer' }, rev: { type: 'integer' },
+      status: { enum: ['active', 'done'] }, state: { type: 'string', description: 'dotted path of the active leaf state' }, stateValue: {},
+      data: { type: 'object' }, overdue: { type: 'boolean' }, businessKey: { type: 'string' },
+      events: { type: 'array', items: { type: 'object', required: ['type', 'title', 'roles', 'payloadSchema'], properties: { type: { type: 'string' }, title: i18n, roles: { type: 'array', items: { type: 'string' } }, payloadSchema: { type: 'object' } } } },
+      deadlines: { type: 'array', items: { type: 'object', required: ['name', 'state', 'dueAt', 'overdue'], properties: { name: { type: 'string' }, state: { type: 'string' }, dueAt: { type: 'string', description: 'end of the due day, ISO 8601 with +08:00' }, dueDate: { type: 'string' }, overdue: { type: 'boolean' }, title: i18n } } },
+      createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+    },
+  },
+  HistoryEntry: {
+    type: 'object', required: ['seq', 'at', 'type', 'from', 'to', 'rules'],
+    properties: {
+      seq: { type: 'integer' }, at: { type: 'string' }, type: { type: 'string' }, payload: {}, actor: { type: 'object' },
+      from: { type: ['string', 'null'] }, to: { type: 'string' },
+      rules: { type: 'array', items: { type: 'object', required: ['rule', 'result'], properties: { rule: { type: 'string' }, result: { type: 'boolean' }, description: i18n, basis: i18n } } },
+      effects: { type: 'array', items: { type: 'object' } },
+    },
+  },
+  WebhookCreate: {
+    type: 'object', required: ['url', 'events', 'secret'], additionalProperties: false,
+    properties: {
+      url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
+      pack: id, procedure: id,
+      events: { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', pattern: '^(transition|deadline|effect:[a-z][a-z0-9.-]{0,63})$' } },
+      secret: { type: 'string', minLength: 8, maxLength: 200 },
+    },
+  },
+  Webhook: {
+    type: 'object', required: ['id', 'url', 'events'],
+    properties: { id: { type: 'string' }, url: { type: 'string' }, pack: { type: 'string' }, procedure: { type: 'string' }, events: { type: 'array', items: { type: 'string' } }, createdAt: { type: 'string' } },
+  },
+  ClockSet: {
+    type: 'object', required: ['now'], additionalProperties: false,
+    properties: { now: { type: 'string', format: 'date-time' } },
+  },
+  Simulate: {
+    type: 'object', required: ['data'], additionalProperties: false,
+    properties: {
+      data: { type: 'object' },
+      at: { type: 'string', format: 'date-time', description: 'the start instant (default: now)' },
+      events: {
+        type: 'array', maxItems: 500,
+        items: {
+          type: 'object', required: ['type'], additionalProperties: false,
+          properties: { type: eventType, payload: { type: 'object' }, actor, at: { type: 'string', format: 'date-time' } },
+        },
+      },
+      definition: { type: 'object', description: 'an unsaved procedure document to simulate instead of the draft or the published version' },
+    },
+  },
+  Bundle: bundleSchema,
+} as const;
+
+export type SchemaName = keyof typeof schemas;

@@ -1,0 +1,61 @@
+/**
+ * `npm start`: builds the designer if its build is missing or stale, then serves the API and the designer with the
+ * embedded store and every pack under configs/packs. Environment: see server/README.md.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startServer } from './app';
+
+const env = process.env;
+const dataDir = resolve(env.DATA_DIR ?? 'data');
+
+async function designerDir(): Promise<string | undefined> {
+  const build = resolve('designer/build.ts');
+  if (!existsSync(build)) return undefined;
+  try {
+    const mod = (await import(build)) as { ensureDesignerBuilt?: () => Promise<string> };
+    return mod.ensureDesignerBuilt ? await mod.ensureDesignerBuilt() : undefined;
+  } catch (e) {
+    console.error(`✗ 设计器构建失败,仅提供 API / designer build failed, serving the API only: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+const port = Number(env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`✗ PORT 无效 / invalid PORT: ${env.PORT}`);
+  process.exit(2);
+}
+
+const srv = await startServer({
+  port,
+  host: env.HOST ?? '127.0.0.1',
+  dataDir,
+  packsDir: env.GONGZHI_PACKS_DIR ?? 'configs/packs',
+  adminToken: env.GONGZHI_ADMIN_TOKEN || undefined,
+  controlledClock: env.GONGZHI_CONTROLLED_CLOCK === '1',
+  fsync: env.GONGZHI_FSYNC !== '0',
+  designerDir: await designerDir(),
+});
+
+const d = srv.deps;
+console.log(`共治 Gongzhi 已启动 / started: ${srv.url}`);
+console.log(`  数据目录 / data: ${dataDir} · 案件 / cases: ${d.store.size} · 配置包 / packs: ${d.catalog.packIds().join(', ')}`);
+if (d.clock.controlled) console.log(`  受控时钟 / controlled clock: ${d.clock.now().toISOString()}`);
+if (srv.adminTokenGenerated) {
+  console.log(`  管理员令牌(已保存于 ${srv.adminTokenFile})/ admin token (kept in ${srv.adminTokenFile}):`);
+  console.log(`    ${srv.adminToken}`);
+  console.log(`  打开设计器 / open the designer: ${srv.url}/?token=${srv.adminToken}`);
+} else if (!env.GONGZHI_ADMIN_TOKEN) {
+  console.log(`  管理员令牌见 / admin token in ${srv.adminTokenFile} — 设计器 / designer: ${srv.url}/?token=<token>`);
+}
+
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`\n正在停止 / stopping (${sig})…`);
+    void srv.close().then(() => process.exit(0));
+  });
+}

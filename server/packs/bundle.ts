@@ -1,0 +1,36 @@
+/** The portable pack bundle (`gongzhi-pack/1`): one JSON file holding a pack's sources, as the CLI and the API exchange it. */
+import type { PackSource } from '../../engine';
+
+export const BUNDLE_FORMAT = 'gongzhi-pack/1';
+
+export interface Bundle {
+  format: typeof BUNDLE_FORMAT;
+  manifest: PackSource['manifest'];
+  procedures: PackSource['procedures'];
+  patches: NonNullable<PackSource['patches']>;
+  data: PackSource['data'];
+  scenarios: NonNullable<PackSource['scenarios']>;
+}
+
+export function bundleOf(src: Omit<PackSource, 'origin'>): Bundle {
+  return { format: BUNDLE_FORMAT, manifest: src.manifest, procedures: src.procedures, patches: src.patches ?? {}, data: src.data, scenarios: src.scenarios ?? {} };
+}
+
+export function sourceOf(b: Bundle): Omit<PackSource, 'origin'> {
+  return { manifest: b.manifest, procedures: b.procedures ?? {}, patches: b.patches ?? {}, data: b.data ?? {}, scenarios: b.scenarios ?? {} };
+}
+
+/** JSON Schema of a bundle's outer shape (the manifest and procedures are then validated by the engine). */
+export const bundleSchema = {
+  type: 'object',
+  required: ['format', 'manifest'],
+  additionalProperties: false,
+  properties: {
+    format: { const: BUNDLE_FORMAT },
+    manifest: { type: 'object' },
+    procedures: { type: 'object', additionalProperties: { type: 'object' } },
+    patches: { type: 'object', additionalProperties: { type: 'object' } },
+    data: { type: 'object' },
+    scenarios: { type: 'object', additionalProperties: { type: 'object' } },
+  },
+} as const;

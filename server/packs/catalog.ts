@@ -1,0 +1,283 @@
+/**
+ * The pack catalogue: the current source of every pack, their resolution, and the published procedure versions.
+ *
+ * Every change (packs loaded from disk at start, a bundle imported, a designer publish) goes through `commit`:
+ * the changed sources are resolved together with every other pack, any problem in a changed pack or in a pack
+ * extending it refuses the whole change (422, nothing written), and every procedure whose effective content (its
+ * document, the pack's parameters and data) differs from its latest version gets a new immutable version written
+ * to `DATA_DIR/versions/<pack>/<procedure>/<n>.json`. Instances stay pinned to the version they started on.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  calendar, compileProcedure, resolvePacks, type CompiledProcedure, type PackParameter, type PackSource,
+  type ProblemDetail, type ProcedureDoc, type ResolvedPack,
+} from '../../engine';
+import type { Registry, StoredPack, VersionInfo } from '../registry';
+import { readJsonFile, writeAtomic } from '../store/atomic-file';
+import { sha256, stableStringify } from '../util/ids';
+import { ApiError, fail, notFound } from '../http/errors';
+
+type Source = Omit<PackSource, 'origin'>;
+export type VersionSource = VersionInfo['source'];
+
+/** A published version as stored: the document and the pack context it was resolved with, frozen. */
+export interface PublishedVersion {
+  pack: string;
+  procedure: string;
+  version: number;
+  publishedAt: string;
+  source: VersionSource;
+  doc: ProcedureDoc;
+  context: { title: ResolvedPack['title']; lineage: string[]; parameters: Record<string, PackParameter>; data: Record<string, unknown> };
+}
+
+export interface CommitResult {
+  packs: string[];
+  published: { pack: string; procedure: string; version: number }[];
+}
+
+function strip(src: PackSource): Source {
+  const { origin: _origin, ...rest } = src;
+  return rest;
+}
+
+function effectiveHash(doc: ProcedureDoc, pack: ResolvedPack): string {
+  const { version: _v, ...body } = doc;
+  return sha256(stableStringify({ doc: body, parameters: pack.parameters, data: pack.data }));
+}
+
+export class PackCatalog {
+  private resolvedPacks: Record<string, ResolvedPack> = {};
+  private readonly versionCache = new Map<string, PublishedVersion>();
+  private readonly compiledCache = new Map<string, CompiledProcedure>();
+
+  constructor(private readonly registry: Registry, private readonly dataDir: string, private readonly fsync: boolean) {}
+
+  /** Resolves what the registry holds (after a restart). */
+  open(): void {
+    const { packs } = resolvePacks(this.sources());
+    this.resolvedPacks = packs;
+  }
+
+  private sources(overrides: Record<string, Source> = {}): PackSource[] {
+    const all: Record<string, Source> = {};
+    for (const [id, p] of Object.entries(this.registry.data.packs)) all[id] = p.source;
+    Object.assign(all, overrides);
+    return Object.entries(all).map(([id, s]) => ({ ...s, origin: id }));
+  }
+
+  /** The ids of `ids` and of every pack that extends one of them, directly or not. */
+  private withDescendants(ids: string[], sources: PackSource[]): Set<string> {
+    const out = new Set(ids);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const s of sources) {
+        const base = s.manifest?.extends;
+        if (base && out.has(base) && !out.has(s.manifest.id)) {
+          out.add(s.manifest.id);
+          grew = true;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** What a change would do, without doing it: the resolution and the problems of the packs it touches. */
+  plan(changes: Record<string, Source>): { packs: Record<string, ResolvedPack>; problems: ProblemDetail[]; affected: Set<string> } {
+    const sources = this.sources(changes);
+    const { packs, problems } = resolvePacks(sources);
+    const affected = this.withDescendants(Object.keys(changes), sources);
+    const mine = problems.filter((p) => [...affected].some((id) => p.path === `/packs/${id}` || p.path.startsWith(`/packs/${id}/`)));
+    return { packs, problems: mine, affected };
+  }
+
+  /**
+   * Applies a change: refuses it (422 INVALID_DEFINITION, every problem listed) when a touched pack does not
+   * resolve cleanly; otherwise publishes new versions where the effective content changed.
+   * `force` publishes these procedures even when unchanged (an explicit publish from the designer).
+   */
+  async commit(
+    changes: Record<string, { source: Source; origin: StoredPack['origin']; diskHash?: string }>,
+    versionSource: VersionSource,
+    opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string } },
+  ): Promise<CommitResult> {
+    const plain = Object.fromEntries(Object.entries(changes).map(([id, c]) => [id, c.source]));
+    const { packs, problems, affected } = this.plan(plain);
+    if (problems.length) {
+      throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `配置包校验未通过(${problems.length} 个问题)`, en: `the pack does not validate (${problems.length} problem(s))` }, problems);
+    }
+    const published: CommitResult['published'] = [];
+    const newInfos: { pack: string; procedure: string; info: VersionInfo }[] = [];
+    for (const packId of affected) {
+      const pack = packs[packId];
+      if (!pack) continue;
+      for (const [procId, doc] of Object.entries(pack.procedures)) {
+        const history = this.registry.data.versions[packId]?.[procId] ?? [];
+        const latest = history[history.length - 1];
+        const hash = effectiveHash(doc, pack);
+        const forced = opts.force?.pack === packId && opts.force.procedure === procId;
+        if (latest && latest.hash === hash && !forced) continue;
+        const version = (latest?.version ?? 0) + 1;
+        const info: VersionInfo = { version, hash, publishedAt: opts.now, source: versionSource };
+        const record: PublishedVersion = {
+          pack: packId, procedure: procId, version, publishedAt: opts.now, source: versionSource,
+          doc: { ...doc, version },
+          context: { title: pack.title, lineage: pack.lineage, parameters: pack.parameters, data: pack.data },
+        };
+        // the version file is written (and never rewritten) before the registry names it
+        const dir = join(this.dataDir, 'versions', packId, procId);
+        await mkdir(dir, { recursive: true });
+        await writeAtomic(join(dir, `${version}.json`), JSON.stringify(record), this.fsync);
+        newInfos.push({ pack: packId, procedure: procId, info });
+        published.push({ pack: packId, procedure: procId, version });
+      }
+    }
+    await this.registry.update((reg) => {
+      for (const [id, c] of Object.entries(changes)) {
+        reg.packs[id] = { source: c.source, origin: c.origin, ...(c.diskHash ? { diskHash: c.diskHash } : {}), updatedAt: opts.now };
+      }
+      for (const n of newInfos) ((reg.versions[n.pack] ??= {})[n.procedure] ??= []).push(n.info);
+      const d = opts.dropDrafts;
+      if (d && reg.drafts[d.pack]) delete reg.drafts[d.pack][d.procedure];
+    });
+    this.resolvedPacks = packs;
+    return { packs: [...affected], published };
+  }
+
+  /**
+   * Loads the packs of a folder at start-up. A pack whose files are unchanged since the last start keeps what the
+   * registry holds (designer publishes included); a changed or new one replaces it. Packs that do not validate are
+   * left out (with their problems reported) so one broken county cannot stop the others.
+   */
+  async loadFromDisk(sources: PackSource[], now: string): Promise<{ loaded: string[]; problems: ProblemDetail[]; published: CommitResult['published'] }> {
+    const changes: Record<string, { source: Source; origin: 'disk'; diskHash: string }> = {};
+    for (const src of sources) {
+      const source = strip(src);
+      const diskHash = sha256(stableStringify(source));
+      const id = source.manifest?.id;
+      if (typeof id !== 'string') continue;
+      if (this.registry.data.packs[id]?.diskHash === diskHash) continue;
+      changes[id] = { source, origin: 'disk', diskHash };
+    }
+    // leave out the packs with problems (and a changed base that breaks an unchanged pack built on it), then commit the rest
+    const plain = () => Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.source]));
+    const allProblems: ProblemDetail[] = [];
+    for (let round = 0; Object.keys(changes).length; round++) {
+      const { problems } = this.plan(plain());
+      if (!problems.length) break;
+      allProblems.push(...problems.filter((p) => !allProblems.some((q) => q.path === p.path && q.code === p.code)));
+      if (round === 20) {
+        for (const id of Object.keys(changes)) delete changes[id];
+        break;
+      }
+      for (const id of new Set(problems.map((p) => p.path.split('/')[2]))) {
+        if (id in changes) delete changes[id];
+        else {
+          const base = this.baseChainChanged(id, changes);
+          if (base) delete changes[base];
+        }
+      }
+    }
+    const result = Object.keys(changes).length
+      ? await this.commit(changes, 'pack', { now })
+      : { packs: [], published: [] };
+    return { loaded: Object.keys(changes), problems: allProblems, published: result.published };
+  }
+
+  private baseChainChanged(id: string, changes: Record<string, unknown>): string | undefined {
+    let cur = this.registry.data.packs[id]?.source.manifest.extends;
+    const seen = new Set<string>();
+    while (cur && !seen.has(cur)) {
+      if (cur in changes) return cur;
+      seen.add(cur);
+      cur = this.registry.data.packs[cur]?.source.manifest.extends;
+    }
+    return undefined;
+  }
+
+  // ---- reading ----
+
+  packIds(): string[] {
+    return Object.keys(this.resolvedPacks).sort();
+  }
+
+  resolved(id: string): ResolvedPack | undefined {
+    return this.resolvedPacks[id];
+  }
+
+  source(id: string): Source | undefined {
+    return this.registry.data.packs[id]?.source;
+  }
+
+  versions(pack: string, procedure: string): VersionInfo[] {
+    return this.registry.data.versions[pack]?.[procedure] ?? [];
+  }
+
+  latestVersion(pack: string, procedure: string): number | undefined {
+    const v = this.versions(pack, procedure);
+    return v[v.length - 1]?.version;
+  }
+
+  /** A published version (the latest when `version` is omitted); 404 when there is none. */
+  async version(pack: string, procedure: string, version?: number): Promise<PublishedVersion> {
+    const v = version ?? this.latestVersion(pack, procedure);
+    if (v === undefined || !this.versions(pack, procedure).some((x) => x.version === v)) {
+      throw notFound({ 'zh-CN': `流程「${procedure}」没有版本 ${version ?? ''}`.trim(), en: `procedure '${procedure}' has no version ${version ?? ''}`.trim() });
+    }
+    const key = `${pack}/${procedure}@${v}`;
+    const hit = this.versionCache.get(key);
+    if (hit) return hit;
+    const rec = await readJsonFile<PublishedVersion>(join(this.dataDir, 'versions', pack, procedure, `${v}.json`));
+    if (!rec) throw new Error(`version file missing: ${key}`);
+    this.versionCache.set(key, rec);
+    return rec;
+  }
+
+  /** The compiled procedure of a published version, with the pack context frozen at publication. */
+  async compiled(pack: string, procedure: string, version: number): Promise<CompiledProcedure> {
+    const key = `${pack}/${procedure}@${version}`;
+    const hit = this.compiledCache.get(key);
+    if (hit) return hit;
+    const v = await this.version(pack, procedure, version);
+    const compiled = compileProcedure(v.doc, this.packOfVersion(v));
+    this.compiledCache.set(key, compiled);
+    return compiled;
+  }
+
+  packOfVersion(v: PublishedVersion): ResolvedPack {
+    return {
+      id: v.pack, title: v.context.title, lineage: v.context.lineage, parameters: v.context.parameters,
+      procedures: {}, data: v.context.data, calendar: calendar.calendarOfPackData(v.context.data), overrides: [],
+    };
+  }
+
+  // ---- drafts ----
+
+  draft(pack: string, procedure: string) {
+    return this.registry.data.drafts[pack]?.[procedure];
+  }
+
+  async saveDraft(pack: string, procedure: string, doc: ProcedureDoc, by: string, now: string): Promise<void> {
+    await this.registry.update((reg) => {
+      (reg.drafts[pack] ??= {})[procedure] = { doc, savedAt: now, savedBy: by };
+    });
+  }
+
+  /** The draft becomes the pack's own procedure document, published as a new version. */
+  async publishDraft(pack: string, procedure: string, now: string): Promise<number> {
+    const draft = this.draft(pack, procedure);
+    if (!draft) throw fail('NOT_FOUND', `流程「${procedure}」没有草稿可发布`, `procedure '${procedure}' has no draft to publish`);
+    const src = this.source(pack);
+    if (!src) throw notFound();
+    const { version: _v, ...doc } = draft.doc;
+    const patches = { ...(src.patches ?? {}) };
+    delete patches[procedure];
+    const source: Source = { ...src, procedures: { ...src.procedures, [procedure]: doc as ProcedureDoc }, patches };
+    const origin = this.registry.data.packs[pack]!.origin === 'disk' ? 'designer' : this.registry.data.packs[pack]!.origin;
+    const diskHash = this.registry.data.packs[pack]!.diskHash;
+    const r = await this.commit({ [pack]: { source, origin, diskHash } }, 'designer', { now, force: { pack, procedure }, dropDrafts: { pack, procedure } });
+    return r.published.find((p) => p.pack === pack && p.procedure === procedure)!.version;
+  }
+}

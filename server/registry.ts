@@ -1,0 +1,89 @@
+/**
+ * The small, rarely written server-wide data in one lowdb document (`DATA_DIR/registry.json`): pack sources,
+ * version bookkeeping, drafts, tokens (hashed), webhook subscriptions, the controlled clock. Writes are serialized
+ * and atomic (see store/atomic-file.ts).
+ */
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import type { PackSource, ProcedureDoc } from '../engine';
+import { AtomicJSONFile } from './store/atomic-file';
+
+export interface StoredToken {
+  hash: string;
+  subject: string;
+  roles: string[];
+  packs: string[] | '*';
+  createdAt: string;
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  pack?: string;
+  procedure?: string;
+  events: string[];
+  secret: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface StoredPack {
+  source: Omit<PackSource, 'origin'>;
+  origin: 'disk' | 'import' | 'designer';
+  /** Hash of the pack folder's content when it was last loaded from disk. */
+  diskHash?: string;
+  updatedAt: string;
+}
+
+export interface VersionInfo {
+  version: number;
+  hash: string;
+  publishedAt: string;
+  source: 'pack' | 'import' | 'designer';
+}
+
+export interface RegistryData {
+  packs: Record<string, StoredPack>;
+  /** pack → procedure → published versions (the documents themselves are in `versions/`). */
+  versions: Record<string, Record<string, VersionInfo[]>>;
+  drafts: Record<string, Record<string, { doc: ProcedureDoc; savedAt: string; savedBy: string }>>;
+  tokens: StoredToken[];
+  webhooks: Webhook[];
+  clock?: { now: string };
+}
+
+const empty = (): RegistryData => ({ packs: {}, versions: {}, drafts: {}, tokens: [], webhooks: [] });
+
+export class Registry {
+  private readonly db: Low<RegistryData>;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(dataDir: string, fsync: boolean) {
+    this.db = new Low<RegistryData>(new AtomicJSONFile<RegistryData>(join(dataDir, 'registry.json'), fsync), empty());
+  }
+
+  async open(): Promise<void> {
+    await this.db.read();
+    this.db.data = { ...empty(), ...(this.db.data ?? {}) };
+  }
+
+  get data(): Readonly<RegistryData> {
+    return this.db.data;
+  }
+
+  /**
+   * Changes the registry: `fn` works on a copy, which is written atomically and only then becomes current, so a
+   * failed write (or a throw in `fn`) changes nothing. Calls are serialized.
+   */
+  update<T>(fn: (draft: RegistryData) => T): Promise<T> {
+    const run = this.queue.then(async () => {
+      const draft = structuredClone(this.db.data);
+      const out = fn(draft);
+      await this.db.adapter.write(draft);
+      this.db.data = draft;
+      return out;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,60 @@
+/** Cases: start, read, list, send events, history. */
+import type Router from '@koa/router';
+import type { AppDeps } from '../deps';
+import { readJson } from '../http/body';
+import { enumParam, intParam, stringParam, validateBody } from '../http/validate';
+import type { EventBody, StartBody } from '../cases/service';
+import { instanceView, recordHistory } from '../cases/view';
+import { listSummaries } from '../cases/query';
+
+export function instanceRoutes(r: Router, d: AppDeps): void {
+  r.post('/api/instances', async (ctx) => {
+    const body = validateBody<StartBody>('InstanceStart', await readJson(ctx));
+    const reply = await d.cases.start(ctx.state.auth, body);
+    ctx.status = reply.status;
+    ctx.set('ETag', `"${reply.body.rev}"`);
+    ctx.set('Location', `/api/instances/${reply.body.id}`);
+    ctx.body = reply.body;
+  });
+
+  r.get('/api/instances', async (ctx) => {
+    const overdue = enumParam(ctx.query.overdue, 'overdue', ['true', 'false'] as const);
+    const { items, next } = listSummaries(d.store, ctx.state.auth, {
+      pack: stringParam(ctx.query.pack, 'pack'), procedure: stringParam(ctx.query.procedure, 'procedure'),
+      state: stringParam(ctx.query.state, 'state'), status: enumParam(ctx.query.status, 'status', ['active', 'done'] as const),
+      overdue: overdue === undefined ? undefined : overdue === 'true',
+      limit: intParam(ctx.query.limit, 'limit', 50, 1, 500), cursor: stringParam(ctx.query.cursor, 'cursor'),
+    });
+    const views = [];
+    for (const s of items) {
+      const rec = await d.store.get(s.id);
+      if (!rec) continue;
+      views.push(instanceView(await d.catalog.compiled(s.pack, s.procedure, s.version), rec.instance));
+    }
+    ctx.body = { items: views, next };
+  });
+
+  r.get('/api/instances/:id', async (ctx) => {
+    const { rec, proc } = await d.cases.record(ctx.state.auth, ctx.params.id);
+    ctx.set('ETag', `"${rec.instance.rev}"`);
+    ctx.body = instanceView(proc, rec.instance);
+  });
+
+  r.post('/api/instances/:id/events', async (ctx) => {
+    d.cases.visible(ctx.state.auth, ctx.params.id);
+    const body = validateBody<EventBody>('EventSend', await readJson(ctx));
+    const key = ctx.get('idempotency-key');
+    const ifMatch = ctx.get('if-match');
+    const reply = await d.cases.send(ctx.state.auth, ctx.params.id, body, {
+      ...(key ? { idempotencyKey: key } : {}), ...(ifMatch ? { ifMatch } : {}),
+    });
+    ctx.status = reply.status;
+    ctx.set('ETag', `"${reply.body.rev}"`);
+    ctx.body = reply.body;
+  });
+
+  r.get('/api/instances/:id/history', async (ctx) => {
+    const { rec, proc } = await d.cases.record(ctx.state.auth, ctx.params.id);
+    ctx.body = recordHistory(proc, rec);
+  });
+}

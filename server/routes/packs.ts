@@ -1,0 +1,132 @@
+/** Packs and procedures: read, drafts, publish, simulate, import and export bundles. */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { validateProcedure, type ProcedureDoc, type ResolvedPack } from '../../engine';
+import type { AppDeps } from '../deps';
+import { readJson } from '../http/body';
+import { ApiError, fail, notFound } from '../http/errors';
+import { intParam, validateBody } from '../http/validate';
+import { canSeePack, requireDesigner, type Auth } from '../auth/tokens';
+import { bundleOf, sourceOf, type Bundle } from '../packs/bundle';
+import { simulate, type SimulateBody } from '../packs/simulate';
+
+const packNotFound = (id: string) => notFound({ 'zh-CN': `配置包「${id}」不存在`, en: `pack '${id}' does not exist` });
+
+export function packRoutes(r: Router, d: AppDeps): void {
+  const pack = (ctx: Context): ResolvedPack => {
+    const id = ctx.params.pack;
+    const p = d.catalog.resolved(id);
+    if (!p || !canSeePack(ctx.state.auth as Auth, id)) throw packNotFound(id);
+    return p;
+  };
+  const procedureOf = (ctx: Context) => {
+    const p = pack(ctx);
+    const id = ctx.params.proc;
+    if (!p.procedures[id] && !d.catalog.draft(p.id, id)) throw notFound({ 'zh-CN': `流程「${id}」不存在`, en: `procedure '${id}' does not exist` });
+    return { pack: p, id };
+  };
+  const withVersion = (p: ResolvedPack, id: string, doc: ProcedureDoc) => ({ ...doc, version: d.catalog.latestVersion(p.id, id) });
+
+  r.get('/api/packs', (ctx) => {
+    const auth = ctx.state.auth as Auth;
+    ctx.body = d.catalog.packIds().filter((id) => canSeePack(auth, id)).map((id) => {
+      const p = d.catalog.resolved(id)!;
+      return {
+        id, title: p.title, extends: p.extends ?? null,
+        procedures: Object.entries(p.procedures).map(([pid, doc]) => ({ id: pid, version: d.catalog.latestVersion(id, pid) ?? null, title: doc.title })),
+      };
+    });
+  });
+
+  r.post('/api/packs', async (ctx) => {
+    const auth = ctx.state.auth as Auth;
+    requireDesigner(auth);
+    const bundle = validateBody<Bundle>('Bundle', await readJson(ctx), 'INVALID_DEFINITION');
+    const id = (bundle.manifest as { id?: unknown }).id;
+    if (typeof id === 'string' && !canSeePack(auth, id)) throw fail('FORBIDDEN', `令牌无权导入配置包「${id}」`, `the token may not import pack '${id}'`);
+    const problems = d.catalog.plan({ [String(id)]: sourceOf(bundle) }).problems;
+    if (typeof id !== 'string' || problems.length) {
+      const all = problems.length ? problems : [{ path: '/manifest/id', message: { 'zh-CN': '缺少配置包编号', en: 'the manifest has no id' } }];
+      throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `配置包校验未通过(${all.length} 个问题)`, en: `the bundle does not validate (${all.length} problem(s))` }, all);
+    }
+    const existing = d.registry.data.packs[id];
+    const res = await d.catalog.commit(
+      { [id]: { source: sourceOf(bundle), origin: 'import', ...(existing?.diskHash ? { diskHash: existing.diskHash } : {}) } },
+      'import', { now: d.clock.now().toISOString() },
+    );
+    const p = d.catalog.resolved(id)!;
+    ctx.status = 201;
+    ctx.body = {
+      id,
+      procedures: Object.keys(p.procedures).map((pid) => ({ id: pid, version: d.catalog.latestVersion(id, pid) })),
+      published: res.published,
+    };
+  });
+
+  r.get('/api/packs/:pack', (ctx) => {
+    const p = pack(ctx);
+    ctx.body = {
+      ...p,
+      extends: p.extends ?? null,
+      procedures: Object.fromEntries(Object.entries(p.procedures).map(([id, doc]) => [id, withVersion(p, id, doc)])),
+    };
+  });
+
+  r.get('/api/packs/:pack/export', (ctx) => {
+    const p = pack(ctx);
+    ctx.body = bundleOf(d.catalog.source(p.id)!);
+  });
+
+  r.get('/api/packs/:pack/procedures/:proc', async (ctx) => {
+    const { pack: p, id } = procedureOf(ctx);
+    const version = ctx.query.version === undefined ? undefined : intParam(ctx.query.version, 'version', 1, 1, 1_000_000);
+    ctx.body = (await d.catalog.version(p.id, id, version)).doc;
+  });
+
+  r.get('/api/packs/:pack/procedures/:proc/versions', (ctx) => {
+    const { pack: p, id } = procedureOf(ctx);
+    ctx.body = d.catalog.versions(p.id, id).map(({ version, publishedAt, source }) => ({ version, publishedAt, source }));
+  });
+
+  r.get('/api/packs/:pack/procedures/:proc/draft', (ctx) => {
+    const p = pack(ctx);
+    requireDesigner(ctx.state.auth);
+    const draft = d.catalog.draft(p.id, ctx.params.proc);
+    if (!draft) throw notFound({ 'zh-CN': `流程「${ctx.params.proc}」没有草稿`, en: `procedure '${ctx.params.proc}' has no draft` });
+    ctx.set('Last-Modified', new Date(draft.savedAt).toUTCString());
+    ctx.body = draft.doc;
+  });
+
+  r.put('/api/packs/:pack/procedures/:proc/draft', async (ctx) => {
+    const p = pack(ctx);
+    const auth = ctx.state.auth as Auth;
+    requireDesigner(auth);
+    const doc = await readJson(ctx);
+    if (doc === undefined) throw fail('BAD_REQUEST', '缺少请求体', 'the request body is missing');
+    const problems = validateProcedure(doc, { parameters: p.parameters });
+    if (doc && typeof doc === 'object' && (doc as ProcedureDoc).id !== ctx.params.proc) {
+      problems.push({ path: '/id', code: 'ID_MISMATCH', message: { 'zh-CN': `流程编号应为「${ctx.params.proc}」`, en: `the id must be '${ctx.params.proc}'` } });
+    }
+    if (problems.length) {
+      throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `流程定义有 ${problems.length} 个问题`, en: `the definition has ${problems.length} problem(s)` }, problems);
+    }
+    const now = d.clock.now().toISOString();
+    await d.catalog.saveDraft(p.id, ctx.params.proc, doc as ProcedureDoc, auth.subject, now);
+    ctx.body = { saved: true, savedAt: now, procedure: ctx.params.proc };
+  });
+
+  r.post('/api/packs/:pack/procedures/:proc/publish', async (ctx) => {
+    const p = pack(ctx);
+    requireDesigner(ctx.state.auth);
+    const version = await d.catalog.publishDraft(p.id, ctx.params.proc, d.clock.now().toISOString());
+    ctx.status = 201;
+    ctx.body = { version };
+  });
+
+  r.post('/api/packs/:pack/procedures/:proc/simulate', async (ctx) => {
+    const { pack: p, id } = procedureOf(ctx);
+    const body = validateBody<SimulateBody>('Simulate', await readJson(ctx));
+    const doc = (body.definition as ProcedureDoc | undefined) ?? d.catalog.draft(p.id, id)?.doc ?? (await d.catalog.version(p.id, id)).doc;
+    ctx.body = await simulate(doc, p, body, d.clock.now());
+  });
+}
