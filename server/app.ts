@@ -20,7 +20,7 @@ import { Tokens, authMiddleware } from './auth/tokens';
 import { ControlledClock, systemClock, type Clock } from './time/clock';
 import { Scheduler } from './time/scheduler';
 import { Outbox, fetchSender, type HttpSender } from './webhooks/outbox';
-import { errorMiddleware, fail } from './http/errors';
+import { errorBody, errorMiddleware, fail } from './http/errors';
 import { serveDesigner } from './http/static';
 import { systemRoutes } from './routes/system';
 import { packRoutes } from './routes/packs';
@@ -55,6 +55,7 @@ export interface RunningServer {
   adminTokenGenerated: boolean;
   adminTokenFile: string;
   deps: AppDeps;
+  router: Router;
   server: Server;
   close(): Promise<void>;
 }
@@ -64,7 +65,7 @@ function packDirs(root: string): string[] {
   return readdirSync(root).sort().map((n) => join(root, n)).filter((p) => statSync(p).isDirectory() && existsSync(join(p, 'pack.json')));
 }
 
-export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; deps: AppDeps; admin: ReturnType<Tokens['adminToken']> }> {
+export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; router: Router; deps: AppDeps; admin: ReturnType<Tokens['adminToken']> }> {
   const log = opts.log ?? ((m: string) => console.error(m));
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -126,21 +127,23 @@ export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; de
   app.use(errorMiddleware(log));
   app.use(authMiddleware(tokens));
   app.use(router.routes());
+  // allowedMethods acts after the rest answered 404: a known path with another method becomes 405
   app.use(router.allowedMethods({
     throw: true,
     notImplemented: () => fail('METHOD_NOT_ALLOWED', '不支持的请求方法', 'method not implemented'),
     methodNotAllowed: () => fail('METHOD_NOT_ALLOWED', '该路径不支持此请求方法', 'method not allowed on this path'),
   }));
   app.use(async (ctx, next) => {
-    if (ctx.path.startsWith('/api/') || ctx.path === '/api') throw fail('NOT_FOUND', `接口不存在:${ctx.method} ${ctx.path}`, `no such endpoint: ${ctx.method} ${ctx.path}`);
-    return next();
+    if (!ctx.path.startsWith('/api/') && ctx.path !== '/api') return next();
+    ctx.status = 404;
+    ctx.body = errorBody('NOT_FOUND', { 'zh-CN': `接口不存在:${ctx.method} ${ctx.path}`, en: `no such endpoint: ${ctx.method} ${ctx.path}` });
   });
   app.use(serveDesigner(opts.designerDir ?? resolve('designer/dist')));
-  return { app, deps, admin };
+  return { app, router, deps, admin };
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const { app, deps, admin } = await createGongzhi(opts);
+  const { app, router, deps, admin } = await createGongzhi(opts);
   const server = createServer(app.callback());
   server.keepAliveTimeout = 5_000;
   const host = opts.host ?? '127.0.0.1';
@@ -152,7 +155,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | null = null;
   return {
-    url, port, adminToken: admin.token, adminTokenGenerated: admin.generated, adminTokenFile: admin.file, deps, server,
+    url, port, adminToken: admin.token, adminTokenGenerated: admin.generated, adminTokenFile: admin.file, deps, router, server,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((r) => server.close(() => r()));

@@ -1,0 +1,82 @@
+/** Test helpers: a real server on an ephemeral port with a temporary DATA_DIR, and a small JSON client. */
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/app';
+
+export const ADMIN = 'test-admin-token';
+
+export function tempDir(prefix = 'gongzhi-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function server(opts: Partial<ServerOptions> = {}): Promise<RunningServer & { api: Api }> {
+  const srv = await startServer({
+    port: 0, dataDir: opts.dataDir ?? tempDir(), packsDir: 'configs/packs', adminToken: ADMIN, quiet: true,
+    controlledClock: true, now: '2025-09-26T09:00:00+08:00', fsync: false, log: () => {}, ...opts,
+  });
+  return Object.assign(srv, { api: client(srv.url) });
+}
+
+export interface Res<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export type Api = ReturnType<typeof client>;
+
+export function client(base: string, token: string = ADMIN) {
+  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+    const res = await fetch(base + path, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch { /* not JSON */ }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+  return {
+    call,
+    get: <T = any>(p: string, h?: Record<string, string>) => call<T>('GET', p, undefined, h),
+    post: <T = any>(p: string, b?: unknown, h?: Record<string, string>) => call<T>('POST', p, b, h),
+    put: <T = any>(p: string, b?: unknown, h?: Record<string, string>) => call<T>('PUT', p, b, h),
+    del: <T = any>(p: string) => call<T>('DELETE', p),
+    as: (t: string) => client(base, t),
+    /** Starts a case and fails loudly unless it was created. */
+    async start(pack: string, procedure: string, data: unknown, extra: Record<string, unknown> = {}) {
+      const r = await call('POST', '/api/instances', { pack, procedure, data, ...extra });
+      if (r.status !== 201) throw new Error(`start failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    },
+    async event(id: string, type: string, payload?: unknown, actor?: unknown, headers?: Record<string, string>) {
+      return call('POST', `/api/instances/${id}/events`, { type, ...(payload === undefined ? {} : { payload }), ...(actor ? { actor } : {}) }, headers);
+    },
+    clock: (now: string) => call('PUT', '/api/admin/clock', { now }),
+  };
+}
+
+/** A fingerprint of every file under a folder (path → sha256), to show that a failed call wrote nothing. */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[p.slice(dir.length)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export const mediationData = {
+  disputeType: 'neighbour',
+  parties: [{ name: '张三', role: '申请人' }, { name: '李四', role: '被申请人' }],
+  amount: 3000, partiesConsent: true, criminalRisk: false, description: '示例:邻里漏水纠纷',
+};
