@@ -80,3 +80,19 @@ export const mediationData = {
   parties: [{ name: '张三', role: '申请人' }, { name: '李四', role: '被申请人' }],
   amount: 3000, partiesConsent: true, criminalRisk: false, description: '示例:邻里漏水纠纷',
 };
+
+export const gridData = {
+  channel: 'hotline', category: '环境卫生', emergency: 'none', inLitigationOrPetition: false,
+  description: '示例:楼道堆放杂物', location: '示例:和平路社区5号楼',
+};
+
+/** Polls `check` until it returns a truthy value (or fails after `ms`). */
+export async function until<T>(check: () => T | Promise<T>, ms = 10_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
