@@ -3,14 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ProcedureDoc } from '../../engine/types';
-import { absolute, autoLayout, buildChart, placeNodes } from '../../designer/src/model';
+import { absolute, autoLayout, buildChart, labelSizes, placeNodes, validRoutes } from '../../designer/src/model';
 
 describe('automatic layout', () => {
   it('lays out the mediation procedure with the court group holding its children', async () => {
     const doc: ProcedureDoc = JSON.parse(readFileSync('configs/packs/national/procedures/dispute-mediation.json', 'utf8'));
     const model = buildChart(doc);
-    const auto = await autoLayout(new ELK(), model);
-    const pos = placeNodes(model, auto, doc);
+    const labels = labelSizes(doc, model, 'zh-CN');
+    const auto = await autoLayout(new ELK(), model, (id) => labels[id]);
+    const pos = placeNodes(model, auto.positions, doc);
     const abs = absolute(model, pos);
     const group = abs.fastTrackCourt;
     for (const child of ['fastTrackCourt.filing', 'fastTrackCourt.trial']) {
@@ -28,5 +29,15 @@ describe('automatic layout', () => {
       expect(overlap).toBe(false);
     }
     expect(abs.intake.y).toBeLessThan(abs.mediation.y);
+    // Every edge between siblings is routed by elk; moving a state drops the routes of its edges only.
+    const routes = validRoutes(model, auto, pos);
+    const signed = model.edges.find((e) => e.event === 'AGREEMENT_SIGNED')!;
+    expect(routes[signed.id].points.length).toBeGreaterThanOrEqual(2);
+    expect(routes[signed.id].label!.width).toBe(labels[signed.id].width);
+    doc.layout = { nodes: { agreement: { x: pos.agreement.x + 300, y: pos.agreement.y } } };
+    const moved = validRoutes(model, auto, placeNodes(model, auto.positions, doc));
+    expect(moved[signed.id]).toBeUndefined();
+    const judged = model.edges.find((e) => e.event === 'JUDGED')!;
+    expect(moved[judged.id]).toBeDefined();
   });
 });

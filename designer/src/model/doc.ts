@@ -106,3 +106,6 @@ export function freshKey(base: string, taken: Iterable<string>): string {
   const used = new Set(taken);
   for (let i = 1; ; i++) if (!used.has(`${base}${i}`)) return `${base}${i}`;
 }
+
+/** Every dotted state path, for pickers. */
+export const statePaths = (doc: ProcedureDoc): string[] => walkStates(doc.machine).map((s) => s.path);

@@ -5,9 +5,9 @@
  */
 import type { ProcedureDoc } from '../../../engine/types';
 import type { ChartModel } from './graph';
-import type { Positions } from './layout';
-import { edgeBetween } from './geometry';
-import { edgeLabel, stateTitle } from './labels';
+import type { Positions, Route } from './layout';
+import { edgeBetween, routePath } from './geometry';
+import { edgeLabel, stateTitle, textWidth } from './labels';
 import type { Lang } from './doc';
 import type { Change } from './marks';
 
@@ -21,6 +21,8 @@ export interface SvgOptions {
   subtitle?: string;
   active?: string | null;
   marks?: { nodes: Record<string, Change>; edges: Record<string, Change> };
+  /** elk routes still valid (absolute coordinates); other edges are drawn as curves. */
+  routes?: Record<string, Route>;
 }
 
 const FONT = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif";
@@ -28,12 +30,6 @@ const MARK_COLOURS: Record<Change, string> = { added: '#1a7f37', removed: '#cf22
 
 export const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Rough text width: CJK glyphs are square, Latin about half as wide. */
-export function textWidth(s: string, size: number): number {
-  let w = 0;
-  for (const ch of s) w += /[\u2E80-\uFFFF]/.test(ch) ? size : size * 0.58;
-  return w;
-}
 
 export function chartToSvg(o: SvgOptions): { svg: string; width: number; height: number } {
   const ids = Object.keys(o.boxes);
@@ -86,7 +82,10 @@ export function chartToSvg(o: SvgOptions): { svg: string; width: number; height:
     const s = o.boxes[e.source];
     const t = o.boxes[e.target];
     if (!s || !t) continue;
-    const p = edgeBetween({ ...s, x: s.x + dx, y: s.y + dy }, { ...t, x: t.x + dx, y: t.y + dy }, e.sibling, e.source === e.target);
+    const route = o.routes?.[e.id];
+    const p = route
+      ? routePath({ points: route.points.map((q) => ({ x: q.x + dx, y: q.y + dy })), ...(route.label ? { label: { ...route.label, x: route.label.x + dx, y: route.label.y + dy } } : {}) })
+      : edgeBetween({ ...s, x: s.x + dx, y: s.y + dy }, { ...t, x: t.x + dx, y: t.y + dy }, e.sibling, e.source === e.target);
     const mark = o.marks?.edges[e.id];
     const colour = mark ? MARK_COLOURS[mark] : '#57606a';
     out.push(`<path d="${p.d}" fill="none" stroke="${colour}" stroke-width="${mark ? 2.5 : 1.4}" marker-end="url(#arrow)"${mark === 'removed' ? ' stroke-dasharray="6 4"' : ''}/>`);

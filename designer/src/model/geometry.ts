@@ -2,7 +2,7 @@
  * Edge geometry shared by the canvas and the SVG export, so the exported 流程图 matches the screen:
  * a cubic curve from the bottom centre of the source to the top centre of the target.
  */
-import type { Box } from './layout';
+import type { Box, Point, Route } from './layout';
 
 export interface EdgePath {
   d: string;
@@ -43,4 +43,44 @@ export function edgeBetween(s: Box, t: Box, sibling = 0, same = false): EdgePath
   const tx = t.x + t.width / 2;
   const ty = t.y;
   return same ? selfLoop(sx, sy, tx, ty, s.width / 2) : curve(sx, sy, tx, ty, sibling);
+}
+
+/** An orthogonal route as a path with rounded corners; the label sits where elk reserved room for it. */
+export function routePath(route: Route, radius = 8): EdgePath {
+  const pts = route.points;
+  let d = `M ${pts[0].x},${pts[0].y}`;
+  for (let i = 1; i < pts.length - 1; i++) {
+    const [a, b, c] = [pts[i - 1], pts[i], pts[i + 1]];
+    const r = Math.min(radius, dist(a, b) / 2, dist(b, c) / 2);
+    const p1 = towards(b, a, r);
+    const p2 = towards(b, c, r);
+    d += ` L ${p1.x},${p1.y} Q ${b.x},${b.y} ${p2.x},${p2.y}`;
+  }
+  const last = pts[pts.length - 1];
+  d += ` L ${last.x},${last.y}`;
+  const label = route.label
+    ? { labelX: route.label.x + route.label.width / 2, labelY: route.label.y + route.label.height / 2 }
+    : midpoint(pts);
+  return { d, ...label };
+}
+
+const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
+
+function towards(from: Point, to: Point, r: number): Point {
+  const l = dist(from, to) || 1;
+  return { x: from.x + ((to.x - from.x) * r) / l, y: from.y + ((to.y - from.y) * r) / l };
+}
+
+function midpoint(pts: Point[]): { labelX: number; labelY: number } {
+  const total = pts.slice(1).reduce((s, p, i) => s + dist(pts[i], p), 0);
+  let walked = 0;
+  for (let i = 1; i < pts.length; i++) {
+    const seg = dist(pts[i - 1], pts[i]);
+    if (walked + seg >= total / 2) {
+      const f = seg ? (total / 2 - walked) / seg : 0;
+      return { labelX: pts[i - 1].x + (pts[i].x - pts[i - 1].x) * f, labelY: pts[i - 1].y + (pts[i].y - pts[i - 1].y) * f };
+    }
+    walked += seg;
+  }
+  return { labelX: pts[0].x, labelY: pts[0].y };
 }

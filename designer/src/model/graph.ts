@@ -14,6 +14,7 @@ export interface InternalTransition {
   /** JSON pointer of the transition (also its id). */
   id: string;
   event: string | null;
+  index: number;
   guard: string[];
   guardType: string | null;
 }
@@ -105,7 +106,7 @@ export function buildChart(doc: ProcedureDoc): ChartModel {
     const source = byId.get(t.source);
     if (!source) continue;
     if (targets.length === 0) {
-      source.internal.push({ id: t.pointer, event: t.event, guard: g.rules, guardType: g.type });
+      source.internal.push({ id: t.pointer, event: t.event, index: t.index, guard: g.rules, guardType: g.type });
       continue;
     }
     targets.forEach((raw, i) => {
@@ -128,9 +129,9 @@ export function buildChart(doc: ProcedureDoc): ChartModel {
 }
 
 /** A stable key of what the layout depends on: the states, their nesting and sizes, and the edges. */
-export function layoutSignature(model: ChartModel): string {
+export function layoutSignature(model: ChartModel, labels?: Record<string, { width: number; height: number }>): string {
   const n = model.nodes.map((x) => `${x.id}:${x.kind}:${x.height}`).join('|');
-  const e = model.edges.map((x) => `${x.source}>${x.target}`).join('|');
+  const e = model.edges.map((x) => `${x.id}:${x.source}>${x.target}:${labels?.[x.id]?.width ?? 0}x${labels?.[x.id]?.height ?? 0}`).join('|');
   return `${n}#${e}`;
 }
 

@@ -1,6 +1,6 @@
 /** Readable labels for chart elements: state titles, event titles, guards — in the chosen language. */
 import type { ProcedureDoc } from '../../../engine/types';
-import { guardLabel, type ChartEdge, type ChartNode } from './graph';
+import { guardLabel, type ChartEdge, type ChartModel, type ChartNode } from './graph';
 import { text, type Lang } from './doc';
 
 export function stateTitle(node: ChartNode, lang: Lang): string {
@@ -28,4 +28,24 @@ export function ruleTitle(doc: ProcedureDoc, rule: string, lang: Lang): string {
 
 export function deadlineTitle(doc: ProcedureDoc, name: string, lang: Lang): string {
   return text(doc.deadlines?.[name]?.title, lang) || name;
+}
+
+/** Rough text width: CJK glyphs are square, Latin about half as wide. */
+export function textWidth(s: string, size: number): number {
+  let w = 0;
+  for (const ch of s) w += /[\u2E80-\uFFFF]/.test(ch) ? size : size * 0.58;
+  return w;
+}
+
+export const LABEL_MAX_WIDTH = 190;
+
+/** The room each edge label needs (event title on one line, the guard below it), for the layout. */
+export function labelSizes(doc: ProcedureDoc, model: ChartModel, lang: Lang): Record<string, { width: number; height: number }> {
+  const out: Record<string, { width: number; height: number }> = {};
+  for (const e of model.edges) {
+    const l = edgeLabel(doc, e, lang);
+    const width = Math.min(LABEL_MAX_WIDTH, Math.ceil(Math.max(textWidth(l.event, 12), textWidth(l.guard, 10)) + 14));
+    out[e.id] = { width, height: l.guard ? 34 : 20 };
+  }
+  return out;
 }

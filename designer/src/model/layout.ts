@@ -17,6 +17,24 @@ export interface Box {
 
 export type Positions = Record<string, Box>;
 
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** An edge as routed by elk, in absolute chart coordinates; `label` is the box elk reserved for the label. */
+export interface Route {
+  points: Point[];
+  label?: Box;
+}
+
+export interface AutoLayout {
+  positions: Positions;
+  routes: Record<string, Route>;
+}
+
+export type LabelSize = (edgeId: string) => { width: number; height: number } | undefined;
+
 export const GROUP_PADDING = { top: 44, left: 20, bottom: 20, right: 20 };
 
 const ROOT_OPTIONS: Record<string, string> = {
@@ -27,12 +45,18 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.spacing.nodeNode': '50',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-  'elk.spacing.edgeNode': '30',
+  'elk.spacing.edgeNode': '24',
+  'elk.spacing.edgeEdge': '14',
+  'elk.spacing.edgeLabel': '4',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '24',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '12',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.json.edgeCoords': 'ROOT',
 };
 
 const isAncestor = (a: string, b: string) => b.startsWith(a + '.');
 
-export function toElkGraph(model: ChartModel): ElkNode {
+export function toElkGraph(model: ChartModel, labelSize?: LabelSize): ElkNode {
   const root: ElkNode = { id: '__root__', layoutOptions: ROOT_OPTIONS, children: [], edges: [] };
   const elkNodes = new Map<string, ElkNode>();
   for (const n of model.nodes) {
@@ -47,13 +71,10 @@ export function toElkGraph(model: ChartModel): ElkNode {
     (parent ?? root).children!.push(node);
   }
   const edges: ElkExtendedEdge[] = [];
-  const seen = new Set<string>();
   for (const e of model.edges) {
-    if (e.source === e.target || isAncestor(e.source, e.target) || isAncestor(e.target, e.source)) continue;
-    const key = `${e.source}>${e.target}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    edges.push({ id: `e${edges.length}`, sources: [e.source], targets: [e.target] });
+    if (isAncestor(e.source, e.target) || isAncestor(e.target, e.source)) continue;
+    const size = labelSize?.(e.id);
+    edges.push({ id: e.id, sources: [e.source], targets: [e.target], ...(size ? { labels: [{ text: ' ', ...size }] } : {}) });
   }
   root.edges = edges;
   return root;
@@ -66,11 +87,40 @@ function collect(node: ElkNode, out: Positions): void {
   }
 }
 
-/** Runs elk on the model; positions relative to each node's parent. */
-export async function autoLayout(elk: ELK, model: ChartModel): Promise<Positions> {
-  const result = await elk.layout(toElkGraph(model));
-  const out: Positions = {};
-  collect(result, out);
+/** Runs elk on the model: positions relative to each node's parent, edge routes in absolute coordinates. */
+export async function autoLayout(elk: ELK, model: ChartModel, labelSize?: LabelSize): Promise<AutoLayout> {
+  const result = await elk.layout(toElkGraph(model, labelSize));
+  const positions: Positions = {};
+  collect(result, positions);
+  const routes: Record<string, Route> = {};
+  for (const e of (result.edges ?? []) as ElkExtendedEdge[]) {
+    const s = e.sections?.[0];
+    if (!s || (e.sections?.length ?? 0) > 1) continue;
+    const points = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => ({ x: Math.round(p.x), y: Math.round(p.y) }));
+    const l = e.labels?.[0];
+    routes[e.id] = { points, ...(l && l.x !== undefined ? { label: { x: Math.round(l.x), y: Math.round(l.y ?? 0), width: l.width ?? 0, height: l.height ?? 0 } } : {}) };
+  }
+  return { positions, routes };
+}
+
+/**
+ * The elk routes still true for the placed chart: an edge keeps its route while neither end (nor an
+ * ancestor of either) was moved away from where elk put it; others are drawn as curves between handles.
+ */
+export function validRoutes(model: ChartModel, auto: AutoLayout | null, placed: Positions): Record<string, Route> {
+  if (!auto) return {};
+  const a = absolute(model, auto.positions);
+  const p = absolute(model, placed);
+  const same = (id: string) => {
+    const x = a[id];
+    const y = p[id];
+    return !!x && !!y && Math.abs(x.x - y.x) < 1 && Math.abs(x.y - y.y) < 1 && Math.abs(x.width - y.width) < 1 && Math.abs(x.height - y.height) < 1;
+  };
+  const out: Record<string, Route> = {};
+  for (const e of model.edges) {
+    const r = auto.routes[e.id];
+    if (r && same(e.source) && same(e.target)) out[e.id] = r;
+  }
   return out;
 }
 

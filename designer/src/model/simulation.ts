@@ -25,6 +25,7 @@ export interface TraceEntry {
   effects: (Effect | string)[];
   deadlines?: TraceDeadline[];
   data?: Record<string, unknown>;
+  transitions?: string[];
   refused?: { code: string; message: { 'zh-CN': string; en: string }; details?: unknown };
 }
 

@@ -4,14 +4,16 @@ import { allTransitions, guardRules } from '../../../../engine/machine';
 import { withField, withoutField, type FieldSpec } from '../fields';
 import { command, fail, type Command } from './stack';
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const EVENT = /^[A-Z][A-Z0-9_]{0,63}$/;
+const ROLE = /^[a-z][a-z0-9-]{0,63}$/;
 const checkName = (name: string, what: string, whatEn: string) => {
   if (!NAME.test(name)) fail(`${what}标识「${name}」不合规:须以字母开头,只含字母、数字、下划线`, `${whatEn} name '${name}' is invalid`);
 };
 
 export function addEvent(name: string, title: I18n, roles: string[] = []): Command {
   return command('addEvent', { 'zh-CN': `新增事件「${title['zh-CN']}」`, en: `Add event '${title.en}'` }, (doc) => {
-    checkName(name, '事件', 'event');
+    if (!EVENT.test(name)) fail(`事件标识「${name}」不合规:须为大写字母开头,只含大写字母、数字、下划线`, `event name '${name}' is invalid: A-Z, 0-9, _`);
     if (doc.events[name]) fail(`事件「${name}」已存在`, `event '${name}' already exists`);
     doc.events[name] = { title, roles, payload: { type: 'object', additionalProperties: false, properties: {} } };
   });
@@ -66,7 +68,7 @@ export function deleteEvent(name: string): Command {
 
 export function addRole(name: string, title: I18n): Command {
   return command('addRole', { 'zh-CN': `新增角色「${title['zh-CN']}」`, en: `Add role '${title.en}'` }, (doc) => {
-    checkName(name, '角色', 'role');
+    if (!ROLE.test(name)) fail(`角色标识「${name}」不合规:须为小写字母开头,只含小写字母、数字、连字符`, `role name '${name}' is invalid: a-z, 0-9, -`);
     if (doc.roles[name]) fail(`角色「${name}」已存在`, `role '${name}' already exists`);
     doc.roles[name] = { title };
   });

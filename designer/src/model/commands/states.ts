@@ -1,15 +1,15 @@
 /** State commands: add, retitle, rename (key), delete, make initial, make final. */
-import type { I18n, ProcedureDoc, StateJSON } from '../../../../engine/types';
-import { allTransitions, targetsOf, walkStates } from '../../../../engine/machine';
+import type { I18n, StateJSON } from '../../../../engine/types';
+import { allTransitions, targetsOf } from '../../../../engine/machine';
 import {
   childStates, keyOf, knownPaths, machineIdOf, ownerAt, parentPath, resolve, stateAt, transitionList, writeTransitionList,
 } from '../doc';
 import { command, fail, type Command } from './stack';
 
-const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 function checkKey(key: string): void {
-  if (!KEY.test(key)) fail(`状态标识「${key}」不合规:须以字母开头,只含字母、数字、下划线或连字符`, `state key '${key}' is invalid: letters, digits, _ or -, starting with a letter`);
+  if (!KEY.test(key)) fail(`状态标识「${key}」不合规:须以字母开头,只含字母、数字或下划线`, `state key '${key}' is invalid: letters, digits or _, starting with a letter`);
 }
 
 export interface AddStateArgs {
@@ -177,6 +177,3 @@ export function setStateRoles(path: string, roles: string[]): Command {
     if (!roles.length) delete s.meta.roles;
   });
 }
-
-/** Every dotted state path, for pickers. */
-export const statePaths = (doc: ProcedureDoc): string[] => walkStates(doc.machine).map((s) => s.path);

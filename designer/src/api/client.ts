@@ -1,0 +1,111 @@
+/**
+ * The HTTP API (shared/API.md, server/README.md). Every call carries the bearer token; error bodies
+ * `{error: {code, message: {zh-CN, en}, details}}` become ApiError with the bilingual message.
+ */
+import type { I18n, Instance, HistoryEntry, Override, PackParameter, ProblemDetail, ProcedureDoc } from '../../../engine/types';
+import type { TraceEntry } from '../model/simulation';
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, readonly i18n: I18n, readonly details?: unknown) {
+    super(i18n.en);
+  }
+  /** Problems with paths (INVALID_DEFINITION / INVALID_PAYLOAD details). */
+  get problems(): ProblemDetail[] {
+    return Array.isArray(this.details) ? (this.details as ProblemDetail[]).filter((p) => p && typeof p.path === 'string') : [];
+  }
+}
+
+export interface PackSummary {
+  id: string;
+  title: I18n;
+  extends?: string;
+  procedures: { id: string; version: number; title: I18n }[];
+}
+
+export interface PackDetail {
+  id: string;
+  title: I18n;
+  extends?: string;
+  lineage?: string[];
+  parameters: Record<string, PackParameter>;
+  procedures?: Record<string, ProcedureDoc>;
+  overrides?: Override[];
+}
+
+export interface VersionInfo {
+  version: number;
+  publishedAt?: string;
+  source?: string;
+}
+
+export interface InstanceBody extends Omit<Instance, 'deadlines'> {
+  events?: { type: string; title: I18n; roles: string[] }[];
+  deadlines: { name: string; state?: string; dueAt: string; dueDate?: string; overdue?: boolean }[];
+}
+
+export interface SimulateRequest {
+  data: unknown;
+  events: { type: string; payload?: unknown; actor?: { subject: string; roles: string[] }; at?: string }[];
+  at?: string;
+  definition?: ProcedureDoc;
+}
+
+const enc = encodeURIComponent;
+
+export class Api {
+  constructor(readonly token: string, readonly base = '') {}
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: { Authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const textBody = await res.text();
+    let json: unknown = undefined;
+    try {
+      json = textBody ? JSON.parse(textBody) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: I18n | string; details?: unknown } } | undefined)?.error;
+      const message = typeof err?.message === 'string' ? { 'zh-CN': err.message, en: err.message } : err?.message;
+      throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, message ?? { 'zh-CN': `请求失败(${res.status})`, en: `Request failed (${res.status})` }, err?.details);
+    }
+    return json as T;
+  }
+
+  me = () => this.request<{ subject: string; roles: string[]; packs: string[] | '*' }>('GET', '/api/me');
+  packs = () => this.request<PackSummary[]>('GET', '/api/packs');
+  pack = (pack: string) => this.request<PackDetail>('GET', `/api/packs/${enc(pack)}`);
+
+  private proc = (pack: string, proc: string) => `/api/packs/${enc(pack)}/procedures/${enc(proc)}`;
+  procedure = (pack: string, proc: string, version?: number) =>
+    this.request<ProcedureDoc>('GET', this.proc(pack, proc) + (version !== undefined ? `?version=${version}` : ''));
+  versions = (pack: string, proc: string) => this.request<VersionInfo[]>('GET', `${this.proc(pack, proc)}/versions`);
+  draft = (pack: string, proc: string) => this.request<ProcedureDoc>('GET', `${this.proc(pack, proc)}/draft`);
+  saveDraft = (pack: string, proc: string, doc: ProcedureDoc) => this.request<unknown>('PUT', `${this.proc(pack, proc)}/draft`, doc);
+  publish = (pack: string, proc: string) => this.request<{ version: number }>('POST', `${this.proc(pack, proc)}/publish`, {});
+  simulate = (pack: string, proc: string, body: SimulateRequest) => this.request<TraceEntry[] | { trace: TraceEntry[] }>('POST', `${this.proc(pack, proc)}/simulate`, body);
+
+  instance = (id: string) => this.request<InstanceBody>('GET', `/api/instances/${enc(id)}`);
+  history = (id: string) => this.request<HistoryEntry[]>('GET', `/api/instances/${enc(id)}/history`);
+  startInstance = (pack: string, procedure: string, data: unknown) => this.request<InstanceBody>('POST', '/api/instances', { pack, procedure, data });
+}
+
+/** The draft, or (404: none yet) the latest published version; `version` is dropped so it saves as a draft. */
+export async function loadEditable(api: Api, pack: string, proc: string): Promise<{ doc: ProcedureDoc; fromDraft: boolean; version?: number }> {
+  try {
+    const doc = await api.draft(pack, proc);
+    const { version: _v, ...rest } = doc;
+    return { doc: rest as ProcedureDoc, fromDraft: true };
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 404) throw e;
+  }
+  const doc = await api.procedure(pack, proc);
+  const { version, ...rest } = doc;
+  return { doc: rest as ProcedureDoc, fromDraft: false, version };
+}
+
+export const traceOf = (r: TraceEntry[] | { trace: TraceEntry[] }): TraceEntry[] => (Array.isArray(r) ? r : r?.trace ?? []);

@@ -1,0 +1,79 @@
+/** The page: sign-in, header (pack, procedure, case, language), and the screen the address names. */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Api, ApiError, forgetToken, storeToken, takeTokenFromUrl, type PackSummary } from '../api';
+import { useI18n } from '../i18n';
+import { WorkspaceScreen } from '../workspace/Workspace';
+import { InstanceView } from '../instance/InstanceView';
+import { navigate, readRoute, type Route } from './route';
+import { Header } from './Header';
+import { SignIn } from './SignIn';
+
+export function App() {
+  const { t, pick } = useI18n();
+  const [token, setToken] = useState<string | null>(() => takeTokenFromUrl());
+  const [authError, setAuthError] = useState<string | null>(null);
+  const api = useMemo(() => (token ? new Api(token) : null), [token]);
+  const [route, setRoute] = useState<Route>(() => readRoute());
+  const [packs, setPacks] = useState<PackSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const onPop = () => setRoute(readRoute());
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  useEffect(() => {
+    if (!api) return;
+    setPacks(null);
+    api.packs().then(setPacks, (e) => {
+      if (e instanceof ApiError && e.status === 401) {
+        forgetToken();
+        setToken(null);
+        setAuthError(t('badToken'));
+      } else setError(e instanceof ApiError ? pick(e.i18n) : String(e));
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api]);
+
+  const go = useCallback((r: Route) => {
+    navigate(r);
+    setRoute(r);
+  }, []);
+
+  if (!api) {
+    return <SignIn error={authError} onSignIn={(tok) => { storeToken(tok); setAuthError(null); setToken(tok); }} />;
+  }
+  return (
+    <div className="gz-app">
+      <Header packs={packs ?? []} route={route} onNavigate={go} onSignOut={() => { forgetToken(); setToken(null); }} />
+      {error && <div className="gz-error" data-testid="app-error">{error}</div>}
+      {route.instance ? <InstanceView api={api} id={route.instance} />
+        : route.pack && route.proc ? <WorkspaceScreen api={api} packId={route.pack} procId={route.proc} />
+          : <Home packs={packs} onNavigate={go} />}
+    </div>
+  );
+}
+
+function Home({ packs, onNavigate }: { packs: PackSummary[] | null; onNavigate(r: Route): void }) {
+  const { t, pick } = useI18n();
+  if (!packs) return <div className="gz-center gz-muted">{t('loading')}</div>;
+  return (
+    <div className="gz-home" data-testid="home">
+      <p>{t('chooseProcedure')}</p>
+      {packs.map((p) => (
+        <section key={p.id} className="gz-home-pack" data-testid="home-pack" data-pack={p.id}>
+          <h2>{pick(p.title)} <span className="gz-muted">{p.id}{p.extends ? ` · ${t('extendsPack', { base: p.extends })}` : ''}</span></h2>
+          <ul>
+            {p.procedures.map((proc) => (
+              <li key={proc.id}>
+                <button type="button" className="gz-link" data-testid="home-procedure" data-procedure={proc.id}
+                  onClick={() => onNavigate({ pack: p.id, proc: proc.id })}>{pick(proc.title)}</button>
+                <span className="gz-muted"> {proc.id} · {t('version', { n: proc.version })}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+/** Header: product name, pack and procedure pickers, open a case by id, language switch (中文 / English). */
+import { useState } from 'react';
+import type { PackSummary } from '../api';
+import { useI18n } from '../i18n';
+import type { Route } from './route';
+
+export function LangSwitch() {
+  const { lang, setLang } = useI18n();
+  return (
+    <div className="gz-lang" data-testid="lang-switch">
+      <button type="button" className={lang === 'zh-CN' ? 'is-active' : ''} data-testid="lang-zh" onClick={() => setLang('zh-CN')}>中文</button>
+      <button type="button" className={lang === 'en' ? 'is-active' : ''} data-testid="lang-en" onClick={() => setLang('en')}>English</button>
+    </div>
+  );
+}
+
+export function Header({ packs, route, onNavigate, onSignOut }: { packs: PackSummary[]; route: Route; onNavigate(r: Route): void; onSignOut(): void }) {
+  const { t, pick } = useI18n();
+  const [caseId, setCaseId] = useState('');
+  const pack = packs.find((p) => p.id === route.pack);
+  return (
+    <header className="gz-header" data-testid="header">
+      <button type="button" className="gz-brand" onClick={() => onNavigate({})}>{t('appName')}</button>
+      <label className="gz-inline">
+        {t('pack')}
+        <select value={route.pack ?? ''} data-testid="pick-pack" onChange={(e) => {
+          const p = packs.find((x) => x.id === e.target.value);
+          onNavigate({ pack: e.target.value || undefined, proc: p?.procedures.find((x) => x.id === route.proc)?.id ?? p?.procedures[0]?.id });
+        }}>
+          <option value="">{t('choose')}</option>
+          {packs.map((p) => <option key={p.id} value={p.id}>{pick(p.title)}</option>)}
+        </select>
+      </label>
+      <label className="gz-inline">
+        {t('procedure')}
+        <select value={route.proc ?? ''} data-testid="pick-procedure" disabled={!pack} onChange={(e) => onNavigate({ pack: route.pack, proc: e.target.value || undefined })}>
+          <option value="">{t('choose')}</option>
+          {pack?.procedures.map((p) => <option key={p.id} value={p.id}>{pick(p.title)}</option>)}
+        </select>
+      </label>
+      {pack?.extends && <span className="gz-muted">{t('extendsPack', { base: pack.extends })}</span>}
+      <form className="gz-inline" onSubmit={(e) => { e.preventDefault(); if (caseId.trim()) onNavigate({ instance: caseId.trim() }); }}>
+        <input placeholder={t('instanceId')} value={caseId} data-testid="open-instance-id" onChange={(e) => setCaseId(e.target.value)} />
+        <button type="submit" data-testid="open-instance">{t('openInstance')}</button>
+      </form>
+      <div className="gz-spacer" />
+      <LangSwitch />
+      <button type="button" className="gz-link" onClick={onSignOut}>{t('signOut')}</button>
+    </header>
+  );
+}

@@ -1,0 +1,173 @@
+/**
+ * The statechart canvas (React Flow). A view of the chart model: editable in the designer, read-only
+ * for running cases and version diffs. Selection, highlights and marks come in as props; edits go out
+ * as callbacks (the caller turns them into commands).
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow,
+  type Connection, type NodeChange, type NodeMouseHandler, type EdgeMouseHandler, type OnNodeDrag,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import type { ProcedureDoc } from '../../../engine/types';
+import { absolute, edgeLabel, roleTitle, deadlineTitle, stateTitle, type ChartModel, type Marks, type Positions, type Route } from '../model';
+import { useI18n } from '../i18n';
+import { StateNode, GroupNode } from './StateNode';
+import { TransitionEdge } from './TransitionEdge';
+import type { StateFlowNode, TransitionFlowEdge } from './types';
+
+export type ChartSelection = { kind: 'state'; id: string } | { kind: 'edge'; id: string } | { kind: 'internal'; id: string; node: string };
+
+export interface Overlay {
+  active?: string | null;
+  visitedNodes?: Set<string>;
+  visitedEdges?: Set<string>;
+  marks?: Marks;
+  problems?: Map<string, number>;
+  problemEdges?: Set<string>;
+}
+
+export interface ChartProps {
+  doc: ProcedureDoc;
+  model: ChartModel;
+  positions: Positions;
+  routes: Record<string, Route>;
+  editable: boolean;
+  selection: ChartSelection | null;
+  onSelect(sel: ChartSelection | null): void;
+  onMove?(positions: Record<string, { x: number; y: number }>): void;
+  onConnect?(source: string, target: string): void;
+  overlay?: Overlay;
+  /** Centre the view on this node (nonce: repeat the same id). */
+  focus?: { id: string; nonce: number } | null;
+  testId?: string;
+}
+
+const nodeTypes = { state: StateNode, group: GroupNode };
+const edgeTypes = { transition: TransitionEdge };
+
+function FlowChart(p: ChartProps) {
+  const { lang } = useI18n();
+  const rf = useReactFlow();
+  const [drag, setDrag] = useState<Record<string, { x: number; y: number }>>({});
+  const { onSelect } = p;
+  const selectInternal = useCallback((id: string) => {
+    const node = p.model.nodes.find((n) => n.internal.some((t) => t.id === id));
+    if (node) onSelect({ kind: 'internal', id, node: node.id });
+  }, [p.model, onSelect]);
+  const selectEdge = useCallback((id: string) => onSelect({ kind: 'edge', id }), [onSelect]);
+
+  const baseNodes = useMemo<StateFlowNode[]>(() => p.model.nodes.map((n) => {
+    const box = p.positions[n.id] ?? { x: 0, y: 0, width: n.width, height: n.height };
+    const sel = p.selection;
+    const o = p.overlay;
+    const compound = n.kind === 'compound';
+    return {
+      id: n.id,
+      type: compound ? 'group' : 'state',
+      position: { x: box.x, y: box.y },
+      width: box.width,
+      height: box.height,
+      ...(n.parent ? { parentId: n.parent, extent: 'parent' as const } : {}),
+      selected: sel?.kind === 'state' && sel.id === n.id,
+      draggable: p.editable,
+      connectable: p.editable,
+      zIndex: compound ? 0 : 1,
+      data: {
+        path: n.id,
+        title: stateTitle(n, lang),
+        stateKey: n.key,
+        kind: n.kind,
+        initial: n.initial,
+        roles: n.roles.map((r) => roleTitle(p.doc, r, lang)).join('、'),
+        deadlines: n.deadlines.map((d) => deadlineTitle(p.doc, d, lang)).join('、'),
+        internal: n.internal.map((t) => {
+          const l = edgeLabel(p.doc, t, lang);
+          return { id: t.id, label: `${l.event} ${l.guard}`.trim(), selected: sel?.kind === 'internal' && sel.id === t.id };
+        }),
+        active: o?.active === n.id,
+        visited: o?.visitedNodes?.has(n.id) ?? false,
+        mark: o?.marks?.nodes[n.id],
+        problems: o?.problems?.get(n.id) ?? 0,
+        onSelectInternal: selectInternal,
+      },
+    };
+  }), [p.model, p.positions, p.selection, p.overlay, p.doc, p.editable, lang, selectInternal]);
+
+  const nodes = useMemo(() => (Object.keys(drag).length === 0 ? baseNodes
+    : baseNodes.map((n) => (drag[n.id] ? { ...n, position: drag[n.id] } : n))), [baseNodes, drag]);
+
+  const edges = useMemo<TransitionFlowEdge[]>(() => p.model.edges.map((e) => {
+    const l = edgeLabel(p.doc, e, lang);
+    const mark = p.overlay?.marks?.edges[e.id];
+    const visited = p.overlay?.visitedEdges?.has(e.id) ?? false;
+    const colour = mark === 'added' ? '#1a7f37' : mark === 'removed' ? '#cf222e' : mark === 'changed' ? '#bf8700' : visited ? '#0969da' : '#57606a';
+    return {
+      id: e.id, source: e.source, target: e.target, type: 'transition',
+      selected: p.selection?.kind === 'edge' && p.selection.id === e.id,
+      markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 18, height: 18 },
+      zIndex: 2,
+      data: { event: l.event, guard: l.guard, sibling: e.sibling, route: drag[e.source] || drag[e.target] ? undefined : p.routes[e.id], mark, visited, problem: p.overlay?.problemEdges?.has(e.id) ?? false, onSelect: selectEdge },
+    };
+  }), [p.model, p.doc, p.overlay, p.selection, p.routes, drag, lang, selectEdge]);
+
+  const onNodesChange = useCallback((changes: NodeChange<StateFlowNode>[]) => {
+    const moved: Record<string, { x: number; y: number }> = {};
+    for (const c of changes) if (c.type === 'position' && c.position && c.dragging) moved[c.id] = c.position;
+    if (Object.keys(moved).length) setDrag((d) => ({ ...d, ...moved }));
+  }, []);
+
+  const onNodeDragStop: OnNodeDrag<StateFlowNode> = useCallback((_e, _node, dragged) => {
+    const out: Record<string, { x: number; y: number }> = {};
+    for (const n of dragged) out[n.id] = { x: n.position.x, y: n.position.y };
+    setDrag({});
+    const changed = Object.entries(out).some(([id, pos]) => {
+      const before = p.positions[id];
+      return !before || Math.abs(before.x - pos.x) > 1 || Math.abs(before.y - pos.y) > 1;
+    });
+    if (changed) p.onMove?.(out);
+  }, [p.positions, p.onMove]);
+
+  const onNodeClick: NodeMouseHandler<StateFlowNode> = useCallback((_e, node) => onSelect({ kind: 'state', id: node.id }), [onSelect]);
+  const onEdgeClick: EdgeMouseHandler<TransitionFlowEdge> = useCallback((_e, edge) => onSelect({ kind: 'edge', id: edge.id }), [onSelect]);
+  const onConnect = useCallback((c: Connection) => {
+    if (c.source && c.target) p.onConnect?.(c.source, c.target);
+  }, [p.onConnect]);
+
+  const focus = p.focus;
+  useEffect(() => {
+    if (!focus) return;
+    const abs = absolute(p.model, p.positions)[focus.id];
+    if (!abs) return;
+    const zoom = Math.max(rf.getZoom(), 0.9);
+    void rf.setCenter(abs.x + abs.width / 2, abs.y + abs.height / 2, { zoom, duration: 250 });
+    // Only when asked to focus, not on every layout change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus?.id, focus?.nonce]);
+
+  return (
+    <ReactFlow<StateFlowNode, TransitionFlowEdge>
+      nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
+      onNodesChange={onNodesChange} onNodeDragStop={onNodeDragStop}
+      onNodeClick={onNodeClick} onEdgeClick={onEdgeClick} onPaneClick={() => onSelect(null)}
+      onConnect={onConnect}
+      nodesDraggable={p.editable} nodesConnectable={p.editable} elementsSelectable
+      deleteKeyCode={null} selectionKeyCode={null} multiSelectionKeyCode={null}
+      fitView fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }} minZoom={0.05} maxZoom={2}
+      proOptions={{ hideAttribution: true }}
+      data-testid={p.testId ?? 'chart'}
+    >
+      <Background gap={24} size={1} />
+      <Controls showInteractive={false} />
+      {p.model.nodes.length > 30 && <MiniMap pannable zoomable />}
+    </ReactFlow>
+  );
+}
+
+export function Chart(props: ChartProps) {
+  return (
+    <ReactFlowProvider>
+      <FlowChart {...props} />
+    </ReactFlowProvider>
+  );
+}

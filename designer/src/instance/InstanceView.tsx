@@ -1,0 +1,126 @@
+/**
+ * A running case on its chart (read-only, the designer's canvas): the current state highlighted, the
+ * path taken, the history as a timeline with actors and rule results, and the deadlines as dates.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { HistoryEntry, ProcedureDoc } from '../../../engine/types';
+import { ApiError, type Api, type InstanceBody } from '../api';
+import { Chart, useChartLayout, type ChartSelection } from '../canvas';
+import { buildChart, formatDue, formatInstant, historyToSteps, pathTaken, stateAt, text } from '../model';
+import { useI18n, type StringKey } from '../i18n';
+import { RuleList } from '../panels/SimulatePanel';
+import { Section } from '../panels/widgets';
+import { exportChart } from '../workspace/exportChart';
+
+interface Loaded {
+  instance: InstanceBody;
+  history: HistoryEntry[];
+  doc: ProcedureDoc;
+}
+
+export function InstanceView({ api, id }: { api: Api; id: string }) {
+  const { t, pick } = useI18n();
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    setLoaded(null);
+    setError(null);
+    (async () => {
+      const [instance, history] = await Promise.all([api.instance(id), api.history(id)]);
+      const doc = await api.procedure(instance.pack, instance.procedure, instance.version);
+      return { instance, history, doc };
+    })().then((l) => live && setLoaded(l), (e) => live && setError(e instanceof ApiError ? pick(e.i18n) : String(e)));
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, id]);
+  if (error) return <div className="gz-error gz-center" data-testid="instance-error">{error}</div>;
+  if (!loaded) return <div className="gz-center gz-muted">{t('loading')}</div>;
+  return <LoadedInstance {...loaded} />;
+}
+
+function LoadedInstance({ instance, history, doc }: Loaded) {
+  const { t, lang, pick } = useI18n();
+  const model = useMemo(() => buildChart(doc), [doc]);
+  const layout = useChartLayout(model, doc, lang);
+  const [selection, setSelection] = useState<ChartSelection | null>(null);
+  const taken = useMemo(() => pathTaken(model, historyToSteps(history)), [model, history]);
+  const overlay = useMemo(() => ({ active: instance.state, visitedNodes: taken.nodes, visitedEdges: taken.edges }), [instance.state, taken]);
+  const stateTitle = (p: string | null) => (p ? text(stateAt(doc.machine, p)?.meta?.title, lang) || p : '—');
+  const roleTitle = (r: string) => text(doc.roles?.[r]?.title, lang) || r;
+
+  return (
+    <div className="gz-workspace" data-testid="instance-view" data-instance={instance.id} data-state={instance.state}>
+      <div className="gz-toolbar">
+        <div className="gz-group">
+          <strong>{t('instance')} {instance.id}</strong>
+          <span className="gz-muted">{pick(doc.title)} · {t('version', { n: instance.version })} · {instance.pack}</span>
+        </div>
+        <div className="gz-group gz-legend">
+          <span className="gz-legend-active">■ {t('legend_active')}</span>
+          <span className="gz-legend-path">■ {t('legend_path')}</span>
+        </div>
+        <div className="gz-group">
+          {(['svg', 'png'] as const).map((k) => (
+            <button key={k} type="button" data-testid={`export-${k}`} onClick={() => void exportChart(k, {
+              doc, model, positions: layout.positions, routes: layout.routes, lang, active: instance.state,
+              title: `${pick(doc.title)} ${t('flowchart')}`, subtitle: `${t('instance')} ${instance.id} · ${stateTitle(instance.state)}`, fileBase: `${instance.id}-${t('flowchart')}`,
+            })}>{t(k === 'svg' ? 'exportSvg' : 'exportPng')}</button>
+          ))}
+        </div>
+      </div>
+      <div className="gz-main">
+        <div className="gz-canvas-col">
+          <div className="gz-canvas" data-testid="canvas" data-ready={layout.ready ? 'true' : 'false'} data-view="read">
+            {layout.ready && (
+              <Chart doc={doc} model={model} positions={layout.positions} routes={layout.routes} editable={false} selection={selection} onSelect={setSelection}
+                overlay={overlay} focus={{ id: instance.state, nonce: 1 }} />
+            )}
+          </div>
+        </div>
+        <aside className="gz-side">
+          <div className="gz-side-body">
+            <Section title={t('currentState')} testId="instance-summary">
+              <div className="gz-current" data-testid="instance-current" data-state={instance.state}>{stateTitle(instance.state)} <span className="gz-muted">({instance.state})</span></div>
+              <div className="gz-muted" data-testid="instance-status">{t(`status_${instance.status}` as StringKey)}{instance.overdue ? ` · ${t('overdue')}` : ''}</div>
+            </Section>
+            <Section title={t('caseDeadlines')} testId="instance-deadlines">
+              <ul className="gz-deadlines">
+                {instance.deadlines.map((d) => (
+                  <li key={d.name} data-testid="instance-deadline" data-deadline={d.name} className={d.overdue ? 'is-overdue' : ''}>
+                    ⏱ {t('dueOn', { name: text(doc.deadlines?.[d.name]?.title, lang) || d.name, date: formatDue(d.dueAt, lang) })}{d.overdue ? ` · ${t('overdue')}` : ''}
+                  </li>
+                ))}
+                {instance.deadlines.length === 0 && <li className="gz-muted">{t('none')}</li>}
+              </ul>
+            </Section>
+            <Section title={t('history')} testId="instance-timeline">
+              <ol className="gz-timeline">
+                {history.map((h) => (
+                  <li key={h.seq} className="gz-timeline-item" data-testid="timeline-entry" data-type={h.type} data-to={h.to}>
+                    <div className="gz-timeline-time">{formatInstant(h.at)}</div>
+                    <div><strong>{text(doc.events?.[h.type]?.title, lang) || (h.type === 'START' || h.type === 'start' ? t('start') : h.type)}</strong>{' '}
+                      <span className="gz-muted">{h.from ? `${stateTitle(h.from)} → ` : ''}{stateTitle(h.to)}</span></div>
+                    {h.actor && <div className="gz-muted" data-testid="timeline-actor">{t('actor')}:{h.actor.subject}{h.actor.roles?.length ? `(${h.actor.roles.map(roleTitle).join('、')})` : ''}</div>}
+                    <RuleList rules={h.rules} />
+                  </li>
+                ))}
+              </ol>
+            </Section>
+            <Section title={t('caseData')}>
+              <table className="gz-table" data-testid="instance-data">
+                <tbody>
+                  {Object.entries(instance.data ?? {}).map(([k, v]) => (
+                    <tr key={k}><td>{k}</td><td>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</td></tr>
+                  ))}
+                </tbody>
+              </table>
+            </Section>
+          </div>
+        </aside>
+      </div>
+    </div>
+  );
+}

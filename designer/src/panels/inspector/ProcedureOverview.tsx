@@ -1,0 +1,83 @@
+/** Nothing selected: the procedure's title and its catalogues (events, rules, deadlines, roles, parameters). */
+import { useState } from 'react';
+import { commands as C, text } from '../../model';
+import { useI18n } from '../../i18n';
+import { useWorkspace } from '../../workspace/context';
+import { Field, LinkButton, Section, TitleInputs, identifierFrom } from '../widgets';
+
+export function ProcedureOverview() {
+  const { doc, parameters, run, select } = useWorkspace();
+  const { t, lang } = useI18n();
+  const [eventTitle, setEventTitle] = useState('');
+  const [roleTitle, setRoleTitle] = useState('');
+  const [roleName, setRoleName] = useState('');
+
+  const addEvent = () => {
+    const zh = eventTitle.trim();
+    if (!zh) return;
+    const name = identifierFrom('', 'EVENT_', Object.keys(doc.events ?? {})).toUpperCase();
+    if (run(C.addEvent(name, { 'zh-CN': zh, en: zh }))) {
+      setEventTitle('');
+      select({ kind: 'event', name });
+    }
+  };
+  const addRole = () => {
+    if (!roleName.trim() || !roleTitle.trim()) return;
+    if (run(C.addRole(roleName.trim(), { 'zh-CN': roleTitle.trim(), en: roleTitle.trim() }))) {
+      setRoleName('');
+      setRoleTitle('');
+    }
+  };
+
+  return (
+    <div className="gz-inspector" data-testid="procedure-overview">
+      <Section title={t('procedureTitle')}>
+        <TitleInputs value={doc.title} testId="procedure-title" onCommit={(v) => run(C.setProcedureTitle(v))} />
+      </Section>
+      <Section title={t('events')} testId="events-list">
+        <ul className="gz-list">
+          {Object.entries(doc.events ?? {}).map(([k, e]) => (
+            <li key={k}><LinkButton onClick={() => select({ kind: 'event', name: k })}>{text(e.title, lang) || k}</LinkButton> <span className="gz-muted">{k}{e.system ? ' · system' : ''}</span></li>
+          ))}
+        </ul>
+        <div className="gz-row">
+          <input placeholder={t('newEventTitle')} value={eventTitle} data-testid="new-event-title" onChange={(e) => setEventTitle(e.target.value)} />
+          <button type="button" data-testid="new-event-add" onClick={addEvent}>{t('addEvent')}</button>
+        </div>
+      </Section>
+      <Section title={t('rules')} testId="rules-list" actions={<button type="button" data-testid="new-rule" onClick={() => select({ kind: 'rule', name: null })}>{t('addRule')}</button>}>
+        <ul className="gz-list">
+          {Object.entries(doc.rules ?? {}).map(([k, r]) => (
+            <li key={k}><LinkButton onClick={() => select({ kind: 'rule', name: k })}>{k}</LinkButton> <span className="gz-muted">{text(r.description, lang)}</span></li>
+          ))}
+        </ul>
+      </Section>
+      <Section title={t('deadlines')} testId="deadlines-list" actions={<button type="button" onClick={() => select({ kind: 'deadline', name: null })}>{t('addDeadline')}</button>}>
+        <ul className="gz-list">
+          {Object.entries(doc.deadlines ?? {}).map(([k, d]) => (
+            <li key={k}><LinkButton onClick={() => select({ kind: 'deadline', name: k })}>⏱ {text(d.title, lang) || k}</LinkButton> <span className="gz-muted">{d.state}</span></li>
+          ))}
+        </ul>
+      </Section>
+      <Section title={t('roles')} testId="roles-list">
+        <ul className="gz-list">
+          {Object.entries(doc.roles ?? {}).map(([k, r]) => <li key={k}>{text(r.title, lang)} <span className="gz-muted">{k}</span></li>)}
+        </ul>
+        <div className="gz-row">
+          <Field label={t('name')}><input value={roleName} placeholder="grid-worker" onChange={(e) => setRoleName(e.target.value)} /></Field>
+          <Field label={t('titleZh')}><input value={roleTitle} onChange={(e) => setRoleTitle(e.target.value)} /></Field>
+          <button type="button" onClick={addRole}>{t('addRole')}</button>
+        </div>
+      </Section>
+      <Section title={t('parameters')}>
+        <table className="gz-table">
+          <tbody>
+            {Object.entries(parameters).map(([k, p]) => (
+              <tr key={k}><td>{text(p.title, lang) || k}{p.sample ? ' (示例)' : ''}</td><td>{JSON.stringify(p.value)}{p.unit ? ` ${p.unit}` : ''}</td><td className="gz-muted">{k}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * End-to-end harness: builds the designer (once, under a lock), starts the real server on a temporary
+ * data folder with a controlled clock, and drives Debian's Chromium with playwright-core.
+ */
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ensureDesignerBuilt } from '../../designer/build';
+import { startServer, type RunningServer } from '../../server/app';
+
+export const ADMIN = 'e2e-admin';
+export const START_TIME = '2025-09-26T09:00:00+08:00';
+export const SCREENSHOTS = resolve('tests/e2e/screenshots');
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface Harness {
+  server: RunningServer;
+  url: string;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Calls the API as the admin. */
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  screenshot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(userDataDir: string): Promise<{ browser: Browser; context: BrowserContext }> {
+  // A persistent context gives Chromium its own fresh profile folder.
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1500, height: 950 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  return { browser: context.browser()!, context };
+}
+
+export async function startHarness(opts: { packsDir?: string } = {}): Promise<Harness> {
+  const designerDir = await ensureDesignerBuilt();
+  const root = mkdtempSync(join(tmpdir(), 'gongzhi-e2e-'));
+  const server = await startServer({
+    port: 0, dataDir: join(root, 'data'), packsDir: opts.packsDir ?? 'configs/packs', adminToken: ADMIN,
+    controlledClock: true, now: START_TIME, quiet: true, designerDir, fsync: false, log: () => {},
+  });
+  const { browser, context } = await launchBrowser(join(root, 'chromium'));
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    server, url: server.url, browser, context, page,
+    async api(method, path, body) {
+      const res = await fetch(server.url + path, {
+        method, headers: { Authorization: `Bearer ${ADMIN}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
+    },
+    async screenshot(name) {
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+    },
+    async close() {
+      await context.close().catch(() => {});
+      await server.close().catch(() => {});
+      rmSync(root, { recursive: true, force: true });
+      if (errors.length) console.warn(`page errors: ${errors.join('\n')}`);
+    },
+  };
+}
+
+/** Opens the designer signed in with the admin token, on a pack and procedure. */
+export async function openProcedure(h: Harness, pack: string, proc: string): Promise<void> {
+  await h.page.goto(`${h.url}/?token=${ADMIN}&pack=${pack}&proc=${proc}`);
+  await h.page.locator('[data-testid=canvas][data-ready=true] [data-testid=state-node]').first().waitFor();
+}
+
+export const node = (page: Page, path: string) => page.locator(`[data-testid=state-node][data-state="${path}"]`);
