@@ -32,7 +32,8 @@ export async function simulate(doc: ProcedureDoc, pack: ResolvedPack, body: Simu
   if (problems.length) {
     throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `流程定义有 ${problems.length} 个问题,无法模拟`, en: `the definition has ${problems.length} problem(s) and cannot be simulated` }, problems);
   }
-  const proc = compileProcedure({ ...doc, version: doc.version ?? 0 }, pack);
+  // a draft has no version yet; the trace does not depend on it
+  const proc = compileProcedure({ ...doc, version: doc.version ?? 1 }, pack);
   let clock = body.at ? new Date(body.at) : now;
   const trace: ReturnType<typeof entry>[] = [];
   const first = await start(proc, { id: 'simulation', data: body.data, actor: { subject: 'simulation', roles: ['admin'] } }, { now: clock });

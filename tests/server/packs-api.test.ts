@@ -126,6 +126,13 @@ describe('drafts and publishing', () => {
     expect(trace.body[3].rules.every((r: { basis: object }) => r.basis)).toBe(true);
     expect(snapshot(dataDir)).toEqual(before);
 
+    const unsaved = (await srv.api.get('/api/packs/national/procedures/dispute-mediation')).body;
+    delete unsaved.version; // a draft has no version yet
+    unsaved.machine.states.mediation.meta.title = { 'zh-CN': '未保存的修改', en: 'Unsaved edit' };
+    const sim = await srv.api.post('/api/packs/national/procedures/dispute-mediation/simulate', { data: mediationData, definition: unsaved });
+    expect(sim.status, JSON.stringify(sim.body)).toBe(200);
+    expect(sim.body[0].state).toBe('mediation');
+
     const broken = (await srv.api.get('/api/packs/national/procedures/dispute-mediation')).body;
     broken.machine.initial = 'nowhere';
     const bad = await srv.api.post('/api/packs/national/procedures/dispute-mediation/simulate', { data: mediationData, definition: broken });
