@@ -50,6 +50,19 @@ if (srv.adminTokenGenerated) {
   console.log(`  管理员令牌见 / admin token in ${srv.adminTokenFile} — 设计器 / designer: ${srv.url}/?token=<token>`);
 }
 
+// periods that run past the legal calendar's last year are refused (CALENDAR_RANGE): say so before it bites
+const national = d.catalog.resolved('national');
+const lastYear = national ? Math.max(...national.calendar.years) : undefined;
+if (lastYear !== undefined) {
+  const daysLeft = (Date.parse(`${lastYear + 1}-01-01T00:00:00+08:00`) - d.clock.now().getTime()) / 86_400_000;
+  if (daysLeft < 120) {
+    console.log(`  ! 节假日日历只到 ${lastYear} 年底(还有 ${Math.max(0, Math.floor(daysLeft))} 天):跨入 ${lastYear + 1} 年的期限将被拒绝(CALENDAR_RANGE)。`);
+    console.log(`    请按国务院办公厅 ${lastYear + 1} 年节假日安排通知添加 configs/packs/national/data/calendar-${lastYear + 1}.json 后重启。`);
+    console.log(`  ! The holiday calendar ends with ${lastYear}: periods running into ${lastYear + 1} are refused (CALENDAR_RANGE) until`);
+    console.log(`    configs/packs/national/data/calendar-${lastYear + 1}.json is added from the State Council's notice.`);
+  }
+}
+
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
