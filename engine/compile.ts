@@ -7,7 +7,7 @@ import type { ValidateFunction } from 'ajv';
 import type { DeadlineDef, MachineJSON, ProcedureDoc, ResolvedPack, StateJSON, TransitionJSON } from './types';
 import { DefinitionError, pointer } from './errors';
 import { dataActions, effectActions } from './actions';
-import { ajv, validateProcedure } from './validate';
+import { compileSchema, validateProcedure } from './validate';
 import { RuleSet, inlineParams, type RuleEvaluator } from './rules';
 import { walkStates, allTransitions, guardRules } from './machine';
 import type { GuardSession } from './session';
@@ -117,14 +117,14 @@ export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack, opts: { 
 
   const payloadValidators = new Map<string, ValidateFunction>();
   for (const [name, ev] of Object.entries(doc.events)) {
-    payloadValidators.set(name, ajv.compile(ev.payload ?? { type: 'object' }));
+    payloadValidators.set(name, compileSchema(ev.payload ?? { type: 'object' }));
   }
   return {
     doc, pack, params, machine, pure: pureRunner(machine), deadlines, session,
     rules: new RuleSet(rulesDefs, { calendar: pack.calendar, packData: pack.data }, opts.rules),
     handlers: handlerIndex(inlineParams(doc.machine, params)),
     eventPointers: eventPointers(doc.machine),
-    dataValidator: ajv.compile(doc.data),
+    dataValidator: compileSchema(doc.data),
     payloadValidators,
   };
 }

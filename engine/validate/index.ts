@@ -6,6 +6,7 @@ import { checkGraph } from './graph';
 import { checkRefs } from './refs';
 
 export { ajvProblems, validatePackSchema, createAjv, ajv } from './ajv';
+export { compileSchema, schemaCacheSize, SCHEMA_CACHE_LIMIT } from './schema-cache';
 
 export interface ValidateContext {
   parameters?: Record<string, PackParameter>;

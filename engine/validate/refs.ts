@@ -4,7 +4,7 @@ import { pointer, problem } from '../errors';
 import { allTransitions, guardRules, walkStates } from '../machine';
 import { ALL_FACTS, ALL_OPERATORS, collectParamRefs, isValidPath } from '../rules';
 import { ACTION_TYPES, GUARD_COMBINATORS } from '../schema';
-import { ajv } from './ajv';
+import { compileSchema } from './schema-cache';
 
 const arr = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
@@ -116,7 +116,7 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
 
 function checkSchema(schema: unknown, ptr: string): ProblemDetail[] {
   try {
-    ajv.compile(schema as object);
+    compileSchema(schema as object);
     return [];
   } catch (e) {
     return [problem(ptr, 'BAD_SCHEMA', `数据结构定义无效:${(e as Error).message}`, `invalid JSON Schema: ${(e as Error).message}`)];
