@@ -26,7 +26,7 @@ describe('OpenAPI document', () => {
     }
     const routed = new Set<string>();
     for (const layer of srv.router.stack) {
-      const path = layer.path.replace(/:(\w+)/g, '{$1}');
+      const path = String(layer.path).replace(/:(\w+)/g, '{$1}');
       for (const m of layer.methods) if (m !== 'HEAD') routed.add(`${m} ${path}`);
     }
     expect([...routed].filter((r) => !documented.has(r)), 'routes missing from the OpenAPI document').toEqual([]);
