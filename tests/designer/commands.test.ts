@@ -95,3 +95,12 @@ describe('transitions, events, rules, deadlines', () => {
     expect(s.doc.rules.bigAmount).toBeUndefined();
   });
 });
+
+describe('no-op edits', () => {
+  it('an edit that changes nothing is not put on the stack', () => {
+    const s = C.createEditor(mediation());
+    const same = C.execute(s, C.setStateTitle('mediation', { 'zh-CN': '调解', en: 'Mediation' }));
+    expect(same).toBe(s);
+    expect(C.canUndo(same)).toBe(false);
+  });
+});

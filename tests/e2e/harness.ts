@@ -84,3 +84,19 @@ export async function openProcedure(h: Harness, pack: string, proc: string): Pro
 }
 
 export const node = (page: Page, path: string) => page.locator(`[data-testid=state-node][data-state="${path}"]`);
+
+/** Fits the whole chart into view (React Flow's fit-view control). */
+export async function fitView(page: Page): Promise<void> {
+  await page.locator('.react-flow__controls-fitview').click();
+  await page.waitForTimeout(150);
+}
+
+/** Clicks a state on the chart, fitting the view first when it is out of sight. */
+export async function clickNode(page: Page, path: string): Promise<void> {
+  const n = node(page, path);
+  const box = await n.boundingBox();
+  const canvas = await page.getByTestId('canvas').boundingBox();
+  const inside = box && canvas && box.x >= canvas.x && box.y >= canvas.y && box.x + box.width <= canvas.x + canvas.width && box.y + box.height <= canvas.y + canvas.height;
+  if (!inside) await fitView(page);
+  await n.click({ position: { x: 12, y: 10 } });
+}

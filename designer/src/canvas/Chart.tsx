@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
-  Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow,
+  Background, Controls, MarkerType, MiniMap, Position, ReactFlow, ReactFlowProvider, useReactFlow,
   type Connection, type NodeChange, type NodeMouseHandler, type EdgeMouseHandler, type OnNodeDrag,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -38,8 +38,8 @@ export interface ChartProps {
   onMove?(positions: Record<string, { x: number; y: number }>): void;
   onConnect?(source: string, target: string): void;
   overlay?: Overlay;
-  /** Centre the view on this node (nonce: repeat the same id). */
-  focus?: { id: string; nonce: number } | null;
+  /** Centre the view on this node (`at`: when asked, Date.now(); a later request with the same id centres again). */
+  focus?: { id: string; at: number } | null;
   testId?: string;
 }
 
@@ -68,6 +68,12 @@ function FlowChart(p: ChartProps) {
       position: { x: box.x, y: box.y },
       width: box.width,
       height: box.height,
+      // Known sizes and handle places: React Flow need not measure, and edges never blink while nodes update.
+      measured: { width: box.width, height: box.height },
+      handles: [
+        { type: 'target' as const, position: Position.Top, x: box.width / 2 - 4, y: -4, width: 8, height: 8 },
+        { type: 'source' as const, position: Position.Bottom, x: box.width / 2 - 4, y: box.height - 4, width: 8, height: 8 },
+      ],
       ...(n.parent ? { parentId: n.parent, extent: 'parent' as const } : {}),
       selected: sel?.kind === 'state' && sel.id === n.id,
       draggable: p.editable,
@@ -134,16 +140,17 @@ function FlowChart(p: ChartProps) {
     if (c.source && c.target) p.onConnect?.(c.source, c.target);
   }, [p.onConnect]);
 
+  // Centre on the focused node; if the layout moves it just after (a new state placed by elk), follow it.
   const focus = p.focus;
+  const target = focus ? absolute(p.model, p.positions)[focus.id] : undefined;
+  const targetKey = target ? `${target.x},${target.y},${target.width},${target.height}` : '';
   useEffect(() => {
-    if (!focus) return;
-    const abs = absolute(p.model, p.positions)[focus.id];
-    if (!abs) return;
+    if (!focus || !target || Date.now() - focus.at > 3000) return;
     const zoom = Math.max(rf.getZoom(), 0.9);
-    void rf.setCenter(abs.x + abs.width / 2, abs.y + abs.height / 2, { zoom, duration: 250 });
-    // Only when asked to focus, not on every layout change.
+    void rf.setCenter(target.x + target.width / 2, target.y + target.height / 2, { zoom, duration: 200 });
+    // Only when asked to focus (or the focused node moved), not on every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [focus?.id, focus?.nonce]);
+  }, [focus?.id, focus?.at, targetKey]);
 
   return (
     <ReactFlow<StateFlowNode, TransitionFlowEdge>

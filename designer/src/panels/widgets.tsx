@@ -38,7 +38,7 @@ export function CommitInput({ value, onCommit, testId, placeholder, multiline }:
   return (
     <input value={v} data-testid={testId} placeholder={placeholder}
       onChange={(e) => setV(e.target.value)} onBlur={commit}
-      onKeyDown={(e) => { if (e.key === 'Enter') { commit(); (e.target as HTMLInputElement).blur(); } if (e.key === 'Escape') setV(value); }} />
+      onKeyDown={(e) => { if (e.key === 'Enter') (e.target as HTMLInputElement).blur(); if (e.key === 'Escape') setV(value); }} />
   );
 }
 

@@ -55,7 +55,7 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
   const problems = useProblems(doc, parameters);
   const [serverProblems, setServerProblems] = useState<ProblemDetail[]>([]);
   const [selection, setSelection] = useState<Selection | null>(null);
-  const [focus, setFocus] = useState<{ id: string; nonce: number } | null>(null);
+  const [focus, setFocus] = useState<{ id: string; at: number } | null>(null);
   const [tab, setTab] = useState<Tab>('inspect');
   const [trace, setTrace] = useState<TraceEntry[] | null>(null);
   const [comparison, setComparison] = useState<Comparison | null>(null);
@@ -84,7 +84,7 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
     setSelection(sel);
     if (!doFocus || !sel) return;
     const id = sel.kind === 'state' ? sel.id : sel.kind === 'internal' ? sel.node : sel.kind === 'edge' ? model.edges.find((e) => e.id === sel.id)?.source : undefined;
-    if (id) setFocus({ id, nonce: Date.now() });
+    if (id) setFocus({ id, at: Date.now() });
   }, [model]);
 
   // County changes: the pack's parameter changes, and the procedure diffed live against the base.

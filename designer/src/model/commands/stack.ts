@@ -44,7 +44,8 @@ export function createEditor(doc: ProcedureDoc): EditorState {
 
 export function execute(state: EditorState, command: Command): EditorState {
   const after = command.apply(state.doc);
-  if (after === state.doc) return state;
+  // An edit that changes nothing (the same title committed twice) does not go on the stack.
+  if (after === state.doc || JSON.stringify(after) === JSON.stringify(state.doc)) return state;
   const past = [...state.past, { command, before: state.doc, after }].slice(-MAX_UNDO);
   return { ...state, doc: after, past, future: [], revision: state.revision + 1 };
 }
