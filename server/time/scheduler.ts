@@ -24,6 +24,9 @@ export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = false;
+  /** After a failed firing the timer waits (1 s, doubling to 60 s) instead of spinning; explicit fireDue calls do not. */
+  private retryAfter = 0;
+  private failures = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -51,8 +54,11 @@ export class Scheduler {
         this.queued.delete(top.key);
         try {
           if (await this.fire(top.id, top.name, top.dueAt)) fired++;
+          this.failures = 0;
         } catch (e) {
-          // keep the entry: it is tried again at the next wake-up
+          // keep the entry: it is tried again after a back-off
+          this.failures++;
+          this.retryAfter = Date.now() + Math.min(1000 * 2 ** (this.failures - 1), 60_000);
           this.log(`✗ 期限触发失败 / deadline firing failed ${top.id} ${top.name}: ${(e as Error).stack ?? e}`);
           this.queued.add(top.key);
           this.heap.push(top);
@@ -82,7 +88,8 @@ export class Scheduler {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (!next) return;
-    const wait = Math.min(Math.max(next.at - this.clock.now().getTime() + 1, 0), MAX_SLEEP_MS);
+    const due = Math.max(next.at - this.clock.now().getTime() + 1, this.retryAfter - Date.now(), 0);
+    const wait = Math.min(due, MAX_SLEEP_MS);
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.fireDue(this.clock.now()).finally(() => this.arm());

@@ -1,0 +1,53 @@
+/**
+ * The scheduler on a running clock: a deadline fires when it falls due (not before), once, in due order; a failed
+ * firing is retried; stale entries (a deadline re-armed or cancelled since) are skipped by the case service.
+ */
+import { describe, expect, it } from 'vitest';
+import { Scheduler } from '../../server/time/scheduler';
+import type { CaseSummary } from '../../server/store';
+
+const clock = { controlled: false as const, now: () => new Date() };
+const summary = (id: string, timers: { name: string; dueAt: string }[]): CaseSummary => ({
+  id, pack: 'p', procedure: 'q', version: 1, state: 's', status: 'active', overdue: false, everOverdue: false,
+  createdAt: '', updatedAt: '', timers, pending: 0,
+});
+const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('scheduler on the system clock', () => {
+  it('fires each deadline when due, not before, once, in due order', async () => {
+    const fired: [string, string, number][] = [];
+    const s = new Scheduler(clock, async (id, name) => {
+      fired.push([id, name, Date.now()]);
+      return true;
+    }, () => {});
+    const t0 = Date.now();
+    s.track(summary('b', [{ name: 'late', dueAt: inMs(300) }]));
+    s.track(summary('a', [{ name: 'early', dueAt: inMs(120) }]));
+    s.track(summary('a', [{ name: 'early', dueAt: inMs(120) }])); // tracked twice: still fires once
+    await sleep(60);
+    expect(fired).toEqual([]);
+    await sleep(400);
+    expect(fired.map(([id, n]) => `${id}:${n}`)).toEqual(['a:early', 'b:late']);
+    expect(fired[0][2] - t0).toBeGreaterThanOrEqual(110);
+    expect(fired[1][2] - t0).toBeGreaterThanOrEqual(290);
+    await s.stop();
+  });
+
+  it('fires at once what is already overdue, and retries a firing that failed', async () => {
+    let attempts = 0;
+    const s = new Scheduler(clock, async () => {
+      attempts++;
+      if (attempts === 1) throw new Error('disk full (simulated)');
+      return true;
+    }, () => {});
+    s.track(summary('x', [{ name: 'd', dueAt: inMs(-1000) }]));
+    await sleep(50);
+    expect(attempts).toBe(1);
+    expect(s.pending).toBe(1);
+    await s.fireDue(new Date());
+    expect(attempts).toBe(2);
+    expect(s.pending).toBe(0);
+    await s.stop();
+  });
+});
