@@ -1,5 +1,5 @@
 /**
- * `gongzhi export` / `gongzhi import` as HTTP clients (the real server's pack endpoints are not in server/ yet,
+ * `gongzhi export` / `gongzhi import` as HTTP clients against a stand-in server (the real one: cli-server.test.ts),
  * so a stand-in server records the requests): paths, token, bundle format, error exit codes.
  */
 import { spawn } from 'node:child_process';
