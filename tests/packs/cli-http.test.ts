@@ -1,6 +1,6 @@
 /**
- * `gongzhi export` / `gongzhi import` as HTTP clients against a stand-in server (the real one: cli-server.test.ts),
- * so a stand-in server records the requests): paths, token, bundle format, error exit codes.
+ * `gongzhi export` / `gongzhi import` as HTTP clients against a stand-in server that records the requests (the real
+ * server: cli-server.test.ts): paths, token, bundle format, error exit codes.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
