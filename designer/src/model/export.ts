@@ -7,7 +7,7 @@ import type { ProcedureDoc } from '../../../engine/types';
 import type { ChartModel } from './graph';
 import type { Positions, Route } from './layout';
 import { edgeBetween, routePath } from './geometry';
-import { edgeLabel, stateTitle, textWidth } from './labels';
+import { deadlineTitle, edgeLabel, stateTitle, textWidth } from './labels';
 import type { Lang } from './doc';
 import type { Change } from './marks';
 
@@ -30,6 +30,17 @@ const MARK_COLOURS: Record<Change, string> = { added: '#1a7f37', removed: '#cf22
 
 export const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+
+/** Cuts a text to fit a width, with an ellipsis. */
+function fit(s: string, size: number, width: number): string {
+  if (textWidth(s, size) <= width) return s;
+  let out = '';
+  for (const ch of s) {
+    if (textWidth(`${out}${ch}…`, size) > width) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
 
 export function chartToSvg(o: SvgOptions): { svg: string; width: number; height: number } {
   const ids = Object.keys(o.boxes);
@@ -75,8 +86,12 @@ export function chartToSvg(o: SvgOptions): { svg: string; width: number; height:
     out.push(`<text x="${x + b.width / 2}" y="${y + 44}" text-anchor="middle" font-size="10" fill="#8c959f">${escapeXml(n.key)}</text>`);
     n.internal.forEach((t, i) => {
       const l = edgeLabel(o.doc, t, o.lang);
-      out.push(`<text x="${x + 10}" y="${y + 62 + i * 20}" font-size="11" fill="#57606a">↻ ${escapeXml(`${l.event} ${l.guard}`.trim())}</text>`);
+      out.push(`<text x="${x + 10}" y="${y + 62 + i * 20}" font-size="11" fill="#57606a">${escapeXml(fit(`↻ ${l.event} ${l.guard}`.trim(), 11, b.width - 16))}</text>`);
     });
+    if (n.deadlines.length) {
+      const dl = n.deadlines.map((d) => deadlineTitle(o.doc, d, o.lang)).join('、');
+      out.push(`<text x="${x + 10}" y="${y + b.height - 8}" font-size="11" fill="#9a6700">${escapeXml(fit(`⏱ ${dl}`, 11, b.width - 16))}</text>`);
+    }
   }
   for (const e of o.model.edges) {
     const s = o.boxes[e.source];

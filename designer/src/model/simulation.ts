@@ -67,7 +67,10 @@ export function activeAfter(trace: TraceEntry[]): string | null {
 export function pathTaken(model: ChartModel, steps: { from: string | null; to: string; transitions?: string[] }[]): { nodes: Set<string>; edges: Set<string> } {
   const nodes = new Set<string>();
   const edges = new Set<string>();
-  for (const s of steps) {
+  // The start goes from the initial state (through its automatic transitions) to where the case settled.
+  const initial = model.nodes.find((n) => n.parent === null && n.initial)?.id ?? null;
+  for (const step of steps) {
+    const s = step.from === null && !step.transitions?.length && initial && initial !== step.to ? { ...step, from: initial } : step;
     if (s.from) nodes.add(s.from);
     if (s.to) nodes.add(s.to);
     for (const p of [s.from, s.to]) if (p) for (const a of ancestors(p)) nodes.add(a);
@@ -97,9 +100,11 @@ export function formatDue(iso: string | undefined, lang: 'zh-CN' | 'en'): string
   return lang === 'zh-CN' ? `${date}(${WEEKDAYS_ZH[wd]})` : `${date} (${WEEKDAYS_EN[wd]})`;
 }
 
-/** `2025-09-26T09:00:00+08:00` → `2025-09-26 09:00`. */
+/** An instant as the wall-clock time in Asia/Shanghai: `2025-09-26T01:00:00Z` → `2025-09-26 09:00`. */
 export function formatInstant(iso: string | undefined): string {
   if (!iso) return '';
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
-  return m ? `${m[1]} ${m[2]}` : iso;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const local = new Date(t + 8 * 3600_000).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
 }
