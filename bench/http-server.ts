@@ -1,0 +1,79 @@
+/**
+ * One HTTP server of the HTTP benchmark, in its own process (spawned by bench/http.ts), so the load generator
+ * and the server do not share an event loop:
+ *   node --import tsx bench/http-server.ts gongzhi <dataDir> <cases> [fsync 1|0|memory]
+ *   node --import tsx bench/http-server.ts koa <sample-response.json>
+ * gongzhi: the real server (startServer, embedded file store) with <cases> grid-event cases started through the
+ * case service, each in state `dispatch` (`memory`: the store's in-memory twin, no disk at all). koa: a bare Koa app with one POST route that reads and JSON.parses the
+ * body and answers a JSON of the same shape and size as Gongzhi's answer.
+ * Prints one JSON line `{url, token, ids, sample}` when ready; closes and exits when stdin ends (so a CPU profile
+ * taken with --cpu-prof is written).
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { ADMIN, GRID_DATA, NOW } from './grid-event';
+
+
+async function gongzhi(dataDir: string, count: number, storage: '1' | '0' | 'memory') {
+  const { startServer } = await import('../server/app');
+  const srv = await startServer({
+    port: 0, dataDir, packsDir: 'configs/packs', adminToken: 'bench-admin', controlledClock: true,
+    now: NOW, quiet: true, log: () => {}, fsync: storage !== '0',
+    store: storage === 'memory' ? 'memory' : 'file',
+  });
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 16) {
+    const batch = await Promise.all(Array.from({ length: Math.min(16, count - i) }, () =>
+      srv.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })));
+    for (const r of batch) {
+      if (r.body.state !== 'dispatch') throw new Error(`http-server: a new grid-event case is in ${r.body.state}, not dispatch`);
+      ids.push(r.body.id);
+    }
+  }
+  return { url: srv.url, token: srv.adminToken, ids, close: () => srv.close() };
+}
+
+async function bareKoa(samplePath: string) {
+  const sample = JSON.parse(readFileSync(samplePath, 'utf8')) as Record<string, unknown>;
+  const router = new Router();
+  let rev = 0;
+  router.post('/api/instances/:id/events', async (ctx) => {
+    const chunks: Buffer[] = [];
+    for await (const c of ctx.req) chunks.push(c as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type?: unknown };
+    if (typeof body.type !== 'string') ctx.throw(400, 'type');
+    ctx.set('ETag', `"${++rev}"`);
+    ctx.body = { ...sample, id: ctx.params.id, rev };
+  });
+  const app = new Koa();
+  app.use(router.routes());
+  const server: Server = createServer(app.callback());
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url, token: 'none', ids: [] as string[],
+    close: () => new Promise<void>((res) => { server.close(() => res()); server.closeAllConnections(); }),
+  };
+}
+
+if (process.argv[1]?.endsWith('http-server.ts')) {
+  // experiments of bench/SERVER-NOTES.md only (bench/server-variants.ts); never set by the benchmark itself
+  if (process.env.GONGZHI_BENCH_VARIANTS) (await import('./server-variants')).applyVariants(process.env.GONGZHI_BENCH_VARIANTS.split(','));
+  const [mode, arg, count, storageArg] = process.argv.slice(2);
+  const running = mode === 'gongzhi' ? await gongzhi(arg, Number(count), (storageArg ?? '1') as '1' | '0' | 'memory')
+    : mode === 'koa' ? await bareKoa(arg) : null;
+  if (!running) {
+    console.error('usage: http-server.ts gongzhi <dataDir> <cases> [1|0|memory] | koa <sample.json>');
+    process.exit(2);
+  }
+  process.stdout.write(`${JSON.stringify({ url: running.url, token: running.token, ids: running.ids })}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', async () => {
+    await running.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,263 @@
+/**
+ * HTTP throughput and latency: `POST /api/instances/:id/events` through the real server (startServer, embedded
+ * file store, fsync on as by default) against a bare Koa app that reads and JSON.parses the same body and answers
+ * a JSON of the same size — the HTTP limit on this machine. Each server runs in its own process
+ * (bench/http-server.ts); autocannon drives it from this one with 20 connections. The contenders alternate.
+ *
+ * Workload: grid-event cases in `dispatch`; each request sends the case's next event of the loop
+ * ASSIGN → handling → RETURN → dispatch. A case is never in flight on two connections at once: a request takes
+ * the next free case from a queue and gives it back on its answer, so the events spread evenly over all cases.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { alternate, median, pairedRatio } from './measure';
+import { LOOP, nextInLoop, type LoopEvent } from './grid-event';
+import type { BenchOptions, BenchResult } from './types';
+
+const TARGET_RPS_SHARE = 0.3;
+const TARGET_P99_MS = 20;
+const SERVER_SCRIPT = fileURLToPath(new URL('./http-server.ts', import.meta.url));
+
+export const BODIES: Record<LoopEvent, string> = { ASSIGN: JSON.stringify(LOOP.ASSIGN), RETURN: JSON.stringify(LOOP.RETURN) };
+
+export interface ServerChild {
+  url: string;
+  token: string;
+  ids: string[];
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/http-server.ts with `args`; resolves once it printed its address. */
+export async function spawnServer(args: string[], nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<ServerChild> {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', SERVER_SCRIPT, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const exited = new Promise<void>((res) => proc.once('exit', () => res()));
+  const line = await new Promise<string>((res, rej) => {
+    const rl = createInterface({ input: proc.stdout! });
+    rl.once('line', (l) => { rl.close(); res(l); });
+    proc.once('exit', (code) => rej(new Error(`http-server ${args[0]} exited with ${code} before it was ready`)));
+  });
+  const ready = JSON.parse(line) as { url: string; token: string; ids: string[] };
+  return {
+    ...ready, proc,
+    async stop() {
+      proc.stdin!.end();
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Which case the next request goes to, and which event it sends there (ASSIGN in dispatch, RETURN in handling). */
+export class CasePool {
+  private readonly free: number[];
+  private head = 0;
+  readonly next: LoopEvent[];
+  readonly inFlight = new Set<number>();
+  ok = 0;
+
+  constructor(readonly ids: string[]) {
+    this.free = ids.map((_, i) => i);
+    this.next = ids.map(() => 'ASSIGN');
+  }
+
+  take(): number {
+    if (this.head >= this.free.length) throw new Error('http bench: no free case (more connections than cases?)');
+    const i = this.free[this.head++];
+    if (this.head > 4096) { this.free.splice(0, this.head); this.head = 0; }
+    this.inFlight.add(i);
+    return i;
+  }
+
+  give(i: number, applied: boolean): void {
+    if (!this.inFlight.delete(i)) return;
+    if (applied) { this.next[i] = nextInLoop(this.next[i]); this.ok++; }
+    this.free.push(i);
+  }
+
+  /** After a run: the requests cut off at its end; `stateOf` says where each of those cases now is. */
+  async settle(stateOf?: (id: string) => Promise<string>): Promise<void> {
+    for (const i of [...this.inFlight]) {
+      if (stateOf) {
+        const state = await stateOf(this.ids[i]);
+        if (state !== 'dispatch' && state !== 'handling') throw new Error(`http bench: case ${this.ids[i]} is in ${state}`);
+        this.next[i] = state === 'dispatch' ? 'ASSIGN' : 'RETURN';
+      }
+      this.inFlight.delete(i);
+      this.free.push(i);
+    }
+  }
+}
+
+export interface LoadFigures {
+  rps: number;
+  p50: number;
+  p99: number;
+  responses: number;
+  failures: number;
+}
+
+/** One autocannon run of `seconds` against `url` with `connections`, requests drawn from `pool`. */
+export async function load(url: string, token: string, pool: CasePool, connections: number, seconds: number): Promise<LoadFigures> {
+  const latencies: number[] = [];
+  const res = await autocannon({
+    url, connections, pipelining: 1, duration: seconds, timeout: 30,
+    requests: [{
+      method: 'POST',
+      setupRequest(req, ctx) {
+        const i = pool.take();
+        ctx.case = i;
+        ctx.t0 = performance.now();
+        return {
+          ...req, method: 'POST', path: `/api/instances/${pool.ids[i]}/events`, body: BODIES[pool.next[i]],
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        };
+      },
+      onResponse(status, _body, ctx) {
+        latencies.push(performance.now() - (ctx.t0 as number));
+        pool.give(ctx.case as number, status === 200);
+      },
+    }],
+  });
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
+  return {
+    rps: res.requests.total / res.duration, p50: pct(50), p99: pct(99), responses: res.requests.total,
+    failures: res.non2xx + res.errors + res.timeouts,
+  };
+}
+
+async function stateOf(url: string, token: string, id: string): Promise<string> {
+  const r = await fetch(`${url}/api/instances/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  if (r.status !== 200) throw new Error(`http bench: GET ${id} → ${r.status}`);
+  return ((await r.json()) as { state: string }).state;
+}
+
+/** A Gongzhi server child with `cases` fresh grid-event cases, and its case pool. */
+export type Storage = 'fsync' | 'nofsync' | 'memory';
+
+export async function gongzhiServer(cases: number, storage: Storage, nodeArgs: string[] = [], env: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-http-'));
+  const child = await spawnServer(['gongzhi', dataDir, String(cases), storage === 'fsync' ? '1' : storage === 'nofsync' ? '0' : 'memory'], nodeArgs, env);
+  const pool = new CasePool(child.ids);
+  return {
+    child, pool, dataDir,
+    run: async (connections: number, seconds: number) => {
+      const f = await load(child.url, child.token, pool, connections, seconds);
+      await new Promise((r) => setTimeout(r, 200));
+      await pool.settle((id) => stateOf(child.url, child.token, id));
+      return f;
+    },
+    async stop() {
+      await child.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Mean size of the case files under a data folder (they grow by one history entry per event). */
+function meanCaseFileBytes(dataDir: string): number {
+  const dir = join(dataDir, 'instances');
+  let n = 0;
+  let bytes = 0;
+  for (const shard of readdirSync(dir)) {
+    for (const f of readdirSync(join(dir, shard))) {
+      if (!f.endsWith('.json')) continue;
+      n++;
+      bytes += statSync(join(dir, shard, f)).size;
+    }
+  }
+  return bytes / n;
+}
+
+export async function run(opts: BenchOptions): Promise<BenchResult> {
+  const cases = opts.quick ? 40 : 1000;
+  const connections = opts.quick ? 4 : 20;
+  const seconds = opts.quick ? 1 : 5;
+  const rounds = opts.quick ? 1 : 5;
+  const warmup = opts.quick ? 0 : 1;
+
+  const servers = {
+    fsync: await gongzhiServer(cases, 'fsync'),
+    nofsync: await gongzhiServer(cases, 'nofsync'),
+    memory: await gongzhiServer(cases, 'memory'),
+  };
+  const scratch = mkdtempSync(join(tmpdir(), 'gongzhi-bench-koa-'));
+  let koa: ServerChild | undefined;
+  try {
+    // the bare app answers with a real answer of the server: send one event and keep its body
+    const synced = servers.fsync;
+    const first = synced.pool.take();
+    const answer = await fetch(`${synced.child.url}/api/instances/${synced.pool.ids[first]}/events`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${synced.child.token}` }, body: BODIES.ASSIGN,
+    });
+    const sample = await answer.text();
+    if (answer.status !== 200) throw new Error(`http bench: first event → ${answer.status} ${sample}`);
+    synced.pool.give(first, true);
+    writeFileSync(join(scratch, 'sample.json'), sample);
+    koa = await spawnServer(['koa', join(scratch, 'sample.json')]);
+    const koaPool = new CasePool(synced.child.ids);
+    const k = koa;
+
+    const contenders: [string, () => Promise<LoadFigures>][] = [
+      ['Gongzhi (file store, fsync on: the default)', () => servers.fsync.run(connections, seconds)],
+      ['Gongzhi, fsync off (GONGZHI_FSYNC=0)', () => servers.nofsync.run(connections, seconds)],
+      ['Gongzhi, in-memory store (no disk; for comparison)', () => servers.memory.run(connections, seconds)],
+      ['bare Koa (read + JSON.parse + answer)', async () => { const f = await load(k.url, k.token, koaPool, connections, seconds); await koaPool.settle(); return f; }],
+    ];
+    const figures = contenders.map(() => [] as LoadFigures[]);
+    const series = await alternate(contenders.map(([label, f], i) => ({
+      label,
+      sample: async () => {
+        const x = await f();
+        figures[i].push(x);
+        return x.rps;
+      },
+    })), { rounds, warmup });
+
+    const failures = figures.flat().reduce((n, x) => n + x.failures, 0);
+    if (failures) throw new Error(`http bench: ${failures} requests failed (non-2xx, errors or timeouts)`);
+    const med = (i: number, key: 'p50' | 'p99') => median(figures[i].slice(warmup).map((x) => x[key]));
+    const [g, u, m, b] = series;
+    const share = pairedRatio(g, b);
+    const p99 = med(0, 'p99');
+    const perCase = (srv: typeof servers.fsync) => srv.pool.ok / cases;
+    const rows = series.flatMap((s, i) => [
+      { label: `${s.label}: requests/s`, value: s.median, unit: 'req/s' },
+      { label: '  p50 latency', value: med(i, 'p50'), unit: 'ms' },
+      { label: '  p99 latency', value: med(i, 'p99'), unit: 'ms' },
+    ]);
+    rows.push(
+      { label: 'events per case by the end (fsync on)', value: perCase(servers.fsync), unit: 'events' },
+      { label: 'mean case file by the end (fsync on)', value: meanCaseFileBytes(servers.fsync.dataDir), unit: 'bytes' },
+    );
+    return {
+      name: 'http',
+      title: 'HTTP 吞吐与延迟 HTTP throughput and latency (POST /api/instances/:id/events)',
+      rows,
+      ratios: [
+        { label: 'Gongzhi / bare Koa, requests/s', value: share, target: `≥ ${TARGET_RPS_SHARE}`, met: share >= TARGET_RPS_SHARE },
+        { label: `Gongzhi p99 latency / ${TARGET_P99_MS} ms`, value: p99 / TARGET_P99_MS, target: '< 1', met: p99 < TARGET_P99_MS },
+        { label: 'Gongzhi fsync off / bare Koa, requests/s', value: pairedRatio(u, b) },
+        { label: 'Gongzhi in-memory store / bare Koa, requests/s', value: pairedRatio(m, b) },
+        { label: 'Gongzhi / Gongzhi in-memory store, requests/s', value: pairedRatio(g, m) },
+      ],
+      notes: [
+        `Workload: ${cases} national grid-event cases per Gongzhi server, started in \`dispatch\` through the case service; each request sends the case's next event of the loop ASSIGN (→ handling) / RETURN (→ dispatch) with the admin token. A request takes the next free case and gives it back on its answer, so no case is hit by two connections at once and the events spread evenly over the cases: by the end each case had taken ≈ ${perCase(servers.fsync).toFixed(0)} events with fsync on (≈ ${perCase(servers.nofsync).toFixed(0)} with fsync off, ≈ ${perCase(servers.memory).toFixed(0)} in memory); each event adds one history entry to the case's file, which the store rewrites whole. Every answer is checked: a single non-2xx answer fails the benchmark.`,
+        `Each server runs alone in its own Node process (\`bench/http-server.ts\`, started once, idle while another is measured); autocannon runs in the benchmark process with ${connections} connections, pipelining 1, keep-alive; the client and the servers share the machine's cores.`,
+        'Bare Koa: Koa + @koa/router, one POST route on the same path that reads the body, JSON.parses it and answers a real answer of the Gongzhi server (same size; id and rev replaced); no auth, no store, no engine.',
+        'Gongzhi: the whole server as started by startServer: error and auth middleware (SHA-256 of the token), router, body limits and depth check, ajv body validation, case lock, read of the case file, engine step, new record, atomic write (temp file, fdatasync, rename, fsync of the shard folder; fsync off skips the two syncs), summary and scheduler, answer with the allowed events. The in-memory row is the same server with the store\'s in-memory twin (`store: \'memory\'`, records kept as JSON text): what everything but the disk costs.',
+        `Latency: per request in the client, from building the request to its answer being parsed (sub-millisecond resolution); p50 and p99 are medians over the rounds. Requests/s: completed answers ÷ run time. Each sample is one ${seconds} s run; ${rounds} rounds after ${warmup} warm-up round, order rotating; ratio = median of per-round ratios.`,
+      ],
+    };
+  } finally {
+    await Promise.allSettled([...Object.values(servers).map((x) => x.stop()), koa?.stop()]);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
