@@ -1,0 +1,259 @@
+/**
+ * Store scaling: the cost of one event (CaseService.send: read the case file, engine step, atomic write) with 100
+ * stored cases against the same with 100,000 stored cases, both stores opened fresh on their folder first; the
+ * store's start-up time (reading every case file to build the summaries), its memory and disk per stored case.
+ *
+ * The cases are national grid-event cases: one started through the case service, the others copies of its record
+ * with fresh ids, written straight to `instances/<shard>/<id>.json` (the store's own layout and JSON) to keep the
+ * set-up short. Events are the loop ASSIGN / RETURN, one at a time through `deps.cases.send` (no HTTP).
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createGongzhi } from '../server/app';
+import type { AppDeps } from '../server/deps';
+import type { CaseRecord } from '../server/store';
+import { newCaseId } from '../server/util/ids';
+import { ADMIN, GRID_DATA, LOOP, NOW, REALISTIC_PATH, type LoopEvent } from './grid-event';
+import { alternate, median, pairedRatio, type Series } from './measure';
+import { PACKS_ROOT } from './mediation-path';
+import type { BenchOptions, BenchResult } from './types';
+
+const TARGET = 1.5;
+const OPEN_SCRIPT = fileURLToPath(new URL('./store-open.ts', import.meta.url));
+const run$ = promisify(execFile);
+
+interface Opened {
+  deps: AppDeps;
+  ms: number;
+  close(): Promise<void>;
+}
+
+/** The server's start-up path without HTTP (registry, packs, store open, scheduler, outbox), timed. */
+export async function openGongzhi(dataDir: string, fsync: boolean): Promise<Opened> {
+  const t0 = performance.now();
+  const { deps } = await createGongzhi({
+    dataDir, packsDir: PACKS_ROOT, adminToken: 'bench-admin', controlledClock: true, now: NOW, quiet: true, log: () => {}, fsync,
+  });
+  const ms = performance.now() - t0;
+  return {
+    deps, ms,
+    async close() {
+      await deps.scheduler.stop();
+      await deps.outbox.stop();
+      await deps.cases.lock.idle();
+      await deps.store.close();
+    },
+  };
+}
+
+/** Writes `count` copies of `template` with fresh ids into the store folder `dir` (`<dataDir>/instances`). */
+export function populate(dir: string, template: CaseRecord, count: number): string[] {
+  const ids: string[] = [];
+  const shards = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const id = newCaseId();
+    const shard = id.slice(-2);
+    if (!shards.has(shard)) {
+      mkdirSync(join(dir, shard), { recursive: true });
+      shards.add(shard);
+    }
+    writeFileSync(join(dir, shard, `${id}.json`), JSON.stringify({ ...template, instance: { ...template.instance, id } }));
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** Bytes under a store folder: file sizes, and blocks allocated (files and shard folders). */
+export function diskUsage(dir: string): { files: number; bytes: number; allocated: number } {
+  let files = 0;
+  let bytes = 0;
+  let allocated = statSync(dir).blocks * 512;
+  for (const shard of readdirSync(dir)) {
+    const sd = join(dir, shard);
+    allocated += statSync(sd).blocks * 512;
+    for (const name of readdirSync(sd)) {
+      const st = statSync(join(sd, name));
+      files++;
+      bytes += st.size;
+      allocated += st.blocks * 512;
+    }
+  }
+  return { files, bytes, allocated };
+}
+
+async function openInChild(dataDir: string): Promise<{ cases: number; ms: number; heapBytes: number }> {
+  const { stdout } = await run$(process.execPath, ['--expose-gc', '--import', 'tsx', OPEN_SCRIPT, dataDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { cases: number; ms: number; heapBytes: number };
+}
+
+/** A deterministic pseudo-random sequence (mulberry32), so runs pick the same cases. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Sends events one at a time to the cases `pick` chooses; one sample = `n` events, figure = mean ms per event. */
+function eventStream(deps: AppDeps, pick: () => string) {
+  const touched = new Set<string>();
+  let sent = 0;
+  return {
+    get sent() { return sent; },
+    touched: () => touched.size,
+    sample: (n: number) => async () => {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        const id = pick();
+        // the loop's next event from where the case is (the in-memory summary, kept by the store)
+        const e: LoopEvent = deps.store.summary(id)?.state === 'handling' ? 'RETURN' : 'ASSIGN';
+        const r = await deps.cases.send(ADMIN, id, LOOP[e], {});
+        if (r.status !== 200) throw new Error(`store bench: ${e} on ${id} → ${r.status}`);
+        touched.add(id);
+      }
+      sent += n;
+      return (performance.now() - t0) / n;
+    },
+  };
+}
+
+/** Three streams: the small store's cases in turn; the large store's on as many cases (picked once, at random) in turn; the large store's on any case at random. */
+function streams(small: Opened, smallIds: string[], large: Opened, largeIds: string[], seed: number) {
+  const rnd = random(seed);
+  const working = new Set<string>();
+  while (working.size < Math.min(smallIds.length, largeIds.length)) working.add(largeIds[Math.floor(rnd() * largeIds.length)]);
+  const ws = [...working];
+  let i = 0;
+  let j = 0;
+  return {
+    small: eventStream(small.deps, () => smallIds[i++ % smallIds.length]),
+    largeSame: eventStream(large.deps, () => ws[j++ % ws.length]),
+    largeAny: eventStream(large.deps, () => largeIds[Math.floor(rnd() * largeIds.length)]),
+  };
+}
+
+export async function run(opts: BenchOptions): Promise<BenchResult> {
+  const nSmall = 100;
+  const nLarge = opts.quick ? 1_000 : 100_000;
+  const perSample = opts.quick ? 10 : 100;
+  const rounds = opts.quick ? 1 : 9;
+  const rounds0 = opts.quick ? 1 : 7;
+  const warmup = opts.quick ? 0 : 1;
+  const opens = opts.quick ? 1 : 3;
+  const root = mkdtempSync(join(tmpdir(), 'gongzhi-bench-store-'));
+  const smallDir = join(root, 'small');
+  const largeDir = join(root, 'large');
+  const fmtN = (n: number) => n.toLocaleString('en-US');
+  try {
+    // one real case, through the service; the rest are copies of its record
+    const seed = await openGongzhi(smallDir, true);
+    const started = await seed.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA });
+    const template = (await seed.deps.store.get(started.body.id))!;
+    await seed.close();
+    const t0 = performance.now();
+    const smallIds = [started.body.id, ...populate(join(smallDir, 'instances'), template, nSmall - 1)];
+    const largeIds = populate(join(largeDir, 'instances'), template, nLarge);
+    const populateMs = performance.now() - t0;
+
+    const diskSmall = diskUsage(join(smallDir, 'instances'));
+    const diskLarge = diskUsage(join(largeDir, 'instances'));
+    if (diskLarge.files !== nLarge || diskSmall.files !== nSmall) throw new Error(`store bench: ${diskLarge.files}/${diskSmall.files} files written`);
+
+    // start-up and memory: each open in a fresh process, alternating the two folders
+    const heap: { small: number[]; large: number[] } = { small: [], large: [] };
+    const [openSmall, openLarge] = await alternate([
+      { label: 'small', sample: async () => { const r = await openInChild(smallDir); heap.small.push(r.heapBytes); return r.ms; } },
+      { label: 'large', sample: async () => { const r = await openInChild(largeDir); heap.large.push(r.heapBytes); return r.ms; } },
+    ], { rounds: opens });
+    const heapPerCase = (median(heap.large) - median(heap.small)) / (nLarge - nSmall);
+
+    // events, fsync on (the default): both stores open in this process, the three streams alternating
+    const small = await openGongzhi(smallDir, true);
+    const large = await openGongzhi(largeDir, true);
+    if (small.deps.store.size !== nSmall || large.deps.store.size !== nLarge) throw new Error('store bench: stores opened with the wrong number of cases');
+    let on: Series[];
+    let s: ReturnType<typeof streams>;
+    let pathBytes: number;
+    try {
+      s = streams(small, smallIds, large, largeIds, 6);
+      on = await alternate([
+        { label: `${nSmall} cases`, sample: s.small.sample(perSample) },
+        { label: `${fmtN(nLarge)} cases, on ${nSmall} of them`, sample: s.largeSame.sample(perSample) },
+        { label: `${fmtN(nLarge)} cases, on any at random`, sample: s.largeAny.sample(perSample) },
+      ], { rounds, warmup });
+
+      // a case after a realistic path: start and 5 events to `closed`
+      const c = await small.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA });
+      let state = c.body.state;
+      for (const e of REALISTIC_PATH) state = (await small.deps.cases.send(ADMIN, c.body.id, e, {})).body.state;
+      if (state !== 'closed') throw new Error(`store bench: realistic path ended in ${state}`);
+      pathBytes = statSync(join(smallDir, 'instances', c.body.id.slice(-2), `${c.body.id}.json`)).size;
+    } finally {
+      await Promise.all([small.close(), large.close()]);
+    }
+
+    // events, fsync off (labelled): the same stores reopened without fsync, like-for-like streams only
+    const smallU = await openGongzhi(smallDir, false);
+    const largeU = await openGongzhi(largeDir, false);
+    let off: Series[];
+    try {
+      const u = streams(smallU, smallIds, largeU, largeIds, 7);
+      off = await alternate([
+        { label: `${nSmall} cases`, sample: u.small.sample(perSample) },
+        { label: `${fmtN(nLarge)} cases, on ${nSmall} of them`, sample: u.largeSame.sample(perSample) },
+      ], { rounds: rounds0, warmup });
+    } finally {
+      await Promise.all([smallU.close(), largeU.close()]);
+    }
+
+    const [a, b, c] = on;
+    const same = pairedRatio(b, a);
+    const any = pairedRatio(c, a);
+    const sameOff = pairedRatio(off[1], off[0]);
+    const eventsPerSmallCase = s.small.sent / nSmall;
+    return {
+      name: 'store',
+      title: '存储规模 Store scaling (per-event cost, start-up, memory and disk per case)',
+      rows: [
+        { label: `per event, ${a.label} (fsync on)`, value: a.median, unit: 'ms' },
+        { label: `per event, ${b.label} (fsync on)`, value: b.median, unit: 'ms' },
+        { label: `per event, ${c.label} (fsync on)`, value: c.median, unit: 'ms' },
+        { label: `per event, ${off[0].label}, fsync off`, value: off[0].median, unit: 'ms' },
+        { label: `per event, ${off[1].label}, fsync off`, value: off[1].median, unit: 'ms' },
+        { label: `store open (read every case file, build summaries), ${fmtN(nLarge)} cases`, value: openLarge.median, unit: 'ms' },
+        { label: `  per case`, value: (1000 * openLarge.median) / nLarge, unit: 'µs' },
+        { label: `store open, ${nSmall} cases`, value: openSmall.median, unit: 'ms' },
+        { label: `server start-up without HTTP (registry, packs, store, scheduler), ${fmtN(nLarge)} cases`, value: large.ms, unit: 'ms' },
+        { label: `server start-up without HTTP, ${nSmall} cases`, value: small.ms, unit: 'ms' },
+        { label: 'memory per stored case (V8 heap, after GC)', value: heapPerCase, unit: 'bytes' },
+        { label: `memory, ${fmtN(nLarge)} cases open`, value: median(heap.large) / 2 ** 20, unit: 'MiB' },
+        { label: 'disk per case just started: file size', value: diskLarge.bytes / nLarge, unit: 'bytes' },
+        { label: '  allocated (file blocks and its share of the shard folders)', value: diskLarge.allocated / nLarge, unit: 'bytes' },
+        { label: 'disk per case after start and 5 events (to closed): file size', value: pathBytes, unit: 'bytes' },
+        { label: `creating the ${fmtN(nLarge + nSmall - 1)} copies (set-up, not part of any figure)`, value: populateMs, unit: 'ms' },
+      ],
+      ratios: [
+        { label: `per event, ${b.label} / ${a.label}`, value: same, target: `≤ ${TARGET}`, met: same <= TARGET },
+        { label: `per event, ${c.label} / ${a.label}`, value: any, target: `≤ ${TARGET}`, met: any <= TARGET },
+        { label: 'the same like-for-like ratio with fsync off', value: sameOff },
+      ],
+      notes: [
+        `Cases: national grid-event, started in \`dispatch\`; one started through the case service, the other ${fmtN(nLarge + nSmall - 1)} are copies of its record with fresh ids (newCaseId) written as files in the store's layout (\`instances/<last two id characters>/<id>.json\`, ${diskLarge.files === nLarge ? 'one file per case' : ''}, up to 1,296 shard folders). Every figure below is taken on stores opened fresh on those folders, as the server opens them.`,
+        `Per event: \`deps.cases.send\` (case lock, read the case file, engine step, new record, atomic write: temp file, fdatasync, rename, fsync of the shard folder; the summary and the scheduler updated), one event at a time, ${perSample} events per sample, mean ms per event; ${rounds} rounds (fsync off: ${rounds0}) after ${warmup} warm-up round, the streams alternating in rotating order, ratio = median of per-round ratios. Both stores are open in this one process.`,
+        `Streams: "${a.label}" sends to its cases in turn; "${b.label}" sends to ${nSmall} cases picked once at random among the ${fmtN(nLarge)}, in turn, so both take the same number of events per case and their files grow alike (≈ ${eventsPerSmallCase.toFixed(0)} events per case by the end, ≈ 0.3 KB each): the like-for-like comparison; "${c.label}" sends each event to a case drawn at random among all ${fmtN(nLarge)} (${s.largeAny.touched()} different cases; their files stay at one or two events, so this stream writes smaller files than the other two).`,
+        `Start-up: FileInstanceStore.open alone, in a fresh process each time (\`bench/store-open.ts\`), median of ${opens}; the files were just written, so they are in the operating system's page cache (a cold start after a reboot reads them from disk). Memory: V8 heap used after a full GC with the store open minus before (the summaries and the index), (${fmtN(nLarge)}-case heap − ${nSmall}-case heap) ÷ ${fmtN(nLarge - nSmall)}. The server start-up rows are createGongzhi in this process (the store open plus registry, packs and scheduler).`,
+        `Disk: file sizes (and blocks allocated, 4 KiB per small file on this file system) under \`instances/\` ÷ cases; the realistic case is started and taken through ASSIGN, RETURN, ASSIGN (designated), REPLY, RATE (satisfied) to \`closed\`.`,
+      ],
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
