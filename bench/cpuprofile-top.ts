@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+export interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
 
 export function summarise(profile: Profile, top = 25): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -27,6 +27,40 @@ export function summarise(profile: Profile, top = 25): string {
   const list = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top)
     .map(([k, t]) => `${((100 * t) / total).toFixed(1).padStart(5)} %  ${k}`).join('\n');
   return `self time\n${list(self)}\n\ninclusive time\n${list(incl)}`;
+}
+
+/** A category: a label and a test on a frame's `name url:line` text; the first category found on a sample's stack wins. */
+export type Category = [label: string, test: RegExp];
+
+/**
+ * Milliseconds of the profile per category. Each sample goes to the first category (in the given order) that
+ * matches any frame of its stack, else to `other`; samples whose stack matches `exclude` are dropped (start-up).
+ */
+export function categorise(profile: Profile, categories: Category[], exclude?: RegExp): { label: string; ms: number }[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
+  const memo = new Map<number, number>();
+  const classify = (leaf: number): number => {
+    const hit = memo.get(leaf);
+    if (hit !== undefined) return hit;
+    const names: string[] = [];
+    for (let cur: number | undefined = leaf; cur !== undefined; cur = parent.get(cur)) names.push(name(byId.get(cur)!));
+    let idx = -1; // excluded
+    if (!exclude || !names.some((x) => exclude.test(x))) {
+      const k = categories.findIndex(([, re]) => names.some((x) => re.test(x)));
+      idx = k < 0 ? categories.length : k;
+    }
+    memo.set(leaf, idx);
+    return idx;
+  };
+  const ms = new Array<number>(categories.length + 1).fill(0);
+  profile.samples.forEach((id, i) => {
+    const k = classify(id);
+    if (k >= 0) ms[k] += (profile.timeDeltas[i] ?? 0) / 1000;
+  });
+  return [...categories.map(([label], i) => ({ label, ms: ms[i] })), { label: 'other', ms: ms[categories.length] }];
 }
 
 if (process.argv[1]?.endsWith('cpuprofile-top.ts')) {

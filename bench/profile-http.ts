@@ -1,0 +1,73 @@
+/**
+ * CPU profile of the Gongzhi server under the HTTP benchmark's load (the server process only):
+ *   node --import tsx bench/profile-http.ts [seconds] [fsync|nofsync|memory] [cases] [top]
+ *   node --import tsx bench/profile-http.ts <file.cpuprofile> <requests>     (categories of a profile taken before)
+ * Writes bench/out/CPU.*.cpuprofile, prints the hottest functions (bench/cpuprofile-top.ts) and the server's
+ * main-thread time per request by category (start-up excluded). fs work done on libuv's thread pool (the kernel
+ * side of open, write, fsync, rename) is not in a main-thread profile: see the process CPU figures printed first.
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gongzhiServer, type Storage } from './http';
+import { categorise, summarise, type Category, type Profile } from './cpuprofile-top';
+
+export const HTTP_CATEGORIES: Category[] = [
+  ['store: read the case file (open, fstat, read, close, JSON.parse)', /^(readJsonFile|get) store\/(atomic-file|file)\.ts|^(readFileHandle|readFile) fs\/promises/],
+  ['store: write the case file (JSON.stringify, temp file, sync, rename, folder sync)', /^(put|write|writeAtomic) store\/(file|atomic-file)\.ts|^write core\/Low\.js|^(writeFileHandle|writeFile|rename|datasync|sync) fs\/promises/],
+  ['store: opening and closing file handles (reads and writes)', /^(open|close|FileHandle|fsCall) fs\/promises|^\(anonymous\) fs\/promises/],
+  ['engine step (XState transition, rules, data, deadlines)', /^step engine\/step\.ts/],
+  ['new record (history entry, outbox) and summary', /^(nextRecord|summarize) cases\//],
+  ['answer body (instance view, allowed events)', /^instanceView cases\/view\.ts/],
+  ['auth (SHA-256 of the token)', /^lookup auth\/tokens\.ts/],
+  ['event fingerprint (stableStringify + SHA-256)', /^(stableStringify|sha256) util\/ids\.ts/],
+  ['request body (read, depth check, JSON.parse, ajv)', /^(readJson|readRaw|validateBody|jsonDepth) http\//],
+  ['HTTP in Node and Koa (parse, route, headers, write the answer)', /_http_|application\.js|koa-compose|layer\.js|router\.js|node:net|stream_base|streams\/|delegates/],
+  ['garbage collection', /^\(garbage collector\)/],
+  ['V8 and native work outside JS frames ("(program)")', /^\(program\)/],
+  ['idle', /^\(idle\)/],
+];
+export const STARTUP = /^(createGongzhi|gongzhi|startServer) |module_job|^evaluate :0/;
+
+const cpu = (pid: number) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { user: Number(f[11]) / 100, sys: Number(f[12]) / 100 };
+};
+
+function report(file: string, requests: number, top: number): void {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  console.log(`${file}\n`);
+  console.log(summarise(profile, top));
+  console.log(`\nmain thread per request (${requests} requests, start-up excluded)`);
+  for (const c of categorise(profile, HTTP_CATEGORIES, STARTUP)) console.log(`${((1000 * c.ms) / requests).toFixed(0).padStart(6)} µs  ${c.label}`);
+}
+
+async function profileRun(seconds: number, storage: Storage, cases: number, top: number): Promise<void> {
+  const dir = fileURLToPath(new URL('./out', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const before = new Set(readdirSync(dir));
+  const srv = await gongzhiServer(cases, storage, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  let requests = 0;
+  try {
+    requests += (await srv.run(20, 2)).responses; // warm-up
+    const pid = srv.child.proc.pid!;
+    const c0 = cpu(pid);
+    const t0 = performance.now();
+    const f = await srv.run(20, seconds);
+    const dt = (performance.now() - t0) / 1000;
+    const c1 = cpu(pid);
+    requests += f.responses;
+    console.log(`Gongzhi (${storage}): ${Math.round(f.rps)} req/s, p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms over ${seconds} s, ${f.failures} failures`);
+    console.log(`server process CPU (all threads): user ${((100 * (c1.user - c0.user)) / dt).toFixed(0)} %, system ${((100 * (c1.sys - c0.sys)) / dt).toFixed(0)} % of one core; ${((1e6 * (c1.user - c0.user + c1.sys - c0.sys)) / f.responses).toFixed(0)} µs per request`);
+  } finally {
+    await srv.stop();
+  }
+  const fresh = readdirSync(dir).filter((n) => n.endsWith('.cpuprofile') && !before.has(n))
+    .sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size); // the main thread's (tsx's loader thread writes one too)
+  if (!fresh.length) throw new Error('no profile written');
+  report(join(dir, fresh[0]), requests, top);
+}
+
+const [first, second, third, fourth] = process.argv.slice(2);
+if (first?.endsWith('.cpuprofile')) report(first, Number(second), 30);
+else await profileRun(Number(first ?? 10), (second ?? 'fsync') as Storage, Number(third ?? 1000), Number(fourth ?? 30));
