@@ -3,6 +3,9 @@ import { createRoot } from 'react-dom/client';
 import { LangProvider } from './i18n';
 import { App } from './app/App';
 import './styles.css';
+import { warmElk } from './canvas';
+
+warmElk();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, node, openProcedure, startHarness, type Harness } from './harness';
+import { ADMIN, node, openProcedure, startHarness, waitForChart, type Harness } from './harness';
 
 let h: Harness;
 
@@ -47,7 +47,7 @@ describe('signing in', () => {
   it('/?token= signs in and drops the token from the address bar; English on switch', async () => {
     const p = h.page;
     await p.goto(`${h.url}/?token=${ADMIN}&pack=national&proc=grid-event`);
-    await p.locator('[data-testid=canvas][data-ready=true]').waitFor();
+    await waitForChart(p);
     expect(p.url()).not.toContain('token');
     expect(p.url()).toContain('proc=grid-event');
     expect(await p.evaluate('sessionStorage.getItem("gongzhi.token")')).toBe(ADMIN);
@@ -82,7 +82,7 @@ describe('a running case on its chart', () => {
     const p = h.page;
     await p.getByTestId('open-instance-id').fill(id);
     await p.getByTestId('open-instance').click();
-    await p.locator('[data-testid=canvas][data-ready=true] [data-testid=state-node]').first().waitFor();
+    await waitForChart(p);
     expect(await p.getByTestId('instance-view').getAttribute('data-state')).toBe('judicialConfirmation');
     expect(await node(p, 'judicialConfirmation').getAttribute('data-active')).toBe('true');
     expect(await node(p, 'mediation').getAttribute('data-active')).toBe('false');

@@ -80,7 +80,13 @@ export async function startHarness(opts: { packsDir?: string } = {}): Promise<Ha
 /** Opens the designer signed in with the admin token, on a pack and procedure. */
 export async function openProcedure(h: Harness, pack: string, proc: string): Promise<void> {
   await h.page.goto(`${h.url}/?token=${ADMIN}&pack=${pack}&proc=${proc}`);
-  await h.page.locator('[data-testid=canvas][data-ready=true] [data-testid=state-node]').first().waitFor();
+  await waitForChart(h.page);
+}
+
+/** Waits until the chart is drawn with elk's layout (small charts wait for it before they are drawn). */
+export async function waitForChart(page: Page): Promise<void> {
+  await page.locator('[data-testid=canvas][data-layout=elk] [data-testid=state-node]').first().waitFor();
+  await page.waitForTimeout(100); // the view is fitted on the next frame
 }
 
 export const node = (page: Page, path: string) => page.locator(`[data-testid=state-node][data-state="${path}"]`);

@@ -96,6 +96,9 @@ export class Api {
 
 /** The draft, or (404: none yet) the latest published version; `version` is dropped so it saves as a draft. */
 export async function loadEditable(api: Api, pack: string, proc: string): Promise<{ doc: ProcedureDoc; fromDraft: boolean; version?: number }> {
+  // Both asked at once: most procedures have no draft, and the answer is then the latest version.
+  const latest = api.procedure(pack, proc);
+  latest.catch(() => {});
   try {
     const doc = await api.draft(pack, proc);
     const { version: _v, ...rest } = doc;
@@ -103,8 +106,7 @@ export async function loadEditable(api: Api, pack: string, proc: string): Promis
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 404) throw e;
   }
-  const doc = await api.procedure(pack, proc);
-  const { version, ...rest } = doc;
+  const { version, ...rest } = await latest;
   return { doc: rest as ProcedureDoc, fromDraft: false, version };
 }
 

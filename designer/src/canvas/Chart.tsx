@@ -3,7 +3,7 @@
  * for running cases and version diffs. Selection, highlights and marks come in as props; edits go out
  * as callbacks (the caller turns them into commands).
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Background, Controls, MarkerType, MiniMap, Position, ReactFlow, ReactFlowProvider, useReactFlow,
   type Connection, type NodeChange, type NodeMouseHandler, type EdgeMouseHandler, type OnNodeDrag,
@@ -38,26 +38,44 @@ export interface ChartProps {
   onMove?(positions: Record<string, { x: number; y: number }>): void;
   onConnect?(source: string, target: string): void;
   overlay?: Overlay;
+  /** Which layout the positions come from: the view is fitted again when elk's arrives (unless the user moved it). */
+  layoutKind?: 'elk' | 'quick';
   /** Centre the view on this node (`at`: when asked, Date.now(); a later request with the same id centres again). */
   focus?: { id: string; at: number } | null;
   testId?: string;
 }
 
 const nodeTypes = { state: StateNode, group: GroupNode };
+/** Above this many states the chart opens at a readable zoom on its initial state instead of fitting everything. */
+const BIG_CHART = 60;
+const BIG_ZOOM = 0.8;
 const edgeTypes = { transition: TransitionEdge };
 
 function FlowChart(p: ChartProps) {
   const { lang } = useI18n();
   const rf = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const interacted = useRef(false);
+  const big = p.model.nodes.length > BIG_CHART;
   const [drag, setDrag] = useState<Record<string, { x: number; y: number }>>({});
-  const { onSelect } = p;
+  // Callbacks read the latest props through refs, so the node and edge objects (and their data) can stay the same.
+  const onSelectRef = useRef(p.onSelect);
+  onSelectRef.current = p.onSelect;
+  const onSelect = useCallback((sel: ChartSelection | null) => onSelectRef.current(sel), []);
+  const modelRef = useRef(p.model);
+  modelRef.current = p.model;
   const selectInternal = useCallback((id: string) => {
-    const node = p.model.nodes.find((n) => n.internal.some((t) => t.id === id));
+    const node = modelRef.current.nodes.find((n) => n.internal.some((t) => t.id === id));
     if (node) onSelect({ kind: 'internal', id, node: node.id });
-  }, [p.model, onSelect]);
+  }, [onSelect]);
   const selectEdge = useCallback((id: string) => onSelect({ kind: 'edge', id }), [onSelect]);
 
-  const baseNodes = useMemo<StateFlowNode[]>(() => p.model.nodes.map((n) => {
+  // Node and edge objects keep their identity while their content is the same, so React Flow redraws
+  // only what changed (a click re-renders two states, not two hundred).
+  const nodeCache = useRef(new Map<string, { key: string; item: StateFlowNode }>());
+  const edgeCache = useRef(new Map<string, { key: string; item: TransitionFlowEdge }>());
+
+  const freshNodes = useMemo<StateFlowNode[]>(() => p.model.nodes.map((n) => {
     const box = p.positions[n.id] ?? { x: 0, y: 0, width: n.width, height: n.height };
     const sel = p.selection;
     const o = p.overlay;
@@ -100,10 +118,12 @@ function FlowChart(p: ChartProps) {
     };
   }), [p.model, p.positions, p.selection, p.overlay, p.doc, p.editable, lang, selectInternal]);
 
+  const baseNodes = useMemo(() => reuse(freshNodes, nodeCache.current), [freshNodes]);
+
   const nodes = useMemo(() => (Object.keys(drag).length === 0 ? baseNodes
     : baseNodes.map((n) => (drag[n.id] ? { ...n, position: drag[n.id] } : n))), [baseNodes, drag]);
 
-  const edges = useMemo<TransitionFlowEdge[]>(() => p.model.edges.map((e) => {
+  const freshEdges = useMemo<TransitionFlowEdge[]>(() => p.model.edges.map((e) => {
     const l = edgeLabel(p.doc, e, lang);
     const mark = p.overlay?.marks?.edges[e.id];
     const visited = p.overlay?.visitedEdges?.has(e.id) ?? false;
@@ -116,6 +136,7 @@ function FlowChart(p: ChartProps) {
       data: { event: l.event, guard: l.guard, sibling: e.sibling, route: drag[e.source] || drag[e.target] ? undefined : p.routes[e.id], mark, visited, problem: p.overlay?.problemEdges?.has(e.id) ?? false, onSelect: selectEdge },
     };
   }), [p.model, p.doc, p.overlay, p.selection, p.routes, drag, lang, selectEdge]);
+  const edges = useMemo(() => reuse(freshEdges, edgeCache.current), [freshEdges]);
 
   const onNodesChange = useCallback((changes: NodeChange<StateFlowNode>[]) => {
     const moved: Record<string, { x: number; y: number }> = {};
@@ -134,7 +155,10 @@ function FlowChart(p: ChartProps) {
     if (changed) p.onMove?.(out);
   }, [p.positions, p.onMove]);
 
-  const onNodeClick: NodeMouseHandler<StateFlowNode> = useCallback((_e, node) => onSelect({ kind: 'state', id: node.id }), [onSelect]);
+  const onNodeClick: NodeMouseHandler<StateFlowNode> = useCallback((_e, node) => {
+    interacted.current = true;
+    onSelect({ kind: 'state', id: node.id });
+  }, [onSelect]);
   const onEdgeClick: EdgeMouseHandler<TransitionFlowEdge> = useCallback((_e, edge) => onSelect({ kind: 'edge', id: edge.id }), [onSelect]);
   const onConnect = useCallback((c: Connection) => {
     if (c.source && c.target) p.onConnect?.(c.source, c.target);
@@ -144,8 +168,27 @@ function FlowChart(p: ChartProps) {
   const focus = p.focus;
   const target = focus ? absolute(p.model, p.positions)[focus.id] : undefined;
   const targetKey = target ? `${target.x},${target.y},${target.width},${target.height}` : '';
+  // The first view, and again when elk's layout replaces the quick one, unless the user has moved the view.
+  const kind = p.layoutKind;
+  useEffect(() => {
+    if (interacted.current) return;
+    const raf = requestAnimationFrame(() => {
+      if (!big) {
+        void rf.fitView({ padding: 0.15, maxZoom: 1.1 });
+        return;
+      }
+      const init = p.model.nodes.find((n) => n.parent === null && n.initial) ?? p.model.nodes[0];
+      const b = init ? absolute(p.model, p.positions)[init.id] : undefined;
+      const width = wrapper.current?.clientWidth ?? 800;
+      if (b) void rf.setViewport({ x: width / 2 - (b.x + b.width / 2) * BIG_ZOOM, y: 40 - b.y * BIG_ZOOM, zoom: BIG_ZOOM });
+    });
+    return () => cancelAnimationFrame(raf);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [kind]);
+
   useEffect(() => {
     if (!focus || !target || Date.now() - focus.at > 3000) return;
+    interacted.current = true;
     const zoom = Math.max(rf.getZoom(), 0.9);
     void rf.setCenter(target.x + target.width / 2, target.y + target.height / 2, { zoom, duration: 200 });
     // Only when asked to focus (or the focused node moved), not on every render.
@@ -153,14 +196,16 @@ function FlowChart(p: ChartProps) {
   }, [focus?.id, focus?.at, targetKey]);
 
   return (
+    <div ref={wrapper} style={{ width: '100%', height: '100%' }}>
     <ReactFlow<StateFlowNode, TransitionFlowEdge>
       nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
       onNodesChange={onNodesChange} onNodeDragStop={onNodeDragStop}
       onNodeClick={onNodeClick} onEdgeClick={onEdgeClick} onPaneClick={() => onSelect(null)}
       onConnect={onConnect}
+      onMoveStart={(e) => { if (e) interacted.current = true; }}
       nodesDraggable={p.editable} nodesConnectable={p.editable} elementsSelectable
       deleteKeyCode={null} selectionKeyCode={null} multiSelectionKeyCode={null}
-      fitView fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }} minZoom={0.05} maxZoom={2}
+      fitView={!big} fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }} minZoom={0.05} maxZoom={2}
       proOptions={{ hideAttribution: true }}
       data-testid={p.testId ?? 'chart'}
     >
@@ -168,7 +213,23 @@ function FlowChart(p: ChartProps) {
       <Controls showInteractive={false} />
       {p.model.nodes.length > 30 && <MiniMap pannable zoomable />}
     </ReactFlow>
+    </div>
   );
+}
+
+/** Returns the previous object for each item whose content (callbacks aside) did not change. */
+function reuse<T extends { id: string }>(items: T[], cache: Map<string, { key: string; item: T }>): T[] {
+  const seen = new Set<string>();
+  const out = items.map((item) => {
+    seen.add(item.id);
+    const key = JSON.stringify(item, (k, v) => (typeof v === 'function' ? undefined : v));
+    const hit = cache.get(item.id);
+    if (hit && hit.key === key) return hit.item;
+    cache.set(item.id, { key, item });
+    return item;
+  });
+  for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
+  return out;
 }
 
 export function Chart(props: ChartProps) {

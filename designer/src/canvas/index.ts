@@ -1,2 +1,3 @@
 export { Chart, type ChartProps, type ChartSelection, type Overlay } from './Chart';
-export { useChartLayout, type ChartLayout } from './useLayout';
+export { useChartLayout, QUICK_FIRST, type ChartLayout } from './useLayout';
+export { warmElk } from './elk';

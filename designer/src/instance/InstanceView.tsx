@@ -46,7 +46,6 @@ function LoadedInstance({ instance, history, doc }: Loaded) {
   const model = useMemo(() => buildChart(doc), [doc]);
   const layout = useChartLayout(model, doc, lang);
   const [selection, setSelection] = useState<ChartSelection | null>(null);
-  const [focus] = useState(() => ({ id: instance.state, at: Date.now() }));
   const taken = useMemo(() => pathTaken(model, historyToSteps(history)), [model, history]);
   const overlay = useMemo(() => ({ active: instance.state, visitedNodes: taken.nodes, visitedEdges: taken.edges }), [instance.state, taken]);
   const stateTitle = (p: string | null) => (p ? text(stateAt(doc.machine, p)?.meta?.title, lang) || p : '—');
@@ -74,10 +73,10 @@ function LoadedInstance({ instance, history, doc }: Loaded) {
       </div>
       <div className="gz-main">
         <div className="gz-canvas-col">
-          <div className="gz-canvas" data-testid="canvas" data-ready={layout.ready ? 'true' : 'false'} data-view="read">
+          <div className="gz-canvas" data-testid="canvas" data-ready={layout.ready ? 'true' : 'false'} data-layout={layout.kind} data-view="read">
             {layout.ready && (
               <Chart doc={doc} model={model} positions={layout.positions} routes={layout.routes} editable={false} selection={selection} onSelect={setSelection}
-                overlay={overlay} focus={focus} />
+                overlay={overlay} layoutKind={layout.kind} />
             )}
           </div>
         </div>

@@ -3,7 +3,7 @@
  * conditions) edited through pure helpers, with values that are a literal, a pack parameter
  * (`{param}`) or another fact (`{fact, path, params}`).
  */
-import { ALL_OPERATORS } from '../../../engine/rules';
+import { ALL_OPERATORS } from '../../../engine/rules/operators';
 
 export interface Leaf {
   fact: string;

@@ -2,6 +2,7 @@
 export * from './doc';
 export * from './graph';
 export * from './layout';
+export * from './quickLayout';
 export * from './geometry';
 export * from './labels';
 export * from './problems';

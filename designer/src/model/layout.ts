@@ -56,8 +56,15 @@ const ROOT_OPTIONS: Record<string, string> = {
 
 const isAncestor = (a: string, b: string) => b.startsWith(a + '.');
 
+/** Big charts trade a little polish for time. */
+const BIG_OPTIONS: Record<string, string> = {
+  'elk.layered.thoroughness': '2',
+  'elk.layered.considerModelOrder.strategy': 'NONE',
+};
+
 export function toElkGraph(model: ChartModel, labelSize?: LabelSize): ElkNode {
-  const root: ElkNode = { id: '__root__', layoutOptions: ROOT_OPTIONS, children: [], edges: [] };
+  const options = model.nodes.length > 80 ? { ...ROOT_OPTIONS, ...BIG_OPTIONS } : ROOT_OPTIONS;
+  const root: ElkNode = { id: '__root__', layoutOptions: options, children: [], edges: [] };
   const elkNodes = new Map<string, ElkNode>();
   for (const n of model.nodes) {
     const node: ElkNode = n.kind === 'compound'

@@ -4,7 +4,7 @@
  * transitions only exist in the base, so the chart shown is the union of both documents.
  */
 import type { Override, ProcedureDoc } from '../../../engine/types';
-import { collectParamRefs } from '../../../engine/rules';
+import { collectParamRefs } from '../../../engine/rules/params';
 import { buildChart, type ChartEdge, type ChartModel, type ChartNode } from './graph';
 
 export type Change = 'added' | 'removed' | 'changed';

@@ -221,7 +221,7 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
             subtitle: `${pick(loaded.pack.title)} · ${statusText} · ${new Date().toISOString().slice(0, 10)}`, fileBase: `${procId}-${t('flowchart')}` })} />
         <div className="gz-main">
           <div className="gz-canvas-col">
-            <div className="gz-canvas" data-testid="canvas" data-ready={layout.ready ? 'true' : 'false'} data-view={view.editable ? 'edit' : 'read'}>
+            <div className="gz-canvas" data-testid="canvas" data-ready={layout.ready ? 'true' : 'false'} data-layout={layout.kind} data-view={view.editable ? 'edit' : 'read'}>
               {layout.ready ? (
                 <Chart doc={view.doc} model={view.model} positions={layout.positions} routes={layout.routes} editable={view.editable}
                   selection={chartSelection} onSelect={(s) => { select(s); if (s && tab !== 'simulate' && tab !== 'versions' && tab !== 'county') setTab('inspect'); }}
@@ -230,7 +230,7 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
                     const name = freshKey('EVENT_', Object.keys(doc.events ?? {}));
                     if (run(C.connect({ source, target, event: name, newEventTitle: { 'zh-CN': '新事件', en: 'New event' } }))) setTab('inspect');
                   }}
-                  overlay={overlay} focus={focus} />
+                  overlay={overlay} focus={focus} layoutKind={layout.kind} />
               ) : <div className="gz-center gz-muted">{t('loading')}</div>}
             </div>
             <ProblemsPanel problems={allProblems} onPick={onPickProblem} open={problemsOpen} onToggle={() => setProblemsOpen(!problemsOpen)} />

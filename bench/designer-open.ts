@@ -1,0 +1,160 @@
+/**
+ * Designer: how long a 200-state procedure takes to open and become interactive in headless Chromium.
+ * A generated procedure (9 compound phases of 21 steps, back edges, a reject path; 200 states, all valid)
+ * is served by the real server from a temporary pack; each run opens it in a fresh browser context
+ * (cold cache) and measures from navigation until every state is drawn and a click on a state selects it.
+ *
+ *   node --import tsx bench/designer-open.ts          (prints the figure; `--quick` for one run)
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import type { ProcedureDoc, StateJSON } from '../engine/types';
+import { validateProcedure } from '../engine';
+import type { BenchResult } from './types';
+
+export const STATES = 200;
+const PHASES = 9;
+const STEPS = 21; // 9 × (1 + 21) = 198 states, plus `done` and `rejected`
+const BUDGET_MS = 2000;
+const ADMIN = 'bench-admin';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+
+const t = (zh: string, en: string) => ({ 'zh-CN': zh, en });
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A valid procedure with exactly 200 states: phases (compound) of chained steps, ending in `done`. */
+export function generateProcedure(): ProcedureDoc {
+  const states: Record<string, StateJSON> = {};
+  for (let p = 1; p <= PHASES; p++) {
+    const children: Record<string, StateJSON> = {};
+    for (let s = 1; s <= STEPS; s++) {
+      const on: Record<string, unknown> = {};
+      on.NEXT = s < STEPS ? { target: `step${pad(s + 1)}` } : { target: p < PHASES ? `#generated.phase${p + 1}` : '#generated.done' };
+      if (s % 5 === 0) on.BACK = { target: `step${pad(s - 1)}`, guard: 'amountDeclared' };
+      if (s % 10 === 0) on.REJECT = { target: '#generated.rejected' };
+      children[`step${pad(s)}`] = { meta: { title: t(`第${p}阶段·第${s}步`, `Phase ${p} step ${s}`), roles: ['clerk'] }, on: on as StateJSON['on'] };
+    }
+    states[`phase${p}`] = { meta: { title: t(`第${p}阶段`, `Phase ${p}`) }, initial: 'step01', states: children };
+  }
+  states.done = { type: 'final', meta: { title: t('办结', 'Done') } };
+  states.rejected = { type: 'final', meta: { title: t('不予受理', 'Rejected') } };
+  const doc: ProcedureDoc = {
+    id: 'generated',
+    title: t('生成的200个状态的流程', 'Generated 200-state procedure'),
+    data: { type: 'object', properties: { amount: { type: 'number', title: '金额' } } },
+    roles: { clerk: { title: t('经办人', 'Clerk') } },
+    events: {
+      NEXT: { title: t('下一步', 'Next'), roles: ['clerk'] },
+      BACK: { title: t('退回', 'Back'), roles: ['clerk'] },
+      REJECT: { title: t('不予受理', 'Reject'), roles: ['clerk'] },
+    },
+    rules: {
+      amountDeclared: {
+        description: t('已申报金额(示例规则)', 'an amount is declared (sample rule)'),
+        basis: t('基准测试用示例,非法律条文', 'benchmark sample, not a statute'),
+        conditions: { all: [{ fact: 'data', path: '$.amount', operator: 'greaterThan', value: 0 }] },
+      },
+    },
+    deadlines: {},
+    machine: { id: 'generated', initial: 'phase1', states },
+  };
+  return doc;
+}
+
+function writePack(dir: string, doc: ProcedureDoc): void {
+  mkdirSync(join(dir, 'bench', 'procedures'), { recursive: true });
+  writeFileSync(join(dir, 'bench', 'pack.json'), JSON.stringify({ id: 'bench', title: t('基准测试配置包', 'Benchmark pack'), parameters: {} }));
+  writeFileSync(join(dir, 'bench', 'procedures', 'generated.json'), JSON.stringify(doc));
+}
+
+interface Timing {
+  firstNode: number;
+  allNodes: number;
+  interactive: number;
+}
+
+async function openOnce(browser: Browser, url: string): Promise<Timing> {
+  const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  try {
+    const t0 = performance.now();
+    await page.goto(`${url}/?token=${ADMIN}&pack=bench&proc=generated`, { waitUntil: 'commit' });
+    await page.waitForSelector('[data-testid=state-node]', { timeout: 30_000 });
+    const firstNode = performance.now() - t0;
+    await page.waitForFunction(`document.querySelectorAll('[data-testid=state-node]').length === ${STATES}`, null, { timeout: 30_000, polling: 'raf' });
+    const allNodes = performance.now() - t0;
+    const target = page.locator('[data-testid=state-node][data-state="phase1.step03"]');
+    const box = await target.boundingBox();
+    if (!box) throw new Error('the state to click is not on screen');
+    await page.mouse.click(box.x + box.width / 2, box.y + Math.min(8, box.height / 2));
+    await page.waitForSelector('[data-testid=state-node][data-state="phase1.step03"][data-selected=true]', { timeout: 30_000 });
+    const interactive = performance.now() - t0;
+    return { firstNode, allNodes, interactive };
+  } finally {
+    await context.close();
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export async function run(opts: { quick: boolean }): Promise<BenchResult> {
+  const doc = generateProcedure();
+  const problems = validateProcedure(doc, { parameters: {} });
+  if (problems.length) throw new Error(`generated procedure is invalid: ${problems.map((p) => `${p.path} ${p.message.en}`).join('; ')}`);
+  const { ensureDesignerBuilt } = await import('../designer/build');
+  const { startServer } = await import('../server/app');
+  const designerDir = await ensureDesignerBuilt();
+  const root = mkdtempSync(join(tmpdir(), 'gongzhi-bench-designer-'));
+  writePack(join(root, 'packs'), doc);
+  const server = await startServer({
+    port: 0, dataDir: join(root, 'data'), packsDir: join(root, 'packs'), adminToken: ADMIN, quiet: true, designerDir, fsync: false, log: () => {},
+  });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS, headless: true });
+  const runs = opts.quick ? 1 : 7;
+  const timings: Timing[] = [];
+  try {
+    if (!opts.quick) await openOnce(browser, server.url); // warm-up: the browser's first page start
+    for (let i = 0; i < runs; i++) timings.push(await openOnce(browser, server.url));
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+  const open = median(timings.map((x) => x.interactive));
+  return {
+    name: 'designer',
+    title: `Designer: open a ${STATES}-state procedure until interactive (headless Chromium)`,
+    rows: [
+      { label: `open → interactive, median of ${runs}`, value: Math.round(open), unit: 'ms' },
+      { label: 'open → first state drawn (median)', value: Math.round(median(timings.map((x) => x.firstNode))), unit: 'ms' },
+      { label: `open → all ${STATES} states drawn (median)`, value: Math.round(median(timings.map((x) => x.allNodes))), unit: 'ms' },
+      { label: 'open → interactive, slowest run', value: Math.round(Math.max(...timings.map((x) => x.interactive))), unit: 'ms' },
+    ],
+    ratios: [{ label: `open → interactive ÷ ${BUDGET_MS} ms budget`, value: Number((open / BUDGET_MS).toFixed(3)), target: '< 1', met: open < BUDGET_MS }],
+    notes: [
+      `Generated procedure: ${PHASES} compound phases × ${STEPS} steps + 2 finals = ${STATES} states, ${doc.machine && Object.keys(doc.events).length} events, back edges (guarded) and reject edges; validated by the engine before the run.`,
+      'Each run: a fresh browser context (cold HTTP cache, fresh sessionStorage), `/?token=…&pack=bench&proc=generated`; interactive = every state on the canvas and a mouse click on a state shows it selected. Includes fetching the page, the API calls, live validation, elk layout in a web worker and React Flow rendering.',
+      ...(opts.quick ? ['Quick mode: one run, no warm-up — a smoke figure, not a measurement.'] : ['One warm-up run (the browser\'s first page) is not counted.']),
+    ],
+  };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const quick = process.argv.includes('--quick');
+  run({ quick }).then((r) => {
+    console.log(r.title);
+    for (const row of r.rows) console.log(`  ${row.label}: ${row.value} ${row.unit}`);
+    for (const x of r.ratios) console.log(`  ${x.label}: ${x.value} (target ${x.target}: ${x.met ? 'met' : 'NOT met'})`);
+    for (const n of r.notes ?? []) console.log(`  · ${n}`);
+  }, (e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
