@@ -171,6 +171,7 @@ function FlowChart(p: ChartProps) {
   // The first view, and again when elk's layout replaces the quick one, unless the user has moved the view.
   const kind = p.layoutKind;
   useEffect(() => {
+    performance.mark(`gz:chart-${kind ?? 'drawn'}`);
     if (interacted.current) return;
     const raf = requestAnimationFrame(() => {
       if (!big) {

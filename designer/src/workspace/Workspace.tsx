@@ -35,7 +35,10 @@ export function WorkspaceScreen({ api, packId, procId }: { api: Api; packId: str
     let live = true;
     setLoaded(null);
     setError(null);
-    loadWorkspace(api, packId, procId).then((l) => live && setLoaded(l), (e) => live && setError(e instanceof ApiError ? pick(e.i18n) : String(e)));
+    loadWorkspace(api, packId, procId).then((l) => {
+      performance.mark('gz:loaded');
+      if (live) setLoaded(l);
+    }, (e) => live && setError(e instanceof ApiError ? pick(e.i18n) : String(e)));
     return () => {
       live = false;
     };

@@ -1,35 +1,48 @@
 /**
- * Live validation with the engine's validateProcedure (the server runs the same), debounced off the
- * typing path. The validator (ajv and the compiled schema) is loaded after the chart is on screen.
+ * Live validation with the engine's validateProcedure — the same code the server runs — in a web worker,
+ * debounced after edits, so checking a large procedure never blocks the page. Falls back to the main
+ * thread where workers are unavailable.
  */
 import { useEffect, useState } from 'react';
 import type { PackParameter, ProblemDetail, ProcedureDoc } from '../../../engine/types';
 
-type Validate = typeof import('../../../engine/validate').validateProcedure;
-let validator: Promise<Validate> | null = null;
-const loadValidator = () => (validator ??= import('../../../engine/validate').then((m) => m.validateProcedure));
+type Check = (doc: ProcedureDoc, parameters: Record<string, PackParameter>) => Promise<ProblemDetail[]>;
 
-export function useProblems(doc: ProcedureDoc, parameters: Record<string, PackParameter>, delay = 200): ProblemDetail[] {
+let checker: Check | null = null;
+
+function getChecker(): Check {
+  if (checker) return checker;
+  try {
+    const worker = new Worker(new URL('./validate.worker.ts', import.meta.url), { type: 'module' });
+    const waiting = new Map<number, (p: ProblemDetail[]) => void>();
+    let next = 0;
+    worker.onmessage = (e: MessageEvent<{ id: number; problems: ProblemDetail[] }>) => {
+      waiting.get(e.data.id)?.(e.data.problems);
+      waiting.delete(e.data.id);
+    };
+    checker = (doc, parameters) => new Promise((resolve) => {
+      const id = ++next;
+      waiting.set(id, resolve);
+      worker.postMessage({ id, doc, parameters });
+    });
+  } catch {
+    checker = async (doc, parameters) => (await import('../../../engine/validate')).validateProcedure(doc, { parameters });
+  }
+  return checker;
+}
+
+export function useProblems(doc: ProcedureDoc, parameters: Record<string, PackParameter>, delay = 150): ProblemDetail[] {
   const [problems, setProblems] = useState<ProblemDetail[]>([]);
   const [first, setFirst] = useState(true);
   useEffect(() => {
     let live = true;
-    const check = () => {
-      void loadValidator().then((validate) => {
+    const id = setTimeout(() => {
+      void getChecker()(doc, parameters).then((found) => {
         if (!live) return;
-        setProblems(validate(doc, { parameters }));
+        setProblems(found);
         setFirst(false);
       });
-    };
-    // The first check waits until the page is idle (the chart comes first); later ones follow the edits.
-    if (first && typeof requestIdleCallback === 'function') {
-      const id = requestIdleCallback(check, { timeout: 1000 });
-      return () => {
-        live = false;
-        cancelIdleCallback(id);
-      };
-    }
-    const id = setTimeout(check, first ? 0 : delay);
+    }, first ? 0 : delay);
     return () => {
       live = false;
       clearTimeout(id);
