@@ -39,7 +39,9 @@ export function DeadlineForm({ name, state }: { name: string | null; state?: str
     const onExpiry: DeadlineDef['onExpiry'] = {};
     if (draft.onExpiry.event) onExpiry.event = draft.onExpiry.event;
     if (list.length) onExpiry.effects = list;
-    const def: DeadlineDef = { ...draft, title: { 'zh-CN': draft.title['zh-CN'] || key, en: draft.title.en || key }, onExpiry };
+    // A text left blank in one language takes the other's, so the bilingual fields are never empty.
+    const both = (v: DeadlineDef['title'], fallback: string) => ({ 'zh-CN': v['zh-CN'] || v.en || fallback, en: v.en || v['zh-CN'] || fallback });
+    const def: DeadlineDef = { ...draft, title: both(draft.title, key), basis: both(draft.basis, ''), onExpiry };
     if (!def.from || def.from === 'entry') delete def.from;
     if (!def.when) delete def.when;
     if (run(C.setDeadline(key, def))) select({ kind: 'deadline', name: key });

@@ -25,7 +25,9 @@ export function RuleForm({ name }: { name: string | null }) {
   }, [name, doc.rules]);
   const setText = (key: 'description' | 'basis', lng: keyof I18n, v: string) => setDraft({ ...draft, [key]: { ...draft[key], [lng]: v } });
   const save = () => {
-    const rule = { ...draft, conditions: draft.conditions };
+    // A text left blank in one language takes the other's, so the bilingual fields are never empty.
+    const both = (v: I18n) => ({ 'zh-CN': v['zh-CN'] || v.en, en: v.en || v['zh-CN'] });
+    const rule = { ...draft, description: both(draft.description), basis: both(draft.basis) };
     const cmd = C.editRule(ruleName.trim(), rule, name ?? undefined);
     if (run(cmd)) select({ kind: 'rule', name: ruleName.trim() });
   };
