@@ -41,3 +41,22 @@ describe('automatic layout', () => {
     expect(moved[judged.id]).toBeDefined();
   });
 });
+
+describe('the flow reads from the top', () => {
+  it('puts the initial state in the first layer of every bundled procedure', async () => {
+    const { resolvePacks } = await import('../../engine');
+    const { loadPacksRoot } = await import('../../server/packs');
+    const { packs } = resolvePacks(loadPacksRoot('configs/packs'));
+    const elk = new ELK();
+    for (const pack of ['national', 'gaotai-county']) {
+      for (const doc of Object.values(packs[pack].procedures)) {
+        const model = buildChart(doc);
+        const auto = await autoLayout(elk, model);
+        const abs = absolute(model, auto.positions);
+        const top = model.nodes.filter((n) => n.parent === null);
+        const initial = top.find((n) => n.initial)!;
+        expect(abs[initial.id].y, `${pack}/${doc.id}`).toBe(Math.min(...top.map((n) => abs[n.id].y)));
+      }
+    }
+  });
+});

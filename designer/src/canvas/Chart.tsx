@@ -103,8 +103,8 @@ function FlowChart(p: ChartProps) {
         stateKey: n.key,
         kind: n.kind,
         initial: n.initial,
-        roles: n.roles.map((r) => roleTitle(p.doc, r, lang)).join('、'),
-        deadlines: n.deadlines.map((d) => deadlineTitle(p.doc, d, lang)).join('、'),
+        roles: n.roles.map((r) => roleTitle(p.doc, r, lang)).join(lang === 'zh-CN' ? '、' : ', '),
+        deadlines: n.deadlines.map((d) => deadlineTitle(p.doc, d, lang)).join(lang === 'zh-CN' ? '、' : ', '),
         internal: n.internal.map((t) => {
           const l = edgeLabel(p.doc, t, lang);
           return { id: t.id, label: `${l.event} ${l.guard}`.trim(), selected: sel?.kind === 'internal' && sel.id === t.id };

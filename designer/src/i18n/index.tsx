@@ -1,7 +1,7 @@
 /** Language: Chinese first, English switch; `t(key, vars)` and `pick(i18nText)` for document texts. */
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { I18n } from '../../../engine/types';
-import { STRINGS, type StringKey } from './strings';
+import { translate, type StringKey } from './strings';
 import type { Lang } from '../model/doc';
 
 export type { StringKey };
@@ -13,12 +13,7 @@ export interface I18nApi {
   pick(v: I18n | string | undefined | null): string;
 }
 
-export function translate(lang: Lang, key: StringKey, vars?: Record<string, string | number>): string {
-  const pair = STRINGS[key];
-  let s: string = pair ? pair[lang === 'zh-CN' ? 0 : 1] : key;
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-  return s;
-}
+export { translate };
 
 const LangContext = createContext<I18nApi | null>(null);
 

@@ -241,6 +241,24 @@ export const STRINGS = {
   error: ['出错了', 'Error'],
   close: ['关闭', 'Close'],
   confirmDelete: ['确定删除「{what}」吗?可以撤销。', 'Delete “{what}”? You can undo it.'],
+  sampleValue: ['(示例)', ' (sample)'],
+  inChinese: ['(中文)', ' (Chinese)'],
+  inEnglish: ['(英文)', ' (English)'],
+  // chart labels
+  auto: ['自动', 'automatic'],
+  otherwise: ['否则', 'otherwise'],
+  and: [' 且 ', ' and '],
+  or: [' 或 ', ' or '],
+  notRule: ['非', 'not'],
+  newEventDefault: ['新事件', 'New event'],
 } as const;
 
 export type StringKey = keyof typeof STRINGS;
+
+/** `t()` without React, for the UI-free model (labels on the chart and in the export). */
+export function translate(lang: 'zh-CN' | 'en', key: StringKey, vars?: Record<string, string | number>): string {
+  const pair = STRINGS[key];
+  let s: string = pair ? pair[lang === 'zh-CN' ? 0 : 1] : key;
+  if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}

@@ -7,6 +7,7 @@ import type { I18n, ProcedureDoc } from '../../../engine/types';
 import { allTransitions, guardRules, targetsOf, walkStates } from '../../../engine/machine';
 import { resolveTarget } from '../../../engine/machine';
 import { knownPaths, machineIdOf, type Lang } from './doc';
+import { translate } from '../i18n/strings';
 
 export type NodeKind = 'atomic' | 'compound' | 'final';
 
@@ -138,8 +139,7 @@ export function layoutSignature(model: ChartModel, labels?: Record<string, { wid
 /** Label of a guard: the rule names, combined the way the guard combines them. */
 export function guardLabel(guard: string[], type: string | null, lang: Lang): string {
   if (guard.length === 0) return '';
-  const zh = lang === 'zh-CN';
-  const sep = type === 'anyOf' ? (zh ? ' 或 ' : ' or ') : (zh ? ' 且 ' : ' and ');
+  const sep = translate(lang, type === 'anyOf' ? 'or' : 'and');
   const shown = guard.length > 2 ? `${guard.slice(0, 2).join(sep)} …+${guard.length - 2}` : guard.join(sep);
-  return type === 'not' ? `${zh ? '非' : 'not'} ${shown}` : shown;
+  return type === 'not' ? `${translate(lang, 'notRule')} ${shown}` : shown;
 }

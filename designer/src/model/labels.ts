@@ -2,20 +2,21 @@
 import type { ProcedureDoc } from '../../../engine/types';
 import { guardLabel, type ChartEdge, type ChartModel, type ChartNode } from './graph';
 import { text, type Lang } from './doc';
+import { translate } from '../i18n/strings';
 
 export function stateTitle(node: ChartNode, lang: Lang): string {
   return text(node.title, lang) || node.key;
 }
 
 export function eventTitle(doc: ProcedureDoc, event: string | null, lang: Lang): string {
-  if (event === null) return lang === 'zh-CN' ? '自动' : 'automatic';
+  if (event === null) return translate(lang, 'auto');
   return text(doc.events?.[event]?.title, lang) || event;
 }
 
 export function edgeLabel(doc: ProcedureDoc, edge: Pick<ChartEdge, 'event' | 'guard' | 'guardType'>, lang: Lang): { event: string; guard: string } {
   const event = eventTitle(doc, edge.event, lang);
   const guard = guardLabel(edge.guard, edge.guardType, lang);
-  return { event, guard: guard ? `[${guard}]` : edge.event === null ? (lang === 'zh-CN' ? '[否则]' : '[otherwise]') : '' };
+  return { event, guard: guard ? `[${guard}]` : edge.event === null ? `[${translate(lang, 'otherwise')}]` : '' };
 }
 
 export function roleTitle(doc: ProcedureDoc, role: string, lang: Lang): string {

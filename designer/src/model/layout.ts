@@ -73,6 +73,8 @@ export function toElkGraph(model: ChartModel, labelSize?: LabelSize): ElkNode {
         layoutOptions: { 'elk.padding': `[top=${GROUP_PADDING.top},left=${GROUP_PADDING.left},bottom=${GROUP_PADDING.bottom},right=${GROUP_PADDING.right}]` },
       }
       : { id: n.id, width: n.width, height: n.height };
+    // The initial state opens the chart: first layer, so the flow reads from the top.
+    if (n.initial) node.layoutOptions = { ...(node.layoutOptions ?? {}), 'elk.layered.layering.layerConstraint': 'FIRST' };
     elkNodes.set(n.id, node);
     const parent = n.parent === null ? root : elkNodes.get(n.parent);
     (parent ?? root).children!.push(node);

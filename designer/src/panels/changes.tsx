@@ -1,7 +1,7 @@
 /** A readable list of changes (engine overrides): version diffs and what a county changed. */
 import type { Override, PackParameter, ProcedureDoc } from '../../../engine/types';
 import { stateAt, parseTransitionKey, text, type Change, type Lang } from '../model';
-import { useI18n, type StringKey } from '../i18n';
+import { translate, useI18n, type StringKey } from '../i18n';
 
 export function describeOverride(o: Override, docs: (ProcedureDoc | null | undefined)[], params: Record<string, PackParameter>, lang: Lang): { kind: string; name: string; detail?: string; target?: string } {
   const stateName = (path: string) => {
@@ -12,7 +12,7 @@ export function describeOverride(o: Override, docs: (ProcedureDoc | null | undef
     return path;
   };
   const eventName = (ev: string | null) => {
-    if (ev === null) return lang === 'zh-CN' ? '自动' : 'automatic';
+    if (ev === null) return translate(lang, 'auto');
     for (const d of docs) if (d?.events?.[ev]) return text(d.events[ev].title, lang) || ev;
     return ev;
   };

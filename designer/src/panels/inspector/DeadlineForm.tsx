@@ -82,8 +82,8 @@ export function DeadlineForm({ name, state }: { name: string | null; state?: str
         <Field label={t('expiryEffects')}>
           <input value={effects} data-testid="deadline-effects" onChange={(e) => setEffects(e.target.value)} />
         </Field>
-        <Field label={`${t('ruleBasis')}(中文)`}><input value={draft.basis['zh-CN']} data-testid="deadline-basis-zh" onChange={(e) => setBasis('zh-CN', e.target.value)} /></Field>
-        <Field label={`${t('ruleBasis')} (English)`}><input value={draft.basis.en} onChange={(e) => setBasis('en', e.target.value)} /></Field>
+        <Field label={`${t('ruleBasis')}${t('inChinese')}`}><input value={draft.basis['zh-CN']} data-testid="deadline-basis-zh" onChange={(e) => setBasis('zh-CN', e.target.value)} /></Field>
+        <Field label={`${t('ruleBasis')}${t('inEnglish')}`}><input value={draft.basis.en} onChange={(e) => setBasis('en', e.target.value)} /></Field>
       </Section>
       <div className="gz-row">
         <button type="button" className="gz-primary" data-testid="deadline-save" onClick={save}>{t('saveDeadline')}</button>

@@ -30,7 +30,7 @@ export function NewTransitionForm({ source }: { source: string }) {
     let ev: string | null = event === AUTO ? null : event;
     let title;
     if (event === NEW) {
-      const zh = newTitle.trim() || '新事件';
+      const zh = newTitle.trim() || t('newEventDefault');
       ev = identifierFrom('', 'EVENT_', Object.keys(doc.events ?? {})).toUpperCase();
       title = { 'zh-CN': zh, en: zh };
     }

@@ -73,7 +73,7 @@ export function ProcedureOverview() {
         <table className="gz-table">
           <tbody>
             {Object.entries(parameters).map(([k, p]) => (
-              <tr key={k}><td>{text(p.title, lang) || k}{p.sample ? ' (示例)' : ''}</td><td>{JSON.stringify(p.value)}{p.unit ? ` ${p.unit}` : ''}</td><td className="gz-muted">{k}</td></tr>
+              <tr key={k}><td>{text(p.title, lang) || k}{p.sample ? t('sampleValue') : ''}</td><td>{JSON.stringify(p.value)}{p.unit ? ` ${p.unit}` : ''}</td><td className="gz-muted">{k}</td></tr>
             ))}
           </tbody>
         </table>

@@ -39,16 +39,16 @@ export function RuleForm({ name }: { name: string | null }) {
         <Field label={t('name')} hint={t('identifierHelp')}>
           <input value={ruleName} data-testid="rule-name" onChange={(e) => setRuleName(e.target.value)} />
         </Field>
-        <Field label={`${t('ruleDescription')}(中文)`}>
+        <Field label={`${t('ruleDescription')}${t('inChinese')}`}>
           <textarea rows={2} value={draft.description['zh-CN']} data-testid="rule-description-zh" onChange={(e) => setText('description', 'zh-CN', e.target.value)} />
         </Field>
-        <Field label={`${t('ruleDescription')} (English)`}>
+        <Field label={`${t('ruleDescription')}${t('inEnglish')}`}>
           <textarea rows={2} value={draft.description.en} data-testid="rule-description-en" onChange={(e) => setText('description', 'en', e.target.value)} />
         </Field>
-        <Field label={`${t('ruleBasis')}(中文)`}>
+        <Field label={`${t('ruleBasis')}${t('inChinese')}`}>
           <input value={draft.basis['zh-CN']} data-testid="rule-basis-zh" onChange={(e) => setText('basis', 'zh-CN', e.target.value)} />
         </Field>
-        <Field label={`${t('ruleBasis')} (English)`}>
+        <Field label={`${t('ruleBasis')}${t('inEnglish')}`}>
           <input value={draft.basis.en} data-testid="rule-basis-en" onChange={(e) => setText('basis', 'en', e.target.value)} />
         </Field>
       </Section>
