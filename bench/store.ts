@@ -148,6 +148,9 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const rounds0 = opts.quick ? 1 : 7;
   const warmup = opts.quick ? 0 : 1;
   const opens = opts.quick ? 1 : 3;
+  const histSample = opts.quick ? 5 : 20;
+  const histLong = opts.quick ? 20 : 200;
+  const histRounds = opts.quick ? 1 : 5;
   const root = mkdtempSync(join(tmpdir(), 'gongzhi-bench-store-'));
   const smallDir = join(root, 'small');
   const largeDir = join(root, 'large');
@@ -182,6 +185,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     let on: Series[];
     let s: ReturnType<typeof streams>;
     let pathBytes: number;
+    let history: Series[];
+    let longBytes: number;
     try {
       s = streams(small, smallIds, large, largeIds, 6);
       on = await alternate([
@@ -196,6 +201,18 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       for (const e of REALISTIC_PATH) state = (await small.deps.cases.send(ADMIN, c.body.id, e, {})).body.state;
       if (state !== 'closed') throw new Error(`store bench: realistic path ended in ${state}`);
       pathBytes = statSync(join(smallDir, 'instances', c.body.id.slice(-2), `${c.body.id}.json`)).size;
+
+      // history length: the store rewrites a case's whole record on each event, so a long history costs more
+      const start = async () => (await small.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).body.id;
+      const old = await start();
+      const oneCase = (id: string) => eventStream(small.deps, () => id).sample(histSample);
+      await oneCase(old)();
+      for (let k = 1; k < histLong / histSample; k++) await oneCase(old)();
+      history = await alternate([
+        { label: `one case, its first ${histSample} events`, sample: async () => oneCase(await start())() },
+        { label: `one case with ${fmtN(histLong)}+ events, ${histSample} more`, sample: oneCase(old) },
+      ], { rounds: histRounds, warmup });
+      longBytes = statSync(join(smallDir, 'instances', old.slice(-2), `${old}.json`)).size;
     } finally {
       await Promise.all([small.close(), large.close()]);
     }
@@ -228,6 +245,9 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         { label: `per event, ${c.label} (fsync on)`, value: c.median, unit: 'ms' },
         { label: `per event, ${off[0].label}, fsync off`, value: off[0].median, unit: 'ms' },
         { label: `per event, ${off[1].label}, fsync off`, value: off[1].median, unit: 'ms' },
+        { label: `per event, ${history[0].label} (fsync on)`, value: history[0].median, unit: 'ms' },
+        { label: `per event, ${history[1].label} (fsync on)`, value: history[1].median, unit: 'ms' },
+        { label: `  that case's file`, value: longBytes, unit: 'bytes' },
         { label: `store open (read every case file, build summaries), ${fmtN(nLarge)} cases`, value: openLarge.median, unit: 'ms' },
         { label: `  per case`, value: (1000 * openLarge.median) / nLarge, unit: 'µs' },
         { label: `store open, ${nSmall} cases`, value: openSmall.median, unit: 'ms' },
@@ -244,12 +264,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         { label: `per event, ${b.label} / ${a.label}`, value: same, target: `≤ ${TARGET}`, met: same <= TARGET },
         { label: `per event, ${c.label} / ${a.label}`, value: any, target: `≤ ${TARGET}`, met: any <= TARGET },
         { label: 'the same like-for-like ratio with fsync off', value: sameOff },
+        { label: `per event, case with ${fmtN(histLong)}+ events / its first ${histSample} events`, value: pairedRatio(history[1], history[0]) },
       ],
       notes: [
         `Cases: national grid-event, started in \`dispatch\`; one started through the case service, the other ${fmtN(nLarge + nSmall - 1)} are copies of its record with fresh ids (newCaseId) written as files in the store's layout (\`instances/<last two id characters>/<id>.json\`, ${diskLarge.files === nLarge ? 'one file per case' : ''}, up to 1,296 shard folders). Every figure below is taken on stores opened fresh on those folders, as the server opens them.`,
         `Per event: \`deps.cases.send\` (case lock, read the case file, engine step, new record, atomic write: temp file, fdatasync, rename, fsync of the shard folder; the summary and the scheduler updated), one event at a time, ${perSample} events per sample, mean ms per event; ${rounds} rounds (fsync off: ${rounds0}) after ${warmup} warm-up round, the streams alternating in rotating order, ratio = median of per-round ratios. Both stores are open in this one process.`,
         `Streams: "${a.label}" sends to its cases in turn; "${b.label}" sends to ${nSmall} cases picked once at random among the ${fmtN(nLarge)}, in turn, so both take the same number of events per case and their files grow alike (≈ ${eventsPerSmallCase.toFixed(0)} events per case by the end, ≈ 0.3 KB each): the like-for-like comparison; "${c.label}" sends each event to a case drawn at random among all ${fmtN(nLarge)} (${s.largeAny.touched()} different cases; their files stay at one or two events, so this stream writes smaller files than the other two).`,
         `Start-up: FileInstanceStore.open alone, in a fresh process each time (\`bench/store-open.ts\`), median of ${opens}; the files were just written, so they are in the operating system's page cache (a cold start after a reboot reads them from disk). Memory: V8 heap used after a full GC with the store open minus before (the summaries and the index), (${fmtN(nLarge)}-case heap − ${nSmall}-case heap) ÷ ${fmtN(nLarge - nSmall)}. The server start-up rows are createGongzhi in this process (the store open plus registry, packs and scheduler).`,
+        `History length: each event rewrites the case's whole record (instance, every history entry, outbox, idempotency answers), so its cost grows with the case's history. One case taken through ${fmtN(histLong)} loop events first, then ${histSample} more per sample, alternating with a new case's first ${histSample} events (${histRounds} rounds), in the ${nSmall}-case store.`,
         `Disk: file sizes (and blocks allocated, 4 KiB per small file on this file system) under \`instances/\` ÷ cases; the realistic case is started and taken through ASSIGN, RETURN, ASSIGN (designated), REPLY, RATE (satisfied) to \`closed\`.`,
       ],
     };
