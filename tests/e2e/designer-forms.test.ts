@@ -4,7 +4,7 @@
  * a deadline with its calendar kind and expiry; all visible in the JSON view and valid for the engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickNode, node, openProcedure, startHarness, type Harness } from './harness';
+import { clickNode, fitView, node, openProcedure, startHarness, type Harness } from './harness';
 
 let h: Harness;
 
@@ -103,5 +103,27 @@ describe('editing rules, events and deadlines with forms', () => {
     const saved = await h.api('PUT', '/api/packs/national/procedures/dispute-mediation/draft', doc);
     expect(saved.status).toBe(200);
     await h.screenshot('forms-3-deadline');
+  });
+
+  it('draws a transition by dragging from one state to another, then names its new event', async () => {
+    const p = h.page;
+    await fitView(p);
+    const from = (await node(p, 'mediation').locator('xpath=..').locator('.react-flow__handle.source').boundingBox())!;
+    const to = (await node(p, 'closed').locator('xpath=..').locator('.react-flow__handle.target').boundingBox())!;
+    await p.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await p.mouse.down();
+    await p.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+    await p.mouse.up();
+    const editor = p.getByTestId('event-editor');
+    await editor.waitFor();
+    expect(await editor.getAttribute('data-event')).toBe('EVENT_1');
+    await p.getByTestId('event-title-zh').fill('当场和解');
+    await p.getByTestId('event-title-zh').press('Enter');
+    await p.getByTestId('event-roles').locator('input[data-value=mediator]').check();
+    const label = p.locator('[data-testid=edge-label][data-edge="/machine/states/mediation/on/EVENT_1"]');
+    await expect.poll(() => label.innerText()).toContain('当场和解');
+    expect(await p.getByTestId('undo').getAttribute('title')).toContain('设置事件「EVENT_1」的角色');
+    await expect.poll(() => p.getByTestId('problems-panel').getAttribute('data-count')).toBe('0');
+    await h.screenshot('forms-4-drawn');
   });
 });

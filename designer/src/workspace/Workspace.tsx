@@ -11,7 +11,7 @@ import {
   buildChart, commands as C, freshKey, marksFrom, overridesFor, problemTarget, problemsByNode, unionChart, activeAfter, pathTaken,
   type TraceEntry,
 } from '../model';
-import { useI18n } from '../i18n';
+import { translate, useI18n } from '../i18n';
 import { Inspector } from '../panels/inspector/Inspector';
 import { ProblemsPanel } from '../panels/ProblemsPanel';
 import { SimulatePanel } from '../panels/SimulatePanel';
@@ -192,10 +192,16 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
   const onPickProblem = (p: ProblemDetail) => {
     const target = problemTarget(p, model, doc);
     setTab('inspect');
-    if (target.node) select({ kind: 'state', id: target.node }, true);
-    else if (target.item?.kind === 'event') select({ kind: 'event', name: target.item.name });
-    else if (target.item?.kind === 'rule') select({ kind: 'rule', name: target.item.name });
-    else if (target.item?.kind === 'deadline') select({ kind: 'deadline', name: target.item.name });
+    const item = target.item;
+    // A problem in an event, rule or deadline opens its editor; the chart still centres on the state it concerns.
+    if (item?.kind === 'event') select({ kind: 'event', name: item.name });
+    else if (item?.kind === 'rule') select({ kind: 'rule', name: item.name });
+    else if (item?.kind === 'deadline') select({ kind: 'deadline', name: item.name });
+    else if (target.node) {
+      select({ kind: 'state', id: target.node }, true);
+      return;
+    }
+    if (target.node) setFocus({ id: target.node, at: Date.now() });
   };
   const pickState = (path: string) => {
     if (view.model.byId.has(path)) select({ kind: 'state', id: path }, true);
@@ -230,8 +236,12 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
                   selection={chartSelection} onSelect={(s) => { select(s); if (s && tab !== 'simulate' && tab !== 'versions' && tab !== 'county') setTab('inspect'); }}
                   onMove={(pos) => run(C.moveNodes(pos))}
                   onConnect={(source, target) => {
+                    // A line drawn between two states: a new event, selected so it can be named and given roles.
                     const name = freshKey('EVENT_', Object.keys(doc.events ?? {}));
-                    if (run(C.connect({ source, target, event: name, newEventTitle: { 'zh-CN': '新事件', en: 'New event' } }))) setTab('inspect');
+                    const cmd = C.connect({ source, target, event: name, newEventTitle: { 'zh-CN': translate('zh-CN', 'newEventDefault'), en: translate('en', 'newEventDefault') } });
+                    if (!run(cmd)) return;
+                    setTab('inspect');
+                    select({ kind: 'event', name });
                   }}
                   overlay={overlay} focus={focus} layoutKind={layout.kind} />
               ) : <div className="gz-center gz-muted">{t('loading')}</div>}
