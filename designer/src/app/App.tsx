@@ -1,12 +1,14 @@
 /** The page: sign-in, header (pack, procedure, case, language), and the screen the address names. */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Api, ApiError, forgetToken, storeToken, takeTokenFromUrl, type PackSummary } from '../api';
 import { useI18n } from '../i18n';
 import { WorkspaceScreen } from '../workspace/Workspace';
-import { InstanceView } from '../instance/InstanceView';
 import { navigate, readRoute, type Route } from './route';
 import { Header } from './Header';
 import { SignIn } from './SignIn';
+
+/** A running case's view is loaded when a case is opened. */
+const InstanceView = lazy(() => import('../instance/InstanceView').then((m) => ({ default: m.InstanceView })));
 
 export function App() {
   const { t, pick } = useI18n();
@@ -47,7 +49,7 @@ export function App() {
     <div className="gz-app">
       <Header packs={packs ?? []} route={route} onNavigate={go} onSignOut={() => { forgetToken(); setToken(null); }} />
       {error && <div className="gz-error" data-testid="app-error">{error}</div>}
-      {route.instance ? <InstanceView api={api} id={route.instance} />
+      {route.instance ? <Suspense fallback={<div className="gz-center gz-muted">{t('loading')}</div>}><InstanceView api={api} id={route.instance} /></Suspense>
         : route.pack && route.proc ? <WorkspaceScreen api={api} packId={route.pack} procId={route.proc} />
           : <Home packs={packs} onNavigate={go} />}
     </div>

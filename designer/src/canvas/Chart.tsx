@@ -212,7 +212,7 @@ function FlowChart(p: ChartProps) {
     >
       <Background gap={24} size={1} />
       <Controls showInteractive={false} />
-      {p.model.nodes.length > 30 && <MiniMap pannable zoomable />}
+      {p.model.nodes.length > 30 && p.layoutKind !== 'quick' && <MiniMap pannable zoomable />}
     </ReactFlow>
     </div>
   );

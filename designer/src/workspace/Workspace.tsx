@@ -2,7 +2,7 @@
  * The designer for one procedure of one pack: chart, toolbar, side panels (properties, simulation,
  * versions, county changes, JSON) and problems. The document lives on the command stack (useEditor).
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { ProblemDetail } from '../../../engine/types';
 import { diffProcedure } from '../../../engine/pack/diff';
 import { ApiError, type Api } from '../api';
@@ -14,10 +14,7 @@ import {
 import { translate, useI18n } from '../i18n';
 import { Inspector } from '../panels/inspector/Inspector';
 import { ProblemsPanel } from '../panels/ProblemsPanel';
-import { SimulatePanel } from '../panels/SimulatePanel';
-import { VersionsPanel, type Comparison } from '../panels/VersionsPanel';
-import { CountyPanel } from '../panels/CountyPanel';
-import { JsonPanel } from '../panels/JsonPanel';
+import type { Comparison } from '../panels/VersionsPanel';
 import { WorkspaceContext, type Selection, type Workspace } from './context';
 import { useEditor } from './useEditor';
 import { useProblems } from './useProblems';
@@ -26,6 +23,12 @@ import { Toolbar } from './Toolbar';
 import { exportChart } from './exportChart';
 
 type Tab = 'inspect' | 'simulate' | 'versions' | 'county' | 'json';
+
+// Panels not needed to open a procedure are loaded when first shown.
+const SimulatePanel = lazy(() => import('../panels/SimulatePanel').then((m) => ({ default: m.SimulatePanel })));
+const VersionsPanel = lazy(() => import('../panels/VersionsPanel').then((m) => ({ default: m.VersionsPanel })));
+const CountyPanel = lazy(() => import('../panels/CountyPanel').then((m) => ({ default: m.CountyPanel })));
+const JsonPanel = lazy(() => import('../panels/JsonPanel').then((m) => ({ default: m.JsonPanel })));
 
 export function WorkspaceScreen({ api, packId, procId }: { api: Api; packId: string; procId: string }) {
   const { t, pick } = useI18n();
@@ -68,6 +71,11 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
   const [toast, setToast] = useState<{ text: string; kind: 'info' | 'error'; n: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [problemsOpen, setProblemsOpen] = useState(true);
+  // The simulation keeps its state while other tabs are shown, once it has been opened.
+  const [simOpened, setSimOpened] = useState(false);
+  useEffect(() => {
+    if (tab === 'simulate') setSimOpened(true);
+  }, [tab]);
 
   const notify = useCallback((text: string, kind: 'info' | 'error' = 'info') => setToast({ text, kind, n: Date.now() }), []);
   useEffect(() => {
@@ -256,11 +264,13 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
               ))}
             </nav>
             <div className="gz-side-body">
-              {tab === 'inspect' && <Inspector />}
-              <div hidden={tab !== 'simulate'}><SimulatePanel onTrace={setTrace} /></div>
-              {tab === 'versions' && <VersionsPanel versions={versions} comparison={comparison} onCompare={setComparison} onPickState={pickState} />}
-              {tab === 'county' && <CountyPanel base={loaded.base} overrides={countyOverrides} show={countyShow} onShow={setCountyShow} onPickState={pickState} />}
-              {tab === 'json' && <JsonPanel />}
+              <Suspense fallback={<div className="gz-muted">{t('loading')}</div>}>
+                {tab === 'inspect' && <Inspector />}
+                {(simOpened || tab === 'simulate') && <div hidden={tab !== 'simulate'}><SimulatePanel onTrace={setTrace} /></div>}
+                {tab === 'versions' && <VersionsPanel versions={versions} comparison={comparison} onCompare={setComparison} onPickState={pickState} />}
+                {tab === 'county' && <CountyPanel base={loaded.base} overrides={countyOverrides} show={countyShow} onShow={setCountyShow} onPickState={pickState} />}
+                {tab === 'json' && <JsonPanel />}
+              </Suspense>
             </div>
           </aside>
         </div>
