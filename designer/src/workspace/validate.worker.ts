@@ -1,4 +1,3 @@
-/// <reference lib="webworker" />
 /** Runs the engine's validateProcedure (the server's own check) off the main thread. */
 import { validateProcedure } from '../../../engine/validate';
 import type { PackParameter, ProcedureDoc } from '../../../engine/types';
@@ -9,7 +8,10 @@ interface Request {
   parameters: Record<string, PackParameter>;
 }
 
-self.onmessage = (e: MessageEvent<Request>) => {
+// The worker's global scope, typed here rather than through the webworker lib (which would apply to the whole program).
+const scope = self as unknown as { onmessage: ((e: MessageEvent<Request>) => void) | null; postMessage(message: unknown): void };
+
+scope.onmessage = (e) => {
   const { id, doc, parameters } = e.data;
-  (self as unknown as Worker).postMessage({ id, problems: validateProcedure(doc, { parameters }) });
+  scope.postMessage({ id, problems: validateProcedure(doc, { parameters }) });
 };
