@@ -177,7 +177,7 @@ function meanCaseFileBytes(dataDir: string): number {
 }
 
 export async function run(opts: BenchOptions): Promise<BenchResult> {
-  const cases = opts.quick ? 40 : 1000;
+  const cases = opts.quick ? 40 : 3000;
   const connections = opts.quick ? 4 : 20;
   const seconds = opts.quick ? 1 : 5;
   const rounds = opts.quick ? 1 : 5;

@@ -13,8 +13,8 @@ import { gongzhiServer, type Storage } from './http';
 import { categorise, summarise, type Category, type Profile } from './cpuprofile-top';
 
 export const HTTP_CATEGORIES: Category[] = [
-  ['store: read the case file (open, fstat, read, close, JSON.parse)', /^(readJsonFile|get) store\/(atomic-file|file)\.ts|^(readFileHandle|readFile) fs\/promises/],
-  ['store: write the case file (JSON.stringify, temp file, sync, rename, folder sync)', /^(put|write|writeAtomic) store\/(file|atomic-file)\.ts|^write core\/Low\.js|^(writeFileHandle|writeFile|rename|datasync|sync) fs\/promises/],
+  ['store: read the case (file: open, fstat, read, close; JSON.parse)', /^(readJsonFile|get) store\/(atomic-file|file|memory)\.ts|^(readFileHandle|readFile) fs\/promises/],
+  ['store: write the case (JSON.stringify; file: temp file, sync, rename, folder sync)', /^(put|write|writeAtomic) store\/(file|atomic-file|memory)\.ts|^write core\/Low\.js|^(writeFileHandle|writeFile|rename|datasync|sync) fs\/promises/],
   ['store: opening and closing file handles (reads and writes)', /^(open|close|FileHandle|fsCall) fs\/promises|^\(anonymous\) fs\/promises/],
   ['engine step (XState transition, rules, data, deadlines)', /^step engine\/step\.ts/],
   ['new record (history entry, outbox) and summary', /^(nextRecord|summarize) cases\//],
@@ -70,4 +70,4 @@ async function profileRun(seconds: number, storage: Storage, cases: number, top:
 
 const [first, second, third, fourth] = process.argv.slice(2);
 if (first?.endsWith('.cpuprofile')) report(first, Number(second), 30);
-else await profileRun(Number(first ?? 10), (second ?? 'fsync') as Storage, Number(third ?? 1000), Number(fourth ?? 30));
+else await profileRun(Number(first ?? 10), (second ?? 'fsync') as Storage, Number(third ?? 3000), Number(fourth ?? 30));
