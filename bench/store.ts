@@ -85,8 +85,9 @@ export function diskUsage(dir: string): { files: number; bytes: number; allocate
   return { files, bytes, allocated };
 }
 
-async function openInChild(dataDir: string): Promise<{ cases: number; ms: number; heapBytes: number }> {
-  const { stdout } = await run$(process.execPath, ['--expose-gc', '--import', 'tsx', OPEN_SCRIPT, dataDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+async function openInChild(dataDir: string, sync = false): Promise<{ cases: number; ms: number; heapBytes: number }> {
+  const args = ['--expose-gc', '--import', 'tsx', OPEN_SCRIPT, dataDir, ...(sync ? ['sync'] : [])];
+  const { stdout } = await run$(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as { cases: number; ms: number; heapBytes: number };
 }
 
@@ -172,9 +173,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
 
     // start-up and memory: each open in a fresh process, alternating the two folders
     const heap: { small: number[]; large: number[] } = { small: [], large: [] };
-    const [openSmall, openLarge] = await alternate([
+    const [openSmall, openLarge, openFloor] = await alternate([
       { label: 'small', sample: async () => { const r = await openInChild(smallDir); heap.small.push(r.heapBytes); return r.ms; } },
       { label: 'large', sample: async () => { const r = await openInChild(largeDir); heap.large.push(r.heapBytes); return r.ms; } },
+      { label: 'floor', sample: async () => (await openInChild(largeDir, true)).ms },
     ], { rounds: opens });
     const heapPerCase = (median(heap.large) - median(heap.small)) / (nLarge - nSmall);
 
@@ -250,6 +252,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         { label: `  that case's file`, value: longBytes, unit: 'bytes' },
         { label: `store open (read every case file, build summaries), ${fmtN(nLarge)} cases`, value: openLarge.median, unit: 'ms' },
         { label: `  per case`, value: (1000 * openLarge.median) / nLarge, unit: 'µs' },
+        { label: `  the same files read with readFileSync in a loop (JSON.parse, summaries; the floor)`, value: openFloor.median, unit: 'ms' },
         { label: `store open, ${nSmall} cases`, value: openSmall.median, unit: 'ms' },
         { label: `server start-up without HTTP (registry, packs, store, scheduler), ${fmtN(nLarge)} cases`, value: large.ms, unit: 'ms' },
         { label: `server start-up without HTTP, ${nSmall} cases`, value: small.ms, unit: 'ms' },
@@ -265,12 +268,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         { label: `per event, ${c.label} / ${a.label}`, value: any, target: `≤ ${TARGET}`, met: any <= TARGET },
         { label: 'the same like-for-like ratio with fsync off', value: sameOff },
         { label: `per event, case with ${fmtN(histLong)}+ events / its first ${histSample} events`, value: pairedRatio(history[1], history[0]) },
+        { label: `store open, ${fmtN(nLarge)} cases / readFileSync loop`, value: pairedRatio(openLarge, openFloor) },
       ],
       notes: [
         `Cases: national grid-event, started in \`dispatch\`; one started through the case service, the other ${fmtN(nLarge + nSmall - 1)} are copies of its record with fresh ids (newCaseId) written as files in the store's layout (\`instances/<last two id characters>/<id>.json\`, ${diskLarge.files === nLarge ? 'one file per case' : ''}, up to 1,296 shard folders). Every figure below is taken on stores opened fresh on those folders, as the server opens them.`,
         `Per event: \`deps.cases.send\` (case lock, read the case file, engine step, new record, atomic write: temp file, fdatasync, rename, fsync of the shard folder; the summary and the scheduler updated), one event at a time, ${perSample} events per sample, mean ms per event; ${rounds} rounds (fsync off: ${rounds0}) after ${warmup} warm-up round, the streams alternating in rotating order, ratio = median of per-round ratios. Both stores are open in this one process.`,
         `Streams: "${a.label}" sends to its cases in turn; "${b.label}" sends to ${nSmall} cases picked once at random among the ${fmtN(nLarge)}, in turn, so both take the same number of events per case and their files grow alike (≈ ${eventsPerSmallCase.toFixed(0)} events per case by the end, ≈ 0.3 KB each): the like-for-like comparison; "${c.label}" sends each event to a case drawn at random among all ${fmtN(nLarge)} (${s.largeAny.touched()} different cases; their files stay at one or two events, so this stream writes smaller files than the other two).`,
-        `Start-up: FileInstanceStore.open alone, in a fresh process each time (\`bench/store-open.ts\`), median of ${opens}; the files were just written, so they are in the operating system's page cache (a cold start after a reboot reads them from disk). Memory: V8 heap used after a full GC with the store open minus before (the summaries and the index), (${fmtN(nLarge)}-case heap − ${nSmall}-case heap) ÷ ${fmtN(nLarge - nSmall)}. The server start-up rows are createGongzhi in this process (the store open plus registry, packs and scheduler).`,
+        `Start-up: FileInstanceStore.open alone, in a fresh process each time (\`bench/store-open.ts\`), median of ${opens}, alternating with a plain loop of readFileSync + JSON.parse + summarize over the same files into the same index (the floor: what reading them costs without the store's batches of 64 fs.promises reads); the files were just written, so they are in the operating system's page cache (a cold start after a reboot reads them from disk). Memory: V8 heap used after a full GC with the store open minus before (the summaries and the index), (${fmtN(nLarge)}-case heap − ${nSmall}-case heap) ÷ ${fmtN(nLarge - nSmall)}. The server start-up rows are createGongzhi in this process (the store open plus registry, packs and scheduler).`,
         `History length: each event rewrites the case's whole record (instance, every history entry, outbox, idempotency answers), so its cost grows with the case's history. One case taken through ${fmtN(histLong)} loop events first, then ${histSample} more per sample, alternating with a new case's first ${histSample} events (${histRounds} rounds), in the ${nSmall}-case store.`,
         `Disk: file sizes (and blocks allocated, 4 KiB per small file on this file system) under \`instances/\` ÷ cases; the realistic case is started and taken through ASSIGN, RETURN, ASSIGN (designated), REPLY, RATE (satisfied) to \`closed\`.`,
       ],
