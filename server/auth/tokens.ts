@@ -42,8 +42,21 @@ export class Tokens {
     return { token, generated: true, file };
   }
 
+  /** token → auth of tokens seen recently (a token never changes once made; only the hash is stored on disk). */
+  private readonly seen = new Map<string, Auth>();
+
   lookup(token: string): Auth | null {
-    const hash = sha256(token);
+    const hit = this.seen.get(token);
+    if (hit) return hit;
+    const auth = this.find(sha256(token));
+    if (auth) {
+      if (this.seen.size >= 1000) this.seen.delete(this.seen.keys().next().value!);
+      this.seen.set(token, auth);
+    }
+    return auth;
+  }
+
+  private find(hash: string): Auth | null {
     if (hash === this.envHash) return { subject: 'admin', roles: ['admin'], packs: '*' };
     const t = this.registry.data.tokens.find((x) => x.hash === hash);
     return t ? { subject: t.subject, roles: t.roles, packs: t.packs } : null;

@@ -140,10 +140,10 @@ export class CaseService {
   async send(auth: Auth, id: string, body: EventBody, headers: { ifMatch?: string; idempotencyKey?: string }): Promise<Reply> {
     this.visible(auth, id);
     const { actor, onBehalfOf } = this.actorOf(auth, body.actor);
-    const fingerprint = sha256(stableStringify({ type: body.type, payload: body.payload ?? null, actor, onBehalfOf: onBehalfOf ?? null }));
+    const key = headers.idempotencyKey;
+    const fingerprint = key === undefined ? '' : sha256(stableStringify({ type: body.type, payload: body.payload ?? null, actor, onBehalfOf: onBehalfOf ?? null }));
     return this.lock.run(id, async () => {
       const { rec, proc } = await this.record(auth, id);
-      const key = headers.idempotencyKey;
       if (key !== undefined) {
         const seen = rec.idempotency.find((r) => r.key === key);
         if (seen) {

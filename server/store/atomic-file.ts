@@ -11,7 +11,7 @@ import type { Adapter } from 'lowdb';
 
 let counter = 0;
 
-export async function writeAtomic(file: string, text: string, fsync: boolean): Promise<void> {
+export async function writeAtomic(file: string, text: string, fsync: boolean, syncFolder = fsync): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${++counter}.tmp`);
   const fh = await open(tmp, 'w');
   try {
@@ -26,7 +26,7 @@ export async function writeAtomic(file: string, text: string, fsync: boolean): P
     await rm(tmp, { force: true });
     throw e;
   }
-  if (fsync) {
+  if (fsync && syncFolder) {
     const dir = await open(dirname(file), 'r');
     try {
       await dir.sync();

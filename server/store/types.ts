@@ -48,6 +48,8 @@ export interface CaseRecord {
   idempotency: IdempotencyRecord[];
   /** The latest satisfaction the procedure recorded (its `metrics.satisfaction`). */
   satisfaction?: { satisfied: number; total: number };
+  /** The store's write sequence number (set by the file store; the later write of a case wins on recovery). */
+  seq?: number;
 }
 
 /** What the server keeps in memory per case, for listing, stats, timers and the outbox. */

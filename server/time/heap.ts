@@ -11,6 +11,13 @@ export class MinHeap<T extends HeapItem> {
     return this.items.length;
   }
 
+  /** Keeps only the items `keep` accepts (rebuilds the heap). */
+  retain(keep: (item: T) => boolean): void {
+    const items = this.items.filter(keep);
+    this.items.length = 0;
+    for (const it of items) this.push(it);
+  }
+
   peek(): T | undefined {
     return this.items[0];
   }

@@ -21,6 +21,9 @@ const MAX_SLEEP_MS = 60 * 60 * 1000;
 export class Scheduler {
   private readonly heap = new MinHeap<Entry>();
   private readonly queued = new Set<string>();
+  /** Per case, the keys of its deadlines armed now. */
+  private readonly live = new Map<string, Set<string>>();
+  private liveCount = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = false;
@@ -34,15 +37,28 @@ export class Scheduler {
     private readonly log: (msg: string) => void,
   ) {}
 
-  /** Adds a case's armed deadlines (after a write, or at start). */
+  /** Adds a case's armed deadlines (after a write, or at start); entries of deadlines it no longer has become stale. */
   track(s: CaseSummary): void {
+    const live = new Set<string>();
     for (const t of s.timers) {
       const key = `${t.dueAt}\u0000${s.id}\u0000${t.name}`;
+      live.add(key);
       if (this.queued.has(key)) continue;
       this.queued.add(key);
       this.heap.push({ at: Date.parse(t.dueAt), key, id: s.id, name: t.name, dueAt: t.dueAt });
     }
+    this.liveCount += live.size - (this.live.get(s.id)?.size ?? 0);
+    if (live.size) this.live.set(s.id, live);
+    else this.live.delete(s.id);
+    // stale entries are skipped when due; drop them once they outnumber the live ones
+    if (this.heap.size > 2 * this.liveCount + 1000) this.compact();
     if (!this.clock.controlled) this.arm();
+  }
+
+  private compact(): void {
+    this.heap.retain((e) => this.live.get(e.id)?.has(e.key) ?? false);
+    this.queued.clear();
+    for (const keys of this.live.values()) for (const k of keys) this.queued.add(k);
   }
 
   /** Fires every deadline due by `until`, in due order, including ones armed by these firings. */

@@ -1,7 +1,8 @@
 /**
  * Crash safety: a server process receiving a stream of events (and firing a batch of deadlines) is killed with
- * SIGKILL mid-stream, twice. After each restart every acknowledged event is in the history, every stored file
- * parses (no half-written file), and every deadline fired exactly once — none lost, none twice.
+ * SIGKILL mid-stream, twice. After each restart every acknowledged event is in the history, every stored document
+ * and every complete journal line parses (no half-written file), and every deadline fired exactly once — none lost,
+ * none twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -59,29 +60,26 @@ function stream(api: ReturnType<typeof client>, cases: { id: string; state: stri
   return { stop: () => { stop = true; return done; }, done };
 }
 
-function everyFileParses(dataDir: string): number {
-  let n = 0;
+/**
+ * The cases on disk as the store will see them: every document parses, every complete journal line parses (a torn
+ * last line is a write that was never acknowledged), and the latest write of each case wins by its sequence number.
+ */
+function onDisk(dataDir: string): Map<string, { seq: number; history: { type: string }[] }> {
+  const cases = new Map<string, { seq: number; history: { type: string }[] }>();
+  const take = (r: { instance: { id: string }; seq?: number; history: { type: string }[] }) => {
+    if ((r.seq ?? 0) >= (cases.get(r.instance.id)?.seq ?? -1)) cases.set(r.instance.id, { seq: r.seq ?? 0, history: r.history });
+  };
   const dir = join(dataDir, 'instances');
-  for (const shard of readdirSync(dir)) {
-    for (const f of readdirSync(join(dir, shard))) {
-      if (!f.endsWith('.json')) continue;
-      JSON.parse(readFileSync(join(dir, shard, f), 'utf8'));
-      n++;
-    }
+  for (const shard of readdirSync(dir).filter((d) => d !== '_journal')) {
+    for (const f of readdirSync(join(dir, shard))) if (f.endsWith('.json')) take(JSON.parse(readFileSync(join(dir, shard, f), 'utf8')));
+  }
+  const j = join(dir, '_journal');
+  for (const f of readdirSync(j).sort((a, b) => parseInt(a) - parseInt(b))) {
+    const text = readFileSync(join(j, f), 'utf8');
+    for (const line of text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean)) take(JSON.parse(line));
   }
   JSON.parse(readFileSync(join(dataDir, 'registry.json'), 'utf8'));
-  return n;
-}
-
-function firedOnDisk(dataDir: string): number {
-  let n = 0;
-  const dir = join(dataDir, 'instances');
-  for (const shard of readdirSync(dir)) {
-    for (const f of readdirSync(join(dir, shard))) {
-      if (f.endsWith('.json') && JSON.parse(readFileSync(join(dir, shard, f), 'utf8')).history.some((h: { type: string }) => h.type === 'MEDIATION_EXPIRED')) n++;
-    }
-  }
-  return n;
+  return cases;
 }
 
 describe('a server killed with SIGKILL mid-stream', () => {
@@ -101,15 +99,20 @@ describe('a server killed with SIGKILL mid-stream', () => {
     for (let round = 0; round < 2; round++) {
       const s = stream(api, grid, acks);
       await new Promise((r) => setTimeout(r, 400));
-      if (round === 0) void api.clock('2025-11-01T09:00:00+08:00').catch(() => undefined); // 40 mediation deadlines start firing
-      await new Promise((r) => setTimeout(r, 30 + Math.random() * 40));
+      if (round === 0) {
+        // 40 mediation deadlines start firing: kill as soon as the first few are on disk, mid-batch
+        void api.clock('2025-11-01T09:00:00+08:00').catch(() => undefined);
+        const firedNow = () => [...onDisk(dataDir).values()].filter((c) => c.history.some((h) => h.type === 'MEDIATION_EXPIRED')).length;
+        for (let t = 0; t < 400 && firedNow() < 3; t++) await new Promise((r) => setTimeout(r, 5));
+      } else await new Promise((r) => setTimeout(r, 30 + Math.random() * 40));
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       await s.stop();
       await exited;
-      const files = everyFileParses(dataDir);
-      expect(files).toBe(60);
-      if (round === 0) console.log(`killed with ${firedOnDisk(dataDir)}/40 mediation deadlines fired on disk, ${acks.length} events acknowledged`);
+      const disk = onDisk(dataDir);
+      expect(disk.size).toBe(60);
+      const fired = [...disk.values()].filter((c) => c.history.some((h) => h.type === 'MEDIATION_EXPIRED')).length;
+      if (round === 0) console.log(`killed with ${fired}/40 mediation deadlines fired on disk, ${acks.length} events acknowledged`);
       ({ child, url } = await launch(dataDir));
       api = client(url);
       // refresh what each grid case is in now (an unacknowledged event may or may not have been written)

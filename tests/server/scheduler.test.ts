@@ -54,3 +54,22 @@ describe('scheduler on the system clock', () => {
     await s.stop();
   });
 });
+
+describe('scheduler memory', () => {
+  it('drops the entries of deadlines re-armed many times, keeping the live ones', async () => {
+    const fired: string[] = [];
+    const controlled = { controlled: true as const, now: () => new Date('2025-01-01T00:00:00Z') };
+    const s = new Scheduler(controlled, async (id, _name, dueAt) => {
+      fired.push(`${id}@${dueAt}`);
+      return true;
+    }, () => {});
+    // one case re-armed 5,000 times (each new due time replaces the last), another armed once
+    for (let i = 0; i < 5000; i++) s.track(summary('loop', [{ name: 'reply', dueAt: new Date(Date.UTC(2025, 1, 1) + i * 60_000).toISOString() }]));
+    s.track(summary('once', [{ name: 'reply', dueAt: '2025-03-01T00:00:00.000Z' }]));
+    expect(s.pending).toBeLessThan(1100);
+    await s.fireDue(new Date('2026-01-01T00:00:00Z'));
+    const lastLoop = new Date(Date.UTC(2025, 1, 1) + 4999 * 60_000).toISOString();
+    expect(fired).toContain(`loop@${lastLoop}`);
+    expect(fired).toContain('once@2025-03-01T00:00:00.000Z');
+  });
+});

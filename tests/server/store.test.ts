@@ -3,7 +3,7 @@
  * file left, other cases' files untouched), leftovers of an interrupted write are cleaned at open, and a file that
  * cannot be read is reported, not fatal.
  */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileInstanceStore, MemoryInstanceStore, type CaseRecord, type InstanceStore } from '../../server/store';
@@ -55,20 +55,24 @@ describe.each(stores)('%s store', (_name, make) => {
 });
 
 describe('file store', () => {
-  it('writes one file per case, replaces only that file, and leaves no temporary file', async () => {
+  it('at a checkpoint writes one document per case, rewrites only the cases written since, and leaves no temporary file', async () => {
     const dir = tempDir();
     const s = new FileInstanceStore({ dir, fsync: true, summarize });
     await s.open();
     const ids = Array.from({ length: 20 }, () => newCaseId());
     for (const id of ids) await s.put(record(id));
-    const files = () => readdirSync(dir).flatMap((sh) => readdirSync(join(dir, sh)).map((f) => join(dir, sh, f)));
+    await s.checkpoint();
+    const files = () => readdirSync(dir).filter((sh) => sh !== '_journal').flatMap((sh) => readdirSync(join(dir, sh)).map((f) => join(dir, sh, f)));
     expect(files().filter((f) => f.endsWith('.json'))).toHaveLength(20);
     const mtimes = new Map(files().map((f) => [f, statSync(f).mtimeMs]));
     await new Promise((r) => setTimeout(r, 20));
     await s.put({ ...record(ids[7], 'agreement'), instance: { ...record(ids[7]).instance, rev: 2, state: 'agreement' } });
+    await s.checkpoint();
     const changed = files().filter((f) => statSync(f).mtimeMs !== mtimes.get(f));
     expect(changed).toEqual([expect.stringContaining(ids[7])]);
     expect(files().some((f) => f.endsWith('.tmp'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, ids[7].slice(-2), `${ids[7]}.json`), 'utf8')).instance.state).toBe('agreement');
+    await s.close();
   });
 
   it('reopens with the same cases, removes leftovers of interrupted writes, and reports unreadable files', async () => {
@@ -77,6 +81,7 @@ describe('file store', () => {
     await s.open();
     const id = newCaseId();
     await s.put(record(id));
+    await s.close();
     const shard = join(dir, id.slice(-2));
     writeFileSync(join(shard, `.${id}.json.999.1.tmp`), '{"instance": {"id": "half');
     mkdirSync(join(dir, 'zz'), { recursive: true });
@@ -89,5 +94,65 @@ describe('file store', () => {
     expect(readdirSync(shard).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(again.unreadable).toEqual([join(dir, 'zz', 'brokenbroken00zz.json')]);
     expect(logs.join('\n')).toMatch(/unreadable case file/);
+  });
+});
+
+describe('file store journal', () => {
+  it('an acknowledged put survives without close or checkpoint: a second store opens it from the journal alone', async () => {
+    const dir = tempDir();
+    const s = new FileInstanceStore({ dir, fsync: true, summarize });
+    await s.open();
+    const id = newCaseId();
+    await s.put(record(id));
+    await s.put({ ...record(id, 'agreement'), instance: { ...record(id).instance, rev: 2, state: 'agreement' } });
+    expect(readdirSync(dir).filter((d) => d !== '_journal')).toEqual([]); // no document yet: only the journal
+    const other = new FileInstanceStore({ dir, fsync: true, summarize }); // as after a crash: s never closed
+    await other.open();
+    expect((await other.get(id))!.instance).toMatchObject({ rev: 2, state: 'agreement' });
+    expect(readdirSync(join(dir, '_journal')).filter((f) => statSync(join(dir, '_journal', f)).size > 0)).toEqual([]); // checkpointed at open
+  });
+
+  it('ignores a torn last line and an unreadable line, keeping every complete one', async () => {
+    const dir = tempDir();
+    const s = new FileInstanceStore({ dir, fsync: false, summarize });
+    await s.open();
+    const a = newCaseId();
+    const b = newCaseId();
+    await s.put(record(a));
+    const j = join(dir, '_journal');
+    const current = readdirSync(j).sort((x, y) => parseInt(x) - parseInt(y)).at(-1)!;
+    appendFileSync(join(j, current), 'garbage that is not json\n');
+    await s.put(record(b));
+    appendFileSync(join(j, current), JSON.stringify({ ...record(a, 'closed'), seq: 99 }).slice(0, 60)); // torn: no newline
+    const logs: string[] = [];
+    const other = new FileInstanceStore({ dir, fsync: false, summarize, log: (m) => logs.push(m) });
+    await other.open();
+    expect(other.size).toBe(2);
+    expect((await other.get(a))!.instance.state).toBe('mediation');
+    expect(logs.join()).toMatch(/1 unreadable journal line/);
+  });
+
+  it('keeps every write made while a checkpoint runs, the latest of each case winning', async () => {
+    const dir = tempDir();
+    const s = new FileInstanceStore({ dir, fsync: true, summarize });
+    await s.open();
+    const ids = Array.from({ length: 40 }, () => newCaseId());
+    await Promise.all(ids.map((id) => s.put(record(id))));
+    const during = Promise.all(ids.map((id, i) => s.put({ ...record(id), instance: { ...record(id).instance, rev: 2, data: { n: i } } })));
+    const cp = s.checkpoint();
+    await Promise.all([during, cp]);
+    const other = new FileInstanceStore({ dir, fsync: true, summarize }); // without closing s
+    await other.open();
+    for (const [i, id] of ids.entries()) expect((await other.get(id))!.instance).toMatchObject({ rev: 2, data: { n: i } });
+  });
+
+  it('commits concurrent writes in shared batches (group commit)', async () => {
+    const s = new FileInstanceStore({ dir: tempDir(), fsync: true, summarize });
+    await s.open();
+    const before = s.journalBatches;
+    await Promise.all(Array.from({ length: 50 }, () => s.put(record(newCaseId()))));
+    const batches = s.journalBatches - before;
+    expect(batches).toBeGreaterThan(0);
+    expect(batches).toBeLessThan(25);
   });
 });

@@ -1,0 +1,141 @@
+/**
+ * The store's write-ahead journal: one append-only file of JSON lines shared by every case, written with group
+ * commit — the lines of all the writes waiting while the previous batch was being written go out in one `writev`
+ * and one `fdatasync`, and each write is acknowledged only then. So a durable event costs a share of one sync, not a
+ * new file, a rename and two syncs of its own. The case documents are brought up to date later (see file.ts,
+ * `checkpoint`), after which the journal files they cover are deleted.
+ *
+ * Journal files are `<dir>/<n>.log`, numbered upwards; `rotate` closes the current one and starts the next.
+ */
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+
+interface Waiting {
+  buf: Buffer;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class Journal {
+  private fh: FileHandle | null = null;
+  private n = 0;
+  private waiting: Waiting[] = [];
+  private flushing: Promise<void> | null = null;
+  /** Bytes written to the current file. */
+  size = 0;
+  /** Batches written so far (each one `writev` and, with fsync, one `fdatasync`). */
+  batches = 0;
+
+  constructor(private readonly dir: string, private readonly fsync: boolean) {}
+
+  /** The journal files present, oldest first. */
+  files(): string[] {
+    mkdirSync(this.dir, { recursive: true });
+    return readdirSync(this.dir).filter((f) => /^\d+\.log$/.test(f)).sort((a, b) => parseInt(a) - parseInt(b)).map((f) => join(this.dir, f));
+  }
+
+  /** The complete lines of a journal file; a torn last line (a write cut short, never acknowledged) is left out. */
+  static lines(file: string): string[] {
+    const text = readFileSync(file, 'utf8');
+    const end = text.lastIndexOf('\n');
+    return end < 0 ? [] : text.slice(0, end).split('\n').filter((l) => l.length);
+  }
+
+  /** Starts a new journal file after the ones present. */
+  async start(): Promise<void> {
+    const present = this.files();
+    this.n = present.length ? parseInt(present[present.length - 1].split('/').pop()!) + 1 : 1;
+    await this.openCurrent();
+  }
+
+  private async openCurrent(): Promise<void> {
+    this.fh = await open(join(this.dir, `${this.n}.log`), 'a');
+    this.size = 0;
+    if (this.fsync) {
+      const d = await open(this.dir, 'r');
+      try {
+        await d.sync();
+      } finally {
+        await d.close();
+      }
+    }
+  }
+
+  /** Appends one line; resolves once it reached the operating system (and the disk, with fsync). */
+  append(line: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ buf: Buffer.from(line + '\n'), resolve, reject });
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.flushing || !this.waiting.length) return;
+    this.flushing = this.flush().finally(() => {
+      this.flushing = null;
+      this.kick();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.waiting.splice(0);
+    const fh = this.fh;
+    try {
+      if (!fh) throw new Error('journal is not open');
+      let bufs = batch.map((w) => w.buf);
+      let left = bufs.reduce((n, b) => n + b.length, 0);
+      while (left > 0) {
+        const { bytesWritten } = await fh.writev(bufs);
+        left -= bytesWritten;
+        this.size += bytesWritten;
+        if (left > 0) bufs = [Buffer.concat(bufs).subarray(bytesWritten)];
+      }
+      if (this.fsync) await fh.datasync();
+      this.batches++;
+      for (const w of batch) w.resolve();
+    } catch (e) {
+      for (const w of batch) w.reject(e);
+      // a failed write may have left a partial line: continue in a fresh file so no later line is glued to it
+      await this.next().catch(() => undefined);
+    }
+  }
+
+  /** Waits for the writes under way, closes the current file and starts the next; returns the closed file. */
+  async rotate(): Promise<string> {
+    while (this.flushing) await this.flushing;
+    // rotating holds the flush slot, so no batch is written while no file is open
+    let closed = '';
+    this.flushing = this.next().then((f) => {
+      closed = f;
+    }).finally(() => {
+      this.flushing = null;
+      this.kick();
+    });
+    await this.flushing;
+    return closed;
+  }
+
+  private async next(): Promise<string> {
+    const closed = join(this.dir, `${this.n}.log`);
+    const fh = this.fh;
+    this.fh = null;
+    await fh?.close().catch(() => undefined);
+    this.n++;
+    await this.openCurrent();
+    return closed;
+  }
+
+  async remove(files: string[]): Promise<void> {
+    await Promise.all(files.map((f) => rm(f, { force: true })));
+  }
+
+  async close(): Promise<void> {
+    while (this.flushing || this.waiting.length) {
+      this.kick();
+      await this.flushing;
+    }
+    await this.fh?.close();
+    this.fh = null;
+  }
+}
