@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createGongzhi } from '../server/app';
 import type { AppDeps } from '../server/deps';
-import type { CaseRecord } from '../server/store';
+import type { CaseRecord, FileInstanceStore } from '../server/store';
 import { newCaseId } from '../server/util/ids';
 import { ADMIN, GRID_DATA, LOOP, NOW, REALISTIC_PATH, type LoopEvent } from './grid-event';
 import { alternate, median, pairedRatio, type Series } from './measure';
@@ -77,7 +77,7 @@ export function diskUsage(dir: string): { files: number; bytes: number; allocate
     allocated += statSync(sd).blocks * 512;
     for (const name of readdirSync(sd)) {
       const st = statSync(join(sd, name));
-      files++;
+      if (shard !== '_journal') files++; // case documents; the journal's bytes count, its files are not cases
       bytes += st.size;
       allocated += st.blocks * 512;
     }
@@ -202,9 +202,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       let state = c.body.state;
       for (const e of REALISTIC_PATH) state = (await small.deps.cases.send(ADMIN, c.body.id, e, {})).body.state;
       if (state !== 'closed') throw new Error(`store bench: realistic path ended in ${state}`);
+      await (small.deps.store as FileInstanceStore).checkpoint(); // its document is written at the next checkpoint
       pathBytes = statSync(join(smallDir, 'instances', c.body.id.slice(-2), `${c.body.id}.json`)).size;
 
-      // history length: the store rewrites a case's whole record on each event, so a long history costs more
+      // history length: each event serializes the case's whole record into the journal, so a long history costs more
       const start = async () => (await small.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).body.id;
       const old = await start();
       const oneCase = (id: string) => eventStream(small.deps, () => id).sample(histSample);
@@ -214,6 +215,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         { label: `one case, its first ${histSample} events`, sample: async () => oneCase(await start())() },
         { label: `one case with ${fmtN(histLong)}+ events, ${histSample} more`, sample: oneCase(old) },
       ], { rounds: histRounds, warmup });
+      await (small.deps.store as FileInstanceStore).checkpoint();
       longBytes = statSync(join(smallDir, 'instances', old.slice(-2), `${old}.json`)).size;
     } finally {
       await Promise.all([small.close(), large.close()]);
@@ -272,10 +274,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       ],
       notes: [
         `Cases: national grid-event, started in \`dispatch\`; one started through the case service, the others (${nSmall - 1} in the ${nSmall}-case store, all ${fmtN(nLarge)} in the large one) are copies of its record with fresh ids (newCaseId) written as files in the store's layout (\`instances/<last two id characters>/<id>.json\`, one file per case, up to 1,296 shard folders). Every figure here is taken on stores opened fresh on those folders, as the server opens them.`,
-        `Per event: \`deps.cases.send\` (case lock, read the case file, engine step, new record, atomic write: temp file, fdatasync, rename, fsync of the shard folder; the summary and the scheduler updated), one event at a time, ${perSample} events per sample, mean ms per event; ${rounds} rounds (fsync off: ${rounds0}) after ${warmup} warm-up round, the streams alternating in rotating order, ratio = median of per-round ratios. Both stores are open in this one process.`,
+        `Per event: \`deps.cases.send\` (case lock, the case's record from the store's cache or its document, engine step, new record appended to the shared journal and synced — group commit, one event at a time here so one sync each — the summary and the scheduler updated; documents are rewritten at checkpoints), one event at a time, ${perSample} events per sample, mean ms per event; ${rounds} rounds (fsync off: ${rounds0}) after ${warmup} warm-up round, the streams alternating in rotating order, ratio = median of per-round ratios. Both stores are open in this one process.`,
         `Streams: "${a.label}" sends to its cases in turn; "${b.label}" sends to ${nSmall} cases picked once at random among the ${fmtN(nLarge)}, in turn, so both take the same number of events per case and their files grow alike (≈ ${eventsPerSmallCase.toFixed(0)} events per case by the end, ≈ 0.3 KB each): the like-for-like comparison; "${c.label}" sends each event to a case drawn at random among all ${fmtN(nLarge)} (${s.largeAny.touched()} different cases; their files stay at one or two events, so this stream writes smaller files than the other two).`,
-        `Start-up: FileInstanceStore.open alone, in a fresh process each time (\`bench/store-open.ts\`), median of ${opens}, alternating with a plain loop of readFileSync + JSON.parse + summarize over the same files into the same index (the floor: what reading them costs without the store's batches of 64 fs.promises reads); the files were just written, so they are in the operating system's page cache (a cold start after a reboot reads them from disk). Memory: V8 heap used after a full GC with the store open minus before (the summaries and the index), (${fmtN(nLarge)}-case heap − ${nSmall}-case heap) ÷ ${fmtN(nLarge - nSmall)}. The server start-up rows are createGongzhi in this process (the store open plus registry, packs and scheduler).`,
-        `History length: each event rewrites the case's whole record (instance, every history entry, outbox, idempotency answers), so its cost grows with the case's history. One case taken through ${fmtN(histLong)} loop events first, then ${histSample} more per sample, alternating with a new case's first ${histSample} events (${histRounds} rounds), in the ${nSmall}-case store.`,
+        `Start-up: FileInstanceStore.open alone, in a fresh process each time (\`bench/store-open.ts\`), median of ${opens}, alternating with a plain loop of readFileSync + JSON.parse + summarize over the same files into the same index (the floor: what reading them costs; the store reads synchronously too, then replays its journal); the files were just written, so they are in the operating system's page cache (a cold start after a reboot reads them from disk). Memory: V8 heap used after a full GC with the store open minus before (the summaries and the index), (${fmtN(nLarge)}-case heap − ${nSmall}-case heap) ÷ ${fmtN(nLarge - nSmall)}. The server start-up rows are createGongzhi in this process (the store open plus registry, packs and scheduler).`,
+        `History length: each event appends the case's whole record (instance, every history entry, outbox, idempotency answers) to the journal as one line, and a checkpoint rewrites its document, so its cost grows with the case's history. One case taken through ${fmtN(histLong)} loop events first, then ${histSample} more per sample, alternating with a new case's first ${histSample} events (${histRounds} rounds), in the ${nSmall}-case store.`,
         `Disk: file sizes (and blocks allocated, 4 KiB per small file on this file system) under \`instances/\` ÷ cases; the realistic case is started and taken through ASSIGN, RETURN, ASSIGN (designated), REPLY, RATE (satisfied) to \`closed\`.`,
       ],
     };

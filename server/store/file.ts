@@ -2,13 +2,16 @@
  * The embedded store: one lowdb JSON document per case under `DATA_DIR/instances/<shard>/<id>.json`, plus a shared
  * write-ahead journal (`instances/_journal/`, see journal.ts).
  *
- * A `put` appends the record to the journal (group commit: one sync for all the writes of a moment) and is
- * acknowledged when that reached the operating system (the disk, with fsync). The record then stays in memory as
- * "dirty" until a checkpoint writes it to its document (atomic replace) and deletes the journal files it covers —
- * in the background, when the journal has grown or time has passed, and at close. So an event costs one small
- * append whatever the number of stored cases, and several events on one case between checkpoints cost one
- * document write. Opening reads every document, then replays the journal over them (the later write wins, by
- * the store's own write sequence), then checkpoints.
+ * A `put` appends a line to the journal (group commit: one sync for all the writes of a moment) and is acknowledged
+ * when that reached the operating system (the disk, with fsync). The line is the change against the case's previous
+ * write when the store still holds it (the new history entries, the instance, and outbox/idempotency/satisfaction
+ * when they changed), else the whole record. The record then stays in memory, "dirty", until a checkpoint writes it
+ * to its document (atomic replace) and deletes the journal files it covers — in the background, when the journal
+ * has grown or time has passed, and at close. So an event costs one small append whatever the number of stored
+ * cases, and several events on one case between checkpoints cost one document write.
+ *
+ * Records handed out by `get` are frozen (deeply): callers build new records, they never change stored ones.
+ * Opening reads every document, replays the journal over them (by the store's write sequence), then checkpoints.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
@@ -30,32 +33,69 @@ export interface FileStoreOptions {
   checkpointBytes?: number;
   /** …or this long after the first write not yet in the documents (default 60 s). */
   checkpointMs?: number;
-  /** How many clean records (as JSON text) to keep in memory for reads (default 5,000). */
+  /** How many clean records to keep in memory for reads (default 5,000; dirty ones are always kept). */
   cacheSize?: number;
+}
+
+/** A journal line: a whole record, or the change of one against the write numbered `base`. */
+type Line =
+  | { seq: number; r: CaseRecord }
+  | { seq: number; id: string; base: number; instance: CaseRecord['instance']; add: CaseRecord['history']; outbox?: CaseRecord['outbox']; idempotency?: CaseRecord['idempotency']; satisfaction?: CaseRecord['satisfaction'] };
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  }
+  return v;
+}
+
+/** The journal line of `next`, as a change against `prev` when `next` continues it. */
+function lineOf(next: CaseRecord, prev: CaseRecord | undefined, seq: number): Line {
+  const n = prev?.history.length ?? 0;
+  const continues = prev !== undefined && prev.seq !== undefined && n > 0 && next.history.length >= n && next.history[n - 1] === prev.history[n - 1];
+  if (!continues) return { seq, r: { ...next, seq } };
+  return {
+    seq, id: next.instance.id, base: prev.seq!, instance: next.instance, add: next.history.slice(n),
+    ...(next.outbox !== prev.outbox ? { outbox: next.outbox } : {}),
+    ...(next.idempotency !== prev.idempotency ? { idempotency: next.idempotency } : {}),
+    ...(next.satisfaction !== prev.satisfaction ? { satisfaction: next.satisfaction } : {}),
+  };
+}
+
+function applyLine(line: Line, base: CaseRecord | undefined): CaseRecord | null {
+  if ('r' in line) return { ...line.r, seq: line.seq };
+  if (!base || base.seq !== line.base) return null;
+  return {
+    ...base, seq: line.seq, instance: line.instance, history: [...base.history, ...line.add],
+    ...('outbox' in line ? { outbox: line.outbox! } : {}),
+    ...('idempotency' in line ? { idempotency: line.idempotency! } : {}),
+    ...('satisfaction' in line ? { satisfaction: line.satisfaction } : {}),
+  };
 }
 
 export class FileInstanceStore implements InstanceStore {
   private readonly index = new SummaryIndex();
   private readonly journal: Journal;
-  /** Records in the journal but not yet in their documents: id → JSON text. */
-  private readonly dirty = new Map<string, string>();
-  /** Recently used records that are in their documents (least recently used first). */
-  private readonly clean = new Map<string, string>();
+  /** Records held in memory (frozen), least recently used first; every dirty record is among them. */
+  private readonly cache = new Map<string, CaseRecord>();
+  /** Ids whose latest write is in the journal but not yet in its document. */
+  private readonly dirty = new Set<string>();
   private seq = 0;
   private checkpointing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
   /** Puts whose journal line may be written but whose record is not yet marked dirty. */
   private readonly inflight = new Set<Promise<void>>();
-  private timer: NodeJS.Timeout | null = null;
   /** Files that could not be read at open (never deleted: an operator looks at them). */
   readonly unreadable: string[] = [];
+
+  constructor(private readonly opts: FileStoreOptions) {
+    this.journal = new Journal(join(opts.dir, '_journal'), opts.fsync);
+  }
 
   /** Journal batches written (one sync each, with fsync), for tests and benchmarks. */
   get journalBatches(): number {
     return this.journal.batches;
-  }
-
-  constructor(private readonly opts: FileStoreOptions) {
-    this.journal = new Journal(join(opts.dir, '_journal'), opts.fsync);
   }
 
   private fileOf(id: string): string {
@@ -89,62 +129,91 @@ export class FileInstanceStore implements InstanceStore {
         }
       }
     }
-    // then the journal: every complete line newer than its document
+    // then the journal, in order: every line newer than what the case has so far
     const journals = this.journal.files();
+    const replayed = new Map<string, CaseRecord>();
     let skipped = 0;
     for (const file of journals) {
-      for (const line of Journal.lines(file)) {
-        let rec: CaseRecord;
+      for (const text of Journal.lines(file)) {
+        let line: Line;
         try {
-          rec = JSON.parse(line) as CaseRecord;
+          line = JSON.parse(text) as Line;
         } catch {
           skipped++;
           continue;
         }
-        const id = rec?.instance?.id;
+        const id = 'r' in line ? line.r?.instance?.id : line.id;
         if (typeof id !== 'string' || !ID.test(id)) {
           skipped++;
           continue;
         }
-        if ((rec.seq ?? 0) > (seqOf.get(id) ?? -1)) {
-          take(rec);
-          this.dirty.set(id, line);
+        if (line.seq <= (seqOf.get(id) ?? -1)) continue; // the document has it already
+        const base = 'r' in line ? undefined : (replayed.get(id) ?? this.readDocument(id));
+        const rec = applyLine(line, base ?? undefined);
+        if (!rec) {
+          skipped++;
+          this.opts.log?.(`✗ 日志中案件 ${id} 的第 ${line.seq} 次写入无法接续 / journal write ${line.seq} of ${id} does not follow its previous write`);
+          continue;
         }
+        replayed.set(id, rec);
+        take(rec);
       }
     }
     if (skipped) this.opts.log?.(`! 日志中 ${skipped} 行无法读取,已跳过 / ${skipped} unreadable journal line(s) skipped`);
+    for (const [id, rec] of replayed) {
+      this.cache.set(id, deepFreeze(rec));
+      this.dirty.add(id);
+    }
     await this.journal.start();
     if (this.dirty.size || journals.length) await this.checkpoint(journals);
   }
 
-  async get(id: string): Promise<CaseRecord | null> {
-    if (!ID.test(id) || !this.index.get(id)) return null;
-    let text = this.dirty.get(id) ?? this.clean.get(id);
-    if (text === undefined) {
-      text = await readFile(this.fileOf(id), 'utf8');
-      this.remember(id, text);
-    } else if (this.clean.has(id)) {
-      this.clean.delete(id);
-      this.clean.set(id, text);
+  private readDocument(id: string): CaseRecord | null {
+    try {
+      return JSON.parse(readFileSync(this.fileOf(id), 'utf8')) as CaseRecord;
+    } catch {
+      return null;
     }
-    return JSON.parse(text) as CaseRecord;
   }
 
-  private remember(id: string, text: string): void {
-    this.clean.delete(id);
-    this.clean.set(id, text);
+  async get(id: string): Promise<CaseRecord | null> {
+    if (!ID.test(id) || !this.index.get(id)) return null;
+    const hit = this.cache.get(id);
+    if (hit) {
+      this.cache.delete(id);
+      this.cache.set(id, hit);
+      return hit;
+    }
+    const rec = deepFreeze(JSON.parse(await readFile(this.fileOf(id), 'utf8')) as CaseRecord);
+    // a put may have happened while reading: what is cached then is newer
+    const now = this.cache.get(id);
+    if (now) return now;
+    this.remember(id, rec);
+    return rec;
+  }
+
+  private remember(id: string, rec: CaseRecord): void {
+    this.cache.delete(id);
+    this.cache.set(id, rec);
     const limit = this.opts.cacheSize ?? 5000;
-    while (this.clean.size > limit) this.clean.delete(this.clean.keys().next().value!);
+    if (this.cache.size <= limit + this.dirty.size) return;
+    for (const key of this.cache.keys()) {
+      if (this.cache.size <= limit + this.dirty.size) break;
+      if (!this.dirty.has(key)) this.cache.delete(key);
+    }
   }
 
   async put(record: CaseRecord): Promise<void> {
     const id = record.instance.id;
     if (!ID.test(id)) throw new Error(`bad instance id ${id}`);
-    const text = JSON.stringify({ ...record, seq: ++this.seq });
-    const done = this.journal.append(text).then(() => {
-      this.clean.delete(id);
-      this.dirty.set(id, text);
-      this.index.set(this.opts.summarize(record));
+    const seq = ++this.seq;
+    const prev = this.cache.get(id);
+    const line = lineOf(record, prev, seq);
+    const stored = deepFreeze({ ...record, seq });
+    const done = this.journal.append(JSON.stringify(line)).then(() => {
+      this.dirty.add(id);
+      this.remember(id, stored);
+      this.index.set(this.opts.summarize(stored));
     });
     this.inflight.add(done);
     try {
@@ -169,24 +238,20 @@ export class FileInstanceStore implements InstanceStore {
     this.timer = null;
     this.checkpointing = (async () => {
       const covered = files ?? [await this.journal.rotate()];
-      // every line of the covered files must be in `dirty` before the files can go
+      // every line of the covered files must be in the cache, marked dirty, before the files can go
       await Promise.allSettled([...this.inflight]);
-      const batch = [...this.dirty];
+      const batch = [...this.dirty].map((id) => [id, this.cache.get(id)!] as const);
       const shards = new Set<string>();
       for (let i = 0; i < batch.length; i += 32) {
-        await Promise.all(batch.slice(i, i + 32).map(async ([id, text]) => {
+        await Promise.all(batch.slice(i, i + 32).map(async ([id, rec]) => {
           const shard = join(this.opts.dir, id.slice(-2));
           if (!shards.has(shard)) mkdirSync(shard, { recursive: true });
           shards.add(shard);
-          await writeAtomic(this.fileOf(id), text, this.opts.fsync, false);
+          await writeAtomic(this.fileOf(id), JSON.stringify(rec), this.opts.fsync, false);
         }));
       }
       if (this.opts.fsync) await Promise.all([...shards].map(syncDir));
-      for (const [id, text] of batch) {
-        if (this.dirty.get(id) !== text) continue; // written again since: still dirty
-        this.dirty.delete(id);
-        this.remember(id, text);
-      }
+      for (const [id, rec] of batch) if (this.cache.get(id) === rec) this.dirty.delete(id); // else written again since
       await this.journal.remove(covered);
     })().finally(() => {
       this.checkpointing = null;

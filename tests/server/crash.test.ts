@@ -5,10 +5,12 @@
  * none twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { client, tempDir, mediationData, gridData, ADMIN } from './helpers';
+import { FileInstanceStore, type CaseRecord } from '../../server/store';
+import { summarize } from '../../server/cases/summarize';
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -61,25 +63,37 @@ function stream(api: ReturnType<typeof client>, cases: { id: string; state: stri
 }
 
 /**
- * The cases on disk as the store will see them: every document parses, every complete journal line parses (a torn
- * last line is a write that was never acknowledged), and the latest write of each case wins by its sequence number.
+ * The cases on disk: every document and every complete journal line is JSON (a torn last line is a write that was
+ * never acknowledged), and the store opens a copy of the folder cleanly — nothing unreadable, no journal line
+ * skipped — giving each case's latest acknowledged record.
  */
-function onDisk(dataDir: string): Map<string, { seq: number; history: { type: string }[] }> {
-  const cases = new Map<string, { seq: number; history: { type: string }[] }>();
-  const take = (r: { instance: { id: string }; seq?: number; history: { type: string }[] }) => {
-    if ((r.seq ?? 0) >= (cases.get(r.instance.id)?.seq ?? -1)) cases.set(r.instance.id, { seq: r.seq ?? 0, history: r.history });
-  };
+async function onDisk(dataDir: string): Promise<Map<string, CaseRecord>> {
   const dir = join(dataDir, 'instances');
   for (const shard of readdirSync(dir).filter((d) => d !== '_journal')) {
-    for (const f of readdirSync(join(dir, shard))) if (f.endsWith('.json')) take(JSON.parse(readFileSync(join(dir, shard, f), 'utf8')));
+    for (const f of readdirSync(join(dir, shard))) if (f.endsWith('.json')) JSON.parse(readFileSync(join(dir, shard, f), 'utf8'));
   }
   const j = join(dir, '_journal');
-  for (const f of readdirSync(j).sort((a, b) => parseInt(a) - parseInt(b))) {
+  for (const f of readdirSync(j)) {
     const text = readFileSync(join(j, f), 'utf8');
-    for (const line of text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean)) take(JSON.parse(line));
+    for (const line of text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean)) JSON.parse(line);
   }
   JSON.parse(readFileSync(join(dataDir, 'registry.json'), 'utf8'));
-  return cases;
+  const copy = tempDir('gongzhi-crash-copy-');
+  cpSync(dir, copy, { recursive: true });
+  const logs: string[] = [];
+  const store = new FileInstanceStore({ dir: copy, fsync: false, summarize, log: (m) => logs.push(m) });
+  await store.open();
+  expect(store.unreadable).toEqual([]);
+  expect(logs).toEqual([]);
+  const out = new Map<string, CaseRecord>();
+  for (const s of store.summaries()) out.set(s.id, (await store.get(s.id))!);
+  return out;
+}
+
+/** How many deadline firings the journal holds so far (a cheap look while the server runs). */
+function expiriesInJournal(dataDir: string): number {
+  const j = join(dataDir, 'instances', '_journal');
+  return readdirSync(j).reduce((n, f) => n + (readFileSync(join(j, f), 'utf8').match(/"type":"MEDIATION_EXPIRED"/g)?.length ?? 0), 0);
 }
 
 describe('a server killed with SIGKILL mid-stream', () => {
@@ -102,14 +116,13 @@ describe('a server killed with SIGKILL mid-stream', () => {
       if (round === 0) {
         // 40 mediation deadlines start firing: kill as soon as the first few are on disk, mid-batch
         void api.clock('2025-11-01T09:00:00+08:00').catch(() => undefined);
-        const firedNow = () => [...onDisk(dataDir).values()].filter((c) => c.history.some((h) => h.type === 'MEDIATION_EXPIRED')).length;
-        for (let t = 0; t < 400 && firedNow() < 3; t++) await new Promise((r) => setTimeout(r, 5));
+        for (let t = 0; t < 400 && expiriesInJournal(dataDir) < 3; t++) await new Promise((r) => setTimeout(r, 5));
       } else await new Promise((r) => setTimeout(r, 30 + Math.random() * 40));
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       await s.stop();
       await exited;
-      const disk = onDisk(dataDir);
+      const disk = await onDisk(dataDir);
       expect(disk.size).toBe(60);
       const fired = [...disk.values()].filter((c) => c.history.some((h) => h.type === 'MEDIATION_EXPIRED')).length;
       if (round === 0) console.log(`killed with ${fired}/40 mediation deadlines fired on disk, ${acks.length} events acknowledged`);

@@ -43,14 +43,20 @@ describe.each(stores)('%s store', (_name, make) => {
     expect(await s.get('nonexistent0000')).toBeNull();
   });
 
-  it('never hands out a record that a caller can change behind its back', async () => {
+  it('never hands out a record that a caller can change behind its back (a copy, or frozen)', async () => {
     const s = make();
     await s.open();
     const id = newCaseId();
     await s.put(record(id));
     const a = (await s.get(id))!;
-    a.instance.state = 'tampered';
+    try {
+      a.instance.state = 'tampered';
+      a.history[0].rules.push(['x', true]);
+    } catch (e) {
+      expect(e).toBeInstanceOf(TypeError); // frozen
+    }
     expect((await s.get(id))!.instance.state).toBe('mediation');
+    expect((await s.get(id))!.history[0].rules).toHaveLength(1);
   });
 });
 
@@ -144,6 +150,35 @@ describe('file store journal', () => {
     const other = new FileInstanceStore({ dir, fsync: true, summarize }); // without closing s
     await other.open();
     for (const [i, id] of ids.entries()) expect((await other.get(id))!.instance).toMatchObject({ rev: 2, data: { n: i } });
+  });
+
+  it('journals later writes of a case as changes, and replays them over its document after a crash', async () => {
+    const dir = tempDir();
+    const s = new FileInstanceStore({ dir, fsync: true, summarize });
+    await s.open();
+    const id = newCaseId();
+    await s.put(record(id));
+    const next = async (state: string) => {
+      const prev = (await s.get(id))!;
+      const rev = prev.instance.rev + 1;
+      await s.put({
+        ...prev, instance: { ...prev.instance, rev, state },
+        history: [...prev.history, { seq: rev, at: '2025-09-27T10:00:00+08:00', type: `TO_${state}`, from: prev.instance.state, to: state, rules: [], effects: [] }],
+      });
+    };
+    await next('agreement');
+    await next('judicialConfirmation');
+    await s.checkpoint(); // the document now holds rev 3; later writes are changes against it
+    await next('closed');
+    const lines = readdirSync(join(dir, '_journal')).flatMap((f) => readFileSync(join(dir, '_journal', f), 'utf8').split('\n').filter(Boolean));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ id, add: [{ type: 'TO_closed' }] });
+    expect(JSON.parse(lines[0]).r).toBeUndefined(); // a change, not the whole record
+    const other = new FileInstanceStore({ dir, fsync: true, summarize }); // s never closed: as after a crash
+    await other.open();
+    const got = (await other.get(id))!;
+    expect(got.instance).toMatchObject({ rev: 4, state: 'closed' });
+    expect(got.history.map((h) => h.type)).toEqual(['START', 'TO_agreement', 'TO_judicialConfirmation', 'TO_closed']);
   });
 
   it('commits concurrent writes in shared batches (group commit)', async () => {
