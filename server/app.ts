@@ -3,7 +3,7 @@
  * Start-up order: open the registry → load packs from disk (new versions where files changed) → open the store →
  * queue every armed deadline and undelivered webhook → fire deadlines already due → listen.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import Router from '@koa/router';
 import type { AppDeps } from './deps';
 import { Registry } from './registry';
 import { PackCatalog } from './packs/catalog';
-import { loadPackDir } from './packs/load';
+import { loadPacksRoot } from './packs/load';
 import { FileInstanceStore, MemoryInstanceStore, type InstanceStore } from './store';
 import { summarize } from './cases/summarize';
 import { CaseService } from './cases/service';
@@ -60,11 +60,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function packDirs(root: string): string[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root).sort().map((n) => join(root, n)).filter((p) => statSync(p).isDirectory() && existsSync(join(p, 'pack.json')));
-}
-
 export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; router: Router; deps: AppDeps; admin: ReturnType<Tokens['adminToken']> }> {
   const log = opts.log ?? ((m: string) => console.error(m));
   const dataDir = resolve(opts.dataDir);
@@ -78,14 +73,7 @@ export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; ro
 
   const catalog = new PackCatalog(registry, dataDir, fsync);
   catalog.open();
-  const sources = [];
-  for (const dir of packDirs(resolve(opts.packsDir ?? 'configs/packs'))) {
-    try {
-      sources.push(loadPackDir(dir));
-    } catch (e) {
-      log(`✗ 配置包无法读取 / pack unreadable: ${dir}: ${(e as Error).message}`);
-    }
-  }
+  const sources = loadPacksRoot(opts.packsDir ?? 'configs/packs', (e) => log(`✗ 配置包无法读取 / pack unreadable: ${e.message}`));
   const loaded = await catalog.loadFromDisk(sources, clock.now().toISOString());
   for (const p of loaded.problems) log(`✗ [${p.code ?? 'INVALID'}] ${p.path}: ${p.message['zh-CN']} / ${p.message.en}`);
 

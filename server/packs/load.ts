@@ -43,10 +43,22 @@ export function loadPackDir(dir: string): PackSource {
   return { manifest, procedures, patches, data, scenarios, origin: root };
 }
 
-export function loadPacksRoot(root = 'configs/packs'): PackSource[] {
+/**
+ * Every pack folder under `root`. A folder that cannot be read throws — or, with `onError`, is reported there and
+ * left out, so one broken pack does not keep the others from loading (the server at start-up).
+ */
+export function loadPacksRoot(root = 'configs/packs', onError?: (e: PackFileError) => void): PackSource[] {
   const dir = resolve(root);
-  return readdirSync(dir)
-    .filter((name) => statSync(join(dir, name)).isDirectory() && existsSync(join(dir, name, 'pack.json')))
-    .sort()
-    .map((name) => loadPackDir(join(dir, name)));
+  if (onError && !existsSync(dir)) return [];
+  const out: PackSource[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (!statSync(join(dir, name)).isDirectory() || !existsSync(join(dir, name, 'pack.json'))) continue;
+    try {
+      out.push(loadPackDir(join(dir, name)));
+    } catch (e) {
+      if (!onError || !(e instanceof PackFileError)) throw e;
+      onError(e);
+    }
+  }
+  return out;
 }

@@ -18,8 +18,8 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from './atomic-file';
 import { Journal } from './journal';
-import { SummaryIndex } from './summaries';
-import type { CaseRecord, CaseSummary, InstanceStore, Summarize } from './types';
+import { IndexedStore } from './indexed';
+import type { CaseRecord, InstanceStore, Summarize } from './types';
 
 const ID = /^[0-9a-z]{8,40}$/;
 const SHARD = /^[0-9a-z]{2}$/;
@@ -74,8 +74,7 @@ function applyLine(line: Line, base: CaseRecord | undefined): CaseRecord | null 
   };
 }
 
-export class FileInstanceStore implements InstanceStore {
-  private readonly index = new SummaryIndex();
+export class FileInstanceStore extends IndexedStore implements InstanceStore {
   private readonly journal: Journal;
   /** Records held in memory (frozen), least recently used first; every dirty record is among them. */
   private readonly cache = new Map<string, CaseRecord>();
@@ -90,6 +89,7 @@ export class FileInstanceStore implements InstanceStore {
   readonly unreadable: string[] = [];
 
   constructor(private readonly opts: FileStoreOptions) {
+    super();
     this.journal = new Journal(join(opts.dir, '_journal'), opts.fsync);
   }
 
@@ -264,26 +264,6 @@ export class FileInstanceStore implements InstanceStore {
     await this.checkpoint();
     await this.journal.close();
     if (this.timer) clearTimeout(this.timer);
-  }
-
-  summary(id: string): CaseSummary | undefined {
-    return this.index.get(id);
-  }
-
-  summaries(): CaseSummary[] {
-    return this.index.all();
-  }
-
-  summariesAfter(afterId: string | undefined): Iterable<CaseSummary> {
-    return this.index.after(afterId);
-  }
-
-  byBusinessKey(pack: string, key: string): string | undefined {
-    return this.index.byBusinessKey(pack, key);
-  }
-
-  get size(): number {
-    return this.index.size;
   }
 }
 

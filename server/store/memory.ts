@@ -1,12 +1,13 @@
 /** The in-memory twin of the embedded store, for unit tests: same interface, nothing on disk. */
-import type { CaseRecord, CaseSummary, InstanceStore, Summarize } from './types';
-import { SummaryIndex } from './summaries';
+import type { CaseRecord, InstanceStore, Summarize } from './types';
+import { IndexedStore } from './indexed';
 
-export class MemoryInstanceStore implements InstanceStore {
+export class MemoryInstanceStore extends IndexedStore implements InstanceStore {
   private readonly records = new Map<string, string>();
-  private readonly index = new SummaryIndex();
 
-  constructor(private readonly summarize: Summarize) {}
+  constructor(private readonly summarize: Summarize) {
+    super();
+  }
 
   async open(): Promise<void> {}
   async close(): Promise<void> {}
@@ -20,25 +21,5 @@ export class MemoryInstanceStore implements InstanceStore {
     // stored as text, like the file store, so callers can never mutate what is stored
     this.records.set(record.instance.id, JSON.stringify(record));
     this.index.set(this.summarize(record));
-  }
-
-  summary(id: string): CaseSummary | undefined {
-    return this.index.get(id);
-  }
-
-  summaries(): CaseSummary[] {
-    return this.index.all();
-  }
-
-  summariesAfter(afterId: string | undefined): Iterable<CaseSummary> {
-    return this.index.after(afterId);
-  }
-
-  byBusinessKey(pack: string, key: string): string | undefined {
-    return this.index.byBusinessKey(pack, key);
-  }
-
-  get size(): number {
-    return this.index.size;
   }
 }

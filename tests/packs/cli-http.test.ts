@@ -2,15 +2,14 @@
  * `gongzhi export` / `gongzhi import` as HTTP clients against a stand-in server that records the requests (the real
  * server: cli-server.test.ts): paths, token, bundle format, error exit codes.
  */
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gongzhi } from './cli-run';
 
-const CLI = join(process.cwd(), 'server/cli/gongzhi.js');
 const seen: { method: string; url: string; auth?: string; body: string }[] = [];
 let base = '';
 const server = createServer(async (req: IncomingMessage, res) => {
@@ -22,16 +21,6 @@ const server = createServer(async (req: IncomingMessage, res) => {
   if (req.method === 'POST' && req.url === '/api/packs') { res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: JSON.parse(body).manifest.id, version: 2 })); return; }
   res.writeHead(404).end('{}');
 });
-
-function gongzhi(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    p.on('close', (code) => resolve({ code, out }));
-  });
-}
 
 beforeAll(() => new Promise<void>((r) => server.listen(0, '127.0.0.1', () => { base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`; r(); })));
 afterAll(() => new Promise<void>((r) => server.close(() => r())));

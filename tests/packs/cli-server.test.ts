@@ -1,26 +1,15 @@
 /** `gongzhi bundle | import | export` against the real server: a county pack travels as one file and comes back the same. */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gongzhi } from './cli-run';
 import { server, tempDir, ADMIN } from '../server/helpers';
 
-const CLI = join(process.cwd(), 'server/cli/gongzhi.js');
 let srv: Awaited<ReturnType<typeof server>>;
 beforeAll(async () => {
   srv = await server();
 });
 afterAll(() => srv.close());
-
-function gongzhi(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    p.on('close', (code) => resolve({ code, out }));
-  });
-}
 
 describe('gongzhi against a running server', { timeout: 60_000 }, () => {
   const dir = tempDir('gongzhi-cli-');
