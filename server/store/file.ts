@@ -221,11 +221,21 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     } finally {
       this.inflight.delete(done);
     }
-    if (this.journal.size >= (this.opts.checkpointBytes ?? 64 * 1024 * 1024)) void this.checkpoint();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => void this.checkpoint(), this.opts.checkpointMs ?? 60_000);
-      this.timer.unref();
-    }
+    if (this.journal.size >= (this.opts.checkpointBytes ?? 64 * 1024 * 1024)) this.checkpointLater(0);
+    else if (!this.timer) this.checkpointLater(this.opts.checkpointMs ?? 60_000);
+  }
+
+  /** A background checkpoint; one that fails (a full disk, say) keeps the journal and is tried again later. */
+  private checkpointLater(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.checkpoint().catch((e) => {
+        this.opts.log?.(`✗ 检查点写入失败,日志保留,稍后重试 / checkpoint failed, the journal is kept and it is tried again: ${(e as Error).message}`);
+        if (!this.timer) this.checkpointLater(this.opts.checkpointMs ?? 60_000);
+      });
+    }, ms);
+    this.timer.unref();
   }
 
   /**
@@ -237,7 +247,8 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.checkpointing = (async () => {
-      const covered = files ?? [await this.journal.rotate()];
+      // the files before the current one (a failed checkpoint may have left more than one)
+      const covered = files ?? (await this.journal.rotate(), this.journal.files().filter((f) => f !== this.journal.current()));
       // every line of the covered files must be in the cache, marked dirty, before the files can go
       await Promise.allSettled([...this.inflight]);
       const batch = [...this.dirty].map((id) => [id, this.cache.get(id)!] as const);

@@ -42,6 +42,11 @@ export class Journal {
     return end < 0 ? [] : text.slice(0, end).split('\n').filter((l) => l.length);
   }
 
+  /** The file appended to now. */
+  current(): string {
+    return join(this.dir, `${this.n}.log`);
+  }
+
   /** Starts a new journal file after the ones present. */
   async start(): Promise<void> {
     const present = this.files();

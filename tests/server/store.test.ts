@@ -3,13 +3,13 @@
  * file left, other cases' files untouched), leftovers of an interrupted write are cleaned at open, and a file that
  * cannot be read is reported, not fatal.
  */
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileInstanceStore, MemoryInstanceStore, type CaseRecord, type InstanceStore } from '../../server/store';
 import { summarize } from '../../server/cases/summarize';
 import { newCaseId } from '../../server/util/ids';
-import { tempDir } from './helpers';
+import { tempDir, until } from './helpers';
 
 function record(id: string, state = 'mediation', extra: Partial<CaseRecord['instance']> = {}): CaseRecord {
   return {
@@ -179,6 +179,25 @@ describe('file store journal', () => {
     const got = (await other.get(id))!;
     expect(got.instance).toMatchObject({ rev: 4, state: 'closed' });
     expect(got.history.map((h) => h.type)).toEqual(['START', 'TO_agreement', 'TO_judicialConfirmation', 'TO_closed']);
+  });
+
+  it('a checkpoint that fails keeps the journal, logs, does not crash, and a later one cleans up', async () => {
+    const dir = tempDir();
+    const logs: string[] = [];
+    const s = new FileInstanceStore({ dir, fsync: false, summarize, log: (m) => logs.push(m), checkpointMs: 20 });
+    await s.open();
+    const id = newCaseId();
+    writeFileSync(join(dir, id.slice(-2)), 'a file where the shard folder should be'); // the document cannot be written
+    await s.put(record(id));
+    await until(() => logs.some((m) => /checkpoint failed/.test(m)), 5_000, 'a failed checkpoint');
+    // the journal file holding the write was kept (beside the current one)
+    const kept = readdirSync(join(dir, '_journal')).map((f) => readFileSync(join(dir, '_journal', f), 'utf8')).join('');
+    expect(kept).toContain(id);
+    rmSync(join(dir, id.slice(-2)));
+    await s.checkpoint();
+    expect(readdirSync(join(dir, '_journal'))).toHaveLength(1); // only the current file is left
+    expect(JSON.parse(readFileSync(join(dir, id.slice(-2), `${id}.json`), 'utf8')).instance.id).toBe(id);
+    await s.close();
   });
 
   it('commits concurrent writes in shared batches (group commit)', async () => {
