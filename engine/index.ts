@@ -7,7 +7,7 @@ export { start, step, type StepEnv, type EventInput } from './step';
 export { fireDeadline } from './expire';
 export { replay } from './replay';
 export { allowedEvents, activeLeaves, type AllowedEvent } from './state';
-export { resolvePacks, mergePatch, diffProcedure, diffProcedures, diffParameters, type ResolveResult } from './pack';
+export { resolvePacks, mergePatch, diffProcedure, diffProcedures, diffParameters, diffData, type ResolveResult } from './pack';
 export { DefinitionError, i18n, pointer } from './errors';
 export * as calendar from './calendar';
 export { CalendarRangeError } from './calendar';

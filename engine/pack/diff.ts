@@ -63,3 +63,46 @@ export function diffProcedures(a: Record<string, ProcedureDoc>, b: Record<string
   for (const id of Object.keys(a)) if (!b[id]) out.push({ kind: 'procedure', change: 'removed', procedure: id, path: id, from: a[id].title });
   return out;
 }
+
+type Item = { id?: unknown; title?: unknown; date?: unknown; name?: unknown };
+const itemKey = (v: Item) => (typeof v.id === 'string' ? v.id : typeof v.date === 'string' ? v.date : null);
+const itemLabel = (v: Item) => v.title ?? v.name ?? v.id ?? v.date;
+const isKeyedList = (v: unknown): v is Item[] =>
+  Array.isArray(v) && v.length > 0 && v.every((x) => x && typeof x === 'object' && itemKey(x as Item) !== null);
+
+/**
+ * What a pack's data files change against its base's: files added or removed, and inside a changed file each
+ * field — a list of items with ids (duty lists) or dates (calendars) item by item, anything else as a whole.
+ */
+export function diffData(a: Record<string, unknown>, b: Record<string, unknown>): Override[] {
+  const out: Override[] = [];
+  const label = (v: unknown) => (v && typeof v === 'object' ? ((v as Item).title ?? null) : v);
+  for (const name of Object.keys(b)) {
+    const path = `data/${name}`;
+    if (!(name in a)) {
+      out.push({ kind: 'data', change: 'added', path, to: label(b[name]) });
+      continue;
+    }
+    if (same(a[name], b[name])) continue;
+    const A = a[name] as Record<string, unknown>;
+    const B = b[name] as Record<string, unknown>;
+    if (!A || !B || typeof A !== 'object' || typeof B !== 'object' || Array.isArray(A) || Array.isArray(B)) {
+      out.push({ kind: 'data', change: 'changed', path, from: A, to: B });
+      continue;
+    }
+    for (const field of new Set([...Object.keys(A), ...Object.keys(B)])) {
+      const va = A[field];
+      const vb = B[field];
+      if (same(va, vb)) continue;
+      if ((isKeyedList(va) || va === undefined) && (isKeyedList(vb) || vb === undefined)) {
+        const byKey = (l: Item[] | undefined) => Object.fromEntries((l ?? []).map((x) => [itemKey(x) as string, x]));
+        out.push(...diffMap('data', undefined, `${path}/${field}/`, byKey(va), byKey(vb), (x) => itemLabel(x as Item)));
+      } else {
+        const change = va === undefined ? 'added' : vb === undefined ? 'removed' : 'changed';
+        out.push({ kind: 'data', change, path: `${path}/${field}`, ...(va === undefined ? {} : { from: va }), ...(vb === undefined ? {} : { to: vb }) });
+      }
+    }
+  }
+  for (const name of Object.keys(a)) if (!(name in b)) out.push({ kind: 'data', change: 'removed', path: `data/${name}`, from: label(a[name]) });
+  return out;
+}

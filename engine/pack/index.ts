@@ -1,3 +1,3 @@
 export { resolvePacks, type ResolveResult } from './resolve';
 export { mergePatch } from './merge-patch';
-export { diffProcedure, diffProcedures, diffParameters } from './diff';
+export { diffProcedure, diffProcedures, diffParameters, diffData } from './diff';

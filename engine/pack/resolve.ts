@@ -7,7 +7,7 @@ import { problem } from '../errors';
 import { ajvProblems, validatePackSchema, validateProcedure } from '../validate';
 import { calendarOfPackData } from '../calendar';
 import { mergePatch } from './merge-patch';
-import { diffParameters, diffProcedures } from './diff';
+import { diffData, diffParameters, diffProcedures } from './diff';
 import { checkLocks } from './locks';
 
 export interface ResolveResult {
@@ -83,7 +83,7 @@ export function resolvePacks(sources: PackSource[]): ResolveResult {
     packs[m.id] = {
       id: m.id, title: m.title, ...(m.description ? { description: m.description } : {}), ...(m.extends ? { extends: m.extends } : {}),
       lineage: [...(base?.lineage ?? []), m.id], parameters, procedures, data, calendar: calendarOfPackData(data),
-      overrides: base ? [...diffParameters(base.parameters, parameters), ...diffProcedures(base.procedures, procedures)] : [],
+      overrides: base ? [...diffParameters(base.parameters, parameters), ...diffProcedures(base.procedures, procedures), ...diffData(base.data, data)] : [],
     };
   }
   return { packs, problems };

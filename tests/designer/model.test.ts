@@ -66,6 +66,20 @@ describe('change marks', () => {
     expect(Object.entries(marks.edges).some(([id, c]) => id.includes('/noticed/on/CONVENE') && c === 'changed')).toBe(true);
   });
 
+  it('a county list: its duty-list items are listed for the procedure that reads them, and the list-check transitions marked', () => {
+    const { packs } = resolvePacks(loadPacksRoot('configs/packs'));
+    const county = packs['baoan-district'];
+    const doc = county.procedures['duty-admission'];
+    const base = packs.national.procedures['duty-admission'];
+    const list = overridesFor(county.overrides, 'duty-admission', doc);
+    expect(list.filter((o) => o.kind === 'data').map((o) => o.path)).toEqual(expect.arrayContaining([
+      'data/duty-lists/statutory/BA-S01', 'data/duty-lists/assistance/BA-A01', 'data/duty-lists/negative/BA-N01',
+    ]));
+    expect(overridesFor(county.overrides, 'community-consultation', county.procedures['community-consultation']).some((o) => o.kind === 'data')).toBe(false);
+    const marks = marksFrom(list, unionChart(base, doc), doc, base);
+    expect(Object.entries(marks.edges).some(([id, c]) => id.includes('/submitted/always') && c === 'changed')).toBe(true);
+  });
+
   it('a version diff: an added state and a removed transition, removed ones drawn from the base', async () => {
     const { diffProcedure } = await import('../../engine');
     const a = mediation();

@@ -1,6 +1,6 @@
 /** Pack resolution: extends, parameter overrides, merge patches, added procedures, locks, bad inheritance. */
 import { describe, expect, it } from 'vitest';
-import { resolvePacks, type PackSource } from '../../engine';
+import { diffData, resolvePacks, type PackSource } from '../../engine';
 import { loadPacksRoot } from '../../server/packs';
 
 const national = loadPacksRoot('configs/packs').find((s) => s.manifest.id === 'national')!;
@@ -51,6 +51,32 @@ describe('resolvePacks', () => {
     const kinds = packs['test-county'].overrides.map((o) => `${o.kind}:${o.change}:${o.path}`);
     expect(kinds).toEqual(expect.arrayContaining(['title:changed:stateTitles.mediation', 'rule:added:rules.localRule']));
     expect(packs.national.procedures['dispute-mediation'].machine.states.mediation.meta?.title?.['zh-CN']).toBe('调解');
+  });
+
+  it('a county data file is diffed item by item (duty lists by id, calendars by date), files added and removed', () => {
+    const base = { 'duty-lists': { title: 'L', statutory: [{ id: 'S01', title: 'a' }, { id: 'S02', title: 'b' }] }, 'calendar-2026': { year: 2026, holidays: [{ date: '2026-01-01', name: '元旦' }] } };
+    const next = {
+      'duty-lists': { title: 'L', statutory: [{ id: 'S01', title: 'a2' }, { id: 'X01', title: 'x' }] },
+      'calendar-2026': { year: 2026, holidays: [{ date: '2026-01-01', name: '元旦' }, { date: '2026-01-02', name: '元旦' }] },
+      'local-list': { title: { 'zh-CN': '本地清单(示例)', en: 'Local list (sample)' } },
+    };
+    const o = diffData(base, next).map((x) => [x.change, x.path, x.from ?? null, x.to ?? null]);
+    expect(o).toEqual(expect.arrayContaining([
+      ['changed', 'data/duty-lists/statutory/S01', 'a', 'a2'],
+      ['added', 'data/duty-lists/statutory/X01', null, 'x'],
+      ['removed', 'data/duty-lists/statutory/S02', 'b', null],
+      ['added', 'data/calendar-2026/holidays/2026-01-02', null, '元旦'],
+      ['added', 'data/local-list', null, { 'zh-CN': '本地清单(示例)', en: 'Local list (sample)' }],
+    ]));
+    expect(o).toHaveLength(5);
+    expect(diffData(next, base).map((x) => x.change)).toContain('removed');
+  });
+
+  it('a real county: baoan-district lists the duty-list items it adds as data overrides', () => {
+    const { packs } = resolvePacks(loadPacksRoot('configs/packs'));
+    const data = packs['baoan-district'].overrides.filter((x) => x.kind === 'data').map((x) => `${x.change} ${x.path}`);
+    expect(data).toEqual(expect.arrayContaining(['added data/duty-lists/statutory/BA-S01', 'added data/duty-lists/assistance/BA-A01', 'added data/duty-lists/negative/BA-N01']));
+    expect(packs['nanchang-county'].overrides.some((x) => x.kind === 'data')).toBe(false);
   });
 
   it('overriding a locked parameter or rule fails with PACK_LOCKED and a clear message', () => {

@@ -83,6 +83,11 @@ describe('gongzhi diff, bundle, help', { timeout: 30_000 }, () => {
     expect(r.out).toContain('「提出议题」 → 「居民提事」');
     expect(r.out).toContain('「反馈评议」 → 「网格评事」');
   });
+  it('diff baoan-district lists the items its duty list adds, by id and title', () => {
+    const r = gongzhi('diff', 'configs/packs/baoan-district');
+    expect(r.out).toContain('数据 data 新增 added data/duty-lists/statutory/BA-S01: 「组织实施“四议两公开”社区重大事项议事决策(示例)」');
+    expect(r.out).toContain('data/duty-lists/negative/BA-N01');
+  });
   it('bundle writes a gongzhi-pack/1 file', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gongzhi-')), 'b.json');
     const r = gongzhi('bundle', 'configs/packs/gaotai-county', '--out', out);

@@ -215,6 +215,7 @@ export const STRINGS = {
   kindLabel_event: ['事件', 'event'],
   kindLabel_deadline: ['期限', 'deadline'],
   kindLabel_data: ['立案数据结构', 'start data schema'],
+  kindLabel_packData: ['配置数据(清单)', 'pack data (lists)'],
   kindLabel_parameter: ['参数', 'parameter'],
   kindLabel_procedure: ['流程', 'procedure'],
   // county

@@ -96,6 +96,11 @@ export function marksFrom(overrides: Override[], chart: ChartModel, next: Proced
       const name = o.path.slice('deadlines.'.length);
       const state = next.deadlines?.[name]?.state ?? base?.deadlines?.[name]?.state;
       if (state) markNode(state, 'changed');
+    } else if (o.kind === 'data' && o.path.startsWith('data/')) {
+      // a list the procedure's rules read (e.g. the duty lists): mark the transitions those rules guard
+      const file = o.path.split('/')[1];
+      const rules = Object.entries(next.rules ?? {}).filter(([, r]) => packDataRead(r.conditions).has(file)).map(([n]) => n);
+      markEdgesWhere((e) => e.guard.some((r) => rules.includes(r)), 'changed');
     } else if (o.kind === 'parameter') {
       const rules = rulesUsingParam(o.path);
       markEdgesWhere((e) => e.guard.some((r) => rules.includes(r)), 'changed');
@@ -108,8 +113,25 @@ export function marksFrom(overrides: Override[], chart: ChartModel, next: Proced
   return marks;
 }
 
-/** Overrides that concern one procedure (parameters concern every procedure that uses them). */
+/** The pack data files that rule conditions read (`packData` facts), anywhere in `v`. */
+function packDataRead(v0: unknown): Set<string> {
+  const names = new Set<string>();
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as { fact?: unknown; params?: { name?: unknown } };
+      if (o.fact === 'packData' && typeof o.params?.name === 'string') names.add(o.params.name);
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(v0);
+  return names;
+}
+
+/** Overrides that concern one procedure (parameters and pack data concern every procedure that uses them). */
 export function overridesFor(overrides: Override[], procedure: string, doc: ProcedureDoc): Override[] {
   const used = new Set(collectParamRefs({ rules: doc.rules, deadlines: doc.deadlines, machine: doc.machine }).map((r) => r.name));
-  return overrides.filter((o) => o.procedure === procedure || (o.kind === 'parameter' && used.has(o.path)));
+  const data = packDataRead(doc.rules);
+  return overrides.filter((o) => o.procedure === procedure || (o.kind === 'parameter' && used.has(o.path))
+    || (o.kind === 'data' && !o.procedure && data.has(o.path.split('/')[1])));
 }

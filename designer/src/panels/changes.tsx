@@ -43,6 +43,11 @@ export function describeOverride(o: Override, docs: (ProcedureDoc | null | undef
     return { kind: 'deadline', name: title ? text(title, lang) : name };
   }
   if (o.kind === 'title' && o.path === 'title') return { kind: 'procedure', name: `${show(o.from)} → ${show(o.to)}` };
+  if (o.kind === 'data' && o.path.startsWith('data/')) {
+    // a pack data file or one of its list items (e.g. a duty-list entry), named by its title
+    const label = o.to ?? o.from;
+    return { kind: 'packData', name: label && typeof label === 'object' && 'zh-CN' in label ? show(label) : o.path.split('/').pop()!, detail: o.path };
+  }
   return { kind: o.kind === 'data' ? 'data' : o.kind, name: o.path };
 }
 

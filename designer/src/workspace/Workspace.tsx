@@ -98,9 +98,9 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
     if (id) setFocus({ id, at: Date.now() });
   }, [model]);
 
-  // County changes: the pack's parameter changes, and the procedure diffed live against the base.
+  // County changes: the pack's parameter and list changes this procedure uses, and the procedure diffed live against the base.
   const countyOverrides = useMemo(() => (loaded.base
-    ? [...overridesFor((loaded.pack.overrides ?? []).filter((o) => o.kind === 'parameter'), procId, doc), ...diffProcedure(loaded.base, doc)]
+    ? [...overridesFor((loaded.pack.overrides ?? []).filter((o) => o.kind === 'parameter' || (o.kind === 'data' && !o.procedure)), procId, doc), ...diffProcedure(loaded.base, doc)]
     : []), [loaded, doc, procId]);
 
   const view = useMemo(() => {
