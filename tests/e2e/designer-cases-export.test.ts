@@ -6,18 +6,10 @@
  * asks for one, and `/?token=` signs in and leaves the address bar clean.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, node, openProcedure, startHarness, waitForChart, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, node, openProcedure, useHarness, waitForChart } from './harness';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const PARTIES = [{ name: '王五', role: '申请人' }, { name: '赵六', role: '被申请人' }];
 

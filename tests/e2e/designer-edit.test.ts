@@ -3,18 +3,10 @@
  * the problems panel reports it unreachable (in Chinese) and clicking the problem selects and centres
  * it; connect it with a guarded transition and on to `closed`; undo and redo; a drag is kept in `layout`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickNode, fitView, node, openProcedure, startHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { clickNode, fitView, node, openProcedure, useHarness } from './harness';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 describe('editing the national mediation procedure', () => {
   it('draws the statechart: titled states, the court group with its children, finals, labelled transitions', async () => {

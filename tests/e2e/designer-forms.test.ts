@@ -3,18 +3,10 @@
  * (nested any-group, a pack parameter as value) attached as a guard; an event's roles and payload fields;
  * a deadline with its calendar kind and expiry; all visible in the JSON view and valid for the engine.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickNode, fitView, node, openProcedure, startHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { clickNode, fitView, node, openProcedure, useHarness } from './harness';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 async function docJson(): Promise<Record<string, any>> {
   const p = h.page;

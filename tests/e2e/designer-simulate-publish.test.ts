@@ -4,18 +4,10 @@
  * with its reason, deadlines as dates); then change the procedure, publish it, find the new version in
  * the list and compare it with version 1 on the chart.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickNode, node, openProcedure, startHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { clickNode, node, openProcedure, useHarness } from './harness';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-}, 120_000);
-
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 async function send(type: string, fill: Record<string, string>, role?: string): Promise<void> {
   const p = h.page;

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { ensureDesignerBuilt } from '../../designer/build';
 import { startServer, type RunningServer } from '../../server/app';
 
@@ -75,6 +76,21 @@ export async function startHarness(opts: { packsDir?: string } = {}): Promise<Ha
       if (errors.length) console.warn(`page errors: ${errors.join('\n')}`);
     },
   };
+}
+
+/**
+ * One harness for a test file: started before its tests, closed after them. The object returned is filled in
+ * when `beforeAll` has run, so tests use it as they would the harness itself.
+ */
+export function useHarness(): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await startHarness());
+  }, 120_000);
+  afterAll(async () => {
+    await h.close?.();
+  });
+  return h;
 }
 
 /** Opens the designer signed in with the admin token, on a pack and procedure. */

@@ -2,9 +2,10 @@
  * A running case on its chart (read-only, the designer's canvas): the current state highlighted, the
  * path taken, the history as a timeline with actors and rule results, and the deadlines as dates.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { HistoryEntry, ProcedureDoc } from '../../../engine/types';
-import { ApiError, type Api, type InstanceBody } from '../api';
+import type { Api, InstanceBody } from '../api';
+import { useLoad } from '../app/useLoad';
 import { Chart, useChartLayout, type ChartSelection } from '../canvas';
 import { buildChart, formatDue, formatInstant, historyToSteps, pathTaken, stateAt, text } from '../model';
 import { useI18n, type StringKey } from '../i18n';
@@ -19,22 +20,11 @@ interface Loaded {
 }
 
 export function InstanceView({ api, id }: { api: Api; id: string }) {
-  const { t, pick } = useI18n();
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    setLoaded(null);
-    setError(null);
-    (async () => {
-      const [instance, history] = await Promise.all([api.instance(id), api.history(id)]);
-      const doc = await api.procedure(instance.pack, instance.procedure, instance.version);
-      return { instance, history, doc };
-    })().then((l) => live && setLoaded(l), (e) => live && setError(e instanceof ApiError ? pick(e.i18n) : String(e)));
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+  const { t } = useI18n();
+  const { value: loaded, error } = useLoad<Loaded>(async () => {
+    const [instance, history] = await Promise.all([api.instance(id), api.history(id)]);
+    const doc = await api.procedure(instance.pack, instance.procedure, instance.version);
+    return { instance, history, doc };
   }, [api, id]);
   if (error) return <div className="gz-error gz-center" data-testid="instance-error">{error}</div>;
   if (!loaded) return <div className="gz-center gz-muted">{t('loading')}</div>;

@@ -6,6 +6,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react
 import type { ProblemDetail } from '../../../engine/types';
 import { diffProcedure } from '../../../engine/pack/diff';
 import { ApiError, type Api } from '../api';
+import { useLoad } from '../app/useLoad';
 import { Chart, useChartLayout } from '../canvas';
 import {
   buildChart, commands as C, freshKey, marksFrom, overridesFor, problemTarget, problemsByNode, unionChart, activeAfter, pathTaken,
@@ -31,22 +32,11 @@ const CountyPanel = lazy(() => import('../panels/CountyPanel').then((m) => ({ de
 const JsonPanel = lazy(() => import('../panels/JsonPanel').then((m) => ({ default: m.JsonPanel })));
 
 export function WorkspaceScreen({ api, packId, procId }: { api: Api; packId: string; procId: string }) {
-  const { t, pick } = useI18n();
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    setLoaded(null);
-    setError(null);
-    loadWorkspace(api, packId, procId).then((l) => {
-      performance.mark('gz:loaded');
-      if (live) setLoaded(l);
-    }, (e) => live && setError(e instanceof ApiError ? pick(e.i18n) : String(e)));
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, packId, procId]);
+  const { t } = useI18n();
+  const { value: loaded, error } = useLoad(() => loadWorkspace(api, packId, procId).then((l) => {
+    performance.mark('gz:loaded');
+    return l;
+  }), [api, packId, procId]);
   if (error) return <div className="gz-error gz-center" data-testid="load-error">{error}</div>;
   if (!loaded) return <div className="gz-center gz-muted">{t('loading')}</div>;
   return <LoadedWorkspace key={`${packId}/${procId}`} api={api} packId={packId} procId={procId} loaded={loaded} />;
