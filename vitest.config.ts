@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // one PostgreSQL server for the run (GONGZHI_PG_URL, or a throwaway cluster): see tests/support/postgres-cluster.ts
+    globalSetup: ['tests/support/pg-global-setup.ts'],
   },
 });

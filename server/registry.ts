@@ -4,16 +4,20 @@
  * and atomic (see store/atomic-file.ts).
  */
 import { join } from 'node:path';
-import { Low } from 'lowdb';
+import { Low, Memory, type Adapter } from 'lowdb';
 import type { PackSource, ProcedureDoc } from '../engine';
 import { AtomicJSONFile } from './store/atomic-file';
 
 export interface StoredToken {
+  /** Absent on tokens made before tokens had ids (their id is derived from the hash, see store/embedded.ts). */
+  id?: string;
   hash: string;
   subject: string;
   roles: string[];
   packs: string[] | '*';
   createdAt: string;
+  expiresAt?: string;
+  lastUsedAt?: string;
 }
 
 export interface Webhook {
@@ -50,6 +54,8 @@ export interface RegistryData {
   tokens: StoredToken[];
   webhooks: Webhook[];
   clock?: { now: string };
+  /** Other server-wide settings (see store/seam.ts, SettingsStore). */
+  settings?: Record<string, string>;
 }
 
 const empty = (): RegistryData => ({ packs: {}, versions: {}, drafts: {}, tokens: [], webhooks: [] });
@@ -58,8 +64,13 @@ export class Registry {
   private readonly db: Low<RegistryData>;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(dataDir: string, fsync: boolean) {
-    this.db = new Low<RegistryData>(new AtomicJSONFile<RegistryData>(join(dataDir, 'registry.json'), fsync), empty());
+  constructor(dataDir: string, fsync: boolean, adapter?: Adapter<RegistryData>) {
+    this.db = new Low<RegistryData>(adapter ?? new AtomicJSONFile<RegistryData>(join(dataDir, 'registry.json'), fsync), empty());
+  }
+
+  /** A registry kept in memory only (the memory store, tests). */
+  static inMemory(): Registry {
+    return new Registry('', false, new Memory<RegistryData>());
   }
 
   async open(): Promise<void> {

@@ -1,0 +1,248 @@
+/**
+ * Cases on PostgreSQL. One event is one transaction: the case row is locked first (`SELECT … FOR UPDATE`), the
+ * step runs, and the commit writes the case row (guarded by its `rev`), the history row, the timers, the outbox rows
+ * and the idempotency answer, then the transaction commits — or nothing is written at all.
+ */
+import type pg from 'pg';
+import type { Instance } from '../../../engine';
+import type { IdempotencyRecord, StoredHistoryEntry } from '../types';
+import {
+  StoreConflict, type CaseDelta, type CaseQuery, type CaseState, type CaseStore, type CaseSummaryRow, type CaseTx,
+  type StatsCounts, type StatsQuery,
+} from '../seam';
+import { likeEscape, num, placeholders, uniqueViolation, type Queryable } from './sql';
+
+/** Root segment of a state path; parallel configurations (comma-joined paths) are filed under `*`. */
+export function stateRoot(state: string): string {
+  return state.includes(',') ? '*' : state.split('.')[0];
+}
+
+const CASE_COLUMNS = 'id, pack, procedure, version, rev, status, state, state_root, overdue, ever_overdue, business_key, created_at, updated_at, instance, satisfied, satisfaction_total';
+
+function caseValues(i: Instance, sat: CaseState['satisfaction']): unknown[] {
+  return [
+    i.id, i.pack, i.procedure, i.version, i.rev, i.status, i.state, stateRoot(i.state), i.overdue, !!i.everOverdue,
+    i.businessKey ?? null, i.createdAt, i.updatedAt, JSON.stringify(i), sat?.satisfied ?? null, sat?.total ?? null,
+  ];
+}
+
+function stateOf(row: { instance: string; satisfied: number | null; satisfaction_total: number | null }): CaseState {
+  const instance = JSON.parse(row.instance) as Instance;
+  return row.satisfied === null || row.satisfaction_total === null
+    ? { instance }
+    : { instance, satisfaction: { satisfied: Number(row.satisfied), total: Number(row.satisfaction_total) } };
+}
+
+function shanghaiDayStart(day: string, plusDays = 0): Date {
+  return new Date(Date.parse(`${day}T00:00:00+08:00`) + plusDays * 86_400_000);
+}
+
+export class PgCases implements CaseStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly notify: boolean,
+    private readonly committed: (d: CaseDelta) => void,
+  ) {}
+
+  async transact<T>(id: string, fn: (tx: CaseTx) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    let broken: Error | undefined;
+    let delta: CaseDelta | null = null;
+    try {
+      await c.query('BEGIN');
+      const r = await c.query('SELECT rev, instance, satisfied, satisfaction_total FROM gz_cases WHERE id = $1 FOR UPDATE', [id]);
+      const current = r.rows[0] ? stateOf(r.rows[0]) : null;
+      const rev = r.rows[0] ? Number(r.rows[0].rev) : 0;
+      const tx: CaseTx = {
+        current,
+        idempotency: async (key) => {
+          const q = await c.query('SELECT record FROM gz_idempotency WHERE case_id = $1 AND key = $2', [id, key]);
+          return q.rows[0] ? (JSON.parse(q.rows[0].record) as IdempotencyRecord) : undefined;
+        },
+        takeTimer: async (name, dueAt) => {
+          const q = await c.query('DELETE FROM gz_timers WHERE case_id = $1 AND name = $2 AND due_at = $3', [id, name, dueAt]);
+          return (q.rowCount ?? 0) > 0;
+        },
+        commit: async (d) => {
+          if (delta) throw new Error('a case transaction commits once');
+          if (d.instance.id !== id || d.instance.rev !== rev + 1) {
+            throw new StoreConflict('revision', `case ${id}: expected revision ${rev + 1}, got ${d.instance.rev}`);
+          }
+          await this.write(c, current, rev, d);
+          delta = d;
+        },
+      };
+      const out = await fn(tx);
+      await c.query('COMMIT');
+      if (delta) this.committed(delta);
+      return out;
+    } catch (e) {
+      try {
+        await c.query('ROLLBACK');
+      } catch (re) {
+        broken = re as Error;
+      }
+      throw e;
+    } finally {
+      c.release(broken);
+    }
+  }
+
+  private async write(c: pg.PoolClient, current: CaseState | null, rev: number, d: CaseDelta): Promise<void> {
+    const i = d.instance;
+    const sat = d.satisfaction ?? current?.satisfaction;
+    if (current) {
+      const u = await c.query(
+        `UPDATE gz_cases SET version = $2, rev = $3, status = $4, state = $5, state_root = $6, overdue = $7, ever_overdue = $8,
+           updated_at = $9, instance = $10, satisfied = $11, satisfaction_total = $12 WHERE id = $1 AND rev = $13`,
+        [i.id, i.version, i.rev, i.status, i.state, stateRoot(i.state), i.overdue, !!i.everOverdue, i.updatedAt, JSON.stringify(i), sat?.satisfied ?? null, sat?.total ?? null, rev],
+      );
+      if (!u.rowCount) throw new StoreConflict('revision', `case ${i.id} changed (revision ${rev} is gone)`);
+    } else {
+      try {
+        await c.query('SAVEPOINT gz_insert');
+        await c.query(`INSERT INTO gz_cases (${CASE_COLUMNS}) VALUES (${placeholders(1, 16)})`, caseValues(i, sat));
+        await c.query('RELEASE SAVEPOINT gz_insert');
+      } catch (e) {
+        const which = uniqueViolation(e);
+        if (which === null) throw e;
+        throw which.includes('business_key')
+          ? new StoreConflict('businessKey', `business key ${i.businessKey} of pack ${i.pack} is taken`)
+          : new StoreConflict('exists', `case ${i.id} exists`);
+      }
+    }
+    const h = d.history;
+    await c.query('INSERT INTO gz_history (case_id, seq, at, entry) VALUES ($1, $2, $3, $4)', [i.id, h.seq, h.at, JSON.stringify(h)]);
+    const names = [...new Set([...d.timers.cancel, ...d.timers.arm.map((t) => t.name)])];
+    if (names.length && current) await c.query(`DELETE FROM gz_timers WHERE case_id = $1 AND name IN (${placeholders(2, names.length)})`, [i.id, ...names]);
+    if (d.timers.arm.length) {
+      const vals: unknown[] = [];
+      const rows = d.timers.arm.map((t, k) => {
+        vals.push(i.id, t.name, t.dueAt, t.dueAt);
+        return `(${placeholders(k * 4 + 1, 4)})`;
+      });
+      await c.query(`INSERT INTO gz_timers (case_id, name, due_at, due) VALUES ${rows.join(', ')}`, vals);
+    }
+    if (d.outbox.length) {
+      const vals: unknown[] = [];
+      const rows = d.outbox.map((o, k) => {
+        vals.push(o.id, i.id, o.webhook, o.type, o.createdAt, JSON.stringify(o.body));
+        return `(${placeholders(k * 6 + 1, 6)}, 'pending')`;
+      });
+      await c.query(`INSERT INTO gz_outbox (id, case_id, webhook, type, created_at, body, status) VALUES ${rows.join(', ')}`, vals);
+    }
+    if (d.idempotency) {
+      await c.query('INSERT INTO gz_idempotency (case_id, key, at, record) VALUES ($1, $2, $3, $4)', [i.id, d.idempotency.key, d.idempotency.at, JSON.stringify(d.idempotency)]);
+    }
+    if (this.notify) {
+      if (d.timers.arm.length) await c.query("SELECT pg_notify('gongzhi', 'timers')");
+      if (d.outbox.length) await c.query("SELECT pg_notify('gongzhi', 'outbox')");
+    }
+  }
+
+  async get(id: string): Promise<CaseState | null> {
+    const r = await this.pool.query('SELECT instance, satisfied, satisfaction_total FROM gz_cases WHERE id = $1', [id]);
+    return r.rows[0] ? stateOf(r.rows[0]) : null;
+  }
+
+  async summary(id: string): Promise<CaseSummaryRow | null> {
+    const r = await this.pool.query('SELECT instance FROM gz_cases WHERE id = $1', [id]);
+    if (!r.rows[0]) return null;
+    const i = JSON.parse(r.rows[0].instance) as Instance;
+    return {
+      id: i.id, pack: i.pack, procedure: i.procedure, version: i.version, state: i.state, status: i.status, overdue: i.overdue,
+      ...(i.businessKey ? { businessKey: i.businessKey } : {}), createdAt: i.createdAt, updatedAt: i.updatedAt,
+    };
+  }
+
+  async history(id: string): Promise<StoredHistoryEntry[]> {
+    const r = await this.pool.query('SELECT entry FROM gz_history WHERE case_id = $1 ORDER BY seq', [id]);
+    return r.rows.map((x) => JSON.parse(x.entry) as StoredHistoryEntry);
+  }
+
+  async list(q: CaseQuery): Promise<{ items: Instance[]; next: string | null }> {
+    const run = async (root?: string) => {
+      const where: string[] = [];
+      const vals: unknown[] = [];
+      const add = (sql: string, ...v: unknown[]) => {
+        where.push(sql.replace(/\?/g, () => `$${vals.push(v.shift()) }`));
+      };
+      if (q.packs !== '*') {
+        if (!q.packs.length) return [];
+        add(`pack IN (${q.packs.map(() => '?').join(', ')})`, ...q.packs);
+      }
+      if (q.pack !== undefined) add('pack = ?', q.pack);
+      if (q.procedure !== undefined) add('procedure = ?', q.procedure);
+      if (q.status !== undefined) add('status = ?', q.status);
+      if (q.overdue !== undefined) add('overdue = ?', q.overdue);
+      if (q.businessKey !== undefined) add('business_key = ?', q.businessKey);
+      if (q.after !== undefined) add('id > ?', q.after);
+      if (root !== undefined && q.state !== undefined) {
+        // stateMatches() in SQL: some comma-separated path is the state or inside it
+        const f = likeEscape(q.state);
+        const patterns = [`${f}.%`, `${f},%`, `%,${f}`, `%,${f},%`, `%,${f}.%`];
+        add('state_root = ?', root);
+        add(`(state = ? OR ${patterns.map(() => "state LIKE ? ESCAPE '\\'").join(' OR ')})`, q.state, ...patterns);
+      }
+      const sql = `SELECT id, instance FROM gz_cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ${q.limit + 1}`;
+      return (await this.pool.query<{ id: string; instance: string }>(sql, vals)).rows;
+    };
+    let rows: { id: string; instance: string }[];
+    if (q.state !== undefined) {
+      const [a, b] = await Promise.all([run(stateRoot(q.state.split(',')[0])), run('*')]);
+      rows = [...a, ...b].sort((x, y) => (x.id < y.id ? -1 : 1)).slice(0, q.limit + 1);
+    } else rows = await run();
+    const more = rows.length > q.limit;
+    const items = rows.slice(0, q.limit).map((r) => JSON.parse(r.instance) as Instance);
+    return { items, next: more ? items[items.length - 1].id : null };
+  }
+
+  async byBusinessKey(pack: string, key: string): Promise<string | null> {
+    const r = await this.pool.query('SELECT id FROM gz_cases WHERE pack = $1 AND business_key = $2', [pack, key]);
+    return r.rows[0]?.id ?? null;
+  }
+
+  async stats(q: StatsQuery): Promise<StatsCounts> {
+    const where: string[] = [];
+    const vals: unknown[] = [];
+    if (q.packs !== '*') {
+      if (!q.packs.length) return { opened: 0, closed: 0, onTime: 0, overdue: 0, byState: {}, satisfied: 0, total: 0, rated: 0 };
+      where.push(`pack IN (${placeholders(vals.length + 1, q.packs.length)})`);
+      vals.push(...q.packs);
+    }
+    if (q.pack !== undefined) where.push(`pack = $${vals.push(q.pack)}`);
+    if (q.procedure !== undefined) where.push(`procedure = $${vals.push(q.procedure)}`);
+    if (q.from !== undefined) where.push(`created_at >= $${vals.push(shanghaiDayStart(q.from))}`);
+    if (q.to !== undefined) where.push(`created_at < $${vals.push(shanghaiDayStart(q.to, 1))}`);
+    const r = await this.pool.query(
+      `SELECT state, status, overdue, ever_overdue, count(*) AS n, count(satisfied) AS rated,
+              sum(satisfied) AS satisfied, sum(satisfaction_total) AS total
+         FROM gz_cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        GROUP BY state, status, overdue, ever_overdue`,
+      vals,
+    );
+    const c: StatsCounts = { opened: 0, closed: 0, onTime: 0, overdue: 0, byState: {}, satisfied: 0, total: 0, rated: 0 };
+    for (const row of r.rows) {
+      const n = num(row.n);
+      c.opened += n;
+      c.byState[row.state] = (c.byState[row.state] ?? 0) + n;
+      if (row.status === 'done') {
+        c.closed += n;
+        if (!row.ever_overdue) c.onTime += n;
+      } else if (row.overdue) c.overdue += n;
+      c.rated += num(row.rated);
+      c.satisfied += num(row.satisfied);
+      c.total += num(row.total);
+    }
+    return c;
+  }
+
+  async count(): Promise<number> {
+    return num((await this.pool.query('SELECT count(*) AS n FROM gz_cases')).rows[0].n);
+  }
+
+  /** Drops idempotency answers older than `before` (they are kept at least as long as the server promises). */
+  async purgeIdempotency(before: Date, db: Queryable = this.pool): Promise<number> {
+    return (await db.query('DELETE FROM gz_idempotency WHERE at < $1', [before])).rowCount ?? 0;
+  }
+}

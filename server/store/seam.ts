@@ -1,0 +1,292 @@
+/**
+ * The store seam (DESIGN decision 7): everything the server keeps, behind async, transactional interfaces that the
+ * embedded store (memory and file) and the PostgreSQL store implement alike, and that one contract suite checks
+ * (tests/server/store-contract.test.ts).
+ *
+ * - `cases.transact(id, fn)`: one event is one transaction. The case is locked (the file store's in-process lock,
+ *   PostgreSQL's `SELECT … FOR UPDATE` on the case row), `fn` reads it and commits the step's delta — the instance,
+ *   the history entry, timers to arm and cancel, outbox rows, the idempotency answer — checked against the revision
+ *   it read. A transaction that throws writes nothing.
+ * - `timers`: the armed deadlines of every case, claimed when due with a lease (so a process that dies mid-claim
+ *   only delays a firing); a firing deletes its row inside the case's transaction (`tx.takeTimer`), so it happens
+ *   once.
+ * - `outbox`: webhook deliveries, claimed with a lease, one at a time per case and subscription (in history order),
+ *   settled as delivered, retried later, or dead.
+ * - `catalog`, `drafts`, `tokens`, `webhooks`, `settings`: the small server-wide data.
+ * - `changes`: tells this process that another one changed something (PostgreSQL: LISTEN/NOTIFY and polling).
+ */
+import type { Instance } from '../../engine';
+import type { IdempotencyRecord, OutboxRow, StoredHistoryEntry } from './types';
+import type { StoredPack, VersionInfo, Webhook } from '../registry';
+import type { PublishedVersion } from '../packs/catalog';
+
+export type StoreKind = 'memory' | 'file' | 'postgres';
+
+/** What a case holds besides its history: the instance and the latest satisfaction figure. */
+export interface CaseState {
+  instance: Instance;
+  satisfaction?: { satisfied: number; total: number };
+}
+
+/** An armed deadline as the timer queue holds it. */
+export interface TimerRef {
+  caseId: string;
+  name: string;
+  /** The deadline's due time exactly as the instance holds it (ISO 8601 with +08:00). */
+  dueAt: string;
+}
+
+/** The change one step makes to a case. */
+export interface CaseDelta {
+  /** The new instance; its `rev` must be the read revision + 1 (1 for a new case). */
+  instance: Instance;
+  /** The history entry the step appends (its `seq` follows the last one). */
+  history: StoredHistoryEntry;
+  /** Deadlines to arm (replacing one of the same name) and to cancel, by name. */
+  timers: { arm: { name: string; dueAt: string }[]; cancel: string[] };
+  /** New webhook deliveries. */
+  outbox: OutboxRow[];
+  idempotency?: IdempotencyRecord;
+  /** Set when the step recorded a satisfaction figure. */
+  satisfaction?: { satisfied: number; total: number };
+}
+
+export interface CaseTx {
+  /** The case as it is now, locked for this transaction; null for an id not stored yet. */
+  readonly current: CaseState | null;
+  /** The answer kept for an `Idempotency-Key` on this case. */
+  idempotency(key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Removes the armed deadline `name` if it is still armed with `dueAt`: true when removed, false when it was fired
+   * (or re-armed, or cancelled) already. Undone if the transaction does not commit.
+   */
+  takeTimer(name: string, dueAt: string): Promise<boolean>;
+  /** Writes the delta (at most once per transaction); it becomes visible when `transact` resolves. */
+  commit(delta: CaseDelta): Promise<void>;
+}
+
+/** Thrown when a commit finds the case changed (another revision, or an id or business key already taken). */
+export class StoreConflict extends Error {
+  constructor(readonly kind: 'revision' | 'exists' | 'businessKey', message: string) {
+    super(message);
+    this.name = 'StoreConflict';
+  }
+}
+
+/** What listing, stats and the case service read about a case without loading it whole. */
+export interface CaseSummaryRow {
+  id: string;
+  pack: string;
+  procedure: string;
+  version: number;
+  state: string;
+  status: Instance['status'];
+  overdue: boolean;
+  businessKey?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CaseQuery {
+  /** The packs the caller may see. */
+  packs: string[] | '*';
+  pack?: string;
+  procedure?: string;
+  /** A state id: matches it and its sub-states (`fastTrackCourt` matches `fastTrackCourt.trial`). */
+  state?: string;
+  status?: Instance['status'];
+  overdue?: boolean;
+  businessKey?: string;
+  /** Keyset paging: ids after this one (ids sort by creation). */
+  after?: string;
+  limit: number;
+}
+
+export interface StatsQuery {
+  packs: string[] | '*';
+  pack?: string;
+  procedure?: string;
+  /** Creation day window, `YYYY-MM-DD` in China time, inclusive. */
+  from?: string;
+  to?: string;
+}
+
+export interface StatsCounts {
+  opened: number;
+  closed: number;
+  onTime: number;
+  overdue: number;
+  byState: Record<string, number>;
+  satisfied: number;
+  total: number;
+  rated: number;
+}
+
+export interface CaseStore {
+  transact<T>(id: string, fn: (tx: CaseTx) => Promise<T>): Promise<T>;
+  get(id: string): Promise<CaseState | null>;
+  summary(id: string): Promise<CaseSummaryRow | null>;
+  history(id: string): Promise<StoredHistoryEntry[]>;
+  /** Cases in creation order; `next` is the id to continue after, null at the end. */
+  list(q: CaseQuery): Promise<{ items: Instance[]; next: string | null }>;
+  byBusinessKey(pack: string, key: string): Promise<string | null>;
+  stats(q: StatsQuery): Promise<StatsCounts>;
+  count(): Promise<number>;
+}
+
+export interface TimerQueue {
+  /** The earliest due time of an armed deadline not leased to anyone (ms since the epoch), or null. */
+  nextDue(): Promise<number | null>;
+  /**
+   * Leases up to `limit` deadlines due by `until`, earliest first, to `owner` for `leaseMs` (real time); a lease
+   * that runs out (its holder died) makes the deadline claimable again.
+   */
+  claimDue(until: Date, opts: { limit: number; leaseMs: number; owner: string }): Promise<TimerRef[]>;
+  /** Gives back a lease early (the firing failed and should be tried again after `retryMs`). */
+  release(ref: TimerRef, owner: string, retryMs: number): Promise<void>;
+  /** How many deadlines are armed, and how many of them are due by `until`. */
+  counts(until: Date): Promise<{ armed: number; due: number }>;
+}
+
+/** A webhook delivery handed to the deliverer. */
+export interface DeliveryClaim {
+  id: string;
+  caseId: string;
+  webhook: string;
+  type: string;
+  createdAt: string;
+  body: Record<string, unknown>;
+  /** Attempts made before this one. */
+  attempts: number;
+}
+
+export type DeliveryOutcome =
+  | { status: 'delivered'; at: string }
+  | { status: 'retry'; error: string; nextAt: number }
+  | { status: 'dead'; error: string; at: string };
+
+export interface OutboxQueue {
+  /**
+   * Leases deliveries due by `now` (ms), oldest first, at most one per case and subscription (the earliest one not
+   * yet delivered: deliveries of one case to one subscription go out in history order).
+   */
+  claim(opts: { now: number; limit: number; leaseMs: number; owner: string }): Promise<DeliveryClaim[]>;
+  /** Records an attempt's outcome (only by the lease's owner; a stale owner changes nothing and gets false). */
+  settle(claim: DeliveryClaim, owner: string, outcome: DeliveryOutcome): Promise<boolean>;
+  /**
+   * When the next delivery not leased to anyone may be attempted (ms), or null: a hint for sleeping (it may be past
+   * when that delivery waits behind an earlier one of its case and subscription).
+   */
+  nextAt(): Promise<number | null>;
+  /** Pending deliveries (not delivered, not dead). */
+  pending(): Promise<number>;
+}
+
+export interface VersionEntry extends VersionInfo {
+  pack: string;
+  procedure: string;
+}
+
+export interface CatalogChange {
+  packs: Record<string, StoredPack>;
+  /** New versions; a number already taken refuses the whole change with a `StoreConflict` ('exists'). */
+  versions: { record: PublishedVersion; hash: string }[];
+  dropDraft?: { pack: string; procedure: string };
+}
+
+export interface CatalogStore {
+  packs(): Promise<Record<string, StoredPack>>;
+  /** Every published version's bookkeeping, by pack, procedure, then version. */
+  versions(): Promise<VersionEntry[]>;
+  version(pack: string, procedure: string, version: number): Promise<PublishedVersion | null>;
+  /** Writes pack sources, new versions and a dropped draft together (all or nothing). Versions are never rewritten. */
+  commit(change: CatalogChange): Promise<void>;
+}
+
+export interface Draft {
+  doc: PublishedVersion['doc'];
+  savedAt: string;
+  savedBy: string;
+}
+
+export interface DraftStore {
+  get(pack: string, procedure: string): Promise<Draft | null>;
+  save(pack: string, procedure: string, draft: Draft): Promise<void>;
+}
+
+export interface TokenRow {
+  id: string;
+  hash: string;
+  subject: string;
+  roles: string[];
+  packs: string[] | '*';
+  createdAt: string;
+  expiresAt?: string;
+  lastUsedAt?: string;
+}
+
+export interface TokenStore {
+  create(t: TokenRow): Promise<void>;
+  byHash(hash: string): Promise<TokenRow | null>;
+  list(): Promise<TokenRow[]>;
+  /** True when a token was removed. */
+  revoke(id: string): Promise<boolean>;
+  touch(id: string, at: string): Promise<void>;
+}
+
+export interface WebhookStore {
+  create(w: Webhook): Promise<void>;
+  list(): Promise<Webhook[]>;
+  get(id: string): Promise<Webhook | null>;
+  remove(id: string): Promise<boolean>;
+}
+
+export interface SettingsStore {
+  get(key: string): Promise<string | undefined>;
+  /**
+   * Changes a setting under a lock: `fn` gets the stored value and returns the new one (or throws, changing
+   * nothing). Returns what is stored afterwards.
+   */
+  update(key: string, fn: (old: string | undefined) => string): Promise<string>;
+}
+
+export type ChangeTopic = 'timers' | 'outbox' | 'registry' | 'clock';
+
+export interface Changes {
+  /** Calls `fn` when a change of `topic` was made (by this process or, for shared stores, another). */
+  on(fn: (topic: ChangeTopic) => void): () => void;
+}
+
+export interface Store {
+  readonly kind: StoreKind;
+  /** Whether other processes may share this store (then caches must follow `changes`). */
+  readonly shared: boolean;
+  open(): Promise<void>;
+  close(): Promise<void>;
+  readonly cases: CaseStore;
+  readonly timers: TimerQueue;
+  readonly outbox: OutboxQueue;
+  readonly catalog: CatalogStore;
+  readonly drafts: DraftStore;
+  readonly tokens: TokenStore;
+  readonly webhooks: WebhookStore;
+  readonly settings: SettingsStore;
+  readonly changes: Changes;
+}
+
+/** The timers a step arms and cancels: the difference between two instances' armed deadlines. */
+export function timerDelta(prev: Instance | null, next: Instance): CaseDelta['timers'] {
+  const armed = (i: Instance | null) => new Map(
+    i && i.status === 'active' ? i.deadlines.filter((d) => !d.overdue).map((d) => [d.name, d.dueAt] as const) : [],
+  );
+  const before = armed(prev);
+  const after = armed(next);
+  const arm = [...after].filter(([n, at]) => before.get(n) !== at).map(([name, dueAt]) => ({ name, dueAt }));
+  const cancel = [...before.keys()].filter((n) => !after.has(n));
+  return { arm, cancel };
+}
+
+/** Whether `state` (a dotted path, or parallel paths joined by commas) is `filter` or inside it. */
+export function stateMatches(state: string, filter: string): boolean {
+  return state.split(',').some((s) => s === filter || s.startsWith(filter + '.'));
+}
