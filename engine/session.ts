@@ -17,8 +17,13 @@ interface Request {
 export class GuardSession {
   private readonly known = new Map<string, boolean>();
   private requests: Request[] = [];
-  /** Results in the order they were evaluated (for the history entry). */
-  readonly evaluated: { rule: string; result: boolean }[] = [];
+  /**
+   * The first error a rule raised while XState ran its guards (a calendar failure). XState turns an error thrown by a
+   * guard into an error snapshot, so the guard answers false and the error is rethrown once the pure run returns.
+   */
+  private failure: { error: unknown } | null = null;
+  /** Results in the order they were evaluated (for the history entry), with the provisional calendar years each read. */
+  readonly evaluated: { rule: string; result: boolean; provisional: number[] }[] = [];
 
   constructor(
     private readonly proc: CompiledProcedure,
@@ -32,8 +37,16 @@ export class GuardSession {
 
   check(rule: string, context: unknown): boolean {
     if (this.proc.rules.sync) {
-      const result = this.proc.rules.evaluateSync(rule, { ...this.facts, data: context });
-      this.evaluated.push({ rule, result });
+      if (this.failure) return false;
+      const seen = new Set<number>();
+      let result: boolean;
+      try {
+        result = this.proc.rules.evaluateSync(rule, { ...this.facts, data: context, provisional: seen });
+      } catch (error) {
+        this.failure = { error };
+        return false;
+      }
+      this.evaluated.push({ rule, result, provisional: [...seen].sort((a, b) => a - b) });
       return result;
     }
     const key = this.keyOf(rule, context);
@@ -46,6 +59,7 @@ export class GuardSession {
   async evaluate(rules: string[], context: unknown): Promise<void> {
     if (this.proc.rules.sync) {
       for (const rule of rules) this.check(rule, context);
+      this.rethrow();
       return;
     }
     for (const rule of rules) {
@@ -55,9 +69,10 @@ export class GuardSession {
   }
 
   private async resolve(r: Request): Promise<void> {
-    const result = await this.proc.rules.evaluate(r.rule, { ...this.facts, data: r.context });
+    const seen = new Set<number>();
+    const result = await this.proc.rules.evaluate(r.rule, { ...this.facts, data: r.context, provisional: seen });
     this.known.set(r.key, result);
-    this.evaluated.push({ rule: r.rule, result });
+    this.evaluated.push({ rule: r.rule, result, provisional: [...seen].sort((a, b) => a - b) });
   }
 
   /** Runs a pure XState function until its guards need nothing new. */
@@ -71,18 +86,23 @@ export class GuardSession {
       } finally {
         this.proc.session.current = null;
       }
+      this.rethrow();
       if (this.requests.length === 0) return out;
       for (const r of this.requests) await this.resolve(r);
     }
     throw new Error('rule evaluation did not settle');
   }
 
+  private rethrow(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
   results(): RuleResult[] {
-    const last = new Map<string, boolean>();
-    for (const e of this.evaluated) last.set(e.rule, e.result);
-    return [...last].map(([rule, result]) => {
+    const last = new Map<string, { result: boolean; provisional: number[] }>();
+    for (const e of this.evaluated) last.set(e.rule, e);
+    return [...last].map(([rule, { result, provisional }]) => {
       const def = this.proc.doc.rules[rule];
-      return { rule, result, description: def.description, basis: def.basis };
+      return { rule, result, description: def.description, basis: def.basis, ...(provisional.length ? { provisional } : {}) };
     });
   }
 }

@@ -3,9 +3,9 @@
  * changes from (definition, instance, event, now). Nothing is stored or sent here.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import { shanghaiDate, toShanghaiISO, CalendarRangeError } from './calendar';
+import { shanghaiDate, toShanghaiISO, CalendarError } from './calendar';
 import type { CompiledProcedure } from './compile';
-import type { Actor, Instance, StepResult } from './types';
+import type { Actor, HistoryEntry, Instance, StepResult } from './types';
 import { i18n, refuse } from './errors';
 import { GuardSession } from './session';
 import type { EngineEvent } from './actions';
@@ -40,10 +40,9 @@ function engineEvent(type: string, payload: unknown, actor: Actor | undefined, n
   return { type, payload: (payload ?? {}) as Record<string, unknown>, actor, now: toShanghaiISO(now), today: shanghaiDate(now) };
 }
 
-function calendarRefusal(e: unknown) {
-  if (e instanceof CalendarRangeError) {
-    return refuse('CALENDAR_RANGE', i18n('期限超出法定日历数据的年份范围,请先更新节假日日历', 'the period runs past the legal calendar data: update the holiday calendar first'), { reason: e.message });
-  }
+/** A calendar failure anywhere in the step (a deadline, a rule's periodEnd) refuses the step with its own code. */
+export function calendarRefusal(e: unknown) {
+  if (e instanceof CalendarError) return refuse(e.code, e.i18n, e.details);
   throw e;
 }
 
@@ -136,11 +135,17 @@ async function finish(
     updatedAt: ev.now,
   };
   const effects = applied.effects;
-  const history = {
+  const history: HistoryEntry = {
     seq: rev, at: ev.now, type: entry.type, payload: entry.payload, actor: ev.actor,
     from: entry.from, to: state, rules: session.results(), effects,
     transitions: (actions as { type: string; params?: { t?: string } }[]).filter((a) => a.type === 'gz.took').map((a) => String(a.params?.t)),
   };
   const cancel = done ? prev.deadlines.filter((d) => !d.overdue).map((d) => d.name) : applied.cancel;
+  const armed = done ? [] : applied.arm;
+  if (armed.length) {
+    history.deadlines = armed.map((d) => ({
+      name: d.name, dueAt: d.dueAt, ...(d.computed?.provisional.length ? { provisional: d.computed.provisional } : {}),
+    }));
+  }
   return { ok: true, instance, history, effects, timers: { arm: applied.arm, cancel } };
 }

@@ -133,6 +133,11 @@ export interface PackManifest {
   description?: I18n;
   extends?: string;
   parameters?: Record<string, PackParameter>;
+  /**
+   * A year without a State Council holiday notice: `provisional` (default) derives its rest days from the statute and
+   * marks what depends on them; `refuse` refuses such periods with CALENDAR_RANGE. Inherited by extending packs.
+   */
+  calendarPolicy?: CalendarPolicy;
   /** Items extending packs may not change: parameter names, `procedure/rule`, `procedure/state`, `procedure/deadline`. */
   locked?: { parameters?: string[]; rules?: string[]; states?: string[]; deadlines?: string[] };
 }
@@ -169,17 +174,37 @@ export interface ResolvedPack {
   procedures: Record<string, ProcedureDoc>;
   data: Record<string, unknown>;
   calendar: CalendarData;
+  /** The pack's own `calendarPolicy`, else its base's; `provisional` by default. */
+  calendarPolicy?: CalendarPolicy;
   overrides: Override[];
 }
 
+export type CalendarPolicy = 'provisional' | 'refuse';
+
 /** Legal calendar data: configs/packs/national/data/calendar-<year>.json merged. */
 export interface CalendarData {
-  /** Years covered, e.g. [2025, 2026]. A period running past the last year is an error. */
+  /** Years with an official notice, e.g. [2025, 2026]. Other years are provisional (statute) or refused, by `policy`. */
   years: number[];
   /** YYYY-MM-DD dates that are public holidays (rest days). */
   holidays: string[];
   /** YYYY-MM-DD weekend dates that are working days (调休补班). */
   workdays: string[];
+  /** Absent: `provisional`. */
+  policy?: CalendarPolicy;
+}
+
+/** How a deadline's due day was computed (DESIGN decision 3), so it can be recomputed when a notice arrives. */
+export interface DeadlineComputation {
+  /** The period start (not counted). */
+  from: string;
+  amount: number;
+  unit: PeriodUnit;
+  /** Extensions applied after it, in order; each runs from the previous due day. */
+  extensions?: { amount: number; unit: PeriodUnit }[];
+  /** Calendar years whose days the computation read, ascending. */
+  years: number[];
+  /** Of those, the years without a loaded notice (days derived from the statute); empty when official. */
+  provisional: number[];
 }
 
 export interface Actor {
@@ -198,6 +223,8 @@ export interface DeadlineState {
   overdue: boolean;
   /** How many times it was extended. */
   extensions?: number;
+  /** How it was computed (absent on deadlines stored before it was recorded). */
+  computed?: DeadlineComputation;
 }
 
 export interface Instance {
@@ -226,6 +253,8 @@ export interface RuleResult {
   result: boolean;
   description: I18n;
   basis: I18n;
+  /** Years without a loaded holiday notice whose (statute-derived) days the evaluation read. */
+  provisional?: number[];
 }
 
 export interface Effect {
@@ -248,6 +277,8 @@ export interface HistoryEntry {
   effects: Effect[];
   /** JSON pointers of the transitions taken, in order (e.g. `/machine/states/mediation/on/AGREEMENT_SIGNED`). */
   transitions?: string[];
+  /** Deadlines armed or moved by this step, with the years whose notice was missing when they were computed. */
+  deadlines?: { name: string; dueAt: string; provisional?: number[] }[];
 }
 
 export interface TimerChanges {
@@ -275,6 +306,8 @@ export type ErrorCode =
   | 'INVALID_DEFINITION'
   | 'PAYLOAD_TOO_LARGE'
   | 'CALENDAR_RANGE'
+  | 'INVALID_PERIOD'
+  | 'INVALID_CALENDAR'
   | 'INTERNAL';
 
 export interface ProblemDetail {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startServer } from './app';
+import { calendarBanner } from './calendar/banner';
 
 const env = process.env;
 const dataDir = resolve(env.DATA_DIR ?? 'data');
@@ -27,6 +28,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+const clockStart = env.GONGZHI_CLOCK_START || undefined;
+if (clockStart !== undefined && (env.GONGZHI_CONTROLLED_CLOCK !== '1' || Number.isNaN(Date.parse(clockStart)) || !/^\d{4}-\d{2}-\d{2}T/.test(clockStart))) {
+  console.error(env.GONGZHI_CONTROLLED_CLOCK !== '1'
+    ? `✗ GONGZHI_CLOCK_START 仅在 GONGZHI_CONTROLLED_CLOCK=1 时可用 / GONGZHI_CLOCK_START needs GONGZHI_CONTROLLED_CLOCK=1`
+    : `✗ GONGZHI_CLOCK_START 应为 ISO 8601 时刻 / must be an ISO 8601 instant (e.g. 2026-11-30T09:00:00+08:00): ${clockStart}`);
+  process.exit(2);
+}
+
 const srv = await startServer({
   port,
   host: env.HOST ?? '127.0.0.1',
@@ -34,6 +43,7 @@ const srv = await startServer({
   packsDir: env.GONGZHI_PACKS_DIR ?? 'configs/packs',
   adminToken: env.GONGZHI_ADMIN_TOKEN || undefined,
   controlledClock: env.GONGZHI_CONTROLLED_CLOCK === '1',
+  ...(clockStart ? { now: clockStart } : {}),
   fsync: env.GONGZHI_FSYNC !== '0',
   designerDir: await designerDir(),
 });
@@ -50,18 +60,8 @@ if (srv.adminTokenGenerated) {
   console.log(`  管理员令牌见 / admin token in ${srv.adminTokenFile} — 设计器 / designer: ${srv.url}/?token=<token>`);
 }
 
-// periods that run past the legal calendar's last year are refused (CALENDAR_RANGE): say so before it bites
-const national = d.catalog.resolved('national');
-const lastYear = national ? Math.max(...national.calendar.years) : undefined;
-if (lastYear !== undefined) {
-  const daysLeft = (Date.parse(`${lastYear + 1}-01-01T00:00:00+08:00`) - d.clock.now().getTime()) / 86_400_000;
-  if (daysLeft < 120) {
-    console.log(`  ! 节假日日历只到 ${lastYear} 年底(还有 ${Math.max(0, Math.floor(daysLeft))} 天):跨入 ${lastYear + 1} 年的期限将被拒绝(CALENDAR_RANGE)。`);
-    console.log(`    请按国务院办公厅 ${lastYear + 1} 年节假日安排通知添加 configs/packs/national/data/calendar-${lastYear + 1}.json 后重启。`);
-    console.log(`  ! The holiday calendar ends with ${lastYear}: periods running into ${lastYear + 1} are refused (CALENDAR_RANGE) until`);
-    console.log(`    configs/packs/national/data/calendar-${lastYear + 1}.json is added from the State Council's notice.`);
-  }
-}
+// the years ahead without a State Council notice: provisional periods (or refused ones), and how to load the notice
+for (const line of calendarBanner(d.catalog.packIds().map((id) => d.catalog.resolved(id)!), d.clock.now())) console.log(line);
 
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

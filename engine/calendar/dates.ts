@@ -1,13 +1,13 @@
 /** Plain calendar-date arithmetic on YYYY-MM-DD strings, and Asia/Shanghai time (UTC+8, no DST). */
 import type { I18n } from '../types';
+import { InvalidPeriodError } from './errors';
 
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export class InvalidDateError extends Error {
-  readonly code = 'BAD_DATE' as const;
+export class InvalidDateError extends InvalidPeriodError {
   constructor(readonly value: unknown) {
-    super(`not a valid YYYY-MM-DD date: ${JSON.stringify(value)}`);
+    super('date', value);
   }
 }
 

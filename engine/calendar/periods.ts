@@ -4,21 +4,23 @@
  *   day moves to the first working day after it.
  * - workingDays: count working days from the day after the start (调休 make-up days count).
  * - naturalDays: plain day count, no shifting.
- * A period that needs a day outside the calendar data is an error (CalendarRangeError), never a guess.
+ * A year with a State Council notice is official. A year without one is derived from the statute (statute.ts) and
+ * every period that read one of its days says so (`provisional`, the years whose notice is missing) — unless the
+ * pack's `calendarPolicy` is `refuse`, where such a period is a CalendarRangeError, as are years the statute
+ * derivation does not cover.
  */
-import type { CalendarData, I18n, PeriodUnit } from '../types';
-import { addDays, addMonths, isValidDate, InvalidDateError } from './dates';
+import type { CalendarData, PeriodUnit } from '../types';
+import { addDays, addMonths, isValidDate } from './dates';
+import { CalendarRangeError, InvalidPeriodError } from './errors';
+import { provisionalHolidays, statuteCovers } from './statute';
 
-export class CalendarRangeError extends Error {
-  readonly code = 'CALENDAR_RANGE' as const;
-  readonly i18n: I18n;
-  constructor(readonly date: string, readonly years: number[]) {
-    super(`date ${date} is outside the legal calendar data (${years.join(', ')})`);
-    this.i18n = {
-      'zh-CN': `日期 ${date} 超出法定节假日日历的范围(${years.join('、')} 年)`,
-      en: `date ${date} is outside the legal calendar data (years ${years.join(', ')})`,
-    };
-  }
+export interface PeriodResult {
+  /** The due day, YYYY-MM-DD. */
+  date: string;
+  /** Calendar years whose days the computation read, ascending. */
+  years: number[];
+  /** Of those, the years without a loaded notice (derived from the statute), ascending; empty when official. */
+  provisional: number[];
 }
 
 interface Index {
@@ -40,6 +42,7 @@ function yearOf(n: number): number {
 }
 
 const indexes = new WeakMap<CalendarData, Index>();
+const provisionalIndex = new Map<number, Set<number>>();
 
 function indexOf(cal: CalendarData): Index {
   let idx = indexes.get(cal);
@@ -50,55 +53,98 @@ function indexOf(cal: CalendarData): Index {
   return idx;
 }
 
-/** Rest day by day number; throws when the day is outside the calendar's years. */
-function rest(cal: CalendarData, idx: Index, n: number): boolean {
-  if (!idx.years.has(yearOf(n))) throw new CalendarRangeError(fromDayNumber(n), cal.years);
-  if (idx.holidays.has(n)) return true;
-  if (idx.workdays.has(n)) return false;
+function provisionalRestDays(year: number): Set<number> {
+  let set = provisionalIndex.get(year);
+  if (!set) {
+    set = new Set(provisionalHolidays(year).map((d) => dayNumber(d.date)));
+    provisionalIndex.set(year, set);
+  }
+  return set;
+}
+
+/** Whether the calendar can answer for `year`, and how: official data, the statute (provisional), or not at all. */
+export function yearStatus(cal: CalendarData, year: number): 'official' | 'provisional' | 'none' {
+  if (indexOf(cal).years.has(year)) return 'official';
+  return cal.policy !== 'refuse' && statuteCovers(year) ? 'provisional' : 'none';
+}
+
+/** Reads one day. `seen` collects the years read; throws CalendarRangeError for a year the calendar cannot answer for. */
+function rest(cal: CalendarData, idx: Index, n: number, seen: Set<number>): boolean {
+  const year = yearOf(n);
+  seen.add(year);
+  if (idx.years.has(year)) {
+    if (idx.holidays.has(n)) return true;
+    if (idx.workdays.has(n)) return false;
+  } else {
+    if (cal.policy === 'refuse' || !statuteCovers(year)) throw new CalendarRangeError(fromDayNumber(n), cal.years, cal.policy === 'refuse' ? 'refuse' : 'statute');
+    if (provisionalRestDays(year).has(n)) return true;
+  }
   const weekday = ((n + 3) % 7) + 1; // Monday = 1
   return weekday >= 6;
 }
 
+function result(cal: CalendarData, idx: Index, n: number, seen: Set<number>): PeriodResult {
+  const years = [...seen].sort((a, b) => a - b);
+  return { date: fromDayNumber(n), years, provisional: years.filter((y) => !idx.years.has(y)) };
+}
+
+/** Whether `date` is a rest day, with the years read (one) and whether that year is provisional. */
+export function dayStatus(cal: CalendarData, date: string): { rest: boolean; provisional: boolean } {
+  if (!isValidDate(date)) throw new InvalidPeriodError('date', date);
+  const idx = indexOf(cal);
+  const seen = new Set<number>();
+  const r = rest(cal, idx, dayNumber(date), seen);
+  return { rest: r, provisional: !idx.years.has(yearOf(dayNumber(date))) };
+}
+
 export function isRestDay(cal: CalendarData, date: string): boolean {
-  if (!isValidDate(date)) throw new InvalidDateError(date);
-  return rest(cal, indexOf(cal), dayNumber(date));
+  return dayStatus(cal, date).rest;
 }
 
 export function isWorkingDay(cal: CalendarData, date: string): boolean {
   return !isRestDay(cal, date);
 }
 
-function nextWorkingDayFrom(cal: CalendarData, idx: Index, n: number): number {
+/** How far a period may move its end to find a working day (the longest run of rest days is far shorter). */
+const MAX_REST_RUN = 60;
+
+function nextWorkingDayFrom(cal: CalendarData, idx: Index, n: number, seen: Set<number>): number {
   let d = n;
-  for (let i = 0; rest(cal, idx, d); i++) {
-    if (i > 60) throw new CalendarRangeError(fromDayNumber(d), cal.years);
+  for (let i = 0; rest(cal, idx, d, seen); i++) {
+    if (i > MAX_REST_RUN) throw new CalendarRangeError(fromDayNumber(d), cal.years, 'statute');
     d++;
   }
   return d;
 }
 
-export function addPeriod(cal: CalendarData, from: string, amount: number, unit: PeriodUnit): string {
-  if (!isValidDate(from)) throw new InvalidDateError(from);
-  if (!Number.isInteger(amount) || amount < 0) throw new RangeError(`period amount must be a whole number ≥ 0, got ${amount}`);
+/** The due day of a period, with the calendar years it read and which of them are provisional. */
+export function computePeriod(cal: CalendarData, from: string, amount: number, unit: PeriodUnit): PeriodResult {
+  if (!isValidDate(from)) throw new InvalidPeriodError('date', from);
+  if (!Number.isInteger(amount) || amount < 0) throw new InvalidPeriodError('amount', amount);
   const idx = indexOf(cal);
   const start = dayNumber(from);
-  if (!idx.years.has(yearOf(start))) throw new CalendarRangeError(from, cal.years);
+  const seen = new Set<number>();
+  if (yearStatus(cal, yearOf(start)) === 'none') throw new CalendarRangeError(from, cal.years, cal.policy === 'refuse' ? 'refuse' : 'statute');
   switch (unit) {
     case 'naturalDays':
-      return addDays(from, amount);
+      return { date: addDays(from, amount), years: [], provisional: [] };
     case 'calendarDays':
-      return fromDayNumber(nextWorkingDayFrom(cal, idx, start + amount));
+      return result(cal, idx, nextWorkingDayFrom(cal, idx, start + amount, seen), seen);
     case 'months':
-      return fromDayNumber(nextWorkingDayFrom(cal, idx, dayNumber(addMonths(from, amount))));
+      return result(cal, idx, nextWorkingDayFrom(cal, idx, dayNumber(addMonths(from, amount)), seen), seen);
     case 'workingDays': {
       let d = start;
       for (let left = amount; left > 0;) {
         d++;
-        if (!rest(cal, idx, d)) left--;
+        if (!rest(cal, idx, d, seen)) left--;
       }
-      return fromDayNumber(d);
+      return result(cal, idx, d, seen);
     }
     default:
-      throw new RangeError(`unknown period unit ${String(unit)}`);
+      throw new InvalidPeriodError('unit', unit);
   }
+}
+
+export function addPeriod(cal: CalendarData, from: string, amount: number, unit: PeriodUnit): string {
+  return computePeriod(cal, from, amount, unit).date;
 }

@@ -73,6 +73,7 @@ export function resolvePacks(sources: PackSource[]): ResolveResult {
     }
     for (const [id, doc] of Object.entries(src.procedures)) procedures[id] = structuredClone(doc);
     const data = { ...(base?.data ?? {}), ...src.data };
+    const calendarPolicy = m.calendarPolicy ?? base?.calendarPolicy ?? 'provisional';
     for (const [id, doc] of Object.entries(procedures)) {
       for (const p of validateProcedure(doc, { parameters })) problems.push({ ...p, path: `/packs/${m.id}/procedures/${id}${p.path === '/' ? '' : p.path}` });
     }
@@ -82,7 +83,7 @@ export function resolvePacks(sources: PackSource[]): ResolveResult {
     }
     packs[m.id] = {
       id: m.id, title: m.title, ...(m.description ? { description: m.description } : {}), ...(m.extends ? { extends: m.extends } : {}),
-      lineage: [...(base?.lineage ?? []), m.id], parameters, procedures, data, calendar: calendarOfPackData(data),
+      lineage: [...(base?.lineage ?? []), m.id], parameters, procedures, data, calendar: calendarOfPackData(data, calendarPolicy), calendarPolicy,
       overrides: base ? [...diffParameters(base.parameters, parameters), ...diffProcedures(base.procedures, procedures), ...diffData(base.data, data)] : [],
     };
   }

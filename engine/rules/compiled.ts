@@ -4,7 +4,7 @@
  * evaluator, see evaluate.ts; tests/engine/rules-equivalence.test.ts runs both on every bundled rule).
  * Being synchronous, it can answer XState guards directly inside the pure transition.
  */
-import { addPeriod, isValidDate } from '../calendar';
+import { computePeriod, isValidDate } from '../calendar';
 import type { PeriodUnit } from '../types';
 import type { FactContext } from './facts';
 import { OPERATORS } from './operators';
@@ -18,6 +18,8 @@ export interface SyncFacts {
   now: string;
   /** Pre-fetched `instance` lookups by id. */
   instances?: Record<string, unknown>;
+  /** Collects the years without a loaded holiday notice whose days this evaluation read (periodEnd). */
+  provisional?: Set<number>;
 }
 
 type Eval = (f: SyncFacts) => boolean;
@@ -50,7 +52,10 @@ function factGetter(name: string, params: Record<string, unknown> | undefined, c
       return (f) => {
         const from = resolveFactRef(statics(f), String(p.from));
         if (!isValidDate(from) || typeof p.amount !== 'number') return null;
-        return addPeriod(ctx.calendar, from, p.amount, p.unit as PeriodUnit);
+        // a calendar failure (range, invalid period) propagates: it is an error of the step, never a rule result
+        const r = computePeriod(ctx.calendar, from, p.amount, p.unit as PeriodUnit);
+        for (const y of r.provisional) f.provisional?.add(y);
+        return r.date;
       };
     case 'ratio':
       return (f) => {
@@ -84,10 +89,12 @@ function compileLeaf(c: Record<string, unknown>, ctx: FactContext): Eval {
   const custom = OPERATORS[op];
   const [cb, validator] = BUILTIN[op] ?? [custom ?? (() => false)];
   return (f) => {
+    // both sides are read first, outside the try: a fact that fails (a calendar error) fails the step
     const a = fact(f);
+    const b = value(f);
     if (validator && !validator(a)) return false;
     try {
-      return cb(a, value(f)) === true;
+      return cb(a, b) === true;
     } catch {
       return false;
     }

@@ -13,6 +13,8 @@ export interface Facts {
   today: string;
   now: string;
   env?: { lookupInstance?: InstanceLookup };
+  /** Collects the years without a loaded holiday notice whose days the evaluation read. */
+  provisional?: Set<number>;
 }
 
 /** `compiled`: synchronous closures (default, fast); `json-rules-engine`: the reference evaluator (async). */

@@ -3,7 +3,7 @@
  * derived facts (periodEnd, ratio, packData, instance) are computed from them on demand.
  */
 import type { Almanac } from 'json-rules-engine';
-import { addPeriod, isValidDate } from '../calendar';
+import { computePeriod, isValidDate } from '../calendar';
 import type { CalendarData, PeriodUnit } from '../types';
 import { resolveFactRef } from './path';
 
@@ -32,7 +32,10 @@ export function derivedFacts(ctx: FactContext): Record<string, Derived> {
       const from = resolveFactRef(await staticFacts(almanac), String(params.from));
       const amount = params.amount;
       if (!isValidDate(from) || typeof amount !== 'number') return null;
-      return addPeriod(ctx.calendar, from, amount, params.unit as PeriodUnit);
+      const r = computePeriod(ctx.calendar, from, amount, params.unit as PeriodUnit);
+      const seen = (await almanac.factValue('provisional')) as Set<number> | undefined;
+      for (const y of r.provisional) seen?.add(y);
+      return r.date;
     },
     async ratio(params, almanac) {
       const facts = await staticFacts(almanac);

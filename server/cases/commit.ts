@@ -2,7 +2,7 @@
  * Turns an engine step into the new case record: the history entry, the outbox rows for matching webhooks, the
  * idempotency answer and the satisfaction figure, all written together by one `put`.
  */
-import type { CompiledProcedure, HistoryEntry, Instance, StepOk } from '../../engine';
+import { provisionalMarks, type CompiledProcedure, type HistoryEntry, type Instance, type StepOk } from '../../engine';
 import { resolvePath } from '../../engine/rules';
 import type { CaseRecord, IdempotencyRecord, OutboxRow, StoredHistoryEntry } from '../store';
 import type { Webhook } from '../registry';
@@ -15,8 +15,9 @@ export function compactHistory(h: HistoryEntry, onBehalfOf?: string): StoredHist
   return {
     seq: h.seq, at: h.at, type: h.type, ...(h.payload === undefined ? {} : { payload: h.payload }),
     ...(h.actor ? { actor: { subject: h.actor.subject, roles: h.actor.roles, ...(onBehalfOf ? { onBehalfOf } : {}) } } : {}),
-    from: h.from, to: h.to, rules: h.rules.map((r) => [r.rule, r.result]),
+    from: h.from, to: h.to, rules: h.rules.map((r) => (r.provisional?.length ? [r.rule, r.result, r.provisional] : [r.rule, r.result])),
     effects: h.effects.map((e) => ({ name: e.name, ...(e.params ? { params: e.params } : {}) })),
+    ...(h.deadlines?.length ? { deadlines: h.deadlines } : {}),
   };
 }
 
@@ -33,7 +34,7 @@ export function outboxRows(proc: CompiledProcedure, res: StepOk, webhooks: reado
   const messages: { type: string; extra: Record<string, unknown> }[] = [{ type: 'transition', extra: { transition } }];
   if (deadline) {
     const d = res.instance.deadlines.find((x) => x.name === deadline);
-    messages.push({ type: 'deadline', extra: { deadline: { name: deadline, ...(d ? { dueAt: d.dueAt, state: d.state } : {}) }, transition } });
+    messages.push({ type: 'deadline', extra: { deadline: { name: deadline, ...(d ? { dueAt: d.dueAt, state: d.state, ...provisionalMarks(d) } : {}) }, transition } });
   }
   for (const e of res.effects) messages.push({ type: `effect:${e.name}`, extra: { effect: { name: e.name, params: e.params ?? {}, data: e.data ?? inst.data }, transition } });
   const rows: OutboxRow[] = [];

@@ -1,5 +1,5 @@
 /** What callers see: the instance body of API.md and history entries with each rule's description and legal basis. */
-import { allowedEvents, type CompiledProcedure, type Instance } from '../../engine';
+import { allowedEvents, provisionalMarks, type CompiledProcedure, type Instance } from '../../engine';
 import type { CaseRecord, StoredHistoryEntry } from '../store';
 
 export function instanceView(proc: CompiledProcedure, inst: Instance) {
@@ -8,7 +8,7 @@ export function instanceView(proc: CompiledProcedure, inst: Instance) {
     state: inst.state, stateValue: inst.stateValue, data: inst.data,
     events: allowedEvents(proc, inst),
     deadlines: inst.deadlines.map((d) => ({
-      name: d.name, state: d.state, dueAt: d.dueAt, dueDate: d.dueDate, overdue: d.overdue,
+      name: d.name, state: d.state, dueAt: d.dueAt, dueDate: d.dueDate, overdue: d.overdue, ...provisionalMarks(d),
       ...(proc.doc.deadlines[d.name] ? { title: proc.doc.deadlines[d.name].title } : {}),
       ...(d.extensions ? { extensions: d.extensions } : {}),
     })),
@@ -20,15 +20,22 @@ export function instanceView(proc: CompiledProcedure, inst: Instance) {
 
 export type InstanceView = ReturnType<typeof instanceView>;
 
+/** `provisional: true` naming the years whose holiday notice was missing, or `provisional: false`. */
+const marks = (years?: number[]) => (years?.length ? { provisional: true, provisionalYears: years } : { provisional: false });
+
 export function historyView(proc: CompiledProcedure, h: StoredHistoryEntry) {
   return {
     seq: h.seq, at: h.at, type: h.type, ...(h.payload === undefined ? {} : { payload: h.payload }),
     ...(h.actor ? { actor: h.actor } : {}), from: h.from, to: h.to,
-    rules: h.rules.map(([rule, result]) => {
+    rules: h.rules.map(([rule, result, provisional]) => {
       const def = proc.doc.rules[rule];
-      return { rule, result, ...(def ? { description: def.description, basis: def.basis } : {}) };
+      return {
+        rule, result, ...(def ? { description: def.description, basis: def.basis } : {}),
+        ...(provisional?.length ? { provisional: true, provisionalYears: provisional } : {}),
+      };
     }),
     effects: h.effects,
+    ...(h.deadlines ? { deadlines: h.deadlines.map(({ provisional, ...d }) => ({ ...d, ...marks(provisional) })) } : {}),
   };
 }
 

@@ -17,7 +17,7 @@ const E = {
   409: err('EVENT_NOT_ALLOWED (details.allowed) / GUARD_REJECTED (details.rules) / REVISION_CONFLICT'),
   413: err('PAYLOAD_TOO_LARGE: body over 1 MiB'),
   415: err('UNSUPPORTED_MEDIA_TYPE: body not JSON'),
-  422: err('INVALID_PAYLOAD / INVALID_DEFINITION (details: [{path, message}])'),
+  422: err('INVALID_PAYLOAD / INVALID_DEFINITION (details: [{path, message}]) / CALENDAR_RANGE (a period reads a year without a State Council notice in a pack whose calendarPolicy is "refuse", or a year the 2024 holiday statute does not govern; details: {date, years, reason: {zh-CN, en}}) / INVALID_PERIOD (a period cannot be computed: invalid date, amount or unit; details: {field, value, reason: {zh-CN, en}}) / INVALID_CALENDAR (a holiday notice or calendar that cannot be read or contradicts the statute; details: [{path, message: {zh-CN, en}, date?}])'),
 };
 const pick = (...codes: (keyof typeof E)[]) => Object.fromEntries(codes.map((c) => [c, E[c]]));
 const path = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });

@@ -42,15 +42,30 @@ function strip(src: PackSource): Source {
   return rest;
 }
 
+/** A holiday notice is not a change of procedure: calendar files are left out of a version's effective content. */
+function withoutCalendars(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !/^calendar-\d{4}$/.test(k)));
+}
+
 function effectiveHash(doc: ProcedureDoc, pack: ResolvedPack): string {
   const { version: _v, ...body } = doc;
-  return sha256(stableStringify({ doc: body, parameters: pack.parameters, data: pack.data }));
+  return sha256(stableStringify({ doc: body, parameters: pack.parameters, data: withoutCalendars(pack.data) }));
+}
+
+const calendarKeys = new WeakMap<object, string>();
+function calendarKey(cal: ResolvedPack['calendar']): string {
+  let k = calendarKeys.get(cal);
+  if (k === undefined) {
+    k = stableStringify(cal);
+    calendarKeys.set(cal, k);
+  }
+  return k;
 }
 
 export class PackCatalog {
   private resolvedPacks: Record<string, ResolvedPack> = {};
   private readonly versionCache = new Map<string, PublishedVersion>();
-  private readonly compiledCache = new Map<string, CompiledProcedure>();
+  private readonly compiledCache = new Map<string, { compiled: CompiledProcedure; calendar: string }>();
 
   constructor(private readonly registry: Registry, private readonly dataDir: string, private readonly fsync: boolean) {}
 
@@ -235,21 +250,28 @@ export class PackCatalog {
     return rec;
   }
 
-  /** The compiled procedure of a published version, with the pack context frozen at publication. */
+  /**
+   * The compiled procedure of a published version, with the pack context frozen at publication — except the legal
+   * calendar, which is the pack's current one (a notice loaded later applies to running cases too).
+   */
   async compiled(pack: string, procedure: string, version: number): Promise<CompiledProcedure> {
     const key = `${pack}/${procedure}@${version}`;
-    const hit = this.compiledCache.get(key);
-    if (hit) return hit;
     const v = await this.version(pack, procedure, version);
-    const compiled = compileProcedure(v.doc, this.packOfVersion(v));
-    this.compiledCache.set(key, compiled);
+    const packCtx = this.packOfVersion(v);
+    const cal = calendarKey(packCtx.calendar);
+    const hit = this.compiledCache.get(key);
+    if (hit && hit.calendar === cal) return hit.compiled;
+    const compiled = compileProcedure(v.doc, packCtx);
+    this.compiledCache.set(key, { compiled, calendar: cal });
     return compiled;
   }
 
   packOfVersion(v: PublishedVersion): ResolvedPack {
+    const live = this.resolvedPacks[v.pack];
     return {
       id: v.pack, title: v.context.title, lineage: v.context.lineage, parameters: v.context.parameters,
-      procedures: {}, data: v.context.data, calendar: calendar.calendarOfPackData(v.context.data), overrides: [],
+      procedures: {}, data: v.context.data, calendar: live?.calendar ?? calendar.calendarOfPackData(v.context.data), overrides: [],
+      ...(live?.calendarPolicy ? { calendarPolicy: live.calendarPolicy } : {}),
     };
   }
 

@@ -3,7 +3,7 @@
  * deadlines that fall due before each event, and returns the trace. Nothing is stored.
  */
 import {
-  compileProcedure, fireDeadline, start, step, validateProcedure, type CompiledProcedure, type Instance, type ProcedureDoc,
+  compileProcedure, fireDeadline, provisionalMarks, start, step, validateProcedure, type CompiledProcedure, type Instance, type ProcedureDoc,
   type ResolvedPack, type StepResult,
 } from '../../engine';
 import { ApiError } from '../http/errors';
@@ -17,13 +17,13 @@ export interface SimulateBody {
 
 function entry(proc: CompiledProcedure, event: string, at: string, before: Instance | null, r: StepResult) {
   if (!r.ok) {
-    return { event, at, from: before?.state ?? null, to: before?.state ?? null, state: before?.state ?? null, refused: { code: r.code, message: r.message, details: r.details }, rules: [], effects: [], deadlines: before?.deadlines ?? [], data: before?.data ?? null };
+    return { event, at, from: before?.state ?? null, to: before?.state ?? null, state: before?.state ?? null, refused: { code: r.code, message: r.message, details: r.details }, rules: [], effects: [], deadlines: (before?.deadlines ?? []).map((d) => ({ ...d, ...provisionalMarks(d) })), data: before?.data ?? null };
   }
   const i = r.instance;
   return {
     event: r.history.type, at: r.history.at, from: r.history.from, to: r.history.to, state: i.state, status: i.status, rev: i.rev,
-    rules: r.history.rules, effects: r.effects.map((e) => ({ name: e.name, ...(e.params ? { params: e.params } : {}) })),
-    deadlines: i.deadlines.map((d) => ({ ...d, title: proc.doc.deadlines[d.name]?.title })), data: i.data,
+    rules: r.history.rules.map(({ provisional, ...x }) => ({ ...x, ...(provisional?.length ? { provisional: true, provisionalYears: provisional } : {}) })), effects: r.effects.map((e) => ({ name: e.name, ...(e.params ? { params: e.params } : {}) })),
+    deadlines: i.deadlines.map((d) => ({ ...d, ...provisionalMarks(d), title: proc.doc.deadlines[d.name]?.title })), data: i.data,
   };
 }
 

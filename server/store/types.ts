@@ -17,8 +17,11 @@ export interface StoredHistoryEntry {
   actor?: Actor & { onBehalfOf?: string };
   from: string | null;
   to: string;
-  rules: [string, boolean][];
+  /** [rule, result] or [rule, result, years without a loaded holiday notice that the evaluation read]. */
+  rules: ([string, boolean] | [string, boolean, number[]])[];
   effects: { name: string; params?: Record<string, unknown> }[];
+  /** Deadlines armed or moved by the step: due time and, when provisional, the years whose notice was missing. */
+  deadlines?: { name: string; dueAt: string; provisional?: number[] }[];
 }
 
 /** One webhook delivery waiting to be made (at least once). */

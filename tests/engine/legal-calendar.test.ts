@@ -77,17 +77,22 @@ describe('months', () => {
 });
 
 describe('range', () => {
-  it('a period running past the calendar data is an error, not a guess', () => {
-    expect(() => addPeriod(cal, '2026-12-20', 30, 'calendarDays')).toThrow(CalendarRangeError);
-    expect(() => addPeriod(cal, '2024-12-30', 1, 'calendarDays')).toThrow(CalendarRangeError);
+  it('with calendarPolicy "refuse", a period running past the notices is an error, not a guess', () => {
+    const refusing = calendar.mergeCalendars(files, 'refuse');
+    expect(() => addPeriod(refusing, '2026-12-20', 30, 'calendarDays')).toThrow(CalendarRangeError);
+    expect(() => addPeriod(refusing, '2024-12-30', 1, 'calendarDays')).toThrow(CalendarRangeError);
     let error: unknown;
     try {
-      addPeriod(cal, '2026-12-28', 5, 'workingDays');
+      addPeriod(refusing, '2026-12-28', 5, 'workingDays');
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(CalendarRangeError);
     expect((error as CalendarRangeError).i18n['zh-CN']).toContain('超出');
+  });
+
+  it('by default a year without a notice is derived from the statute (provisional.test covers it)', () => {
+    expect(addPeriod(cal, '2026-12-20', 30, 'calendarDays')).toBe('2027-01-19');
   });
 
   it('rejects impossible dates', () => {

@@ -107,9 +107,9 @@ describe('step', () => {
     expect(allowedEvents(mediation, s.instance, ['mediator']).map((e) => e.type).sort()).toEqual(['AGREEMENT_SIGNED', 'EXTEND_MEDIATION', 'MEDIATION_FAILED']);
   });
 
-  it('a period past the calendar data is refused with CALENDAR_RANGE, not guessed', async () => {
-    const r = await start(mediation, { id: 'a', data: caseData }, at('2026-12-20T10:00:00+08:00'));
-    expect(r).toMatchObject({ ok: false, code: 'CALENDAR_RANGE' });
+  it('a period past the notices is derived from the statute and marked provisional, not refused (calendar-in-steps.test has the rest)', async () => {
+    const r = await ok(start(mediation, { id: 'a', data: caseData }, at('2026-12-20T10:00:00+08:00')));
+    expect(r.instance.deadlines[0]).toMatchObject({ dueDate: '2027-01-19', computed: { provisional: [2027] } });
   });
 });
 
