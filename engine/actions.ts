@@ -26,10 +26,35 @@ function eventOf(args: Args): EngineEvent {
   return e.type === 'xstate.init' && e.input?.event ? e.input.event : (args.event as EngineEvent);
 }
 
+const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
+
+/** A `set` action's value: the literal `value`, or the first fact path of `from` that holds one, looked up in `map` when given. */
 function source(args: Args, params: P): unknown {
   if ('value' in params) return params.value;
   const ev = eventOf(args);
-  return resolveFactRef({ data: args.context, event: ev.payload, today: ev.today, now: ev.now }, String(params.from));
+  const facts = { data: args.context, event: ev.payload, today: ev.today, now: ev.now };
+  const refs = Array.isArray(params.from) ? params.from.map(String) : [String(params.from)];
+  let v: unknown;
+  for (const ref of refs) {
+    v = resolveFactRef(facts, ref);
+    if (!isEmpty(v)) break;
+  }
+  const map = params.map as Record<string, unknown> | undefined;
+  if (map && typeof v === 'string' && Object.prototype.hasOwnProperty.call(map, v)) return map[v];
+  return v;
+}
+
+/** Gives every object in the array at `path` without an `id` the first free `<prefix><n>` (n = 1, 2, …). */
+function withIds(list: unknown, prefix: string): unknown {
+  if (!Array.isArray(list)) return list;
+  const used = new Set(list.map((x) => (x && typeof x === 'object' ? (x as { id?: unknown }).id : undefined)).filter((id) => typeof id === 'string'));
+  let n = 1;
+  return list.map((x) => {
+    if (!x || typeof x !== 'object' || Array.isArray(x) || typeof (x as { id?: unknown }).id === 'string') return x;
+    while (used.has(`${prefix}${n}`)) n++;
+    used.add(`${prefix}${n}`);
+    return { id: `${prefix}${n}`, ...(x as object) };
+  });
 }
 
 export const dataActions = {
@@ -44,6 +69,7 @@ export const dataActions = {
     const cur = getPath(args.context, String(params.path));
     return setPath(args.context, String(params.path), (typeof cur === 'number' ? cur : 0) + 1);
   }),
+  assignIds: assign((args: Args, params: P) => setPath(args.context, String(params.path), withIds(getPath(args.context, String(params.path)), String(params.prefix)))),
   recordDecision: assign((args: Args, params: P) => {
     const list = Array.isArray(args.context.decisions) ? (args.context.decisions as unknown[]) : [];
     const entry = { name: params.name, value: params.value ?? null, at: eventOf(args).now };

@@ -121,7 +121,7 @@ export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack, opts: { 
   }
   return {
     doc, pack, params, machine, pure: pureRunner(machine), deadlines, session,
-    rules: new RuleSet(rulesDefs, { calendar: pack.calendar, packData: pack.data }, opts.rules),
+    rules: new RuleSet(rulesDefs, { calendar: pack.calendar, packData: pack.data, parameters: pack.parameters }, opts.rules),
     handlers: handlerIndex(inlineParams(doc.machine, params)),
     eventPointers: eventPointers(doc.machine),
     dataValidator: compileSchema(doc.data),

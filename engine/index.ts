@@ -16,3 +16,4 @@ export { calendarRefusal } from './step';
 export * as graph from './machine';
 export { runScenario, type ScenarioReport } from './scenario';
 export { coverage, percent, type Coverage } from './coverage';
+export { basisOn, basisVersions, currentBasis, formatBasis, basisBoundaries, rowOn, mapBasis, editCurrentBasis } from './basis';

@@ -48,7 +48,8 @@ function check(label: string, exp: ScenarioExpect | undefined, inst: Instance | 
   if (exp.refused) {
     if (res.ok) return [`${label}: expected refusal ${exp.refused.code}, but the event was applied (→ ${res.instance.state})`];
     if (res.code !== exp.refused.code) out.push(`${label}: expected ${exp.refused.code}, got ${res.code}: ${res.message.en}`);
-    const failing = ((res.details as { rules?: { rule: string }[] })?.rules ?? []).map((r) => r.rule);
+    const details = res.details as { rules?: { rule: string }[] } | { rule?: string }[] | undefined;
+    const failing = (Array.isArray(details) ? details : details?.rules ?? []).map((r) => r.rule).filter((r): r is string => typeof r === 'string');
     for (const r of exp.refused.rules ?? []) if (!failing.includes(r)) out.push(`${label}: expected failing rule ${r}, got [${failing.join(', ')}]`);
   } else if (!res.ok) {
     return [`${label}: unexpected refusal ${res.code}: ${res.message.en} ${JSON.stringify(res.details ?? '')}`];
@@ -65,7 +66,21 @@ function check(label: string, exp: ScenarioExpect | undefined, inst: Instance | 
   }
   if (exp.effects && res.ok) {
     const names = res.effects.map((e) => e.name);
-    for (const e of exp.effects) if (!names.includes(e)) out.push(`${label}: expected effect ${e}, got [${names.join(', ')}]`);
+    for (const e of exp.effects) {
+      const want = typeof e === 'string' ? { name: e } : e;
+      const candidates = res.effects.filter((x) => x.name === want.name);
+      if (!candidates.length) {
+        out.push(`${label}: expected effect ${want.name}, got [${names.join(', ')}]`);
+        continue;
+      }
+      if (!want.params) continue;
+      const tries = candidates.map((c) => {
+        const problems: string[] = [];
+        subset(want.params, c.params ?? {}, `${label}: effect ${want.name} params`, problems);
+        return problems;
+      });
+      if (!tries.some((t) => t.length === 0)) out.push(...tries[0]);
+    }
   }
   return out;
 }

@@ -7,6 +7,7 @@
 import type { CompiledProcedure } from './compile';
 import type { Facts } from './rules';
 import type { RuleResult } from './types';
+import { basisOn } from './basis';
 
 interface Request {
   rule: string;
@@ -102,7 +103,7 @@ export class GuardSession {
     for (const e of this.evaluated) last.set(e.rule, e);
     return [...last].map(([rule, { result, provisional }]) => {
       const def = this.proc.doc.rules[rule];
-      return { rule, result, description: def.description, basis: def.basis, ...(provisional.length ? { provisional } : {}) };
+      return { rule, result, description: def.description, basis: basisOn(def.basis, this.facts.today), ...(provisional.length ? { provisional } : {}) };
     });
   }
 }

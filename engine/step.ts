@@ -40,6 +40,32 @@ function engineEvent(type: string, payload: unknown, actor: Actor | undefined, n
   return { type, payload: (payload ?? {}) as Record<string, unknown>, actor, now: toShanghaiISO(now), today: shanghaiDate(now) };
 }
 
+/** The JSON path a rule's first `event` (or `data`) condition reads, e.g. `$.applicants` → `/payload/applicants`. */
+function factPointer(conditions: unknown, fact: 'event' | 'data', prefix: string): string {
+  const walk = (c: unknown): string | null => {
+    if (!c || typeof c !== 'object') return null;
+    const cond = c as Record<string, unknown>;
+    for (const k of ['all', 'any']) if (Array.isArray(cond[k])) for (const x of cond[k] as unknown[]) { const p = walk(x); if (p) return p; }
+    if (cond.not) return walk(cond.not);
+    if (cond.fact === fact && typeof cond.path === 'string') return cond.path;
+    return null;
+  };
+  const path = walk(conditions);
+  if (!path) return prefix;
+  const segs = path.replace(/^\$\.?/, '').split(/\.|\[/).filter(Boolean).map((x) => x.replace(/\]$/, '')).filter((x) => x !== '*' && x !== 'length');
+  return prefix + segs.map((x) => '/' + x).join('');
+}
+
+/** 422 INVALID_PAYLOAD for rules a payload (or the start data) must satisfy: each failing rule with its path and basis. */
+function ruleProblems(proc: CompiledProcedure, session: GuardSession, rules: string[], fact: 'event' | 'data', prefix: string) {
+  const failing = session.results().filter((r) => !r.result && rules.includes(r.rule));
+  if (!failing.length) return null;
+  const what = fact === 'event' ? ['事件内容', 'the payload'] : ['立案数据', 'the start data'];
+  return refuse('INVALID_PAYLOAD',
+    i18n(`${what[0]}不成立:${failing.map((r) => r.description['zh-CN']).join(';')}`, `${what[1]} cannot be right: ${failing.map((r) => r.description.en).join('; ')}`),
+    failing.map((r) => ({ path: factPointer(proc.doc.rules[r.rule].conditions, fact, prefix), message: r.description, code: 'RULE', rule: r.rule, basis: r.basis })));
+}
+
 /** A calendar failure anywhere in the step (a deadline, a rule's periodEnd) refuses the step with its own code. */
 export function calendarRefusal(e: unknown) {
   if (e instanceof CalendarError) return refuse(e.code, e.i18n, e.details);
@@ -68,6 +94,11 @@ export async function start(
       }
     }
     const [snap, actions] = await session.settle(() => proc.pure.initial({ data, event: ev }));
+    if (proc.doc.dataRules?.length) {
+      await session.evaluate(proc.doc.dataRules, snap.context);
+      const bad = ruleProblems(proc, session, proc.doc.dataRules, 'data', '/data');
+      if (bad) return bad;
+    }
     const base: Instance = {
       id: input.id, pack: proc.pack.id, procedure: proc.doc.id, version: proc.doc.version ?? 0, rev: 0,
       status: 'active', state: '', stateValue: null, data: {}, deadlines: [], overdue: false,
@@ -103,6 +134,11 @@ export async function step(
   const snapshot = proc.machine.resolveState({ value: instance.stateValue as never, context: instance.data }) as AnyMachineSnapshot;
   const session = new GuardSession(proc, snapshot.context, await facts(proc, ev, env, instance.data));
   try {
+    if (def.payloadRules?.length) {
+      await session.evaluate(def.payloadRules, snapshot.context);
+      const bad = ruleProblems(proc, session, def.payloadRules, 'event', '/payload');
+      if (bad) return bad;
+    }
     const [next, actions] = await session.settle(() => proc.pure.transition(snapshot, ev));
     const own = proc.eventPointers.get(input.type);
     if (!(actions as { type: string; params?: { t?: string } }[]).some((a) => a.type === 'gz.took' && own?.has(String(a.params?.t)))) {

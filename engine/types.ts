@@ -12,6 +12,18 @@ export interface I18n {
 
 export type JSONSchema = Record<string, unknown>;
 
+/**
+ * One version of a legal basis: the text in force from `from` (inclusive) until `until` (exclusive), both
+ * YYYY-MM-DD. The first version may omit `from`, the last `until`; versions are ordered and do not overlap.
+ */
+export interface BasisVersion extends I18n {
+  from?: string;
+  until?: string;
+}
+
+/** A legal basis as written in DOMAIN.md: one text, or its versions by date when the law changed (engine/basis.ts). */
+export type Basis = I18n | BasisVersion[];
+
 /** A value that is either literal or names a pack parameter: `{ "param": "mediationDays" }`. */
 export type ParamRef = { param: string };
 export type Amount = number | ParamRef;
@@ -26,12 +38,14 @@ export interface EventDef {
   system?: boolean;
   /** JSON Schema (draft 2020-12) of the payload. */
   payload?: JSONSchema;
+  /** Rules the payload must satisfy (read with the case data): a failing one refuses the event with 422 INVALID_PAYLOAD. */
+  payloadRules?: string[];
 }
 
 export interface RuleDef {
   description: I18n;
-  /** Legal basis as written in DOMAIN.md, e.g. 人民调解法 第33条. */
-  basis: I18n;
+  /** Legal basis as written in DOMAIN.md, e.g. 人民调解法 第33条; versions by date where the law changed. */
+  basis: Basis;
   /** json-rules-engine TopLevelCondition (all/any/not/condition). `{param}` values are inlined at compile time. */
   conditions: Record<string, unknown>;
   /** A base pack may lock a rule: county packs cannot change it. */
@@ -54,7 +68,7 @@ export interface DeadlineDef {
     /** Effects emitted at expiry (e.g. supervision.notice). */
     effects?: string[];
   };
-  basis: I18n;
+  basis: Basis;
   locked?: boolean;
 }
 
@@ -73,6 +87,8 @@ export interface ProcedureDoc {
   deadlines: Record<string, DeadlineDef>;
   /** Rules the start data must satisfy; otherwise START is refused with GUARD_REJECTED and nothing is created. */
   startRules?: string[];
+  /** Rules the start data must satisfy (read after the initial entry actions); otherwise START is refused with 422 INVALID_PAYLOAD. */
+  dataRules?: string[];
   /** Figures recorded for statistics: satisfaction read from an event's payload (paths like `$.satisfied`). */
   metrics?: { satisfaction?: { event: string; satisfied: string; total?: string } };
   /** XState v5 machine config as JSON. Guards, actions and delays are referenced by name only. */
@@ -118,14 +134,31 @@ export type ActionJSON = string | { type: string; params?: Record<string, unknow
 
 /** Pack manifest: configs/packs/<id>/pack.json */
 export interface PackParameter {
+  /** The value rules and deadlines read (`{ "param": name }`); with a `table`, the value of its last row. */
   value: unknown;
   title: I18n;
   unit?: string;
-  basis: I18n;
+  basis: Basis;
+  /**
+   * A dated table: each row is the value in force from `from` (the first row may omit it) until the next row.
+   * Rules read the row in force on a date with the `paramOn` fact (e.g. the small-claims cap by `filedOn`).
+   */
+  table?: ParameterRow[];
   /** 示例: a sample value, not an official figure. */
   sample?: boolean;
   locked?: boolean;
 }
+
+export interface ParameterRow {
+  from?: string;
+  value: unknown;
+  /** Where the figure is published; for a sample (示例), say so. */
+  source: I18n;
+  sample?: boolean;
+}
+
+/** A locked item: its name, or the name with the legal basis of the lock (cited when a county tries to change it). */
+export type LockEntry = string | { item: string; basis: Basis };
 
 export interface PackManifest {
   id: string;
@@ -139,7 +172,7 @@ export interface PackManifest {
    */
   calendarPolicy?: CalendarPolicy;
   /** Items extending packs may not change: parameter names, `procedure/rule`, `procedure/state`, `procedure/deadline`. */
-  locked?: { parameters?: string[]; rules?: string[]; states?: string[]; deadlines?: string[] };
+  locked?: { parameters?: LockEntry[]; rules?: LockEntry[]; states?: LockEntry[]; deadlines?: LockEntry[] };
 }
 
 /** A pack as loaded from disk or a bundle, before resolution. */
@@ -155,7 +188,7 @@ export interface PackSource {
 }
 
 export interface Override {
-  kind: 'parameter' | 'procedure' | 'rule' | 'state' | 'event' | 'deadline' | 'title' | 'data';
+  kind: 'parameter' | 'procedure' | 'rule' | 'state' | 'event' | 'deadline' | 'title' | 'data' | 'basis';
   change: 'added' | 'removed' | 'changed';
   procedure?: string;
   path: string;
@@ -252,7 +285,8 @@ export interface RuleResult {
   rule: string;
   result: boolean;
   description: I18n;
-  basis: I18n;
+  /** The version of the rule's basis in force on the step's date (with its `from`/`until` when the basis has versions). */
+  basis: BasisVersion;
   /** Years without a loaded holiday notice whose (statute-derived) days the evaluation read. */
   provisional?: number[];
 }
@@ -354,6 +388,7 @@ export interface ScenarioExpect {
   overdue?: boolean;
   /** Refusal expected: the error code, and for GUARD_REJECTED the failing rule names. */
   refused?: { code: ErrorCode; rules?: string[] };
-  effects?: string[];
+  /** Effects expected by name, or by name and a subset of their params (`{ "name": "notice.publish", "params": { "minPostingDays": 15 } }`). */
+  effects?: (string | { name: string; params?: Record<string, unknown> })[];
   deadlines?: Record<string, string>;
 }

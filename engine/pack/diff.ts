@@ -34,6 +34,16 @@ function transitionKeys(doc: ProcedureDoc): Record<string, unknown> {
   return Object.fromEntries(allTransitions(doc.machine).map((t) => [`${t.source ?? '(root)'} —${t.event ?? 'always'}[${t.index}]→`, t.transition]));
 }
 
+/** Items present on both sides whose legal basis changed: one `basis` override each (besides the item's own change). */
+function diffBases<T extends { basis?: unknown }>(procedure: string | undefined, prefix: string, a: Record<string, T> | undefined, b: Record<string, T> | undefined): Override[] {
+  const out: Override[] = [];
+  for (const [k, vb] of Object.entries(b ?? {})) {
+    const va = a?.[k];
+    if (va && vb && !same(va.basis, vb.basis)) out.push({ kind: 'basis', change: 'changed', procedure, path: `${prefix}${k}.basis`, from: va.basis, to: vb.basis });
+  }
+  return out;
+}
+
 export function diffProcedure(base: ProcedureDoc, next: ProcedureDoc): Override[] {
   const p = next.id;
   const shapeA = stateShape(base);
@@ -44,14 +54,17 @@ export function diffProcedure(base: ProcedureDoc, next: ProcedureDoc): Override[
     ...diffMap('title', p, 'stateTitles.', stateTitles(base), stateTitles(next)).filter((o) => o.change === 'changed'),
     ...diffMap('state', p, 'transitions.', transitionKeys(base), transitionKeys(next)),
     ...diffMap('rule', p, 'rules.', base.rules, next.rules),
+    ...diffBases(p, 'rules.', base.rules, next.rules),
     ...diffMap('event', p, 'events.', base.events, next.events),
     ...diffMap('deadline', p, 'deadlines.', base.deadlines, next.deadlines),
+    ...diffBases(p, 'deadlines.', base.deadlines, next.deadlines),
     ...(same(base.data, next.data) ? [] : [{ kind: 'data' as const, change: 'changed' as const, procedure: p, path: 'data', from: base.data, to: next.data }]),
   ];
 }
 
 export function diffParameters(a: Record<string, PackParameter>, b: Record<string, PackParameter>): Override[] {
-  return diffMap('parameter', undefined, '', a, b, (v) => v.value);
+  const values = diffMap('parameter', undefined, '', a, b, (v) => (v.table ? { value: v.value, table: v.table } : v.value));
+  return [...values, ...diffBases(undefined, 'parameters.', a, b)];
 }
 
 export function diffProcedures(a: Record<string, ProcedureDoc>, b: Record<string, ProcedureDoc>): Override[] {

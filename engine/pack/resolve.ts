@@ -9,6 +9,7 @@ import { calendarOfPackData } from '../calendar';
 import { mergePatch } from './merge-patch';
 import { diffData, diffParameters, diffProcedures } from './diff';
 import { checkLocks } from './locks';
+import { checkBasis, checkTable } from '../basis';
 
 export interface ResolveResult {
   packs: Record<string, ResolvedPack>;
@@ -62,6 +63,15 @@ export function resolvePacks(sources: PackSource[]): ResolveResult {
     const m = src.manifest;
     const base = m.extends ? packs[m.extends] : undefined;
     if (m.extends && !base) continue; // its base failed; already reported
+    for (const [name, p] of Object.entries(m.parameters ?? {})) {
+      const ptr = `/packs/${m.id}/parameters/${name}`;
+      problems.push(...checkBasis(p.basis, `${ptr}/basis`), ...checkTable(p.table, p.value, ptr));
+    }
+    for (const k of ['parameters', 'rules', 'states', 'deadlines'] as const) {
+      (m.locked?.[k] ?? []).forEach((e, i) => {
+        if (typeof e !== 'string') problems.push(...checkBasis(e.basis, `/packs/${m.id}/locked/${k}/${i}/basis`));
+      });
+    }
     const parameters = { ...(base?.parameters ?? {}), ...(m.parameters ?? {}) };
     const procedures: Record<string, ProcedureDoc> = structuredClone(base?.procedures ?? {});
     for (const [id, patch] of Object.entries(src.patches ?? {})) {

@@ -6,7 +6,7 @@
  */
 import { computePeriod, isValidDate } from '../calendar';
 import type { PeriodUnit } from '../types';
-import type { FactContext } from './facts';
+import { paramOnValue, sumOf, type FactContext } from './facts';
 import { OPERATORS } from './operators';
 import { resolveFactRef, resolvePath } from './path';
 
@@ -63,6 +63,12 @@ function factGetter(name: string, params: Record<string, unknown> | undefined, c
         const den = resolveFactRef(statics(f), String(p.den));
         return typeof num === 'number' && typeof den === 'number' && den !== 0 ? num / den : null;
       };
+    case 'sum': {
+      const of = Array.isArray(p.of) ? p.of.map(String) : [];
+      return (f) => sumOf(of.map((ref) => resolveFactRef(statics(f), ref)));
+    }
+    case 'paramOn':
+      return (f) => paramOnValue(ctx.parameters, p.name, resolveFactRef(statics(f), String(p.on)), p.factor);
     case 'packData':
       return () => ctx.packData[String(p.name)] ?? null;
     case 'instance':

@@ -5,6 +5,7 @@ import { allTransitions, guardRules, walkStates } from '../machine';
 import { ALL_FACTS, ALL_OPERATORS, collectParamRefs, isValidPath } from '../rules';
 import { ACTION_TYPES, GUARD_COMBINATORS } from '../schema';
 import { compileSchema } from './schema-cache';
+import { basisBoundaries, checkBasis } from '../basis';
 
 const arr = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
@@ -75,6 +76,9 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
     for (const r of arr(ev?.roles)) {
       if (!roles.has(r)) out.push(problem(`${ptr}/roles`, 'UNKNOWN_ROLE', `事件「${name}」的角色「${r}」未定义`, `role '${r}' of event '${name}' is not defined`));
     }
+    arr(ev?.payloadRules).forEach((r, i) => {
+      if (!rules[r]) out.push(problem(`${ptr}/payloadRules/${i}`, 'UNKNOWN_RULE', `事件「${name}」的内容规则「${r}」不存在`, `payload rule '${r}' of event '${name}' does not exist`));
+    });
     if (!usedEvents.has(name)) out.push(problem(ptr, 'UNUSED_EVENT', `事件「${name}」没有被任何流转使用`, `event '${name}' is not used by any transition`));
     if (ev?.payload) out.push(...checkSchema(ev.payload, `${ptr}/payload`));
   }
@@ -83,6 +87,7 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
   for (const [name, d] of Object.entries(deadlines)) {
     const ptr = pointer('deadlines', name);
     if (!d || typeof d !== 'object') continue;
+    out.push(...checkBasis(d.basis, `${ptr}/basis`));
     if (!statePaths.has(d.state)) out.push(problem(`${ptr}/state`, 'UNKNOWN_STATE', `期限「${name}」所属的状态「${d.state}」不存在`, `deadline '${name}' names state '${d.state}', which does not exist`));
     if (d.when && !rules[d.when]) out.push(problem(`${ptr}/when`, 'UNKNOWN_RULE', `期限条件引用的规则「${d.when}」不存在`, `deadline condition names rule '${d.when}', which does not exist`));
     const ev = d.onExpiry?.event;
@@ -101,9 +106,14 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
   arr(doc.startRules).forEach((r, i) => {
     if (!rules[r]) out.push(problem(`/startRules/${i}`, 'UNKNOWN_RULE', `立案条件引用的规则「${r}」不存在`, `start rule '${r}' does not exist`));
   });
+  arr(doc.dataRules).forEach((r, i) => {
+    if (!rules[r]) out.push(problem(`/dataRules/${i}`, 'UNKNOWN_RULE', `立案数据规则「${r}」不存在`, `data rule '${r}' does not exist`));
+  });
   for (const [name, rule] of Object.entries(rules)) {
     if ((GUARD_COMBINATORS as readonly string[]).includes(name)) out.push(problem(pointer('rules', name), 'RESERVED_NAME', `「${name}」是保留名称`, `'${name}' is a reserved name`));
     walkConditions(rule?.conditions, `${pointer('rules', name)}/conditions`, out);
+    out.push(...checkBasis(rule?.basis, `${pointer('rules', name)}/basis`));
+    out.push(...checkDateTests(rule, pointer('rules', name)));
   }
 
   if (parameters) {
@@ -112,6 +122,30 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
     }
   }
   return out;
+}
+
+/** The literal dates a rule compares the step's date (`today`) with, e.g. 2026-01-01 in a test that changed with the law. */
+function todayTests(c: unknown, out: string[] = []): string[] {
+  if (!c || typeof c !== 'object') return out;
+  const cond = c as Record<string, unknown>;
+  for (const key of ['all', 'any'] as const) if (Array.isArray(cond[key])) (cond[key] as unknown[]).forEach((x) => todayTests(x, out));
+  if (cond.not) todayTests(cond.not, out);
+  if (cond.fact === 'today' && typeof cond.value === 'string') out.push(cond.value);
+  return out;
+}
+
+/**
+ * A rule whose test changes on a date (it compares `today` with a literal date) cites the law of each side:
+ * its basis must have versions that change on that date, so a step's history names the text it was judged by.
+ */
+function checkDateTests(rule: { basis?: unknown; conditions?: unknown } | undefined, ptr: string): ProblemDetail[] {
+  if (!rule) return [];
+  const dates = [...new Set(todayTests(rule.conditions))];
+  if (!dates.length) return [];
+  const bounds = Array.isArray(rule.basis) ? basisBoundaries(rule.basis as never) : [];
+  return dates.filter((d) => !bounds.includes(d)).map((d) => problem(`${ptr}/basis`, 'BASIS_NOT_DATED',
+    `规则按当日是否早于 ${d} 适用不同的检验,其依据须分版本并在 ${d} 换版(from/until)`,
+    `the rule applies a different test before and after ${d}: its basis must have versions that change on ${d} (from/until)`));
 }
 
 function checkSchema(schema: unknown, ptr: string): ProblemDetail[] {
@@ -147,12 +181,16 @@ function checkActionParams(type: string, params: Record<string, unknown>, ptr: s
     case 'save':
       return typeof params.to === 'string' ? [] : bad('save 动作需要 to(保存到的数据字段)', "action 'save' needs 'to' (the data field)");
     case 'set':
-      return typeof params.path === 'string' && ('value' in params || typeof params.from === 'string')
-        ? [] : bad('set 动作需要 path,以及 value 或 from', "action 'set' needs 'path' and 'value' or 'from'");
+      return typeof params.path === 'string' && ('value' in params || typeof params.from === 'string' || (Array.isArray(params.from) && params.from.length > 0 && params.from.every((f) => typeof f === 'string')))
+        && (params.map === undefined || (typeof params.map === 'object' && params.map !== null && !Array.isArray(params.map)))
+        ? [] : bad('set 动作需要 path,以及 value 或 from(事实路径,或依次尝试的路径列表);map 须为对象', "action 'set' needs 'path' and 'value' or 'from' (a fact path, or a list tried in order); 'map' must be an object");
     case 'increment':
       return typeof params.path === 'string' ? [] : bad('increment 动作需要 path', "action 'increment' needs 'path'");
     case 'recordDecision':
       return typeof params.name === 'string' ? [] : bad('recordDecision 动作需要 name', "action 'recordDecision' needs 'name'");
+    case 'assignIds':
+      return typeof params.path === 'string' && typeof params.prefix === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,20}$/.test(params.prefix)
+        ? [] : bad('assignIds 动作需要 path(数组字段)和 prefix(如 p)', "action 'assignIds' needs 'path' (an array field) and 'prefix' (e.g. p)");
     case 'emit':
       return typeof params.effect === 'string' && /^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/.test(params.effect)
         ? [] : bad('emit 动作需要 effect(如 court.handoff)', "action 'emit' needs 'effect' (e.g. court.handoff)");

@@ -1,5 +1,5 @@
 /** What callers see: the instance body of API.md and history entries with each rule's description and legal basis. */
-import { allowedEvents, provisionalMarks, type CompiledProcedure, type Instance } from '../../engine';
+import { allowedEvents, basisOn, calendar, provisionalMarks, type CompiledProcedure, type Instance } from '../../engine';
 import type { CaseRecord, StoredHistoryEntry } from '../store';
 
 export function instanceView(proc: CompiledProcedure, inst: Instance) {
@@ -24,13 +24,15 @@ export type InstanceView = ReturnType<typeof instanceView>;
 const marks = (years?: number[]) => (years?.length ? { provisional: true, provisionalYears: years } : { provisional: false });
 
 export function historyView(proc: CompiledProcedure, h: StoredHistoryEntry) {
+  const day = calendar.shanghaiDate(new Date(h.at));
   return {
     seq: h.seq, at: h.at, type: h.type, ...(h.payload === undefined ? {} : { payload: h.payload }),
     ...(h.actor ? { actor: h.actor } : {}), from: h.from, to: h.to,
     rules: h.rules.map(([rule, result, provisional]) => {
       const def = proc.doc.rules[rule];
+      // the basis in force on the step's date (a rule's basis may have versions by date)
       return {
-        rule, result, ...(def ? { description: def.description, basis: def.basis } : {}),
+        rule, result, ...(def ? { description: def.description, basis: basisOn(def.basis, day) } : {}),
         ...(provisional?.length ? { provisional: true, provisionalYears: provisional } : {}),
       };
     }),

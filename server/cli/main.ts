@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { compileProcedure, coverage, percent, resolvePacks, runScenario, type Override, type PackSource, type ProblemDetail, type ResolvedPack, type Scenario, type ScenarioReport } from '../../engine';
+import { compileProcedure, coverage, formatBasis, percent, resolvePacks, runScenario, type Basis, type Override, type PackSource, type ProblemDetail, type ResolvedPack, type Scenario, type ScenarioReport } from '../../engine';
 import { loadPackDir, loadPacksRoot, PackFileError } from '../packs';
 import { BUNDLE_FORMAT, bundleOf } from '../packs/bundle';
 
@@ -178,6 +178,7 @@ const KIND: Record<Override['kind'], string> = {
   deadline: '期限 deadline',
   title: '标题 title',
   data: '数据 data',
+  basis: '依据 basis',
 };
 const CHANGE: Record<Override['change'], string> = { added: '新增 added', removed: '删除 removed', changed: '修改 changed' };
 
@@ -193,6 +194,10 @@ export function describeOverride(o: Override, pack?: ResolvedPack): string {
     from = show(val(o.from));
     to = show(val(o.to)) + (p?.sample ? '(示例 sample)' : '');
     return `${KIND.parameter} ${name}: ${from} → ${to}`;
+  }
+  if (o.kind === 'basis') {
+    const b = (x: unknown) => (x === undefined ? '—' : `「${formatBasis(x as Basis)['zh-CN']}」`);
+    return `${KIND.basis} ${where}: ${b(o.from)} → ${b(o.to)}`;
   }
   if (o.change === 'added') return `${KIND[o.kind]} ${CHANGE.added} ${where}: ${to}`;
   if (o.change === 'removed') return `${KIND[o.kind]} ${CHANGE.removed} ${where} (原 was ${from})`;

@@ -1,6 +1,7 @@
 /** A deadline as a form: duration (fixed or a pack parameter), calendar kind, start, condition, what happens on expiry. */
 import { useEffect, useState } from 'react';
 import type { DeadlineDef, PeriodUnit } from '../../../../engine/types';
+import { currentBasis, editCurrentBasis, mapBasis } from '../../../../engine/basis';
 import { commands as C, statePaths, text } from '../../model';
 import { useI18n, type StringKey } from '../../i18n';
 import { useWorkspace } from '../../workspace/context';
@@ -31,7 +32,7 @@ export function DeadlineForm({ name, state }: { name: string | null; state?: str
   const stateOptions = statePaths(doc).map((p) => ({ value: p, label: `${text(model.byId.get(p)?.title, lang) || p} (${p})` }));
   const ruleOptions = Object.keys(doc.rules ?? {}).map((k) => ({ value: k, label: k }));
   const setTitle = (lng: 'zh-CN' | 'en', v: string) => setDraft({ ...draft, title: { ...draft.title, [lng]: v } });
-  const setBasis = (lng: 'zh-CN' | 'en', v: string) => setDraft({ ...draft, basis: { ...draft.basis, [lng]: v } });
+  const setBasis = (lng: 'zh-CN' | 'en', v: string) => setDraft({ ...draft, basis: editCurrentBasis(draft.basis, lng, v) });
 
   const save = () => {
     const key = name ?? identifierFrom(draft.title.en, 'deadline', Object.keys(doc.deadlines ?? {}));
@@ -41,7 +42,7 @@ export function DeadlineForm({ name, state }: { name: string | null; state?: str
     if (list.length) onExpiry.effects = list;
     // A text left blank in one language takes the other's, so the bilingual fields are never empty.
     const both = (v: DeadlineDef['title'], fallback: string) => ({ 'zh-CN': v['zh-CN'] || v.en || fallback, en: v.en || v['zh-CN'] || fallback });
-    const def: DeadlineDef = { ...draft, title: both(draft.title, key), basis: both(draft.basis, ''), onExpiry };
+    const def: DeadlineDef = { ...draft, title: both(draft.title, key), basis: mapBasis(draft.basis, (v) => both(v, '')), onExpiry };
     if (!def.from || def.from === 'entry') delete def.from;
     if (!def.when) delete def.when;
     if (run(C.setDeadline(key, def))) select({ kind: 'deadline', name: key });
@@ -82,8 +83,8 @@ export function DeadlineForm({ name, state }: { name: string | null; state?: str
         <Field label={t('expiryEffects')}>
           <input value={effects} data-testid="deadline-effects" onChange={(e) => setEffects(e.target.value)} />
         </Field>
-        <Field label={`${t('ruleBasis')}${t('inChinese')}`}><input value={draft.basis['zh-CN']} data-testid="deadline-basis-zh" onChange={(e) => setBasis('zh-CN', e.target.value)} /></Field>
-        <Field label={`${t('ruleBasis')}${t('inEnglish')}`}><input value={draft.basis.en} onChange={(e) => setBasis('en', e.target.value)} /></Field>
+        <Field label={`${t('ruleBasis')}${t('inChinese')}`}><input value={currentBasis(draft.basis)['zh-CN']} data-testid="deadline-basis-zh" onChange={(e) => setBasis('zh-CN', e.target.value)} /></Field>
+        <Field label={`${t('ruleBasis')}${t('inEnglish')}`}><input value={currentBasis(draft.basis).en} onChange={(e) => setBasis('en', e.target.value)} /></Field>
       </Section>
       <div className="gz-row">
         <button type="button" className="gz-primary" data-testid="deadline-save" onClick={save}>{t('saveDeadline')}</button>

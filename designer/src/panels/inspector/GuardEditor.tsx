@@ -1,6 +1,7 @@
 /** Guard of a transition, without JSON: none, one rule, all of / any of several rules, or "not" a rule. */
 import type { GuardJSON } from '../../../../engine/types';
 import { guardRules } from '../../../../engine/machine';
+import { currentBasis } from '../../../../engine/basis';
 import { text } from '../../model';
 import { useI18n } from '../../i18n';
 import { useWorkspace } from '../../workspace/context';
@@ -65,7 +66,7 @@ export function GuardEditor({ guard, onChange }: { guard: GuardJSON | undefined;
             <div key={r} className="gz-rule-summary">
               <button type="button" className="gz-link" onClick={() => select({ kind: 'rule', name: r })}>{t('editRule')}「{r}」</button>
               <div className="gz-muted">{text(doc.rules?.[r]?.description, lang)}</div>
-              <div className="gz-basis">{t('basis')}:{text(doc.rules?.[r]?.basis, lang)}</div>
+              <div className="gz-basis">{t('basis')}:{text(doc.rules?.[r]?.basis ? currentBasis(doc.rules[r].basis) : undefined, lang)}</div>
             </div>
           ))}
         </div>

@@ -1,6 +1,7 @@
 /** A rule as a form: name, description, legal basis, conditions (with pack parameters); saved as one command. */
 import { useEffect, useState } from 'react';
 import type { I18n, RuleDef } from '../../../../engine/types';
+import { currentBasis, editCurrentBasis, mapBasis } from '../../../../engine/basis';
 import { commands as C, conditions as K, text } from '../../model';
 import { useI18n } from '../../i18n';
 import { useWorkspace } from '../../workspace/context';
@@ -23,11 +24,12 @@ export function RuleForm({ name }: { name: string | null }) {
     setRuleName(name ?? '');
     setDraft((name ? doc.rules?.[name] : undefined) ?? blank());
   }, [name, doc.rules]);
-  const setText = (key: 'description' | 'basis', lng: keyof I18n, v: string) => setDraft({ ...draft, [key]: { ...draft[key], [lng]: v } });
+  const setText = (key: 'description' | 'basis', lng: keyof I18n, v: string) =>
+    setDraft(key === 'basis' ? { ...draft, basis: editCurrentBasis(draft.basis, lng, v) } : { ...draft, description: { ...draft.description, [lng]: v } });
   const save = () => {
     // A text left blank in one language takes the other's, so the bilingual fields are never empty.
     const both = (v: I18n) => ({ 'zh-CN': v['zh-CN'] || v.en, en: v.en || v['zh-CN'] });
-    const rule = { ...draft, description: both(draft.description), basis: both(draft.basis) };
+    const rule = { ...draft, description: both(draft.description), basis: mapBasis(draft.basis, both) };
     const cmd = C.editRule(ruleName.trim(), rule, name ?? undefined);
     if (run(cmd)) select({ kind: 'rule', name: ruleName.trim() });
   };
@@ -46,10 +48,10 @@ export function RuleForm({ name }: { name: string | null }) {
           <textarea rows={2} value={draft.description.en} data-testid="rule-description-en" onChange={(e) => setText('description', 'en', e.target.value)} />
         </Field>
         <Field label={`${t('ruleBasis')}${t('inChinese')}`}>
-          <input value={draft.basis['zh-CN']} data-testid="rule-basis-zh" onChange={(e) => setText('basis', 'zh-CN', e.target.value)} />
+          <input value={currentBasis(draft.basis)['zh-CN']} data-testid="rule-basis-zh" onChange={(e) => setText('basis', 'zh-CN', e.target.value)} />
         </Field>
         <Field label={`${t('ruleBasis')}${t('inEnglish')}`}>
-          <input value={draft.basis.en} data-testid="rule-basis-en" onChange={(e) => setText('basis', 'en', e.target.value)} />
+          <input value={currentBasis(draft.basis).en} data-testid="rule-basis-en" onChange={(e) => setText('basis', 'en', e.target.value)} />
         </Field>
       </Section>
       <Section title={t('conditions')} testId="rule-conditions">
