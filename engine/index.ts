@@ -13,6 +13,7 @@ export * as calendar from './calendar';
 export { CalendarError, CalendarRangeError, InvalidPeriodError } from './calendar';
 export { recompute as recomputeDeadline, provisionalMarks } from './deadlines';
 export { calendarRefusal } from './step';
+export { recalculation, deadlineMoves, applyRecalculation, RECALCULATED, type DeadlineMove, type RecalculationPayload } from './recalculate';
 export * as graph from './machine';
 export { runScenario, type ScenarioReport } from './scenario';
 export { coverage, percent, type Coverage } from './coverage';

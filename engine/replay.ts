@@ -6,6 +6,7 @@ import type { CompiledProcedure } from './compile';
 import type { HistoryEntry, Instance, StepResult } from './types';
 import { start, step, type StepEnv } from './step';
 import { fireDeadline } from './expire';
+import { RECALCULATED, applyRecalculation, type RecalculationPayload } from './recalculate';
 
 export async function replay(
   proc: CompiledProcedure, id: string, history: HistoryEntry[], lookupInstance?: StepEnv['lookupInstance'],
@@ -15,6 +16,11 @@ export async function replay(
   let result: StepResult = await start(proc, { id, data: first.payload, actor: first.actor }, { now: new Date(first.at), lookupInstance });
   for (const h of rest) {
     if (!result.ok) break;
+    if (h.type === RECALCULATED) {
+      // the server moved deadlines after a holiday notice arrived: the recorded due times
+      result = { ...result, instance: applyRecalculation(result.instance, h.payload as RecalculationPayload, h.at) };
+      continue;
+    }
     const env = { now: new Date(h.at), lookupInstance };
     const deadline = (h.payload as { deadline?: string } | undefined)?.deadline;
     const system = h.type === 'DEADLINE_EXPIRED' || !!proc.doc.events[h.type]?.system;

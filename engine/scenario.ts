@@ -18,6 +18,8 @@ export interface ScenarioReport {
   steps: number;
   /** Per applied step or refusal: the state reached (or the refusal code) and each rule's result. */
   trace: { type: string; outcome: string; rules: [string, boolean][] }[];
+  /** Deadlines that read a year without a holiday notice (provisional), once per name and due day. */
+  provisional: { deadline: string; dueDate: string; years: number[] }[];
 }
 
 /** The state a transition pointer belongs to: `/machine/states/a/states/b/on/X/0` → `a.b`. */
@@ -63,6 +65,11 @@ function check(label: string, exp: ScenarioExpect | undefined, inst: Instance | 
       const d = inst.deadlines.find((x) => x.name === name);
       if ((d?.dueDate ?? null) !== due) out.push(`${label}: expected deadline ${name} due ${due}, got ${d?.dueDate ?? 'none'}`);
     }
+    for (const [name, years] of Object.entries(exp.provisional ?? {})) {
+      const d = inst.deadlines.find((x) => x.name === name);
+      const got = d?.computed?.provisional ?? null;
+      if (JSON.stringify(got) !== JSON.stringify(years)) out.push(`${label}: expected deadline ${name} provisional ${JSON.stringify(years)}, got ${JSON.stringify(got)}`);
+    }
   }
   if (exp.effects && res.ok) {
     const names = res.effects.map((e) => e.name);
@@ -87,7 +94,7 @@ function check(label: string, exp: ScenarioExpect | undefined, inst: Instance | 
 
 export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promise<ScenarioReport> {
   const title = typeof sc.title === 'string' ? sc.title : sc.title['zh-CN'];
-  const report: ScenarioReport = { title, procedure: sc.procedure, failures: [], states: new Set(), transitions: new Set(), steps: 0, trace: [] };
+  const report: ScenarioReport = { title, procedure: sc.procedure, failures: [], states: new Set(), transitions: new Set(), steps: 0, trace: [], provisional: [] };
   const lookupInstance: StepEnv['lookupInstance'] = async (id) => sc.instances?.[id] ?? null;
   const note = (r: StepResult) => {
     if (!r.ok) {
@@ -96,6 +103,10 @@ export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promis
       return;
     }
     report.trace.push({ type: r.history.type, outcome: r.instance.state, rules: r.history.rules.map((x) => [x.rule, x.result]) });
+    for (const d of r.instance.deadlines) {
+      const years = d.computed?.provisional ?? [];
+      if (years.length && !report.provisional.some((p) => p.deadline === d.name && p.dueDate === d.dueDate)) report.provisional.push({ deadline: d.name, dueDate: d.dueDate, years });
+    }
     for (const leaf of activeLeaves(r.instance.stateValue)) for (const s of [leaf, ...ancestors(leaf)]) report.states.add(s);
     for (const t of r.history.transitions ?? []) {
       report.transitions.add(t);

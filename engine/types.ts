@@ -391,4 +391,6 @@ export interface ScenarioExpect {
   /** Effects expected by name, or by name and a subset of their params (`{ "name": "notice.publish", "params": { "minPostingDays": 15 } }`). */
   effects?: (string | { name: string; params?: Record<string, unknown> })[];
   deadlines?: Record<string, string>;
+  /** Per deadline, the years without a holiday notice it read (`[]`: official). */
+  provisional?: Record<string, number[]>;
 }

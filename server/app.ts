@@ -26,6 +26,8 @@ import { systemRoutes } from './routes/system';
 import { packRoutes } from './routes/packs';
 import { instanceRoutes } from './routes/instances';
 import { webhookRoutes } from './routes/webhooks';
+import { CalendarService } from './calendar/service';
+import { calendarRoutes } from './calendar/routes';
 
 export interface ServerOptions {
   port?: number;
@@ -100,6 +102,9 @@ export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; ro
     retryBaseMs: opts.webhookRetryBaseMs, maxAttempts: opts.webhookMaxAttempts,
   });
   for (const s of store.summaries()) if (s.timers.length) scheduler.track(s);
+  // a year whose holiday data changed since running cases followed it (a new notice file): recompute their deadlines
+  const calendarService = new CalendarService({ catalog, registry, cases, store, scheduler, clock, log });
+  await calendarService.reconcile();
   await scheduler.fireDue(clock.now());
   await outbox.recover();
 
@@ -109,6 +114,7 @@ export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; ro
   packRoutes(router, deps);
   instanceRoutes(router, deps);
   webhookRoutes(router, deps);
+  calendarRoutes(router, deps, calendarService);
 
   const app = new Koa();
   app.proxy = false;

@@ -10,3 +10,4 @@ export {
   type StatutoryDay, type DerivedDay,
 } from './statute';
 export { mergeCalendars, isCalendarFile, calendarFiles, calendarOfPackData, calendarYear, type CalendarFile, type CalendarYearView } from './data';
+export { parseNotice, checkCalendarFile, invalidCalendarMessage, type NoticeResult } from './notice';

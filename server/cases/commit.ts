@@ -25,7 +25,14 @@ function matches(w: Webhook, inst: Instance, type: string): boolean {
   return (!w.pack || w.pack === inst.pack) && (!w.procedure || w.procedure === inst.procedure) && w.events.includes(type);
 }
 
-export function outboxRows(proc: CompiledProcedure, res: StepOk, webhooks: readonly Webhook[], deadline?: string): OutboxRow[] {
+/** A deadline the server moved after a holiday notice was loaded: one `deadline` webhook each. */
+export interface RecalculatedDeadline {
+  name: string;
+  from: string;
+  to: string;
+}
+
+export function outboxRows(proc: CompiledProcedure, res: StepOk, webhooks: readonly Webhook[], deadline?: string, recalculated: RecalculatedDeadline[] = []): OutboxRow[] {
   const inst = res.instance;
   if (!webhooks.length) return [];
   const view = instanceView(proc, inst);
@@ -35,6 +42,13 @@ export function outboxRows(proc: CompiledProcedure, res: StepOk, webhooks: reado
   if (deadline) {
     const d = res.instance.deadlines.find((x) => x.name === deadline);
     messages.push({ type: 'deadline', extra: { deadline: { name: deadline, ...(d ? { dueAt: d.dueAt, state: d.state, ...provisionalMarks(d) } : {}) }, transition } });
+  }
+  for (const r of recalculated) {
+    const d = res.instance.deadlines.find((x) => x.name === r.name);
+    messages.push({
+      type: 'deadline',
+      extra: { deadline: { name: r.name, change: 'recalculated', previousDueAt: r.from, dueAt: r.to, ...(d ? { state: d.state, ...provisionalMarks(d) } : {}), notice: (h.payload as { notice?: unknown } | undefined)?.notice ?? null }, transition },
+    });
   }
   for (const e of res.effects) messages.push({ type: `effect:${e.name}`, extra: { effect: { name: e.name, params: e.params ?? {}, data: e.data ?? inst.data }, transition } });
   const rows: OutboxRow[] = [];
@@ -61,9 +75,9 @@ function satisfactionOf(proc: CompiledProcedure, h: HistoryEntry, prev: CaseReco
 
 export function nextRecord(
   proc: CompiledProcedure, prev: CaseRecord | null, res: StepOk, webhooks: readonly Webhook[],
-  opts: { onBehalfOf?: string; deadline?: string; idempotency?: IdempotencyRecord } = {},
+  opts: { onBehalfOf?: string; deadline?: string; recalculated?: RecalculatedDeadline[]; idempotency?: IdempotencyRecord } = {},
 ): { record: CaseRecord; rows: OutboxRow[] } {
-  const rows = outboxRows(proc, res, webhooks, opts.deadline);
+  const rows = outboxRows(proc, res, webhooks, opts.deadline, opts.recalculated);
   const idem = [...(prev?.idempotency ?? [])];
   if (opts.idempotency) idem.push(opts.idempotency);
   const satisfaction = satisfactionOf(proc, res.history, prev?.satisfaction);

@@ -195,6 +195,23 @@ export class CaseService {
     });
   }
 
+  /**
+   * Writes a change the server itself computes for a stored case (the legal calendar's recalculation) under the
+   * case's lock, from the record as it is then; `change` returning null writes nothing. Returns what was written.
+   */
+  async amend<T>(id: string, change: (rec: CaseRecord, proc: CompiledProcedure) => { res: StepOk; opts?: Parameters<typeof nextRecord>[4]; out: T } | null): Promise<T | null> {
+    return this.lock.run(id, async () => {
+      const s = this.d.store.summary(id);
+      const rec = s && (await this.d.store.get(id));
+      if (!s || !rec) return null;
+      const proc = await this.d.catalog.compiled(s.pack, s.procedure, s.version);
+      const c = change(rec, proc);
+      if (!c) return null;
+      await this.commit(rec, proc, c.res, c.opts ?? {});
+      return c.out;
+    });
+  }
+
   /** Removes delivered (or dropped) outbox rows from a case. */
   async settleOutbox(id: string, rowId: string, dead?: NonNullable<OutboxRow['dead']>): Promise<void> {
     await this.lock.run(id, async () => {

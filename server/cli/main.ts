@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { compileProcedure, coverage, formatBasis, percent, resolvePacks, runScenario, type Basis, type Override, type PackSource, type ProblemDetail, type ResolvedPack, type Scenario, type ScenarioReport } from '../../engine';
 import { loadPackDir, loadPacksRoot, PackFileError } from '../packs';
 import { BUNDLE_FORMAT, bundleOf } from '../packs/bundle';
+import { cmdCalendarImport } from './calendar';
 
 export { BUNDLE_FORMAT, bundleOf, type Bundle } from '../packs/bundle';
 
@@ -18,6 +19,8 @@ const USAGE = `用法 / usage:
   gongzhi bundle <pack-dir> [--out f]  打包为单个 JSON / build a portable bundle offline
   gongzhi export <pack-id> [--out f] [--server URL] [--token T]   从服务器导出 / export from a server
   gongzhi import <file> [--server URL] [--token T]                导入到服务器 / import into a server
+  gongzhi calendar import <notice.txt> [--pack national] [--packs-dir configs/packs] [--dry-run]
+                                       载入国务院办公厅节假日安排通知 / read a State Council holiday notice into the pack's calendar-<year>.json
   gongzhi help                         本说明 / this help
 令牌 / token: --token 或环境变量 GONGZHI_TOKEN; 服务器默认 / default server http://127.0.0.1:3000`;
 
@@ -146,6 +149,9 @@ export async function cmdTest(dir: string | undefined, out: Out): Promise<number
         out(`  ✗ ${label} — ${title}`);
         for (const f of report.failures) out(`      ${f}`);
       } else out(`  ✓ ${label} — ${title}`);
+      for (const p of report.provisional) {
+        out(`      暂定 provisional: ${p.deadline} ${p.dueDate}(${p.years.join('、')} 年节假日通知未载入,按法定假日推算 / no holiday notice for ${p.years.join(', ')}: derived from the statute)`);
+      }
     }
   }
   out('覆盖 / coverage:');
@@ -251,7 +257,8 @@ function flags(args: string[]): { pos: string[]; opt: Record<string, string> } {
   const pos: string[] = [];
   const opt: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
-    if (args[i].startsWith('--')) opt[args[i].slice(2)] = args[++i] ?? '';
+    if (args[i] === '--dry-run') opt['dry-run'] = '1';
+    else if (args[i].startsWith('--')) opt[args[i].slice(2)] = args[++i] ?? '';
     else pos.push(args[i]);
   }
   return { pos, opt };
@@ -286,6 +293,10 @@ export async function main(argv: string[], out: Out = (l) => console.log(l)): Pr
       if (r.status >= 300) { out(`✗ 导入失败 / import failed: HTTP ${r.status} ${JSON.stringify(r.json)}`); return 1; }
       out(`✓ 已导入 / imported: ${basename(pos[0])} → ${server} ${JSON.stringify(r.json)}`);
       return 0;
+    }
+    case 'calendar': {
+      if (pos[0] !== 'import' || !pos[1]) { out(USAGE); return 2; }
+      return cmdCalendarImport(pos[1], { pack: opt.pack || 'national', packsDir: opt['packs-dir'] || 'configs/packs', dryRun: opt['dry-run'] === '1' }, out);
     }
     case 'help': case '--help': case '-h': out(USAGE); return 0;
     default:

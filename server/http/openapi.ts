@@ -77,6 +77,21 @@ const paths: Record<string, Record<string, Op>> = {
       parameters: [PACK, PROC], ...withBody('Simulate'), responses: { 200: ok('[{event, at, from, to, state, rules, effects, deadlines, data, refused?}]'), ...pick(400, 401, 404, 413, 422) },
     }),
   },
+  '/api/packs/{pack}/calendar': {
+    get: op('getCalendar', '法定节假日日历(某一年)/ the legal calendar of one year', {
+      description: 'A year with a loaded State Council notice answers `official: true` with its holidays and make-up working days (调休上班). A year without one answers `official: false` with the days derived from 《全国年节及纪念日放假办法》(2024) Art. 2 (the 13 statutory days; lunar dates and 清明 from a calendar library) and Art. 6 (a provisional substitute day for a statutory day on a weekend), each `provisional: true`; no make-up working days are assumed. `policy` is the pack’s calendarPolicy (`refuse`: periods reading such a year are refused with CALENDAR_RANGE). `officialYears` lists the years with a notice.',
+      parameters: [PACK, query('year', 'YYYY; default: the current year (Asia/Shanghai)', { type: 'string', pattern: '^\\d{4}$' })],
+      responses: { 200: ok('{year, official, source, holidays: [{date, name, provisional?, kind?, for?}], workdays: [{date, name}], policy, officialYears}', ref('CalendarYear')), ...pick(400, 401, 404) },
+    }),
+  },
+  '/api/packs/{pack}/calendar/{year}': {
+    put: op('loadCalendar', '载入国务院办公厅节假日安排通知(管理员)/ load a year’s State Council holiday notice (admin)', {
+      description: 'Body `{"notice": "<the notice text>"}` (read and checked: every Art. 2 day of the year must be a rest day) or `{"source", "holidays", "workdays"}`. The year becomes official for the pack and every pack extending it; every pending deadline of running cases that read the year is recomputed from its own period start (a DEADLINE_RECALCULATED history entry naming the notice, a `deadline` webhook per deadline moved with `change: "recalculated"` and `previousDueAt`, timers re-armed; a deadline now past fires at once). `recalculated` lists every change. `?dryRun=1` answers the same and changes nothing. 422 INVALID_CALENDAR (details: [{path, code, message, date?}], e.g. STATUTORY_DAY_MISSING naming the day, NOTICE_UNREADABLE, WEEKDAY_MISMATCH, DAY_COUNT_MISMATCH, YEAR_MISMATCH).',
+      parameters: [PACK, path('year', 'YYYY'), query('dryRun', '1: answer what would change, change nothing', { enum: ['1', '0', 'true', 'false'] })],
+      ...withBody('CalendarLoad'),
+      responses: { 200: ok('{year, official, source, holidays, workdays, recalculated: [{instance, deadline, from, to, provisional, provisionalYears?, pack, procedure, overdueNow}], dryRun?}', ref('CalendarLoadResult')), ...pick(400, 401, 403, 404, 413, 422) },
+    }),
+  },
   '/api/instances': {
     get: op('listInstances', '案件列表 / list cases', {
       parameters: [query('pack', 'pack id'), query('procedure', 'procedure id'), query('state', 'state path; a compound state matches its children'),

@@ -17,6 +17,17 @@ const actor = {
   properties: { subject: { type: 'string', minLength: 1, maxLength: 200 }, roles: { type: 'array', items: role, maxItems: 50, uniqueItems: true } },
 };
 
+/** `provisional: true` while something read a day of a year whose holiday notice is not loaded; `provisionalYears` names them. */
+const provisional = {
+  provisional: { type: 'boolean', description: 'true while it depends on a year whose State Council holiday notice is not loaded (days derived from the statute)' },
+  provisionalYears: { type: 'array', items: { type: 'integer' }, description: 'the years whose notice is missing' },
+} as const;
+
+const calendarDay = {
+  type: 'object', required: ['date', 'name'],
+  properties: { date: { type: 'string', format: 'date' }, name: { type: 'string' }, provisional: { type: 'boolean' }, kind: { enum: ['statutory', 'substitute'] }, for: { type: 'string' } },
+} as const;
+
 export const schemas = {
   I18n: i18n,
   Error: {
@@ -64,7 +75,7 @@ export const schemas = {
       status: { enum: ['active', 'done'] }, state: { type: 'string', description: 'dotted path of the active leaf state' }, stateValue: {},
       data: { type: 'object' }, overdue: { type: 'boolean' }, businessKey: { type: 'string' },
       events: { type: 'array', items: { type: 'object', required: ['type', 'title', 'roles', 'payloadSchema'], properties: { type: { type: 'string' }, title: i18n, roles: { type: 'array', items: { type: 'string' } }, payloadSchema: { type: 'object' } } } },
-      deadlines: { type: 'array', items: { type: 'object', required: ['name', 'state', 'dueAt', 'overdue'], properties: { name: { type: 'string' }, state: { type: 'string' }, dueAt: { type: 'string', description: 'end of the due day, ISO 8601 with +08:00' }, dueDate: { type: 'string' }, overdue: { type: 'boolean' }, title: i18n } } },
+      deadlines: { type: 'array', items: { type: 'object', required: ['name', 'state', 'dueAt', 'overdue'], properties: { name: { type: 'string' }, state: { type: 'string' }, dueAt: { type: 'string', description: 'end of the due day, ISO 8601 with +08:00' }, dueDate: { type: 'string' }, overdue: { type: 'boolean' }, ...provisional, title: i18n } } },
       createdAt: { type: 'string' }, updatedAt: { type: 'string' },
     },
   },
@@ -73,8 +84,9 @@ export const schemas = {
     properties: {
       seq: { type: 'integer' }, at: { type: 'string' }, type: { type: 'string' }, payload: {}, actor: { type: 'object' },
       from: { type: ['string', 'null'] }, to: { type: 'string' },
-      rules: { type: 'array', items: { type: 'object', required: ['rule', 'result'], properties: { rule: { type: 'string' }, result: { type: 'boolean' }, description: i18n, basis: i18n } } },
+      rules: { type: 'array', items: { type: 'object', required: ['rule', 'result'], properties: { rule: { type: 'string' }, result: { type: 'boolean' }, description: i18n, basis: i18n, ...provisional } } },
       effects: { type: 'array', items: { type: 'object' } },
+      deadlines: { type: 'array', description: 'deadlines armed or moved by this step', items: { type: 'object', required: ['name', 'dueAt', 'provisional'], properties: { name: { type: 'string' }, dueAt: { type: 'string' }, ...provisional } } },
     },
   },
   WebhookCreate: {
@@ -110,6 +122,44 @@ export const schemas = {
     },
   },
   Bundle: bundleSchema,
+  CalendarYear: {
+    type: 'object', required: ['year', 'official', 'source', 'holidays', 'workdays', 'policy', 'officialYears'],
+    properties: {
+      year: { type: 'integer' }, official: { type: 'boolean', description: 'whether the State Council notice for the year is loaded' },
+      source: { oneOf: [i18n, { type: 'null' }] },
+      holidays: { type: 'array', items: calendarDay },
+      workdays: { type: 'array', items: calendarDay },
+      policy: { enum: ['provisional', 'refuse'] },
+      officialYears: { type: 'array', items: { type: 'integer' } },
+    },
+  },
+  CalendarLoad: {
+    type: 'object',
+    description: 'Either the notice’s text, or the calendar as data (source naming the notice, holidays, make-up working days).',
+    oneOf: [
+      { type: 'object', required: ['notice'], additionalProperties: false, properties: { notice: { type: 'string', maxLength: 100000 } } },
+      { type: 'object', required: ['source', 'holidays', 'workdays'], additionalProperties: false, properties: { year: { type: 'integer' }, source: i18n, holidays: { type: 'array', items: calendarDay }, workdays: { type: 'array', items: calendarDay } } },
+    ],
+  },
+  CalendarLoadResult: {
+    type: 'object', required: ['year', 'holidays', 'workdays', 'recalculated'],
+    properties: {
+      year: { type: 'integer' }, official: { const: true }, source: i18n,
+      holidays: { type: 'array', items: calendarDay }, workdays: { type: 'array', items: calendarDay },
+      recalculated: {
+        type: 'array',
+        items: {
+          type: 'object', required: ['instance', 'deadline', 'from', 'to', 'provisional'],
+          properties: {
+            instance: { type: 'string' }, pack: { type: 'string' }, procedure: { type: 'string' }, deadline: { type: 'string' },
+            from: { type: 'string', description: 'due time before' }, to: { type: 'string', description: 'due time after' }, ...provisional,
+            overdueNow: { type: 'boolean', description: 'the new due time is past: the deadline fired at once' },
+          },
+        },
+      },
+      dryRun: { const: true },
+    },
+  },
 } as const;
 
 export type SchemaName = keyof typeof schemas;

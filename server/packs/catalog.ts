@@ -19,6 +19,9 @@ import { sha256, stableStringify } from '../util/ids';
 import { ApiError, fail, notFound } from '../http/errors';
 
 type Source = Omit<PackSource, 'origin'>;
+
+/** The registry setting holding the calendars loaded through the API (JSON: pack → year → calendar file). */
+export const IMPORTED_CALENDARS = 'calendars';
 export type VersionSource = VersionInfo['source'];
 
 /** A published version as stored: the document and the pack context it was resolved with, frozen. */
@@ -69,17 +72,37 @@ export class PackCatalog {
 
   constructor(private readonly registry: Registry, private readonly dataDir: string, private readonly fsync: boolean) {}
 
-  /** Resolves what the registry holds (after a restart). */
+  /** Resolves what the registry holds (after a restart, or after a holiday notice was loaded). */
   open(): void {
     const { packs } = resolvePacks(this.sources());
     this.resolvedPacks = packs;
   }
 
-  private sources(overrides: Record<string, Source> = {}): PackSource[] {
+  /**
+   * Holiday calendars loaded through the API (`PUT /api/packs/:pack/calendar/:year`), by pack and year. They are kept
+   * apart from the packs' own files (a later change of the pack on disk does not drop them) and laid over the pack's
+   * data when it is resolved: the pack and every pack extending it see the year as official.
+   */
+  importedCalendars(): Record<string, Record<string, calendar.CalendarFile>> {
+    const raw = this.registry.data.settings?.[IMPORTED_CALENDARS];
+    return raw ? (JSON.parse(raw) as Record<string, Record<string, calendar.CalendarFile>>) : {};
+  }
+
+  /** The packs as they would resolve with `extra` imported calendars too (a dry run), without changing anything. */
+  resolveWithCalendars(extra: Record<string, Record<string, calendar.CalendarFile>>): Record<string, ResolvedPack> {
+    const imported = this.importedCalendars();
+    for (const [pack, years] of Object.entries(extra)) imported[pack] = { ...(imported[pack] ?? {}), ...years };
+    return resolvePacks(this.sources({}, imported)).packs;
+  }
+
+  private sources(overrides: Record<string, Source> = {}, calendars = this.importedCalendars()): PackSource[] {
     const all: Record<string, Source> = {};
     for (const [id, p] of Object.entries(this.registry.data.packs)) all[id] = p.source;
     Object.assign(all, overrides);
-    return Object.entries(all).map(([id, s]) => ({ ...s, origin: id }));
+    return Object.entries(all).map(([id, s]) => {
+      const cal = Object.fromEntries(Object.entries(calendars[id] ?? {}).map(([year, f]) => [`calendar-${year}`, f]));
+      return { ...s, data: { ...s.data, ...cal }, origin: id };
+    });
   }
 
   /** The ids of `ids` and of every pack that extends one of them, directly or not. */

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  compileProcedure, recomputeDeadline, resolvePacks, start, step,
-  type PackSource, type ProcedureDoc, type ResolvedPack, type StepOk,
+  compileProcedure, recalculation, recomputeDeadline, replay, resolvePacks, start, step,
+  type HistoryEntry, type PackSource, type ProcedureDoc, type ResolvedPack, type StepOk,
 } from '../../engine';
 import { loadPacksRoot } from '../../server/packs';
 
@@ -93,5 +93,34 @@ describe('a rule that reads a year without a notice (duty-admission lead time, 3
     const data = { ...admission('2026-03-01'), submittedOn: '2025-12-01' };
     const r = ok(await start(compile(national, 'duty-admission'), { id: 'a', data }, at('2025-12-01T10:00:00+08:00')));
     expect(r.history.rules.find((x) => x.rule === 'leadTimeMet')).toEqual(expect.not.objectContaining({ provisional: expect.anything() }));
+  });
+});
+
+describe('the notice arrives: recalculation of a running case', () => {
+  const without2026 = resolvePacks(sources.map((s): PackSource => (s.manifest.id === 'national' ? { ...s, data: Object.fromEntries(Object.entries(s.data).filter(([k]) => k !== 'calendar-2026')) } : s))).packs.national;
+
+  it('moves only the pending deadlines that read the year, records old and new dates and the notice, and replays', async () => {
+    const before = compile(without2026, 'dispute-mediation');
+    const history: HistoryEntry[] = [];
+    const s = ok(await start(before, { id: 'r', data: mediationData }, at('2025-12-20T10:00:00+08:00')));
+    history.push(s.history);
+    const f = ok(await step(before, s.instance, { type: 'MEDIATION_FAILED', payload: { reason: '示例' }, actor: { subject: 'm', roles: ['mediator'] } }, at('2025-12-20T11:00:00+08:00')));
+    history.push(f.history);
+    const t = ok(await step(before, f.instance, { type: 'FILED', payload: { filedOn: '2025-12-20' }, actor: { subject: 'c', roles: ['court'] } }, at('2025-12-20T12:00:00+08:00')));
+    history.push(t.history);
+    expect(t.instance.deadlines[0]).toMatchObject({ name: 'trialSmallClaims', dueDate: '2026-02-20', computed: { provisional: [2026] } });
+    const notice = { 'zh-CN': '国务院办公厅关于2026年部分节假日安排的通知', en: 'the 2026 notice' };
+    expect(recalculation(t.instance, national.calendar, [2025], notice, new Date('2026-01-05T10:00:00+08:00'))).toBeNull();
+    const r = recalculation(t.instance, national.calendar, [2026], notice, new Date('2026-01-05T10:00:00+08:00'))!;
+    expect(r.instance.deadlines[0]).toMatchObject({ dueDate: '2026-02-24', dueAt: '2026-02-24T23:59:59+08:00', computed: { provisional: [] } });
+    expect(r.instance).toMatchObject({ rev: t.instance.rev + 1, state: t.instance.state, data: t.instance.data });
+    expect(r.history).toMatchObject({
+      type: 'DEADLINE_RECALCULATED', rules: [], from: 'fastTrackCourt.trial', to: 'fastTrackCourt.trial',
+      payload: { years: [2026], notice, changes: [{ deadline: 'trialSmallClaims', from: '2026-02-20T23:59:59+08:00', to: '2026-02-24T23:59:59+08:00', provisional: [] }] },
+    });
+    expect(r.timers.arm.map((d) => d.dueAt)).toEqual(['2026-02-24T23:59:59+08:00']);
+    // recorded rule results of past steps are not rewritten; replay with the official calendar reproduces the case
+    history.push(r.history);
+    expect(await replay(compile(national, 'dispute-mediation'), 'r', history)).toEqual(r.instance);
   });
 });

@@ -51,6 +51,14 @@ describe('system clock on 2026-11-30', () => {
     expect(history[0].rules.find((r: { rule: string }) => r.rule === 'leadTimeMet')).toMatchObject({ result: true, provisional: true, provisionalYears: [2027] });
   });
 
+  it('the simulation trace marks provisional deadlines and rule results (暂定 in the designer)', async () => {
+    const r = await srv.api.post('/api/packs/national/procedures/duty-admission/simulate', { data: admission('2027-06-01'), at: '2026-11-30T10:00:00+08:00' });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body[0].rules.find((x: { rule: string }) => x.rule === 'leadTimeMet')).toMatchObject({ result: true, provisional: true, provisionalYears: [2027] });
+    const m = await srv.api.post('/api/packs/national/procedures/dispute-mediation/simulate', { data: mediationData, at: '2026-12-15T10:00:00+08:00' });
+    expect(m.body[0].deadlines).toEqual([expect.objectContaining({ name: 'mediationPeriod', dueDate: '2027-01-14', provisional: true, provisionalYears: [2027] })]);
+  });
+
   it('a mediation started on 2026-12-15 is 201 with a provisional mediationPeriod (2027-01-14)', async () => {
     vi.setSystemTime(new Date('2026-12-15T09:00:00+08:00'));
     const c = await srv.api.start('national', 'dispute-mediation', mediationData);
