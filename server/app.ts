@@ -105,6 +105,8 @@ export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; ro
   // a year whose holiday data changed since running cases followed it (a new notice file): recompute their deadlines
   const calendarService = new CalendarService({ catalog, registry, cases, store, scheduler, clock, log });
   await calendarService.reconcile();
+  // a bundle import or a publish may bring calendar files too: running cases follow them at once
+  catalog.onCommitted(() => calendarService.reconcile());
   await scheduler.fireDue(clock.now());
   await outbox.recover();
 

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startServer } from './app';
 import { calendarBanner } from './calendar/banner';
+import { clockStartOption } from './time/clock-start';
 
 const env = process.env;
 const dataDir = resolve(env.DATA_DIR ?? 'data');
@@ -28,11 +29,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const clockStart = env.GONGZHI_CLOCK_START || undefined;
-if (clockStart !== undefined && (env.GONGZHI_CONTROLLED_CLOCK !== '1' || Number.isNaN(Date.parse(clockStart)) || !/^\d{4}-\d{2}-\d{2}T/.test(clockStart))) {
-  console.error(env.GONGZHI_CONTROLLED_CLOCK !== '1'
-    ? `✗ GONGZHI_CLOCK_START 仅在 GONGZHI_CONTROLLED_CLOCK=1 时可用 / GONGZHI_CLOCK_START needs GONGZHI_CONTROLLED_CLOCK=1`
-    : `✗ GONGZHI_CLOCK_START 应为 ISO 8601 时刻 / must be an ISO 8601 instant (e.g. 2026-11-30T09:00:00+08:00): ${clockStart}`);
+const clockStart = clockStartOption(env);
+if ('error' in clockStart) {
+  console.error(`✗ ${clockStart.error['zh-CN']} / ${clockStart.error.en}`);
   process.exit(2);
 }
 
@@ -43,7 +42,7 @@ const srv = await startServer({
   packsDir: env.GONGZHI_PACKS_DIR ?? 'configs/packs',
   adminToken: env.GONGZHI_ADMIN_TOKEN || undefined,
   controlledClock: env.GONGZHI_CONTROLLED_CLOCK === '1',
-  ...(clockStart ? { now: clockStart } : {}),
+  ...clockStart,
   fsync: env.GONGZHI_FSYNC !== '0',
   designerDir: await designerDir(),
 });

@@ -116,7 +116,7 @@ const paths: Record<string, Record<string, Op>> = {
   '/api/webhooks': {
     get: op('listWebhooks', 'Webhook 订阅 / subscriptions (admin)', { responses: { 200: ok('[Webhook]', { type: 'array', items: ref('Webhook') }), ...pick(401, 403) } }),
     post: op('createWebhook', '订阅 / subscribe (admin)', {
-      description: 'Deliveries: POST url, JSON {id, type, at, instance, transition?, effect?, deadline?}, headers Gongzhi-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with secret>, Idempotency-Key (the delivery id, the same on every retry). Non-2xx → retried with exponential back-off; at least once.',
+      description: 'Deliveries: POST url, JSON {id, type, at, instance, transition?, effect?, deadline?}; `deadline` is {name, dueAt, state, provisional, provisionalYears?} when a deadline expires, and {name, change: "recalculated", previousDueAt, dueAt, state, provisional, provisionalYears?, notice} when a loaded holiday notice moved it; headers Gongzhi-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with secret>, Idempotency-Key (the delivery id, the same on every retry). Non-2xx → retried with exponential back-off; at least once.',
       ...withBody('WebhookCreate'), responses: { 201: ok('created', ref('Webhook')), ...pick(400, 401, 403, 404) },
     }),
   },

@@ -70,7 +70,14 @@ export class PackCatalog {
   private readonly versionCache = new Map<string, PublishedVersion>();
   private readonly compiledCache = new Map<string, { compiled: CompiledProcedure; calendar: string }>();
 
+  /** Called after every committed change (the legal calendar follows calendar files that came with it). */
+  private readonly listeners: (() => Promise<unknown>)[] = [];
+
   constructor(private readonly registry: Registry, private readonly dataDir: string, private readonly fsync: boolean) {}
+
+  onCommitted(fn: () => Promise<unknown>): void {
+    this.listeners.push(fn);
+  }
 
   /** Resolves what the registry holds (after a restart, or after a holiday notice was loaded). */
   open(): void {
@@ -181,6 +188,7 @@ export class PackCatalog {
       if (d && reg.drafts[d.pack]) delete reg.drafts[d.pack][d.procedure];
     });
     this.resolvedPacks = packs;
+    for (const fn of this.listeners) await fn();
     return { packs: [...affected], published };
   }
 

@@ -75,6 +75,7 @@ describe('loading the 2026 notice while cases run on provisional 2026 days', () 
     expect((await srv.api.get('/api/packs/national/calendar?year=2026')).body.official).toBe(false);
     expect(sender.got).toEqual([]);
 
+    const historyBefore = (await srv.api.get(`/api/instances/${filed.id}/history`)).body;
     const put = await srv.api.put('/api/packs/national/calendar/2026', { notice: NOTICE_2026 });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     expect(put.body.recalculated).toEqual(dry.body.recalculated);
@@ -83,7 +84,11 @@ describe('loading the 2026 notice while cases run on provisional 2026 days', () 
     expect(after.deadlines).toEqual([expect.objectContaining({ name: 'trialSmallClaims', dueAt: '2026-02-24T23:59:59+08:00', provisional: false })]);
     expect(after.rev).toBe(trial.rev + 1);
     expect(after.state).toBe('fastTrackCourt.trial');
-    const last = (await srv.api.get(`/api/instances/${filed.id}/history`)).body.at(-1);
+    const historyAfter = (await srv.api.get(`/api/instances/${filed.id}/history`)).body;
+    // recorded steps (their rule results and provisional marks) are not rewritten: one entry is appended
+    expect(historyAfter.slice(0, -1)).toEqual(historyBefore);
+    expect(historyBefore.at(-1).deadlines).toEqual([{ name: 'trialSmallClaims', dueAt: '2026-02-20T23:59:59+08:00', provisional: true, provisionalYears: [2026] }]);
+    const last = historyAfter.at(-1);
     expect(last).toMatchObject({
       type: 'DEADLINE_RECALCULATED', from: 'fastTrackCourt.trial', to: 'fastTrackCourt.trial',
       payload: { years: [2026], notice: SHIPPED_2026.source, changes: [{ deadline: 'trialSmallClaims', from: '2026-02-20T23:59:59+08:00', to: '2026-02-24T23:59:59+08:00', provisional: [] }] },
@@ -165,6 +170,20 @@ describe('a deadline the official data puts in the past', () => {
     expect(after.overdue).toBe(true);
     const history = (await srv.api.get(`/api/instances/${g.id}/history`)).body;
     expect(history.map((h: { type: string }) => h.type).slice(-2)).toEqual(['DEADLINE_RECALCULATED', 'DEADLINE_EXPIRED']);
+  });
+});
+
+describe('a pack bundle that brings the year', () => {
+  it('imported while running (POST /api/packs): running cases follow it at once', async () => {
+    const srv = await server({ packsDir: packsWithout2026(), now: '2025-12-20T10:00:00+08:00' });
+    open.push(srv);
+    const c = await srv.api.start('national', 'dispute-mediation', mediationData);
+    await srv.api.event(c.id, 'MEDIATION_FAILED', { reason: '调解不成(示例)' }, mediator);
+    await srv.api.event(c.id, 'FILED', { filedOn: '2025-12-20' }, court);
+    const bundle = (await srv.api.get('/api/packs/national/export')).body;
+    bundle.data['calendar-2026'] = SHIPPED_2026;
+    expect((await srv.api.post('/api/packs', bundle)).status).toBe(201);
+    expect((await srv.api.get(`/api/instances/${c.id}`)).body.deadlines).toEqual([expect.objectContaining({ dueAt: '2026-02-24T23:59:59+08:00', provisional: false })]);
   });
 });
 
