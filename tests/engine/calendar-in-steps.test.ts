@@ -124,3 +124,12 @@ describe('the notice arrives: recalculation of a running case', () => {
     expect(await replay(compile(national, 'dispute-mediation'), 'r', history)).toEqual(r.instance);
   });
 });
+
+describe('a period that cannot be computed', () => {
+  it('refuses the step with INVALID_PERIOD and bilingual details (a negative amount from a pack parameter), not a crash', async () => {
+    const pack = { ...national, parameters: { ...national.parameters, mediationDays: { ...national.parameters.mediationDays, value: -1 } } };
+    const r = await start(compile(pack, 'dispute-mediation'), { id: 'a', data: mediationData }, at('2026-01-05T10:00:00+08:00'));
+    expect(r).toMatchObject({ ok: false, code: 'INVALID_PERIOD', details: { field: 'amount', value: -1 } });
+    if (!r.ok) expect((r.details as { reason: { 'zh-CN': string } }).reason['zh-CN']).toContain('不小于 0');
+  });
+});

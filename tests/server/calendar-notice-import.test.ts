@@ -143,6 +143,9 @@ describe('loading the 2026 notice while cases run on provisional 2026 days', () 
     expect((await srv.api.as(token).put('/api/packs/national/calendar/2026', { notice: NOTICE_2026 })).status).toBe(403);
     expect((await srv.api.as(token).get('/api/packs/national/calendar?year=2026')).status).toBe(200);
     expect((await srv.api.get('/api/packs/national/calendar?year=26')).status).toBe(400);
+    expect((await srv.api.get('/api/packs/national/calendar?yr=2026')).status).toBe(400);
+    expect((await srv.api.get('/api/packs/national/calendar')).body).toMatchObject({ year: 2025, official: true }); // the clock's year
+    expect((await srv.api.get('/api/packs/no-such-pack/calendar?year=2026')).status).toBe(404);
     expect((await srv.api.get('/api/packs/national')).body).toEqual(before);
     expect((await srv.api.get('/api/packs/national/calendar?year=2026')).body.official).toBe(false);
   });
