@@ -44,6 +44,11 @@ export interface VersionInfo {
   hash: string;
   publishedAt: string;
   source: 'pack' | 'import' | 'designer';
+  /** Who published it from the designer, and the note they wrote. */
+  by?: string;
+  note?: string;
+  /** Set when the version follows a change of another pack (its base): that pack's id. */
+  followed?: string;
 }
 
 export interface RegistryData {

@@ -65,11 +65,11 @@ const paths: Record<string, Record<string, Op>> = {
     get: op('listVersions', '版本列表 / published versions', { parameters: [PACK, PROC], responses: { 200: ok('[{version, publishedAt, source}]'), ...pick(401, 404) } }),
   },
   '/api/packs/{pack}/procedures/{proc}/draft': {
-    get: op('getDraft', '草稿 / the draft (404 when none)', { parameters: [PACK, PROC], responses: { 200: ok('procedure document'), ...pick(401, 403, 404) } }),
-    put: op('putDraft', '保存草稿 / save a draft', { parameters: [PACK, PROC], requestBody: { required: true, ...json({ $ref: '/api/schemas/procedure.json' }) }, responses: { 200: ok('saved'), ...pick(400, 401, 403, 404, 413, 422) } }),
+    get: op('getDraft', '草稿 / the draft (404 when none; with `?ifExists=1`, 204 when none)', { parameters: [PACK, PROC], responses: { 200: ok('procedure document'), 204: { description: 'no draft (with ?ifExists=1)' }, ...pick(401, 403, 404) } }),
+    put: op('putDraft', '保存草稿(无论是否有问题)/ save a draft, valid or not: 200 `{saved, savedAt, problems}`', { parameters: [PACK, PROC], requestBody: { required: true, ...json({ $ref: '/api/schemas/procedure.json' }) }, responses: { 200: ok('saved'), ...pick(400, 401, 403, 404, 413, 422) } }),
   },
   '/api/packs/{pack}/procedures/{proc}/publish': {
-    post: op('publish', '发布草稿 / publish the draft as an immutable version', { parameters: [PACK, PROC], responses: { 201: ok('{version}'), ...pick(401, 403, 404, 422) } }),
+    post: op('publish', '发布草稿 / publish the draft as an immutable version (body `{note?}`; 422 when the draft has problems)', { parameters: [PACK, PROC], responses: { 201: ok('{version}'), ...pick(401, 403, 404, 422) } }),
   },
   '/api/packs/{pack}/procedures/{proc}/simulate': {
     post: op('simulate', '模拟运行(不保存)/ simulate, nothing stored', {

@@ -146,7 +146,7 @@ export class PackCatalog {
   async commit(
     changes: Record<string, { source: Source; origin: StoredPack['origin']; diskHash?: string }>,
     versionSource: VersionSource,
-    opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string } },
+    opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
   ): Promise<CommitResult> {
     const plain = Object.fromEntries(Object.entries(changes).map(([id, c]) => [id, c.source]));
     const { packs, problems, affected } = this.plan(plain);
@@ -165,7 +165,12 @@ export class PackCatalog {
         const forced = opts.force?.pack === packId && opts.force.procedure === procId;
         if (latest && latest.hash === hash && !forced) continue;
         const version = (latest?.version ?? 0) + 1;
-        const info: VersionInfo = { version, hash, publishedAt: opts.now, source: versionSource };
+        const own = packId in changes;
+        const info: VersionInfo = {
+          version, hash, publishedAt: opts.now, source: versionSource,
+          ...(own && opts.by ? { by: opts.by } : {}), ...(own && opts.note ? { note: opts.note } : {}),
+          ...(own ? {} : { followed: Object.keys(changes).join(',') }),
+        };
         const record: PublishedVersion = {
           pack: packId, procedure: procId, version, publishedAt: opts.now, source: versionSource,
           doc: { ...doc, version },
@@ -319,7 +324,7 @@ export class PackCatalog {
   }
 
   /** The draft becomes the pack's own procedure document, published as a new version. */
-  async publishDraft(pack: string, procedure: string, now: string): Promise<number> {
+  async publishDraft(pack: string, procedure: string, now: string, meta: { by?: string; note?: string } = {}): Promise<number> {
     const draft = this.draft(pack, procedure);
     if (!draft) throw fail('NOT_FOUND', `流程「${procedure}」没有草稿可发布`, `procedure '${procedure}' has no draft to publish`);
     const src = this.source(pack);
@@ -330,7 +335,7 @@ export class PackCatalog {
     const source: Source = { ...src, procedures: { ...src.procedures, [procedure]: doc as ProcedureDoc }, patches };
     const origin = this.registry.data.packs[pack]!.origin === 'disk' ? 'designer' : this.registry.data.packs[pack]!.origin;
     const diskHash = this.registry.data.packs[pack]!.diskHash;
-    const r = await this.commit({ [pack]: { source, origin, diskHash } }, 'designer', { now, force: { pack, procedure }, dropDrafts: { pack, procedure } });
+    const r = await this.commit({ [pack]: { source, origin, diskHash } }, 'designer', { now, force: { pack, procedure }, dropDrafts: { pack, procedure }, ...meta });
     return r.published.find((p) => p.pack === pack && p.procedure === procedure)!.version;
   }
 }

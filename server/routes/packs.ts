@@ -12,6 +12,15 @@ import { simulate, type SimulateBody } from '../packs/simulate';
 
 const packNotFound = (id: string) => notFound({ 'zh-CN': `配置包「${id}」不存在`, en: `pack '${id}' does not exist` });
 
+/** What keeps a draft from being published: the engine's checks, and an id that is not the procedure's. */
+function draftProblems(p: ResolvedPack, proc: string, doc: unknown) {
+  const problems = validateProcedure(doc, { parameters: p.parameters });
+  if (doc && typeof doc === 'object' && (doc as ProcedureDoc).id !== proc) {
+    problems.push({ path: '/id', code: 'ID_MISMATCH', message: { 'zh-CN': `流程编号应为「${proc}」`, en: `the id must be '${proc}'` } });
+  }
+  return problems;
+}
+
 export function packRoutes(r: Router, d: AppDeps): void {
   const pack = (ctx: Context): ResolvedPack => {
     const id = ctx.params.pack;
@@ -85,40 +94,48 @@ export function packRoutes(r: Router, d: AppDeps): void {
 
   r.get('/api/packs/:pack/procedures/:proc/versions', (ctx) => {
     const { pack: p, id } = procedureOf(ctx);
-    ctx.body = d.catalog.versions(p.id, id).map(({ version, publishedAt, source }) => ({ version, publishedAt, source }));
+    ctx.body = d.catalog.versions(p.id, id).map(({ version, publishedAt, source, by, note, followed }) => ({ version, publishedAt, source, by, note, followed }));
   });
 
+  // `?ifExists=1`: 204 when there is no draft (the designer asks on every open; "no draft" is not an error there)
   r.get('/api/packs/:pack/procedures/:proc/draft', (ctx) => {
     const p = pack(ctx);
     requireDesigner(ctx.state.auth);
     const draft = d.catalog.draft(p.id, ctx.params.proc);
+    if (!draft && ctx.query.ifExists !== undefined) {
+      ctx.status = 204;
+      return;
+    }
     if (!draft) throw notFound({ 'zh-CN': `流程「${ctx.params.proc}」没有草稿`, en: `procedure '${ctx.params.proc}' has no draft` });
     ctx.set('Last-Modified', new Date(draft.savedAt).toUTCString());
     ctx.body = draft.doc;
   });
 
+  // A draft is kept whatever its state (DESIGN.md 5): the answer lists its problems; only publishing needs a valid document.
   r.put('/api/packs/:pack/procedures/:proc/draft', async (ctx) => {
     const p = pack(ctx);
     const auth = ctx.state.auth as Auth;
     requireDesigner(auth);
     const doc = await readJson(ctx);
     if (doc === undefined) throw fail('BAD_REQUEST', '缺少请求体', 'the request body is missing');
-    const problems = validateProcedure(doc, { parameters: p.parameters });
-    if (doc && typeof doc === 'object' && (doc as ProcedureDoc).id !== ctx.params.proc) {
-      problems.push({ path: '/id', code: 'ID_MISMATCH', message: { 'zh-CN': `流程编号应为「${ctx.params.proc}」`, en: `the id must be '${ctx.params.proc}'` } });
-    }
-    if (problems.length) {
-      throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `流程定义有 ${problems.length} 个问题`, en: `the definition has ${problems.length} problem(s)` }, problems);
-    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw fail('BAD_REQUEST', '草稿应为一个流程定义对象', 'a draft must be a procedure document object');
     const now = d.clock.now().toISOString();
     await d.catalog.saveDraft(p.id, ctx.params.proc, doc as ProcedureDoc, auth.subject, now);
-    ctx.body = { saved: true, savedAt: now, procedure: ctx.params.proc };
+    ctx.body = { saved: true, savedAt: now, procedure: ctx.params.proc, problems: draftProblems(p, ctx.params.proc, doc) };
   });
 
   r.post('/api/packs/:pack/procedures/:proc/publish', async (ctx) => {
     const p = pack(ctx);
-    requireDesigner(ctx.state.auth);
-    const version = await d.catalog.publishDraft(p.id, ctx.params.proc, d.clock.now().toISOString());
+    const auth = ctx.state.auth as Auth;
+    requireDesigner(auth);
+    const draft = d.catalog.draft(p.id, ctx.params.proc);
+    const problems = draft ? draftProblems(p, ctx.params.proc, draft.doc) : [];
+    if (problems.length) {
+      throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `流程定义有 ${problems.length} 个问题,不能发布`, en: `the definition has ${problems.length} problem(s) and cannot be published` }, problems);
+    }
+    const body = (await readJson(ctx)) as { note?: unknown } | undefined;
+    const note = typeof body?.note === 'string' ? body.note.slice(0, 2000) : undefined;
+    const version = await d.catalog.publishDraft(p.id, ctx.params.proc, d.clock.now().toISOString(), { by: auth.subject, ...(note ? { note } : {}) });
     ctx.status = 201;
     ctx.body = { version };
   });

@@ -113,13 +113,21 @@ describe('bad input gets a 4xx and changes nothing', () => {
     expect(s.details.map((p: { path: string }) => p.path)).toContain('/data/parties');
   });
 
-  it('a broken procedure draft → 422 INVALID_DEFINITION with every problem', async () => {
+  it('a broken procedure draft is kept with its problems listed; publishing it → 422 INVALID_DEFINITION with every problem', async () => {
     const doc = (await api.get('/api/packs/national/procedures/dispute-mediation')).body;
+    delete doc.version;
     doc.machine.states.mediation.on.AGREEMENT_SIGNED.target = 'nowhere';
     doc.machine.states.orphan = { meta: { title: { 'zh-CN': '孤立', en: 'Orphan' } }, on: { PERFORMED: 'closed' } };
-    const e = await refused(() => api.put('/api/packs/national/procedures/dispute-mediation/draft', doc), 422, 'INVALID_DEFINITION');
-    const codes = e.details.map((p: { code: string }) => p.code);
-    expect(codes).toEqual(expect.arrayContaining(['UNKNOWN_TARGET', 'UNREACHABLE_STATE']));
+    const saved = await api.put('/api/packs/national/procedures/dispute-mediation/draft', doc);
+    expect(saved.status).toBe(200);
+    expect(saved.body.problems.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['UNKNOWN_TARGET', 'UNREACHABLE_STATE']));
+    expect((await api.get('/api/packs/national/procedures/dispute-mediation/draft')).body.machine.states.orphan.meta.title['zh-CN']).toBe('孤立');
+    const versions = (await api.get('/api/packs/national/procedures/dispute-mediation/versions')).body.length;
+    const e = await refused(() => api.post('/api/packs/national/procedures/dispute-mediation/publish', {}), 422, 'INVALID_DEFINITION');
+    expect(e.details.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['UNKNOWN_TARGET', 'UNREACHABLE_STATE']));
+    expect((await api.get('/api/packs/national/procedures/dispute-mediation/versions')).body.length).toBe(versions);
+    // `?ifExists=1` answers "no draft" as 204 instead of an error
+    expect((await api.get('/api/packs/national/procedures/grid-event/draft?ifExists=1')).status).toBe(204);
   });
 
   it('a bad pack bundle → 422 INVALID_DEFINITION', async () => {

@@ -94,15 +94,21 @@ describe('drafts and publishing', () => {
     expect((await srv.api.put('/api/packs/national/procedures/dispute-mediation/draft', doc)).status).toBe(200);
     expect((await srv.api.get('/api/packs/national/procedures/dispute-mediation/draft')).body.machine.states.mediation.meta.title['zh-CN']).toBe('人民调解(已修改)');
     const before = (await srv.api.get('/api/packs/nanchang-county/procedures/dispute-mediation/versions')).body.length;
-    const pub = await srv.api.post('/api/packs/national/procedures/dispute-mediation/publish');
+    const pub = await srv.api.post('/api/packs/national/procedures/dispute-mediation/publish', { note: '调解标题修改' });
     expect(pub.status).toBe(201);
     expect(pub.body.version).toBe(2);
+    const mine = (await srv.api.get('/api/packs/national/procedures/dispute-mediation/versions')).body.at(-1);
+    expect(mine).toMatchObject({ version: 2, source: 'designer', note: '调解标题修改', by: expect.any(String) });
+    expect(mine.followed).toBeUndefined();
     expect((await srv.api.get('/api/packs/national/procedures/dispute-mediation/draft')).status).toBe(404);
     const latest = (await srv.api.get('/api/packs/national/procedures/dispute-mediation')).body;
     expect([latest.version, latest.machine.states.mediation.meta.title['zh-CN']]).toEqual([2, '人民调解(已修改)']);
     expect((await srv.api.get('/api/packs/national/procedures/dispute-mediation?version=1')).body.machine.states.mediation.meta.title['zh-CN']).not.toBe('人民调解(已修改)');
     const county = (await srv.api.get('/api/packs/nanchang-county/procedures/dispute-mediation/versions')).body;
     expect(county.length).toBe(before + 1);
+    // the county's new version says it follows national's publish, and is not the county's own
+    expect(county.at(-1)).toMatchObject({ followed: 'national' });
+    expect(county.at(-1).note).toBeUndefined();
   });
 
   it('simulate the draft or an unsaved definition; nothing is stored', async () => {
