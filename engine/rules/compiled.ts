@@ -135,3 +135,40 @@ export function instanceRefs(c: unknown, out: string[] = []): string[] {
   }
   return out;
 }
+
+/** One leaf condition as evaluated: the fact's actual value, the value compared with, and the result. */
+export interface LeafTrace {
+  condition: Record<string, unknown>;
+  actual: unknown;
+  expected: unknown;
+  result: boolean;
+}
+
+/** A condition tree evaluated with every leaf's values kept (for "which condition failed, with what value"). */
+export interface ConditionTrace {
+  kind: 'all' | 'any' | 'not' | 'leaf';
+  result: boolean;
+  children?: ConditionTrace[];
+  leaf?: LeafTrace;
+}
+
+/** Evaluates a condition like compileCondition, keeping each leaf's actual and expected values. */
+export function explainCondition(c: unknown, facts: SyncFacts, ctx: FactContext): ConditionTrace {
+  const cond = (c ?? {}) as Record<string, unknown>;
+  for (const kind of ['all', 'any'] as const) {
+    if (Array.isArray(cond[kind])) {
+      const children = (cond[kind] as unknown[]).map((x) => explainCondition(x, facts, ctx));
+      return { kind, children, result: kind === 'all' ? children.every((x) => x.result) : children.some((x) => x.result) };
+    }
+  }
+  if (cond.not !== undefined) {
+    const inner = explainCondition(cond.not, facts, ctx);
+    return { kind: 'not', children: [inner], result: !inner.result };
+  }
+  const actual = withPath(factGetter(String(cond.fact), cond.params as Record<string, unknown>, ctx), cond.path)(facts);
+  const v = cond.value as Record<string, unknown> | undefined;
+  const expected = v && typeof v === 'object' && !Array.isArray(v) && typeof v.fact === 'string'
+    ? withPath(factGetter(v.fact, v.params as Record<string, unknown>, ctx), v.path)(facts)
+    : cond.value;
+  return { kind: 'leaf', result: compileLeaf(cond, ctx)(facts), leaf: { condition: cond, actual, expected } as LeafTrace };
+}

@@ -69,3 +69,6 @@ export const BUILTIN_OPERATORS = [
 ];
 
 export const ALL_OPERATORS = new Set([...BUILTIN_OPERATORS, ...Object.keys(OPERATORS)]);
+
+/** Operators whose result does not depend on the value (a condition still carries one, e.g. `true`). */
+export const UNARY_OPERATORS = new Set(['isTrue', 'isFalse', 'exists', 'notExists']);

@@ -2,7 +2,11 @@
 import type { ActionJSON, PackParameter, ProblemDetail, ProcedureDoc } from '../types';
 import { pointer, problem } from '../errors';
 import { allTransitions, guardRules, walkStates } from '../machine';
-import { ALL_FACTS, ALL_OPERATORS, collectParamRefs, isValidPath } from '../rules';
+// the rule files themselves, not '../rules' (which brings json-rules-engine): validation runs in the browser too
+import { ALL_FACTS } from '../rules/facts';
+import { ALL_OPERATORS } from '../rules/operators';
+import { collectParamRefs } from '../rules/params';
+import { isValidPath } from '../rules/path';
 import { ACTION_TYPES, GUARD_COMBINATORS } from '../schema';
 import { compileSchema } from './schema-cache';
 import { basisBoundaries, checkBasis } from '../basis';

@@ -74,8 +74,16 @@ export function packRoutes(r: Router, d: AppDeps): void {
 
   r.get('/api/packs/:pack', (ctx) => {
     const p = pack(ctx);
+    // what the bases lock (their manifests' lists), so the designer can refuse those edits before publish does
+    const locks: Record<'parameters' | 'rules' | 'states' | 'deadlines', string[]> = { parameters: [], rules: [], states: [], deadlines: [] };
+    for (const base of p.lineage.filter((x) => x !== p.id)) {
+      const listed = d.catalog.source(base)?.manifest.locked ?? {};
+      for (const k of Object.keys(locks) as (keyof typeof locks)[]) locks[k].push(...(listed[k] ?? []).map((e) => (typeof e === 'string' ? e : e.item)));
+    }
     ctx.body = {
       ...p,
+      baseLocks: locks,
+      baseTitle: p.extends ? d.catalog.resolved(p.extends)?.title ?? null : null,
       extends: p.extends ?? null,
       procedures: Object.fromEntries(Object.entries(p.procedures).map(([id, doc]) => [id, withVersion(p, id, doc)])),
     };

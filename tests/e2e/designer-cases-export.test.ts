@@ -131,12 +131,12 @@ describe('designer export and county view', () => {
     await p.getByTestId('tab-county').click();
     const list = p.getByTestId('county-list');
     await list.waitFor();
-    expect(await p.getByTestId('county-panel').innerText()).toContain('national');
+    expect(await p.getByTestId('county-panel').innerText()).toContain('全国通用模板');
     // Local titles (1+5+X) and the Friday rule on CONVENE.
     expect(await list.innerText()).toContain('网格议事');
-    expect(await list.innerText()).toContain('fridayMeeting');
+    expect(await list.innerText()).toContain('协商会议在周五说事日');
     await expect.poll(() => node(p, 'review').getAttribute('data-mark')).toBe('changed');
-    expect(await p.locator('[data-testid=edge-label][data-mark=changed]').filter({ hasText: 'fridayMeeting' }).count()).toBe(1);
+    expect(await p.locator('[data-testid=edge-label][data-mark=changed]').filter({ hasText: '协商会议在周五说事日' }).count()).toBe(1);
     expect(await node(p, 'closed').getAttribute('data-mark')).toBe('');
     await h.screenshot('cases-3-county');
     await p.getByTestId('county-show').uncheck();

@@ -23,7 +23,8 @@ describe('editing the national mediation procedure', () => {
     expect(trial.y + trial.height).toBeLessThan(group.y + group.height + 1);
     const signed = p.locator('[data-testid=edge-label][data-edge="/machine/states/mediation/on/AGREEMENT_SIGNED"]');
     expect(await signed.innerText()).toContain('签订调解协议');
-    expect(await signed.innerText()).toContain('effectiveOnNotFuture');
+    // the guard by what the rule says, not its name
+    expect(await signed.innerText()).toContain('协议生效日期不得晚于当日');
     expect(await p.getByTestId('problems-panel').getAttribute('data-count')).toBe('0');
     expect(await p.getByTestId('problems-panel').innerText()).toContain('未发现问题');
     await h.screenshot('edit-1-opened');
@@ -75,7 +76,7 @@ describe('editing the national mediation procedure', () => {
     const edge = p.locator('[data-testid=edge-label][data-selected=true]');
     await edge.waitFor();
     expect(await edge.innerText()).toContain('提请复核');
-    expect(await edge.innerText()).toContain('jointApplication');
+    expect(await edge.innerText()).toContain('司法确认须由双方(全体)当事人共同申请');
     expect(await p.getByTestId('guard-rule').inputValue()).toBe('jointApplication');
     // Now reachable, but with no way to a final state.
     await p.locator('[data-testid=problem][data-code=NO_PATH_TO_FINAL][data-node=state1]').waitFor();
@@ -92,7 +93,7 @@ describe('editing the national mediation procedure', () => {
 
   it('undoes every edit with Ctrl+Z and redoes them with Ctrl+Y', async () => {
     const p = h.page;
-    await p.getByTestId('canvas').click({ position: { x: 20, y: 20 } });
+    await p.getByTestId('canvas').click({ position: { x: 5, y: 200 } });
     const edges = () => p.locator('[data-testid=edge-label]').count();
     const withAll = await edges();
     await p.keyboard.press('Control+z'); // connect state1 → closed

@@ -4,7 +4,7 @@
  * a deadline with its calendar kind and expiry; all visible in the JSON view and valid for the engine.
  */
 import { describe, expect, it } from 'vitest';
-import { clickNode, fitView, node, openProcedure, useHarness } from './harness';
+import { clickEdge, clickNode, fitView, node, openProcedure, useHarness } from './harness';
 
 const h = useHarness();
 
@@ -17,43 +17,46 @@ async function docJson(): Promise<Record<string, any>> {
 }
 
 describe('editing rules, events and deadlines with forms', () => {
-  it('builds a rule with nested conditions and a parameter, and attaches it as a guard', async () => {
+  it('builds a rule with nested conditions and a parameter by picking fields, and attaches it as a guard', async () => {
     const p = h.page;
     await openProcedure(h, 'national', 'dispute-mediation');
     await p.getByTestId('new-rule').click();
-    await p.getByTestId('rule-name').fill('largeOrUnsuitable');
     await p.getByTestId('rule-description-zh').fill('标的额超过小额诉讼上限,或纠纷性质不适宜调解');
     await p.getByTestId('rule-description-en').fill('above the small-claims cap, or unsuitable for mediation');
     await p.getByTestId('rule-basis-zh').fill('《民事诉讼法》第165条');
     await p.getByTestId('rule-basis-en').fill('Civil Procedure Law, Art. 165');
     const leaf = p.getByTestId('cond-leaf').first();
-    await leaf.getByTestId('cond-path').fill('$.amount');
-    await leaf.getByTestId('cond-operator').selectOption('greaterThan');
+    await leaf.getByTestId('cond-field').selectOption({ label: '标的额(元)' });
+    await leaf.getByTestId('cond-operator').selectOption({ label: '超过' });
     await leaf.getByTestId('cond-value-mode').selectOption('param');
     await leaf.getByTestId('cond-value-param').selectOption('smallClaimsCap');
     await p.getByTestId('cond-group-kind').first().selectOption('any');
     await p.getByTestId('cond-add-group').first().click();
     const inner = p.locator('[data-testid=cond-group][data-depth="1"] [data-testid=cond-leaf]').first();
-    await inner.getByTestId('cond-path').fill('$.disputeType');
-    await inner.getByTestId('cond-operator').selectOption('in');
-    await inner.getByTestId('cond-value').fill('["marriage-status","adoption"]');
+    await inner.getByTestId('cond-field').selectOption({ label: '纠纷类型' });
+    await inner.getByTestId('cond-operator').selectOption({ label: '属于' });
+    await inner.getByTestId('cond-value-choices').locator('input[data-value=marriage-status]').check();
+    await inner.getByTestId('cond-value-choices').locator('input[data-value=adoption]').check();
+    expect(await p.getByTestId('rule-sentence').innerText()).toContain('纠纷类型 属于 婚姻关系确认、收养关系');
     await p.getByTestId('rule-save').click();
-    await expect.poll(async () => (await p.getByTestId('undo').getAttribute('title')) ?? '').toContain('新增规则「largeOrUnsuitable」');
+    await expect.poll(async () => (await p.getByTestId('undo').getAttribute('title')) ?? '').toContain('新增规则「标的额超过小额诉讼上限,或纠纷性质不适宜调解」');
+    const name = await p.getByTestId('rule-form').getAttribute('data-rule');
+    expect(name).toBe('aboveTheSmallClaimsCap');
 
-    // Attach it to FILED (small claims branch) instead of its current guard.
-    await p.locator('[data-testid=edge-label][data-edge="/machine/states/fastTrackCourt/states/filing/on/FILED/1"]').click();
+    // Attach it to FILED (small claims branch) beside its current guard.
+    await clickEdge(p, '/machine/states/fastTrackCourt/states/filing/on/FILED/1');
     await p.getByTestId('guard-mode').selectOption('allOf');
-    await p.getByTestId('guard-rules').locator('input[data-value=largeOrUnsuitable]').check();
-    await expect.poll(() => p.locator('[data-testid=edge-label][data-selected=true]').innerText()).toContain('largeOrUnsuitable');
+    await p.getByTestId('guard-rules').locator(`input[data-value=${name}]`).check();
+    await expect.poll(() => p.locator('[data-testid=edge-label][data-selected=true]').innerText()).toContain('标的额超过小额诉讼上限');
 
     const doc = await docJson();
-    expect(doc.rules.largeOrUnsuitable.conditions).toEqual({
+    expect(doc.rules[name!].conditions).toEqual({
       any: [
         { fact: 'data', path: '$.amount', operator: 'greaterThan', value: { param: 'smallClaimsCap' } },
         { any: [{ fact: 'data', path: '$.disputeType', operator: 'in', value: ['marriage-status', 'adoption'] }] },
       ],
     });
-    expect(doc.machine.states.fastTrackCourt.states.filing.on.FILED[1].guard).toEqual({ type: 'allOf', params: { rules: ['filedOnNotFuture', 'largeOrUnsuitable'] } });
+    expect(doc.machine.states.fastTrackCourt.states.filing.on.FILED[1].guard).toEqual({ type: 'allOf', params: { rules: ['filedOnNotFuture', name] } });
     await expect.poll(() => p.getByTestId('problems-panel').getAttribute('data-count')).toBe('0');
     await h.screenshot('forms-1-rule');
   });
@@ -82,7 +85,7 @@ describe('editing rules, events and deadlines with forms', () => {
     await p.getByTestId('deadline-title-en').fill('Performance period');
     await p.getByTestId('deadline-amount').fill('20');
     await p.getByTestId('deadline-unit').selectOption('workingDays');
-    await p.getByTestId('deadline-effects').fill('supervision.notice');
+    await p.getByTestId('deadline-effect-list').locator('input[data-value="supervision.notice"]').check();
     await p.getByTestId('deadline-basis-zh').fill('示例:本地实践'); // no English given: the Chinese is kept for both
     await p.getByTestId('deadline-save').click();
     await expect.poll(() => node(p, 'agreement').innerText()).toContain('履行期限');

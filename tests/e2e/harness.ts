@@ -122,3 +122,15 @@ export async function clickNode(page: Page, path: string): Promise<void> {
   if (!inside) await fitView(page);
   await n.click({ position: { x: 12, y: 10 } });
 }
+
+export const edgeLabel = (page: Page, pointer: string) => page.locator(`[data-testid=edge-label][data-edge="${pointer}"]`);
+
+/** Clicks a transition's label on the chart, fitting the view first when it is out of sight. */
+export async function clickEdge(page: Page, pointer: string): Promise<void> {
+  const l = edgeLabel(page, pointer);
+  const box = await l.boundingBox();
+  const canvas = await page.getByTestId('canvas').boundingBox();
+  const inside = box && canvas && box.x >= canvas.x && box.y >= canvas.y + 40 && box.x + box.width <= canvas.x + canvas.width && box.y + box.height <= canvas.y + canvas.height;
+  if (!inside) await fitView(page);
+  await l.click();
+}

@@ -2,7 +2,7 @@
  * The HTTP API (shared/API.md, server/README.md). Every call carries the bearer token; error bodies
  * `{error: {code, message: {zh-CN, en}, details}}` become ApiError with the bilingual message.
  */
-import type { I18n, Instance, HistoryEntry, Override, PackParameter, ProblemDetail, ProcedureDoc } from '../../../engine/types';
+import type { CalendarData, I18n, Instance, HistoryEntry, Override, PackParameter, ProblemDetail, ProcedureDoc } from '../../../engine/browser';
 import type { TraceEntry } from '../model/simulation';
 
 export class ApiError extends Error {
@@ -30,12 +30,22 @@ export interface PackDetail {
   parameters: Record<string, PackParameter>;
   procedures?: Record<string, ProcedureDoc>;
   overrides?: Override[];
+  /** What the base packs' manifests lock (`procedure/item` names). */
+  /** The base pack's title. */
+  baseTitle?: I18n | null;
+  baseLocks?: { parameters?: string[]; rules?: string[]; states?: string[]; deadlines?: string[] };
+  calendar?: CalendarData;
+  data?: Record<string, unknown>;
 }
 
 export interface VersionInfo {
   version: number;
   publishedAt?: string;
   source?: string;
+  by?: string;
+  note?: string;
+  /** The base pack whose change this version follows (not the pack's own publish). */
+  followed?: string;
 }
 
 export interface InstanceBody extends Omit<Instance, 'deadlines'> {
@@ -61,6 +71,7 @@ export class Api {
       headers: { Authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
+    if (res.status === 204) return null as T;
     const textBody = await res.text();
     let json: unknown = undefined;
     try {
@@ -84,9 +95,11 @@ export class Api {
   procedure = (pack: string, proc: string, version?: number) =>
     this.request<ProcedureDoc>('GET', this.proc(pack, proc) + (version !== undefined ? `?version=${version}` : ''));
   versions = (pack: string, proc: string) => this.request<VersionInfo[]>('GET', `${this.proc(pack, proc)}/versions`);
-  draft = (pack: string, proc: string) => this.request<ProcedureDoc>('GET', `${this.proc(pack, proc)}/draft`);
-  saveDraft = (pack: string, proc: string, doc: ProcedureDoc) => this.request<unknown>('PUT', `${this.proc(pack, proc)}/draft`, doc);
-  publish = (pack: string, proc: string) => this.request<{ version: number }>('POST', `${this.proc(pack, proc)}/publish`, {});
+  /** The draft, or null when there is none (asked so that "no draft" is not an error). */
+  draft = (pack: string, proc: string) => this.request<ProcedureDoc | null>('GET', `${this.proc(pack, proc)}/draft?ifExists=1`);
+  /** Saved whatever its state; the answer lists what keeps it from being published. */
+  saveDraft = (pack: string, proc: string, doc: ProcedureDoc) => this.request<{ saved: boolean; problems?: ProblemDetail[] }>('PUT', `${this.proc(pack, proc)}/draft`, doc);
+  publish = (pack: string, proc: string, note?: string) => this.request<{ version: number }>('POST', `${this.proc(pack, proc)}/publish`, note ? { note } : {});
   simulate = (pack: string, proc: string, body: SimulateRequest) => this.request<TraceEntry[] | { trace: TraceEntry[] }>('POST', `${this.proc(pack, proc)}/simulate`, body);
 
   instance = (id: string) => this.request<InstanceBody>('GET', `/api/instances/${enc(id)}`);
@@ -94,17 +107,15 @@ export class Api {
   startInstance = (pack: string, procedure: string, data: unknown) => this.request<InstanceBody>('POST', '/api/instances', { pack, procedure, data });
 }
 
-/** The draft, or (404: none yet) the latest published version; `version` is dropped so it saves as a draft. */
+/** The draft, or (none yet) the latest published version; `version` is dropped so it saves as a draft. */
 export async function loadEditable(api: Api, pack: string, proc: string): Promise<{ doc: ProcedureDoc; fromDraft: boolean; version?: number }> {
   // Both asked at once: most procedures have no draft, and the answer is then the latest version.
   const latest = api.procedure(pack, proc);
   latest.catch(() => {});
-  try {
-    const doc = await api.draft(pack, proc);
-    const { version: _v, ...rest } = doc;
+  const draft = await api.draft(pack, proc);
+  if (draft) {
+    const { version: _v, ...rest } = draft;
     return { doc: rest as ProcedureDoc, fromDraft: true };
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 404) throw e;
   }
   const { version, ...rest } = await latest;
   return { doc: rest as ProcedureDoc, fromDraft: false, version };

@@ -1,9 +1,10 @@
 /** The page: sign-in, header (pack, procedure, case, language), and the screen the address names. */
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Api, ApiError, forgetToken, storeToken, takeTokenFromUrl, type PackSummary } from '../api';
 import { useI18n } from '../i18n';
 import { WorkspaceScreen } from '../workspace/Workspace';
 import { navigate, readRoute, type Route } from './route';
+import { tryLeave } from './leave';
 import { Header } from './Header';
 import { SignIn } from './SignIn';
 
@@ -19,8 +20,22 @@ export function App() {
   const [packs, setPacks] = useState<PackSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  const routeRef = useRef(route);
+  routeRef.current = route;
   useEffect(() => {
-    const onPop = () => setRoute(readRoute());
+    // Back/forward: with unsaved work the address is put back until the user decides.
+    const onPop = () => {
+      const next = readRoute();
+      let done = false;
+      let sync = true;
+      tryLeave(() => {
+        done = true;
+        if (!sync) navigate(next);
+        setRoute(next);
+      });
+      sync = false;
+      if (!done) navigate(routeRef.current);
+    };
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
@@ -38,8 +53,10 @@ export function App() {
   }, [api]);
 
   const go = useCallback((r: Route) => {
-    navigate(r);
-    setRoute(r);
+    tryLeave(() => {
+      navigate(r);
+      setRoute(r);
+    });
   }, []);
 
   if (!api) {
@@ -57,20 +74,20 @@ export function App() {
 }
 
 function Home({ packs, onNavigate }: { packs: PackSummary[] | null; onNavigate(r: Route): void }) {
-  const { t, pick } = useI18n();
+  const { t, pick, ids } = useI18n();
   if (!packs) return <div className="gz-center gz-muted">{t('loading')}</div>;
   return (
     <div className="gz-home" data-testid="home">
       <p>{t('chooseProcedure')}</p>
       {packs.map((p) => (
         <section key={p.id} className="gz-home-pack" data-testid="home-pack" data-pack={p.id}>
-          <h2>{pick(p.title)} <span className="gz-muted">{p.id}{p.extends ? ` · ${t('extendsPack', { base: p.extends })}` : ''}</span></h2>
+          <h2>{pick(p.title)} <span className="gz-muted">{ids ? `${p.id} · ` : ''}{p.extends ? t('extendsPack', { base: pick(packs.find((x) => x.id === p.extends)?.title) || p.extends }) : ''}</span></h2>
           <ul>
             {p.procedures.map((proc) => (
               <li key={proc.id}>
                 <button type="button" className="gz-link" data-testid="home-procedure" data-procedure={proc.id}
                   onClick={() => onNavigate({ pack: p.id, proc: proc.id })}>{pick(proc.title)}</button>
-                <span className="gz-muted"> {proc.id} · {t('version', { n: proc.version })}</span>
+                <span className="gz-muted"> {ids ? `${proc.id} · ` : ''}{t('version', { n: proc.version })}</span>
               </li>
             ))}
           </ul>

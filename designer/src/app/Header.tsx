@@ -15,7 +15,7 @@ export function LangSwitch() {
 }
 
 export function Header({ packs, route, onNavigate, onSignOut }: { packs: PackSummary[]; route: Route; onNavigate(r: Route): void; onSignOut(): void }) {
-  const { t, pick } = useI18n();
+  const { t, pick, ids, setIds } = useI18n();
   const [caseId, setCaseId] = useState('');
   const pack = packs.find((p) => p.id === route.pack);
   return (
@@ -38,12 +38,13 @@ export function Header({ packs, route, onNavigate, onSignOut }: { packs: PackSum
           {pack?.procedures.map((p) => <option key={p.id} value={p.id}>{pick(p.title)}</option>)}
         </select>
       </label>
-      {pack?.extends && <span className="gz-muted">{t('extendsPack', { base: pack.extends })}</span>}
+      {pack?.extends && <span className="gz-muted">{t('extendsPack', { base: pick(packs.find((x) => x.id === pack.extends)?.title) || pack.extends })}</span>}
       <form className="gz-inline" onSubmit={(e) => { e.preventDefault(); if (caseId.trim()) onNavigate({ instance: caseId.trim() }); }}>
         <input placeholder={t('instanceId')} value={caseId} data-testid="open-instance-id" onChange={(e) => setCaseId(e.target.value)} />
         <button type="submit" data-testid="open-instance">{t('openInstance')}</button>
       </form>
       <div className="gz-spacer" />
+      <label className="gz-inline gz-ids-toggle"><input type="checkbox" checked={ids} data-testid="show-ids" onChange={(e) => setIds(e.target.checked)} />{t('showIds')}</label>
       <LangSwitch />
       <button type="button" className="gz-link" onClick={onSignOut}>{t('signOut')}</button>
     </header>

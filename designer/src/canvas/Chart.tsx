@@ -2,29 +2,49 @@
  * The statechart canvas (React Flow). A view of the chart model: editable in the designer, read-only
  * for running cases and version diffs. Selection, highlights and marks come in as props; edits go out
  * as callbacks (the caller turns them into commands).
+ *
+ * Editing habits of the peers (Camunda Modeler, Stately Studio): drop a line anywhere on a state to connect,
+ * Shift-drag a box or Ctrl-click to select several, right-click for a menu, double-click to rename in place,
+ * drag from the palette to add; it opens at a readable zoom (never below 100 %) and scrolls to the rest.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
-  Background, Controls, MarkerType, MiniMap, Position, ReactFlow, ReactFlowProvider, useReactFlow,
-  type Connection, type NodeChange, type NodeMouseHandler, type EdgeMouseHandler, type OnNodeDrag,
+  Background, ControlButton, Controls, MarkerType, MiniMap, Position, ReactFlow, ReactFlowProvider, useReactFlow,
+  type Connection, type FinalConnectionState, type NodeChange, type NodeMouseHandler, type EdgeMouseHandler, type OnNodeDrag,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type { ProcedureDoc } from '../../../engine/types';
-import { absolute, edgeLabel, roleTitle, deadlineTitle, stateTitle, type ChartModel, type Marks, type Positions, type Route } from '../model';
-import { useI18n } from '../i18n';
+import type { PackParameter, ProcedureDoc } from '../../../engine/browser';
+import { absolute, deadlineText, edgeLabel, roleTitle, stateTitle, type ChartModel, type Marks, type Positions, type Route } from '../model';
+import { useI18n, type StringKey } from '../i18n';
 import { StateNode, GroupNode } from './StateNode';
 import { TransitionEdge } from './TransitionEdge';
 import type { StateFlowNode, TransitionFlowEdge } from './types';
 
-export type ChartSelection = { kind: 'state'; id: string } | { kind: 'edge'; id: string } | { kind: 'internal'; id: string; node: string };
+export type ChartSelection =
+  | { kind: 'state'; id: string }
+  | { kind: 'states'; ids: string[] }
+  | { kind: 'edge'; id: string }
+  | { kind: 'internal'; id: string; node: string };
 
 export interface Overlay {
   active?: string | null;
   visitedNodes?: Set<string>;
   visitedEdges?: Set<string>;
+  /** Transitions a simulated event tried and was refused. */
+  refusedEdges?: Set<string>;
   marks?: Marks;
   problems?: Map<string, number>;
   problemEdges?: Set<string>;
+  /** States matching the search. */
+  found?: Set<string>;
+}
+
+/** Where a context menu was asked for: a state, a transition, or the empty canvas (with the chart position). */
+export type MenuTarget = { kind: 'state'; id: string } | { kind: 'edge'; id: string } | { kind: 'pane'; x: number; y: number };
+
+export interface ChartApi {
+  /** Screen point → chart point (for a menu's "add state here"). */
+  toChart(x: number, y: number): { x: number; y: number };
 }
 
 export interface ChartProps {
@@ -37,43 +57,64 @@ export interface ChartProps {
   onSelect(sel: ChartSelection | null): void;
   onMove?(positions: Record<string, { x: number; y: number }>): void;
   onConnect?(source: string, target: string): void;
+  /** Right-click: where, and the screen point to show the menu at. */
+  onMenu?(target: MenuTarget, screen: { x: number; y: number }): void;
+  /** A palette item dropped on the canvas (chart coordinates, and the state it was dropped into, if any). */
+  onDropNew?(kind: string, at: { x: number; y: number }, parent: string | null): void;
+  /** The state being renamed in place, and the new title when done (null: cancelled). */
+  editing?: string | null;
+  onRenamed?(id: string, title: string | null): void;
+  onRenameStart?(id: string): void;
   overlay?: Overlay;
-  /** Which layout the positions come from: the view is fitted again when elk's arrives (unless the user moved it). */
+  parameters?: Record<string, PackParameter>;
+  /** Show ids (the advanced view). */
+  ids?: boolean;
+  /** Which layout the positions come from: the view is placed again when elk's arrives (unless the user moved it). */
   layoutKind?: 'elk' | 'quick';
   /** Centre the view on this node (`at`: when asked, Date.now(); a later request with the same id centres again). */
   focus?: { id: string; at: number } | null;
+  apiRef?: { current: ChartApi | null };
   testId?: string;
 }
 
 const nodeTypes = { state: StateNode, group: GroupNode };
-/** Above this many states the chart opens at a readable zoom on its initial state instead of fitting everything. */
-const BIG_CHART = 60;
-const BIG_ZOOM = 0.8;
+/** The chart opens at this zoom or more: every text is then at least 11 px on screen. */
+export const READABLE_ZOOM = 1;
 const edgeTypes = { transition: TransitionEdge };
+const NO_PARAMS: Record<string, PackParameter> = {};
 
 function FlowChart(p: ChartProps) {
-  const { lang } = useI18n();
+  const { lang, t } = useI18n();
   const rf = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   const interacted = useRef(false);
-  const big = p.model.nodes.length > BIG_CHART;
   const [drag, setDrag] = useState<Record<string, { x: number; y: number }>>({});
+  // the overview map: on by default for big charts, a button away for small ones
+  const [map, setMap] = useState(() => p.model.nodes.length > 20);
+  const params = p.parameters ?? NO_PARAMS;
+  const ids = !!p.ids;
   // Callbacks read the latest props through refs, so the node and edge objects (and their data) can stay the same.
-  const onSelectRef = useRef(p.onSelect);
-  onSelectRef.current = p.onSelect;
-  const onSelect = useCallback((sel: ChartSelection | null) => onSelectRef.current(sel), []);
-  const modelRef = useRef(p.model);
-  modelRef.current = p.model;
+  const propsRef = useRef(p);
+  propsRef.current = p;
+  const onSelect = useCallback((sel: ChartSelection | null) => propsRef.current.onSelect(sel), []);
   const selectInternal = useCallback((id: string) => {
-    const node = modelRef.current.nodes.find((n) => n.internal.some((t) => t.id === id));
+    const node = propsRef.current.model.nodes.find((n) => n.internal.some((x) => x.id === id));
     if (node) onSelect({ kind: 'internal', id, node: node.id });
   }, [onSelect]);
   const selectEdge = useCallback((id: string) => onSelect({ kind: 'edge', id }), [onSelect]);
+  const renamed = useCallback((id: string, title: string | null) => propsRef.current.onRenamed?.(id, title), []);
+
+  if (p.apiRef) p.apiRef.current = { toChart: (x, y) => rf.screenToFlowPosition({ x, y }) };
 
   // Node and edge objects keep their identity while their content is the same, so React Flow redraws
   // only what changed (a click re-renders two states, not two hundred).
   const nodeCache = useRef(new Map<string, { key: string; item: StateFlowNode }>());
   const edgeCache = useRef(new Map<string, { key: string; item: TransitionFlowEdge }>());
+
+  const selectedStates = useMemo(() => {
+    const s = p.selection;
+    return new Set(s?.kind === 'state' ? [s.id] : s?.kind === 'states' ? s.ids : []);
+  }, [p.selection]);
 
   const freshNodes = useMemo<StateFlowNode[]>(() => p.model.nodes.map((n) => {
     const box = p.positions[n.id] ?? { x: 0, y: 0, width: n.width, height: n.height };
@@ -89,34 +130,38 @@ function FlowChart(p: ChartProps) {
       // Known sizes and handle places: React Flow need not measure, and edges never blink while nodes update.
       measured: { width: box.width, height: box.height },
       handles: [
-        { type: 'target' as const, position: Position.Top, x: box.width / 2 - 4, y: -4, width: 8, height: 8 },
-        { type: 'source' as const, position: Position.Bottom, x: box.width / 2 - 4, y: box.height - 4, width: 8, height: 8 },
+        { type: 'target' as const, position: Position.Top, x: box.width / 2 - 5, y: -5, width: 10, height: 10 },
+        { type: 'source' as const, position: Position.Bottom, x: box.width / 2 - 5, y: box.height - 5, width: 10, height: 10 },
       ],
       ...(n.parent ? { parentId: n.parent, extent: 'parent' as const } : {}),
-      selected: sel?.kind === 'state' && sel.id === n.id,
+      selected: selectedStates.has(n.id),
       draggable: p.editable,
       connectable: p.editable,
       zIndex: compound ? 0 : 1,
       data: {
         path: n.id,
         title: stateTitle(n, lang),
-        stateKey: n.key,
+        stateKey: ids ? n.key : '',
         kind: n.kind,
         initial: n.initial,
         roles: n.roles.map((r) => roleTitle(p.doc, r, lang)).join(lang === 'zh-CN' ? '、' : ', '),
-        deadlines: n.deadlines.map((d) => deadlineTitle(p.doc, d, lang)).join(lang === 'zh-CN' ? '、' : ', '),
-        internal: n.internal.map((t) => {
-          const l = edgeLabel(p.doc, t, lang);
-          return { id: t.id, label: `${l.event} ${l.guard}`.trim(), selected: sel?.kind === 'internal' && sel.id === t.id };
+        deadlines: n.deadlines.map((d) => deadlineText(p.doc, d, params, lang)).join(lang === 'zh-CN' ? ';' : '; '),
+        internal: n.internal.map((x) => {
+          const l = edgeLabel(p.doc, x, lang, ids);
+          return { id: x.id, label: `${l.event} ${l.guard}`.trim(), selected: sel?.kind === 'internal' && sel.id === x.id };
         }),
+        broken: n.broken.length,
         active: o?.active === n.id,
         visited: o?.visitedNodes?.has(n.id) ?? false,
+        found: o?.found?.has(n.id) ?? false,
         mark: o?.marks?.nodes[n.id],
         problems: o?.problems?.get(n.id) ?? 0,
+        editing: p.editing === n.id,
         onSelectInternal: selectInternal,
+        onRenamed: renamed,
       },
     };
-  }), [p.model, p.positions, p.selection, p.overlay, p.doc, p.editable, lang, selectInternal]);
+  }), [p.model, p.positions, p.selection, p.overlay, p.doc, p.editable, p.editing, lang, ids, params, selectedStates, selectInternal, renamed]);
 
   const baseNodes = useMemo(() => reuse(freshNodes, nodeCache.current), [freshNodes]);
 
@@ -124,23 +169,35 @@ function FlowChart(p: ChartProps) {
     : baseNodes.map((n) => (drag[n.id] ? { ...n, position: drag[n.id] } : n))), [baseNodes, drag]);
 
   const freshEdges = useMemo<TransitionFlowEdge[]>(() => p.model.edges.map((e) => {
-    const l = edgeLabel(p.doc, e, lang);
+    const l = edgeLabel(p.doc, e, lang, ids);
     const mark = p.overlay?.marks?.edges[e.id];
     const visited = p.overlay?.visitedEdges?.has(e.id) ?? false;
-    const colour = mark === 'added' ? '#1a7f37' : mark === 'removed' ? '#cf222e' : mark === 'changed' ? '#bf8700' : visited ? '#0969da' : '#57606a';
+    const refused = p.overlay?.refusedEdges?.has(e.id) ?? false;
+    const colour = refused ? '#cf222e' : mark === 'added' ? '#1a7f37' : mark === 'removed' ? '#cf222e' : mark === 'changed' ? '#bf8700' : visited ? '#0969da' : '#57606a';
     return {
       id: e.id, source: e.source, target: e.target, type: 'transition',
       selected: p.selection?.kind === 'edge' && p.selection.id === e.id,
       markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 18, height: 18 },
       zIndex: 2,
-      data: { event: l.event, guard: l.guard, sibling: e.sibling, route: drag[e.source] || drag[e.target] ? undefined : p.routes[e.id], mark, visited, problem: p.overlay?.problemEdges?.has(e.id) ?? false, onSelect: selectEdge },
+      data: {
+        event: l.event, guard: l.guard, sibling: e.sibling, route: drag[e.source] || drag[e.target] ? undefined : p.routes[e.id],
+        mark, visited, refused, problem: p.overlay?.problemEdges?.has(e.id) ?? false, onSelect: selectEdge,
+      },
     };
-  }), [p.model, p.doc, p.overlay, p.selection, p.routes, drag, lang, selectEdge]);
+  }), [p.model, p.doc, p.overlay, p.selection, p.routes, drag, lang, ids, selectEdge]);
   const edges = useMemo(() => reuse(freshEdges, edgeCache.current), [freshEdges]);
 
+  // Box selection (Shift + drag): React Flow reports it as select changes while the box is drawn.
+  const boxing = useRef<Set<string> | null>(null);
   const onNodesChange = useCallback((changes: NodeChange<StateFlowNode>[]) => {
     const moved: Record<string, { x: number; y: number }> = {};
-    for (const c of changes) if (c.type === 'position' && c.position && c.dragging) moved[c.id] = c.position;
+    for (const c of changes) {
+      if (c.type === 'position' && c.position && c.dragging) moved[c.id] = c.position;
+      if (c.type === 'select' && boxing.current) {
+        if (c.selected) boxing.current.add(c.id);
+        else boxing.current.delete(c.id);
+      }
+    }
     if (Object.keys(moved).length) setDrag((d) => ({ ...d, ...moved }));
   }, []);
 
@@ -149,39 +206,94 @@ function FlowChart(p: ChartProps) {
     for (const n of dragged) out[n.id] = { x: n.position.x, y: n.position.y };
     setDrag({});
     const changed = Object.entries(out).some(([id, pos]) => {
-      const before = p.positions[id];
+      const before = propsRef.current.positions[id];
       return !before || Math.abs(before.x - pos.x) > 1 || Math.abs(before.y - pos.y) > 1;
     });
-    if (changed) p.onMove?.(out);
-  }, [p.positions, p.onMove]);
+    if (changed) propsRef.current.onMove?.(out);
+  }, []);
 
-  const onNodeClick: NodeMouseHandler<StateFlowNode> = useCallback((_e, node) => {
+  const onNodeClick: NodeMouseHandler<StateFlowNode> = useCallback((e, node) => {
     interacted.current = true;
+    const cur = propsRef.current.selection;
+    if (e.ctrlKey || e.metaKey || e.shiftKey) {
+      const set = new Set(cur?.kind === 'state' ? [cur.id] : cur?.kind === 'states' ? cur.ids : []);
+      if (set.has(node.id)) set.delete(node.id);
+      else set.add(node.id);
+      const list = [...set];
+      onSelect(list.length === 0 ? null : list.length === 1 ? { kind: 'state', id: list[0] } : { kind: 'states', ids: list });
+      return;
+    }
     onSelect({ kind: 'state', id: node.id });
   }, [onSelect]);
+  const onNodeDoubleClick: NodeMouseHandler<StateFlowNode> = useCallback((_e, node) => {
+    if (propsRef.current.editable) propsRef.current.onRenameStart?.(node.id);
+  }, []);
   const onEdgeClick: EdgeMouseHandler<TransitionFlowEdge> = useCallback((_e, edge) => onSelect({ kind: 'edge', id: edge.id }), [onSelect]);
   const onConnect = useCallback((c: Connection) => {
-    if (c.source && c.target) p.onConnect?.(c.source, c.target);
-  }, [p.onConnect]);
+    if (c.source && c.target) propsRef.current.onConnect?.(c.source, c.target);
+  }, []);
+  // A line dropped anywhere on a state (not only on its small handle) connects to it.
+  const onConnectEnd = useCallback((e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid || !state.fromNode) return;
+    const pt = 'changedTouches' in e ? e.changedTouches[0] : e;
+    // the line being drawn is topmost under the pointer: look through it for the innermost state
+    const el = document.elementsFromPoint(pt.clientX, pt.clientY).map((x) => x.closest('[data-state]')).find(Boolean);
+    const target = el?.getAttribute('data-state');
+    if (target && target !== state.fromNode.id) propsRef.current.onConnect?.(state.fromNode.id, target);
+  }, []);
+
+  const menu = (target: MenuTarget, e: { preventDefault(): void; clientX: number; clientY: number }) => {
+    if (!propsRef.current.onMenu) return;
+    e.preventDefault();
+    propsRef.current.onMenu(target, { x: e.clientX, y: e.clientY });
+  };
+
+  const onDragOver = (e: DragEvent) => {
+    if (!p.editable || !e.dataTransfer.types.includes('application/x-gongzhi-palette')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  };
+  const onDrop = (e: DragEvent) => {
+    const kind = e.dataTransfer.getData('application/x-gongzhi-palette');
+    if (!kind || !p.editable) return;
+    e.preventDefault();
+    const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    const el = (e.target as HTMLElement).closest('[data-kind=compound]');
+    p.onDropNew?.(kind, at, el?.getAttribute('data-state') ?? null);
+  };
 
   // Centre on the focused node; if the layout moves it just after (a new state placed by elk), follow it.
   const focus = p.focus;
   const target = focus ? absolute(p.model, p.positions)[focus.id] : undefined;
   const targetKey = target ? `${target.x},${target.y},${target.width},${target.height}` : '';
-  // The first view, and again when elk's layout replaces the quick one, unless the user has moved the view.
+  // The first view (and again when elk's layout replaces the quick one, unless the user has moved the view): the
+  // whole chart when it fits at a readable zoom, else 100 % from the top, centred on the initial state.
   const kind = p.layoutKind;
   useEffect(() => {
     performance.mark(`gz:chart-${kind ?? 'drawn'}`);
     if (interacted.current) return;
     const raf = requestAnimationFrame(() => {
-      if (!big) {
-        void rf.fitView({ padding: 0.15, maxZoom: 1.1 });
+      const abs = absolute(p.model, p.positions);
+      const boxes = Object.values(abs);
+      const el = wrapper.current;
+      if (!boxes.length || !el) return;
+      const minX = Math.min(...boxes.map((b) => b.x));
+      const minY = Math.min(...boxes.map((b) => b.y));
+      const maxX = Math.max(...boxes.map((b) => b.x + b.width));
+      const maxY = Math.max(...boxes.map((b) => b.y + b.height));
+      const pad = 40;
+      const fit = Math.min((el.clientWidth - 2 * pad) / (maxX - minX || 1), (el.clientHeight - 2 * pad) / (maxY - minY || 1));
+      if (fit >= READABLE_ZOOM) {
+        const zoom = Math.min(fit, 1.1);
+        void rf.setViewport({ x: (el.clientWidth - (maxX - minX) * zoom) / 2 - minX * zoom, y: (el.clientHeight - (maxY - minY) * zoom) / 2 - minY * zoom, zoom });
         return;
       }
       const init = p.model.nodes.find((n) => n.parent === null && n.initial) ?? p.model.nodes[0];
-      const b = init ? absolute(p.model, p.positions)[init.id] : undefined;
-      const width = wrapper.current?.clientWidth ?? 800;
-      if (b) void rf.setViewport({ x: width / 2 - (b.x + b.width / 2) * BIG_ZOOM, y: 40 - b.y * BIG_ZOOM, zoom: BIG_ZOOM });
+      const b = init ? abs[init.id] : undefined;
+      const cx = b ? b.x + b.width / 2 : (minX + maxX) / 2;
+      // the whole width when it fits, else the initial state in the middle
+      const x = (maxX - minX) * READABLE_ZOOM <= el.clientWidth - 2 * pad ? (el.clientWidth - (maxX - minX)) / 2 - minX : el.clientWidth / 2 - cx;
+      void rf.setViewport({ x, y: pad - minY, zoom: READABLE_ZOOM });
     });
     return () => cancelAnimationFrame(raf);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -190,29 +302,55 @@ function FlowChart(p: ChartProps) {
   useEffect(() => {
     if (!focus || !target || Date.now() - focus.at > 3000) return;
     interacted.current = true;
-    const zoom = Math.max(rf.getZoom(), 0.9);
+    const zoom = Math.max(rf.getZoom(), READABLE_ZOOM);
     void rf.setCenter(target.x + target.width / 2, target.y + target.height / 2, { zoom, duration: 200 });
     // Only when asked to focus (or the focused node moved), not on every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focus?.id, focus?.at, targetKey]);
 
+  const aria = useMemo(() => {
+    const a = (k: StringKey) => t(k);
+    return {
+      'node.a11yDescription.default': a('a11yNode'), 'node.a11yDescription.keyboardDisabled': a('a11yNode'),
+      'node.a11yDescription.ariaLiveMessage': () => a('a11yMoved'), 'edge.a11yDescription.default': a('a11yEdge'),
+      'controls.ariaLabel': a('chartControls'), 'controls.zoomIn.ariaLabel': a('zoomIn'), 'controls.zoomOut.ariaLabel': a('zoomOut'),
+      'controls.fitView.ariaLabel': a('fitView'), 'controls.interactive.ariaLabel': a('chartControls'), 'minimap.ariaLabel': a('minimap'),
+      'handle.ariaLabel': a('handle'),
+    };
+  }, [t]);
+
   return (
-    <div ref={wrapper} style={{ width: '100%', height: '100%' }}>
+    <div ref={wrapper} style={{ width: '100%', height: '100%' }} onDragOver={onDragOver} onDrop={onDrop}>
     <ReactFlow<StateFlowNode, TransitionFlowEdge>
       nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
       onNodesChange={onNodesChange} onNodeDragStop={onNodeDragStop}
-      onNodeClick={onNodeClick} onEdgeClick={onEdgeClick} onPaneClick={() => onSelect(null)}
-      onConnect={onConnect}
+      onNodeClick={onNodeClick} onNodeDoubleClick={onNodeDoubleClick} onEdgeClick={onEdgeClick}
+      onPaneClick={() => onSelect(null)}
+      onConnect={onConnect} onConnectEnd={onConnectEnd} connectionRadius={30}
+      onNodeContextMenu={(e, n) => menu({ kind: 'state', id: n.id }, e)}
+      onEdgeContextMenu={(e, ed) => menu({ kind: 'edge', id: ed.id }, e)}
+      onPaneContextMenu={(e) => { const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }); menu({ kind: 'pane', x: at.x, y: at.y }, e); }}
+      onSelectionStart={() => { boxing.current = new Set(); }}
+      onSelectionEnd={() => {
+        const got = [...(boxing.current ?? [])];
+        boxing.current = null;
+        if (got.length) onSelect(got.length === 1 ? { kind: 'state', id: got[0] } : { kind: 'states', ids: got });
+      }}
       onMoveStart={(e) => { if (e) interacted.current = true; }}
       nodesDraggable={p.editable} nodesConnectable={p.editable} elementsSelectable
-      deleteKeyCode={null} selectionKeyCode={null} multiSelectionKeyCode={null}
-      fitView={!big} fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }} minZoom={0.05} maxZoom={2}
+      deleteKeyCode={null} selectionKeyCode="Shift" multiSelectionKeyCode={null} selectNodesOnDrag={false}
+      zoomOnDoubleClick={false} minZoom={0.1} maxZoom={2}
+      ariaLabelConfig={aria}
       proOptions={{ hideAttribution: true }}
       data-testid={p.testId ?? 'chart'}
     >
       <Background gap={24} size={1} />
-      <Controls showInteractive={false} />
-      {p.model.nodes.length > 30 && p.layoutKind !== 'quick' && <MiniMap pannable zoomable />}
+      <Controls showInteractive={false}>
+        <ControlButton onClick={() => setMap(!map)} title={t('minimap')} aria-label={t('minimap')} data-testid="toggle-minimap" className={map ? 'is-on' : ''}>
+          <svg viewBox="0 0 12 12" width="12" height="12" aria-hidden><rect x="1" y="2" width="10" height="8" fill="none" stroke="currentColor" /><rect x="3" y="4" width="4" height="3" fill="currentColor" /></svg>
+        </ControlButton>
+      </Controls>
+      {map && p.layoutKind !== 'quick' && <MiniMap pannable zoomable style={{ width: 160, height: 110 }} />}
     </ReactFlow>
     </div>
   );

@@ -1,3 +1,3 @@
-export { Chart, type ChartProps, type ChartSelection, type Overlay } from './Chart';
+export { Chart, READABLE_ZOOM, type ChartProps, type ChartSelection, type Overlay, type ChartApi, type MenuTarget } from './Chart';
 export { useChartLayout, QUICK_FIRST, type ChartLayout } from './useLayout';
 export { warmElk } from './elk';

@@ -11,11 +11,16 @@ export interface StateNodeData extends Record<string, unknown> {
   roles: string;
   deadlines: string;
   internal: { id: string; label: string; selected: boolean; mark?: Change }[];
+  /** How many of its transitions name a missing target. */
+  broken: number;
   active: boolean;
   visited: boolean;
+  found: boolean;
   mark?: Change;
   problems: number;
+  editing: boolean;
   onSelectInternal?: (id: string) => void;
+  onRenamed?: (id: string, title: string | null) => void;
 }
 
 export interface TransitionEdgeData extends Record<string, unknown> {
@@ -25,6 +30,7 @@ export interface TransitionEdgeData extends Record<string, unknown> {
   route?: Route;
   mark?: Change;
   visited: boolean;
+  refused: boolean;
   problem: boolean;
   onSelect?: (id: string) => void;
 }

@@ -3,11 +3,12 @@
  * path taken, the history as a timeline with actors and rule results, and the deadlines as dates.
  */
 import { useMemo, useState } from 'react';
-import type { HistoryEntry, ProcedureDoc } from '../../../engine/types';
+import type { HistoryEntry, ProcedureDoc } from '../../../engine/browser';
 import type { Api, InstanceBody } from '../api';
 import { useLoad } from '../app/useLoad';
 import { Chart, useChartLayout, type ChartSelection } from '../canvas';
-import { buildChart, formatDue, formatInstant, historyToSteps, pathTaken, stateAt, text } from '../model';
+import { buildChart, enumTitle, formatDue, formatInstant, historyToSteps, pathTaken, splitTitle, stateAt, text } from '../model';
+import { ClockIcon } from '../canvas/icons';
 import { useI18n, type StringKey } from '../i18n';
 import { RuleList } from '../panels/SimulatePanel';
 import { Section } from '../panels/widgets';
@@ -32,7 +33,7 @@ export function InstanceView({ api, id }: { api: Api; id: string }) {
 }
 
 function LoadedInstance({ instance, history, doc }: Loaded) {
-  const { t, lang, pick } = useI18n();
+  const { t, lang, pick, ids } = useI18n();
   const model = useMemo(() => buildChart(doc), [doc]);
   const layout = useChartLayout(model, doc, lang);
   const [selection, setSelection] = useState<ChartSelection | null>(null);
@@ -40,17 +41,21 @@ function LoadedInstance({ instance, history, doc }: Loaded) {
   const overlay = useMemo(() => ({ active: instance.state, visitedNodes: taken.nodes, visitedEdges: taken.edges }), [instance.state, taken]);
   const stateTitle = (p: string | null) => (p ? text(stateAt(doc.machine, p)?.meta?.title, lang) || p : '—');
   const roleTitle = (r: string) => text(doc.roles?.[r]?.title, lang) || r;
+  const props = ((doc.data ?? {}) as { properties?: Record<string, Record<string, unknown>> }).properties ?? {};
+  const fieldTitle = (k: string) => `${text(splitTitle(props[k]?.title, k), lang)}${ids ? ` (${k})` : ''}`;
+  const valueOf = (k: string, v: unknown) => (typeof v === 'string' && props[k] ? enumTitle(props[k], v, lang)
+    : typeof v === 'boolean' ? t(v ? 'yes' : 'no') : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
   return (
     <div className="gz-workspace" data-testid="instance-view" data-instance={instance.id} data-state={instance.state}>
       <div className="gz-toolbar">
         <div className="gz-group">
           <strong>{t('instance')} {instance.id}</strong>
-          <span className="gz-muted">{pick(doc.title)} · {t('version', { n: instance.version })} · {instance.pack}</span>
+          <span className="gz-muted">{pick(doc.title)} · {t('version', { n: instance.version })}{ids ? ` · ${instance.pack}` : ''}</span>
         </div>
         <div className="gz-group gz-legend">
-          <span className="gz-legend-active">■ {t('legend_active')}</span>
-          <span className="gz-legend-path">■ {t('legend_path')}</span>
+          <span className="gz-legend-active"><span className="gz-swatch" /> {t('legend_active')}</span>
+          <span className="gz-legend-path"><span className="gz-swatch" /> {t('legend_path')}</span>
         </div>
         <div className="gz-group">
           {(['svg', 'png'] as const).map((k) => (
@@ -73,14 +78,14 @@ function LoadedInstance({ instance, history, doc }: Loaded) {
         <aside className="gz-side">
           <div className="gz-side-body">
             <Section title={t('currentState')} testId="instance-summary">
-              <div className="gz-current" data-testid="instance-current" data-state={instance.state}>{stateTitle(instance.state)} <span className="gz-muted">({instance.state})</span></div>
+              <div className="gz-current" data-testid="instance-current" data-state={instance.state}>{stateTitle(instance.state)}{ids && <span className="gz-muted"> ({instance.state})</span>}</div>
               <div className="gz-muted" data-testid="instance-status">{t(`status_${instance.status}` as StringKey)}{instance.overdue ? ` · ${t('overdue')}` : ''}</div>
             </Section>
             <Section title={t('caseDeadlines')} testId="instance-deadlines">
               <ul className="gz-deadlines">
                 {instance.deadlines.map((d) => (
                   <li key={d.name} data-testid="instance-deadline" data-deadline={d.name} className={d.overdue ? 'is-overdue' : ''}>
-                    ⏱ {t('dueOn', { name: text(doc.deadlines?.[d.name]?.title, lang) || d.name, date: formatDue(d.dueAt, lang) })}{d.overdue ? ` · ${t('overdue')}` : ''}
+                    <ClockIcon /> {t('dueOn', { name: text(doc.deadlines?.[d.name]?.title, lang) || d.name, date: formatDue(d.dueAt, lang) })}{d.overdue ? ` · ${t('overdue')}` : ''}
                   </li>
                 ))}
                 {instance.deadlines.length === 0 && <li className="gz-muted">{t('none')}</li>}
@@ -103,7 +108,7 @@ function LoadedInstance({ instance, history, doc }: Loaded) {
               <table className="gz-table" data-testid="instance-data">
                 <tbody>
                   {Object.entries(instance.data ?? {}).map(([k, v]) => (
-                    <tr key={k}><td>{k}</td><td>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</td></tr>
+                    <tr key={k}><td>{fieldTitle(k)}</td><td>{valueOf(k, v)}</td></tr>
                   ))}
                 </tbody>
               </table>

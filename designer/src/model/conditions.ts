@@ -3,7 +3,7 @@
  * conditions) edited through pure helpers, with values that are a literal, a pack parameter
  * (`{param}`) or another fact (`{fact, path, params}`).
  */
-import { ALL_OPERATORS } from '../../../engine/rules/operators';
+import { ALL_OPERATORS, DERIVED_FACTS, STATIC_FACTS, UNARY_OPERATORS } from '../../../engine/browser';
 
 export interface Leaf {
   fact: string;
@@ -15,10 +15,11 @@ export interface Leaf {
 export type Group = { all: Cond[] } | { any: Cond[] } | { not: Cond };
 export type Cond = Group | Leaf;
 
-export const FACTS = ['data', 'event', 'params', 'today', 'now', 'periodEnd', 'ratio', 'packData', 'instance'] as const;
+/** The facts and operators the engine knows (derived from it, never listed here). */
+export const FACTS: readonly string[] = [...STATIC_FACTS, ...DERIVED_FACTS];
 export const OPERATORS = [...ALL_OPERATORS];
-/** Operators that take no value. */
-export const UNARY = new Set(['isTrue', 'isFalse', 'exists', 'notExists']);
+/** Operators whose result ignores the value: the condition keeps `value: true` (the format requires one). */
+export const UNARY = UNARY_OPERATORS;
 
 export const isLeaf = (c: Cond): c is Leaf => typeof (c as Leaf).fact === 'string';
 export const groupKind = (c: Cond): 'all' | 'any' | 'not' | null =>
@@ -40,7 +41,7 @@ export function withChildren(c: Cond, kids: Cond[]): Cond {
   return c;
 }
 
-export const newLeaf = (): Leaf => ({ fact: 'data', path: '$.', operator: 'equal', value: '' });
+export const newLeaf = (): Leaf => ({ fact: 'data', path: '', operator: 'equal', value: '' });
 
 /** Address of a node in the tree: child indices from the root. */
 export type Address = number[];

@@ -1,6 +1,6 @@
 /** Small UI-free helpers over a procedure document: find states and transitions by dotted path. */
-import type { I18n, MachineJSON, ProcedureDoc, StateJSON, TransitionJSON } from '../../../engine/types';
-import { resolveTarget, walkStates } from '../../../engine/machine';
+import type { I18n, MachineJSON, ProcedureDoc, StateJSON, TransitionJSON } from '../../../engine/browser';
+import { resolveTarget, walkStates } from '../../../engine/browser';
 
 export type Lang = 'zh-CN' | 'en';
 

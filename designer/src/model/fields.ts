@@ -3,7 +3,8 @@
  * (name, kind, title, required, choices) instead of JSON. Anything richer stays untouched and is
  * shown as "advanced".
  */
-import type { JSONSchema } from '../../../engine/types';
+import type { I18n, JSONSchema } from '../../../engine/browser';
+import { enumChoices } from './rules';
 
 export type FieldKind = 'string' | 'text' | 'number' | 'integer' | 'boolean' | 'date' | 'enum' | 'stringList' | 'objectList' | 'advanced';
 
@@ -14,6 +15,8 @@ export interface FieldSpec {
   required: boolean;
   /** For `enum`. */
   choices?: string[];
+  /** Titles of the choices (the schema's `enumTitles`), for the forms. */
+  choiceTitles?: Record<string, I18n>;
   /** For `objectList`: the fields of each row. */
   items?: FieldSpec[];
 }
@@ -56,7 +59,11 @@ export function fieldsOf(schema: JSONSchema | undefined): FieldSpec[] {
     const p = obj(raw);
     const kind = kindOf(p);
     const spec: FieldSpec = { name, kind, title: typeof p.title === 'string' ? p.title : '', required: required.has(name) };
-    if (kind === 'enum') spec.choices = (p.enum as string[]).slice();
+    if (kind === 'enum') {
+      spec.choices = (p.enum as string[]).slice();
+      const titles = enumChoices(p);
+      if (titles?.some((c) => c.title['zh-CN'] !== c.value)) spec.choiceTitles = Object.fromEntries(titles.map((c) => [c.value, c.title]));
+    }
     if (kind === 'objectList') spec.items = fieldsOf(obj(p.items) as JSONSchema);
     return spec;
   });

@@ -36,18 +36,32 @@ export function selfLoop(sx: number, sy: number, tx: number, ty: number, halfWid
   return { d: `M ${sx},${sy} C ${x},${sy + 40} ${x},${ty - 40} ${tx},${ty}`, labelX: x - 10, labelY: (sy + ty) / 2 };
 }
 
+/**
+ * An orthogonal path from a source's bottom to a target's top, for edges elk has not routed (new ones, or after a
+ * drag): down, across, down — or, to a target above, out to the side and back. The label sits on the line.
+ */
+export function stepPath(sx: number, sy: number, tx: number, ty: number, sibling = 0): EdgePath {
+  if (ty >= sy + 24) {
+    const mid = Math.min(ty - 12, Math.max(sy + 12, (sy + ty) / 2 + sibling * 20));
+    return routePath({ points: [{ x: sx, y: sy }, { x: sx, y: mid }, { x: tx, y: mid }, { x: tx, y: ty }] });
+  }
+  const side = Math.max(sx, tx) + 120 + sibling * 30;
+  return routePath({ points: [{ x: sx, y: sy }, { x: sx, y: sy + 24 }, { x: side, y: sy + 24 }, { x: side, y: ty - 24 }, { x: tx, y: ty - 24 }, { x: tx, y: ty }] });
+}
+
 /** Path between two absolute boxes (a self-loop when they are the same state). */
 export function edgeBetween(s: Box, t: Box, sibling = 0, same = false): EdgePath {
   const sx = s.x + s.width / 2;
   const sy = s.y + s.height;
   const tx = t.x + t.width / 2;
   const ty = t.y;
-  return same ? selfLoop(sx, sy, tx, ty, s.width / 2) : curve(sx, sy, tx, ty, sibling);
+  return same ? selfLoop(sx, sy, tx, ty, s.width / 2) : stepPath(sx, sy, tx, ty, sibling);
 }
 
 /** An orthogonal route as a path with rounded corners; the label sits where elk reserved room for it. */
 export function routePath(route: Route, radius = 8): EdgePath {
-  const pts = route.points;
+  const pts = route.points.filter((p, i, all) => i === 0 || p.x !== all[i - 1].x || p.y !== all[i - 1].y);
+  if (pts.length < 2) pts.push({ ...pts[0] });
   let d = `M ${pts[0].x},${pts[0].y}`;
   for (let i = 1; i < pts.length - 1; i++) {
     const [a, b, c] = [pts[i - 1], pts[i], pts[i + 1]];
@@ -58,10 +72,24 @@ export function routePath(route: Route, radius = 8): EdgePath {
   }
   const last = pts[pts.length - 1];
   d += ` L ${last.x},${last.y}`;
-  const label = route.label
-    ? { labelX: route.label.x + route.label.width / 2, labelY: route.label.y + route.label.height / 2 }
-    : midpoint(pts);
+  // The label sits on the line: where elk reserved room for it, moved onto the nearest point of the path.
+  const label = route.label ? nearestOnPath(pts, { x: route.label.x + route.label.width / 2, y: route.label.y + route.label.height / 2 }) : midpoint(pts);
   return { d, ...label };
+}
+
+function nearestOnPath(pts: Point[], q: Point): { labelX: number; labelY: number } {
+  let best = { labelX: pts[0].x, labelY: pts[0].y, d: Infinity };
+  for (let i = 1; i < pts.length; i++) {
+    const a = pts[i - 1];
+    const b = pts[i];
+    const len2 = (b.x - a.x) ** 2 + (b.y - a.y) ** 2;
+    const f = len2 ? Math.max(0, Math.min(1, ((q.x - a.x) * (b.x - a.x) + (q.y - a.y) * (b.y - a.y)) / len2)) : 0;
+    const x = a.x + (b.x - a.x) * f;
+    const y = a.y + (b.y - a.y) * f;
+    const d = (x - q.x) ** 2 + (y - q.y) ** 2;
+    if (d < best.d) best = { labelX: x, labelY: y, d };
+  }
+  return { labelX: best.labelX, labelY: best.labelY };
 }
 
 const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);

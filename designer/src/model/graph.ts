@@ -3,11 +3,12 @@
  * one edge per transition target. Targetless transitions (stay in the state) are listed on the node.
  * UI-free: the canvas, the SVG export and the tests all read this model.
  */
-import type { I18n, ProcedureDoc } from '../../../engine/types';
-import { allTransitions, guardRules, targetsOf, walkStates } from '../../../engine/machine';
-import { resolveTarget } from '../../../engine/machine';
+import type { I18n, ProcedureDoc } from '../../../engine/browser';
+import { allTransitions, guardRules, targetsOf, walkStates } from '../../../engine/browser';
+import { resolveTarget } from '../../../engine/browser';
 import { knownPaths, machineIdOf, type Lang } from './doc';
 import { translate } from '../i18n/strings';
+import { wrapText } from './text';
 
 export type NodeKind = 'atomic' | 'compound' | 'final';
 
@@ -32,6 +33,8 @@ export interface ChartNode {
   roles: string[];
   deadlines: string[];
   internal: InternalTransition[];
+  /** Transitions whose target does not exist (not drawn): listed so the forms can mend them. */
+  broken: (InternalTransition & { target: string })[];
   depth: number;
   /** Default size (compound sizes come from the layout). */
   width: number;
@@ -62,6 +65,14 @@ export interface ChartModel {
 export const NODE_WIDTH = 180;
 export const NODE_HEIGHT = 56;
 export const INTERNAL_ROW = 20;
+/** Text sizes inside a state (px at zoom 1) and the room for them: titles and deadlines wrap, never cut. */
+export const NODE_INNER = NODE_WIDTH - 18;
+export const TITLE_FONT = 14;
+export const TITLE_LINE = 19;
+export const SMALL_FONT = 12;
+export const SMALL_LINE = 16;
+
+const lines = (s: string, size: number) => wrapText(s, size, NODE_INNER).length;
 
 export function buildChart(doc: ProcedureDoc): ChartModel {
   const machine = doc.machine;
@@ -89,6 +100,7 @@ export function buildChart(doc: ProcedureDoc): ChartModel {
       roles: Array.isArray(s.node.meta?.roles) ? (s.node.meta!.roles as string[]) : [],
       deadlines: deadlinesByState.get(s.path) ?? [],
       internal: [],
+      broken: [],
       depth: s.path.split('.').length - 1,
       width: NODE_WIDTH,
       height: NODE_HEIGHT,
@@ -112,7 +124,11 @@ export function buildChart(doc: ProcedureDoc): ChartModel {
     }
     targets.forEach((raw, i) => {
       const target = resolveTarget(machine, machineId, t.source, raw, known);
-      if (!target) return; // unknown target: the problems panel reports it
+      if (!target) {
+        // unknown target: reported by the problems panel, listed on its source so the forms can mend it
+        if (!source.broken.some((b) => b.id === t.pointer)) source.broken.push({ id: t.pointer, event: t.event, index: t.index, guard: g.rules, guardType: g.type, target: raw });
+        return;
+      }
       const pair = `${t.source}→${target}`;
       const sibling = pairCount.get(pair) ?? 0;
       pairCount.set(pair, sibling + 1);
@@ -122,9 +138,21 @@ export function buildChart(doc: ProcedureDoc): ChartModel {
       });
     });
   }
+  // Room for every line (in the longer language): title, roles, stay-in-state events, deadlines with their length.
   for (const n of nodes) {
-    if (n.internal.length) n.height = NODE_HEIGHT + INTERNAL_ROW * n.internal.length;
-    if (n.deadlines.length) n.height += 18;
+    if (n.kind === 'compound') continue;
+    const title = Math.max(lines(n.title?.['zh-CN'] ?? n.key, TITLE_FONT), lines(n.title?.en ?? n.key, TITLE_FONT));
+    const roleText = (lang: 'zh-CN' | 'en') => n.roles.map((r) => doc.roles?.[r]?.title?.[lang] ?? r).join('、');
+    const roles = n.roles.length ? Math.max(lines(roleText('zh-CN'), SMALL_FONT), lines(roleText('en'), SMALL_FONT)) : 0;
+    const events = n.internal.reduce((sum, t) => {
+      const ev = t.event ? doc.events?.[t.event]?.title : undefined;
+      return sum + Math.max(lines(`⟳ ${ev?.['zh-CN'] ?? t.event ?? ''} ${'字'.repeat(t.guard.length * 8)}`, SMALL_FONT), 1);
+    }, 0);
+    const deadlines = n.deadlines.reduce((sum, d) => {
+      const tt = doc.deadlines?.[d]?.title;
+      return sum + Math.max(lines(`⟳ ${tt?.['zh-CN'] ?? d} 999个工作日`, SMALL_FONT), lines(`⟳ ${tt?.en ?? d} 999 working days`, SMALL_FONT));
+    }, 0);
+    n.height = Math.max(NODE_HEIGHT, 14 + title * TITLE_LINE + (roles + events + deadlines) * SMALL_LINE + 8);
   }
   return { nodes, edges, byId };
 }
@@ -136,10 +164,10 @@ export function layoutSignature(model: ChartModel, labels?: Record<string, { wid
   return `${n}#${e}`;
 }
 
-/** Label of a guard: the rule names, combined the way the guard combines them. */
-export function guardLabel(guard: string[], type: string | null, lang: Lang): string {
+/** Label of a guard: the rules' short Chinese titles (their names in the advanced view), combined the way the guard combines them. */
+export function guardLabel(guard: string[], type: string | null, lang: Lang, title: (rule: string) => string = (r) => r): string {
   if (guard.length === 0) return '';
   const sep = translate(lang, type === 'anyOf' ? 'or' : 'and');
-  const shown = guard.length > 2 ? `${guard.slice(0, 2).join(sep)} …+${guard.length - 2}` : guard.join(sep);
-  return type === 'not' ? `${translate(lang, 'notRule')} ${shown}` : shown;
+  const shown = guard.map(title).join(sep);
+  return type === 'not' ? `${translate(lang, 'notRule')}${shown}` : shown;
 }

@@ -10,5 +10,7 @@ export * from './marks';
 export * from './export';
 export * from './fields';
 export * from './simulation';
+export * from './rules';
+export * from './explain';
 export * as conditions from './conditions';
 export * as commands from './commands';

@@ -5,7 +5,7 @@
  * browser, the bundled build in tests.
  */
 import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
-import type { ProcedureDoc } from '../../../engine/types';
+import type { ProcedureDoc } from '../../../engine/browser';
 import type { ChartModel } from './graph';
 
 export interface Box {
@@ -31,6 +31,8 @@ export interface Route {
 export interface AutoLayout {
   positions: Positions;
   routes: Record<string, Route>;
+  /** `source>target` each route was computed for (an edge id can come to name another transition after an edit). */
+  ends?: Record<string, string>;
 }
 
 export type LabelSize = (edgeId: string) => { width: number; height: number } | undefined;
@@ -51,6 +53,8 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.layered.spacing.edgeNodeBetweenLayers': '24',
   'elk.layered.spacing.edgeEdgeBetweenLayers': '12',
   'elk.edgeRouting': 'ORTHOGONAL',
+  // labels sit on their edge, not beside it
+  'elk.edgeLabels.inline': 'true',
   'elk.json.edgeCoords': 'ROOT',
 };
 
@@ -72,7 +76,8 @@ export function toElkGraph(model: ChartModel, labelSize?: LabelSize): ElkNode {
         id: n.id, children: [],
         layoutOptions: { 'elk.padding': `[top=${GROUP_PADDING.top},left=${GROUP_PADDING.left},bottom=${GROUP_PADDING.bottom},right=${GROUP_PADDING.right}]` },
       }
-      : { id: n.id, width: n.width, height: n.height };
+      // states of one layer line up by their tops (their heights differ with what they hold)
+      : { id: n.id, width: n.width, height: n.height, layoutOptions: { 'elk.alignment': 'TOP' } };
     // The initial state opens the chart: first layer, so the flow reads from the top.
     if (n.initial) node.layoutOptions = { ...(node.layoutOptions ?? {}), 'elk.layered.layering.layerConstraint': 'FIRST' };
     elkNodes.set(n.id, node);
@@ -102,6 +107,8 @@ export async function autoLayout(elk: ELK, model: ChartModel, labelSize?: LabelS
   const positions: Positions = {};
   collect(result, positions);
   const routes: Record<string, Route> = {};
+  const ends: Record<string, string> = {};
+  for (const e of model.edges) ends[e.id] = `${e.source}>${e.target}`;
   for (const e of (result.edges ?? []) as ElkExtendedEdge[]) {
     const s = e.sections?.[0];
     if (!s || (e.sections?.length ?? 0) > 1) continue;
@@ -109,7 +116,7 @@ export async function autoLayout(elk: ELK, model: ChartModel, labelSize?: LabelS
     const l = e.labels?.[0];
     routes[e.id] = { points, ...(l && l.x !== undefined ? { label: { x: Math.round(l.x), y: Math.round(l.y ?? 0), width: l.width ?? 0, height: l.height ?? 0 } } : {}) };
   }
-  return { positions, routes };
+  return { positions, routes, ends };
 }
 
 /**
@@ -128,7 +135,7 @@ export function validRoutes(model: ChartModel, auto: AutoLayout | null, placed: 
   const out: Record<string, Route> = {};
   for (const e of model.edges) {
     const r = auto.routes[e.id];
-    if (r && same(e.source) && same(e.target)) out[e.id] = r;
+    if (r && same(e.source) && same(e.target) && (!auto.ends || auto.ends[e.id] === `${e.source}>${e.target}`)) out[e.id] = r;
   }
   return out;
 }
@@ -151,7 +158,7 @@ export function placeNodes(model: ChartModel, auto: Positions, doc: ProcedureDoc
       const parentKey = n.parent ?? '';
       const slot = nextSlot.get(parentKey) ?? siblingEnd(model, out, n.parent);
       box = { x: slot.x, y: slot.y, width: n.width, height: n.height };
-      nextSlot.set(parentKey, { x: slot.x + n.width + 40, y: slot.y });
+      nextSlot.set(parentKey, { x: slot.x, y: slot.y + n.height + 40 });
     }
     if (n.kind !== 'compound') {
       box.width = n.width;
@@ -175,18 +182,17 @@ export function placeNodes(model: ChartModel, auto: Positions, doc: ProcedureDoc
   return out;
 }
 
+/** Where a new state goes: right of every sibling, level with the top of them (free space, clear of their edges). */
 function siblingEnd(model: ChartModel, placed: Positions, parent: string | null): { x: number; y: number } {
   let maxX = parent === null ? 0 : GROUP_PADDING.left - 40 - 180;
-  let y = parent === null ? 0 : GROUP_PADDING.top;
+  let y = Infinity;
   for (const n of model.nodes) {
     if (n.parent !== parent || !placed[n.id]) continue;
     const b = placed[n.id];
-    if (b.x + b.width > maxX) {
-      maxX = b.x + b.width;
-      y = b.y;
-    }
+    maxX = Math.max(maxX, b.x + b.width);
+    y = Math.min(y, b.y);
   }
-  return { x: maxX + 40, y };
+  return { x: maxX + 60, y: Number.isFinite(y) ? y : parent === null ? 0 : GROUP_PADDING.top };
 }
 
 /** Absolute boxes (relative to the chart origin), for centring and export. */

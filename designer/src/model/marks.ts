@@ -3,8 +3,8 @@
  * changed against its base): states and transitions added / removed / changed. Removed states and
  * transitions only exist in the base, so the chart shown is the union of both documents.
  */
-import type { Override, ProcedureDoc } from '../../../engine/types';
-import { collectParamRefs } from '../../../engine/rules/params';
+import type { Override, ProcedureDoc } from '../../../engine/browser';
+import { collectParamRefs } from '../../../engine/browser';
 import { buildChart, type ChartEdge, type ChartModel, type ChartNode } from './graph';
 
 export type Change = 'added' | 'removed' | 'changed';

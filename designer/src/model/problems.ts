@@ -2,8 +2,8 @@
  * Maps a validation problem's JSON path to what it concerns on the chart: the state node, the
  * transition edge, or a catalogue item (event, rule, deadline) and the node/edge that uses it.
  */
-import type { ProblemDetail, ProcedureDoc } from '../../../engine/types';
-import { guardRules } from '../../../engine/machine';
+import type { ProblemDetail, ProcedureDoc } from '../../../engine/browser';
+import { guardRules } from '../../../engine/browser';
 import type { ChartModel } from './graph';
 
 export interface ProblemTarget {
@@ -90,3 +90,31 @@ export function problemsByNode(problems: ProblemDetail[], model: ChartModel, doc
 
 /** Rules a guard or deadline names, for "which rules matter here". */
 export const rulesOfGuard = (guard: unknown): string[] => guardRules(guard).rules;
+
+/**
+ * A validation message in words: the ids it quotes (「state1」, 「AGREEMENT_SIGNED」, 「jointApplication」) replaced by
+ * the titles of what they name, so the problems list speaks the language of the chart.
+ */
+export function humanizeMessage(message: string, doc: ProcedureDoc, lang: 'zh-CN' | 'en'): string {
+  const titles = new Map<string, string>();
+  const pick = (t: { 'zh-CN': string; en: string } | undefined) => (t ? t[lang] || t['zh-CN'] : '');
+  const walk = (states: Record<string, { meta?: { title?: { 'zh-CN': string; en: string } }; states?: Record<string, unknown> }> | undefined, prefix: string) => {
+    for (const [k, s] of Object.entries(states ?? {})) {
+      const t = pick(s.meta?.title);
+      if (t) {
+        titles.set(`${prefix}${k}`, t);
+        if (!titles.has(k)) titles.set(k, t);
+      }
+      walk(s.states as never, `${prefix}${k}.`);
+    }
+  };
+  walk(doc.machine?.states as never, '');
+  for (const [k, e] of Object.entries(doc.events ?? {})) if (e?.title) titles.set(k, pick(e.title));
+  for (const [k, r] of Object.entries(doc.rules ?? {})) if (r?.description) titles.set(k, pick(r.description).split(/[,;，；。]/)[0]);
+  for (const [k, d] of Object.entries(doc.deadlines ?? {})) if (d?.title) titles.set(k, pick(d.title));
+  for (const [k, r] of Object.entries(doc.roles ?? {})) if (r?.title) titles.set(k, pick(r.title));
+  return message.replace(/「([^」]+)」|'([^']+)'/g, (all, zh?: string, en?: string) => {
+    const t = titles.get(zh ?? en ?? '');
+    return t ? (zh !== undefined ? `「${t}」` : `'${t}'`) : all;
+  });
+}

@@ -2,8 +2,8 @@
  * Simulation and running-case helpers: which events the active state accepts, the trace shape the
  * server returns, the path a case took (states and transitions, for highlighting), dates for deadlines.
  */
-import type { Effect, HistoryEntry, ProcedureDoc, RuleResult } from '../../../engine/types';
-import { ancestors } from '../../../engine/machine';
+import type { Effect, HistoryEntry, ProcedureDoc, RuleResult } from '../../../engine/browser';
+import { ancestors } from '../../../engine/browser';
 import { ownerAt, transitionList } from './doc';
 import type { ChartModel } from './graph';
 
@@ -13,6 +13,8 @@ export interface TraceDeadline {
   dueAt: string;
   dueDate?: string;
   overdue?: boolean;
+  /** Depends on a year whose holiday notice is not loaded yet (暂定). */
+  provisional?: boolean;
 }
 
 export interface TraceEntry {
@@ -107,4 +109,13 @@ export function formatInstant(iso: string | undefined): string {
   if (Number.isNaN(t)) return iso;
   const local = new Date(t + 8 * 3600_000).toISOString();
   return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
+}
+
+/** The transitions a refused event tried from the active state (or its ancestors): marked on the chart. */
+export function refusedEdges(model: ChartModel, active: string | null, refusal: TraceEntry): Set<string> {
+  const type = eventType(refusal.event);
+  const from = new Set(active ? [active, ...ancestors(active)] : []);
+  const out = new Set<string>();
+  for (const e of model.edges) if (e.event === type && from.has(e.source)) out.add(e.id);
+  return out;
 }

@@ -3,8 +3,8 @@
  * dates, choices, lists and small tables — with a JSON switch for experts.
  */
 import { useState } from 'react';
-import type { JSONSchema } from '../../../engine/types';
-import { fieldsOf, formatFieldValue, parseFieldValue, type FieldSpec } from '../model';
+import type { JSONSchema } from '../../../engine/browser';
+import { fieldsOf, formatFieldValue, parseFieldValue, splitTitle, text, type FieldSpec } from '../model';
 import { useI18n } from '../i18n';
 
 type Data = Record<string, unknown>;
@@ -49,7 +49,8 @@ export function DataForm({ schema, value, onChange, testId }: { schema: JSONSche
 
 function FieldInput({ field, value, onChange, testId }: { field: FieldSpec; value: unknown; onChange(v: unknown): void; testId: string }) {
   const { t } = useI18n();
-  const label = <span className="gz-field-label">{field.title || field.name}{field.required ? ' *' : ''} <span className="gz-muted">{field.name}</span></span>;
+  const { lang, ids } = useI18n();
+  const label = <span className="gz-field-label">{text(splitTitle(field.title, field.name), lang)}{field.required ? ' *' : ''}{ids && <span className="gz-muted"> {field.name}</span>}</span>;
   let input;
   switch (field.kind) {
     case 'boolean':
@@ -65,7 +66,7 @@ function FieldInput({ field, value, onChange, testId }: { field: FieldSpec; valu
       input = (
         <select value={value === undefined ? '' : String(value)} data-testid={testId} onChange={(e) => onChange(e.target.value || undefined)}>
           <option value="" />
-          {(field.choices ?? []).map((c) => <option key={c} value={c}>{c}</option>)}
+          {(field.choices ?? []).map((c) => <option key={c} value={c}>{field.choiceTitles?.[c] ? text(field.choiceTitles[c], lang) : c}</option>)}
         </select>
       );
       break;
@@ -93,7 +94,7 @@ function TextInput({ field, value, onChange, testId }: { field: FieldSpec; value
 }
 
 function RowsInput({ field, value, onChange, testId }: { field: FieldSpec; value: Data[]; onChange(v: unknown): void; testId: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const items = field.items ?? [];
   const setCell = (i: number, name: string, v: unknown) => {
     const rows = value.map((r) => ({ ...r }));
@@ -104,7 +105,7 @@ function RowsInput({ field, value, onChange, testId }: { field: FieldSpec; value
   return (
     <div className="gz-rows" data-testid={testId}>
       <table className="gz-table">
-        <thead><tr>{items.map((c) => <th key={c.name}>{c.title || c.name}</th>)}<th /></tr></thead>
+        <thead><tr>{items.map((c) => <th key={c.name}>{text(splitTitle(c.title, c.name), lang)}</th>)}<th /></tr></thead>
         <tbody>
           {value.map((row, i) => (
             <tr key={i}>

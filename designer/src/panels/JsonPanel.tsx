@@ -1,6 +1,6 @@
 /** The advanced JSON view: the whole document, kept in sync; applying it is one undoable command. */
 import { useEffect, useState } from 'react';
-import type { ProcedureDoc } from '../../../engine/types';
+import type { ProcedureDoc } from '../../../engine/browser';
 import { commands as C } from '../model';
 import { useI18n } from '../i18n';
 import { useWorkspace } from '../workspace/context';

@@ -2,11 +2,12 @@
  * Simulate the procedure being edited (the server's simulate endpoint with the unsaved document):
  * start data, events with payloads, the active state on the chart, each rule's result and basis, deadlines as dates.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiError, traceOf } from '../api';
-import { acceptedEvents, activeAfter, eventType, stateAt, formatDue, formatInstant, text, type TraceEntry } from '../model';
+import { acceptedEvents, activeAfter, effectTitle, eventType, failedConditions, ruleShortTitle, stateAt, formatDue, formatInstant, text, type TraceEntry } from '../model';
+import { ClockIcon } from '../canvas/icons';
 import { useI18n } from '../i18n';
-import { useWorkspace } from '../workspace/context';
+import { useWorkspace, useWorkspaceMaybe } from '../workspace/context';
 import { DataForm } from './DataForm';
 import { Field, Section, Select } from './widgets';
 
@@ -15,9 +16,10 @@ type SentEvent = { type: string; payload?: unknown; actor: { subject: string; ro
 /** `2025-09-26T09:00` (datetime-local) → `2025-09-26T09:00:00+08:00`. */
 export const localToIso = (v: string) => (v ? `${v.length === 16 ? `${v}:00` : v}+08:00` : undefined);
 
-export function SimulatePanel({ onTrace }: { onTrace(trace: TraceEntry[] | null): void }) {
+export function SimulatePanel({ onTrace }: { onTrace(trace: TraceEntry[] | null, refusal: TraceEntry | null): void }) {
   const { api, packId, procId, doc } = useWorkspace();
-  const { t, lang, pick } = useI18n();
+  const { t, lang, pick, ids } = useI18n();
+  const lastRefusedPayload = useRef<unknown>(undefined);
   const [data, setData] = useState<Record<string, unknown>>({});
   const [at, setAt] = useState('');
   const [events, setEvents] = useState<SentEvent[]>([]);
@@ -30,7 +32,7 @@ export function SimulatePanel({ onTrace }: { onTrace(trace: TraceEntry[] | null)
   const [role, setRole] = useState('');
   const [evAt, setEvAt] = useState('');
 
-  useEffect(() => () => onTrace(null), [onTrace]);
+  useEffect(() => () => onTrace(null, null), []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const simulate = async (list: SentEvent[]) => {
     setBusy(true);
@@ -41,16 +43,17 @@ export function SimulatePanel({ onTrace }: { onTrace(trace: TraceEntry[] | null)
       const res = traceOf(await api.simulate(packId, procId, { data, events: list, definition, ...(at ? { at: localToIso(at) } : {}) }));
       const last = res[res.length - 1];
       if (list.length && last?.refused) {
+        lastRefusedPayload.current = list[list.length - 1].payload;
         setRefusal(last);
         const kept = res.slice(0, -1);
         setTrace(kept);
-        onTrace(kept);
+        onTrace(kept, last);
         return;
       }
       setRefusal(null);
       setEvents(list);
       setTrace(res);
-      onTrace(res);
+      onTrace(res, null);
       setEvType('');
       setPayload({});
       setEvAt('');
@@ -85,12 +88,12 @@ export function SimulatePanel({ onTrace }: { onTrace(trace: TraceEntry[] | null)
 
       {trace && (
         <Section title={`${t('activeState')}:${active ? text(findTitle(doc, active), lang) || active : '—'}`} testId="sim-state">
-          <div data-testid="sim-active" data-state={active ?? ''}>{active}</div>
+          <div data-testid="sim-active" data-state={active ?? ''} hidden={!ids}>{active}</div>
           {finished ? <p className="gz-ok" data-testid="sim-finished">{t('finished')}</p> : accepted.length === 0 ? <p className="gz-muted">{t('noEvents')}</p> : (
             <div className="gz-subform" data-testid="sim-send">
               <Field label={t('sendEvent')}>
                 <Select value={evType} testId="sim-event" placeholder={t('choose')} onChange={(v) => { setEvType(v); setPayload({}); setRole(doc.events?.[v]?.roles?.[0] ?? ''); }}
-                  options={accepted.map((e) => ({ value: e, label: `${text(doc.events?.[e]?.title, lang) || e} (${e})` }))} />
+                  options={accepted.map((e) => ({ value: e, label: `${text(doc.events?.[e]?.title, lang) || e}${ids ? ` (${e})` : ''}` }))} />
               </Field>
               {ev && (
                 <>
@@ -110,7 +113,7 @@ export function SimulatePanel({ onTrace }: { onTrace(trace: TraceEntry[] | null)
               </button>
             </div>
           )}
-          {refusal && <RefusalBox entry={refusal} />}
+          {refusal && <RefusalBox entry={refusal} payload={lastRefusedPayload.current} />}
         </Section>
       )}
 
@@ -136,12 +139,33 @@ function findTitle(doc: ReturnType<typeof useWorkspace>['doc'], path: string) {
   return title;
 }
 
-function RefusalBox({ entry }: { entry: TraceEntry }) {
-  const { t, pick } = useI18n();
+function RefusalBox({ entry, payload }: { entry: TraceEntry; payload: unknown }) {
+  const { doc, pack, parameters, catalog } = useWorkspace();
+  const { t, pick, lang } = useI18n();
+  const rules = refusedRules(entry);
+  const ctx = { doc, catalog, parameters, lang };
   return (
     <div className="gz-error" data-testid="sim-refused">
       <strong>{t('refused')}:</strong>{entry.refused ? pick(entry.refused.message) : ''}
-      <RuleList rules={refusedRules(entry)} />
+      <ul className="gz-rules" data-testid="rule-results">
+        {rules.filter((r) => !r.result).map((r, i) => {
+          const failed = failedConditions({ doc, rule: r.rule, data: entry.data, payload, at: entry.at, parameters, calendar: pack.calendar, packData: pack.data }, ctx);
+          return (
+            <li key={`${r.rule}|${i}`} className="is-fail" data-testid="sim-rule" data-rule={r.rule} data-result="false">
+              <strong>{pick(r.description) || ruleShortTitle(doc, r.rule, lang)}</strong>
+              {failed.length > 0 && (
+                <ul className="gz-failed" data-testid="sim-failed">
+                  <li className="gz-muted">{t('failedBecause')}:</li>
+                  {failed.map((f, j) => (
+                    <li key={j} data-testid="sim-failed-condition">{f.sentence}<span className="gz-actual">({t('actualValue')} <b>{f.actual}</b>)</span></li>
+                  ))}
+                </ul>
+              )}
+              <div className="gz-basis">{t('basis')}:{pick(r.basis)}</div>
+            </li>
+          );
+        })}
+      </ul>
     </div>
   );
 }
@@ -152,14 +176,16 @@ function refusedRules(entry: TraceEntry): TraceEntry['rules'] {
   return entry.rules?.length ? entry.rules : Array.isArray(details?.rules) ? details!.rules.map((r) => ({ ...r, result: r.result ?? false })) : [];
 }
 
+/** Rule results of a step: a rule that holds is marked ✓; one that does not is shown plainly (that is an answer, not an error). */
 export function RuleList({ rules }: { rules: TraceEntry['rules'] }) {
   const { t, pick } = useI18n();
+  const { doc } = useWorkspaceMaybe();
   if (!rules?.length) return null;
   return (
     <ul className="gz-rules" data-testid="rule-results">
       {rules.map((r, i) => (
-        <li key={`${r.rule}|${i}`} className={r.result ? 'is-pass' : 'is-fail'} data-testid="sim-rule" data-rule={r.rule} data-result={String(r.result)}>
-          <span className="gz-rule-mark">{r.result ? '✓' : '✗'}</span> <strong>{pick(r.description) || r.rule}</strong>
+        <li key={`${r.rule}|${i}`} className={r.result ? 'is-pass' : 'is-no'} data-testid="sim-rule" data-rule={r.rule} data-result={String(r.result)}>
+          <span className="gz-rule-mark">{r.result ? t('ruleHeld') : t('ruleNotHeld')}</span> <strong>{pick(r.description) || (doc ? ruleShortTitle(doc, r.rule, 'zh-CN') : '')}</strong>
           <div className="gz-basis">{t('basis')}:{pick(r.basis)}</div>
         </li>
       ))}
@@ -171,7 +197,8 @@ function TraceItem({ entry }: { entry: TraceEntry }) {
   const { doc } = useWorkspace();
   const { t, lang, pick } = useI18n();
   const type = eventType(entry.event);
-  const title = text(doc.events?.[type]?.title, lang) || (type === 'START' || !type ? t('start') : type);
+  const deadline = type.startsWith('DEADLINE:') ? type.slice(9) : null;
+  const title = text(doc.events?.[type]?.title, lang) || (deadline ? t('deadlineExpired', { name: text(doc.deadlines?.[deadline]?.title, lang) || deadline }) : type === 'START' || !type ? t('start') : type);
   const to = entry.state ?? entry.to;
   return (
     <li className="gz-trace-item" data-testid="sim-step" data-event={type} data-to={to ?? ''}>
@@ -180,12 +207,15 @@ function TraceItem({ entry }: { entry: TraceEntry }) {
       {entry.refused && <div className="gz-error">{pick(entry.refused.message)}</div>}
       <RuleList rules={entry.rules} />
       {entry.effects?.length > 0 && (
-        <div className="gz-muted">{t('effects')}:{entry.effects.map((e) => (typeof e === 'string' ? e : e.name)).join('、')}</div>
+        <div className="gz-muted">{t('effects')}:{entry.effects.map((e) => effectTitle(typeof e === 'string' ? e : e.name, lang)).join('、')}</div>
       )}
       {entry.deadlines && entry.deadlines.length > 0 && (
         <ul className="gz-deadlines" data-testid="sim-deadlines">
           {entry.deadlines.map((d) => (
-            <li key={d.name} data-testid="sim-deadline" data-deadline={d.name}>⏱ {t('dueOn', { name: text(doc.deadlines?.[d.name]?.title, lang) || d.name, date: formatDue(d.dueAt, lang) })}{d.overdue ? ` · ${t('overdue')}` : ''}</li>
+            <li key={d.name} data-testid="sim-deadline" data-deadline={d.name} data-provisional={d.provisional ? 'true' : 'false'}>
+              <ClockIcon /> {t('dueOn', { name: text(doc.deadlines?.[d.name]?.title, lang) || d.name, date: formatDue(d.dueAt, lang) })}{d.overdue ? ` · ${t('overdue')}` : ''}
+              {d.provisional && <span className="gz-pill gz-provisional" data-testid="sim-provisional">{t('provisional')}</span>}
+            </li>
           ))}
         </ul>
       )}

@@ -1,7 +1,7 @@
 /** Published versions of the procedure, and a visual diff of two of them (marked on the chart, and listed). */
 import { useMemo, useState } from 'react';
-import type { ProcedureDoc } from '../../../engine/types';
-import { diffProcedure } from '../../../engine/pack/diff';
+import type { ProcedureDoc } from '../../../engine/browser';
+import { diffProcedure } from '../../../engine/browser';
 import { ApiError, type VersionInfo } from '../api';
 import { formatInstant } from '../model';
 import { useI18n, type StringKey } from '../i18n';
@@ -17,7 +17,8 @@ export interface Comparison {
 export function VersionsPanel({ versions, comparison, onCompare, onPickState }: {
   versions: VersionInfo[]; comparison: Comparison | null; onCompare(c: Comparison | null): void; onPickState(path: string): void;
 }) {
-  const { api, packId, procId, parameters, notify } = useWorkspace();
+  const { api, packId, procId, parameters, notify, pack } = useWorkspace();
+  const packTitle = (id: string) => (id === pack.extends && pack.baseTitle ? pick(pack.baseTitle) : id);
   const { t, pick } = useI18n();
   const sorted = [...versions].sort((x, y) => y.version - x.version);
   const [a, setA] = useState<number | null>(sorted[1]?.version ?? null);
@@ -43,7 +44,7 @@ export function VersionsPanel({ versions, comparison, onCompare, onPickState }: 
       <Section title={t('versions')}>
         <p className="gz-muted">{t('compareHelp')}</p>
         <table className="gz-table" data-testid="versions-table">
-          <thead><tr><th>A</th><th>B</th><th>{t('version', { n: '' }).trim()}</th><th>{t('publishedAt')}</th><th>{t('source')}</th></tr></thead>
+          <thead><tr><th>{t('compareFrom')}</th><th>{t('compareTo')}</th><th>{t('version', { n: '' }).trim()}</th><th>{t('publishedAt')}</th><th>{t('source')}</th></tr></thead>
           <tbody>
             {sorted.map((v) => (
               <tr key={v.version} data-testid="version-row" data-version={v.version}>
@@ -51,7 +52,11 @@ export function VersionsPanel({ versions, comparison, onCompare, onPickState }: 
                 <td><input type="radio" name="vb" checked={b === v.version} data-testid={`version-b-${v.version}`} onChange={() => setB(v.version)} /></td>
                 <td>{t('version', { n: v.version })}</td>
                 <td>{formatInstant(v.publishedAt)}</td>
-                <td>{v.source ? t(`source_${v.source}` as StringKey) : ''}</td>
+                <td>
+                  {v.followed ? t('followedBase', { base: v.followed.split(',').map((b) => packTitle(b)).join('、') }) : v.source ? t(`source_${v.source}` as StringKey) : ''}
+                  {v.by && <div className="gz-muted" data-testid="version-by">{t('publishedBy')}:{v.by}</div>}
+                  {v.note && <div data-testid="version-note">{t('note')}:{v.note}</div>}
+                </td>
               </tr>
             ))}
           </tbody>

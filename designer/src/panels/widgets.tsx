@@ -1,6 +1,6 @@
 /** Small form widgets: text committed on blur/Enter (one command per edit, not per keystroke), pickers, sections. */
 import { useEffect, useState, type ReactNode } from 'react';
-import type { I18n } from '../../../engine/types';
+import type { I18n } from '../../../engine/browser';
 import { useI18n } from '../i18n';
 
 export function Section({ title, children, actions, testId }: { title: ReactNode; children: ReactNode; actions?: ReactNode; testId?: string }) {

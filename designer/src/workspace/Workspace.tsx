@@ -1,35 +1,28 @@
 /**
- * The designer for one procedure of one pack: chart, toolbar, side panels (properties, simulation,
- * versions, county changes, JSON) and problems. The document lives on the command stack (useEditor).
+ * The designer for one procedure of one pack: chart, toolbar, side panels (the registry in panels.tsx) and
+ * problems. The document lives on the command stack (useEditor); canvas habits (palette, menus, copy/paste,
+ * select all, rename in place, search) turn into commands in useCanvasEditing.
  */
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import type { ProblemDetail } from '../../../engine/types';
-import { diffProcedure } from '../../../engine/pack/diff';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ProblemDetail } from '../../../engine/browser';
+import { diffProcedure } from '../../../engine/browser';
 import { ApiError, type Api } from '../api';
 import { useLoad } from '../app/useLoad';
-import { Chart, useChartLayout } from '../canvas';
+import { setLeaveGuard } from '../app/leave';
+import { Chart, useChartLayout, type ChartApi, type Overlay } from '../canvas';
 import {
-  buildChart, commands as C, freshKey, marksFrom, overridesFor, problemTarget, problemsByNode, unionChart, activeAfter, pathTaken,
-  type TraceEntry,
+  buildChart, commands as C, fieldCatalog, overridesFor, problemTarget, problemsByNode,
 } from '../model';
-import { translate, useI18n } from '../i18n';
-import { Inspector } from '../panels/inspector/Inspector';
+import { useI18n } from '../i18n';
 import { ProblemsPanel } from '../panels/ProblemsPanel';
-import type { Comparison } from '../panels/VersionsPanel';
 import { WorkspaceContext, type Selection, type Workspace } from './context';
 import { useEditor } from './useEditor';
 import { useProblems } from './useProblems';
 import { loadWorkspace, type Loaded } from './load';
 import { Toolbar } from './Toolbar';
 import { exportChart } from './exportChart';
-
-type Tab = 'inspect' | 'simulate' | 'versions' | 'county' | 'json';
-
-// Panels not needed to open a procedure are loaded when first shown.
-const SimulatePanel = lazy(() => import('../panels/SimulatePanel').then((m) => ({ default: m.SimulatePanel })));
-const VersionsPanel = lazy(() => import('../panels/VersionsPanel').then((m) => ({ default: m.VersionsPanel })));
-const CountyPanel = lazy(() => import('../panels/CountyPanel').then((m) => ({ default: m.CountyPanel })));
-const JsonPanel = lazy(() => import('../panels/JsonPanel').then((m) => ({ default: m.JsonPanel })));
+import { PANELS, type PanelCtx } from './panels';
+import { CanvasMenu, LeaveDialog, Palette, SearchBox, useCanvasEditing } from './canvasEditing';
 
 export function WorkspaceScreen({ api, packId, procId }: { api: Api; packId: string; procId: string }) {
   const { t } = useI18n();
@@ -43,30 +36,31 @@ export function WorkspaceScreen({ api, packId, procId }: { api: Api; packId: str
 }
 
 function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: string; procId: string; loaded: Loaded }) {
-  const { t, pick, lang } = useI18n();
-  const editor = useEditor(loaded.doc);
+  const { t, pick, lang, ids } = useI18n();
+  const locks = useMemo(() => (loaded.pack.extends ? C.locksOf(loaded.base ?? loaded.doc, loaded.pack.baseLocks, procId) : C.noLocks()), [loaded, procId]);
+  const editor = useEditor(loaded.doc, locks);
   const doc = editor.state.doc;
   const parameters = useMemo(() => loaded.pack.parameters ?? {}, [loaded.pack]);
   const model = useMemo(() => buildChart(doc), [doc]);
+  const catalog = useMemo(() => fieldCatalog(doc), [doc]);
   const problems = useProblems(doc, parameters);
   const [serverProblems, setServerProblems] = useState<ProblemDetail[]>([]);
   const [selection, setSelection] = useState<Selection | null>(null);
   const [focus, setFocus] = useState<{ id: string; at: number } | null>(null);
-  const [tab, setTab] = useState<Tab>('inspect');
-  const [trace, setTrace] = useState<TraceEntry[] | null>(null);
-  const [comparison, setComparison] = useState<Comparison | null>(null);
-  const [countyShow, setCountyShow] = useState(true);
+  const [tab, setTab] = useState('inspect');
+  const [opened, setOpened] = useState<Set<string>>(() => new Set(['inspect']));
+  const [panelState, setPanelState] = useState<Record<string, unknown>>(() => Object.fromEntries(PANELS.map((p) => [p.id, p.initial])));
   const [versions, setVersions] = useState(loaded.versions);
   const [status, setStatus] = useState({ fromDraft: loaded.fromDraft, version: loaded.version });
   const [toast, setToast] = useState<{ text: string; kind: 'info' | 'error'; n: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [problemsOpen, setProblemsOpen] = useState(true);
-  // The simulation keeps its state while other tabs are shown, once it has been opened.
-  const [simOpened, setSimOpened] = useState(false);
-  useEffect(() => {
-    if (tab === 'simulate') setSimOpened(true);
-  }, [tab]);
+  const chartApi = useRef<ChartApi | null>(null);
 
+  const showTab = useCallback((id: string) => {
+    setTab(id);
+    setOpened((o) => (o.has(id) ? o : new Set([...o, id])));
+  }, []);
   const notify = useCallback((text: string, kind: 'info' | 'error' = 'info') => setToast({ text, kind, n: Date.now() }), []);
   useEffect(() => {
     if (!toast) return;
@@ -77,7 +71,6 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
   const run = useCallback((cmd: C.Command) => {
     const err = editor.run(cmd);
     if (err) notify(pick(err.i18n), 'error');
-    else setServerProblems([]);
     return !err;
   }, [editor, notify, pick]);
 
@@ -93,89 +86,57 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
     ? [...overridesFor((loaded.pack.overrides ?? []).filter((o) => o.kind === 'parameter' || (o.kind === 'data' && !o.procedure)), procId, doc), ...diffProcedure(loaded.base, doc)]
     : []), [loaded, doc, procId]);
 
-  const view = useMemo(() => {
-    if (tab === 'versions' && comparison) {
-      const m = unionChart(comparison.a.doc, comparison.b.doc);
-      return { doc: comparison.b.doc, model: m, editable: false, marks: marksFrom(diffProcedure(comparison.a.doc, comparison.b.doc), m, comparison.b.doc, comparison.a.doc) };
-    }
-    if (tab === 'county' && countyShow && loaded.base) {
-      const m = unionChart(loaded.base, doc);
-      return { doc, model: m, editable: false, marks: marksFrom(countyOverrides, m, doc, loaded.base) };
-    }
-    return { doc, model, editable: true, marks: undefined };
-  }, [tab, comparison, countyShow, loaded.base, doc, model, countyOverrides]);
-  const layout = useChartLayout(view.model, view.doc, lang);
+  const pickState = useCallback((path: string) => select({ kind: 'state', id: path }, true), [select]);
+  const panelCtx = (id: string): PanelCtx => ({
+    state: panelState[id], setState: (s) => setPanelState((m) => ({ ...m, [id]: s })),
+    loaded, doc, model, versions, countyOverrides, onPickState: pickState,
+  });
+  const active = PANELS.find((p) => p.id === tab) ?? PANELS[0];
+  const panelView = active.view?.(panelCtx(active.id)) ?? null;
+  const view = panelView ? { ...panelView, editable: false } : { doc, model, editable: true, marks: undefined };
+  // The document being edited keeps its positions across edits; comparisons are laid out on their own.
+  const editLayout = useChartLayout(model, doc, lang, { pin: true, ids });
+  const viewLayout = useChartLayout(view.model, view.doc, lang, { enabled: !!panelView, ids });
+  const layout = panelView ? viewLayout : editLayout;
 
   const allProblems = useMemo(() => {
     const seen = new Set(problems.map((p) => `${p.path}|${p.message.en}`));
     return [...problems, ...serverProblems.filter((p) => !seen.has(`${p.path}|${p.message.en}`))];
   }, [problems, serverProblems]);
+  useEffect(() => setServerProblems([]), [doc]);
 
-  const overlay = useMemo(() => {
-    if (tab === 'simulate' && trace) {
-      const taken = pathTaken(model, trace.filter((e) => !e.refused).map((e) => ({ from: e.from, to: e.state ?? e.to, transitions: e.transitions })));
-      return { active: activeAfter(trace), visitedNodes: taken.nodes, visitedEdges: taken.edges };
-    }
+  const edit = useCanvasEditing({ doc, model, positions: editLayout.positions, run, select, selection, notify, chartApi, editable: view.editable });
+  const overlay = useMemo((): Overlay => {
+    const fromPanel = active.overlay?.(panelCtx(active.id));
+    if (fromPanel) return { ...fromPanel, found: edit.found };
     if (view.marks) return { marks: view.marks };
     const problemEdges = new Set(allProblems.map((p) => problemTarget(p, model, doc).edge).filter((x): x is string => !!x));
-    return { problems: problemsByNode(allProblems, model, doc), problemEdges };
-  }, [tab, trace, view.marks, allProblems, model, doc]);
-
-  const addState = (final: boolean, parent: string | null = null) => {
-    const taken = model.nodes.filter((n) => n.parent === parent).map((n) => n.key);
-    const key = freshKey(final ? 'end' : 'state', taken);
-    const n = key.replace(/\D/g, '');
-    const title = final ? { 'zh-CN': `终止${n}`, en: `End ${n}` } : { 'zh-CN': `新状态${n}`, en: `New state ${n}` };
-    if (run(C.addState({ parent, key, title, final }))) {
-      setTab('inspect');
-      select({ kind: 'state', id: parent ? `${parent}.${key}` : key }, true);
-    }
-  };
-  const deleteSelected = () => {
-    if (selection?.kind === 'state') {
-      if (run(C.deleteState(selection.id, model.byId.get(selection.id)?.title ?? undefined))) select(null);
-    } else if (selection?.kind === 'edge' || selection?.kind === 'internal') {
-      const e = model.edges.find((x) => x.id === selection.id);
-      const owner = selection.kind === 'internal' ? model.byId.get(selection.node) : undefined;
-      const it = owner?.internal.find((x) => x.id === selection.id);
-      const ref = e ? { source: e.source, event: e.event, index: e.index } : it && owner ? { source: owner.id, event: it.event, index: it.index } : null;
-      if (ref && run(C.deleteTransition(ref))) select(null);
-    }
-  };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const el = e.target as HTMLElement | null;
-      if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT')) return;
-      if ((e.key === 'Delete' || e.key === 'Backspace') && view.editable) deleteSelected();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
+    return { problems: problemsByNode(allProblems, model, doc), problemEdges, found: edit.found };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [active, panelState, view.marks, allProblems, model, doc, edit.found]);
 
   const save = async (): Promise<boolean> => {
     setBusy(true);
     try {
-      await api.saveDraft(packId, procId, doc);
-      editor.markSaved();
+      const saved = doc;
+      const r = await api.saveDraft(packId, procId, saved);
+      editor.markSaved(saved);
       setStatus((s) => ({ ...s, fromDraft: true }));
-      setServerProblems([]);
-      notify(t('draftSaved'));
+      setServerProblems(r.problems ?? []);
+      notify(r.problems?.length ? t('draftSavedWithProblems', { n: r.problems.length }) : t('draftSaved'));
       return true;
     } catch (e) {
-      if (e instanceof ApiError) {
-        setServerProblems(e.problems);
-        notify(`${pick(e.i18n)}${e.problems.length ? ` — ${t('problemCount', { n: e.problems.length })}` : ''}`, 'error');
-      } else notify(String(e), 'error');
+      notify(e instanceof ApiError ? pick(e.i18n) : String(e), 'error');
       return false;
     } finally {
       setBusy(false);
     }
   };
-  const publish = async () => {
+  const publish = async (note: string) => {
     if ((C.isDirty(editor.state) || !status.fromDraft) && !(await save())) return;
     setBusy(true);
     try {
-      const { version } = await api.publish(packId, procId);
+      const { version } = await api.publish(packId, procId, note);
       setStatus({ fromDraft: false, version });
       notify(t('published', { n: version }));
       setVersions(await api.versions(packId, procId).catch(() => [...versions, { version }]));
@@ -187,9 +148,31 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
     }
   };
 
+  // Leaving with unsaved changes: the browser asks on unload; the app asks in its own dialog.
+  const dirty = C.isDirty(editor.state);
+  const [leaving, setLeaving] = useState<(() => void) | null>(null);
+  const saveRef = useRef(save);
+  saveRef.current = save;
+  useEffect(() => {
+    if (!dirty) return;
+    const onUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onUnload);
+    setLeaveGuard((proceed) => {
+      setLeaving(() => proceed);
+      return true;
+    });
+    return () => {
+      window.removeEventListener('beforeunload', onUnload);
+      setLeaveGuard(null);
+    };
+  }, [dirty]);
+
   const onPickProblem = (p: ProblemDetail) => {
     const target = problemTarget(p, model, doc);
-    setTab('inspect');
+    showTab('inspect');
     const item = target.item;
     // A problem in an event, rule or deadline opens its editor; the chart still centres on the state it concerns.
     if (item?.kind === 'event') select({ kind: 'event', name: item.name });
@@ -201,48 +184,41 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
     }
     if (target.node) setFocus({ id: target.node, at: Date.now() });
   };
-  const pickState = (path: string) => {
-    if (view.model.byId.has(path)) select({ kind: 'state', id: path }, true);
-  };
 
-  const ws: Workspace = { api, packId, procId, pack: loaded.pack, parameters, doc, model, run, selection, select, notify };
+  const ws: Workspace = { api, packId, procId, pack: loaded.pack, parameters, doc, model, catalog, locks, run, selection, select, notify, problems: allProblems };
   const statusText = status.fromDraft ? t('draft') : status.version !== undefined ? t('version', { n: status.version }) : '';
-  const chartSelection = selection && (selection.kind === 'state' || selection.kind === 'edge' || selection.kind === 'internal') ? selection : null;
-  const tabs: { id: Tab; label: string }[] = [
-    { id: 'inspect', label: t('tabInspect') }, { id: 'simulate', label: t('tabSimulate') }, { id: 'versions', label: t('tabVersions') },
-    ...(loaded.pack.extends ? [{ id: 'county' as Tab, label: t('tabCounty') }] : []), { id: 'json', label: t('tabJson') },
-  ];
+  const chartSelection = selection && (selection.kind === 'state' || selection.kind === 'states' || selection.kind === 'edge' || selection.kind === 'internal') ? selection : null;
+  const tabs = PANELS.filter((p) => !p.when || p.when(loaded));
 
   return (
     <WorkspaceContext.Provider value={ws}>
-      <div className="gz-workspace" data-testid="workspace" data-pack={packId} data-procedure={procId}>
-        <Toolbar editor={editor.state} editable={view.editable} status={statusText} busy={busy}
+      <div className="gz-workspace" data-testid="workspace" data-pack={packId} data-procedure={procId} data-dirty={dirty ? 'true' : 'false'}>
+        <Toolbar editor={editor.state} editable={view.editable} status={statusText} busy={busy} problemCount={allProblems.length}
           canAddChild={selection?.kind === 'state' && model.byId.get(selection.id)?.kind !== 'final'}
           canDelete={!!chartSelection}
-          onAddState={(final) => addState(final)} onAddChild={() => selection?.kind === 'state' && addState(false, selection.id)}
-          onDelete={deleteSelected} onUndo={editor.undo} onRedo={editor.redo}
-          onSave={() => void save()} onPublish={() => void publish()}
-          onAutoLayout={() => run(C.resetLayout())}
+          onAddState={(final) => edit.addState(final)} onAddChild={() => selection?.kind === 'state' && edit.addState(false, selection.id)}
+          onDelete={edit.deleteSelected} onUndo={editor.undo} onRedo={editor.redo}
+          onSave={() => void save()} onPublish={(note) => void publish(note)}
+          onAutoLayout={() => { run(C.resetLayout()); editLayout.relayout(); }}
           onExport={(kind) => void exportChart(kind, { doc: view.doc, model: view.model, positions: layout.positions, routes: layout.routes, lang, marks: view.marks,
-            active: overlay.active ?? null, title: `${pick(view.doc.title)} ${t('flowchart')}`,
+            parameters, active: overlay.active ?? null, title: `${pick(view.doc.title)} ${t('flowchart')}`,
             subtitle: `${pick(loaded.pack.title)} · ${statusText} · ${new Date().toISOString().slice(0, 10)}`, fileBase: `${procId}-${t('flowchart')}` })} />
         <div className="gz-main">
+          {view.editable && <Palette onAdd={(final) => edit.addState(final)} />}
           <div className="gz-canvas-col">
             <div className="gz-canvas" data-testid="canvas" data-ready={layout.ready ? 'true' : 'false'} data-layout={layout.kind} data-view={view.editable ? 'edit' : 'read'}>
+              <SearchBox model={view.model} onFind={edit.setFound} onGo={(id) => select({ kind: 'state', id }, true)} inputRef={edit.searchRef} />
               {layout.ready ? (
                 <Chart doc={view.doc} model={view.model} positions={layout.positions} routes={layout.routes} editable={view.editable}
-                  selection={chartSelection} onSelect={(s) => { select(s); if (s && tab !== 'simulate' && tab !== 'versions' && tab !== 'county') setTab('inspect'); }}
+                  selection={chartSelection} parameters={parameters} ids={ids} apiRef={chartApi}
+                  onSelect={(s) => { select(s); if (s && tab !== 'simulate' && tab !== 'versions' && tab !== 'county') showTab('inspect'); }}
                   onMove={(pos) => run(C.moveNodes(pos))}
-                  onConnect={(source, target) => {
-                    // A line drawn between two states: a new event, selected so it can be named and given roles.
-                    const name = freshKey('EVENT_', Object.keys(doc.events ?? {}));
-                    const cmd = C.connect({ source, target, event: name, newEventTitle: { 'zh-CN': translate('zh-CN', 'newEventDefault'), en: translate('en', 'newEventDefault') } });
-                    if (!run(cmd)) return;
-                    setTab('inspect');
-                    select({ kind: 'event', name });
-                  }}
+                  onConnect={(source, target) => { if (edit.connect(source, target)) showTab('inspect'); }}
+                  onMenu={edit.openMenu} onDropNew={edit.dropNew}
+                  editing={edit.renaming} onRenameStart={edit.startRename} onRenamed={edit.finishRename}
                   overlay={overlay} focus={focus} layoutKind={layout.kind} />
               ) : <div className="gz-center gz-muted">{t('loading')}</div>}
+              {edit.menu && <CanvasMenu menu={edit.menu} onClose={edit.closeMenu} actions={edit.menuActions} />}
             </div>
             <ProblemsPanel problems={allProblems} onPick={onPickProblem} open={problemsOpen} onToggle={() => setProblemsOpen(!problemsOpen)} />
           </div>
@@ -250,21 +226,24 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
             <nav className="gz-tabs" role="tablist">
               {tabs.map((x) => (
                 <button key={x.id} type="button" role="tab" aria-selected={tab === x.id} className={tab === x.id ? 'is-active' : ''}
-                  data-testid={`tab-${x.id}`} onClick={() => setTab(x.id)}>{x.label}</button>
+                  data-testid={`tab-${x.id}`} onClick={() => showTab(x.id)}>{t(x.label)}</button>
               ))}
             </nav>
             <div className="gz-side-body">
               <Suspense fallback={<div className="gz-muted">{t('loading')}</div>}>
-                {tab === 'inspect' && <Inspector />}
-                {(simOpened || tab === 'simulate') && <div hidden={tab !== 'simulate'}><SimulatePanel onTrace={setTrace} /></div>}
-                {tab === 'versions' && <VersionsPanel versions={versions} comparison={comparison} onCompare={setComparison} onPickState={pickState} />}
-                {tab === 'county' && <CountyPanel base={loaded.base} overrides={countyOverrides} show={countyShow} onShow={setCountyShow} onPickState={pickState} />}
-                {tab === 'json' && <JsonPanel />}
+                {tabs.map((x) => (x.id === tab || (x.keep && opened.has(x.id))
+                  ? <div key={x.id} hidden={x.id !== tab}><x.Component ctx={panelCtx(x.id)} /></div> : null))}
               </Suspense>
             </div>
           </aside>
         </div>
         {toast && <div className={`gz-toast is-${toast.kind}`} data-testid="toast" data-kind={toast.kind} key={toast.n}>{toast.text}</div>}
+        {leaving && (
+          <LeaveDialog busy={busy}
+            onSave={async () => { if (await saveRef.current()) { const go = leaving; setLeaving(null); setLeaveGuard(null); go(); } }}
+            onDiscard={() => { const go = leaving; setLeaving(null); setLeaveGuard(null); go(); }}
+            onStay={() => setLeaving(null)} />
+        )}
       </div>
     </WorkspaceContext.Provider>
   );

@@ -1,5 +1,5 @@
 /** Export the chart being shown (流程图) as an SVG or PNG file. */
-import type { ProcedureDoc } from '../../../engine/types';
+import type { PackParameter, ProcedureDoc } from '../../../engine/browser';
 import { absolute, chartToSvg, type ChartModel, type Lang, type Marks, type Positions, type Route } from '../model';
 import { download, recordExport, svgToPng } from './exporter';
 
@@ -14,11 +14,13 @@ export interface ExportInput {
   title: string;
   subtitle: string;
   fileBase: string;
+  /** For deadline lengths given by a parameter. */
+  parameters?: Record<string, PackParameter>;
 }
 
 export async function exportChart(kind: 'svg' | 'png', o: ExportInput): Promise<void> {
   const { svg, width, height } = chartToSvg({
-    doc: o.doc, model: o.model, boxes: absolute(o.model, o.positions), lang: o.lang, title: o.title, subtitle: o.subtitle, marks: o.marks, active: o.active, routes: o.routes,
+    doc: o.doc, model: o.model, boxes: absolute(o.model, o.positions), lang: o.lang, parameters: o.parameters ?? {}, title: o.title, subtitle: o.subtitle, marks: o.marks, active: o.active, routes: o.routes,
   });
   if (kind === 'svg') {
     const blob = new Blob([svg], { type: 'image/svg+xml;charset=utf-8' });

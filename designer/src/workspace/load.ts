@@ -1,5 +1,5 @@
 /** Loads what a workspace needs: the resolved pack, the editable document, its versions, and the base pack's version. */
-import type { ProcedureDoc } from '../../../engine/types';
+import type { ProcedureDoc } from '../../../engine/browser';
 import { ApiError, loadEditable, type Api, type PackDetail, type VersionInfo } from '../api';
 
 export interface Loaded {

@@ -1,6 +1,6 @@
 /** The editor: the document on a command stack; run / undo / redo, and the keyboard shortcuts for them. */
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ProcedureDoc } from '../../../engine/types';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ProcedureDoc } from '../../../engine/browser';
 import { commands as C } from '../model';
 
 export interface Editor {
@@ -8,7 +8,7 @@ export interface Editor {
   run(cmd: C.Command): C.CommandError | null;
   undo(): void;
   redo(): void;
-  markSaved(): void;
+  markSaved(doc?: ProcedureDoc): void;
   reset(doc: ProcedureDoc): void;
 }
 
@@ -17,8 +17,13 @@ const typing = (el: EventTarget | null) => {
   return !!e && (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA' || e.tagName === 'SELECT' || e.isContentEditable);
 };
 
-export function useEditor(initial: ProcedureDoc): Editor {
+export function useEditor(initial: ProcedureDoc, locks: C.Locks = C.noLocks()): Editor {
   const [state, setState] = useState(() => C.createEditor(initial));
+  const check = useMemo(() => C.lockCheck(locks, (kind, name) => {
+    const d = ref.current.doc;
+    const title = kind === 'rule' ? d.rules?.[name]?.description : kind === 'deadline' ? d.deadlines?.[name]?.title : undefined;
+    return title ?? { 'zh-CN': name, en: name };
+  }), [locks]);
   const ref = useRef(state);
   ref.current = state;
   const update = useCallback((next: C.EditorState) => {
@@ -27,16 +32,16 @@ export function useEditor(initial: ProcedureDoc): Editor {
   }, []);
   const run = useCallback((cmd: C.Command): C.CommandError | null => {
     try {
-      update(C.execute(ref.current, cmd));
+      update(C.execute(ref.current, cmd, check));
       return null;
     } catch (e) {
       if (e instanceof C.CommandError) return e;
       return new C.CommandError({ 'zh-CN': `操作失败:${(e as Error).message}`, en: `Edit failed: ${(e as Error).message}` });
     }
-  }, [update]);
+  }, [update, check]);
   const undo = useCallback(() => update(C.undo(ref.current)), [update]);
   const redo = useCallback(() => update(C.redo(ref.current)), [update]);
-  const markSaved = useCallback(() => update(C.markSaved(ref.current)), [update]);
+  const markSaved = useCallback((doc?: ProcedureDoc) => update(C.markSaved(ref.current, doc)), [update]);
   const reset = useCallback((doc: ProcedureDoc) => update(C.createEditor(doc)), [update]);
 
   useEffect(() => {

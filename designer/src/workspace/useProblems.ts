@@ -4,7 +4,7 @@
  * thread where workers are unavailable.
  */
 import { useEffect, useState } from 'react';
-import type { PackParameter, ProblemDetail, ProcedureDoc } from '../../../engine/types';
+import type { PackParameter, ProblemDetail, ProcedureDoc } from '../../../engine/browser';
 
 type Check = (doc: ProcedureDoc, parameters: Record<string, PackParameter>) => Promise<ProblemDetail[]>;
 
@@ -26,7 +26,7 @@ function getChecker(): Check {
       worker.postMessage({ id, doc, parameters });
     });
   } catch {
-    checker = async (doc, parameters) => (await import('../../../engine/validate')).validateProcedure(doc, { parameters });
+    checker = async (doc, parameters) => (await import('../../../engine/browser')).validateProcedure(doc, { parameters });
   }
   return checker;
 }

@@ -1,6 +1,6 @@
 /** Runs the engine's validateProcedure (the server's own check) off the main thread. */
-import { validateProcedure } from '../../../engine/validate';
-import type { PackParameter, ProcedureDoc } from '../../../engine/types';
+import { validateProcedure } from '../../../engine/browser';
+import type { PackParameter, ProcedureDoc } from '../../../engine/browser';
 
 interface Request {
   id: number;

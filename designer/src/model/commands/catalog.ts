@@ -1,6 +1,6 @@
 /** Commands on the procedure's catalogues: events (title, roles, payload fields), roles, rules, deadlines. */
-import type { DeadlineDef, EventDef, I18n, RuleDef } from '../../../../engine/types';
-import { allTransitions, guardRules } from '../../../../engine/machine';
+import type { DeadlineDef, EventDef, I18n, RuleDef } from '../../../../engine/browser';
+import { allTransitions, guardRules } from '../../../../engine/browser';
 import { withField, withoutField, type FieldSpec } from '../fields';
 import { command, fail, type Command } from './stack';
 
@@ -77,7 +77,8 @@ export function addRole(name: string, title: I18n): Command {
 /** Adds or replaces a rule (the rule form's result). */
 export function editRule(name: string, rule: RuleDef, oldName?: string): Command {
   const adding = oldName === undefined;
-  return command(adding ? 'addRule' : 'editRule', { 'zh-CN': `${adding ? '新增' : '编辑'}规则「${name}」`, en: `${adding ? 'Add' : 'Edit'} rule '${name}'` }, (doc) => {
+  const shown = { zh: rule.description?.['zh-CN'] || name, en: rule.description?.en || name };
+  return command(adding ? 'addRule' : 'editRule', { 'zh-CN': `${adding ? '新增' : '编辑'}规则「${shown.zh}」`, en: `${adding ? 'Add' : 'Edit'} rule '${shown.en}'` }, (doc) => {
     checkName(name, '规则', 'rule');
     if (adding && doc.rules[name]) fail(`规则「${name}」已存在`, `rule '${name}' already exists`);
     if (oldName !== undefined && oldName !== name) {

@@ -1,5 +1,5 @@
 /** Whole-document commands: node positions (layout), procedure title, and the expert JSON view. */
-import type { I18n, ProcedureDoc } from '../../../../engine/types';
+import type { I18n, ProcedureDoc } from '../../../../engine/browser';
 import { command, type Command } from './stack';
 
 export type NodePositions = Record<string, { x: number; y: number; width?: number; height?: number }>;

@@ -4,3 +4,5 @@ export * from './states';
 export * from './transitions';
 export * from './catalog';
 export * from './document';
+export * from './locks';
+export * from './clipboard';

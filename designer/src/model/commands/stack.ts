@@ -3,7 +3,7 @@
  * keeps the document before and after, so undo and redo restore exactly (diagram-js CommandStack,
  * with immutable documents instead of execute/revert pairs).
  */
-import type { I18n, ProcedureDoc } from '../../../../engine/types';
+import type { I18n, ProcedureDoc } from '../../../../engine/browser';
 
 export interface Command {
   /** Command name, e.g. `addState`. */
@@ -32,20 +32,25 @@ export interface EditorState {
   future: StackEntry[];
   /** Bumped on every change (also undo/redo), for cheap change detection. */
   revision: number;
-  /** Revision at the last save (drafts) — `dirty` when different. */
-  savedRevision: number;
+  /** The document as last saved (or loaded): the editor is dirty while it shows another (undo back to it is clean). */
+  saved: ProcedureDoc;
 }
+
+/** Asked before a command's result is accepted: an error refuses it (e.g. it changes what a base pack locked). */
+export type Check = (before: ProcedureDoc, after: ProcedureDoc, command: Command) => CommandError | null;
 
 export const MAX_UNDO = 200;
 
 export function createEditor(doc: ProcedureDoc): EditorState {
-  return { doc, past: [], future: [], revision: 0, savedRevision: 0 };
+  return { doc, past: [], future: [], revision: 0, saved: doc };
 }
 
-export function execute(state: EditorState, command: Command): EditorState {
+export function execute(state: EditorState, command: Command, check?: Check): EditorState {
   const after = command.apply(state.doc);
   // An edit that changes nothing (the same title committed twice) does not go on the stack.
   if (after === state.doc || JSON.stringify(after) === JSON.stringify(state.doc)) return state;
+  const refused = check?.(state.doc, after, command);
+  if (refused) throw refused;
   const past = [...state.past, { command, before: state.doc, after }].slice(-MAX_UNDO);
   return { ...state, doc: after, past, future: [], revision: state.revision + 1 };
 }
@@ -66,8 +71,9 @@ export const canUndo = (s: EditorState) => s.past.length > 0;
 export const canRedo = (s: EditorState) => s.future.length > 0;
 export const nextUndo = (s: EditorState): Command | undefined => s.past[s.past.length - 1]?.command;
 export const nextRedo = (s: EditorState): Command | undefined => s.future[0]?.command;
-export const isDirty = (s: EditorState) => s.revision !== s.savedRevision;
-export const markSaved = (s: EditorState): EditorState => ({ ...s, savedRevision: s.revision });
+/** Undo and redo hand back the very documents they kept, so "back to the saved state" is the same object. */
+export const isDirty = (s: EditorState) => s.doc !== s.saved;
+export const markSaved = (s: EditorState, doc: ProcedureDoc = s.doc): EditorState => ({ ...s, saved: doc });
 
 /** Helper to define a command whose `apply` edits a deep copy. */
 export function command(name: string, label: I18n, edit: (draft: ProcedureDoc, original: ProcedureDoc) => void): Command {
@@ -85,3 +91,8 @@ export function command(name: string, label: I18n, edit: (draft: ProcedureDoc, o
 export const fail = (zh: string, en: string): never => {
   throw new CommandError({ 'zh-CN': zh, en });
 };
+
+/** Several commands as one (one step to undo): each applied to the result of the one before. */
+export function sequence(name: string, label: I18n, commands: Command[]): Command {
+  return { name, label, apply: (doc) => commands.reduce((d, c) => c.apply(d), doc) };
+}

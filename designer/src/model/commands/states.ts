@@ -1,6 +1,6 @@
 /** State commands: add, retitle, rename (key), delete, make initial, make final. */
-import type { I18n, StateJSON } from '../../../../engine/types';
-import { allTransitions, targetsOf } from '../../../../engine/machine';
+import type { I18n, StateJSON } from '../../../../engine/browser';
+import { allTransitions, targetsOf } from '../../../../engine/browser';
 import {
   childStates, keyOf, knownPaths, machineIdOf, ownerAt, parentPath, resolve, stateAt, transitionList, writeTransitionList,
 } from '../doc';
@@ -17,9 +17,11 @@ export interface AddStateArgs {
   key: string;
   title: I18n;
   final?: boolean;
+  /** Where it goes (relative to its parent), e.g. where it was dropped; otherwise placed beside its siblings. */
+  position?: { x: number; y: number };
 }
 
-export function addState({ parent, key, title, final }: AddStateArgs): Command {
+export function addState({ parent, key, title, final, position }: AddStateArgs): Command {
   return command('addState', { 'zh-CN': `新增状态「${title['zh-CN']}」`, en: `Add state '${title.en}'` }, (doc) => {
     checkKey(key);
     if (parent !== null && !stateAt(doc.machine, parent)) fail(`上级状态「${parent}」不存在`, `parent state '${parent}' does not exist`);
@@ -34,6 +36,10 @@ export function addState({ parent, key, title, final }: AddStateArgs): Command {
       const p = stateAt(doc.machine, parent)!;
       if (p.type === 'final') delete p.type;
       if (!p.initial) p.initial = key;
+    }
+    if (position) {
+      const path = parent ? `${parent}.${key}` : key;
+      doc.layout = { ...(doc.layout ?? {}), nodes: { ...(doc.layout?.nodes ?? {}), [path]: { x: Math.round(position.x), y: Math.round(position.y) } } };
     }
   });
 }

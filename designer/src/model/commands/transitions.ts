@@ -1,5 +1,5 @@
 /** Transition commands: connect two states, retarget, change event, set the guard, delete. */
-import type { GuardJSON, I18n, ProcedureDoc, TransitionJSON } from '../../../../engine/types';
+import type { GuardJSON, I18n, ProcedureDoc, TransitionJSON } from '../../../../engine/browser';
 import { keyOf, ownerAt, stateAt, targetString, transitionList, writeTransitionList, type TransitionRef } from '../doc';
 import { command, fail, type Command } from './stack';
 

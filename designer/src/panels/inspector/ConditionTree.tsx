@@ -1,13 +1,19 @@
-/** The rule form's condition tree: groups (all / any / not) holding conditions (fact, path, operator, value). */
-import { conditions as K, text } from '../../model';
-import { useI18n, type StringKey } from '../../i18n';
+/**
+ * The rule form's conditions, without JSON: each condition picks a field by its Chinese title (from the start
+ * data and the event payloads), an operator in words (the ones the field's kind allows), and a value of the
+ * field's kind (a choice by its title, a number or a pack parameter, a date, today or another date); it reads
+ * back as a sentence. Groups: 全部满足 / 任一满足 / 不满足. Facts a form cannot pick (period ends, ratios, pack
+ * data) show as sentences, and are edited in the advanced view.
+ */
+import { conditions as K, defaultValue, findField, leafFor, leafSentence, opName, OPERATORS_FOR, paramText, text, type PickField } from '../../model';
+import { useI18n } from '../../i18n';
 import { useWorkspace } from '../../workspace/context';
 import { Select } from '../widgets';
 
 type Cond = K.Cond;
 
-export function ConditionTree({ value, onChange }: { value: Cond; onChange(c: Cond): void }) {
-  return <Node root={value} at={[]} onChange={onChange} />;
+export function ConditionTree({ value, onChange, readOnly }: { value: Cond; onChange(c: Cond): void; readOnly?: boolean }) {
+  return <fieldset className="gz-cond-root" disabled={readOnly}><Node root={value} at={[]} onChange={onChange} /></fieldset>;
 }
 
 function Node({ root, at, onChange }: { root: Cond; at: K.Address; onChange(c: Cond): void }) {
@@ -40,68 +46,127 @@ function GroupBox({ root, at, group, onChange }: { root: Cond; at: K.Address; gr
   );
 }
 
-const needsPath = (fact: string) => ['data', 'event', 'params', 'packData'].includes(fact);
+const fieldKey = (f: { fact: string; path?: string }) => `${f.fact}|${f.path ?? ''}`;
 
 function LeafRow({ root, at, leaf, onChange }: { root: Cond; at: K.Address; leaf: K.Leaf; onChange(c: Cond): void }) {
-  const { t } = useI18n();
-  const set = (patch: Partial<K.Leaf>) => onChange(K.updateAt(root, at, (c) => {
-    const next = { ...(c as K.Leaf), ...patch };
-    if (K.UNARY.has(next.operator)) delete next.value;
-    return next;
-  }));
-  const factOptions = K.FACTS.map((f) => ({ value: f, label: `${t(`fact_${f}` as StringKey)} (${f})` }));
-  const opOptions = K.OPERATORS.map((o) => ({ value: o, label: o }));
+  const { doc, catalog, parameters } = useWorkspace();
+  const { t, lang, ids } = useI18n();
+  const ctx = { doc, catalog, parameters, lang };
+  const field = findField(catalog, leaf.fact, leaf.path);
+  const set = (next: K.Leaf) => onChange(K.updateAt(root, at, () => next));
+  const picked = !!field || (leaf.fact === 'data' && !leaf.path);
+  const remove = <button type="button" className="gz-link" onClick={() => onChange(K.removeAt(root, at))}>{t('remove')}</button>;
+  if (!picked) {
+    // a fact the form cannot pick: shown as its sentence (edited in the advanced JSON view)
+    return (
+      <div className="gz-cond-leaf" data-testid="cond-leaf">
+        <span className="gz-cond-sentence" data-testid="cond-sentence">{leafSentence(leaf, ctx)}</span>
+        {ids && <code className="gz-muted">{leaf.fact}{leaf.path ? ` ${leaf.path}` : ''} {leaf.operator}</code>}
+        {remove}
+      </div>
+    );
+  }
+  const groups: { label: string; fields: PickField[] }[] = [
+    { label: t('fieldsOfCase'), fields: catalog.filter((f) => f.fact === 'data') },
+    { label: t('fieldsOfEvent'), fields: catalog.filter((f) => f.fact === 'event') },
+  ];
+  const eventsOf = (f: PickField) => (f.events ?? []).map((e) => text(doc.events?.[e]?.title, lang) || e).join('、');
+  const ops = field ? [...new Set([...OPERATORS_FOR[field.type], leaf.operator])] : [];
   return (
     <div className="gz-cond-leaf" data-testid="cond-leaf">
-      <Select value={leaf.fact} options={factOptions} testId="cond-fact" onChange={(fact) => set({ fact, ...(needsPath(fact) ? {} : { path: undefined }) })} />
-      {needsPath(leaf.fact) && (
-        <input className="gz-path" value={leaf.path ?? ''} placeholder="$.field" data-testid="cond-path"
-          onChange={(e) => set({ path: e.target.value })} />
+      <select value={field ? fieldKey(field) : ''} data-testid="cond-field" aria-label={t('pickField')} onChange={(e) => {
+        const f = catalog.find((x) => fieldKey(x) === e.target.value);
+        if (f) set(leafFor(f));
+      }}>
+        <option value="">{t('pickField')}</option>
+        {groups.filter((g) => g.fields.length).map((g) => (
+          <optgroup key={g.label} label={g.label}>
+            {g.fields.map((f) => (
+              <option key={fieldKey(f)} value={fieldKey(f)}>{text(f.title, lang)}{f.events ? `(${eventsOf(f)})` : ''}{ids ? ` ${f.path}` : ''}</option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+      {field && (
+        <>
+          <Select value={leaf.operator} testId="cond-operator" options={ops.map((o) => ({ value: o, label: opName(o, lang) }))}
+            onChange={(operator) => set({ ...leaf, operator, value: defaultValue(field, operator) })} />
+          {!K.UNARY.has(leaf.operator) && <ValueInput field={field} leaf={leaf} onChange={(value) => set({ ...leaf, value })} />}
+        </>
       )}
-      <Select value={leaf.operator} options={opOptions} testId="cond-operator" onChange={(operator) => set({ operator })} />
-      {!K.UNARY.has(leaf.operator) && <ValueInput value={leaf.value} onChange={(value) => set({ value })} />}
-      {leaf.params && <ParamsInput value={leaf.params} onChange={(params) => set({ params })} />}
-      <button type="button" className="gz-link" onClick={() => onChange(K.removeAt(root, at))}>{t('remove')}</button>
+      {remove}
+      {field && <div className="gz-cond-sentence" data-testid="cond-sentence">{leafSentence(leaf, ctx)}</div>}
+      {ids && <code className="gz-muted">{leaf.fact} {leaf.path} {leaf.operator}</code>}
     </div>
   );
 }
 
-function ParamsInput({ value, onChange }: { value: Record<string, unknown>; onChange(v: Record<string, unknown>): void }) {
-  const { t } = useI18n();
-  return (
-    <input className="gz-json-inline" title={t('factParams')} defaultValue={JSON.stringify(value)}
-      onBlur={(e) => { try { onChange(JSON.parse(e.target.value)); } catch { /* keep the old value */ } }} />
-  );
-}
-
-function ValueInput({ value, onChange }: { value: unknown; onChange(v: unknown): void }) {
-  const { parameters } = useWorkspace();
+function ValueInput({ field, leaf, onChange }: { field: PickField; leaf: K.Leaf; onChange(v: unknown): void }) {
+  const { parameters, catalog } = useWorkspace();
   const { t, lang } = useI18n();
-  const mode = K.valueMode(value);
-  const modeOptions = [{ value: 'literal', label: t('valueLiteral') }, { value: 'param', label: t('valueParam') }, { value: 'fact', label: t('valueFact') }];
-  const paramOptions = Object.entries(parameters).map(([k, p]) => ({ value: k, label: `${text(p.title, lang) || k} = ${JSON.stringify(p.value)}` }));
-  const v = value as Record<string, unknown>;
+  const v = leaf.value;
+  const mode = K.valueMode(v);
+  const params = Object.entries(parameters).filter(([, p]) => (field.type === 'number' || field.type === 'count' ? typeof p.value === 'number' : true));
+  const paramOptions = params.map(([k]) => ({ value: k, label: paramText(k, parameters, lang) }));
+
+  if (leaf.operator === 'isWeekday') {
+    return <Select value={String(v)} testId="cond-value" options={[1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: String(d), label: t(`weekday_${d}` as never) }))} onChange={(d) => onChange(Number(d))} />;
+  }
+  if (field.choices && (leaf.operator === 'in' || leaf.operator === 'notIn' || leaf.operator === 'includesAll' || field.type === 'list')) {
+    const list = Array.isArray(v) ? (v as string[]) : typeof v === 'string' && v ? [v] : [];
+    return (
+      <span className="gz-checklist" data-testid="cond-value-choices">
+        {field.choices.map((c) => (
+          <label key={c.value} className="gz-check">
+            <input type="checkbox" checked={list.includes(c.value)} data-value={c.value}
+              onChange={(e) => onChange(leaf.operator === 'contains' || leaf.operator === 'doesNotContain' ? c.value : e.target.checked ? [...list, c.value] : list.filter((x) => x !== c.value))} />
+            {text(c.title, lang)}
+          </label>
+        ))}
+      </span>
+    );
+  }
+  if (field.type === 'enum' && field.choices) {
+    return <Select value={String(v ?? '')} testId="cond-value" options={field.choices.map((c) => ({ value: c.value, label: text(c.title, lang) }))} onChange={onChange} />;
+  }
+  if (field.type === 'date') {
+    const dates = catalog.filter((f) => f.type === 'date' && !(f.fact === field.fact && f.path === field.path));
+    const sel = mode === 'fact' ? ((v as { fact: string; path?: string }).fact === 'today' ? 'today' : `f:${fieldKey(v as { fact: string; path?: string })}`) : 'fixed';
+    return (
+      <span className="gz-cond-value">
+        <select value={sel} data-testid="cond-value-date" onChange={(e) => {
+          const x = e.target.value;
+          if (x === 'today') onChange({ fact: 'today' });
+          else if (x === 'fixed') onChange('');
+          else {
+            const f = dates.find((d) => `f:${fieldKey(d)}` === x);
+            if (f) onChange({ fact: f.fact, path: f.path });
+          }
+        }}>
+          <option value="today">{t('dateToday')}</option>
+          <option value="fixed">{t('valueLiteral')}</option>
+          {dates.map((d) => <option key={fieldKey(d)} value={`f:${fieldKey(d)}`}>{text(d.title, lang)}</option>)}
+          {mode === 'fact' && sel !== 'today' && !dates.some((d) => `f:${fieldKey(d)}` === sel) && <option value={sel}>{t('dateOtherField')}</option>}
+        </select>
+        {sel === 'fixed' && <input type="date" value={typeof v === 'string' ? v : ''} data-testid="cond-value" onChange={(e) => onChange(e.target.value)} />}
+      </span>
+    );
+  }
+  const numeric = field.type === 'number' || field.type === 'count';
   return (
     <span className="gz-cond-value">
-      <Select value={mode} options={modeOptions} testId="cond-value-mode" onChange={(m) => {
-        if (m === 'param') onChange({ param: paramOptions[0]?.value ?? '' });
-        else if (m === 'fact') onChange({ fact: 'today' });
-        else onChange('');
-      }} />
-      {mode === 'literal' && (
-        <input value={K.formatLiteral(value)} data-testid="cond-value" onChange={(e) => onChange(K.parseLiteral(e.target.value))} />
+      {paramOptions.length > 0 && (
+        <select value={mode === 'param' ? 'param' : 'literal'} data-testid="cond-value-mode" onChange={(e) => onChange(e.target.value === 'param' ? { param: paramOptions[0].value } : defaultValue(field, leaf.operator))}>
+          <option value="literal">{t('valueLiteral')}</option>
+          <option value="param">{t('valueParam')}</option>
+        </select>
       )}
-      {mode === 'param' && (
-        <Select value={String(v.param)} options={paramOptions} testId="cond-value-param" onChange={(param) => onChange({ param })} />
-      )}
-      {mode === 'fact' && (
-        <>
-          <Select value={String(v.fact)} options={K.FACTS.map((f) => ({ value: f, label: `${t(`fact_${f}` as StringKey)} (${f})` }))}
-            onChange={(fact) => onChange({ ...v, fact })} />
-          {needsPath(String(v.fact)) && <input className="gz-path" value={String(v.path ?? '')} placeholder="$.field" onChange={(e) => onChange({ ...v, path: e.target.value || undefined })} />}
-          {v.params !== undefined && <ParamsInput value={v.params as Record<string, unknown>} onChange={(params) => onChange({ ...v, params })} />}
-        </>
-      )}
+      {mode === 'param'
+        ? <Select value={String((v as { param: string }).param)} options={paramOptions} testId="cond-value-param" onChange={(param) => onChange({ param })} />
+        : numeric
+          ? <input type="number" value={typeof v === 'number' ? v : ''} data-testid="cond-value" onChange={(e) => onChange(e.target.value === '' ? 0 : Number(e.target.value))} />
+          : <input value={Array.isArray(v) ? v.join('、') : typeof v === 'string' ? v : ''} data-testid="cond-value"
+            onChange={(e) => onChange(leaf.operator === 'in' || leaf.operator === 'notIn' ? e.target.value.split(/[,,、]/).map((x) => x.trim()).filter(Boolean) : e.target.value)} />}
     </span>
   );
 }

@@ -1,8 +1,9 @@
 /** A deadline as a form: duration (fixed or a pack parameter), calendar kind, start, condition, what happens on expiry. */
 import { useEffect, useState } from 'react';
-import type { DeadlineDef, PeriodUnit } from '../../../../engine/types';
-import { currentBasis, editCurrentBasis, mapBasis } from '../../../../engine/basis';
-import { commands as C, statePaths, text } from '../../model';
+import type { DeadlineDef, PeriodUnit } from '../../../../engine/browser';
+import { currentBasis, editCurrentBasis, mapBasis } from '../../../../engine/browser';
+import { BasisHistory } from './BasisHistory';
+import { commands as C, effectTitle, KNOWN_EFFECTS, paramText, ruleShortTitle, statePaths, text } from '../../model';
 import { useI18n, type StringKey } from '../../i18n';
 import { useWorkspace } from '../../workspace/context';
 import { Field, Section, Select } from '../widgets';
@@ -15,8 +16,9 @@ const blank = (state: string): DeadlineDef => ({
 });
 
 export function DeadlineForm({ name, state }: { name: string | null; state?: string }) {
-  const { doc, model, parameters, run, select } = useWorkspace();
-  const { t, lang } = useI18n();
+  const { doc, model, parameters, catalog, locks, run, select } = useWorkspace();
+  const { t, lang, ids } = useI18n();
+  const locked = !!name && locks.deadlines.has(name);
   const existing = name ? doc.deadlines?.[name] : undefined;
   const [draft, setDraft] = useState<DeadlineDef>(existing ?? blank(state ?? statePaths(doc)[0] ?? ''));
   const [effects, setEffects] = useState((existing?.onExpiry.effects ?? ['supervision.notice']).join(', '));
@@ -27,10 +29,16 @@ export function DeadlineForm({ name, state }: { name: string | null; state?: str
   }, [name, state, doc.deadlines]);
 
   const amountIsParam = typeof draft.amount === 'object';
-  const paramOptions = Object.entries(parameters).map(([k, p]) => ({ value: k, label: `${text(p.title, lang) || k} = ${JSON.stringify(p.value)}${p.unit ? ` ${p.unit}` : ''}` }));
-  const systemEvents = Object.entries(doc.events ?? {}).filter(([, e]) => e.system).map(([k, e]) => ({ value: k, label: `${text(e.title, lang) || k} (${k})` }));
-  const stateOptions = statePaths(doc).map((p) => ({ value: p, label: `${text(model.byId.get(p)?.title, lang) || p} (${p})` }));
-  const ruleOptions = Object.keys(doc.rules ?? {}).map((k) => ({ value: k, label: k }));
+  const paramOptions = Object.entries(parameters).filter(([, p]) => typeof p.value === 'number').map(([k]) => ({ value: k, label: paramText(k, parameters, lang) }));
+  const systemEvents = Object.entries(doc.events ?? {}).filter(([, e]) => e.system).map(([k, e]) => ({ value: k, label: `${text(e.title, lang) || k}${ids ? ` (${k})` : ''}` }));
+  const stateOptions = statePaths(doc).map((p) => ({ value: p, label: `${text(model.byId.get(p)?.title, lang) || p}${ids ? ` (${p})` : ''}` }));
+  const ruleOptions = Object.keys(doc.rules ?? {}).map((k) => ({ value: k, label: `${ruleShortTitle(doc, k, lang)}${ids ? ` (${k})` : ''}` }));
+  const fromOptions = [{ value: 'entry', label: t('fromEntry') }, ...catalog.filter((f) => f.type === 'date').map((f) => ({
+    value: `${f.fact}.${f.path.replace(/^\$\./, '')}`, label: text(f.title, lang),
+  }))];
+  if (draft.from && draft.from !== 'entry' && !fromOptions.some((o) => o.value === draft.from)) fromOptions.push({ value: draft.from, label: draft.from });
+  const effectList = effects.split(/[,,\s]+/).map((x) => x.trim()).filter(Boolean);
+  const knownEffects = [...new Set([...KNOWN_EFFECTS, ...effectList])];
   const setTitle = (lng: 'zh-CN' | 'en', v: string) => setDraft({ ...draft, title: { ...draft.title, [lng]: v } });
   const setBasis = (lng: 'zh-CN' | 'en', v: string) => setDraft({ ...draft, basis: editCurrentBasis(draft.basis, lng, v) });
 
@@ -49,7 +57,9 @@ export function DeadlineForm({ name, state }: { name: string | null; state?: str
   };
 
   return (
-    <div className="gz-inspector" data-testid="deadline-form" data-deadline={name ?? ''}>
+    <div className="gz-inspector" data-testid="deadline-form" data-deadline={name ?? ''} data-locked={locked ? 'true' : 'false'}>
+      {locked && <p className="gz-warning" data-testid="deadline-locked">{t('deadlineLocked')}</p>}
+      <fieldset disabled={locked} className="gz-plain">
       <Section title={`${t('deadline')} · ${text(draft.title, lang) || name || t('addDeadline')}`}>
         <Field label={t('titleZh')}><input value={draft.title['zh-CN']} data-testid="deadline-title-zh" onChange={(e) => setTitle('zh-CN', e.target.value)} /></Field>
         <Field label={t('titleEn')}><input value={draft.title.en} data-testid="deadline-title-en" onChange={(e) => setTitle('en', e.target.value)} /></Field>
@@ -68,8 +78,8 @@ export function DeadlineForm({ name, state }: { name: string | null; state?: str
               onChange={(u) => setDraft({ ...draft, unit: u as PeriodUnit })} />
           </div>
         </Field>
-        <Field label={t('countFrom')} hint="entry / data.x / event.x">
-          <input value={draft.from ?? 'entry'} data-testid="deadline-from" onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+        <Field label={t('countFrom')}>
+          <Select value={draft.from ?? 'entry'} options={fromOptions} testId="deadline-from" onChange={(v) => setDraft({ ...draft, from: v })} />
         </Field>
         <Field label={t('onlyWhen')}>
           <Select value={draft.when ?? ''} options={ruleOptions} placeholder={t('none')} onChange={(w) => setDraft({ ...draft, when: w || undefined })} />
@@ -81,14 +91,25 @@ export function DeadlineForm({ name, state }: { name: string | null; state?: str
             onChange={(ev) => setDraft({ ...draft, onExpiry: { ...draft.onExpiry, event: ev || undefined } })} />
         </Field>
         <Field label={t('expiryEffects')}>
-          <input value={effects} data-testid="deadline-effects" onChange={(e) => setEffects(e.target.value)} />
+          <div className="gz-checklist" data-testid="deadline-effect-list">
+            {knownEffects.map((ef) => (
+              <label key={ef} className="gz-check">
+                <input type="checkbox" checked={effectList.includes(ef)} data-value={ef}
+                  onChange={(e) => setEffects((e.target.checked ? [...effectList, ef] : effectList.filter((x) => x !== ef)).join(', '))} />
+                {effectTitle(ef, lang)}
+              </label>
+            ))}
+          </div>
+          {ids && <input value={effects} data-testid="deadline-effects" onChange={(e) => setEffects(e.target.value)} />}
         </Field>
         <Field label={`${t('ruleBasis')}${t('inChinese')}`}><input value={currentBasis(draft.basis)['zh-CN']} data-testid="deadline-basis-zh" onChange={(e) => setBasis('zh-CN', e.target.value)} /></Field>
         <Field label={`${t('ruleBasis')}${t('inEnglish')}`}><input value={currentBasis(draft.basis).en} onChange={(e) => setBasis('en', e.target.value)} /></Field>
+        <BasisHistory basis={draft.basis} />
       </Section>
+      </fieldset>
       <div className="gz-row">
-        <button type="button" className="gz-primary" data-testid="deadline-save" onClick={save}>{t('saveDeadline')}</button>
-        {name && <button type="button" className="gz-danger-btn" data-testid="deadline-delete" onClick={() => { if (run(C.setDeadline(name, undefined))) select({ kind: 'state', id: draft.state }); }}>{t('delete')}</button>}
+        <button type="button" className="gz-primary" data-testid="deadline-save" disabled={locked} onClick={save}>{t('saveDeadline')}</button>
+        {name && !locked && <button type="button" className="gz-danger-btn" data-testid="deadline-delete" onClick={() => { if (run(C.setDeadline(name, undefined))) select({ kind: 'state', id: draft.state }); }}>{t('delete')}</button>}
       </div>
     </div>
   );

@@ -7,7 +7,7 @@ import { CheckList, Field, LinkButton, Section, Select, TitleInputs } from '../w
 
 export function EventEditor({ name }: { name: string }) {
   const { doc, model, run, select } = useWorkspace();
-  const { t, lang } = useI18n();
+  const { t, lang, ids } = useI18n();
   const ev = doc.events?.[name];
   if (!ev) return <div className="gz-muted">{t('notFound')}</div>;
   const roleOptions = Object.entries(doc.roles ?? {}).map(([k, r]) => ({ value: k, label: text(r.title, lang) || k }));
@@ -16,7 +16,7 @@ export function EventEditor({ name }: { name: string }) {
   return (
     <div className="gz-inspector" data-testid="event-editor" data-event={name}>
       <Section title={`${t('event')} · ${text(ev.title, lang) || name}`}>
-        <p className="gz-muted">{name}</p>
+        {ids && <p className="gz-muted">{name}</p>}
         <TitleInputs value={ev.title} testId="event-title" onCommit={(v) => run(C.setEventTitle(name, v))} />
         <Field label={t('eventRoles')}>
           <CheckList options={roleOptions} value={ev.roles ?? []} testId="event-roles" onChange={(r) => run(C.setEventRoles(name, r))} />

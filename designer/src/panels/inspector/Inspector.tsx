@@ -18,7 +18,7 @@ export function Inspector() {
     case 'edge':
     case 'internal': body = <TransitionInspector key={selection.id} id={selection.id} />; break;
     case 'event': body = <EventEditor key={selection.name} name={selection.name} />; break;
-    case 'rule': body = <RuleForm key={selection.name ?? '(new)'} name={selection.name} />; break;
+    case 'rule': body = <RuleForm key={selection.name ?? `(new)${selection.forGuard ?? ''}`} name={selection.name} forGuard={selection.forGuard} />; break;
     case 'deadline': body = <DeadlineForm key={selection.name ?? `(new)${selection.state ?? ''}`} name={selection.name} state={selection.state} />; break;
     default: body = <ProcedureOverview />;
   }

@@ -1,6 +1,6 @@
 /** Connect a state to another: pick (or create) the event, the target, and optionally a guard rule. */
 import { useState } from 'react';
-import { commands as C, text, statePaths, transitionPointer, ownerAt, transitionList } from '../../model';
+import { commands as C, text, statePaths, transitionPointer, ownerAt, transitionList, ruleShortTitle } from '../../model';
 import { useI18n } from '../../i18n';
 import { useWorkspace } from '../../workspace/context';
 import { CommitInput, Field, Select } from '../widgets';
@@ -11,19 +11,19 @@ const AUTO = '__auto__';
 
 export function NewTransitionForm({ source }: { source: string }) {
   const { doc, model, run, select } = useWorkspace();
-  const { t, lang } = useI18n();
+  const { t, lang, ids } = useI18n();
   const [event, setEvent] = useState('');
   const [newTitle, setNewTitle] = useState('');
   const [target, setTarget] = useState('');
   const [guard, setGuard] = useState('');
 
   const eventOptions = [
-    ...Object.entries(doc.events ?? {}).map(([k, e]) => ({ value: k, label: `${text(e.title, lang) || k} (${k})` })),
+    ...Object.entries(doc.events ?? {}).map(([k, e]) => ({ value: k, label: `${text(e.title, lang) || k}${ids ? ` (${k})` : ''}` })),
     { value: AUTO, label: t('automatic') },
     { value: NEW, label: t('newEvent') },
   ];
-  const targets = statePaths(doc).map((p) => ({ value: p, label: `${text(model.byId.get(p)?.title, lang) || p} (${p})` }));
-  const rules = Object.entries(doc.rules ?? {}).map(([k, r]) => ({ value: k, label: `${k} — ${text(r.description, lang)}` }));
+  const targets = statePaths(doc).map((p) => ({ value: p, label: `${text(model.byId.get(p)?.title, lang) || p}${ids ? ` (${p})` : ''}` }));
+  const rules = Object.keys(doc.rules ?? {}).map((k) => ({ value: k, label: `${ruleShortTitle(doc, k, lang)}${ids ? ` (${k})` : ''}` }));
 
   const submit = () => {
     if (!event || !target) return;

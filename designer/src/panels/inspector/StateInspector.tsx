@@ -1,6 +1,7 @@
 /** Properties of one state: titles, key, final/initial, roles, child states, transitions out, deadlines. */
 import { useState } from 'react';
-import { commands as C, keyOf, parentPath, stateAt, edgeLabel, deadlineTitle, freshKey, text } from '../../model';
+import { commands as C, keyOf, parentPath, stateAt, edgeLabel, deadlineText, freshKey, text } from '../../model';
+import { ClockIcon, LoopIcon } from '../../canvas/icons';
 import { useI18n } from '../../i18n';
 import { useWorkspace } from '../../workspace/context';
 import { CheckList, CommitInput, Field, LinkButton, Section, TitleInputs } from '../widgets';
@@ -8,7 +9,7 @@ import { NewTransitionForm } from './NewTransitionForm';
 
 export function StateInspector({ path }: { path: string }) {
   const ws = useWorkspace();
-  const { t, lang } = useI18n();
+  const { t, lang, ids } = useI18n();
   const { doc, model, run, select } = ws;
   const node = model.byId.get(path);
   const state = stateAt(doc.machine, path);
@@ -30,11 +31,13 @@ export function StateInspector({ path }: { path: string }) {
     <div className="gz-inspector" data-testid="state-inspector" data-state={path}>
       <Section title={`${t('state')} · ${text(node.title, lang) || node.key}`}>
         <TitleInputs value={state.meta?.title} testId="state-title" onCommit={(v) => run(C.setStateTitle(path, v))} />
-        <Field label={t('stateKey')} hint={t('identifierHelp')}>
-          <CommitInput value={node.key} testId="state-key" onCommit={(k) => {
-            if (run(C.renameStateKey(path, k))) select({ kind: 'state', id: parent ? `${parent}.${k}` : k });
-          }} />
-        </Field>
+        {ids && (
+          <Field label={t('stateKey')} hint={t('identifierHelp')}>
+            <CommitInput value={node.key} testId="state-key" onCommit={(k) => {
+              if (run(C.renameStateKey(path, k))) select({ kind: 'state', id: parent ? `${parent}.${k}` : k });
+            }} />
+          </Field>
+        )}
         <div className="gz-row">
           <label className="gz-check">
             <input type="checkbox" data-testid="state-final" checked={state.type === 'final'} disabled={node.kind === 'compound'}
@@ -54,7 +57,7 @@ export function StateInspector({ path }: { path: string }) {
         <Section title={t('outgoing')} testId="state-transitions">
           <ul className="gz-list">
             {out.map((e) => {
-              const l = edgeLabel(doc, e, lang);
+              const l = edgeLabel(doc, e, lang, ids);
               const target = model.byId.get(e.target);
               return (
                 <li key={e.id}>
@@ -64,10 +67,17 @@ export function StateInspector({ path }: { path: string }) {
                 </li>
               );
             })}
+            {node.broken.map((b) => (
+              <li key={b.id} className="gz-broken-item">
+                <LinkButton testId="state-broken-transition" onClick={() => select({ kind: 'internal', id: b.id, node: path })}>
+                  {edgeLabel(doc, b, lang, ids).event} → <span className="gz-error-text">{t('brokenTarget', { target: b.target })}</span>
+                </LinkButton>
+              </li>
+            ))}
             {node.internal.map((it) => (
               <li key={it.id}>
                 <LinkButton onClick={() => select({ kind: 'internal', id: it.id, node: path })}>
-                  ↻ {edgeLabel(doc, it, lang).event} <span className="gz-muted">{edgeLabel(doc, it, lang).guard}</span>
+                  <LoopIcon /> {edgeLabel(doc, it, lang, ids).event} <span className="gz-muted">{edgeLabel(doc, it, lang, ids).guard}</span>
                 </LinkButton>
               </li>
             ))}
@@ -80,7 +90,7 @@ export function StateInspector({ path }: { path: string }) {
         actions={<button type="button" data-testid="state-add-deadline" onClick={() => select({ kind: 'deadline', name: null, state: path })}>{t('addDeadline')}</button>}>
         <ul className="gz-list">
           {node.deadlines.map((d) => (
-            <li key={d}><LinkButton onClick={() => select({ kind: 'deadline', name: d })}>⏱ {deadlineTitle(doc, d, lang)}</LinkButton></li>
+            <li key={d}><LinkButton onClick={() => select({ kind: 'deadline', name: d })}><ClockIcon /> {deadlineText(doc, d, ws.parameters, lang)}</LinkButton></li>
           ))}
         </ul>
       </Section>

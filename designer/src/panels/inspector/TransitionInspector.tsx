@@ -1,24 +1,23 @@
 /** Properties of one transition: event, target, guard, order among branches; links to the event and rules. */
 import { useState } from 'react';
-import type { TransitionJSON } from '../../../../engine/types';
+import type { TransitionJSON } from '../../../../engine/browser';
 import { commands as C, ownerAt, transitionList, transitionPointer, statePaths, text, type TransitionRef } from '../../model';
 import { useI18n } from '../../i18n';
 import { useWorkspace } from '../../workspace/context';
 import { Field, LinkButton, Section, Select } from '../widgets';
-import { GuardEditor } from './GuardEditor';
+import { GuardEditor, refOfTransition } from './GuardEditor';
 
 const AUTO = '__auto__';
 const STAY = '__stay__';
 
 export function TransitionInspector({ id }: { id: string }) {
   const { doc, model, run, select } = useWorkspace();
-  const { t, lang } = useI18n();
+  const { t, lang, ids } = useI18n();
   const [confirming, setConfirming] = useState(false);
   const edge = model.edges.find((e) => e.id === id);
-  const internalOwner = model.nodes.find((n) => n.internal.some((x) => x.id === id));
-  const internal = internalOwner?.internal.find((x) => x.id === id);
-  const ref: TransitionRef | null = edge ? { source: edge.source, event: edge.event, index: edge.index }
-    : internal && internalOwner ? { source: internalOwner.id, event: internal.event, index: internal.index } : null;
+  const found = refOfTransition(model, id);
+  const ref: TransitionRef | null = found ? { source: found.source, event: found.event, index: found.index } : null;
+  const broken = model.nodes.flatMap((n) => n.broken).find((b) => b.id === id);
   if (!ref) return <div className="gz-muted">{t('notFound')}</div>;
   const owner = ownerAt(doc.machine, ref.source);
   const tr: TransitionJSON | undefined = owner ? transitionList(owner, ref.event)[ref.index] : undefined;
@@ -41,10 +40,10 @@ export function TransitionInspector({ id }: { id: string }) {
   };
 
   const eventOptions = [
-    ...Object.entries(doc.events ?? {}).map(([k, e]) => ({ value: k, label: `${text(e.title, lang) || k} (${k})` })),
+    ...Object.entries(doc.events ?? {}).map(([k, e]) => ({ value: k, label: `${text(e.title, lang) || k}${ids ? ` (${k})` : ''}` })),
     { value: AUTO, label: t('automatic') },
   ];
-  const targetOptions = [{ value: STAY, label: t('stay') }, ...statePaths(doc).map((p) => ({ value: p, label: `${text(model.byId.get(p)?.title, lang) || p} (${p})` }))];
+  const targetOptions = [{ value: STAY, label: t('stay') }, ...statePaths(doc).map((p) => ({ value: p, label: `${text(model.byId.get(p)?.title, lang) || p}${ids ? ` (${p})` : ''}` }))];
 
   return (
     <div className="gz-inspector" data-testid="transition-inspector" data-transition={id}>
@@ -60,11 +59,12 @@ export function TransitionInspector({ id }: { id: string }) {
           <LinkButton testId="transition-edit-event" onClick={() => select({ kind: 'event', name: ref.event! })}>{t('editEvent')}「{text(doc.events?.[ref.event]?.title, lang) || ref.event}」</LinkButton>
         )}
         <Field label={t('target')}>
-          <Select value={edge ? edge.target : STAY} options={targetOptions} testId="transition-target" onChange={(v) => {
+          {broken && <div className="gz-error" data-testid="transition-broken">{t('brokenTarget', { target: broken.target })}</div>}
+          <Select value={edge ? edge.target : broken ? '' : STAY} options={targetOptions} placeholder={broken ? t('choose') : undefined} testId="transition-target" onChange={(v) => {
             runAndTrack(C.setTransitionTarget(ref, v === STAY ? null : v), ref);
           }} />
         </Field>
-        <GuardEditor guard={tr.guard} onChange={(g) => runAndTrack(C.setGuard(ref, g), ref)} />
+        <GuardEditor guard={tr.guard} transition={id} onChange={(g) => runAndTrack(C.setGuard(ref, g), ref)} />
         {count > 1 && (
           <div className="gz-row">
             <span className="gz-muted">{t('order')} {ref.index + 1}/{count}</span>
