@@ -388,6 +388,7 @@ export const STRINGS = {
   compareFrom: ['比较基准', 'From'],
   compareTo: ['比较对象', 'To'],
   kindLabel_role: ['角色', 'role'],
+  kindLabel_basis: ['法律依据', 'legal basis'],
   diffSeeBelow: ['有调整(见各条流转)', 'changed (see the transitions)'],
   diffActions: ['自动处理', 'actions'],
   diffChanged: ['有调整', 'changed'],

@@ -1,6 +1,6 @@
 /** A readable list of changes (engine overrides): version diffs and what a county changed. */
 import type { DeadlineDef, EventDef, Override, PackParameter, ProcedureDoc, RuleDef, TransitionJSON } from '../../../engine/browser';
-import { guardRules } from '../../../engine/browser';
+import { formatBasis, guardRules, type Basis } from '../../../engine/browser';
 import {
   conditions as K, conditionSentence, fieldCatalog, guardLabel, paramValueText, parseTransitionKey, resolve, roleTitle, ruleShortTitle, splitTitle, stateAt, text,
   type Change, type Lang,
@@ -43,6 +43,8 @@ export function describeOverride(o: Override, docs: (ProcedureDoc | null | undef
     return r;
   };
   const show = (v: unknown) => (v && typeof v === 'object' && 'zh-CN' in (v as object) ? text(v as never, lang) : v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+  /** A legal basis, dated versions included: 〔…前〕旧 ;〔2026-01-01起〕新. */
+  const basis = (b: unknown) => (b ? text(formatBasis(b as Basis), lang) : '');
   const ctx = doc ? { doc, catalog: fieldCatalog(doc), parameters: params, lang } : null;
   const sentence = (c: unknown) => (ctx ? conditionSentence(K.asCond(c), ctx) : '');
   const guardText = (g: unknown) => {
@@ -92,9 +94,20 @@ export function describeOverride(o: Override, docs: (ProcedureDoc | null | undef
       return { kind: 'transition', name: `${stateName(src)} —${eventName(k.event)}→`, target: k.source ?? undefined, lines: [...lines, ...tail] };
     }
   }
+  if ((o.kind as string) === 'basis') {
+    // the legal basis of a rule, deadline or parameter changed (a new version in force from a date, or a new text)
+    const [, group, item] = /^(rules|deadlines|parameters)\.(.+)\.basis$/.exec(o.path) ?? [null, '', o.path];
+    const itemName = group === 'rules' ? (docs.map((d) => d?.rules?.[item]?.description).find(Boolean) ? text(docs.map((d) => d?.rules?.[item]?.description).find(Boolean)!, lang) : item)
+      : group === 'deadlines' ? text(docs.map((d) => d?.deadlines?.[item]?.title).find(Boolean), lang) || item
+        : text(params[item]?.title, lang) || item;
+    return { kind: 'basis', name: itemName, lines: [{ label: t('diffBasis'), from: basis(o.from), to: basis(o.to) }, ...tail] };
+  }
   if (o.kind === 'parameter') {
     const p = params[o.path];
-    const v = (x: unknown) => (p ? paramValueText({ ...p, value: x }, lang) : show(x));
+    const v = (x: unknown) => {
+      const value = x && typeof x === 'object' && 'table' in (x as object) ? (x as { value: unknown }).value : x;
+      return p ? paramValueText({ ...p, value }, lang) : show(value);
+    };
     return { kind: 'parameter', name: text(p?.title, lang) || o.path, lines: [{ label: t('value'), from: o.from === undefined ? undefined : v(o.from), to: o.to === undefined ? undefined : v(o.to) }] };
   }
   const [, name] = /^[a-z]+\.(.+)$/.exec(o.path) ?? [null, o.path];
@@ -114,9 +127,10 @@ export function describeOverride(o: Override, docs: (ProcedureDoc | null | undef
     const b = o.to as RuleDef | undefined;
     const r = (b ?? a)!;
     const lines: ChangeLine[] = o.change === 'added'
-      ? [{ label: t('diffBasis'), to: show(b?.basis) }, { label: t('diffConditions'), to: sentence(b?.conditions) }]
-      : o.change === 'removed' ? [{ label: t('diffBasis'), from: show(a?.basis) }]
-        : [...line('ruleDescription', a?.description, b?.description), ...line('diffBasis', a?.basis, b?.basis),
+      ? [{ label: t('diffBasis'), to: basis(b?.basis) }, { label: t('diffConditions'), to: sentence(b?.conditions) }]
+      : o.change === 'removed' ? [{ label: t('diffBasis'), from: basis(a?.basis) }]
+        // a changed basis is its own entry (kind `basis`)
+        : [...line('ruleDescription', a?.description, b?.description),
           ...(same(a?.conditions, b?.conditions) ? [] : [{ label: t('diffConditions'), from: sentence(a?.conditions), to: sentence(b?.conditions) }])];
     return { kind: 'rule', name: text(r?.description, lang) || name, lines: [...lines, ...tail] };
   }
@@ -125,11 +139,11 @@ export function describeOverride(o: Override, docs: (ProcedureDoc | null | undef
     const b = o.to as DeadlineDef | undefined;
     const len = (d?: DeadlineDef) => (d ? deadlineLengthOf(d, params, lang) : '');
     const lines: ChangeLine[] = o.change === 'added'
-      ? [{ label: t('diffLength'), to: len(b) }, { label: t('diffState'), to: b ? stateName(b.state) : '' }, { label: t('diffBasis'), to: show(b?.basis) }]
+      ? [{ label: t('diffLength'), to: len(b) }, { label: t('diffState'), to: b ? stateName(b.state) : '' }, { label: t('diffBasis'), to: basis(b?.basis) }]
       : o.change === 'removed' ? [{ label: t('diffLength'), from: len(a) }]
         : [...(len(a) === len(b) ? [] : [{ label: t('diffLength'), from: len(a), to: len(b) }]),
           ...(a?.state === b?.state ? [] : [{ label: t('diffState'), from: a ? stateName(a.state) : '', to: b ? stateName(b.state) : '' }]),
-          ...line('diffName', a?.title, b?.title), ...line('diffBasis', a?.basis, b?.basis),
+          ...line('diffName', a?.title, b?.title),
           ...(same(a?.onExpiry, b?.onExpiry) ? [] : [{ label: t('diffOnExpiry'), to: t('diffChanged') }])];
     return { kind: 'deadline', name: text((b ?? a)?.title, lang) || name, lines: [...lines, ...tail] };
   }
