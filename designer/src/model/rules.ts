@@ -190,6 +190,22 @@ export function factText(fact: string, path: string | undefined, params: Record<
       };
       return t('ratioText', { num: side(params?.num), den: side(params?.den) });
     }
+    case 'sum': {
+      const of = Array.isArray(params?.of) ? (params!.of as unknown[]) : [];
+      const parts = of.map((ref) => {
+        const [src, ...rest] = String(ref).split('.');
+        return factText(src, rest.length ? `$.${rest.join('.')}` : undefined, undefined, c);
+      });
+      return t('sumText', { of: parts.join(c.lang === 'zh-CN' ? '、' : ', ') });
+    }
+    case 'paramOn': {
+      const [src, ...rest] = String(params?.on ?? '').split('.');
+      const on = src === 'today' ? t('fact_today') : factText(src, rest.length ? `$.${rest.join('.')}` : undefined, undefined, c);
+      const name = String(params?.name ?? '');
+      const p = c.parameters[name];
+      const base = t('paramOnText', { name: p ? text(p.title, c.lang) : name, on });
+      return typeof params?.factor === 'number' && params.factor !== 1 ? t('timesText', { what: base, n: params.factor }) : base;
+    }
     case 'packData': return t('packDataText', { name: String(params?.name ?? '') });
     case 'instance': return t('fact_instance');
     default: {
