@@ -127,6 +127,11 @@ export function packRoutes(r: Router, d: AppDeps): void {
     const doc = await readJson(ctx);
     if (doc === undefined) throw fail('BAD_REQUEST', '缺少请求体', 'the request body is missing');
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw fail('BAD_REQUEST', '草稿应为一个流程定义对象', 'a draft must be a procedure document object');
+    // unfinished is fine; another procedure's document (or none at all) is not a draft of this one
+    if ((doc as ProcedureDoc).id !== ctx.params.proc) {
+      throw new ApiError('INVALID_DEFINITION', { 'zh-CN': '草稿不是本流程的定义', en: 'the draft is not a document of this procedure' },
+        [{ path: '/id', code: 'ID_MISMATCH', message: { 'zh-CN': `流程编号应为「${ctx.params.proc}」`, en: `the id must be '${ctx.params.proc}'` } }]);
+    }
     const now = d.clock.now().toISOString();
     await d.catalog.saveDraft(p.id, ctx.params.proc, doc as ProcedureDoc, auth.subject, now);
     ctx.body = { saved: true, savedAt: now, procedure: ctx.params.proc, problems: draftProblems(p, ctx.params.proc, doc) };
