@@ -255,6 +255,35 @@ describe('editing on the canvas', () => {
   });
 });
 
+describe('the legal calendar', () => {
+  it('shows a year without its notice as provisional (暂定), and a notice tried before it is loaded', async () => {
+    const p = h.page;
+    await p.getByTestId('tab-calendar').click();
+    const panel = p.getByTestId('calendar-panel');
+    await panel.waitFor();
+    // the controlled clock is in 2025: its notice is loaded
+    expect(await panel.getAttribute('data-official')).toBe('true');
+    expect(await p.locator('[data-testid=calendar-day], td.gz-day.is-workday').count()).toBeGreaterThan(0);
+    await p.getByTestId('calendar-next').click();
+    await p.getByTestId('calendar-next').click();
+    await expect.poll(() => panel.getAttribute('data-year')).toBe('2027');
+    await expect.poll(() => panel.getAttribute('data-official')).toBe('false');
+    expect(await p.getByTestId('calendar-source').innerText()).toContain('暂定');
+    const eve = p.locator('[data-testid=calendar-holiday][data-date="2027-02-05"]');
+    expect(await eve.innerText()).toContain('暂定');
+    expect(await p.locator('td.gz-day.is-provisional[data-date="2027-02-05"]').count()).toBe(1);
+    // the 2026 notice, tried: it reads, and moves no running deadline here
+    await p.getByTestId('calendar-prev').click();
+    await expect.poll(() => panel.getAttribute('data-year')).toBe('2026');
+    await p.getByTestId('calendar-notice').fill(readFileSync('tests/engine/fixtures/notices/2026.txt', 'utf8'));
+    await p.getByTestId('calendar-dry-run').click();
+    await p.getByTestId('calendar-trial').waitFor();
+    expect(await p.getByTestId('calendar-trial').innerText()).toMatch(/放假 \d+ 天、调休上班 \d+ 天/);
+    await h.screenshot('staff-4-calendar');
+    await p.getByTestId('tab-inspect').click();
+  });
+});
+
 describe('a county user and what the base locks', () => {
   it('cannot edit a rule national law locks', async () => {
     const made = await h.api<{ token: string }>('POST', '/api/admin/tokens', { subject: '南昌县司法局', roles: ['designer'], packs: ['nanchang-county'] });

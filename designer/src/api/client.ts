@@ -53,6 +53,22 @@ export interface InstanceBody extends Omit<Instance, 'deadlines'> {
   deadlines: { name: string; state?: string; dueAt: string; dueDate?: string; overdue?: boolean }[];
 }
 
+/** One year of a pack's legal calendar (API.md "Legal calendar"). */
+export interface CalendarYear {
+  year: number;
+  official: boolean;
+  source: I18n | null;
+  holidays: { date: string; name: string; provisional?: boolean; kind?: string; for?: string }[];
+  workdays: { date: string; name: string }[];
+  officialYears?: number[];
+}
+
+/** The answer to loading a notice (or its dry run): the year and every running deadline it moves. */
+export interface CalendarLoad extends CalendarYear {
+  dryRun?: boolean;
+  recalculated: { instance: string; procedure?: string; deadline: string; from: string; to: string; provisional?: boolean; overdueNow?: boolean }[];
+}
+
 export interface SimulateRequest {
   data: unknown;
   events: { type: string; payload?: unknown; actor?: { subject: string; roles: string[] }; at?: string }[];
@@ -101,6 +117,10 @@ export class Api {
   saveDraft = (pack: string, proc: string, doc: ProcedureDoc) => this.request<{ saved: boolean; problems?: ProblemDetail[] }>('PUT', `${this.proc(pack, proc)}/draft`, doc);
   publish = (pack: string, proc: string, note?: string) => this.request<{ version: number }>('POST', `${this.proc(pack, proc)}/publish`, note ? { note } : {});
   simulate = (pack: string, proc: string, body: SimulateRequest) => this.request<TraceEntry[] | { trace: TraceEntry[] }>('POST', `${this.proc(pack, proc)}/simulate`, body);
+
+  calendar = (pack: string, year?: number) => this.request<CalendarYear>('GET', `/api/packs/${enc(pack)}/calendar${year ? `?year=${year}` : ''}`);
+  loadNotice = (pack: string, year: number, notice: string, dryRun: boolean) =>
+    this.request<CalendarLoad>('PUT', `/api/packs/${enc(pack)}/calendar/${year}${dryRun ? '?dryRun=1' : ''}`, { notice });
 
   instance = (id: string) => this.request<InstanceBody>('GET', `/api/instances/${enc(id)}`);
   history = (id: string) => this.request<HistoryEntry[]>('GET', `/api/instances/${enc(id)}/history`);

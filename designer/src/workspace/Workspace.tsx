@@ -56,6 +56,19 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
   const [busy, setBusy] = useState(false);
   const [problemsOpen, setProblemsOpen] = useState(true);
   const chartApi = useRef<ChartApi | null>(null);
+  // A year the next twelve months reach without its holiday notice: said at the top (asked after the chart is open).
+  const [provisionalYears, setProvisionalYears] = useState<number[]>([]);
+  useEffect(() => {
+    let live = true;
+    const id = setTimeout(() => {
+      void import('../panels/CalendarPanel').then((m) => m.provisionalYearsAhead((y) => api.calendar(packId, y)))
+        .then((ys) => live && setProvisionalYears(ys), () => {});
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(id);
+    };
+  }, [api, packId]);
 
   const showTab = useCallback((id: string) => {
     setTab(id);
@@ -203,6 +216,12 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
           onExport={(kind) => void exportChart(kind, { doc: view.doc, model: view.model, positions: layout.positions, routes: layout.routes, lang, marks: view.marks,
             parameters, active: overlay.active ?? null, title: `${pick(view.doc.title)} ${t('flowchart')}`,
             subtitle: `${pick(loaded.pack.title)} · ${statusText} · ${new Date().toISOString().slice(0, 10)}`, fileBase: `${procId}-${t('flowchart')}` })} />
+        {provisionalYears.length > 0 && (
+          <div className="gz-banner" data-testid="provisional-banner">
+            {t('provisionalBanner', { years: provisionalYears.join('、') })}
+            <button type="button" className="gz-link" data-testid="banner-open-calendar" onClick={() => showTab('calendar')}>{t('openCalendar')}</button>
+          </div>
+        )}
         <div className="gz-main">
           {view.editable && <Palette onAdd={(final) => edit.addState(final)} />}
           <div className="gz-canvas-col">

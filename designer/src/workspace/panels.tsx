@@ -17,6 +17,7 @@ import type { Loaded } from './load';
 const SimulatePanel = lazy(() => import('../panels/SimulatePanel').then((m) => ({ default: m.SimulatePanel })));
 const VersionsPanel = lazy(() => import('../panels/VersionsPanel').then((m) => ({ default: m.VersionsPanel })));
 const CountyPanel = lazy(() => import('../panels/CountyPanel').then((m) => ({ default: m.CountyPanel })));
+const CalendarPanel = lazy(() => import('../panels/CalendarPanel').then((m) => ({ default: m.CalendarPanel })));
 const JsonPanel = lazy(() => import('../panels/JsonPanel').then((m) => ({ default: m.JsonPanel })));
 
 /** What every panel entry is given. */
@@ -88,5 +89,6 @@ export const PANELS: PanelDef[] = [
       return { doc, model: m, marks: marksFrom(countyOverrides, m, doc, loaded.base) };
     },
   }),
+  define<null>({ id: 'calendar', label: 'tabCalendar', initial: null, Component: () => <CalendarPanel /> }),
   define<null>({ id: 'json', label: 'tabJson', initial: null, Component: () => <JsonPanel /> }),
 ];
