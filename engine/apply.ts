@@ -1,7 +1,10 @@
-/** Interprets the effect actions XState returned (in order): deadline hooks, emits, extensions. */
+/**
+ * Interprets what XState returned from one transition, in order: the engine's own markers (a state with deadlines
+ * entered or left) and the effect actions of the registry (engine/actions), over the step's deadlines and effects.
+ */
 import type { CompiledProcedure } from './compile';
-import type { DeadlineState, Effect, PeriodUnit } from './types';
-import type { EngineEvent } from './actions';
+import type { DeadlineState, Effect } from './types';
+import { ACTIONS, type EffectStep, type EngineEvent } from './actions';
 import type { GuardSession } from './session';
 import { arm, deadlinesOfState, extend, startDate } from './deadlines';
 
@@ -26,34 +29,31 @@ export async function applyActions(
     for (const d of deadlines.filter(pred)) if (wasArmed.has(d.name)) cancelled.add(d.name);
     deadlines = deadlines.filter((d) => !pred(d));
   };
+  const step: EffectStep = {
+    data: ctx.data,
+    emit: (effect) => effects.push(effect),
+    extendDeadline: (name, amount, unit) => {
+      deadlines = deadlines.map((d) => (d.name === name ? extend(proc, d, amount, unit) : d));
+    },
+    cancelDeadline: (name) => drop((d) => d.name === name),
+  };
   for (const a of actions) {
     const p = a.params ?? {};
-    switch (a.type) {
-      case 'gz.exit':
-        drop((d) => d.state === p.state);
-        break;
-      case 'gz.enter':
-        for (const [name, def] of deadlinesOfState(proc, String(p.state))) {
-          if (def.when) {
-            await session.evaluate([def.when], ctx.data);
-            if (!session.results().find((r) => r.rule === def.when)?.result) continue;
-          }
-          const from = startDate(def, { data: ctx.data, event: ctx.ev.payload, today: ctx.ev.today });
-          drop((d) => d.name === name);
-          deadlines.push(arm(proc, name, from, ctx.ev.now));
+    if (a.type === 'gz.exit') {
+      drop((d) => d.state === p.state);
+    } else if (a.type === 'gz.enter') {
+      for (const [name, def] of deadlinesOfState(proc, String(p.state))) {
+        if (def.when) {
+          await session.evaluate([def.when], ctx.data);
+          if (!session.results().find((r) => r.rule === def.when)?.result) continue;
         }
-        break;
-      case 'emit':
-        effects.push({ name: String(p.effect), ...(p.with ? { params: p.with as Record<string, unknown> } : {}), data: ctx.data });
-        break;
-      case 'extendDeadline':
-        deadlines = deadlines.map((d) => (d.name === p.deadline ? extend(proc, d, Number(p.amount), p.unit as PeriodUnit) : d));
-        break;
-      case 'cancelDeadline':
-        drop((d) => d.name === p.deadline);
-        break;
-      default:
-        break;
+        const from = startDate(def, { data: ctx.data, event: ctx.ev.payload, today: ctx.ev.today });
+        drop((d) => d.name === name);
+        deadlines.push(arm(proc, name, from, ctx.ev.now));
+      }
+    } else {
+      const action = ACTIONS.get(a.type);
+      if (action?.kind === 'effect') action.apply(step, p);
     }
   }
   const armed = deadlines.filter((d) => !d.overdue && !before.some((b) => b.name === d.name && b.dueAt === d.dueAt && !b.overdue));

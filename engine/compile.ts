@@ -2,11 +2,12 @@
  * Compiles a procedure document (plus its resolved pack) into an XState v5 machine via `setup()`.
  * Guards read rule results from the current step's session (rules are async; guards must be sync).
  */
-import { setup, type AnyStateMachine } from 'xstate';
+import { assign, setup, type AnyStateMachine } from 'xstate';
 import type { ValidateFunction } from 'ajv';
 import type { DeadlineDef, MachineJSON, ProcedureDoc, ResolvedPack, StateJSON, TransitionJSON } from './types';
 import { DefinitionError, pointer } from './errors';
-import { dataActions, effectActions } from './actions';
+import { BUILTIN_ACTIONS, type EngineEvent } from './actions';
+import { MARKERS } from './markers';
 import { compileSchema, validateProcedure } from './validate';
 import { RuleSet, inlineParams, type RuleEvaluator } from './rules';
 import { walkStates, allTransitions, guardRules } from './machine';
@@ -30,6 +31,29 @@ export interface CompiledProcedure {
   eventPointers: Map<string, Set<string>>;
   dataValidator: ValidateFunction;
   payloadValidators: Map<string, ValidateFunction>;
+}
+
+type ActionArgs = { context: Record<string, unknown>; event: EngineEvent | { type: 'xstate.init'; input: { event: EngineEvent } } };
+
+/** The engine event of a step; at start XState hands entry actions its `xstate.init` event, which carries it in `input`. */
+function eventOf(args: ActionArgs): EngineEvent {
+  const e = args.event as { type: string; input?: { event?: EngineEvent } };
+  return e.type === 'xstate.init' && e.input?.event ? e.input.event : (args.event as EngineEvent);
+}
+
+/**
+ * The registry as XState action implementations: data actions are `assign`s (applied inside the pure transition);
+ * effect actions and the markers do nothing there and are interpreted from the returned action list (apply.ts).
+ */
+function actionImplementations(): Record<string, unknown> {
+  const noop = () => undefined;
+  const impl: Record<string, unknown> = Object.fromEntries(MARKERS.map((m) => [m, noop]));
+  for (const a of BUILTIN_ACTIONS) {
+    impl[a.type] = a.kind === 'data'
+      ? assign((args: ActionArgs, params: Record<string, unknown>) => a.apply(args.context, params ?? {}, eventOf(args)))
+      : noop;
+  }
+  return impl;
 }
 
 function paramValues(pack: ResolvedPack): Record<string, unknown> {
@@ -112,7 +136,7 @@ export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack, opts: { 
   };
   for (const name of Object.keys(rulesDefs)) guards[name] = (a) => check(name, a.context);
 
-  const machine = setup({ guards: guards as never, actions: { ...dataActions, ...effectActions } as never })
+  const machine = setup({ guards: guards as never, actions: actionImplementations() as never })
     .createMachine({ ...(machineJson as object), id: doc.id, context: ({ input }: { input: { data: unknown } }) => input.data } as never) as unknown as AnyStateMachine;
 
   const payloadValidators = new Map<string, ValidateFunction>();

@@ -1,6 +1,7 @@
 /** Gongzhi engine: pure functions over procedure documents and instances. No disk, no network, no clock. */
 export * from './types';
-export { procedureSchema, packSchema, ACTION_TYPES, GUARD_COMBINATORS } from './schema';
+export { procedureSchema, packSchema, ACTION_TYPES, GUARD_COMBINATORS, PROCEDURE_SCHEMA_ID } from './schema';
+export { BUILTIN_ACTIONS, ACTIONS, type BuiltinAction, type DataAction, type EffectAction, type EngineEvent } from './actions';
 export { validateProcedure, validatePackSchema, ajvProblems, createAjv, ajv, compileSchema, schemaCacheSize, SCHEMA_CACHE_LIMIT, type ValidateContext } from './validate';
 export { compileProcedure, type CompiledProcedure } from './compile';
 export { start, step, type StepEnv, type EventInput } from './step';

@@ -75,6 +75,11 @@ export function ajvProblems(errors: ErrorObject[] | null | undefined, base = '')
       const key = name.propertyName ?? name.additionalProperty;
       if (key !== undefined) path += '/' + key.replace(/~/g, '~0').replace(/\//g, '~1');
     }
+    // an `if`/`then` failure is explained by the `then` errors reported beside it
+    if (e.keyword === 'if') continue;
+    // a union (oneOf/anyOf) whose matching branch failed deeper: the other branches' type mismatches here are noise
+    if (e.keyword === 'type' && errors.some((o) => (o.keyword === 'oneOf' || o.keyword === 'anyOf') && o.instancePath === e.instancePath) &&
+      errors.some((o) => o.instancePath.startsWith(e.instancePath + '/'))) continue;
     if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') &&
       errors.some((o) => o !== e && o.keyword !== e.keyword && (base + o.instancePath).startsWith(path))) continue;
     if (e.keyword === 'pattern' && e.parentSchema === undefined && errors.some((o) => o.keyword === 'propertyNames' && o.instancePath === e.instancePath)) continue;

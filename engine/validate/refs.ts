@@ -7,8 +7,10 @@ import { ALL_FACTS } from '../rules/facts';
 import { ALL_OPERATORS } from '../rules/operators';
 import { collectParamRefs } from '../rules/params';
 import { isValidPath } from '../rules/path';
-import { ACTION_TYPES, GUARD_COMBINATORS } from '../schema';
+import { ACTION_TYPES, GUARD_COMBINATORS, PROCEDURE_SCHEMA_ID } from '../schema';
+import { ACTIONS } from '../actions';
 import { compileSchema } from './schema-cache';
+import { ajv, ajvProblems } from './ajv';
 import { basisBoundaries, checkBasis } from '../basis';
 
 const arr = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -48,12 +50,12 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
         out.push(problem(p, 'CODE_NOT_ALLOWED', '动作只能使用内置动作,不能写代码', 'an action may only be a built-in action, never code'));
         return;
       }
-      if (!(ACTION_TYPES as readonly string[]).includes(type as string)) {
+      if (typeof type !== 'string' || !ACTIONS.has(type)) {
         out.push(problem(p, 'UNKNOWN_ACTION', `未知的动作类型「${type}」(可用:${ACTION_TYPES.join('、')})`, `unknown action type '${type}' (available: ${ACTION_TYPES.join(', ')})`));
         return;
       }
       const params = (typeof a === 'object' ? a.params : undefined) ?? {};
-      out.push(...checkActionParams(type as string, params, p, deadlines));
+      out.push(...checkActionParams(type, params, p, doc));
     });
   };
 
@@ -179,34 +181,19 @@ function walkConditions(c: unknown, ptr: string, out: ProblemDetail[]): void {
   }
 }
 
-function checkActionParams(type: string, params: Record<string, unknown>, ptr: string, deadlines: ProcedureDoc['deadlines']): ProblemDetail[] {
-  const bad = (zh: string, en: string) => [problem(`${ptr}/params`, 'ACTION_PARAMS', zh, en)];
-  switch (type) {
-    case 'save':
-      return typeof params.to === 'string' ? [] : bad('save 动作需要 to(保存到的数据字段)', "action 'save' needs 'to' (the data field)");
-    case 'set':
-      return typeof params.path === 'string' && ('value' in params || typeof params.from === 'string' || (Array.isArray(params.from) && params.from.length > 0 && params.from.every((f) => typeof f === 'string')))
-        && (params.map === undefined || (typeof params.map === 'object' && params.map !== null && !Array.isArray(params.map)))
-        ? [] : bad('set 动作需要 path,以及 value 或 from(事实路径,或依次尝试的路径列表);map 须为对象', "action 'set' needs 'path' and 'value' or 'from' (a fact path, or a list tried in order); 'map' must be an object");
-    case 'increment':
-      return typeof params.path === 'string' ? [] : bad('increment 动作需要 path', "action 'increment' needs 'path'");
-    case 'recordDecision':
-      return typeof params.name === 'string' ? [] : bad('recordDecision 动作需要 name', "action 'recordDecision' needs 'name'");
-    case 'assignIds':
-      return typeof params.path === 'string' && typeof params.prefix === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,20}$/.test(params.prefix)
-        ? [] : bad('assignIds 动作需要 path(数组字段)和 prefix(如 p)', "action 'assignIds' needs 'path' (an array field) and 'prefix' (e.g. p)");
-    case 'emit':
-      return typeof params.effect === 'string' && /^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/.test(params.effect)
-        ? [] : bad('emit 动作需要 effect(如 court.handoff)', "action 'emit' needs 'effect' (e.g. court.handoff)");
-    case 'extendDeadline':
-    case 'cancelDeadline': {
-      const name = params.deadline;
-      if (typeof name !== 'string' || !deadlines?.[name]) {
-        return [problem(`${ptr}/params/deadline`, 'UNKNOWN_DEADLINE', `期限「${String(name)}」不存在`, `deadline '${String(name)}' does not exist`)];
-      }
-      return [];
-    }
-    default:
-      return [];
+/**
+ * An action's params against its registered schema (`$defs/actionParams/<type>` of the procedure schema), with the
+ * action's example in the message, then the names they refer to (`check`).
+ */
+function checkActionParams(type: string, params: unknown, ptr: string, doc: ProcedureDoc): ProblemDetail[] {
+  const action = ACTIONS.get(type)!;
+  const validate = ajv.getSchema(`${PROCEDURE_SCHEMA_ID}#/$defs/actionParams/${type}`)!;
+  const example = JSON.stringify(action.doc.example);
+  if (!validate(params)) {
+    return ajvProblems(validate.errors, `${ptr}/params`).map((p) => problem(p.path, 'ACTION_PARAMS',
+      `${type} 动作的参数不正确:${p.message['zh-CN']}(例如 ${example})`,
+      `action '${type}' has wrong params: ${p.message.en} (e.g. ${example})`));
   }
+  return (action.check?.(params as Record<string, unknown>, doc) ?? [])
+    .map((p) => ({ path: `${ptr}/params${p.path}`, code: p.code, message: p.message }));
 }
