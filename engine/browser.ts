@@ -7,7 +7,7 @@ export { walkStates, allTransitions, guardRules, targetsOf, resolveTarget, ances
 export { validateProcedure } from './validate';
 export { diffProcedure } from './pack/diff';
 export { ALL_OPERATORS, BUILTIN_OPERATORS, OPERATORS, UNARY_OPERATORS } from './rules/operators';
-export { STATIC_FACTS, DERIVED_FACTS } from './rules/facts';
+export { FACTS, STATIC_FACTS, DERIVED_FACTS, type FactDef } from './rules/facts';
 export { collectParamRefs, inlineParams } from './rules/params';
 export { compileCondition, explainCondition, type ConditionTrace, type LeafTrace, type SyncFacts } from './rules/compiled';
 export { addPeriod, isValidDate, shanghaiDate } from './calendar';

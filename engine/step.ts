@@ -26,8 +26,8 @@ export interface EventInput {
 }
 
 async function facts(proc: CompiledProcedure, ev: EngineEvent, env: StepEnv, data: unknown) {
-  const base = { event: ev.payload, params: proc.params, today: ev.today, now: ev.now, env: { lookupInstance: env.lookupInstance } };
-  if (!proc.rules.sync || proc.rules.instanceRefs.length === 0) return base;
+  const base = { event: ev.payload, params: proc.params, today: ev.today, now: ev.now };
+  if (proc.rules.instanceRefs.length === 0) return base;
   const instances: Record<string, unknown> = {};
   for (const ref of proc.rules.instanceRefs) {
     const id = resolveFactRef({ data, event: ev.payload }, ref);

@@ -4,23 +4,12 @@
  * evaluator, see evaluate.ts; tests/engine/rules-equivalence.test.ts runs both on every bundled rule).
  * Being synchronous, it can answer XState guards directly inside the pure transition.
  */
-import { computePeriod, isValidDate } from '../calendar';
-import type { PeriodUnit } from '../types';
-import { paramOnValue, sumOf, type FactContext } from './facts';
+import { FACT_DEFS, type FactContext, type FactInput } from './facts';
 import { OPERATORS } from './operators';
-import { resolveFactRef, resolvePath } from './path';
+import { resolvePath } from './path';
 
-export interface SyncFacts {
-  data: unknown;
-  event: unknown;
-  params: Record<string, unknown>;
-  today: string;
-  now: string;
-  /** Pre-fetched `instance` lookups by id. */
-  instances?: Record<string, unknown>;
-  /** Collects the years without a loaded holiday notice whose days this evaluation read (periodEnd). */
-  provisional?: Set<number>;
-}
+/** The facts of one evaluation (see facts.ts). */
+export type SyncFacts = FactInput;
 
 type Eval = (f: SyncFacts) => boolean;
 type Value = (f: SyncFacts) => unknown;
@@ -39,46 +28,12 @@ const BUILTIN: Record<string, [(a: any, b: any) => boolean, ((a: unknown) => boo
   greaterThanInclusive: [(a, b) => a >= b, isNumberish],
 };
 
-function statics(f: SyncFacts): Record<string, unknown> {
-  return f as unknown as Record<string, unknown>;
-}
-
+/** A fact of the registry as a function of the evaluation's facts (an unknown fact reads undefined). */
 function factGetter(name: string, params: Record<string, unknown> | undefined, ctx: FactContext): Value {
+  const def = FACT_DEFS.get(name);
+  if (!def) return () => undefined;
   const p = params ?? {};
-  switch (name) {
-    case 'data': case 'event': case 'params': case 'today': case 'now':
-      return (f) => statics(f)[name];
-    case 'periodEnd':
-      return (f) => {
-        const from = resolveFactRef(statics(f), String(p.from));
-        if (!isValidDate(from) || typeof p.amount !== 'number') return null;
-        // a calendar failure (range, invalid period) propagates: it is an error of the step, never a rule result
-        const r = computePeriod(ctx.calendar, from, p.amount, p.unit as PeriodUnit);
-        for (const y of r.provisional) f.provisional?.add(y);
-        return r.date;
-      };
-    case 'ratio':
-      return (f) => {
-        const num = resolveFactRef(statics(f), String(p.num));
-        const den = resolveFactRef(statics(f), String(p.den));
-        return typeof num === 'number' && typeof den === 'number' && den !== 0 ? num / den : null;
-      };
-    case 'sum': {
-      const of = Array.isArray(p.of) ? p.of.map(String) : [];
-      return (f) => sumOf(of.map((ref) => resolveFactRef(statics(f), ref)));
-    }
-    case 'paramOn':
-      return (f) => paramOnValue(ctx.parameters, p.name, resolveFactRef(statics(f), String(p.on)), p.factor);
-    case 'packData':
-      return () => ctx.packData[String(p.name)] ?? null;
-    case 'instance':
-      return (f) => {
-        const id = resolveFactRef(statics(f), String(p.id));
-        return typeof id === 'string' ? (f.instances?.[id] ?? null) : null;
-      };
-    default:
-      return () => undefined;
-  }
+  return (f) => def.value(p, f, ctx);
 }
 
 function withPath(get: Value, path: unknown): Value {

@@ -1,19 +1,27 @@
 /**
- * Facts a rule may read. Static facts (data, event, params, today, now) are passed per evaluation;
- * derived facts (periodEnd, ratio, packData, instance) are computed from them on demand.
+ * The fact registry: every fact a rule condition may read, implemented once. The compiled evaluator (compiled.ts)
+ * and the json-rules-engine reference (evaluate.ts) both read facts through this list; validation and the designer
+ * take the fact names from it.
  */
-import type { Almanac } from 'json-rules-engine';
 import { computePeriod, isValidDate } from '../calendar';
 import type { CalendarData, PackParameter, PeriodUnit } from '../types';
 import { rowOn } from '../basis';
 import { resolveFactRef } from './path';
 
-export const STATIC_FACTS = ['data', 'event', 'params', 'today', 'now'] as const;
-export const DERIVED_FACTS = ['periodEnd', 'ratio', 'sum', 'paramOn', 'packData', 'instance'] as const;
-export const ALL_FACTS = new Set<string>([...STATIC_FACTS, ...DERIVED_FACTS]);
+/** What one evaluation of a rule is given. */
+export interface FactInput {
+  data: unknown;
+  event: unknown;
+  params: Record<string, unknown>;
+  today: string;
+  now: string;
+  /** The `instance` fact's lookups, fetched before the step (the lookup is async, a rule is not). */
+  instances?: Record<string, unknown>;
+  /** Collects the years without a loaded holiday notice whose days this evaluation read (periodEnd). */
+  provisional?: Set<number>;
+}
 
-export type InstanceLookup = (id: string) => Promise<{ status: 'active' | 'done'; procedure: string } | null>;
-
+/** What a compiled procedure's facts read besides the step: its pack's calendar, data and parameters. */
 export interface FactContext {
   calendar: CalendarData;
   packData: Record<string, unknown>;
@@ -21,8 +29,24 @@ export interface FactContext {
   parameters?: Record<string, PackParameter>;
 }
 
+export type InstanceLookup = (id: string) => Promise<{ status: 'active' | 'done'; procedure: string } | null>;
+
+export interface FactDef {
+  name: string;
+  /** `step`: given with the step (data, event, params, today, now); `derived`: computed from them on demand. */
+  kind: 'step' | 'derived';
+  /** The `params` a derived fact takes (their meaning: engine/FORMAT.md). */
+  params?: readonly string[];
+  value(params: Record<string, unknown>, input: FactInput, ctx: FactContext): unknown;
+}
+
+/** A fact path (`data.a.b`, `event.x`, `today`) resolved against the step's facts. */
+const ref = (input: FactInput, path: unknown) => resolveFactRef(input as unknown as Record<string, unknown>, String(path));
+
+const stepFact = (name: 'data' | 'event' | 'params' | 'today' | 'now'): FactDef => ({ name, kind: 'step', value: (_p, input) => input[name] });
+
 /** `sum` params `{of: [fact paths]}`: the sum when every value is a finite number, else null. */
-export function sumOf(values: unknown[]): number | null {
+function sumOf(values: unknown[]): number | null {
   let total = 0;
   for (const v of values) {
     if (typeof v !== 'number' || !Number.isFinite(v)) return null;
@@ -36,8 +60,8 @@ export function sumOf(values: unknown[]): number | null {
  * (the row of its dated table; a parameter without a table has one value for every date), times `factor` when
  * given. Null when the parameter is unknown, the date is not a date, or it lies before the table's first row.
  */
-export function paramOnValue(parameters: Record<string, PackParameter> | undefined, name: unknown, date: unknown, factor: unknown): unknown {
-  const p = parameters?.[String(name)];
+function paramOnValue(parameters: Record<string, PackParameter> | undefined, name: unknown, date: unknown, factor: unknown): unknown {
+  const p = parameters && Object.prototype.hasOwnProperty.call(parameters, String(name)) ? parameters[String(name)] : undefined;
   if (!p) return null;
   let v: unknown;
   if (!p.table) v = p.value;
@@ -51,50 +75,53 @@ export function paramOnValue(parameters: Record<string, PackParameter> | undefin
   return typeof v === 'number' && typeof factor === 'number' ? v * factor : null;
 }
 
-async function staticFacts(almanac: Almanac): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (const f of STATIC_FACTS) out[f] = await almanac.factValue(f);
-  return out;
-}
-
-type Derived = (params: Record<string, unknown>, almanac: Almanac) => Promise<unknown>;
-
-export function derivedFacts(ctx: FactContext): Record<string, Derived> {
-  return {
-    async periodEnd(params, almanac) {
-      const from = resolveFactRef(await staticFacts(almanac), String(params.from));
-      const amount = params.amount;
-      if (!isValidDate(from) || typeof amount !== 'number') return null;
-      const r = computePeriod(ctx.calendar, from, amount, params.unit as PeriodUnit);
-      const seen = (await almanac.factValue('provisional')) as Set<number> | undefined;
-      for (const y of r.provisional) seen?.add(y);
+export const FACTS: readonly FactDef[] = [
+  stepFact('data'),
+  stepFact('event'),
+  stepFact('params'),
+  stepFact('today'),
+  stepFact('now'),
+  {
+    name: 'periodEnd', kind: 'derived', params: ['from', 'amount', 'unit'],
+    value(p, input, ctx) {
+      const from = ref(input, p.from);
+      if (!isValidDate(from) || typeof p.amount !== 'number') return null;
+      // a calendar failure (range, invalid period) propagates: it is an error of the step, never a rule result
+      const r = computePeriod(ctx.calendar, from, p.amount, p.unit as PeriodUnit);
+      for (const y of r.provisional) input.provisional?.add(y);
       return r.date;
     },
-    async ratio(params, almanac) {
-      const facts = await staticFacts(almanac);
-      const num = resolveFactRef(facts, String(params.num));
-      const den = resolveFactRef(facts, String(params.den));
-      if (typeof num !== 'number' || typeof den !== 'number' || den === 0) return null;
-      return num / den;
+  },
+  {
+    name: 'ratio', kind: 'derived', params: ['num', 'den'],
+    value(p, input) {
+      const num = ref(input, p.num);
+      const den = ref(input, p.den);
+      return typeof num === 'number' && typeof den === 'number' && den !== 0 ? num / den : null;
     },
-    async sum(params, almanac) {
-      const facts = await staticFacts(almanac);
-      const of = Array.isArray(params.of) ? params.of : [];
-      return sumOf(of.map((ref) => resolveFactRef(facts, String(ref))));
+  },
+  {
+    name: 'sum', kind: 'derived', params: ['of'],
+    value: (p, input) => sumOf((Array.isArray(p.of) ? p.of : []).map((path) => ref(input, path))),
+  },
+  {
+    name: 'paramOn', kind: 'derived', params: ['name', 'on', 'factor'],
+    value: (p, input, ctx) => paramOnValue(ctx.parameters, p.name, ref(input, p.on), p.factor),
+  },
+  {
+    name: 'packData', kind: 'derived', params: ['name'],
+    value: (p, _input, ctx) => (Object.prototype.hasOwnProperty.call(ctx.packData, String(p.name)) ? ctx.packData[String(p.name)] : null),
+  },
+  {
+    name: 'instance', kind: 'derived', params: ['id'],
+    value(p, input) {
+      const id = ref(input, p.id);
+      return typeof id === 'string' && input.instances && Object.prototype.hasOwnProperty.call(input.instances, id) ? input.instances[id] : null;
     },
-    async paramOn(params, almanac) {
-      const date = resolveFactRef(await staticFacts(almanac), String(params.on));
-      return paramOnValue(ctx.parameters, params.name, date, params.factor);
-    },
-    async packData(params) {
-      return ctx.packData[String(params.name)] ?? null;
-    },
-    async instance(params, almanac) {
-      const id = resolveFactRef(await staticFacts(almanac), String(params.id));
-      const env = (await almanac.factValue('env')) as { lookupInstance?: InstanceLookup } | undefined;
-      const lookup = env?.lookupInstance;
-      if (typeof id !== 'string' || !id || !lookup) return null;
-      return lookup(id);
-    },
-  };
-}
+  },
+];
+
+export const FACT_DEFS: ReadonlyMap<string, FactDef> = new Map(FACTS.map((f) => [f.name, f]));
+export const STATIC_FACTS: readonly string[] = FACTS.filter((f) => f.kind === 'step').map((f) => f.name);
+export const DERIVED_FACTS: readonly string[] = FACTS.filter((f) => f.kind === 'derived').map((f) => f.name);
+export const ALL_FACTS: ReadonlySet<string> = new Set(FACTS.map((f) => f.name));
