@@ -8,7 +8,11 @@ export { start, step, type StepEnv, type EventInput } from './step';
 export { fireDeadline } from './expire';
 export { replay } from './replay';
 export { allowedEvents, activeLeaves, type AllowedEvent } from './state';
-export { resolvePacks, mergePatch, diffProcedure, diffProcedures, diffParameters, diffData, type ResolveResult } from './pack';
+export {
+  resolvePacks, mergePatch, diffProcedure, diffProcedures, diffParameters, diffData, type ResolveResult, type ResolveOptions,
+  applyOverlay, diffOverlay, overlayOfMergePatch, checkOverlay, settleConflict, jsonEqual, getAt, parsePointer, isMergePatch,
+  OVERLAY_LIMITS, retestPack, type PatchConflict, type OverlayResult,
+} from './pack';
 export { DefinitionError, i18n, pointer } from './errors';
 export * as calendar from './calendar';
 export { CalendarError, CalendarRangeError, InvalidPeriodError } from './calendar';
@@ -16,6 +20,7 @@ export { recompute as recomputeDeadline, provisionalMarks } from './deadlines';
 export { calendarRefusal } from './step';
 export { recalculation, deadlineMoves, applyRecalculation, RECALCULATED, type DeadlineMove, type RecalculationPayload } from './recalculate';
 export * as graph from './machine';
+export { migrate, applyMigration, MIGRATED, type MigrationReport, type MigrationPayload, type MigrationResult, type DeadlineMigration, type MigrateOptions } from './migrate';
 export { runScenario, type ScenarioReport } from './scenario';
 export { coverage, percent, type Coverage } from './coverage';
 export { basisOn, basisVersions, currentBasis, formatBasis, basisBoundaries, rowOn, mapBasis, editCurrentBasis } from './basis';

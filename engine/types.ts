@@ -147,6 +147,11 @@ export interface PackParameter {
   /** 示例: a sample value, not an official figure. */
   sample?: boolean;
   locked?: boolean;
+  /**
+   * In a county pack that overrides its base's parameter: the base's value when the county set its own. When the
+   * base's value has moved since, the override is a conflict to settle, not applied silently.
+   */
+  baseValue?: unknown;
 }
 
 export interface ParameterRow {
@@ -179,12 +184,46 @@ export interface PackManifest {
 export interface PackSource {
   manifest: PackManifest;
   procedures: Record<string, ProcedureDoc>;
-  /** Merge patches (RFC 7386) against the base pack's procedures, keyed by procedure id. */
-  patches?: Record<string, Record<string, unknown>>;
+  /**
+   * Changes to the base pack's procedures, keyed by procedure id: overlay operations that record what they expected
+   * of the base (engine/pack/overlay.ts), or — in older files and bundles — a JSON merge patch (RFC 7386) object.
+   */
+  patches?: Record<string, PatchSource>;
   data: Record<string, unknown>;
   scenarios?: Record<string, Scenario>;
   /** Where it came from (a folder), for error messages. */
   origin?: string;
+}
+
+/** One change of an overlay: JSON-Patch-like, with the base's value when the change was made (`was`). */
+export type OverlayOp =
+  | { op: 'add'; path: string; value: unknown }
+  | { op: 'replace'; path: string; was: unknown; value: unknown }
+  | { op: 'remove'; path: string; was: unknown };
+
+export type PatchSource = OverlayOp[] | Record<string, unknown>;
+
+/**
+ * Why a county no longer follows its base cleanly: a patch operation or a parameter override whose base moved
+ * (`removed`, `changed`, `added`), a problem of the re-resolved pack, or a scenario that now fails.
+ */
+export interface PackConflict {
+  kind: 'patch' | 'parameter' | 'problem' | 'scenario';
+  /** The procedure concerned (absent for a parameter read by several, or a pack-level problem). */
+  procedure?: string;
+  /** patch: the operation's pointer in the procedure; parameter: its name; problem: its JSON path; scenario: its name. */
+  path: string;
+  reason: 'removed' | 'changed' | 'added' | 'invalid' | 'failed';
+  /** patch: the operation's index and kind. */
+  index?: number;
+  op?: OverlayOp['op'];
+  /** What the county expected of the base, what the base holds now (absent: nothing), and the county's value. */
+  expected?: unknown;
+  base?: unknown;
+  county?: unknown;
+  message: I18n;
+  /** scenario: each failed expectation. */
+  details?: string[];
 }
 
 export interface Override {
@@ -210,6 +249,8 @@ export interface ResolvedPack {
   /** The pack's own `calendarPolicy`, else its base's; `provisional` by default. */
   calendarPolicy?: CalendarPolicy;
   overrides: Override[];
+  /** Patch operations and parameter overrides that no longer apply to the base (not applied); absent or empty: none. */
+  conflicts?: PackConflict[];
 }
 
 export type CalendarPolicy = 'provisional' | 'refuse';

@@ -1,12 +1,13 @@
 /**
- * Pack resolution: a county pack `extends` its base and changes it by parameters, procedure patches
- * (JSON merge patch), replaced or added procedures, and data. The resolved pack is validated whole.
+ * Pack resolution: a county pack `extends` its base and changes it by parameters, overlays on the base's procedures
+ * (engine/pack/overlay.ts), added procedures, and data. It never holds a copy of a base procedure. The resolved pack
+ * is validated whole; an overlay operation or a parameter override whose base moved is a conflict, not applied.
  */
-import type { PackSource, ProblemDetail, ProcedureDoc, ResolvedPack } from '../types';
-import { problem } from '../errors';
+import type { OverlayOp, PackConflict, PackSource, PackParameter, ProblemDetail, ProcedureDoc, ResolvedPack } from '../types';
+import { i18n, problem } from '../errors';
 import { ajvProblems, validatePackSchema, validateProcedure } from '../validate';
 import { calendarOfPackData } from '../calendar';
-import { mergePatch } from './merge-patch';
+import { applyOverlay, checkOverlay, diffOverlay, isMergePatch, jsonEqual, overlayOfMergePatch } from './overlay';
 import { diffData, diffParameters, diffProcedures } from './diff';
 import { checkLocks } from './locks';
 import { checkBasis, checkTable } from '../basis';
@@ -14,6 +15,23 @@ import { checkBasis, checkTable } from '../basis';
 export interface ResolveResult {
   packs: Record<string, ResolvedPack>;
   problems: ProblemDetail[];
+  /**
+   * With `upgrade`: the packs whose source held merge patches or copies of base procedures, with the overlay
+   * operations they became (against the base they were resolved with) and what was turned.
+   */
+  upgraded: Record<string, {
+    patches: Record<string, OverlayOp[]>; procedures: Record<string, ProcedureDoc>; parameters?: Record<string, PackParameter>;
+    turned: ({ procedure: string; from: 'merge-patch' | 'copy' } | { parameter: string; from: 'override' })[];
+  }>;
+}
+
+export interface ResolveOptions {
+  /**
+   * Turn merge patches and full copies of base procedures into overlay operations (a bundle imported, packs loaded
+   * by the server). Without it a copy of a base procedure is the problem FROZEN_COPY and a merge patch is applied
+   * as such (it cannot say what it expected of the base).
+   */
+  upgrade?: boolean;
 }
 
 function order(sources: PackSource[], problems: ProblemDetail[]): PackSource[] {
@@ -49,8 +67,35 @@ function order(sources: PackSource[], problems: ProblemDetail[]): PackSource[] {
   return out;
 }
 
-export function resolvePacks(sources: PackSource[]): ResolveResult {
+/**
+ * A county's parameter overrides laid over its base's. One that records the base value it replaced (`baseValue`) is a
+ * conflict when the base has moved since (changed the value, or removed the parameter): the county's value stays in
+ * use, but the procedures reading it do not follow the base until the county confirms or drops it.
+ */
+function overrideParameters(base: Record<string, PackParameter>, own: Record<string, PackParameter>, conflicts: PackConflict[]): Record<string, PackParameter> {
+  const show = (v: unknown) => JSON.stringify(v);
+  for (const [name, p] of Object.entries(own)) {
+    if (!('baseValue' in p)) continue;
+    const b = base[name];
+    if (!b) {
+      conflicts.push({
+        kind: 'parameter', path: name, reason: 'removed', expected: p.baseValue, county: p.value,
+        message: i18n(`上级配置包已删除参数 ${name};本地取值 ${show(p.value)} 仍保留,请确认或删除`, `the base removed parameter ${name}; the local value ${show(p.value)} is kept until confirmed or dropped`),
+      });
+    } else if (!jsonEqual(b.value, p.baseValue) && !jsonEqual(b.value, p.value)) {
+      conflicts.push({
+        kind: 'parameter', path: name, reason: 'changed', expected: p.baseValue, base: b.value, county: p.value,
+        message: i18n(`上级配置包把参数 ${name} 从 ${show(p.baseValue)} 改为 ${show(b.value)};本地取值 ${show(p.value)} 仍保留,请确认`,
+          `the base changed parameter ${name} from ${show(p.baseValue)} to ${show(b.value)}; the local value ${show(p.value)} is kept until confirmed`),
+      });
+    }
+  }
+  return { ...base, ...own };
+}
+
+export function resolvePacks(sources: PackSource[], opts: ResolveOptions = {}): ResolveResult {
   const problems: ProblemDetail[] = [];
+  const upgraded: ResolveResult['upgraded'] = {};
   const valid = sources.filter((s) => {
     if (validatePackSchema(s.manifest)) return true;
     const id = (s.manifest as { id?: string } | undefined)?.id ?? s.origin ?? '?';
@@ -72,16 +117,65 @@ export function resolvePacks(sources: PackSource[]): ResolveResult {
         if (typeof e !== 'string') problems.push(...checkBasis(e.basis, `/packs/${m.id}/locked/${k}/${i}/basis`));
       });
     }
-    const parameters = { ...(base?.parameters ?? {}), ...(m.parameters ?? {}) };
+    const conflicts: PackConflict[] = [];
+    const parameters = base ? overrideParameters(base.parameters, m.parameters ?? {}, conflicts) : { ...(m.parameters ?? {}) };
     const procedures: Record<string, ProcedureDoc> = structuredClone(base?.procedures ?? {});
+    const turned: ResolveResult['upgraded'][string] = { patches: {}, procedures: {}, turned: [] };
+    const overlays: Record<string, OverlayOp[]> = {};
     for (const [id, patch] of Object.entries(src.patches ?? {})) {
-      if (!procedures[id]) {
-        problems.push(problem(`/packs/${m.id}/patches/${id}`, 'UNKNOWN_PROCEDURE', `补丁针对的流程「${id}」在上级配置包中不存在`, `patch targets procedure '${id}', which the base pack does not have`));
+      const at = `/packs/${m.id}/patches/${id}`;
+      if (!Object.prototype.hasOwnProperty.call(procedures, id)) {
+        problems.push(problem(at, 'UNKNOWN_PROCEDURE', `补丁针对的流程「${id}」在上级配置包中不存在`, `patch targets procedure '${id}', which the base pack does not have`));
         continue;
       }
-      procedures[id] = mergePatch(procedures[id], patch) as ProcedureDoc;
+      if (isMergePatch(patch)) {
+        overlays[id] = overlayOfMergePatch(procedures[id], patch);
+        turned.turned.push({ procedure: id, from: 'merge-patch' });
+        continue;
+      }
+      const bad = checkOverlay(patch, at);
+      if (bad.length) problems.push(...bad);
+      else overlays[id] = patch;
     }
-    for (const [id, doc] of Object.entries(src.procedures)) procedures[id] = structuredClone(doc);
+    for (const [id, doc] of Object.entries(src.procedures)) {
+      if (!base || !Object.prototype.hasOwnProperty.call(base.procedures, id)) continue;
+      if (!opts.upgrade) {
+        problems.push(problem(`/packs/${m.id}/procedures/${id}`, 'FROZEN_COPY',
+          `县级配置包不得保存上级流程「${id}」的完整副本:改动应写成补丁(gongzhi overlay 可转换)`,
+          `a county pack may not hold a full copy of the base's procedure '${id}': write its changes as a patch (gongzhi overlay converts it)`));
+        continue;
+      }
+      // a copy becomes the operations that turn the base into it (after the pack's own patch, which it replaced)
+      overlays[id] = diffOverlay(procedures[id], doc);
+      turned.turned.push({ procedure: id, from: 'copy' });
+    }
+    for (const [id, ops] of Object.entries(overlays)) {
+      const r = applyOverlay(procedures[id], ops);
+      procedures[id] = r.doc;
+      for (const c of r.conflicts) {
+        conflicts.push({
+          kind: 'patch', procedure: id, path: c.op.path, reason: c.reason, index: c.index, op: c.op.op,
+          ...('was' in c.op ? { expected: c.op.was } : {}), ...('base' in c ? { base: c.base } : {}), ...('value' in c.op ? { county: c.op.value } : {}),
+          message: c.message,
+        });
+      }
+    }
+    for (const [id, doc] of Object.entries(src.procedures)) {
+      if (base && Object.prototype.hasOwnProperty.call(base.procedures, id)) continue;
+      procedures[id] = structuredClone(doc);
+      turned.procedures[id] = doc;
+    }
+    // a parameter override that does not say which base value it replaced records the base's current one
+    const ownParams = m.parameters ?? {};
+    const unpinned = base ? Object.keys(ownParams).filter((n) => base.parameters[n] && !('baseValue' in ownParams[n])) : [];
+    if (opts.upgrade && unpinned.length) {
+      turned.parameters = Object.fromEntries(Object.entries(ownParams).map(([n, p]) => [n, unpinned.includes(n) ? { ...p, baseValue: structuredClone(base!.parameters[n].value) } : p]));
+      for (const n of unpinned) turned.turned.push({ parameter: n, from: 'override' });
+    }
+    if (opts.upgrade && turned.turned.length) {
+      turned.patches = { ...(Object.fromEntries(Object.entries(src.patches ?? {}).filter(([, p]) => !isMergePatch(p))) as Record<string, OverlayOp[]>), ...overlays };
+      upgraded[m.id] = turned;
+    }
     const data = { ...(base?.data ?? {}), ...src.data };
     const calendarPolicy = m.calendarPolicy ?? base?.calendarPolicy ?? 'provisional';
     for (const [id, doc] of Object.entries(procedures)) {
@@ -95,7 +189,8 @@ export function resolvePacks(sources: PackSource[]): ResolveResult {
       id: m.id, title: m.title, ...(m.description ? { description: m.description } : {}), ...(m.extends ? { extends: m.extends } : {}),
       lineage: [...(base?.lineage ?? []), m.id], parameters, procedures, data, calendar: calendarOfPackData(data, calendarPolicy), calendarPolicy,
       overrides: base ? [...diffParameters(base.parameters, parameters), ...diffProcedures(base.procedures, procedures), ...diffData(base.data, data)] : [],
+      ...(conflicts.length ? { conflicts } : {}),
     };
   }
-  return { packs, problems };
+  return { packs, problems, upgraded };
 }

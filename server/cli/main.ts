@@ -1,10 +1,10 @@
 /**
  * gongzhi — 配置包命令行工具 / pack command-line tool.
- * validate | test | diff | bundle | export | import | help. Output: Chinese first, English after.
+ * validate | test | diff | overlay | bundle | export | import | migrate | calendar | help. Output: Chinese first, English after.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { compileProcedure, coverage, formatBasis, percent, resolvePacks, runScenario, type Basis, type Override, type PackSource, type ProblemDetail, type ResolvedPack, type Scenario, type ScenarioReport } from '../../engine';
+import { compileProcedure, coverage, formatBasis, percent, resolvePacks, retestPack, runScenario, type Basis, type Override, type PackConflict, type PackSource, type ProblemDetail, type ResolvedPack, type Scenario, type ScenarioReport } from '../../engine';
 import { loadPackDir, loadPacksRoot, PackFileError } from '../packs';
 import { BUNDLE_FORMAT, bundleOf } from '../packs/bundle';
 import { cmdCalendarImport } from './calendar';
@@ -15,10 +15,14 @@ export { BUNDLE_FORMAT, bundleOf, type Bundle } from '../packs/bundle';
 const USAGE = `用法 / usage:
   gongzhi validate <pack-dir>          校验配置包 / validate a pack (and its bases)
   gongzhi test <pack-dir>              运行本包及上级包的场景 / run the pack's and its bases' scenarios
-  gongzhi diff <pack-dir>              列出相对上级包的改动 / list what the pack changes against its base
+  gongzhi diff <pack-dir>              列出相对上级包的改动及冲突 / list what the pack changes against its base, and its conflicts
+  gongzhi overlay <pack-dir> [--write] 把完整副本和合并补丁转成记录上级原值的补丁 / turn copies and merge patches into overlays
   gongzhi bundle <pack-dir> [--out f]  打包为单个 JSON / build a portable bundle offline
   gongzhi export <pack-id> [--out f] [--server URL] [--token T]   从服务器导出 / export from a server
   gongzhi import <file> [--server URL] [--token T]                导入到服务器 / import into a server
+  gongzhi migrate <pack> <procedure> [--to N] [--from N] [--state s] [--map a=b,c=d] [--run]
+                                       迁移运行中的案件(默认只预演)/ move running cases to a version (a dry run unless --run)
+  gongzhi migrate --instance <id> [--to N] [--map a=b] [--run]   迁移一个案件 / one case
   gongzhi calendar import <notice.txt> [--pack national] [--packs-dir configs/packs] [--dry-run]
                                        载入国务院办公厅节假日安排通知 / read a State Council holiday notice into the pack's calendar-<year>.json
   gongzhi help                         本说明 / this help
@@ -103,6 +107,11 @@ export function cmdValidate(dir: string | undefined, out: Out): number {
     return 1;
   }
   const p = r.pack;
+  if (p.conflicts?.length) {
+    out(`✗ 与上级包冲突 / conflicts with its base: ${p.id} — ${p.conflicts.length} 处 / conflict(s)`);
+    printConflicts(p.conflicts, out);
+    return 1;
+  }
   out(`✓ 校验通过 / validation passed: ${p.id} (${p.title['zh-CN']} / ${p.title.en})`);
   out(`  继承 / lineage: ${p.lineage.join(' → ')}`);
   out(`  流程 / procedures: ${Object.keys(p.procedures).length} · 参数 / parameters: ${Object.keys(p.parameters).length} · 改动 / overrides: ${p.overrides.length} · 场景 / scenarios: ${Object.keys(r.target.scenarios ?? {}).length}`);
@@ -188,29 +197,74 @@ const KIND: Record<Override['kind'], string> = {
 };
 const CHANGE: Record<Override['change'], string> = { added: '新增 added', removed: '删除 removed', changed: '修改 changed' };
 
-/** One override in words: `参数 smallClaimsCap: 50000 → 38000(示例)`. */
+/** The legal basis of the item an override changes, as the pack now has it (for the diff in words). */
+function basisOf(o: Override, pack?: ResolvedPack): Basis | undefined {
+  if (!pack) return undefined;
+  if (o.kind === 'parameter') return pack.parameters[o.path.split('/')[0]]?.basis;
+  const [section, name] = o.path.split('.');
+  const doc = o.procedure ? pack.procedures[o.procedure] : undefined;
+  if (section === 'rules') return doc?.rules[name]?.basis;
+  if (section === 'deadlines') return doc?.deadlines[name]?.basis;
+  return undefined;
+}
+
+/** One override in words: `参数 smallClaimsCap: 50000 → 38000(示例) — 依据「《民事诉讼法》第165条」`. */
 export function describeOverride(o: Override, pack?: ResolvedPack): string {
   const where = o.procedure ? `${o.procedure} ${o.path}` : o.path;
   let to = show(o.to);
   let from = show(o.from);
+  const b = o.kind === 'basis' || o.change === 'removed' ? undefined : basisOf(o, pack);
+  const basis = b ? ` — 依据 basis「${formatBasis(b)['zh-CN']}」` : '';
   if (o.kind === 'parameter') {
     const name = o.path.replace(/^\/?(parameters\/)?/, '').split('/')[0];
     const p = pack?.parameters[name];
     const val = (x: unknown) => (x && typeof x === 'object' && 'value' in (x as object) ? (x as { value: unknown }).value : x);
     from = show(val(o.from));
     to = show(val(o.to)) + (p?.sample ? '(示例 sample)' : '');
-    return `${KIND.parameter} ${name}: ${from} → ${to}`;
+    return `${KIND.parameter} ${name}: ${from} → ${to}${basis}`;
   }
   if (o.kind === 'basis') {
-    const b = (x: unknown) => (x === undefined ? '—' : `「${formatBasis(x as Basis)['zh-CN']}」`);
-    return `${KIND.basis} ${where}: ${b(o.from)} → ${b(o.to)}`;
+    const f = (x: unknown) => (x === undefined ? '—' : `「${formatBasis(x as Basis)['zh-CN']}」`);
+    return `${KIND.basis} ${where}: ${f(o.from)} → ${f(o.to)}`;
   }
-  if (o.change === 'added') return `${KIND[o.kind]} ${CHANGE.added} ${where}: ${to}`;
+  if (o.change === 'added') return `${KIND[o.kind]} ${CHANGE.added} ${where}: ${to}${basis}`;
   if (o.change === 'removed') return `${KIND[o.kind]} ${CHANGE.removed} ${where} (原 was ${from})`;
-  return `${KIND[o.kind]} ${where}: ${from} → ${to}`;
+  const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x) && !('zh-CN' in x);
+  if (isObj(o.from) && isObj(o.to)) {
+    // a changed item in words field by field: `amount: {"param":"mediationDays"} → 20`
+    const A = o.from;
+    const B = o.to;
+    const fields = [...new Set([...Object.keys(A), ...Object.keys(B)])].filter((k) => k !== 'basis' && JSON.stringify(A[k]) !== JSON.stringify(B[k]));
+    if (fields.length) return `${KIND[o.kind]} ${where}: ${fields.map((k) => `${k} ${show(A[k])} → ${show(B[k])}`).join(';')}${basis}`;
+  }
+  return `${KIND[o.kind]} ${where}: ${from} → ${to}${basis}`;
 }
 
-export function cmdDiff(dir: string | undefined, out: Out): number {
+const REASON: Record<PackConflict['reason'], string> = {
+  removed: '上级已删除 removed by the base', changed: '上级也已修改 changed by the base too', added: '上级也新增了 added by the base too',
+  invalid: '不再有效 no longer valid', failed: '场景不再通过 scenario fails',
+};
+
+/** One conflict in words: where, why, what the county expected of the base, what the base holds now, the county's value. */
+export function describeConflict(c: PackConflict): string[] {
+  const where = c.kind === 'parameter' ? `参数 parameter ${c.path}` : c.kind === 'scenario' ? `场景 scenario ${c.path}` : `${c.procedure ?? ''} ${c.path}`.trim();
+  const lines = [`✗ [${c.kind}] ${where}: ${REASON[c.reason]}`, `    ${c.message['zh-CN']} / ${c.message.en}`];
+  if ('expected' in c || 'base' in c || 'county' in c) {
+    lines.push(`    本地修改时上级为 base then ${show(c.expected)} · 上级现为 base now ${show(c.base)} · 本地 county ${show(c.county)}`);
+  }
+  for (const d of c.details ?? []) lines.push(`    ${d}`);
+  return lines;
+}
+
+function printConflicts(conflicts: PackConflict[], out: Out) {
+  for (const c of conflicts) for (const l of describeConflict(c)) out(`  ${l}`);
+}
+
+/**
+ * What the pack changes against its base, in words, and whether it still follows it: conflicts of its patches and
+ * parameter overrides, problems of the re-resolved pack, and its own scenarios that now fail. Exit 1 when conflicted.
+ */
+export async function cmdDiff(dir: string | undefined, out: Out): Promise<number> {
   const r = load(dir, out);
   if (typeof r === 'number') return r;
   if (!r.pack) {
@@ -221,6 +275,61 @@ export function cmdDiff(dir: string | undefined, out: Out): number {
   const p = r.pack;
   out(`配置包 pack ${p.id} 相对 vs ${p.extends ?? '(无上级 no base)'}: ${p.overrides.length} 处改动 / change(s)`);
   for (const o of p.overrides) out(`  • ${describeOverride(o, p)}`);
+  if (!p.extends) return 0;
+  const conflicts: PackConflict[] = [
+    ...(p.conflicts ?? []),
+    ...r.problems.map((x): PackConflict => ({ kind: 'problem', path: x.path, reason: 'invalid', message: x.message })),
+    ...(r.problems.length ? [] : await retestPack(p, r.target.scenarios ?? {})),
+  ];
+  if (!conflicts.length) {
+    out(`✓ 跟随上级包,无冲突 / follows its base, no conflict (${p.lineage.join(' → ')})`);
+    return 0;
+  }
+  out(`✗ 与上级包冲突 / conflicted with its base: ${conflicts.length} 处 / conflict(s)`);
+  printConflicts(conflicts, out);
+  return 1;
+}
+
+/**
+ * Turns a pack's copies of base procedures and merge patches into overlays (operations that record the base's value
+ * they change), against the base as it is now. `--write` rewrites `patches/<procedure>.json` and removes the copies.
+ */
+export function cmdOverlay(dir: string | undefined, write: boolean, out: Out): number {
+  if (!dir || !existsSync(join(dir, 'pack.json'))) {
+    out(`✗ 找不到配置包 / pack not found: ${dir ?? '<pack-dir>'}`);
+    return dir ? 1 : 2;
+  }
+  const { target, sources } = loadWithBases(dir);
+  const { problems, upgraded } = resolvePacks(sources, { upgrade: true });
+  const mine = problems.filter((p) => p.path.startsWith(`/packs/${target.manifest.id}/`));
+  const up = upgraded[target.manifest.id];
+  if (!up) {
+    out(`✓ 无需转换 / nothing to turn: ${target.manifest.id} 的改动均已是补丁 / its changes are overlays already`);
+    return mine.length ? 1 : 0;
+  }
+  for (const t of up.turned) {
+    if ('parameter' in t) {
+      out(`  • 参数 parameter ${t.parameter}: 记录上级原值 records the base value ${JSON.stringify(up.parameters?.[t.parameter]?.baseValue)}`);
+      continue;
+    }
+    const n = up.patches[t.procedure]?.length ?? 0;
+    out(`  • ${t.procedure}: ${t.from === 'copy' ? '完整副本 full copy' : '合并补丁 merge patch'} → ${n} 个操作 operation(s)`);
+  }
+  if (!write) {
+    out('(预演 dry run: 加 --write 写入 / add --write to rewrite the files)');
+    return 0;
+  }
+  mkdirSync(join(dir, 'patches'), { recursive: true });
+  if (up.parameters) {
+    const manifest = JSON.parse(readFileSync(join(dir, 'pack.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'pack.json'), JSON.stringify({ ...manifest, parameters: up.parameters }, null, 2) + '\n');
+  }
+  for (const t of up.turned) {
+    if ('parameter' in t) continue;
+    writeFileSync(join(dir, 'patches', `${t.procedure}.json`), JSON.stringify({ procedure: t.procedure, changes: up.patches[t.procedure] }, null, 2) + '\n');
+    if (t.from === 'copy') rmSync(join(dir, 'procedures', `${t.procedure}.json`), { force: true });
+  }
+  out(`✓ 已转换 / rewritten: ${up.turned.length} 个流程 procedure(s) in ${join(dir, 'patches')}`);
   return 0;
 }
 
@@ -257,7 +366,7 @@ function flags(args: string[]): { pos: string[]; opt: Record<string, string> } {
   const pos: string[] = [];
   const opt: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--dry-run') opt['dry-run'] = '1';
+    if (['--dry-run', '--write', '--run'].includes(args[i])) opt[args[i].slice(2)] = '1';
     else if (args[i].startsWith('--')) opt[args[i].slice(2)] = args[++i] ?? '';
     else pos.push(args[i]);
   }
@@ -273,6 +382,7 @@ export async function main(argv: string[], out: Out = (l) => console.log(l)): Pr
     case 'validate': return cmdValidate(pos[0], out);
     case 'test': return cmdTest(pos[0], out);
     case 'diff': return cmdDiff(pos[0], out);
+    case 'overlay': return cmdOverlay(pos[0], opt.write === '1', out);
     case 'bundle': return cmdBundle(pos[0], opt.out, out);
     case 'export': {
       if (!pos[0]) { out(USAGE); return 2; }

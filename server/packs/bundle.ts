@@ -29,7 +29,8 @@ export const bundleSchema = {
     format: { const: BUNDLE_FORMAT },
     manifest: { type: 'object' },
     procedures: { type: 'object', additionalProperties: { type: 'object' } },
-    patches: { type: 'object', additionalProperties: { type: 'object' } },
+    // overlay operations per procedure (a list), or a JSON merge patch (an object) in older bundles
+    patches: { type: 'object', additionalProperties: { type: ['array', 'object'] } },
     data: { type: 'object' },
     scenarios: { type: 'object', additionalProperties: { type: 'object' } },
   },

@@ -1,7 +1,7 @@
 /** Loads config packs from disk: configs/packs/<id>/{pack.json, procedures/, patches/, data/, scenarios/}. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { PackManifest, PackSource, ProcedureDoc, Scenario } from '../../engine';
+import type { PackManifest, PackSource, PatchSource, ProcedureDoc, Scenario } from '../../engine';
 
 export class PackFileError extends Error {
   readonly code = 'PACK_FILE';
@@ -31,10 +31,11 @@ export function loadPackDir(dir: string): PackSource {
     const doc = readJson(file) as ProcedureDoc;
     procedures[doc.id ?? file] = doc;
   }
-  const patches: Record<string, Record<string, unknown>> = {};
-  for (const [, file] of jsonFiles(join(root, 'patches'))) {
-    const p = readJson(file) as { procedure: string; patch: Record<string, unknown> };
-    patches[p.procedure] = p.patch;
+  // { procedure, changes: [overlay operations] }, or { procedure, patch: <JSON merge patch> } in older packs
+  const patches: Record<string, PatchSource> = {};
+  for (const [name, file] of jsonFiles(join(root, 'patches'))) {
+    const p = readJson(file) as { procedure?: string; changes?: unknown; patch?: unknown };
+    patches[typeof p?.procedure === 'string' ? p.procedure : name] = (p?.changes ?? p?.patch ?? null) as PatchSource;
   }
   const data: Record<string, unknown> = {};
   for (const [name, file] of jsonFiles(join(root, 'data'))) data[name] = readJson(file);

@@ -1,0 +1,29 @@
+/**
+ * A county re-resolved on a new base is re-tested with its own scenarios: each that now fails is a conflict of the
+ * procedure it runs (the county must look at it before that procedure follows the base).
+ */
+import type { PackConflict, ResolvedPack, Scenario } from '../types';
+import { compileProcedure } from '../compile';
+import { runScenario } from '../scenario';
+import { i18n } from '../errors';
+
+export async function retestPack(pack: ResolvedPack, scenarios: Record<string, Scenario>): Promise<PackConflict[]> {
+  const out: PackConflict[] = [];
+  const title = (sc: Scenario) => (typeof sc.title === 'string' ? sc.title : sc.title['zh-CN']);
+  for (const [name, sc] of Object.entries(scenarios)) {
+    const doc = pack.procedures[sc.procedure];
+    const fail = (details: string[], zh: string, en: string) =>
+      out.push({ kind: 'scenario', procedure: sc.procedure, path: name, reason: 'failed', details, message: i18n(zh, en) });
+    if (!doc) {
+      fail([], `场景「${title(sc)}」的流程 ${sc.procedure} 已不存在`, `scenario ${name}: procedure ${sc.procedure} no longer exists`);
+      continue;
+    }
+    try {
+      const report = await runScenario(compileProcedure({ ...doc, version: 1 }, pack), sc);
+      if (report.failures.length) fail(report.failures, `场景「${title(sc)}」不再通过(${report.failures.length} 处不符)`, `scenario ${name} no longer passes (${report.failures.length} failure(s))`);
+    } catch (e) {
+      fail([(e as Error).message], `场景「${title(sc)}」无法运行`, `scenario ${name} cannot run`);
+    }
+  }
+  return out;
+}
