@@ -11,7 +11,7 @@ import type { ProcedureDoc } from '../../engine/types';
 import { validateProcedure, walkStates } from '../../engine/browser';
 import {
   absolute, autoLayout, buildChart, chartToSvg, commands as C, conditionSentence, conditions as K, failedConditions, fieldCatalog, labelSizes,
-  leafFor, OPERATORS_FOR, placeNodes, ruleNameFor, type FieldType,
+  humanizeMessage, leafFor, OPERATORS_FOR, placeNodes, ruleNameFor, type FieldType,
 } from '../../designer/src/model';
 
 const read = (p: string): ProcedureDoc => JSON.parse(readFileSync(p, 'utf8'));
@@ -73,6 +73,20 @@ describe('rules for people who are not programmers', () => {
     const ctx = { doc, catalog: fieldCatalog(doc), parameters, lang: 'zh-CN' as const };
     const failed = failedConditions({ doc, rule: 'smallAndNeighbours', data: { amount: 80000, disputeType: 'neighbour' }, payload: {}, at: '2025-09-26T09:00:00+08:00', parameters, calendar: undefined, packData: {} }, ctx);
     expect(failed).toEqual([{ sentence: '标的额(元) 不超过 50,000', actual: '80,000' }]);
+  });
+});
+
+describe('broken transitions and problems in words', () => {
+  it('lists a transition to a missing state on its source so the forms can mend it, and quotes titles in problems', () => {
+    const doc = mediation();
+    (doc.machine.states.agreement.on as Record<string, unknown>).PERFORMED = { target: 'nowhere' };
+    const model = buildChart(doc);
+    const agreement = model.byId.get('agreement')!;
+    expect(agreement.broken).toEqual([expect.objectContaining({ event: 'PERFORMED', target: 'nowhere' })]);
+    expect(model.edges.some((e) => e.source === 'agreement' && e.event === 'PERFORMED')).toBe(false);
+    const mended = C.setTransitionTarget({ source: 'agreement', event: 'PERFORMED', index: 0 }, 'closed').apply(doc);
+    expect(buildChart(mended).byId.get('agreement')!.broken).toEqual([]);
+    expect(humanizeMessage('事件「AGREEMENT_SIGNED」的条件不满足;状态「agreement」', doc, 'zh-CN')).toBe('事件「签订调解协议」的条件不满足;状态「调解协议生效」');
   });
 });
 

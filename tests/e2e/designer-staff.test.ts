@@ -167,6 +167,9 @@ describe('writing a rule and simulating it', () => {
     expect(await failed.count()).toBe(1);
     expect(await failed.innerText()).toBe('标的额(元) 不超过 50,000(实际为 80,000)');
     expect(await refused.innerText()).toContain('示例:本地调解实践');
+    // the event by its title, not its id
+    expect(await refused.innerText()).toContain('签订调解协议');
+    expect(await refused.innerText()).not.toContain('AGREEMENT_SIGNED');
     const edge = p.locator('[data-testid=edge-label][data-edge="/machine/states/mediation/on/AGREEMENT_SIGNED"]');
     expect(await edge.getAttribute('data-refused')).toBe('true');
     await h.screenshot('staff-2-refused');

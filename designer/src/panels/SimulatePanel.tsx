@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, traceOf } from '../api';
-import { acceptedEvents, activeAfter, effectTitle, eventType, failedConditions, ruleShortTitle, stateAt, formatDue, formatInstant, text, type TraceEntry } from '../model';
+import { acceptedEvents, activeAfter, effectTitle, humanizeMessage, eventType, failedConditions, ruleShortTitle, stateAt, formatDue, formatInstant, text, type TraceEntry } from '../model';
 import { ClockIcon } from '../canvas/icons';
 import { useI18n } from '../i18n';
 import { useWorkspace, useWorkspaceMaybe } from '../workspace/context';
@@ -146,7 +146,7 @@ function RefusalBox({ entry, payload }: { entry: TraceEntry; payload: unknown })
   const ctx = { doc, catalog, parameters, lang };
   return (
     <div className="gz-error" data-testid="sim-refused">
-      <strong>{t('refused')}:</strong>{entry.refused ? pick(entry.refused.message) : ''}
+      <strong>{t('refused')}:</strong>{entry.refused ? humanizeMessage(pick(entry.refused.message), doc, lang) : ''}
       <ul className="gz-rules" data-testid="rule-results">
         {rules.filter((r) => !r.result).map((r, i) => {
           const failed = failedConditions({ doc, rule: r.rule, data: entry.data, payload, at: entry.at, parameters, calendar: pack.calendar, packData: pack.data }, ctx);
@@ -204,7 +204,7 @@ function TraceItem({ entry }: { entry: TraceEntry }) {
     <li className="gz-trace-item" data-testid="sim-step" data-event={type} data-to={to ?? ''}>
       <div><strong>{title}</strong> <span className="gz-muted">{entry.from ? `${text(findTitle(doc, entry.from), lang) || entry.from} → ` : ''}{text(findTitle(doc, to ?? ''), lang) || to}</span>
         {entry.at && <span className="gz-muted"> · {formatInstant(entry.at)}</span>}</div>
-      {entry.refused && <div className="gz-error">{pick(entry.refused.message)}</div>}
+      {entry.refused && <div className="gz-error">{humanizeMessage(pick(entry.refused.message), doc, lang)}</div>}
       <RuleList rules={entry.rules} />
       {entry.effects?.length > 0 && (
         <div className="gz-muted">{t('effects')}:{entry.effects.map((e) => effectTitle(typeof e === 'string' ? e : e.name, lang)).join('、')}</div>
