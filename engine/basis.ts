@@ -4,7 +4,7 @@
  * versions of one basis are ordered, do not overlap and leave no date uncovered, so every date has exactly one.
  */
 import type { Basis, BasisVersion, I18n, ParameterRow, ProblemDetail } from './types';
-import { isValidDate } from './calendar';
+import { isValidDate } from './calendar/dates';
 import { problem } from './errors';
 
 /** The versions of a basis (one open-ended version for a plain text). */

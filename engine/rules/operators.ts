@@ -1,5 +1,5 @@
 /** Custom json-rules-engine operators: dates, sets, strict majority. Pure functions of (fact, value). */
-import { isValidDate, isoWeekday } from '../calendar';
+import { isValidDate, isoWeekday } from '../calendar/dates';
 
 type Evaluator = (fact: unknown, value: unknown) => boolean;
 

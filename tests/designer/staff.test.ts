@@ -8,9 +8,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ProcedureDoc } from '../../engine/types';
-import { validateProcedure, walkStates } from '../../engine/browser';
+import { walkStates } from '../../engine/browser';
+import { validateProcedure } from '../../engine/browser-rules';
+import { failedConditions } from '../../designer/src/model/explain';
 import {
-  absolute, autoLayout, buildChart, chartToSvg, commands as C, conditionSentence, conditions as K, failedConditions, fieldCatalog, labelSizes,
+  absolute, autoLayout, buildChart, chartToSvg, commands as C, conditionSentence, conditions as K, fieldCatalog, labelSizes,
   humanizeMessage, leafFor, OPERATORS_FOR, placeNodes, ruleNameFor, type FieldType,
 } from '../../designer/src/model';
 

@@ -1,7 +1,7 @@
 /** The fact registry (engine/rules/facts.ts) is what validation accepts and what FORMAT.md documents, params included. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FACTS } from '../../engine/browser';
+import { FACTS } from '../../engine/browser-rules';
 import { validateProcedure } from '../../engine';
 
 const format = readFileSync('engine/FORMAT.md', 'utf8');

@@ -3,7 +3,7 @@
  * conditions) edited through pure helpers, with values that are a literal, a pack parameter
  * (`{param}`) or another fact (`{fact, path, params}`).
  */
-import { ALL_OPERATORS, DERIVED_FACTS, STATIC_FACTS, UNARY_OPERATORS } from '../../../engine/browser';
+import { ALL_OPERATORS, UNARY_OPERATORS } from '../../../engine/browser';
 
 export interface Leaf {
   fact: string;
@@ -15,8 +15,7 @@ export interface Leaf {
 export type Group = { all: Cond[] } | { any: Cond[] } | { not: Cond };
 export type Cond = Group | Leaf;
 
-/** The facts and operators the engine knows (derived from it, never listed here). */
-export const FACTS: readonly string[] = [...STATIC_FACTS, ...DERIVED_FACTS];
+/** The operators the engine knows (derived from it, never listed here; the facts are in engine/browser-rules.ts). */
 export const OPERATORS = [...ALL_OPERATORS];
 /** Operators whose result ignores the value: the condition keeps `value: true` (the format requires one). */
 export const UNARY = UNARY_OPERATORS;

@@ -4,7 +4,8 @@
  * date — keeping each condition's actual value: "标的额(元) 为 80,000,要求 不超过 小额诉讼上限(50,000 元)".
  */
 import type { CalendarData, PackParameter, ProcedureDoc } from '../../../engine/browser';
-import { explainCondition, inlineParams, shanghaiDate, type ConditionTrace } from '../../../engine/browser';
+import { inlineParams, shanghaiDate } from '../../../engine/browser';
+import { explainCondition, type ConditionTrace } from '../../../engine/browser-rules';
 import { translate } from '../i18n/strings';
 import { findField, leafSentence, literalText, type Ctx } from './rules';
 

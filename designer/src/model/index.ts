@@ -11,6 +11,5 @@ export * from './export';
 export * from './fields';
 export * from './simulation';
 export * from './rules';
-export * from './explain';
 export * as conditions from './conditions';
 export * as commands from './commands';

@@ -4,7 +4,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, traceOf } from '../api';
-import { acceptedEvents, activeAfter, effectTitle, humanizeMessage, eventType, failedConditions, ruleShortTitle, stateAt, formatDue, formatInstant, text, type TraceEntry } from '../model';
+import { failedConditions } from '../model/explain';
+import { acceptedEvents, activeAfter, effectTitle, humanizeMessage, eventType, ruleShortTitle, stateAt, formatDue, formatInstant, text, type TraceEntry } from '../model';
 import { ClockIcon } from '../canvas/icons';
 import { useI18n } from '../i18n';
 import { useWorkspace, useWorkspaceMaybe } from '../workspace/context';

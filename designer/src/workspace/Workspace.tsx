@@ -56,19 +56,7 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
   const [busy, setBusy] = useState(false);
   const [problemsOpen, setProblemsOpen] = useState(true);
   const chartApi = useRef<ChartApi | null>(null);
-  // A year the next twelve months reach without its holiday notice: said at the top (asked after the chart is open).
-  const [provisionalYears, setProvisionalYears] = useState<number[]>([]);
-  useEffect(() => {
-    let live = true;
-    const id = setTimeout(() => {
-      void import('../panels/CalendarPanel').then((m) => m.provisionalYearsAhead((y) => api.calendar(packId, y)))
-        .then((ys) => live && setProvisionalYears(ys), () => {});
-    }, 300);
-    return () => {
-      live = false;
-      clearTimeout(id);
-    };
-  }, [api, packId]);
+
 
   const showTab = useCallback((id: string) => {
     setTab(id);
@@ -111,6 +99,22 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
   const editLayout = useChartLayout(model, doc, lang, { pin: true, ids });
   const viewLayout = useChartLayout(view.model, view.doc, lang, { enabled: !!panelView, ids });
   const layout = panelView ? viewLayout : editLayout;
+  // A year the next twelve months reach without its holiday notice: said over the chart, asked once the chart is
+  // laid out and the page is idle (nothing on the path that opens a procedure waits for it).
+  const [provisionalYears, setProvisionalYears] = useState<number[]>([]);
+  const laidOut = editLayout.kind === 'elk';
+  useEffect(() => {
+    if (!laidOut) return;
+    let live = true;
+    const idle = (window as { requestIdleCallback?: (f: () => void) => number }).requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 200));
+    idle(() => {
+      void import('../panels/CalendarPanel').then((m) => m.provisionalYearsAhead((y) => api.calendar(packId, y)))
+        .then((ys) => live && setProvisionalYears(ys), () => {});
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, packId, laidOut]);
 
   const allProblems = useMemo(() => {
     const seen = new Set(problems.map((p) => `${p.path}|${p.message.en}`));
@@ -216,16 +220,16 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
           onExport={(kind) => void exportChart(kind, { doc: view.doc, model: view.model, positions: layout.positions, routes: layout.routes, lang, marks: view.marks,
             parameters, active: overlay.active ?? null, title: `${pick(view.doc.title)} ${t('flowchart')}`,
             subtitle: `${pick(loaded.pack.title)} · ${statusText} · ${new Date().toISOString().slice(0, 10)}`, fileBase: `${procId}-${t('flowchart')}` })} />
-        {provisionalYears.length > 0 && (
-          <div className="gz-banner" data-testid="provisional-banner">
-            {t('provisionalBanner', { years: provisionalYears.join('、') })}
-            <button type="button" className="gz-link" data-testid="banner-open-calendar" onClick={() => showTab('calendar')}>{t('openCalendar')}</button>
-          </div>
-        )}
         <div className="gz-main">
           {view.editable && <Palette onAdd={(final) => edit.addState(final)} />}
           <div className="gz-canvas-col">
             <div className="gz-canvas" data-testid="canvas" data-ready={layout.ready ? 'true' : 'false'} data-layout={layout.kind} data-view={view.editable ? 'edit' : 'read'}>
+              {provisionalYears.length > 0 && (
+                <div className="gz-banner" data-testid="provisional-banner">
+                  {t('provisionalBanner', { years: provisionalYears.join('、') })}
+                  <button type="button" className="gz-link" data-testid="banner-open-calendar" onClick={() => showTab('calendar')}>{t('openCalendar')}</button>
+                </div>
+              )}
               <SearchBox model={view.model} onFind={edit.setFound} onGo={(id) => select({ kind: 'state', id }, true)} inputRef={edit.searchRef} />
               {layout.ready ? (
                 <Chart doc={view.doc} model={view.model} positions={layout.positions} routes={layout.routes} editable={view.editable}

@@ -26,7 +26,7 @@ function getChecker(): Check {
       worker.postMessage({ id, doc, parameters });
     });
   } catch {
-    checker = async (doc, parameters) => (await import('../../../engine/browser')).validateProcedure(doc, { parameters });
+    checker = async (doc, parameters) => (await import('../../../engine/browser-rules')).validateProcedure(doc, { parameters });
   }
   return checker;
 }

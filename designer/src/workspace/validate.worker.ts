@@ -1,5 +1,5 @@
 /** Runs the engine's validateProcedure (the server's own check) off the main thread. */
-import { validateProcedure } from '../../../engine/browser';
+import { validateProcedure } from '../../../engine/browser-rules';
 import type { PackParameter, ProcedureDoc } from '../../../engine/browser';
 
 interface Request {
