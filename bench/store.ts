@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createGongzhi } from '../server/app';
+import { closeDeps, createGongzhi } from '../server/app';
+import type { EmbeddedStore } from '../server/store/embedded';
 import type { AppDeps } from '../server/deps';
 import type { CaseRecord, FileInstanceStore } from '../server/store';
 import { newCaseId } from '../server/util/ids';
@@ -42,13 +43,13 @@ export async function openGongzhi(dataDir: string, fsync: boolean): Promise<Open
   return {
     deps, ms,
     async close() {
-      await deps.scheduler.stop();
-      await deps.outbox.stop();
-      await deps.cases.lock.idle();
-      await deps.store.close();
+      await closeDeps(deps);
     },
   };
 }
+
+/** The file store's records under the seam (this benchmark runs the embedded store). */
+const records = (deps: AppDeps) => (deps.store as EmbeddedStore).records;
 
 /** Writes `count` copies of `template` with fresh ids into the store folder `dir` (`<dataDir>/instances`). */
 export function populate(dir: string, template: CaseRecord, count: number): string[] {
@@ -115,7 +116,7 @@ function eventStream(deps: AppDeps, pick: () => string) {
       for (let i = 0; i < n; i++) {
         const id = pick();
         // the loop's next event from where the case is (the in-memory summary, kept by the store)
-        const e: LoopEvent = deps.store.summary(id)?.state === 'handling' ? 'RETURN' : 'ASSIGN';
+        const e: LoopEvent = records(deps).summary(id)?.state === 'handling' ? 'RETURN' : 'ASSIGN';
         const r = await deps.cases.send(ADMIN, id, LOOP[e], {});
         if (r.status !== 200) throw new Error(`store bench: ${e} on ${id} → ${r.status}`);
         touched.add(id);
@@ -160,7 +161,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     // one real case, through the service; the rest are copies of its record
     const seed = await openGongzhi(smallDir, true);
     const started = await seed.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA });
-    const template = (await seed.deps.store.get(started.body.id))!;
+    const template = (await records(seed.deps).get(started.body.id))!;
     await seed.close();
     const t0 = performance.now();
     const smallIds = [started.body.id, ...populate(join(smallDir, 'instances'), template, nSmall - 1)];
@@ -183,7 +184,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     // events, fsync on (the default): both stores open in this process, the three streams alternating
     const small = await openGongzhi(smallDir, true);
     const large = await openGongzhi(largeDir, true);
-    if (small.deps.store.size !== nSmall || large.deps.store.size !== nLarge) throw new Error('store bench: stores opened with the wrong number of cases');
+    if (records(small.deps).size !== nSmall || records(large.deps).size !== nLarge) throw new Error('store bench: stores opened with the wrong number of cases');
     let on: Series[];
     let s: ReturnType<typeof streams>;
     let pathBytes: number;
@@ -202,7 +203,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       let state = c.body.state;
       for (const e of REALISTIC_PATH) state = (await small.deps.cases.send(ADMIN, c.body.id, e, {})).body.state;
       if (state !== 'closed') throw new Error(`store bench: realistic path ended in ${state}`);
-      await (small.deps.store as FileInstanceStore).checkpoint(); // its document is written at the next checkpoint
+      await (records(small.deps) as FileInstanceStore).checkpoint(); // its document is written at the next checkpoint
       pathBytes = statSync(join(smallDir, 'instances', c.body.id.slice(-2), `${c.body.id}.json`)).size;
 
       // history length: each event serializes the case's whole record into the journal, so a long history costs more
@@ -215,7 +216,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         { label: `one case, its first ${histSample} events`, sample: async () => oneCase(await start())() },
         { label: `one case with ${fmtN(histLong)}+ events, ${histSample} more`, sample: oneCase(old) },
       ], { rounds: histRounds, warmup });
-      await (small.deps.store as FileInstanceStore).checkpoint();
+      await (records(small.deps) as FileInstanceStore).checkpoint();
       longBytes = statSync(join(smallDir, 'instances', old.slice(-2), `${old}.json`)).size;
     } finally {
       await Promise.all([small.close(), large.close()]);

@@ -1,7 +1,7 @@
 /**
- * Assembles the server: registry, packs, store, case service, scheduler, outbox, auth and routes, and starts it.
- * Start-up order: open the registry → load packs from disk (new versions where files changed) → open the store →
- * queue every armed deadline and undelivered webhook → fire deadlines already due → listen.
+ * Assembles the server: store, packs, case service, scheduler, outbox, auth and routes, and starts it.
+ * Start-up order: open the store (the embedded one under DATA_DIR, or PostgreSQL) → load packs from disk (new
+ * versions where files changed) → fire deadlines already due → follow the timer and outbox queues → listen.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -13,13 +13,17 @@ import type { AppDeps } from './deps';
 import { Registry } from './registry';
 import { PackCatalog } from './packs/catalog';
 import { loadPacksRoot } from './packs/load';
-import { FileInstanceStore, MemoryInstanceStore, type InstanceStore } from './store';
+import { FileInstanceStore, MemoryInstanceStore } from './store';
+import type { Store } from './store/seam';
+import { EmbeddedStore } from './store/embedded';
+import { PgStore } from './store/postgres';
 import { summarize } from './cases/summarize';
 import { CaseService } from './cases/service';
 import { Tokens, authMiddleware } from './auth/tokens';
 import { ControlledClock, systemClock, type Clock } from './time/clock';
 import { Scheduler } from './time/scheduler';
 import { Outbox, fetchSender, type HttpSender } from './webhooks/outbox';
+import { Subscriptions } from './webhooks/subscriptions';
 import { errorBody, errorMiddleware, fail } from './http/errors';
 import { serveDesigner } from './http/static';
 import { systemRoutes } from './routes/system';
@@ -40,8 +44,14 @@ export interface ServerOptions {
   now?: string;
   /** fsync every write (default true). */
   fsync?: boolean;
-  /** `memory`: the in-memory twin (nothing on disk but the registry). */
-  store?: 'file' | 'memory';
+  /** `memory`: the in-memory twin (nothing on disk but the registry); `postgres`: PostgreSQL at `pgUrl`. */
+  store?: 'file' | 'memory' | 'postgres';
+  /** With `store: 'postgres'`: the connection string (GONGZHI_PG_URL). */
+  pgUrl?: string;
+  /** With `store: 'postgres'`: LISTEN/NOTIFY to shorten waits (default true; GONGZHI_PG_NOTIFY=0 turns it off). */
+  pgNotify?: boolean;
+  /** With `store: 'postgres'`: how often other processes' changes are polled (default 500 ms). */
+  pgPollMs?: number;
   designerDir?: string;
   quiet?: boolean;
   log?: (msg: string) => void;
@@ -62,55 +72,55 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The store the options name: the embedded one under `dataDir` (file or memory), or PostgreSQL. */
+export function makeStore(opts: ServerOptions, dataDir: string, fsync: boolean, log: (m: string) => void): Store {
+  if (opts.store === 'postgres') {
+    if (!opts.pgUrl) throw new Error('GONGZHI_STORE=postgres 需要 GONGZHI_PG_URL / GONGZHI_STORE=postgres needs GONGZHI_PG_URL');
+    return new PgStore({ url: opts.pgUrl, notify: opts.pgNotify, pollMs: opts.pgPollMs, log });
+  }
+  const registry = new Registry(dataDir, fsync);
+  const records = opts.store === 'memory'
+    ? new MemoryInstanceStore(summarize)
+    : new FileInstanceStore({ dir: join(dataDir, 'instances'), fsync, summarize, log });
+  return new EmbeddedStore({ kind: opts.store === 'memory' ? 'memory' : 'file', records, registry, versionsDir: join(dataDir, 'versions'), fsync });
+}
+
 export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; router: Router; deps: AppDeps; admin: ReturnType<Tokens['adminToken']> }> {
   const log = opts.log ?? ((m: string) => console.error(m));
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const fsync = opts.fsync ?? true;
-  const registry = new Registry(dataDir, fsync);
-  await registry.open();
-  const tokens = new Tokens(registry);
+  const store = makeStore(opts, dataDir, fsync, log);
+  await store.open();
+  const owner = store instanceof PgStore ? store.owner : `${process.pid}`;
+  const tokens = new Tokens(store);
   const admin = tokens.adminToken(dataDir, opts.adminToken);
-  const clock: Clock = opts.controlledClock ? new ControlledClock(registry, opts.now) : systemClock;
+  const clock: Clock = opts.controlledClock ? await ControlledClock.open(store, opts.now) : systemClock;
 
-  const catalog = new PackCatalog(registry, dataDir, fsync);
-  catalog.open();
+  const catalog = new PackCatalog(store);
+  await catalog.open();
   const sources = loadPacksRoot(opts.packsDir ?? 'configs/packs', (e) => log(`✗ 配置包无法读取 / pack unreadable: ${e.message}`));
   const loaded = await catalog.loadFromDisk(sources, clock.now().toISOString());
   for (const p of loaded.problems) log(`✗ [${p.code ?? 'INVALID'}] ${p.path}: ${p.message['zh-CN']} / ${p.message.en}`);
 
-  const store: InstanceStore = opts.store === 'memory'
-    ? new MemoryInstanceStore(summarize)
-    : new FileInstanceStore({ dir: join(dataDir, 'instances'), fsync, summarize, log });
-  await store.open();
-
-  let scheduler!: Scheduler;
-  let outbox!: Outbox;
-  const cases = new CaseService({
-    store, catalog, registry, clock, log,
-    hooks: {
-      committed(record, rows) {
-        scheduler.track(store.summary(record.instance.id)!);
-        if (rows.length) outbox.enqueue(record.instance.id, rows);
-      },
-    },
-  });
-  scheduler = new Scheduler(clock, (id, name, dueAt) => cases.fireTimer(id, name, dueAt), log);
-  outbox = new Outbox({
-    store, registry, log, sender: opts.sender ?? fetchSender(),
-    settle: (caseId, rowId, dead) => cases.settleOutbox(caseId, rowId, dead),
+  const subscriptions = new Subscriptions(store);
+  await subscriptions.open();
+  const cases = new CaseService({ store, catalog, clock, log, webhooks: () => subscriptions.all() });
+  const scheduler = new Scheduler(store, clock, (ref) => cases.fireTimer(ref), log, { owner });
+  const outbox = new Outbox({
+    store, log, owner, sender: opts.sender ?? fetchSender(), webhook: (id) => subscriptions.get(id),
     retryBaseMs: opts.webhookRetryBaseMs, maxAttempts: opts.webhookMaxAttempts,
   });
-  for (const s of store.summaries()) if (s.timers.length) scheduler.track(s);
   // a year whose holiday data changed since running cases followed it (a new notice file): recompute their deadlines
-  const calendarService = new CalendarService({ catalog, registry, cases, store, scheduler, clock, log });
+  const calendarService = new CalendarService({ catalog, store, cases, scheduler, clock, log });
   await calendarService.reconcile();
   // a bundle import or a publish may bring calendar files too: running cases follow them at once
   catalog.onCommitted(() => calendarService.reconcile());
   await scheduler.fireDue(clock.now());
-  await outbox.recover();
+  scheduler.start();
+  outbox.start();
 
-  const deps: AppDeps = { store, registry, catalog, cases, tokens, clock, scheduler, outbox, log };
+  const deps: AppDeps = { store, catalog, cases, tokens, subscriptions, clock, scheduler, outbox, log };
   const router = new Router();
   systemRoutes(router, deps);
   packRoutes(router, deps);
@@ -159,12 +169,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const force = setTimeout(() => server.closeAllConnections(), 3_000);
         await closed;
         clearTimeout(force);
-        await deps.scheduler.stop();
-        await deps.outbox.stop();
-        await deps.cases.lock.idle();
-        await deps.store.close();
+        await closeDeps(deps);
       })();
       return closing;
     },
   };
+}
+
+/** Stops the scheduler and the deliverer, lets work under way finish, and closes the store. */
+export async function closeDeps(deps: AppDeps): Promise<void> {
+  await deps.scheduler.stop();
+  await deps.outbox.stop();
+  await deps.cases.lock.idle();
+  deps.catalog.close();
+  deps.tokens.close();
+  deps.subscriptions.close();
+  if (deps.clock instanceof ControlledClock) deps.clock.close();
+  await deps.store.close();
 }

@@ -1,19 +1,19 @@
 /** What the routes are given: every server part, built once by app.ts. */
-import type { InstanceStore } from './store';
-import type { Registry } from './registry';
+import type { Store } from './store/seam';
 import type { PackCatalog } from './packs/catalog';
 import type { CaseService } from './cases/service';
 import type { Tokens, Auth } from './auth/tokens';
 import type { Clock, ControlledClock } from './time/clock';
 import type { Scheduler } from './time/scheduler';
 import type { Outbox } from './webhooks/outbox';
+import type { Subscriptions } from './webhooks/subscriptions';
 
 export interface AppDeps {
-  store: InstanceStore;
-  registry: Registry;
+  store: Store;
   catalog: PackCatalog;
   cases: CaseService;
   tokens: Tokens;
+  subscriptions: Subscriptions;
   clock: Clock | ControlledClock;
   scheduler: Scheduler;
   outbox: Outbox;

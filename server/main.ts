@@ -23,6 +23,13 @@ async function designerDir(): Promise<string | undefined> {
   }
 }
 
+function storeKind(): 'file' | 'postgres' {
+  const v = env.GONGZHI_STORE ?? 'file';
+  if (v === 'file' || v === 'postgres') return v;
+  console.error(`✗ GONGZHI_STORE 应为 file 或 postgres / GONGZHI_STORE must be file or postgres: ${v}`);
+  process.exit(2);
+}
+
 const port = Number(env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`✗ PORT 无效 / invalid PORT: ${env.PORT}`);
@@ -44,12 +51,16 @@ const srv = await startServer({
   controlledClock: env.GONGZHI_CONTROLLED_CLOCK === '1',
   ...clockStart,
   fsync: env.GONGZHI_FSYNC !== '0',
+  store: storeKind(),
+  pgUrl: env.GONGZHI_PG_URL || undefined,
+  pgNotify: env.GONGZHI_PG_NOTIFY !== '0',
   designerDir: await designerDir(),
 });
 
 const d = srv.deps;
 console.log(`共治 Gongzhi 已启动 / started: ${srv.url}`);
-console.log(`  数据目录 / data: ${dataDir} · 案件 / cases: ${d.store.size} · 配置包 / packs: ${d.catalog.packIds().join(', ')}`);
+const where = d.store.kind === 'postgres' ? `PostgreSQL (${redact(env.GONGZHI_PG_URL ?? '')})` : dataDir;
+console.log(`  数据 / data: ${where} · 案件 / cases: ${await d.store.cases.count()} · 配置包 / packs: ${d.catalog.packIds().join(', ')}`);
 if (d.clock.controlled) console.log(`  受控时钟 / controlled clock: ${d.clock.now().toISOString()}`);
 if (srv.adminTokenGenerated) {
   console.log(`  管理员令牌(已保存于 ${srv.adminTokenFile})/ admin token (kept in ${srv.adminTokenFile}):`);
@@ -70,4 +81,15 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     console.log(`\n正在停止 / stopping (${sig})…`);
     void srv.close().then(() => process.exit(0));
   });
+}
+
+/** A connection string without its password, for printing. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(GONGZHI_PG_URL)';
+  }
 }

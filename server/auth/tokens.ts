@@ -1,13 +1,14 @@
 /**
- * Bearer tokens: a subject, roles and the packs it may touch. Only the SHA-256 of a token is stored; the admin
- * token given by GONGZHI_ADMIN_TOKEN (or generated on first start and kept in `DATA_DIR/admin-token`) has every
- * role and every pack.
+ * Bearer tokens: a subject, roles and the packs it may touch. Only the SHA-256 of a token is stored (the store's
+ * `TokenStore`); the admin token given by GONGZHI_ADMIN_TOKEN (or generated on first start and kept in
+ * `DATA_DIR/admin-token`) has every role and every pack. Tokens seen recently are cached; the cache is dropped when
+ * the store says the registry changed, so a token revoked on any process stops working on every one.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context, Next } from 'koa';
-import type { Registry, StoredToken } from '../registry';
-import { newToken, sha256 } from '../util/ids';
+import type { Store, TokenRow } from '../store/seam';
+import { newCaseId, newToken, sha256 } from '../util/ids';
 import { fail } from '../http/errors';
 
 export interface Auth {
@@ -21,8 +22,17 @@ export const canSeePack = (a: Auth, pack: string) => a.packs === '*' || a.packs.
 
 export class Tokens {
   private envHash: string | undefined;
+  private readonly off: () => void;
 
-  constructor(private readonly registry: Registry) {}
+  constructor(private readonly store: Store) {
+    this.off = store.changes.on((t) => {
+      if (t === 'registry') this.seen.clear();
+    });
+  }
+
+  close(): void {
+    this.off();
+  }
 
   /** The admin token: from the environment, else from `DATA_DIR/admin-token`, else a new one written there. */
   adminToken(dataDir: string, fromEnv: string | undefined): { token: string; generated: boolean; file: string } {
@@ -45,10 +55,10 @@ export class Tokens {
   /** token → auth of tokens seen recently (a token never changes once made; only the hash is stored on disk). */
   private readonly seen = new Map<string, Auth>();
 
-  lookup(token: string): Auth | null {
+  async lookup(token: string): Promise<Auth | null> {
     const hit = this.seen.get(token);
     if (hit) return hit;
-    const auth = this.find(sha256(token));
+    const auth = await this.find(sha256(token));
     if (auth) {
       if (this.seen.size >= 1000) this.seen.delete(this.seen.keys().next().value!);
       this.seen.set(token, auth);
@@ -56,18 +66,16 @@ export class Tokens {
     return auth;
   }
 
-  private find(hash: string): Auth | null {
+  private async find(hash: string): Promise<Auth | null> {
     if (hash === this.envHash) return { subject: 'admin', roles: ['admin'], packs: '*' };
-    const t = this.registry.data.tokens.find((x) => x.hash === hash);
+    const t = await this.store.tokens.byHash(hash);
     return t ? { subject: t.subject, roles: t.roles, packs: t.packs } : null;
   }
 
   async create(input: Auth, now: string): Promise<{ token: string } & Auth> {
     const token = newToken();
-    const stored: StoredToken = { hash: sha256(token), subject: input.subject, roles: input.roles, packs: input.packs, createdAt: now };
-    await this.registry.update((reg) => {
-      reg.tokens.push(stored);
-    });
+    const stored: TokenRow = { id: `tk${newCaseId()}`, hash: sha256(token), subject: input.subject, roles: input.roles, packs: input.packs, createdAt: now };
+    await this.store.tokens.create(stored);
     return { token, subject: input.subject, roles: input.roles, packs: input.packs };
   }
 }
@@ -80,7 +88,7 @@ export function authMiddleware(tokens: Tokens) {
     if (!ctx.path.startsWith('/api/') || PUBLIC.some((re) => re.test(ctx.path))) return next();
     const header = ctx.get('authorization');
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const auth = m ? tokens.lookup(m[1]) : null;
+    const auth = m ? await tokens.lookup(m[1]) : null;
     if (!auth) {
       ctx.set('WWW-Authenticate', 'Bearer');
       throw fail('UNAUTHORIZED', m ? '令牌无效' : '缺少访问令牌(Authorization: Bearer …)', m ? 'unknown token' : 'missing bearer token (Authorization: Bearer …)');

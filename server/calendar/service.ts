@@ -13,8 +13,7 @@ import { createHash } from 'node:crypto';
 import {
   calendar, provisionalMarks, recalculation, type CalendarData, type I18n, type Instance, type ProblemDetail, type ResolvedPack,
 } from '../../engine';
-import type { InstanceStore } from '../store';
-import type { Registry } from '../registry';
+import type { Store } from '../store/seam';
 import type { PackCatalog } from '../packs/catalog';
 import { IMPORTED_CALENDARS } from '../packs/catalog';
 import type { CaseService } from '../cases/service';
@@ -28,9 +27,8 @@ const MAX_NOTICE_CHARS = 100_000;
 
 export interface CalendarDeps {
   catalog: PackCatalog;
-  registry: Registry;
   cases: CaseService;
-  store: InstanceStore;
+  store: Store;
   scheduler: Scheduler;
   clock: Clock;
   log: (msg: string) => void;
@@ -114,12 +112,12 @@ export class CalendarService {
       if (opts.dryRun) {
         recalculated = await this.preview(affected, year, file.source);
       } else {
-        await this.d.registry.update((reg) => {
-          const all = reg.settings?.[IMPORTED_CALENDARS] ? JSON.parse(reg.settings[IMPORTED_CALENDARS]) : {};
+        await this.d.store.settings.update(IMPORTED_CALENDARS, (old) => {
+          const all = old ? JSON.parse(old) : {};
           (all[packId] ??= {})[year] = file;
-          (reg.settings ??= {})[IMPORTED_CALENDARS] = JSON.stringify(all);
+          return JSON.stringify(all);
         });
-        this.d.catalog.open();
+        await this.d.catalog.reload();
         recalculated = await this.follow(affected.map((p) => p.id), [year]);
       }
       return { year, official: true, source: file.source, holidays: file.holidays, workdays: file.workdays, recalculated, ...(opts.dryRun ? { dryRun: true } : {}) };
@@ -129,7 +127,7 @@ export class CalendarService {
   /** At start-up: bring running cases in line with every official year whose data changed since they last were. */
   reconcile(): Promise<Recalculated[]> {
     return this.serial(async () => {
-      const applied = this.applied();
+      const applied = await this.applied();
       const firstRun = applied === null;
       const out: Recalculated[] = [];
       const todo = new Map<number, string[]>();
@@ -150,8 +148,8 @@ export class CalendarService {
     });
   }
 
-  private applied(): Record<string, Record<string, string>> | null {
-    const raw = this.d.registry.data.settings?.[APPLIED];
+  private async applied(): Promise<Record<string, Record<string, string>> | null> {
+    const raw = await this.d.store.settings.get(APPLIED);
     return raw ? JSON.parse(raw) : null;
   }
 
@@ -161,18 +159,16 @@ export class CalendarService {
       const pack = this.d.catalog.resolved(id);
       if (pack) marks[id] = Object.fromEntries([...calendar.calendarFiles(pack.data)].map(([y, f]) => [String(y), fingerprint(f)]));
     }
-    await this.d.registry.update((reg) => {
-      const all = reg.settings?.[APPLIED] ? JSON.parse(reg.settings[APPLIED]) : {};
+    await this.d.store.settings.update(APPLIED, (old) => {
+      const all = old ? JSON.parse(old) : {};
       Object.assign(all, marks);
-      (reg.settings ??= {})[APPLIED] = JSON.stringify(all);
+      return JSON.stringify(all);
     });
   }
 
   /** Active cases of `packs` that may hold a deadline reading one of `years` (a deadline reads no day after its due day). */
-  private candidates(packs: string[], years: number[]) {
-    const since = `${Math.min(...years)}-01-01`;
-    const set = new Set(packs);
-    return this.d.store.summaries().filter((s) => set.has(s.pack) && s.status === 'active' && s.timers.some((t) => t.dueAt >= since));
+  private async candidates(packs: string[], years: number[]): Promise<{ id: string; pack: string }[]> {
+    return this.d.store.cases.withDeadlinesFrom(packs, `${Math.min(...years)}-01-01`);
   }
 
   private changesOf(inst: Instance, res: NonNullable<ReturnType<typeof recalculation>>, now: Date): Recalculated[] {
@@ -189,8 +185,8 @@ export class CalendarService {
     const now = this.d.clock.now();
     const calOf = new Map<string, CalendarData>(packs.map((p) => [p.id, p.calendar]));
     const out: Recalculated[] = [];
-    for (const s of this.candidates([...calOf.keys()], [year])) {
-      const rec = await this.d.store.get(s.id);
+    for (const s of await this.candidates([...calOf.keys()], [year])) {
+      const rec = await this.d.store.cases.get(s.id);
       if (!rec) continue;
       const res = this.safely(s.id, () => recalculation(rec.instance, calOf.get(s.pack)!, [year], notice, now));
       if (res) out.push(...this.changesOf(rec.instance, res, now));
@@ -201,7 +197,7 @@ export class CalendarService {
   /** Recomputes and writes; then fires what is already due. Runs inside `serial`. */
   private async follow(packs: string[], years: number[], mark = true): Promise<Recalculated[]> {
     const out: Recalculated[] = [];
-    for (const s of this.candidates(packs, years)) {
+    for (const s of await this.candidates(packs, years)) {
       const pack = this.d.catalog.resolved(s.pack);
       if (!pack) continue;
       const changes = await this.d.cases.amend(s.id, (rec) => {

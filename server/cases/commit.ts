@@ -1,10 +1,12 @@
 /**
- * Turns an engine step into the new case record: the history entry, the outbox rows for matching webhooks, the
- * idempotency answer and the satisfaction figure, all written together by one `put`.
+ * Turns an engine step into what the store writes in the step's transaction (`stepDelta`, see store/seam.ts): the
+ * instance, the history entry, the timers to arm and cancel, the outbox rows for matching webhooks, the idempotency
+ * answer and the satisfaction figure.
  */
 import { provisionalMarks, type CompiledProcedure, type HistoryEntry, type Instance, type StepOk } from '../../engine';
 import { resolvePath } from '../../engine/rules';
 import type { CaseRecord, IdempotencyRecord, OutboxRow, StoredHistoryEntry } from '../store';
+import { timerDelta, type CaseDelta, type CaseState } from '../store/seam';
 import type { Webhook } from '../registry';
 import { instanceView } from './view';
 import { newCaseId } from '../util/ids';
@@ -89,4 +91,20 @@ export function nextRecord(
     ...(satisfaction ? { satisfaction } : {}),
   };
   return { record, rows };
+}
+
+/** The store write of one step: checked by the store against the revision the step started from. */
+export function stepDelta(
+  proc: CompiledProcedure, prev: CaseState | null, res: StepOk, webhooks: readonly Webhook[],
+  opts: { onBehalfOf?: string; deadline?: string; recalculated?: RecalculatedDeadline[]; idempotency?: IdempotencyRecord } = {},
+): CaseDelta {
+  const satisfaction = satisfactionOf(proc, res.history, prev?.satisfaction);
+  return {
+    instance: res.instance,
+    history: compactHistory(res.history, opts.onBehalfOf),
+    timers: timerDelta(prev?.instance ?? null, res.instance),
+    outbox: outboxRows(proc, res, webhooks, opts.deadline, opts.recalculated),
+    ...(opts.idempotency ? { idempotency: opts.idempotency } : {}),
+    ...(satisfaction && satisfaction !== prev?.satisfaction ? { satisfaction } : {}),
+  };
 }

@@ -1,32 +1,29 @@
 /**
- * Cases: start, send an event, fire a deadline. Each runs under the case's lock: load the record, let the pure
- * engine compute the step, write the new record (instance, history, outbox rows, timers) in one atomic put, then
- * tell the scheduler and the outbox. A refused step writes nothing.
+ * Cases: start, send an event, fire a deadline. Each is one store transaction (store/seam.ts): the case is locked and
+ * read, the pure engine computes the step, and the step's delta (instance, history entry, timers, outbox rows,
+ * idempotency answer) is committed against the revision that was read. A refused step writes nothing. The scheduler
+ * and the deliverer learn of new timers and deliveries from the store.
  */
 import {
   calendar, fireDeadline, start, step, type Actor, type CompiledProcedure, type Instance, type Refusal, type StepEnv, type StepOk,
 } from '../../engine';
-import type { CaseRecord, InstanceStore, OutboxRow } from '../store';
+import { StoreConflict, type CaseState, type CaseSummaryRow, type CaseTx, type Store, type TimerRef } from '../store/seam';
 import type { PackCatalog } from '../packs/catalog';
-import type { Registry } from '../registry';
+import type { Webhook } from '../registry';
 import type { Clock } from '../time/clock';
 import { ApiError, fail, notFound, type ApiCode } from '../http/errors';
 import { canSeePack, isAdmin, type Auth } from '../auth/tokens';
 import { KeyedLock } from '../util/keyed-lock';
 import { newCaseId, sha256, stableStringify } from '../util/ids';
-import { nextRecord } from './commit';
+import { stepDelta } from './commit';
 import { instanceView, type InstanceView } from './view';
 
-export interface CaseHooks {
-  committed(record: CaseRecord, rows: OutboxRow[]): void;
-}
-
 export interface CaseDeps {
-  store: InstanceStore;
+  store: Store;
   catalog: PackCatalog;
-  registry: Registry;
+  /** The webhook subscriptions now (kept current by the server). */
+  webhooks: () => readonly Webhook[];
   clock: Clock;
-  hooks: CaseHooks;
   log: (msg: string) => void;
 }
 
@@ -61,6 +58,7 @@ export function parseIfMatch(header: string): number {
 }
 
 export class CaseService {
+  /** Starts with the same business key wait for each other in this process (other processes: the store's unique key). */
   readonly lock = new KeyedLock();
 
   constructor(private readonly d: CaseDeps) {}
@@ -69,31 +67,29 @@ export class CaseService {
     return {
       now: this.d.clock.now(),
       lookupInstance: async (id) => {
-        const s = this.d.store.summary(id);
+        const s = await this.d.store.cases.summary(id);
         return s && (!inst || s.pack === inst.pack) ? { status: s.status, procedure: s.procedure } : null;
       },
     };
   }
 
   /** The case's summary if the token may see it; 404 otherwise (existence is not revealed). */
-  visible(auth: Auth, id: string) {
-    const s = this.d.store.summary(id);
+  async visible(auth: Auth, id: string): Promise<CaseSummaryRow> {
+    const s = await this.d.store.cases.summary(id);
     if (!s || !canSeePack(auth, s.pack)) throw caseNotFound(id);
     return s;
   }
 
-  async record(auth: Auth, id: string): Promise<{ rec: CaseRecord; proc: CompiledProcedure }> {
-    const s = this.visible(auth, id);
-    const rec = await this.d.store.get(id);
-    if (!rec) throw caseNotFound(id);
-    return { rec, proc: await this.d.catalog.compiled(s.pack, s.procedure, s.version) };
+  async record(auth: Auth, id: string): Promise<{ state: CaseState; proc: CompiledProcedure }> {
+    await this.visible(auth, id);
+    const state = await this.d.store.cases.get(id);
+    if (!state) throw caseNotFound(id);
+    const i = state.instance;
+    return { state, proc: await this.d.catalog.compiled(i.pack, i.procedure, i.version) };
   }
 
-  private async commit(prev: CaseRecord | null, proc: CompiledProcedure, res: StepOk, opts: Parameters<typeof nextRecord>[4]): Promise<CaseRecord> {
-    const { record, rows } = nextRecord(proc, prev, res, this.d.registry.data.webhooks, opts);
-    await this.d.store.put(record);
-    this.d.hooks.committed(record, rows);
-    return record;
+  private async commit(tx: CaseTx, proc: CompiledProcedure, res: StepOk, opts: Parameters<typeof stepDelta>[4]): Promise<void> {
+    await tx.commit(stepDelta(proc, tx.current, res, this.d.webhooks(), opts));
   }
 
   private actorOf(auth: Auth, body?: EventBody['actor']): { actor: Actor; onBehalfOf?: string } {
@@ -120,32 +116,44 @@ export class CaseService {
     if (!isAdmin(auth) && !auth.roles.some((r) => roles.includes(r))) {
       throw fail('FORBIDDEN', `只有该流程的角色可以立案(${roles.join('、')})`, `only the procedure's roles may start a case (${roles.join(', ')})`, { roles });
     }
+    const existing = async (): Promise<Reply | null> => {
+      const id = body.businessKey ? await this.d.store.cases.byBusinessKey(body.pack, body.businessKey) : null;
+      if (!id) return null;
+      const { state, proc: p } = await this.record(auth, id);
+      return { status: 200, body: instanceView(p, state.instance) };
+    };
     const run = async (): Promise<Reply> => {
-      if (body.businessKey) {
-        const existing = this.d.store.byBusinessKey(body.pack, body.businessKey);
-        if (existing) {
-          const { rec, proc: p } = await this.record(auth, existing);
-          return { status: 200, body: instanceView(p, rec.instance) };
-        }
-      }
+      const found = await existing();
+      if (found) return found;
       const id = newCaseId();
       const res = await start(proc, { id, data: body.data, actor: { subject: auth.subject, roles: auth.roles }, businessKey: body.businessKey }, this.env(body));
       if (!res.ok) throw refusalError(res);
-      const rec = await this.lock.run(id, () => this.commit(null, proc, res, {}));
-      return { status: 201, body: instanceView(proc, rec.instance) };
+      try {
+        await this.d.store.cases.transact(id, (tx) => this.commit(tx, proc, res, {}));
+      } catch (e) {
+        // another process started a case with this business key first: answer with that case
+        if (e instanceof StoreConflict && e.kind === 'businessKey') {
+          const other = await existing();
+          if (other) return other;
+        }
+        throw e;
+      }
+      return { status: 201, body: instanceView(proc, res.instance) };
     };
     return body.businessKey ? this.lock.run(`bk\u0000${body.pack}\u0000${body.businessKey}`, run) : run();
   }
 
   async send(auth: Auth, id: string, body: EventBody, headers: { ifMatch?: string; idempotencyKey?: string }): Promise<Reply> {
-    this.visible(auth, id);
+    await this.visible(auth, id);
     const { actor, onBehalfOf } = this.actorOf(auth, body.actor);
     const key = headers.idempotencyKey;
     const fingerprint = key === undefined ? '' : sha256(stableStringify({ type: body.type, payload: body.payload ?? null, actor, onBehalfOf: onBehalfOf ?? null }));
-    return this.lock.run(id, async () => {
-      const { rec, proc } = await this.record(auth, id);
+    return this.d.store.cases.transact(id, async (tx) => {
+      if (!tx.current) throw caseNotFound(id);
+      const inst = tx.current.instance;
+      const proc = await this.d.catalog.compiled(inst.pack, inst.procedure, inst.version);
       if (key !== undefined) {
-        const seen = rec.idempotency.find((r) => r.key === key);
+        const seen = await tx.idempotency(key);
         if (seen) {
           if (seen.fingerprint !== fingerprint) {
             throw fail('BAD_REQUEST', '同一个 Idempotency-Key 已用于内容不同的请求', 'this Idempotency-Key was already used for a different request', { key });
@@ -156,69 +164,58 @@ export class CaseService {
       if (headers.ifMatch !== undefined) {
         const want = parseIfMatch(headers.ifMatch);
         if (Number.isNaN(want)) throw fail('BAD_REQUEST', 'If-Match 应为 "<rev>"', 'If-Match must be "<rev>"', { ifMatch: headers.ifMatch });
-        if (want !== rec.instance.rev) {
-          throw fail('REVISION_CONFLICT', `案件已被修改(当前版本 ${rec.instance.rev},请求基于 ${want})`, `the case has changed (current rev ${rec.instance.rev}, request was based on ${want})`, { rev: rec.instance.rev, ifMatch: want });
+        if (want !== inst.rev) {
+          throw fail('REVISION_CONFLICT', `案件已被修改(当前版本 ${inst.rev},请求基于 ${want})`, `the case has changed (current rev ${inst.rev}, request was based on ${want})`, { rev: inst.rev, ifMatch: want });
         }
       }
-      const res = await step(proc, rec.instance, { type: body.type, payload: body.payload, actor }, this.env(rec.instance));
+      const res = await step(proc, inst, { type: body.type, payload: body.payload, actor }, this.env(inst));
       if (!res.ok) throw refusalError(res);
       const idempotency = key === undefined ? undefined : { key, fingerprint, status: 200, at: res.instance.updatedAt, instance: res.instance };
-      const next = await this.commit(rec, proc, res, { onBehalfOf, idempotency });
-      return { status: 200, body: instanceView(proc, next.instance) };
+      await this.commit(tx, proc, res, { onBehalfOf, idempotency });
+      return { status: 200, body: instanceView(proc, res.instance) };
     });
   }
 
   /**
-   * Fires one deadline if it is still armed with that due time (the scheduler may hold stale entries). The step
-   * happens at the due instant (or at the case's last change, if later), as if the timer had fired on time.
-   * Returns whether something was written.
+   * Fires one deadline if it is still armed with that due time: the firing takes the timer inside the case's
+   * transaction, so a deadline claimed by two processes (a lease that ran out) still fires once. The step happens at
+   * the due instant (or at the case's last change, if later), as if the timer had fired on time. Returns whether
+   * something was written.
    */
-  async fireTimer(id: string, name: string, dueAt: string): Promise<boolean> {
-    return this.lock.run(id, async () => {
-      const s = this.d.store.summary(id);
-      if (!s) return false;
-      const rec = await this.d.store.get(id);
-      if (!rec || rec.instance.status === 'done') return false;
-      const armed = rec.instance.deadlines.find((x) => x.name === name && x.dueAt === dueAt && !x.overdue);
-      if (!armed) return false;
-      const proc = await this.d.catalog.compiled(s.pack, s.procedure, s.version);
-      const at = new Date(Math.max(Date.parse(dueAt), Date.parse(rec.instance.updatedAt)));
-      const res = await fireDeadline(proc, rec.instance, name, { ...this.env(rec.instance), now: at });
+  async fireTimer(ref: TimerRef): Promise<boolean> {
+    const { caseId: id, name, dueAt } = ref;
+    return this.d.store.cases.transact(id, async (tx) => {
+      if (!(await tx.takeTimer(name, dueAt))) return false;
+      const inst = tx.current?.instance;
+      if (!inst || inst.status !== 'active') return false;
+      if (!inst.deadlines.some((x) => x.name === name && x.dueAt === dueAt && !x.overdue)) return false;
+      const proc = await this.d.catalog.compiled(inst.pack, inst.procedure, inst.version);
+      const at = new Date(Math.max(Date.parse(dueAt), Date.parse(inst.updatedAt)));
+      const res = await fireDeadline(proc, inst, name, { ...this.env(inst), now: at });
       if (res.ok) {
-        await this.commit(rec, proc, res, { deadline: name });
+        await this.commit(tx, proc, res, { deadline: name });
         return true;
       }
       // The expiry event was refused (e.g. the calendar ran out): still mark the deadline expired, once, and say why.
       this.d.log(`! 期限到期事件被拒绝 / deadline expiry refused: ${id} ${name}: ${res.code} ${res.message.en}`);
-      await this.commit(rec, proc, markExpired(rec.instance, name, at, res), { deadline: name });
+      await this.commit(tx, proc, markExpired(inst, name, at, res), { deadline: name });
       return true;
     });
   }
 
   /**
-   * Writes a change the server itself computes for a stored case (the legal calendar's recalculation) under the
-   * case's lock, from the record as it is then; `change` returning null writes nothing. Returns what was written.
+   * Writes a change the server itself computes for a stored case (the legal calendar's recalculation) in the case's
+   * transaction, from the case as it is then; `change` returning null writes nothing. Returns what was written.
    */
-  async amend<T>(id: string, change: (rec: CaseRecord, proc: CompiledProcedure) => { res: StepOk; opts?: Parameters<typeof nextRecord>[4]; out: T } | null): Promise<T | null> {
-    return this.lock.run(id, async () => {
-      const s = this.d.store.summary(id);
-      const rec = s && (await this.d.store.get(id));
-      if (!s || !rec) return null;
-      const proc = await this.d.catalog.compiled(s.pack, s.procedure, s.version);
-      const c = change(rec, proc);
+  async amend<T>(id: string, change: (rec: CaseState, proc: CompiledProcedure) => { res: StepOk; opts?: Parameters<typeof stepDelta>[4]; out: T } | null): Promise<T | null> {
+    return this.d.store.cases.transact(id, async (tx) => {
+      if (!tx.current) return null;
+      const i = tx.current.instance;
+      const proc = await this.d.catalog.compiled(i.pack, i.procedure, i.version);
+      const c = change(tx.current, proc);
       if (!c) return null;
-      await this.commit(rec, proc, c.res, c.opts ?? {});
+      await this.commit(tx, proc, c.res, c.opts ?? {});
       return c.out;
-    });
-  }
-
-  /** Removes delivered (or dropped) outbox rows from a case. */
-  async settleOutbox(id: string, rowId: string, dead?: NonNullable<OutboxRow['dead']>): Promise<void> {
-    await this.lock.run(id, async () => {
-      const rec = await this.d.store.get(id);
-      if (!rec || !rec.outbox.some((r) => r.id === rowId)) return;
-      const outbox = dead ? rec.outbox.map((r) => (r.id === rowId ? { ...r, dead } : r)) : rec.outbox.filter((r) => r.id !== rowId);
-      await this.d.store.put({ ...rec, outbox });
     });
   }
 }

@@ -5,16 +5,19 @@
  * the changed sources are resolved together with every other pack, any problem in a changed pack or in a pack
  * extending it refuses the whole change (422, nothing written), and every procedure whose effective content (its
  * document, the pack's parameters and data) differs from its latest version gets a new immutable version written
- * to `DATA_DIR/versions/<pack>/<procedure>/<n>.json`. Instances stay pinned to the version they started on.
+ * through the store (store/seam.ts, `CatalogStore`: `DATA_DIR/versions/` for the embedded store, an immutable table
+ * for PostgreSQL). Instances stay pinned to the version they started on.
+ *
+ * The catalogue keeps the pack sources and the version list in memory and reloads them when the store says the
+ * registry changed (another process published); a publish that finds its version number taken reloads and tries
+ * again, so concurrent publishes get distinct numbers.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   calendar, compileProcedure, resolvePacks, type CompiledProcedure, type PackParameter, type PackSource,
   type ProblemDetail, type ProcedureDoc, type ResolvedPack,
 } from '../../engine';
-import type { Registry, StoredPack, VersionInfo } from '../registry';
-import { readJsonFile, writeAtomic } from '../store/atomic-file';
+import type { StoredPack, VersionInfo } from '../registry';
+import { StoreConflict, type Draft, type Store } from '../store/seam';
 import { sha256, stableStringify } from '../util/ids';
 import { ApiError, fail, notFound } from '../http/errors';
 
@@ -69,20 +72,72 @@ export class PackCatalog {
   private resolvedPacks: Record<string, ResolvedPack> = {};
   private readonly versionCache = new Map<string, PublishedVersion>();
   private readonly compiledCache = new Map<string, { compiled: CompiledProcedure; calendar: string }>();
+  /** The stored pack sources and version lists, as last read from the store. */
+  private packsData: Record<string, StoredPack> = {};
+  private packsKey = '';
+  /** The calendars loaded through the API, as stored (settings: IMPORTED_CALENDARS). */
+  private importedRaw: string | undefined;
+  private versionData: Record<string, Record<string, VersionInfo[]>> = {};
+  private reloading: Promise<void> | null = null;
+  private reloadAgain = false;
+  private off: (() => void) | null = null;
 
   /** Called after every committed change (the legal calendar follows calendar files that came with it). */
   private readonly listeners: (() => Promise<unknown>)[] = [];
-
-  constructor(private readonly registry: Registry, private readonly dataDir: string, private readonly fsync: boolean) {}
 
   onCommitted(fn: () => Promise<unknown>): void {
     this.listeners.push(fn);
   }
 
-  /** Resolves what the registry holds (after a restart, or after a holiday notice was loaded). */
-  open(): void {
-    const { packs } = resolvePacks(this.sources());
-    this.resolvedPacks = packs;
+  constructor(private readonly store: Store) {}
+
+  /** Reads and resolves what the store holds, and follows changes made by other processes. */
+  async open(): Promise<void> {
+    await this.load();
+    this.off = this.store.changes.on((t) => {
+      if (t === 'registry') void this.reload().catch(() => undefined);
+    });
+  }
+
+  close(): void {
+    this.off?.();
+  }
+
+  private async load(): Promise<void> {
+    const [packs, versions, imported] = await Promise.all([this.store.catalog.packs(), this.store.catalog.versions(), this.store.settings.get(IMPORTED_CALENDARS)]);
+    const byPack: Record<string, Record<string, VersionInfo[]>> = {};
+    for (const { pack, procedure, ...info } of versions) ((byPack[pack] ??= {})[procedure] ??= []).push(info);
+    for (const procs of Object.values(byPack)) for (const list of Object.values(procs)) list.sort((a, b) => a.version - b.version);
+    this.versionData = byPack;
+    const key = sha256(stableStringify({ packs, imported: imported ?? null }));
+    if (key !== this.packsKey) {
+      this.packsData = packs;
+      this.importedRaw = imported;
+      this.packsKey = key;
+      this.resolvedPacks = resolvePacks(this.sources()).packs;
+    }
+  }
+
+  /** Reads the store again (coalescing calls made while a read is under way). */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      do {
+        this.reloadAgain = false;
+        await this.load();
+      } while (this.reloadAgain);
+    })().finally(() => {
+      this.reloading = null;
+    });
+    return this.reloading;
+  }
+
+  /** The stored record of a pack (its source, origin and disk hash). */
+  stored(id: string): StoredPack | undefined {
+    return this.packsData[id];
   }
 
   /**
@@ -91,7 +146,7 @@ export class PackCatalog {
    * data when it is resolved: the pack and every pack extending it see the year as official.
    */
   importedCalendars(): Record<string, Record<string, calendar.CalendarFile>> {
-    const raw = this.registry.data.settings?.[IMPORTED_CALENDARS];
+    const raw = this.importedRaw;
     return raw ? (JSON.parse(raw) as Record<string, Record<string, calendar.CalendarFile>>) : {};
   }
 
@@ -104,7 +159,7 @@ export class PackCatalog {
 
   private sources(overrides: Record<string, Source> = {}, calendars = this.importedCalendars()): PackSource[] {
     const all: Record<string, Source> = {};
-    for (const [id, p] of Object.entries(this.registry.data.packs)) all[id] = p.source;
+    for (const [id, p] of Object.entries(this.packsData)) all[id] = p.source;
     Object.assign(all, overrides);
     return Object.entries(all).map(([id, s]) => {
       const cal = Object.fromEntries(Object.entries(calendars[id] ?? {}).map(([year, f]) => [`calendar-${year}`, f]));
@@ -148,18 +203,34 @@ export class PackCatalog {
     versionSource: VersionSource,
     opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
   ): Promise<CommitResult> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.commitOnce(changes, versionSource, opts);
+      } catch (e) {
+        // another process published a version with the number we chose: read again and number after it
+        if (!(e instanceof StoreConflict) || attempt >= 5) throw e;
+        await this.reload();
+      }
+    }
+  }
+
+  private async commitOnce(
+    changes: Record<string, { source: Source; origin: StoredPack['origin']; diskHash?: string }>,
+    versionSource: VersionSource,
+    opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
+  ): Promise<CommitResult> {
     const plain = Object.fromEntries(Object.entries(changes).map(([id, c]) => [id, c.source]));
     const { packs, problems, affected } = this.plan(plain);
     if (problems.length) {
       throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `配置包校验未通过(${problems.length} 个问题)`, en: `the pack does not validate (${problems.length} problem(s))` }, problems);
     }
     const published: CommitResult['published'] = [];
-    const newInfos: { pack: string; procedure: string; info: VersionInfo }[] = [];
+    const versions: { record: PublishedVersion; info: VersionInfo }[] = [];
     for (const packId of affected) {
       const pack = packs[packId];
       if (!pack) continue;
       for (const [procId, doc] of Object.entries(pack.procedures)) {
-        const history = this.registry.data.versions[packId]?.[procId] ?? [];
+        const history = this.versionData[packId]?.[procId] ?? [];
         const latest = history[history.length - 1];
         const hash = effectiveHash(doc, pack);
         const forced = opts.force?.pack === packId && opts.force.procedure === procId;
@@ -171,27 +242,23 @@ export class PackCatalog {
           ...(own && opts.by ? { by: opts.by } : {}), ...(own && opts.note ? { note: opts.note } : {}),
           ...(own ? {} : { followed: Object.keys(changes).join(',') }),
         };
-        const record: PublishedVersion = {
-          pack: packId, procedure: procId, version, publishedAt: opts.now, source: versionSource,
-          doc: { ...doc, version },
-          context: { title: pack.title, lineage: pack.lineage, parameters: pack.parameters, data: pack.data },
-        };
-        // the version file is written (and never rewritten) before the registry names it
-        const dir = join(this.dataDir, 'versions', packId, procId);
-        await mkdir(dir, { recursive: true });
-        await writeAtomic(join(dir, `${version}.json`), JSON.stringify(record), this.fsync);
-        newInfos.push({ pack: packId, procedure: procId, info });
+        versions.push({
+          info,
+          record: {
+            pack: packId, procedure: procId, version, publishedAt: opts.now, source: versionSource,
+            doc: { ...doc, version },
+            context: { title: pack.title, lineage: pack.lineage, parameters: pack.parameters, data: pack.data },
+          },
+        });
         published.push({ pack: packId, procedure: procId, version });
       }
     }
-    await this.registry.update((reg) => {
-      for (const [id, c] of Object.entries(changes)) {
-        reg.packs[id] = { source: c.source, origin: c.origin, ...(c.diskHash ? { diskHash: c.diskHash } : {}), updatedAt: opts.now };
-      }
-      for (const n of newInfos) ((reg.versions[n.pack] ??= {})[n.procedure] ??= []).push(n.info);
-      const d = opts.dropDrafts;
-      if (d && reg.drafts[d.pack]) delete reg.drafts[d.pack][d.procedure];
-    });
+    const stored: Record<string, StoredPack> = {};
+    for (const [id, c] of Object.entries(changes)) {
+      stored[id] = { source: c.source, origin: c.origin, ...(c.diskHash ? { diskHash: c.diskHash } : {}), updatedAt: opts.now };
+    }
+    await this.store.catalog.commit({ packs: stored, versions, ...(opts.dropDrafts ? { dropDraft: opts.dropDrafts } : {}) });
+    await this.reload();
     this.resolvedPacks = packs;
     for (const fn of this.listeners) await fn();
     return { packs: [...affected], published };
@@ -209,7 +276,7 @@ export class PackCatalog {
       const diskHash = sha256(stableStringify(source));
       const id = source.manifest?.id;
       if (typeof id !== 'string') continue;
-      if (this.registry.data.packs[id]?.diskHash === diskHash) continue;
+      if (this.packsData[id]?.diskHash === diskHash) continue;
       changes[id] = { source, origin: 'disk', diskHash };
     }
     // leave out the packs with problems (and a changed base that breaks an unchanged pack built on it), then commit the rest
@@ -238,12 +305,12 @@ export class PackCatalog {
   }
 
   private baseChainChanged(id: string, changes: Record<string, unknown>): string | undefined {
-    let cur = this.registry.data.packs[id]?.source.manifest.extends;
+    let cur = this.packsData[id]?.source.manifest.extends;
     const seen = new Set<string>();
     while (cur && !seen.has(cur)) {
       if (cur in changes) return cur;
       seen.add(cur);
-      cur = this.registry.data.packs[cur]?.source.manifest.extends;
+      cur = this.packsData[cur]?.source.manifest.extends;
     }
     return undefined;
   }
@@ -259,11 +326,11 @@ export class PackCatalog {
   }
 
   source(id: string): Source | undefined {
-    return this.registry.data.packs[id]?.source;
+    return this.packsData[id]?.source;
   }
 
   versions(pack: string, procedure: string): VersionInfo[] {
-    return this.registry.data.versions[pack]?.[procedure] ?? [];
+    return this.versionData[pack]?.[procedure] ?? [];
   }
 
   latestVersion(pack: string, procedure: string): number | undefined {
@@ -280,7 +347,7 @@ export class PackCatalog {
     const key = `${pack}/${procedure}@${v}`;
     const hit = this.versionCache.get(key);
     if (hit) return hit;
-    const rec = await readJsonFile<PublishedVersion>(join(this.dataDir, 'versions', pack, procedure, `${v}.json`));
+    const rec = await this.store.catalog.version(pack, procedure, v);
     if (!rec) throw new Error(`version file missing: ${key}`);
     this.versionCache.set(key, rec);
     return rec;
@@ -313,19 +380,17 @@ export class PackCatalog {
 
   // ---- drafts ----
 
-  draft(pack: string, procedure: string) {
-    return this.registry.data.drafts[pack]?.[procedure];
+  draft(pack: string, procedure: string): Promise<Draft | null> {
+    return this.store.drafts.get(pack, procedure);
   }
 
   async saveDraft(pack: string, procedure: string, doc: ProcedureDoc, by: string, now: string): Promise<void> {
-    await this.registry.update((reg) => {
-      (reg.drafts[pack] ??= {})[procedure] = { doc, savedAt: now, savedBy: by };
-    });
+    await this.store.drafts.save(pack, procedure, { doc, savedAt: now, savedBy: by });
   }
 
   /** The draft becomes the pack's own procedure document, published as a new version. */
   async publishDraft(pack: string, procedure: string, now: string, meta: { by?: string; note?: string } = {}): Promise<number> {
-    const draft = this.draft(pack, procedure);
+    const draft = await this.draft(pack, procedure);
     if (!draft) throw fail('NOT_FOUND', `流程「${procedure}」没有草稿可发布`, `procedure '${procedure}' has no draft to publish`);
     const src = this.source(pack);
     if (!src) throw notFound();
@@ -333,8 +398,8 @@ export class PackCatalog {
     const patches = { ...(src.patches ?? {}) };
     delete patches[procedure];
     const source: Source = { ...src, procedures: { ...src.procedures, [procedure]: doc as ProcedureDoc }, patches };
-    const origin = this.registry.data.packs[pack]!.origin === 'disk' ? 'designer' : this.registry.data.packs[pack]!.origin;
-    const diskHash = this.registry.data.packs[pack]!.diskHash;
+    const origin = this.packsData[pack]!.origin === 'disk' ? 'designer' : this.packsData[pack]!.origin;
+    const diskHash = this.packsData[pack]!.diskHash;
     const r = await this.commit({ [pack]: { source, origin, diskHash } }, 'designer', { now, force: { pack, procedure }, dropDrafts: { pack, procedure }, ...meta });
     return r.published.find((p) => p.pack === pack && p.procedure === procedure)!.version;
   }

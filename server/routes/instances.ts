@@ -4,8 +4,8 @@ import type { AppDeps } from '../deps';
 import { readJson } from '../http/body';
 import { enumParam, intParam, stringParam, validateBody } from '../http/validate';
 import type { EventBody, StartBody } from '../cases/service';
-import { instanceView, recordHistory } from '../cases/view';
-import { listSummaries } from '../cases/query';
+import { historyView, instanceView } from '../cases/view';
+import { decodeCursor } from '../cases/query';
 
 export function instanceRoutes(r: Router, d: AppDeps): void {
   r.post('/api/instances', async (ctx) => {
@@ -19,29 +19,26 @@ export function instanceRoutes(r: Router, d: AppDeps): void {
 
   r.get('/api/instances', async (ctx) => {
     const overdue = enumParam(ctx.query.overdue, 'overdue', ['true', 'false'] as const);
-    const { items, next } = listSummaries(d.store, ctx.state.auth, {
+    const { items, next } = await d.store.cases.list({
+      packs: ctx.state.auth.packs,
       pack: stringParam(ctx.query.pack, 'pack'), procedure: stringParam(ctx.query.procedure, 'procedure'),
       state: stringParam(ctx.query.state, 'state'), status: enumParam(ctx.query.status, 'status', ['active', 'done'] as const),
       overdue: overdue === undefined ? undefined : overdue === 'true',
-      limit: intParam(ctx.query.limit, 'limit', 50, 1, 500), cursor: stringParam(ctx.query.cursor, 'cursor'),
+      limit: intParam(ctx.query.limit, 'limit', 50, 1, 500), after: decodeCursor(stringParam(ctx.query.cursor, 'cursor')),
     });
     const views = [];
-    for (const s of items) {
-      const rec = await d.store.get(s.id);
-      if (!rec) continue;
-      views.push(instanceView(await d.catalog.compiled(s.pack, s.procedure, s.version), rec.instance));
-    }
-    ctx.body = { items: views, next };
+    for (const i of items) views.push(instanceView(await d.catalog.compiled(i.pack, i.procedure, i.version), i));
+    ctx.body = { items: views, next: next === null ? null : Buffer.from(next).toString('base64url') };
   });
 
   r.get('/api/instances/:id', async (ctx) => {
-    const { rec, proc } = await d.cases.record(ctx.state.auth, ctx.params.id);
-    ctx.set('ETag', `"${rec.instance.rev}"`);
-    ctx.body = instanceView(proc, rec.instance);
+    const { state, proc } = await d.cases.record(ctx.state.auth, ctx.params.id);
+    ctx.set('ETag', `"${state.instance.rev}"`);
+    ctx.body = instanceView(proc, state.instance);
   });
 
   r.post('/api/instances/:id/events', async (ctx) => {
-    d.cases.visible(ctx.state.auth, ctx.params.id);
+    await d.cases.visible(ctx.state.auth, ctx.params.id);
     const body = validateBody<EventBody>('EventSend', await readJson(ctx));
     const key = ctx.get('idempotency-key');
     const ifMatch = ctx.get('if-match');
@@ -54,7 +51,7 @@ export function instanceRoutes(r: Router, d: AppDeps): void {
   });
 
   r.get('/api/instances/:id/history', async (ctx) => {
-    const { rec, proc } = await d.cases.record(ctx.state.auth, ctx.params.id);
-    ctx.body = recordHistory(proc, rec);
+    const { proc } = await d.cases.record(ctx.state.auth, ctx.params.id);
+    ctx.body = (await d.store.cases.history(ctx.params.id)).map((h) => historyView(proc, h));
   });
 }

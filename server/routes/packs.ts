@@ -28,10 +28,10 @@ export function packRoutes(r: Router, d: AppDeps): void {
     if (!p || !canSeePack(ctx.state.auth as Auth, id)) throw packNotFound(id);
     return p;
   };
-  const procedureOf = (ctx: Context) => {
+  const procedureOf = async (ctx: Context) => {
     const p = pack(ctx);
     const id = ctx.params.proc;
-    if (!p.procedures[id] && !d.catalog.draft(p.id, id)) throw notFound({ 'zh-CN': `流程「${id}」不存在`, en: `procedure '${id}' does not exist` });
+    if (!p.procedures[id] && !(await d.catalog.draft(p.id, id))) throw notFound({ 'zh-CN': `流程「${id}」不存在`, en: `procedure '${id}' does not exist` });
     return { pack: p, id };
   };
   const withVersion = (p: ResolvedPack, id: string, doc: ProcedureDoc) => ({ ...doc, version: d.catalog.latestVersion(p.id, id) });
@@ -58,7 +58,7 @@ export function packRoutes(r: Router, d: AppDeps): void {
         [{ path: '/manifest/id', code: 'SCHEMA', message: { 'zh-CN': '缺少配置包编号', en: 'the manifest has no id' } }]);
     }
     // commit validates the bundle with every pack built on it: 422 with every problem, nothing written
-    const existing = d.registry.data.packs[id];
+    const existing = d.catalog.stored(id);
     const res = await d.catalog.commit(
       { [id]: { source: sourceOf(bundle), origin: 'import', ...(existing?.diskHash ? { diskHash: existing.diskHash } : {}) } },
       'import', { now: d.clock.now().toISOString() },
@@ -95,21 +95,21 @@ export function packRoutes(r: Router, d: AppDeps): void {
   });
 
   r.get('/api/packs/:pack/procedures/:proc', async (ctx) => {
-    const { pack: p, id } = procedureOf(ctx);
+    const { pack: p, id } = await procedureOf(ctx);
     const version = ctx.query.version === undefined ? undefined : intParam(ctx.query.version, 'version', 1, 1, 1_000_000);
     ctx.body = (await d.catalog.version(p.id, id, version)).doc;
   });
 
-  r.get('/api/packs/:pack/procedures/:proc/versions', (ctx) => {
-    const { pack: p, id } = procedureOf(ctx);
+  r.get('/api/packs/:pack/procedures/:proc/versions', async (ctx) => {
+    const { pack: p, id } = await procedureOf(ctx);
     ctx.body = d.catalog.versions(p.id, id).map(({ version, publishedAt, source, by, note, followed }) => ({ version, publishedAt, source, by, note, followed }));
   });
 
   // `?ifExists=1`: 204 when there is no draft (the designer asks on every open; "no draft" is not an error there)
-  r.get('/api/packs/:pack/procedures/:proc/draft', (ctx) => {
+  r.get('/api/packs/:pack/procedures/:proc/draft', async (ctx) => {
     const p = pack(ctx);
     requireDesigner(ctx.state.auth);
-    const draft = d.catalog.draft(p.id, ctx.params.proc);
+    const draft = await d.catalog.draft(p.id, ctx.params.proc);
     if (!draft && ctx.query.ifExists !== undefined) {
       ctx.status = 204;
       return;
@@ -141,7 +141,7 @@ export function packRoutes(r: Router, d: AppDeps): void {
     const p = pack(ctx);
     const auth = ctx.state.auth as Auth;
     requireDesigner(auth);
-    const draft = d.catalog.draft(p.id, ctx.params.proc);
+    const draft = await d.catalog.draft(p.id, ctx.params.proc);
     const problems = draft ? draftProblems(p, ctx.params.proc, draft.doc) : [];
     if (problems.length) {
       throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `流程定义有 ${problems.length} 个问题,不能发布`, en: `the definition has ${problems.length} problem(s) and cannot be published` }, problems);
@@ -154,9 +154,9 @@ export function packRoutes(r: Router, d: AppDeps): void {
   });
 
   r.post('/api/packs/:pack/procedures/:proc/simulate', async (ctx) => {
-    const { pack: p, id } = procedureOf(ctx);
+    const { pack: p, id } = await procedureOf(ctx);
     const body = validateBody<SimulateBody>('Simulate', await readJson(ctx));
-    const doc = (body.definition as ProcedureDoc | undefined) ?? d.catalog.draft(p.id, id)?.doc ?? (await d.catalog.version(p.id, id)).doc;
+    const doc = (body.definition as ProcedureDoc | undefined) ?? (await d.catalog.draft(p.id, id))?.doc ?? (await d.catalog.version(p.id, id)).doc;
     ctx.body = await simulate(doc, p, body, d.clock.now());
   });
 }

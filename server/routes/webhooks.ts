@@ -13,7 +13,7 @@ const publicView = ({ secret: _s, ...w }: Webhook) => w;
 export function webhookRoutes(r: Router, d: AppDeps): void {
   r.get('/api/webhooks', (ctx) => {
     requireAdmin(ctx.state.auth);
-    ctx.body = d.registry.data.webhooks.map(publicView);
+    ctx.body = d.subscriptions.all().map(publicView);
   });
 
   r.post('/api/webhooks', async (ctx) => {
@@ -21,19 +21,14 @@ export function webhookRoutes(r: Router, d: AppDeps): void {
     const body = validateBody<Omit<Webhook, 'id' | 'createdAt' | 'createdBy'>>('WebhookCreate', await readJson(ctx));
     if (body.pack && !d.catalog.resolved(body.pack)) throw notFound({ 'zh-CN': `配置包「${body.pack}」不存在`, en: `pack '${body.pack}' does not exist` });
     const hook: Webhook = { id: `wh${newCaseId()}`, ...body, createdAt: d.clock.now().toISOString(), createdBy: ctx.state.auth.subject };
-    await d.registry.update((reg) => {
-      reg.webhooks.push(hook);
-    });
+    await d.subscriptions.create(hook);
     ctx.status = 201;
     ctx.body = publicView(hook);
   });
 
   r.delete('/api/webhooks/:id', async (ctx) => {
     requireAdmin(ctx.state.auth);
-    if (!d.registry.data.webhooks.some((w) => w.id === ctx.params.id)) throw notFound();
-    await d.registry.update((reg) => {
-      reg.webhooks = reg.webhooks.filter((w) => w.id !== ctx.params.id);
-    });
+    if (!(await d.subscriptions.remove(ctx.params.id))) throw notFound();
     ctx.status = 204;
   });
 }

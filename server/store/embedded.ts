@@ -21,7 +21,7 @@ import type { CaseRecord, InstanceStore, OutboxRow } from './types';
 import {
   StoreConflict, stateMatches, timerDelta,
   type CaseDelta, type CaseQuery, type CaseState, type CaseStore, type CaseSummaryRow, type CaseTx, type CatalogChange,
-  type CatalogStore, type ChangeTopic, type Changes, type DeliveryClaim, type DeliveryOutcome, type Draft, type DraftStore,
+  type CatalogStore, type ChangeTopic, type Changes, type DeliveryClaim, type DeliveryOutcome, type DeliveryRow, type Draft, type DraftStore,
   type OutboxQueue, type SettingsStore, type StatsCounts, type StatsQuery, type Store, type StoreKind, type TimerQueue,
   type TimerRef, type TokenRow, type TokenStore, type VersionEntry, type WebhookStore,
 } from './seam';
@@ -149,7 +149,17 @@ interface Job {
 class EmbeddedOutbox implements OutboxQueue {
   readonly jobs = new Map<string, Job>();
 
-  constructor(private readonly settleRow: (caseId: string, rowId: string, dead?: NonNullable<OutboxRow['dead']>) => Promise<void>) {}
+  constructor(
+    private readonly settleRow: (caseId: string, rowId: string, dead?: NonNullable<OutboxRow['dead']>) => Promise<void>,
+    private readonly rowsOf: (caseId: string) => Promise<OutboxRow[]>,
+  ) {}
+
+  async ofCase(caseId: string): Promise<DeliveryRow[]> {
+    return (await this.rowsOf(caseId)).map((r) => ({
+      id: r.id, webhook: r.webhook, type: r.type, status: r.dead ? 'dead' as const : 'pending' as const,
+      attempts: r.dead?.attempts ?? this.jobs.get(r.id)?.attempts ?? 0, ...(r.dead ? { lastError: r.dead.lastError } : {}),
+    }));
+  }
 
   add(caseId: string, rows: OutboxRow[]): void {
     for (const row of rows) if (!row.dead && !this.jobs.has(row.id)) this.jobs.set(row.id, { caseId, row, attempts: 0, nextAt: 0 });
@@ -342,6 +352,13 @@ class EmbeddedCases implements CaseStore {
   async count(): Promise<number> {
     return this.records.size;
   }
+
+  async withDeadlinesFrom(packs: string[], since: string): Promise<{ id: string; pack: string }[]> {
+    const set = new Set(packs);
+    return this.records.summaries()
+      .filter((s) => set.has(s.pack) && s.status === 'active' && s.timers.some((t) => t.dueAt >= since))
+      .map((s) => ({ id: s.id, pack: s.pack }));
+  }
 }
 
 export const IDEMPOTENCY_KEPT = 20;
@@ -398,9 +415,7 @@ class EmbeddedCatalog implements CatalogStore {
       }
       await this.registry.update((reg) => {
         Object.assign(reg.packs, structuredClone(change.packs));
-        for (const { record: v, hash } of change.versions) {
-          ((reg.versions[v.pack] ??= {})[v.procedure] ??= []).push({ version: v.version, hash, publishedAt: v.publishedAt, source: v.source });
-        }
+        for (const { record: v, info } of change.versions) ((reg.versions[v.pack] ??= {})[v.procedure] ??= []).push(structuredClone(info));
         const d = change.dropDraft;
         if (d && reg.drafts[d.pack]) delete reg.drafts[d.pack][d.procedure];
       });
@@ -528,7 +543,7 @@ export class EmbeddedStore implements Store {
 
   constructor(private readonly o: EmbeddedStoreOptions) {
     this.kind = o.kind;
-    this.outbox = new EmbeddedOutbox((c, r, dead) => this.cases.settleRow(c, r, dead));
+    this.outbox = new EmbeddedOutbox((c, r, dead) => this.cases.settleRow(c, r, dead), async (c) => (await o.records.get(c))?.outbox ?? []);
     this.cases = new EmbeddedCases(o.records, this.timers, this.outbox, this.changes);
     this.catalog = new EmbeddedCatalog(o.registry, o.versionsDir, o.fsync, this.changes);
     const parts = new EmbeddedRegistryParts(o.registry, this.changes);

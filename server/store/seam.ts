@@ -132,6 +132,8 @@ export interface CaseStore {
   byBusinessKey(pack: string, key: string): Promise<string | null>;
   stats(q: StatsQuery): Promise<StatsCounts>;
   count(): Promise<number>;
+  /** Active cases of `packs` with an armed deadline due on or after the day `since` (`YYYY-MM-DD`, China time). */
+  withDeadlinesFrom(packs: string[], since: string): Promise<{ id: string; pack: string }[]>;
 }
 
 export interface TimerQueue {
@@ -180,6 +182,17 @@ export interface OutboxQueue {
   nextAt(): Promise<number | null>;
   /** Pending deliveries (not delivered, not dead). */
   pending(): Promise<number>;
+  /** The deliveries of a case that are pending or dead (and, where the store keeps them, delivered), in order. */
+  ofCase(caseId: string): Promise<DeliveryRow[]>;
+}
+
+export interface DeliveryRow {
+  id: string;
+  webhook: string;
+  type: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  lastError?: string;
 }
 
 export interface VersionEntry extends VersionInfo {
@@ -190,7 +203,7 @@ export interface VersionEntry extends VersionInfo {
 export interface CatalogChange {
   packs: Record<string, StoredPack>;
   /** New versions; a number already taken refuses the whole change with a `StoreConflict` ('exists'). */
-  versions: { record: PublishedVersion; hash: string }[];
+  versions: { record: PublishedVersion; info: VersionInfo }[];
   dropDraft?: { pack: string; procedure: string };
 }
 

@@ -1,120 +1,132 @@
 /**
- * Fires deadlines from the store. Every armed deadline of every case is in a heap (rebuilt from the stored cases at
- * start, updated after each write); due entries fire in due order, one at a time, each through the case service
- * (which re-checks that the deadline is still armed, so stale heap entries are harmless and nothing fires twice).
- * On the system clock a timer wakes the scheduler at the next due time; on the controlled clock only `fireDue`
- * (called by PUT /api/admin/clock and at start) fires.
+ * Fires deadlines from the store's timer queue (store/seam.ts). Due deadlines are claimed in batches, earliest
+ * first, with a lease, and fired one at a time through the case service, which takes the timer inside the case's
+ * transaction — so with several processes on one store each deadline fires once, and one whose process died
+ * mid-claim is fired by another when the lease runs out. A firing that fails gives its lease back with a back-off.
+ *
+ * The scheduler looks at the queue when the store says timers changed (a step armed one; with PostgreSQL also on
+ * every poll), and on the system clock also when the next one is due. On the controlled clock, PUT /api/admin/clock
+ * calls `fireDue(now)` and waits for every deadline due by then (`settle`).
  */
-import type { CaseSummary } from '../store';
+import type { Store, TimerRef } from '../store/seam';
 import type { Clock } from './clock';
-import { MinHeap, type HeapItem } from './heap';
-
-interface Entry extends HeapItem {
-  id: string;
-  name: string;
-  dueAt: string;
-}
 
 /** setTimeout's ceiling is ~24.8 days; wake at least hourly so a changed system time is noticed. */
 const MAX_SLEEP_MS = 60 * 60 * 1000;
 
+export interface SchedulerOptions {
+  /** This process's name in leases. */
+  owner: string;
+  /** How long a claim is held before another process may take it over (default 30 s). */
+  leaseMs?: number;
+  /** Deadlines claimed at once (default 50). */
+  batch?: number;
+}
+
 export class Scheduler {
-  private readonly heap = new MinHeap<Entry>();
-  private readonly queued = new Set<string>();
-  /** Per case, the keys of its deadlines armed now. */
-  private readonly live = new Map<string, Set<string>>();
-  private liveCount = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private again = false;
   private stopped = false;
-  /** After a failed firing the timer waits (1 s, doubling to 60 s) instead of spinning; explicit fireDue calls do not. */
-  private retryAfter = 0;
   private failures = 0;
+  private off: (() => void) | null = null;
 
   constructor(
+    private readonly store: Store,
     private readonly clock: Clock,
-    private readonly fire: (id: string, name: string, dueAt: string) => Promise<boolean>,
+    private readonly fire: (ref: TimerRef) => Promise<boolean>,
     private readonly log: (msg: string) => void,
+    private readonly o: SchedulerOptions,
   ) {}
 
-  /** Adds a case's armed deadlines (after a write, or at start); entries of deadlines it no longer has become stale. */
-  track(s: CaseSummary): void {
-    const live = new Set<string>();
-    for (const t of s.timers) {
-      const key = `${t.dueAt}\u0000${s.id}\u0000${t.name}`;
-      live.add(key);
-      if (this.queued.has(key)) continue;
-      this.queued.add(key);
-      this.heap.push({ at: Date.parse(t.dueAt), key, id: s.id, name: t.name, dueAt: t.dueAt });
+  /** Starts following the queue. */
+  start(): void {
+    this.off = this.store.changes.on((t) => {
+      if (t === 'timers' || t === 'clock') this.wake();
+    });
+    this.wake();
+  }
+
+  /** Fires in the background what is due now, then sleeps until the next due time. */
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
     }
-    this.liveCount += live.size - (this.live.get(s.id)?.size ?? 0);
-    if (live.size) this.live.set(s.id, live);
-    else this.live.delete(s.id);
-    // stale entries are skipped when due; drop them once they outnumber the live ones
-    if (this.heap.size > 2 * this.liveCount + 1000) this.compact();
-    if (!this.clock.controlled) this.arm();
+    void this.fireDue(this.clock.now()).catch(() => 0).finally(() => void this.arm());
   }
 
-  private compact(): void {
-    this.heap.retain((e) => this.live.get(e.id)?.has(e.key) ?? false);
-    this.queued.clear();
-    for (const keys of this.live.values()) for (const k of keys) this.queued.add(k);
-  }
-
-  /** Fires every deadline due by `until`, in due order, including ones armed by these firings. */
+  /** Fires every deadline due by `until` that this process can claim, in due order, including ones armed by these firings. */
   fireDue(until: Date): Promise<number> {
     const run = (this.running ?? Promise.resolve(0)).then(async () => {
       let fired = 0;
-      for (let top = this.heap.peek(); top && top.at <= until.getTime() && !this.stopped; top = this.heap.peek()) {
-        this.heap.pop();
-        this.queued.delete(top.key);
-        try {
-          if (await this.fire(top.id, top.name, top.dueAt)) fired++;
-          this.failures = 0;
-        } catch (e) {
-          // keep the entry: it is tried again after a back-off
-          this.failures++;
-          this.retryAfter = Date.now() + Math.min(1000 * 2 ** (this.failures - 1), 60_000);
-          this.log(`✗ 期限触发失败 / deadline firing failed ${top.id} ${top.name}: ${(e as Error).stack ?? e}`);
-          this.queued.add(top.key);
-          this.heap.push(top);
-          break;
+      for (;;) {
+        this.again = false;
+        const batch = this.stopped ? [] : await this.store.timers.claimDue(until, { limit: this.o.batch ?? 50, leaseMs: this.o.leaseMs ?? 30_000, owner: this.o.owner });
+        if (!batch.length) break;
+        for (const ref of batch) {
+          if (this.stopped) break;
+          try {
+            if (await this.fire(ref)) fired++;
+            this.failures = 0;
+          } catch (e) {
+            // given back with a back-off (1 s doubling to 60 s); another claim tries it again then
+            this.failures++;
+            const retry = Math.min(1000 * 2 ** (this.failures - 1), 60_000);
+            this.log(`✗ 期限触发失败 / deadline firing failed ${ref.caseId} ${ref.name}: ${(e as Error).stack ?? e}`);
+            await this.store.timers.release(ref, this.o.owner, retry).catch(() => undefined);
+            setTimeout(() => this.wake(), retry + 10).unref();
+          }
         }
       }
       return fired;
     });
-    this.running = run.finally(() => {
+    const guarded = run.finally(() => {
       if (this.running === guarded) this.running = null;
+      if (this.again && !this.stopped) this.wake();
     });
-    const guarded = this.running;
+    this.running = guarded;
     return run;
   }
 
-  get pending(): number {
-    return this.heap.size;
+  /**
+   * Fires what is due by `until`, then waits until no deadline due by then is left — some may be held by another
+   * process's lease — for at most `maxMs`. Returns how many this process fired.
+   */
+  async settle(until: Date, maxMs = 30_000): Promise<number> {
+    let fired = await this.fireDue(until);
+    const end = Date.now() + maxMs;
+    // a firing that failed here is tried again later, not waited for
+    while (!this.stopped && !this.failures && (await this.store.timers.counts(until)).due > 0 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+      fired += await this.fireDue(until);
+    }
+    return fired;
   }
 
-  nextDue(): string | undefined {
-    return this.heap.peek()?.dueAt;
+  /** How many deadlines are armed (metrics). */
+  async pending(): Promise<number> {
+    return (await this.store.timers.counts(this.clock.now())).armed;
   }
 
-  private arm(): void {
-    if (this.stopped) return;
-    const next = this.heap.peek();
+  private async arm(): Promise<void> {
+    if (this.stopped || this.clock.controlled) return;
+    const next = await this.store.timers.nextDue().catch(() => null);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (!next) return;
-    const due = Math.max(next.at - this.clock.now().getTime() + 1, this.retryAfter - Date.now(), 0);
-    const wait = Math.min(due, MAX_SLEEP_MS);
+    if (next === null || this.stopped) return;
+    const wait = Math.min(Math.max(next - this.clock.now().getTime() + 1, 0), MAX_SLEEP_MS);
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.fireDue(this.clock.now()).finally(() => this.arm());
+      this.wake();
     }, wait);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.off?.();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
   }

@@ -1,13 +1,14 @@
 /**
  * Delivers the outbox: every row written with a step is POSTed to its webhook, signed (HMAC-SHA256 of the raw body
  * with the subscription's secret, header `Gongzhi-Signature: sha256=<hex>`), with `Idempotency-Key: <row id>`,
- * until the receiver answers 2xx. Failures are retried with exponential back-off (with jitter); after the last
- * attempt the row is kept, marked dead. Rows live in the case records, so they survive a restart: delivery is at
- * least once.
+ * until the receiver answers 2xx. Deliveries are claimed from the store's outbox queue (store/seam.ts) with a lease,
+ * so with several processes on one store each delivery is attempted by one process at a time, and the deliveries of
+ * one case to one subscription go out in history order. Failures are retried with exponential back-off (with
+ * jitter); after the last attempt the row is kept, marked dead. Rows live in the store: delivery is at least once.
  */
 import { createHmac } from 'node:crypto';
-import type { InstanceStore, OutboxRow } from '../store';
-import type { Registry } from '../registry';
+import type { DeliveryClaim, Store } from '../store/seam';
+import type { Webhook } from '../registry';
 
 export interface HttpSender {
   post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number }>;
@@ -26,135 +27,140 @@ export function sign(secret: string, body: string): string {
 }
 
 export interface OutboxOptions {
-  store: InstanceStore;
-  registry: Registry;
+  store: Store;
+  /** The subscription a delivery is for (kept current by the server); undefined when it was removed. */
+  webhook(id: string): Webhook | undefined;
   sender: HttpSender;
-  /** Removes a delivered row, or marks it dead, in its case record. */
-  settle(caseId: string, rowId: string, dead?: NonNullable<OutboxRow['dead']>): Promise<void>;
   log: (msg: string) => void;
+  /** This process's name in leases. */
+  owner: string;
   retryBaseMs?: number;
   retryMaxMs?: number;
   maxAttempts?: number;
   concurrency?: number;
-}
-
-interface Job {
-  caseId: string;
-  row: OutboxRow;
-  attempts: number;
-  nextAt: number;
+  /** How long a claimed delivery is held before another process may take it over (default 60 s, > the send timeout). */
+  leaseMs?: number;
 }
 
 export class Outbox {
-  private readonly jobs = new Map<string, Job>();
-  private readonly inFlight = new Set<string>();
+  private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
+  private pumping = false;
+  private again = false;
   private stopped = false;
-  private readonly waiters: (() => void)[] = [];
+  private off: (() => void) | null = null;
+  private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly o: OutboxOptions) {}
 
-  /** Queues rows of a case (after its write, or at start). */
-  enqueue(caseId: string, rows: OutboxRow[]): void {
-    for (const row of rows) {
-      if (row.dead || this.jobs.has(row.id)) continue;
-      this.jobs.set(row.id, { caseId, row, attempts: 0, nextAt: Date.now() });
-    }
+  /** Starts following the queue. */
+  start(): void {
+    this.off = this.o.store.changes.on((t) => {
+      if (t === 'outbox') this.pump();
+    });
     this.pump();
   }
 
-  /** At start: the undelivered rows of every stored case. */
-  async recover(): Promise<number> {
-    let n = 0;
-    for (const s of this.o.store.summaries()) {
-      if (!s.pending) continue;
-      const rec = await this.o.store.get(s.id);
-      const rows = rec?.outbox.filter((r) => !r.dead) ?? [];
-      n += rows.length;
-      this.enqueue(s.id, rows);
+  /** Deliveries not yet delivered nor dead. */
+  pending(): Promise<number> {
+    return this.o.store.outbox.pending();
+  }
+
+  /** Resolves when nothing is left to deliver (tests). */
+  async idle(): Promise<void> {
+    while ((await this.o.store.outbox.pending()) > 0 || this.inFlight) {
+      this.pump();
+      await new Promise((r) => setTimeout(r, 20));
     }
-    return n;
-  }
-
-  get size(): number {
-    return this.jobs.size;
-  }
-
-  /** Resolves when nothing is queued (tests). */
-  idle(): Promise<void> {
-    if (!this.jobs.size) return Promise.resolve();
-    return new Promise((r) => this.waiters.push(r));
   }
 
   private pump(): void {
     if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const now = Date.now();
-    const limit = this.o.concurrency ?? 4;
-    let next = Infinity;
-    for (const job of this.jobs.values()) {
-      if (this.inFlight.has(job.row.id)) continue;
-      if (job.nextAt <= now && this.inFlight.size < limit) void this.deliver(job);
-      else next = Math.min(next, job.nextAt);
+    if (this.pumping) {
+      this.again = true;
+      return;
     }
-    if (next !== Infinity) {
-      this.timer = setTimeout(() => this.pump(), Math.max(next - now, 0));
-      this.timer.unref();
-    }
-    if (!this.jobs.size) this.waiters.splice(0).forEach((w) => w());
+    this.pumping = true;
+    void this.fill().catch((e) => this.o.log(`✗ Webhook 队列读取失败 / outbox claim failed: ${(e as Error).message}`)).finally(() => {
+      this.pumping = false;
+      if (this.again) {
+        this.again = false;
+        this.pump();
+      }
+    });
   }
 
-  private async deliver(job: Job): Promise<void> {
-    this.inFlight.add(job.row.id);
-    const hook = this.o.registry.data.webhooks.find((w) => w.id === job.row.webhook);
-    let error = '';
-    let done = false;
+  private async fill(): Promise<void> {
+    const limit = this.o.concurrency ?? 4;
+    if (this.inFlight >= limit) return;
+    const now = Date.now();
+    const claims = await this.o.store.outbox.claim({ now, limit: limit - this.inFlight, leaseMs: this.o.leaseMs ?? 60_000, owner: this.o.owner });
+    for (const c of claims) {
+      this.inFlight++;
+      const p = this.deliver(c).finally(() => {
+        this.inFlight--;
+        this.running.delete(p);
+        this.pump();
+      });
+      this.running.add(p);
+    }
+    if (claims.length) return;
+    // nothing to do now: wake when the next retry is due (and on the store's notices)
+    const next = await this.o.store.outbox.nextAt();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (next !== null && !this.stopped) {
+      this.timer = setTimeout(() => this.pump(), Math.min(Math.max(next - Date.now(), 20), 60_000));
+      this.timer.unref();
+    }
+  }
+
+  private async deliver(c: DeliveryClaim): Promise<void> {
+    const hook = this.o.webhook(c.webhook);
+    const settle = this.o.store.outbox.settle.bind(this.o.store.outbox);
     try {
       if (!hook) {
-        await this.o.settle(job.caseId, job.row.id); // the subscription was removed: nothing to deliver to
-        this.jobs.delete(job.row.id);
-        done = true;
+        // the subscription was removed: nothing to deliver to
+        await settle(c, this.o.owner, { status: 'dead', error: 'subscription removed', at: new Date().toISOString() });
         return;
       }
-      const body = JSON.stringify(job.row.body);
-      const res = await this.o.sender.post(hook.url, body, {
-        'content-type': 'application/json',
-        'gongzhi-signature': sign(hook.secret, body),
-        'idempotency-key': job.row.id,
-        'gongzhi-event': job.row.type,
-        'user-agent': 'gongzhi-webhooks/1',
-      });
-      if (res.status >= 200 && res.status < 300) {
-        await this.o.settle(job.caseId, job.row.id);
-        this.jobs.delete(job.row.id);
-        done = true;
-        return;
+      let error: string;
+      try {
+        const body = JSON.stringify(c.body);
+        const res = await this.o.sender.post(hook.url, body, {
+          'content-type': 'application/json',
+          'gongzhi-signature': sign(hook.secret, body),
+          'idempotency-key': c.id,
+          'gongzhi-event': c.type,
+          'user-agent': 'gongzhi-webhooks/1',
+        });
+        if (res.status >= 200 && res.status < 300) {
+          await settle(c, this.o.owner, { status: 'delivered', at: new Date().toISOString() });
+          return;
+        }
+        error = `HTTP ${res.status}`;
+      } catch (e) {
+        error = (e as Error).message;
       }
-      error = `HTTP ${res.status}`;
+      const attempts = c.attempts + 1;
+      if (attempts >= (this.o.maxAttempts ?? 12)) {
+        this.o.log(`✗ Webhook 投递放弃 / delivery given up after ${attempts} attempts: ${c.id} → ${hook.url}: ${error}`);
+        await settle(c, this.o.owner, { status: 'dead', error, at: new Date().toISOString() });
+      } else {
+        const base = this.o.retryBaseMs ?? 1000;
+        const delay = Math.min(base * 2 ** (attempts - 1), this.o.retryMaxMs ?? 15 * 60_000);
+        await settle(c, this.o.owner, { status: 'retry', error, nextAt: Date.now() + delay * (0.8 + 0.4 * Math.random()) });
+      }
     } catch (e) {
-      error = (e as Error).message;
-    } finally {
-      this.inFlight.delete(job.row.id);
-      if (done) this.pump();
+      // the store could not record the outcome: the lease runs out and the delivery is tried again
+      this.o.log(`✗ Webhook 投递结果未能记录 / delivery outcome not recorded ${c.id}: ${(e as Error).message}`);
     }
-    job.attempts++;
-    const max = this.o.maxAttempts ?? 12;
-    if (job.attempts >= max) {
-      this.o.log(`✗ Webhook 投递放弃 / delivery given up after ${job.attempts} attempts: ${job.row.id} → ${hook?.url}: ${error}`);
-      this.jobs.delete(job.row.id);
-      await this.o.settle(job.caseId, job.row.id, { at: new Date().toISOString(), attempts: job.attempts, lastError: error }).catch(() => undefined);
-    } else {
-      const base = this.o.retryBaseMs ?? 1000;
-      const delay = Math.min(base * 2 ** (job.attempts - 1), this.o.retryMaxMs ?? 15 * 60_000);
-      job.nextAt = Date.now() + delay * (0.8 + 0.4 * Math.random());
-    }
-    this.pump();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.off?.();
     if (this.timer) clearTimeout(this.timer);
-    while (this.inFlight.size) await new Promise((r) => setTimeout(r, 10));
+    while (this.running.size) await Promise.allSettled([...this.running]);
   }
 }

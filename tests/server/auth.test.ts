@@ -2,10 +2,8 @@
  * Auth: bearer tokens with subject, roles and pack scope. Tokens are stored hashed; a token scoped to one pack gets
  * 404 for another pack's packs and cases; an event's allowed roles are enforced; admin-only calls are 403 otherwise.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { server, tempDir, mediationData } from './helpers';
+import { server, storedTokensText, tempDir, mediationData } from './helpers';
 
 let srv: Awaited<ReturnType<typeof server>>;
 let dataDir: string;
@@ -25,7 +23,7 @@ const token = async (subject: string, roles: string[], packs: string[] | '*') =>
 describe('tokens', () => {
   it('are stored as SHA-256 hashes only', async () => {
     const t = await token('调解员甲(示例)', ['mediator'], ['nanchang-county']);
-    const registry = readFileSync(join(dataDir, 'registry.json'), 'utf8');
+    const registry = await storedTokensText(dataDir);
     expect(registry).not.toContain(t);
     expect(registry).toContain('调解员甲(示例)');
     expect((await srv.api.as(t).get('/api/me')).body).toEqual({ subject: '调解员甲(示例)', roles: ['mediator'], packs: ['nanchang-county'] });

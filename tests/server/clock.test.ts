@@ -4,7 +4,7 @@
  * due while the server was down fire at start-up.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { server, tempDir, mediationData, gridData } from './helpers';
+import { openStore, server, tempDir, mediationData, gridData } from './helpers';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -42,9 +42,9 @@ describe('the controlled clock', () => {
     }
     const order: string[] = [];
     const fire = srv.deps.cases.fireTimer.bind(srv.deps.cases);
-    srv.deps.cases.fireTimer = async (id, name, dueAt) => {
-      order.push(dueAt);
-      return fire(id, name, dueAt);
+    srv.deps.cases.fireTimer = async (ref) => {
+      order.push(ref.dueAt);
+      return fire(ref);
     };
     const fired = await srv.api.clock('2025-12-01T00:00:00+08:00');
     expect(fired.body.fired).toBeGreaterThanOrEqual(6);
@@ -72,13 +72,10 @@ describe('a restart', () => {
     const first = await server({ dataDir, now: '2025-09-26T10:00:00+08:00' });
     const c = await first.api.start('national', 'dispute-mediation', mediationData);
     await first.close();
-    // the clock was persisted; move it on "while the server is down" by starting with a later registry clock
-    const { Registry } = await import('../../server/registry');
-    const reg = new Registry(dataDir, false);
-    await reg.open();
-    await reg.update((r) => {
-      r.clock = { now: '2025-11-01T09:00:00+08:00' };
-    });
+    // the clock was persisted; move it on "while the server is down" by starting with a later stored clock
+    const store = await openStore(dataDir);
+    await store.settings.update('clock', () => new Date('2025-11-01T09:00:00+08:00').toISOString());
+    await store.close();
     const second = await server({ dataDir });
     open.push(second);
     const now = (await second.api.get(`/api/instances/${c.id}`)).body;

@@ -3,7 +3,7 @@
  * {error: {code, message: {zh-CN, en}, details}}, never a 500 — and after each one, every stored byte is as it was.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { server, snapshot, mediationData, type Api } from './helpers';
+import { server, stored, mediationData, type Api } from './helpers';
 
 let srv: Awaited<ReturnType<typeof server>>;
 let api: Api;
@@ -23,17 +23,17 @@ const seen = new Set<string>();
 
 /** Runs a bad call and checks status, code, shape, and that DATA_DIR is byte-for-byte unchanged. */
 async function refused(call: () => Promise<{ status: number; body: any }>, status: number, code: string) {
-  const before = snapshot(dataDir());
+  const before = await stored(dataDir());
   const r = await call();
   expect(r.status, JSON.stringify(r.body)).toBe(status);
   expect(r.body?.error?.code).toBe(code);
   expect(r.body.error.message['zh-CN'].length).toBeGreaterThan(0);
   expect(r.body.error.message.en.length).toBeGreaterThan(0);
-  expect(snapshot(dataDir())).toEqual(before);
+  expect(await stored(dataDir())).toEqual(before);
   seen.add(code);
   return r.body.error;
 }
-const dataDir = () => (srv.deps.store as unknown as { opts: { dir: string } }).opts.dir.replace(/\/instances$/, '');
+const dataDir = () => srv.dataDir;
 
 describe('bad input gets a 4xx and changes nothing', () => {
   it('malformed JSON → 400 BAD_REQUEST naming the parse error', async () => {

@@ -1,9 +1,18 @@
-/** Test helpers: a real server on an ephemeral port with a temporary DATA_DIR, and a small JSON client. */
+/**
+ * Test helpers: a real server on an ephemeral port with a temporary DATA_DIR, and a small JSON client.
+ * `GONGZHI_TEST_STORE=postgres` (the vitest project `postgres`, see vitest.config.ts) runs every server of these
+ * helpers on the PostgreSQL store instead: one fresh database per DATA_DIR, so a restart on the same DATA_DIR finds
+ * its data again.
+ */
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { startServer, type RunningServer, type ServerOptions } from '../../server/app';
+import { makeStore, startServer, type RunningServer, type ServerOptions } from '../../server/app';
+import type { Store } from '../../server/store/seam';
+import { PgStore } from '../../server/store/postgres';
+import pg from 'pg';
+import { freshDatabase } from '../support/pg';
 
 export const ADMIN = 'test-admin-token';
 
@@ -11,12 +20,52 @@ export function tempDir(prefix = 'gongzhi-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function server(opts: Partial<ServerOptions> = {}): Promise<RunningServer & { api: Api }> {
+/** The store the server helpers run on (`GONGZHI_TEST_STORE`, default the embedded file store). */
+export const TEST_STORE: 'file' | 'postgres' = process.env.GONGZHI_TEST_STORE === 'postgres' ? 'postgres' : 'file';
+
+const databases = new Map<string, Promise<string>>();
+
+/** With the PostgreSQL store: the database of a DATA_DIR (made on first use). */
+export function databaseOf(dataDir: string): Promise<string> {
+  let db = databases.get(dataDir);
+  if (!db) {
+    db = freshDatabase('http').then((d) => d.url);
+    databases.set(dataDir, db);
+  }
+  return db;
+}
+
+/** The store options of a server on `dataDir` for the store under test. */
+export async function storeOptions(dataDir: string): Promise<Partial<ServerOptions>> {
+  return TEST_STORE === 'postgres' ? { store: 'postgres', pgUrl: await databaseOf(dataDir), pgPollMs: 100 } : {};
+}
+
+/** Opens the store of a (stopped) server's DATA_DIR directly, for the store under test. */
+export async function openStore(dataDir: string): Promise<Store> {
+  const store = makeStore({ dataDir, ...(await storeOptions(dataDir)) }, dataDir, false, () => {});
+  await store.open();
+  return store;
+}
+
+/** Everything the store keeps about tokens, as stored (registry.json, or the tokens table), to look for secrets in. */
+export async function storedTokensText(dataDir: string): Promise<string> {
+  if (TEST_STORE === 'file') return readFileSync(join(dataDir, 'registry.json'), 'utf8');
+  const store = (await openStore(dataDir)) as PgStore;
+  try {
+    return JSON.stringify((await store.pool.query('SELECT * FROM gz_tokens')).rows);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function server(opts: Partial<ServerOptions> = {}): Promise<RunningServer & { api: Api; dataDir: string }> {
+  const dataDir = opts.dataDir ?? tempDir();
   const srv = await startServer({
-    port: 0, dataDir: opts.dataDir ?? tempDir(), packsDir: 'configs/packs', adminToken: ADMIN, quiet: true,
-    controlledClock: true, now: '2025-09-26T09:00:00+08:00', fsync: false, log: () => {}, ...opts,
+    port: 0, dataDir, packsDir: 'configs/packs', adminToken: ADMIN, quiet: true,
+    controlledClock: true, now: '2025-09-26T09:00:00+08:00', fsync: false, log: () => {},
+    ...(opts.store ? {} : await storeOptions(dataDir)), ...opts,
   });
-  return Object.assign(srv, { api: client(srv.url) });
+  return Object.assign(srv, { api: client(srv.url), dataDir });
 }
 
 export interface Res<T = any> {
@@ -61,7 +110,30 @@ export function client(base: string, token: string = ADMIN) {
   };
 }
 
-/** A fingerprint of every file under a folder (path → sha256), to show that a failed call wrote nothing. */
+/**
+ * A fingerprint of what a server stores (every file under its DATA_DIR, path → sha256; with the PostgreSQL store also
+ * every table's rows), to show that a failed call wrote nothing.
+ */
+export async function stored(dataDir: string): Promise<Record<string, string>> {
+  const files = snapshot(dataDir);
+  if (TEST_STORE === 'file') return files;
+  const c = new pg.Client({ connectionString: await databaseOf(dataDir) });
+  await c.connect();
+  try {
+    const tables = (await c.query("SELECT tablename FROM pg_tables WHERE tablename LIKE 'gz\\_%' ORDER BY tablename")).rows.map((r) => r.tablename as string);
+    for (const t of tables) {
+      // the change counters and token use times move on reads elsewhere; the rest must stay as it was
+      if (t === 'gz_changes') continue;
+      const r = await c.query(`SELECT count(*) AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t} x`);
+      files[`table:${t}`] = `${r.rows[0].n}:${r.rows[0].h}`;
+    }
+  } finally {
+    await c.end();
+  }
+  return files;
+}
+
+/** A fingerprint of every file under a folder (path → sha256). */
 export function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string) => {

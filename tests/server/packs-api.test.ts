@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPackDir } from '../../server/packs';
 import { bundleOf } from '../../server/packs/bundle';
-import { server, snapshot, tempDir, mediationData } from './helpers';
+import { server, stored, tempDir, mediationData } from './helpers';
 
 let srv: Awaited<ReturnType<typeof server>>;
 let dataDir: string;
@@ -73,14 +73,14 @@ describe('importing packs over HTTP', () => {
     bad.manifest.id = 'bad-county';
     (bad.patches as Record<string, unknown>)['dispute-mediation'] = { rules: { nosuch: null }, machine: { states: { mediation: { on: { AGREEMENT_SIGNED: { guard: 'nosuch' } } } } } };
     bad.manifest.parameters!.confirmationWindowDays = { ...bad.manifest.parameters!.mediationDays, value: 60 };
-    const before = snapshot(dataDir);
+    const before = await stored(dataDir);
     const r = await srv.api.post('/api/packs', bad);
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('INVALID_DEFINITION');
     const codes = r.body.error.details.map((p: { code: string }) => p.code);
     expect(codes).toEqual(expect.arrayContaining(['UNKNOWN_RULE', 'PACK_LOCKED']));
     expect(r.body.error.details.find((p: { code: string }) => p.code === 'PACK_LOCKED').message['zh-CN']).toMatch(/锁定/);
-    expect(snapshot(dataDir)).toEqual(before);
+    expect(await stored(dataDir)).toEqual(before);
     expect((await srv.api.get('/api/packs/bad-county')).status).toBe(404);
   });
 });
@@ -112,7 +112,7 @@ describe('drafts and publishing', () => {
   });
 
   it('simulate the draft or an unsaved definition; nothing is stored', async () => {
-    const before = snapshot(dataDir);
+    const before = await stored(dataDir);
     const trace = await srv.api.post('/api/packs/national/procedures/dispute-mediation/simulate', {
       data: mediationData, at: '2025-09-26T10:00:00+08:00',
       events: [
@@ -130,7 +130,7 @@ describe('drafts and publishing', () => {
     expect(trace.body[2].refused.code).toBe('GUARD_REJECTED');
     expect(trace.body[3].deadlines[0]).toMatchObject({ name: 'confirmationPeriod', dueDate: '2025-10-27' });
     expect(trace.body[3].rules.every((r: { basis: object }) => r.basis)).toBe(true);
-    expect(snapshot(dataDir)).toEqual(before);
+    expect(await stored(dataDir)).toEqual(before);
 
     const unsaved = (await srv.api.get('/api/packs/national/procedures/dispute-mediation')).body;
     delete unsaved.version; // a draft has no version yet

@@ -28,16 +28,16 @@ afterAll(() => srv.close());
 describe('replaying stored history', () => {
   it('reproduces each stored case exactly', async () => {
     for (const id of ids) {
-      const rec = (await srv.deps.store.get(id))!;
-      const proc = await srv.deps.catalog.compiled(rec.instance.pack, rec.instance.procedure, rec.instance.version);
-      const history = rec.history as unknown as HistoryEntry[];
+      const { instance } = (await srv.deps.store.cases.get(id))!;
+      const proc = await srv.deps.catalog.compiled(instance.pack, instance.procedure, instance.version);
+      const history = (await srv.deps.store.cases.history(id)) as unknown as HistoryEntry[];
       expect(history.length, id).toBeGreaterThan(2);
-      expect(await replay(proc, id, history)).toEqual(rec.instance);
+      expect(await replay(proc, id, history)).toEqual(instance);
     }
   });
 
   it('the cases really went through deadlines and hand-offs', async () => {
-    const types = await Promise.all(ids.map(async (id) => (await srv.deps.store.get(id))!.history.map((h) => h.type)));
+    const types = await Promise.all(ids.map(async (id) => (await srv.deps.store.cases.history(id)).map((h) => h.type)));
     expect(types[0]).toContain('MEDIATION_EXPIRED');
     expect(types[1]).toEqual(['START', 'AGREEMENT_SIGNED', 'PERFORMANCE_DISPUTE', 'FILED']);
     expect(types[2]).toContain('DEADLINE_EXPIRED');

@@ -106,6 +106,10 @@ function version(pack: string, procedure: string, v: number): PublishedVersion {
   };
 }
 
+function info(v: number, hash: string, extra: Record<string, string> = {}) {
+  return { version: v, hash, publishedAt: T0, source: 'pack' as const, ...extra };
+}
+
 describe.each(stores)('%s store: the store contract', (_name, make) => {
   it('creates a case in a transaction and reads it back: instance, summary, history', async () => {
     const s = await make();
@@ -295,10 +299,10 @@ describe.each(stores)('%s store: the store contract', (_name, make) => {
     const pack = { source: { manifest: { id: 'p1' } } as never, origin: 'disk' as const, updatedAt: T0 };
     await s.drafts.save('p1', 'proc', { doc: { id: 'proc' } as never, savedAt: T0, savedBy: 'designer' });
     expect(await s.drafts.get('p1', 'proc')).toMatchObject({ savedBy: 'designer' });
-    await s.catalog.commit({ packs: { p1: pack }, versions: [{ record: version('p1', 'proc', 1), hash: 'h1' }] });
+    await s.catalog.commit({ packs: { p1: pack }, versions: [{ record: version('p1', 'proc', 1), info: info(1, 'h1') }] });
     const racing = await Promise.allSettled([
-      s.catalog.commit({ packs: { p1: pack }, versions: [{ record: version('p1', 'proc', 2), hash: 'h2a' }], dropDraft: { pack: 'p1', procedure: 'proc' } }),
-      s.catalog.commit({ packs: { p1: pack }, versions: [{ record: version('p1', 'proc', 2), hash: 'h2b' }] }),
+      s.catalog.commit({ packs: { p1: pack }, versions: [{ record: version('p1', 'proc', 2), info: info(2, 'h2a', { by: '设计员(示例)', note: '示例' }) }], dropDraft: { pack: 'p1', procedure: 'proc' } }),
+      s.catalog.commit({ packs: { p1: pack }, versions: [{ record: version('p1', 'proc', 2), info: info(2, 'h2b', { followed: 'national' }) }] }),
     ]);
     expect(racing.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect((racing.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(StoreConflict);
@@ -308,6 +312,7 @@ describe.each(stores)('%s store: the store contract', (_name, make) => {
     expect(await s.catalog.version('p1', 'proc', 3)).toBeNull();
     expect(Object.keys(await s.catalog.packs())).toEqual(['p1']);
     const won = vs[1].hash;
+    expect(vs[1]).toMatchObject(won === 'h2a' ? { by: '设计员(示例)', note: '示例' } : { followed: 'national' });
     expect(await s.drafts.get('p1', 'proc')).toEqual(won === 'h2a' ? null : expect.objectContaining({ savedBy: 'designer' }));
   });
 
@@ -421,7 +426,7 @@ describe('postgres store: many processes on one database', () => {
     const s = (await makePg()) as PgStore;
     const id = newCaseId();
     await create(s, instance(id));
-    await s.catalog.commit({ packs: {}, versions: [{ record: version('p1', 'proc', 1), hash: 'h1' }] });
+    await s.catalog.commit({ packs: {}, versions: [{ record: version('p1', 'proc', 1), info: info(1, 'h1') }] });
     await expect(s.pool.query('UPDATE gz_history SET entry = $1 WHERE case_id = $2', ['{}', id])).rejects.toThrow(/never changed/);
     await expect(s.pool.query('DELETE FROM gz_history WHERE case_id = $1', [id])).rejects.toThrow(/never changed/);
     await expect(s.pool.query("UPDATE gz_versions SET body = '{}'")).rejects.toThrow(/never changed/);
@@ -434,7 +439,7 @@ describe('postgres store: many processes on one database', () => {
     const stores = Array.from({ length: 3 }, () => new PgStore({ url: db.url }));
     await Promise.all(stores.map((x) => x.open()));
     const applied = (await stores[0].pool.query('SELECT version FROM gz_migrations ORDER BY version')).rows.map((r) => r.version);
-    expect(applied).toEqual([1]);
+    expect(applied).toEqual([1, 2]);
     await stores[0].pool.query("INSERT INTO gz_migrations (version, name, applied_at) VALUES (999, 'from_the_future', now())");
     await Promise.all(stores.map((x) => x.close()));
     const old = new PgStore({ url: db.url });

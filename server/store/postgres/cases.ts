@@ -237,6 +237,18 @@ export class PgCases implements CaseStore {
     return c;
   }
 
+  async withDeadlinesFrom(packs: string[], since: string): Promise<{ id: string; pack: string }[]> {
+    if (!packs.length) return [];
+    const r = await this.pool.query(
+      `SELECT c.id, c.pack FROM gz_cases c
+        WHERE c.status = 'active' AND c.pack IN (${placeholders(2, packs.length)})
+          AND EXISTS (SELECT 1 FROM gz_timers t WHERE t.case_id = c.id AND t.due >= $1)
+        ORDER BY c.id`,
+      [shanghaiDayStart(since), ...packs],
+    );
+    return r.rows.map((x) => ({ id: x.id as string, pack: x.pack as string }));
+  }
+
   async count(): Promise<number> {
     return num((await this.pool.query('SELECT count(*) AS n FROM gz_cases')).rows[0].n);
   }

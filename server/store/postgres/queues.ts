@@ -6,7 +6,7 @@
  * deleted means it fired already), so a lost lease can never make it fire twice.
  */
 import type pg from 'pg';
-import type { DeliveryClaim, DeliveryOutcome, OutboxQueue, TimerQueue, TimerRef } from '../seam';
+import type { DeliveryClaim, DeliveryOutcome, DeliveryRow, OutboxQueue, TimerQueue, TimerRef } from '../seam';
 import { num } from './sql';
 
 export class PgTimers implements TimerQueue {
@@ -106,5 +106,12 @@ export class PgOutbox implements OutboxQueue {
 
   async pending(): Promise<number> {
     return num((await this.pool.query("SELECT count(*) AS n FROM gz_outbox WHERE status = 'pending'")).rows[0].n);
+  }
+
+  async ofCase(caseId: string): Promise<DeliveryRow[]> {
+    const r = await this.pool.query('SELECT id, webhook, type, status, attempts, last_error FROM gz_outbox WHERE case_id = $1 ORDER BY ord', [caseId]);
+    return r.rows.map((x) => ({
+      id: x.id, webhook: x.webhook, type: x.type, status: x.status, attempts: num(x.attempts), ...(x.last_error ? { lastError: x.last_error } : {}),
+    }));
   }
 }

@@ -6,7 +6,7 @@
  * databases accept.
  */
 import type pg from 'pg';
-import type { StoredPack, Webhook } from '../../registry';
+import type { StoredPack, VersionInfo, Webhook } from '../../registry';
 import type { PublishedVersion } from '../../packs/catalog';
 import {
   StoreConflict, type CatalogChange, type CatalogStore, type Draft, type DraftStore, type SettingsStore, type TokenRow,
@@ -32,8 +32,11 @@ export class PgCatalog implements CatalogStore {
   }
 
   async versions(): Promise<VersionEntry[]> {
-    const r = await this.pool.query('SELECT pack, procedure, version, hash, published_at, source FROM gz_versions ORDER BY pack, procedure, version');
-    return r.rows.map((x) => ({ pack: x.pack, procedure: x.procedure, version: Number(x.version), hash: x.hash, publishedAt: x.published_at, source: x.source }));
+    const r = await this.pool.query('SELECT pack, procedure, version, hash, published_at, source, meta FROM gz_versions ORDER BY pack, procedure, version');
+    return r.rows.map((x) => ({
+      pack: x.pack, procedure: x.procedure, version: Number(x.version), hash: x.hash, publishedAt: x.published_at, source: x.source,
+      ...(x.meta ? (JSON.parse(x.meta) as Pick<VersionInfo, 'by' | 'note' | 'followed'>) : {}),
+    }));
   }
 
   async version(pack: string, procedure: string, version: number): Promise<PublishedVersion | null> {
@@ -48,12 +51,13 @@ export class PgCatalog implements CatalogStore {
         await c.query('SELECT id FROM gz_packs WHERE id = $1 FOR UPDATE', [id]);
         await put(c, 'gz_packs', ['id'], [id], 'body', JSON.stringify(change.packs[id]));
       }
-      for (const { record: v, hash } of change.versions) {
+      for (const { record: v, info } of change.versions) {
+        const meta = info.by || info.note || info.followed ? JSON.stringify({ by: info.by, note: info.note, followed: info.followed }) : null;
         try {
           await c.query('SAVEPOINT gz_version');
           await c.query(
-            'INSERT INTO gz_versions (pack, procedure, version, hash, published_at, source, body) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-            [v.pack, v.procedure, v.version, hash, v.publishedAt, v.source, JSON.stringify(v)],
+            'INSERT INTO gz_versions (pack, procedure, version, hash, published_at, source, body, meta) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+            [v.pack, v.procedure, v.version, info.hash, v.publishedAt, v.source, JSON.stringify(v), meta],
           );
           await c.query('RELEASE SAVEPOINT gz_version');
         } catch (e) {
