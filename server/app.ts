@@ -58,6 +58,9 @@ export interface ServerOptions {
   sender?: HttpSender;
   webhookRetryBaseMs?: number;
   webhookMaxAttempts?: number;
+  /** How long a claimed deadline or delivery is held before another process may take it (tests shorten them). */
+  timerLeaseMs?: number;
+  deliveryLeaseMs?: number;
 }
 
 export interface RunningServer {
@@ -106,10 +109,10 @@ export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; ro
   const subscriptions = new Subscriptions(store);
   await subscriptions.open();
   const cases = new CaseService({ store, catalog, clock, log, webhooks: () => subscriptions.all() });
-  const scheduler = new Scheduler(store, clock, (ref) => cases.fireTimer(ref), log, { owner });
+  const scheduler = new Scheduler(store, clock, (ref) => cases.fireTimer(ref), log, { owner, leaseMs: opts.timerLeaseMs });
   const outbox = new Outbox({
     store, log, owner, sender: opts.sender ?? fetchSender(), webhook: (id) => subscriptions.get(id),
-    retryBaseMs: opts.webhookRetryBaseMs, maxAttempts: opts.webhookMaxAttempts,
+    retryBaseMs: opts.webhookRetryBaseMs, maxAttempts: opts.webhookMaxAttempts, leaseMs: opts.deliveryLeaseMs,
   });
   // a year whose holiday data changed since running cases followed it (a new notice file): recompute their deadlines
   const calendarService = new CalendarService({ catalog, store, cases, scheduler, clock, log });
