@@ -135,10 +135,11 @@ describe('three server processes on one PostgreSQL database, one killed at rando
     // 10 trials: kill a random process at a random moment, start a new one; trial 4 kills while deadlines fire
     const trials = 10;
     const restarts: Promise<void>[] = [];
+    const done = new Set<Promise<void>>();
     for (let t = 0; t < trials; t++) {
       await new Promise((r) => setTimeout(r, 300 + Math.random() * 700));
-      // one process at a time is down: wait for the last one killed to be back
-      if (procs.filter((p) => p.alive).length < procs.length) await restarts[restarts.length - 1];
+      // never the last live process: wait for a restart when only one is up
+      while (procs.filter((p) => p.alive).length < 2) await Promise.race(restarts.filter((r) => !done.has(r)));
       const live = procs.filter((p) => p.alive);
       const victim = live[Math.floor(Math.random() * live.length)];
       if (t === 3) {
@@ -147,9 +148,11 @@ describe('three server processes on one PostgreSQL database, one killed at rando
       }
       victim.alive = false;
       victim.child.kill('SIGKILL');
-      restarts.push(launch(db.url).then((p) => {
+      const restart: Promise<void> = launch(db.url).then((p) => {
         procs[procs.indexOf(victim)] = p;
-      }));
+        done.add(restart);
+      });
+      restarts.push(restart);
     }
     await Promise.all(restarts);
     stop = true;
