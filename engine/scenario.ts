@@ -3,7 +3,7 @@
  * fire due deadlines, and expectations after each step. Reports failures and the states/transitions reached.
  */
 import type { CompiledProcedure } from './compile';
-import type { Instance, Scenario, ScenarioExpect, StepResult } from './types';
+import type { Instance, RuleResult, Scenario, ScenarioExpect, StepResult } from './types';
 import { start, step, type StepEnv } from './step';
 import { fireDeadline } from './expire';
 import { ancestors } from './machine';
@@ -69,6 +69,15 @@ function check(label: string, exp: ScenarioExpect | undefined, inst: Instance | 
       const d = inst.deadlines.find((x) => x.name === name);
       const got = d?.computed?.provisional ?? null;
       if (JSON.stringify(got) !== JSON.stringify(years)) out.push(`${label}: expected deadline ${name} provisional ${JSON.stringify(years)}, got ${JSON.stringify(got)}`);
+    }
+  }
+  if (exp.bases) {
+    const details = res.ok ? undefined : (res.details as { rules?: RuleResult[] } | RuleResult[] | undefined);
+    const judged: RuleResult[] = res.ok ? (res.history?.rules ?? []) : Array.isArray(details) ? details : (details?.rules ?? []);
+    for (const [rule, text] of Object.entries(exp.bases)) {
+      const r = judged.find((x) => x.rule === rule);
+      if (!r) out.push(`${label}: expected rule ${rule} to be judged, got [${judged.map((x) => x.rule).join(', ')}]`);
+      else if (!r.basis?.['zh-CN']?.includes(text)) out.push(`${label}: expected the basis of ${rule} to cite ${text}, got ${r.basis?.['zh-CN']}`);
     }
   }
   if (exp.effects && res.ok) {

@@ -434,4 +434,6 @@ export interface ScenarioExpect {
   deadlines?: Record<string, string>;
   /** Per deadline, the years without a holiday notice it read (`[]`: official). */
   provisional?: Record<string, number[]>;
+  /** The legal basis each named rule was judged by in this step (or its refusal): a text its Chinese version contains. */
+  bases?: Record<string, string>;
 }

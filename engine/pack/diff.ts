@@ -63,7 +63,7 @@ export function diffProcedure(base: ProcedureDoc, next: ProcedureDoc): Override[
 }
 
 export function diffParameters(a: Record<string, PackParameter>, b: Record<string, PackParameter>): Override[] {
-  const values = diffMap('parameter', undefined, '', a, b, (v) => (v.table ? { value: v.value, table: v.table } : v.value));
+  const values = diffMap('parameter', undefined, '', a, b, (v) => v.value);
   return [...values, ...diffBases(undefined, 'parameters.', a, b)];
 }
 

@@ -48,7 +48,7 @@ describe('state commands', () => {
     doc.layout = { nodes: { 'fastTrackCourt.trial': { x: 1, y: 2 } } };
     const s = C.execute(C.createEditor(doc), C.renameStateKey('fastTrackCourt', 'court'));
     const m = s.doc.machine;
-    expect(Object.keys(m.states)).toEqual(['intake', 'mediation', 'agreement', 'judicialConfirmation', 'court', 'closed', 'policeReferral']);
+    expect(Object.keys(m.states)).toEqual(['intake', 'mediation', 'agreement', 'judicialConfirmation', 'court', 'closed', 'policeReferral', 'arbitrationReferral']);
     expect(validateProcedure(s.doc)).toEqual([]);
     expect(s.doc.deadlines.trialSmallClaims.state).toBe('court.trial');
     expect(s.doc.layout!.nodes!['court.trial']).toEqual({ x: 1, y: 2 });

@@ -27,10 +27,10 @@ describe('chart model of the national mediation procedure', () => {
     const judged = m.edges.find((e) => e.event === 'JUDGED')!;
     expect(judged).toMatchObject({ source: 'fastTrackCourt.trial', target: 'closed', pointer: '/machine/states/fastTrackCourt/states/trial/on/JUDGED' });
     const filed = m.edges.filter((e) => e.event === 'FILED');
-    expect(filed.map((e) => e.id)).toEqual(['/machine/states/fastTrackCourt/states/filing/on/FILED/0', '/machine/states/fastTrackCourt/states/filing/on/FILED/1']);
+    expect(filed.map((e) => e.id)).toEqual([0, 1, 2].map((i) => `/machine/states/fastTrackCourt/states/filing/on/FILED/${i}`));
     expect(filed[1].sibling).toBe(1);
     expect(m.byId.get('mediation')!.internal.map((t) => t.event)).toEqual(['EXTEND_MEDIATION']);
-    expect(m.byId.get('mediation')!.deadlines).toEqual(['mediationPeriod']);
+    expect(m.byId.get('mediation')!.deadlines).toEqual(['mediationPeriod', 'labourMediationPeriod']);
   });
 });
 
@@ -55,15 +55,16 @@ describe('problems point at the node they concern', () => {
 describe('change marks', () => {
   it('a county pack: changed titles and a changed transition on the chart', () => {
     const { packs } = resolvePacks(loadPacksRoot('configs/packs'));
-    const county = packs['gaotai-county'];
-    const doc = county.procedures['community-consultation'];
-    const base = packs.national.procedures['community-consultation'];
-    const list = overridesFor(county.overrides, 'community-consultation', doc);
+    const county = packs['baoan-district'];
+    const doc = county.procedures['duty-admission'];
+    const base = packs.national.procedures['duty-admission'];
+    const list = overridesFor(county.overrides, 'duty-admission', doc);
     expect(list.length).toBeGreaterThan(0);
     const chart = unionChart(base, doc);
     const marks = marksFrom(list, chart, doc, base);
     expect(marks.nodes.review).toBe('changed');
-    expect(Object.entries(marks.edges).some(([id, c]) => id.includes('/noticed/on/CONVENE') && c === 'changed')).toBe(true);
+    // Bao'an adds its district-level test to APPROVE
+    expect(Object.entries(marks.edges).some(([id, c]) => id.includes('/review/on/APPROVE') && c === 'changed')).toBe(true);
   });
 
   it('a county list: its duty-list items are listed for the procedure that reads them, and the list-check transitions marked', () => {
@@ -144,6 +145,6 @@ describe('the path a case took', () => {
     const m = buildChart(doc);
     const taken = pathTaken(m, [{ from: null, to: 'mediation' }, { from: 'mediation', to: 'agreement' }]);
     expect([...taken.nodes].sort()).toEqual(['agreement', 'intake', 'mediation']);
-    expect([...taken.edges]).toEqual(['/machine/states/intake/always/2', '/machine/states/mediation/on/AGREEMENT_SIGNED']);
+    expect([...taken.edges]).toEqual(['/machine/states/intake/always/3', '/machine/states/mediation/on/AGREEMENT_SIGNED']);
   });
 });

@@ -109,7 +109,7 @@ describe('drafts, locks, copy and paste', () => {
   it('refuses any command that changes what the base pack locks, in a county', () => {
     const base = mediation();
     const locks = C.locksOf(base, pack.locked, 'dispute-mediation');
-    expect([...locks.rules].sort()).toEqual(['contentNotExcluded', 'jointApplication', 'withinConfirmationWindow']);
+    expect([...locks.rules].sort()).toEqual(['contentNotExcluded', 'jointApplication', 'smallClaimsNotExcluded', 'withinConfirmationWindow']);
     const check = C.lockCheck(locks, (_k, n) => ({ 'zh-CN': n, en: n }));
     const s = C.createEditor(base);
     const edited = { ...base.rules.jointApplication, basis: { 'zh-CN': '改', en: 'x' } };
@@ -139,9 +139,9 @@ describe('drafts, locks, copy and paste', () => {
     const signed = copy.on!.AGREEMENT_SIGNED as { target: string };
     expect(signed.target).toBe('#dispute-mediation.agreement_copy');
     // a transition to a state not copied still points at the original
-    expect((copy.on!.MEDIATION_FAILED as { target: string }).target).toBe('#dispute-mediation.fastTrackCourt');
+    expect((copy.on!.MEDIATION_FAILED as { target: string }[]).map((x) => x.target)).toEqual(['#dispute-mediation.arbitrationReferral', '#dispute-mediation.fastTrackCourt']);
     expect(after.layout!.nodes!.mediation_copy).toEqual({ x: 50, y: 60 });
-    expect(Object.values(after.deadlines).filter((d) => d.state === 'mediation_copy')).toHaveLength(1);
+    expect(Object.values(after.deadlines).filter((d) => d.state === 'mediation_copy')).toHaveLength(2); // the 30-day and the labour 15-day periods
     const problems = validateProcedure(after, { parameters }).filter((p) => p.code !== 'UNREACHABLE_STATE');
     expect(problems).toEqual([]);
     expect(walkStates(after.machine).length).toBe(walkStates(doc.machine).length + 2);

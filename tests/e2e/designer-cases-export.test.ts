@@ -125,19 +125,19 @@ describe('designer export and county view', () => {
     await h.screenshot('cases-2-exported');
   });
 
-  it('marks and lists what gaotai-county changed against national', async () => {
+  it('marks and lists what baoan-district changed against national', async () => {
     const p = h.page;
-    await openProcedure(h, 'gaotai-county', 'community-consultation');
+    await openProcedure(h, 'baoan-district', 'duty-admission');
     await p.getByTestId('tab-county').click();
     const list = p.getByTestId('county-list');
     await list.waitFor();
     expect(await p.getByTestId('county-panel').innerText()).toContain('全国通用模板');
-    // Local titles (1+5+X) and the Friday rule on CONVENE.
-    expect(await list.innerText()).toContain('网格议事');
-    expect(await list.innerText()).toContain('协商会议在周五说事日');
+    // Local titles and the district-level test Bao'an adds to APPROVE.
+    expect(await list.innerText()).toContain('清单外事项审核');
+    expect(await list.innerText()).toContain('依据文件由区级及以上党委或政府制定');
     await expect.poll(() => node(p, 'review').getAttribute('data-mark')).toBe('changed');
-    expect(await p.locator('[data-testid=edge-label][data-mark=changed]').filter({ hasText: '协商会议在周五说事日' }).count()).toBe(1);
-    expect(await node(p, 'closed').getAttribute('data-mark')).toBe('');
+    expect(await p.locator('[data-testid=edge-label][data-edge="/machine/states/review/on/APPROVE"]').getAttribute('data-mark')).toBe('changed');
+    expect(await node(p, 'exited').getAttribute('data-mark')).toBe('');
     await h.screenshot('cases-3-county');
     await p.getByTestId('county-show').uncheck();
     await expect.poll(() => node(p, 'review').getAttribute('data-mark')).toBe('');

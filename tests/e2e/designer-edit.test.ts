@@ -12,7 +12,7 @@ describe('editing the national mediation procedure', () => {
   it('draws the statechart: titled states, the court group with its children, finals, labelled transitions', async () => {
     const p = h.page;
     await openProcedure(h, 'national', 'dispute-mediation');
-    await expect.poll(() => p.locator('[data-testid=state-node]').count()).toBe(9);
+    await expect.poll(() => p.locator('[data-testid=state-node]').count()).toBe(10);
     expect(await node(p, 'mediation').getByTestId('state-title').innerText()).toBe('调解');
     expect(await node(p, 'closed').getAttribute('data-kind')).toBe('final');
     expect(await node(p, 'fastTrackCourt').getAttribute('data-kind')).toBe('compound');

@@ -43,8 +43,8 @@ describe('editing rules, events and deadlines with forms', () => {
     const name = await p.getByTestId('rule-form').getAttribute('data-rule');
     expect(name).toBe('aboveTheSmallClaimsCap');
 
-    // Attach it to FILED (small claims branch) beside its current guard.
-    await clickEdge(p, '/machine/states/fastTrackCourt/states/filing/on/FILED/1');
+    // Attach it to FILED (the simplified-procedure branch) beside its current guard.
+    await clickEdge(p, '/machine/states/fastTrackCourt/states/filing/on/FILED/2');
     await p.getByTestId('guard-mode').selectOption('allOf');
     await p.getByTestId('guard-rules').locator(`input[data-value=${name}]`).check();
     await expect.poll(() => p.locator('[data-testid=edge-label][data-selected=true]').innerText()).toContain('标的额超过小额诉讼上限');
@@ -56,7 +56,7 @@ describe('editing rules, events and deadlines with forms', () => {
         { any: [{ fact: 'data', path: '$.disputeType', operator: 'in', value: ['marriage-status', 'adoption'] }] },
       ],
     });
-    expect(doc.machine.states.fastTrackCourt.states.filing.on.FILED[1].guard).toEqual({ type: 'allOf', params: { rules: ['filedOnNotFuture', name] } });
+    expect(doc.machine.states.fastTrackCourt.states.filing.on.FILED[2].guard).toEqual({ type: 'allOf', params: { rules: ['filedOnNotFuture', name] } });
     await expect.poll(() => p.getByTestId('problems-panel').getAttribute('data-count')).toBe('0');
     await h.screenshot('forms-1-rule');
   });

@@ -91,7 +91,7 @@ describe('the chart as opened, in Chinese', () => {
     await p.getByTestId('events-list').getByText('签订调解协议').click();
     await look('event');
     await p.getByTestId('inspector-back').click();
-    await p.getByTestId('deadlines-list').getByText(/调解期限/).click();
+    await p.getByTestId('deadlines-list').getByText(/^调解期限/).click();
     await look('deadline');
     await p.getByTestId('tab-simulate').click();
     await p.getByTestId('sim-data-disputeType').waitFor();

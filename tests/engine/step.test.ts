@@ -26,7 +26,7 @@ describe('start', () => {
     const r = await ok(start(mediation, { id: 'a', data: caseData }, at('2025-09-26T10:00:00+08:00')));
     expect(r.instance).toMatchObject({ id: 'a', rev: 1, status: 'active', state: 'mediation', version: 1, pack: 'national' });
     expect(r.history).toMatchObject({ seq: 1, type: 'START', from: null, to: 'mediation' });
-    expect(r.history.rules.map((x) => x.rule)).toEqual(['criminalRisk', 'partyRefusesMediation', 'typeUnsuitable']);
+    expect(r.history.rules.map((x) => x.rule)).toEqual(['criminalRisk', 'isLabourDispute', 'partyRefusesMediation', 'typeUnsuitable', 'partyIdsUnique', 'notLabourDispute']);
     expect(r.timers.arm.map((d) => [d.name, d.dueAt])).toEqual([['mediationPeriod', '2025-10-27T23:59:59+08:00']]);
   });
 

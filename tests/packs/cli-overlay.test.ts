@@ -33,7 +33,7 @@ describe('gongzhi diff and validate: a conflicted county', () => {
   it('a county that follows its base: every change with old → new and its basis, and no conflict', async () => {
     const r = await cli('diff', 'configs/packs/nanchang-county');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('参数 parameter smallClaimsCap: 50000 → 38000(示例 sample) — 依据 basis「《民事诉讼法》第165条」');
+    expect(r.out).toContain('参数 parameter smallClaimsCap: 50000 → 38000(示例 sample) — 依据 basis「《民事诉讼法》第165条(江西省上年度城镇非私营单位就业人员年平均工资的百分之五十以下');
     expect(r.out).toContain('✓ 跟随上级包,无冲突 / follows its base, no conflict (national → nanchang-county)');
   });
 });

@@ -77,9 +77,11 @@ describe('gongzhi diff, bundle, help', { timeout: 30_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('参数 parameter smallClaimsCap: 50000 → 38000(示例 sample)');
   });
-  it('diff gaotai-county names the added rule and the retitled states', () => {
+  it('diff gaotai-county names the proposed meeting day with its basis, and the retitled states', () => {
     const r = gongzhi('diff', 'configs/packs/gaotai-county');
-    expect(r.out).toContain('rules.fridayMeeting');
+    expect(r.out).toContain('参数 parameter proposedMeetingWeekday: 0 → 5');
+    expect(r.out).toContain('依据 basis parameters.proposedMeetingWeekday.basis: 「本配置包不建议固定会议日');
+    expect(r.out).toContain('→ 「高台县“1+5+X”民主协商议事、周五说事日');
     expect(r.out).toContain('「提出议题」 → 「居民提事」');
     expect(r.out).toContain('「反馈评议」 → 「网格评事」');
   });

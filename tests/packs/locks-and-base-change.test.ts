@@ -75,15 +75,18 @@ describe('a change to the national template re-tests every county', () => {
     const s = fresh();
     const nat = s.find((x) => x.manifest.id === 'national')!;
     nat.manifest.parameters!.simplifiedMonths.value = 4;
-    expect(await failingCountyScenarios(s)).toEqual(['nanchang-county/dispute-mediation-over-cap-simplified']);
+    expect(await failingCountyScenarios(s)).toEqual(['nanchang-county/dispute-mediation-marriage-status-10000', 'nanchang-county/dispute-mediation-over-cap-simplified']);
   });
-  it('national rule noticePeriodObserved with noticeDays 7 → 10: gaotai consultation scenarios that meet a week after notice now fail', async () => {
+  it('national rule noticePeriodObserved with noticeDays 7 → 10: county consultation scenarios that meet a week after notice now fail', async () => {
     const s = fresh();
     const nat = s.find((x) => x.manifest.id === 'national')!;
     nat.manifest.parameters!.noticeDays.value = 10;
     const failing = await failingCountyScenarios(s);
     expect(failing).toContain('gaotai-county/community-consultation-friday');
-    expect(failing.every((f) => f.startsWith('gaotai-county/community-consultation'))).toBe(true);
+    expect(failing).toContain('baoan-district/community-consultation-2026-representatives');
+    // a 2026 residents' meeting already waits the statutory 10 days: unaffected
+    expect(failing).not.toContain('gaotai-county/community-consultation-2026-residents-meeting');
+    expect(failing.every((f) => /^(gaotai-county|baoan-district)\/community-consultation/.test(f))).toBe(true);
   });
   it('a national rule changed (smallClaims track rule made to never hold): nanchang small-claims scenario fails', async () => {
     const s = fresh();

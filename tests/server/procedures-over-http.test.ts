@@ -43,12 +43,21 @@ async function drive(api: Api, sc: Scenario) {
       const r = await api.event(id, st.event.type, st.event.payload, actor);
       if (st.expect?.refused) {
         expect(r.body.error?.code, JSON.stringify(r.body)).toBe(st.expect.refused.code);
-        const failing = (r.body.error.details?.rules ?? []).map((x: { rule: string }) => x.rule);
+        // GUARD_REJECTED lists its rules in details.rules; a 422 from payload rules lists problems, each naming its rule
+        const judged = (Array.isArray(r.body.error.details) ? r.body.error.details : r.body.error.details?.rules ?? []) as { rule?: string; basis?: { 'zh-CN': string } }[];
+        const failing = judged.map((x) => x.rule);
         for (const rule of st.expect.refused.rules ?? []) expect(failing).toContain(rule);
-        for (const rule of r.body.error.details?.rules ?? []) expect(rule.basis['zh-CN'].length).toBeGreaterThan(0);
+        for (const rule of judged.filter((x) => x.rule)) expect(rule.basis?.['zh-CN'].length).toBeGreaterThan(0);
+        for (const [rule, text] of Object.entries(st.expect.bases ?? {})) expect(judged.find((x) => x.rule === rule)?.basis?.['zh-CN']).toContain(text);
       } else {
         expect(r.status, `${st.event.type}: ${JSON.stringify(r.body)}`).toBe(200);
         last = r.body;
+        if (st.expect?.bases) {
+          // the history names the text of each rule's basis in force on the step's date
+          const history = (await api.get(`/api/instances/${id}/history`)).body as { rules: { rule: string; basis?: { 'zh-CN': string } }[] }[];
+          const rules = history[history.length - 1].rules;
+          for (const [rule, text] of Object.entries(st.expect.bases)) expect(rules.find((x) => x.rule === rule)?.basis?.['zh-CN'], rule).toContain(text);
+        }
       }
     }
     const now = (await api.get(`/api/instances/${id}`)).body;

@@ -68,7 +68,8 @@ describe('webhooks', () => {
     }
     const body = JSON.parse(handoffs[1].body);
     expect(body).toMatchObject({ type: 'effect:court.handoff', instance: { id: c.id, state: 'fastTrackCourt.filing' } });
-    expect(body.effect.data.parties).toEqual(mediationData.parties);
+    // the case file carries the parties as started, each with the id the engine gave it (p1, p2, …)
+    expect(body.effect.data.parties).toEqual(mediationData.parties.map((p, i) => ({ id: `p${i + 1}`, ...p })));
     expect(body.effect.data.mediationFailure.reason).toBe('双方分歧较大(示例)');
     expect(body.transition).toMatchObject({ type: 'MEDIATION_FAILED', from: 'mediation', to: 'fastTrackCourt.filing' });
 

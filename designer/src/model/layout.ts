@@ -47,6 +47,9 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.spacing.nodeNode': '50',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  // Loops (back to mediation, reconvene) are broken greedily with ties decided by the document's state order, not
+  // by elk's random seed: adding an unrelated transition must not flip the chart upside down.
+  'elk.layered.cycleBreaking.strategy': 'GREEDY_MODEL_ORDER',
   'elk.spacing.edgeNode': '24',
   'elk.spacing.edgeEdge': '14',
   'elk.spacing.edgeLabel': '4',
