@@ -26,6 +26,7 @@ export function DeadlineForm({ name, state }: { name: string | null; state?: str
     const d = (name ? doc.deadlines?.[name] : undefined) ?? blank(state ?? statePaths(doc)[0] ?? '');
     setDraft(d);
     setEffects((d.onExpiry.effects ?? []).join(', '));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the form resets when the deadlines change, not on every edit
   }, [name, state, doc.deadlines]);
 
   const amountIsParam = typeof draft.amount === 'object';
