@@ -37,15 +37,22 @@ function factGetter(name: string, params: Record<string, unknown> | undefined, c
 }
 
 function withPath(get: Value, path: unknown): Value {
-  return typeof path === 'string' ? (f) => resolvePath(get(f), path) : get;
+  if (typeof path !== 'string' || !path) return get;
+  // as json-rules-engine: a path applies to an object (or array); any other value is compared as it is
+  return (f) => {
+    const v = get(f);
+    return v !== null && typeof v === 'object' ? resolvePath(v, path) : v;
+  };
 }
+
+/** As json-rules-engine: a value that is an object with its own `fact` is read as that fact, not compared as it is. */
+const isFactRef = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, 'fact');
 
 function compileLeaf(c: Record<string, unknown>, ctx: FactContext): Eval {
   const fact = withPath(factGetter(String(c.fact), c.params as Record<string, unknown>, ctx), c.path);
   const v = c.value as Record<string, unknown> | undefined;
-  const value: Value = v && typeof v === 'object' && !Array.isArray(v) && typeof v.fact === 'string'
-    ? withPath(factGetter(v.fact, v.params as Record<string, unknown>, ctx), v.path)
-    : () => c.value;
+  const value: Value = isFactRef(v) ? withPath(factGetter(String(v.fact), v.params as Record<string, unknown>, ctx), v.path) : () => c.value;
   const op = String(c.operator);
   const custom = OPERATORS[op];
   const [cb, validator] = BUILTIN[op] ?? [custom ?? (() => false)];
@@ -64,13 +71,13 @@ function compileLeaf(c: Record<string, unknown>, ctx: FactContext): Eval {
 
 export function compileCondition(c: unknown, ctx: FactContext): Eval {
   const cond = (c ?? {}) as Record<string, unknown>;
-  if (Array.isArray(cond.all)) {
-    const parts = cond.all.map((x) => compileCondition(x, ctx));
-    return (f) => parts.every((p) => p(f));
-  }
-  if (Array.isArray(cond.any)) {
-    const parts = cond.any.map((x) => compileCondition(x, ctx));
-    return (f) => parts.some((p) => p(f));
+  // as json-rules-engine: every condition of a group is evaluated (a calendar failure in any of them fails the step),
+  // and an empty group holds, `any: []` included
+  for (const kind of ['all', 'any'] as const) {
+    if (!Array.isArray(cond[kind])) continue;
+    const parts = (cond[kind] as unknown[]).map((x) => compileCondition(x, ctx));
+    if (parts.length === 0) return () => true;
+    return kind === 'all' ? (f) => parts.map((p) => p(f)).every(Boolean) : (f) => parts.map((p) => p(f)).some(Boolean);
   }
   if (cond.not !== undefined) {
     const inner = compileCondition(cond.not, ctx);
@@ -122,8 +129,6 @@ export function explainCondition(c: unknown, facts: SyncFacts, ctx: FactContext)
   }
   const actual = withPath(factGetter(String(cond.fact), cond.params as Record<string, unknown>, ctx), cond.path)(facts);
   const v = cond.value as Record<string, unknown> | undefined;
-  const expected = v && typeof v === 'object' && !Array.isArray(v) && typeof v.fact === 'string'
-    ? withPath(factGetter(v.fact, v.params as Record<string, unknown>, ctx), v.path)(facts)
-    : cond.value;
+  const expected = isFactRef(v) ? withPath(factGetter(String(v.fact), v.params as Record<string, unknown>, ctx), v.path)(facts) : cond.value;
   return { kind: 'leaf', result: compileLeaf(cond, ctx)(facts), leaf: { condition: cond, actual, expected } as LeafTrace };
 }
