@@ -120,7 +120,8 @@ export function explainCondition(c: unknown, facts: SyncFacts, ctx: FactContext)
   for (const kind of ['all', 'any'] as const) {
     if (Array.isArray(cond[kind])) {
       const children = (cond[kind] as unknown[]).map((x) => explainCondition(x, facts, ctx));
-      return { kind, children, result: kind === 'all' ? children.every((x) => x.result) : children.some((x) => x.result) };
+      const result = children.length === 0 || (kind === 'all' ? children.every((x) => x.result) : children.some((x) => x.result));
+      return { kind, children, result };
     }
   }
   if (cond.not !== undefined) {
