@@ -3,18 +3,31 @@
  * and transitions of each procedure they reached. The national procedures must reach every state and
  * at least 90 % of their transitions.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileProcedure, coverage, percent, resolvePacks, runScenario, type CompiledProcedure, type ScenarioReport } from '../../engine';
 import { loadPacksRoot } from '../../server/packs';
 
 const sources = loadPacksRoot('configs/packs');
 const { packs, problems } = resolvePacks(sources);
-const runs = new Map<string, ScenarioReport[]>(); // key: pack/procedure
 
 function compiled(packId: string, procId: string): CompiledProcedure {
   const pack = packs[packId];
   return compileProcedure({ ...pack.procedures[procId], version: 1 }, pack);
 }
+
+const scenarios = sources.flatMap((src) => Object.entries(src.scenarios ?? {}).map(([name, sc]) => ({ packId: src.manifest.id, name, sc })));
+/** Every scenario's report, run once before any test reads it (so each test stands alone, in any order). */
+const reports = new Map<string, ScenarioReport>(); // key: pack/scenario
+
+beforeAll(async () => {
+  for (const { packId, name, sc } of scenarios) {
+    if (packs[packId]?.procedures[sc.procedure]) reports.set(`${packId}/${name}`, await runScenario(compiled(packId, sc.procedure), sc));
+  }
+});
+
+/** The reports of one procedure's scenarios in one pack. */
+const reportsOf = (packId: string, procId: string) =>
+  scenarios.filter((x) => x.packId === packId && x.sc.procedure === procId).map((x) => reports.get(`${packId}/${x.name}`)!).filter(Boolean);
 
 describe('bundled packs', () => {
   it('resolve and validate without problems', () => {
@@ -22,17 +35,11 @@ describe('bundled packs', () => {
     expect(Object.keys(packs)).toContain('national');
   });
 
-  for (const src of sources) {
-    const packId = src.manifest.id;
-    for (const [name, sc] of Object.entries(src.scenarios ?? {})) {
-      it(`${packId}: scenario ${name} — ${typeof sc.title === 'string' ? sc.title : sc.title['zh-CN']}`, async () => {
-        expect(packs[packId]?.procedures[sc.procedure], `procedure ${sc.procedure} exists in ${packId}`).toBeDefined();
-        const report = await runScenario(compiled(packId, sc.procedure), sc);
-        const key = `${packId}/${sc.procedure}`;
-        runs.set(key, [...(runs.get(key) ?? []), report]);
-        expect(report.failures).toEqual([]);
-      });
-    }
+  for (const { packId, name, sc } of scenarios) {
+    it(`${packId}: scenario ${name} — ${typeof sc.title === 'string' ? sc.title : sc.title['zh-CN']}`, () => {
+      expect(packs[packId]?.procedures[sc.procedure], `procedure ${sc.procedure} exists in ${packId}`).toBeDefined();
+      expect(reports.get(`${packId}/${name}`)!.failures).toEqual([]);
+    });
   }
 });
 
@@ -40,7 +47,7 @@ describe('scenario coverage of the national procedures', () => {
   const national = packs.national;
   for (const procId of Object.keys(national?.procedures ?? {})) {
     it(`${procId}: every state and ≥ 90 % of transitions reached`, () => {
-      const cov = coverage(national.procedures[procId], runs.get(`national/${procId}`) ?? []);
+      const cov = coverage(national.procedures[procId], reportsOf('national', procId));
       expect(cov.states.missing, 'states not reached').toEqual([]);
       expect(percent(cov.transitions.reached, cov.transitions.total), `transitions not reached: ${cov.transitions.missing.join(', ')}`).toBeGreaterThanOrEqual(90);
     });
@@ -49,10 +56,13 @@ describe('scenario coverage of the national procedures', () => {
 
 afterAll(() => {
   const lines = ['', '场景覆盖 / scenario coverage:'];
-  for (const [key, reports] of [...runs].sort()) {
+  const keys = [...new Set(scenarios.map((x) => `${x.packId}/${x.sc.procedure}`))].sort();
+  for (const key of keys) {
     const [packId, procId] = key.split('/');
-    const cov = coverage(packs[packId].procedures[procId], reports);
-    lines.push(`  ${key}: ${reports.length} 个场景 scenarios · 状态 states ${cov.states.reached}/${cov.states.total} (${percent(cov.states.reached, cov.states.total)} %) · 流转 transitions ${cov.transitions.reached}/${cov.transitions.total} (${percent(cov.transitions.reached, cov.transitions.total)} %)`);
+    const runs = reportsOf(packId, procId);
+    if (!runs.length) continue;
+    const cov = coverage(packs[packId].procedures[procId], runs);
+    lines.push(`  ${key}: ${runs.length} 个场景 scenarios · 状态 states ${cov.states.reached}/${cov.states.total} (${percent(cov.states.reached, cov.states.total)} %) · 流转 transitions ${cov.transitions.reached}/${cov.transitions.total} (${percent(cov.transitions.reached, cov.transitions.total)} %)`);
   }
   console.log(lines.join('\n'));
 });
