@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compileProcedure, coverage, formatBasis, percent, resolvePacks, retestPack, runScenario, type Basis, type Override, type PackConflict, type PackSource, type ProblemDetail, type ResolvedPack, type Scenario, type ScenarioReport } from '../../engine';
 import { loadPackDir, loadPacksRoot, PackFileError } from '../packs';
 import { BUNDLE_FORMAT, bundleOf } from '../packs/bundle';
@@ -362,27 +363,34 @@ async function http(method: string, url: string, token: string | undefined, body
   }
 }
 
-function flags(args: string[]): { pos: string[]; opt: Record<string, string> } {
-  const pos: string[] = [];
-  const opt: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    if (['--dry-run', '--write', '--run'].includes(args[i])) opt[args[i].slice(2)] = '1';
-    else if (args[i].startsWith('--')) opt[args[i].slice(2)] = args[++i] ?? '';
-    else pos.push(args[i]);
-  }
-  return { pos, opt };
-}
+/** Every option of every command (node:util parseArgs, strict: an unknown option is refused with the usage). */
+const OPTIONS = {
+  out: { type: 'string' }, server: { type: 'string' }, token: { type: 'string' },
+  pack: { type: 'string' }, 'packs-dir': { type: 'string' },
+  to: { type: 'string' }, from: { type: 'string' }, state: { type: 'string' }, map: { type: 'string' }, instance: { type: 'string' },
+  'dry-run': { type: 'boolean' }, write: { type: 'boolean' }, run: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+const parse = (args: string[]) => parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
 
 export async function main(argv: string[], out: Out = (l) => console.log(l)): Promise<number> {
   const [cmd, ...rest] = argv;
-  const { pos, opt } = flags(rest);
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(rest);
+  } catch (e) {
+    out(`✗ 参数有误 / bad arguments: ${(e as Error).message}`);
+    out(USAGE);
+    return 2;
+  }
+  const { positionals: pos, values: opt } = parsed;
   const server = (opt.server ?? process.env.GONGZHI_SERVER ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
   const token = opt.token ?? process.env.GONGZHI_TOKEN;
   switch (cmd) {
     case 'validate': return cmdValidate(pos[0], out);
     case 'test': return cmdTest(pos[0], out);
     case 'diff': return cmdDiff(pos[0], out);
-    case 'overlay': return cmdOverlay(pos[0], opt.write === '1', out);
+    case 'overlay': return cmdOverlay(pos[0], opt.write === true, out);
     case 'bundle': return cmdBundle(pos[0], opt.out, out);
     case 'export': {
       if (!pos[0]) { out(USAGE); return 2; }
@@ -406,7 +414,7 @@ export async function main(argv: string[], out: Out = (l) => console.log(l)): Pr
     }
     case 'calendar': {
       if (pos[0] !== 'import' || !pos[1]) { out(USAGE); return 2; }
-      return cmdCalendarImport(pos[1], { pack: opt.pack || 'national', packsDir: opt['packs-dir'] || 'configs/packs', dryRun: opt['dry-run'] === '1' }, out);
+      return cmdCalendarImport(pos[1], { pack: opt.pack || 'national', packsDir: opt['packs-dir'] || 'configs/packs', dryRun: opt['dry-run'] === true }, out);
     }
     case 'help': case '--help': case '-h': out(USAGE); return 0;
     default:

@@ -108,4 +108,12 @@ describe('gongzhi diff, bundle, help', { timeout: 30_000 }, () => {
     expect(r.out).toContain('未知命令 / unknown command: frobnicate');
     expect(r.out).toContain('用法 / usage');
   });
+  it('an unknown option, or an option without its value → usage, exit 2 (nothing run)', () => {
+    for (const args of [['validate', `configs/packs/${COUNTY}`, '--frob'], ['bundle', `configs/packs/${COUNTY}`, '--out']]) {
+      const r = gongzhi(...args);
+      expect(r.code).toBe(2);
+      expect(r.out).toContain('参数有误 / bad arguments');
+      expect(r.out).not.toContain('✓');
+    }
+  });
 });
