@@ -17,10 +17,10 @@ export interface Applied {
   cancel: string[];
 }
 
-export async function applyActions(
+export function applyActions(
   proc: CompiledProcedure, before: DeadlineState[], actions: Action[], session: GuardSession,
   ctx: { data: Record<string, unknown>; ev: EngineEvent },
-): Promise<Applied> {
+): Applied {
   let deadlines = [...before];
   const effects: Effect[] = [];
   const wasArmed = new Set(before.filter((d) => !d.overdue).map((d) => d.name));
@@ -44,7 +44,7 @@ export async function applyActions(
     } else if (a.type === 'gz.enter') {
       for (const [name, def] of deadlinesOfState(proc, String(p.state))) {
         if (def.when) {
-          await session.evaluate([def.when], ctx.data);
+          session.evaluate([def.when], ctx.data);
           if (!session.results().find((r) => r.rule === def.when)?.result) continue;
         }
         const from = startDate(def, { data: ctx.data, event: ctx.ev.payload, today: ctx.ev.today });

@@ -1,6 +1,7 @@
 /**
- * Compiles a procedure document (plus its resolved pack) into an XState v5 machine via `setup()`.
- * Guards read rule results from the current step's session (rules are async; guards must be sync).
+ * Compiles a procedure document (plus its resolved pack) into an XState v5 machine via `setup()`. Guards ask the
+ * step's rule answers (session.ts), which the step puts on the event it hands XState; the compiled procedure itself
+ * holds nothing of any step.
  */
 import { assign, setup, type AnyStateMachine } from 'xstate';
 import type { ValidateFunction } from 'ajv';
@@ -9,9 +10,8 @@ import { DefinitionError, pointer } from './errors';
 import { BUILTIN_ACTIONS, type EngineEvent } from './actions';
 import { MARKERS } from './markers';
 import { compileSchema, validateProcedure } from './validate';
-import { RuleSet, inlineParams, type RuleEvaluator } from './rules';
+import { RuleSet, inlineParams, type RuleObserver } from './rules';
 import { walkStates, allTransitions, guardRules } from './machine';
-import type { GuardSession } from './session';
 import { pureRunner, type PureRunner } from './pure';
 
 export interface CompiledProcedure {
@@ -23,8 +23,6 @@ export interface CompiledProcedure {
   pure: PureRunner;
   rules: RuleSet;
   deadlines: Record<string, DeadlineDef>;
-  /** The step currently running `transition()` (set and cleared synchronously around it). */
-  session: { current: GuardSession | null };
   /** Per state path: events handled there (own `on` only) and rules its guards name, per event. */
   handlers: Map<string, Map<string, string[]>>;
   /** Per event type: the JSON pointers of the transitions it can take. */
@@ -33,12 +31,20 @@ export interface CompiledProcedure {
   payloadValidators: Map<string, ValidateFunction>;
 }
 
-type ActionArgs = { context: Record<string, unknown>; event: EngineEvent | { type: 'xstate.init'; input: { event: EngineEvent } } };
+/** What a step's guards ask: the rule answers of that step. */
+export interface RuleAnswers {
+  check(rule: string, context: unknown): boolean;
+}
+
+/** The event a step hands XState: the engine event, with the step's rule answers for its guards. */
+export type StepEvent = EngineEvent & { rules?: RuleAnswers };
+
+type ActionArgs = { context: Record<string, unknown>; event: StepEvent | { type: 'xstate.init'; input: { event: StepEvent } } };
 
 /** The engine event of a step; at start XState hands entry actions its `xstate.init` event, which carries it in `input`. */
-function eventOf(args: ActionArgs): EngineEvent {
-  const e = args.event as { type: string; input?: { event?: EngineEvent } };
-  return e.type === 'xstate.init' && e.input?.event ? e.input.event : (args.event as EngineEvent);
+function eventOf(args: ActionArgs): StepEvent {
+  const e = args.event as { type: string; input?: { event?: StepEvent } };
+  return e.type === 'xstate.init' && e.input?.event ? e.input.event : (args.event as StepEvent);
 }
 
 /**
@@ -116,25 +122,27 @@ function eventPointers(machine: MachineJSON): Map<string, Set<string>> {
   return out;
 }
 
-export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack, opts: { rules?: RuleEvaluator } = {}): CompiledProcedure {
+export interface CompileOptions {
+  /** Sees every rule evaluation (tests replay them against json-rules-engine, the reference). */
+  observeRules?: RuleObserver;
+}
+
+export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack, opts: CompileOptions = {}): CompiledProcedure {
   const problems = validateProcedure(doc, { parameters: pack.parameters });
   if (problems.length) throw new DefinitionError(problems);
   const params = paramValues(pack);
   const rulesDefs = inlineParams(doc.rules, params);
   const deadlines = inlineParams(doc.deadlines, params);
   const machineJson = withDeadlineHooks(inlineParams(doc.machine, params), deadlines);
-  const session: CompiledProcedure['session'] = { current: null };
-  const check = (rule: string, context: unknown) => {
-    // Only XState's inert actor construction asks outside a step; its answer is never used.
-    return session.current ? session.current.check(rule, context) : false;
+  // a guard answers from the step's rule answers on its event; without them (XState building its inert actor at
+  // compile time, before any step) it answers false, and that answer is never used
+  const check = (a: ActionArgs, rule: string) => eventOf(a).rules?.check(rule, a.context) ?? false;
+  const guards: Record<string, (a: ActionArgs, p: Record<string, unknown>) => boolean> = {
+    allOf: (a, p) => (p.rules as string[]).map((r) => check(a, r)).every(Boolean),
+    anyOf: (a, p) => (p.rules as string[]).map((r) => check(a, r)).some(Boolean),
+    not: (a, p) => !check(a, String(p.rule)),
   };
-  type GArgs = { context: unknown };
-  const guards: Record<string, (a: GArgs, p: Record<string, unknown>) => boolean> = {
-    allOf: (a, p) => (p.rules as string[]).map((r) => check(r, a.context)).every(Boolean),
-    anyOf: (a, p) => (p.rules as string[]).map((r) => check(r, a.context)).some(Boolean),
-    not: (a, p) => !check(String(p.rule), a.context),
-  };
-  for (const name of Object.keys(rulesDefs)) guards[name] = (a) => check(name, a.context);
+  for (const name of Object.keys(rulesDefs)) guards[name] = (a) => check(a, name);
 
   const machine = setup({ guards: guards as never, actions: actionImplementations() as never })
     .createMachine({ ...(machineJson as object), id: doc.id, context: ({ input }: { input: { data: unknown } }) => input.data } as never) as unknown as AnyStateMachine;
@@ -144,8 +152,8 @@ export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack, opts: { 
     payloadValidators.set(name, compileSchema(ev.payload ?? { type: 'object' }));
   }
   return {
-    doc, pack, params, machine, pure: pureRunner(machine), deadlines, session,
-    rules: new RuleSet(rulesDefs, { calendar: pack.calendar, packData: pack.data, parameters: pack.parameters }, opts.rules),
+    doc, pack, params, machine, pure: pureRunner(machine), deadlines,
+    rules: new RuleSet(rulesDefs, { calendar: pack.calendar, packData: pack.data, parameters: pack.parameters }, opts.observeRules),
     handlers: handlerIndex(inlineParams(doc.machine, params)),
     eventPointers: eventPointers(doc.machine),
     dataValidator: compileSchema(doc.data),

@@ -196,11 +196,11 @@ export async function migrate(from: CompiledProcedure, to: CompiledProcedure, in
     });
   }
   // deadlines the new version has on an active state that the case does not have yet: armed from that state's entry
-  const session = new GuardSession(to, inst.data, { event: {}, params: to.params, today, now: nowIso, env: {} } as never);
+  const session = new GuardSession(to, { event: {}, params: to.params, today, now: nowIso });
   for (const [name, def] of Object.entries(to.deadlines)) {
     if (!activeAfter.has(def.state) || inst.deadlines.some((d) => d.name === name)) continue;
     if (def.when) {
-      await session.evaluate([def.when], inst.data);
+      session.evaluate([def.when], inst.data);
       if (!session.results().find((x) => x.rule === def.when)?.result) continue;
     }
     const entered = enteredAt(def.state, opts.history) ?? enteredAt(mapBack(def.state, map), opts.history);

@@ -1,23 +1,15 @@
 /**
- * A guard session: rule results for one step. XState guards are sync and json-rules-engine is async,
- * so a step runs XState's pure functions with guards that *ask* the session; unknown rules are
- * recorded, evaluated (async) with the context XState had at that moment, and the pure run is
- * repeated from the same snapshot until no guard asks for anything new.
+ * The rule answers of one step. XState's guards are synchronous, and so is the compiled evaluator (rules/compiled.ts),
+ * so a guard asks the step's session and gets its answer at once; the session records every evaluation (the history
+ * entry's rule results). The session reaches the guards on the event XState hands them (compile.ts `StepEvent`), so
+ * a compiled procedure holds no per-step state and steps of one procedure can run side by side.
  */
-import type { CompiledProcedure } from './compile';
-import type { Facts } from './rules';
+import type { CompiledProcedure, RuleAnswers } from './compile';
+import type { FactInput } from './rules';
 import type { RuleResult } from './types';
 import { basisOn } from './basis';
 
-interface Request {
-  rule: string;
-  key: string;
-  context: unknown;
-}
-
-export class GuardSession {
-  private readonly known = new Map<string, boolean>();
-  private requests: Request[] = [];
+export class GuardSession implements RuleAnswers {
   /**
    * The first error a rule raised while XState ran its guards (a calendar failure). XState turns an error thrown by a
    * guard into an error snapshot, so the guard answers false and the error is rethrown once the pure run returns.
@@ -28,70 +20,34 @@ export class GuardSession {
 
   constructor(
     private readonly proc: CompiledProcedure,
-    private readonly baseContext: unknown,
-    private readonly facts: Omit<Facts, 'data'> & { instances?: Record<string, unknown> },
+    private readonly facts: Omit<FactInput, 'data' | 'provisional'>,
   ) {}
 
-  private keyOf(rule: string, context: unknown): string {
-    return context === this.baseContext ? rule : `${rule}\u0000${JSON.stringify(context)}`;
-  }
-
   check(rule: string, context: unknown): boolean {
-    if (this.proc.rules.sync) {
-      if (this.failure) return false;
-      const seen = new Set<number>();
-      let result: boolean;
-      try {
-        result = this.proc.rules.evaluateSync(rule, { ...this.facts, data: context, provisional: seen });
-      } catch (error) {
-        this.failure = { error };
-        return false;
-      }
-      this.evaluated.push({ rule, result, provisional: [...seen].sort((a, b) => a - b) });
-      return result;
-    }
-    const key = this.keyOf(rule, context);
-    const known = this.known.get(key);
-    if (known !== undefined) return known;
-    if (!this.requests.some((r) => r.key === key)) this.requests.push({ rule, key, context });
-    return false;
-  }
-
-  async evaluate(rules: string[], context: unknown): Promise<void> {
-    if (this.proc.rules.sync) {
-      for (const rule of rules) this.check(rule, context);
-      this.rethrow();
-      return;
-    }
-    for (const rule of rules) {
-      const key = this.keyOf(rule, context);
-      if (!this.known.has(key)) await this.resolve({ rule, key, context });
-    }
-  }
-
-  private async resolve(r: Request): Promise<void> {
+    if (this.failure) return false;
     const seen = new Set<number>();
-    const result = await this.proc.rules.evaluate(r.rule, { ...this.facts, data: r.context, provisional: seen });
-    this.known.set(r.key, result);
-    this.evaluated.push({ rule: r.rule, result, provisional: [...seen].sort((a, b) => a - b) });
+    let result: boolean;
+    try {
+      result = this.proc.rules.evaluate(rule, { ...this.facts, data: context, provisional: seen });
+    } catch (error) {
+      this.failure = { error };
+      return false;
+    }
+    this.evaluated.push({ rule, result, provisional: [...seen].sort((a, b) => a - b) });
+    return result;
   }
 
-  /** Runs a pure XState function until its guards need nothing new. */
-  async settle<T>(run: () => T, maxRounds = 32): Promise<T> {
-    for (let round = 0; round < maxRounds; round++) {
-      this.requests = [];
-      this.proc.session.current = this;
-      let out: T;
-      try {
-        out = run();
-      } finally {
-        this.proc.session.current = null;
-      }
-      this.rethrow();
-      if (this.requests.length === 0) return out;
-      for (const r of this.requests) await this.resolve(r);
-    }
-    throw new Error('rule evaluation did not settle');
+  /** Evaluates rules outside XState (start, payload and data rules; a deadline's `when`). */
+  evaluate(rules: string[], context: unknown): void {
+    for (const rule of rules) this.check(rule, context);
+    this.rethrow();
+  }
+
+  /** Runs one of XState's pure functions with this session answering its guards, then rethrows a rule's failure. */
+  run<T>(pure: () => T): T {
+    const out = pure();
+    this.rethrow();
+    return out;
   }
 
   private rethrow(): void {

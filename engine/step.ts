@@ -82,10 +82,10 @@ export async function start(
     return refuse('INVALID_PAYLOAD', i18n('立案数据不符合要求', 'the start data does not match its schema'), ajvProblems(proc.dataValidator.errors, '/data'));
   }
   const ev = engineEvent('xstate.init', {}, input.actor, env.now);
-  const session = new GuardSession(proc, data, await facts(proc, ev, env, data));
+  const session = new GuardSession(proc, await facts(proc, ev, env, data));
   try {
     if (proc.doc.startRules?.length) {
-      await session.evaluate(proc.doc.startRules, data);
+      session.evaluate(proc.doc.startRules, data);
       const failing = session.results().filter((r) => !r.result);
       if (failing.length) {
         return refuse('GUARD_REJECTED',
@@ -93,9 +93,9 @@ export async function start(
           { rules: failing });
       }
     }
-    const [snap, actions] = await session.settle(() => proc.pure.initial({ data, event: ev }));
+    const [snap, actions] = session.run(() => proc.pure.initial({ data, event: { ...ev, rules: session } }));
     if (proc.doc.dataRules?.length) {
-      await session.evaluate(proc.doc.dataRules, snap.context);
+      session.evaluate(proc.doc.dataRules, snap.context);
       const bad = ruleProblems(proc, session, proc.doc.dataRules, 'data', '/data');
       if (bad) return bad;
     }
@@ -104,7 +104,7 @@ export async function start(
       status: 'active', state: '', stateValue: null, data: {}, deadlines: [], overdue: false,
       createdAt: ev.now, updatedAt: ev.now, ...(input.businessKey ? { businessKey: input.businessKey } : {}),
     };
-    return await finish(proc, base, snap, actions, session, ev, { type: 'START', payload: input.data, from: null });
+    return finish(proc, base, snap, actions, session, ev, { type: 'START', payload: input.data, from: null });
   } catch (e) {
     return calendarRefusal(e);
   }
@@ -132,14 +132,14 @@ export async function step(
   }
   const ev = engineEvent(input.type, payload, input.actor, env.now);
   const snapshot = proc.machine.resolveState({ value: instance.stateValue as never, context: instance.data }) as AnyMachineSnapshot;
-  const session = new GuardSession(proc, snapshot.context, await facts(proc, ev, env, instance.data));
+  const session = new GuardSession(proc, await facts(proc, ev, env, instance.data));
   try {
     if (def.payloadRules?.length) {
-      await session.evaluate(def.payloadRules, snapshot.context);
+      session.evaluate(def.payloadRules, snapshot.context);
       const bad = ruleProblems(proc, session, def.payloadRules, 'event', '/payload');
       if (bad) return bad;
     }
-    const [next, actions] = await session.settle(() => proc.pure.transition(snapshot, ev));
+    const [next, actions] = session.run(() => proc.pure.transition(snapshot, { ...ev, rules: session }));
     const own = proc.eventPointers.get(input.type);
     if (!(actions as { type: string; params?: { t?: string } }[]).some((a) => a.type === 'gz.took' && own?.has(String(a.params?.t)))) {
       const failing = session.results().filter((r) => !r.result);
@@ -148,18 +148,18 @@ export async function step(
           `the conditions of '${input.type}' are not met: ${failing.map((r) => r.description.en).join('; ')}`),
         { rules: failing });
     }
-    return await finish(proc, instance, next, actions, session, ev, { type: input.type, payload, from: statePathOf(leaves) });
+    return finish(proc, instance, next, actions, session, ev, { type: input.type, payload, from: statePathOf(leaves) });
   } catch (e) {
     return calendarRefusal(e);
   }
 }
 
-async function finish(
+function finish(
   proc: CompiledProcedure, prev: Instance, snap: AnyMachineSnapshot, actions: unknown[], session: GuardSession,
   ev: EngineEvent, entry: { type: string; payload: unknown; from: string | null },
-): Promise<StepResult> {
+): StepResult {
   const data = snap.context as Record<string, unknown>;
-  const applied = await applyActions(proc, prev.deadlines, actions as { type: string; params?: Record<string, unknown> }[], session, { data, ev });
+  const applied = applyActions(proc, prev.deadlines, actions as { type: string; params?: Record<string, unknown> }[], session, { data, ev });
   const leaves = activeLeaves(snap.value);
   const state = statePathOf(leaves);
   const done = snap.status === 'done';

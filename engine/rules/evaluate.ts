@@ -1,44 +1,44 @@
-/** Evaluates named rules with json-rules-engine (async), one engine per rule so a step runs only what it needs. */
+/**
+ * A procedure's rules, compiled: each rule's conditions become a synchronous function (compiled.ts) that answers
+ * XState's guards inside the pure transition. json-rules-engine is the reference these answers must agree with
+ * (reference.ts; tests/engine/rules-differential.test.ts and rules-equivalence.test.ts), not a run-time path.
+ */
 import type { RuleDef } from '../types';
 import type { FactContext, FactInput } from './facts';
-import { compileCondition, instanceRefs, type SyncFacts } from './compiled';
-import { ReferenceRule } from './reference';
+import { compileCondition, instanceRefs } from './compiled';
 
-export type Facts = FactInput;
+/** What a rule answered for an input: its result, or the error it raised (a calendar failure). */
+export type RuleOutcome = { result: boolean; provisional: number[] } | { error: unknown };
 
-/** `compiled`: synchronous closures (default, fast); `json-rules-engine`: the reference evaluator (async). */
-export type RuleEvaluator = 'compiled' | 'json-rules-engine';
+/** Sees every rule evaluation (tools and tests: replaying them against the reference evaluator). */
+export type RuleObserver = (rule: string, input: FactInput, outcome: RuleOutcome) => void;
 
 export class RuleSet {
-  private readonly engines = new Map<string, ReferenceRule>();
-  private readonly compiled = new Map<string, (f: SyncFacts) => boolean>();
+  private readonly compiled = new Map<string, (f: FactInput) => boolean>();
   /** Fact paths holding instance ids that some rule looks up (fetched before a step). */
   readonly instanceRefs: string[];
 
-  constructor(readonly rules: Record<string, RuleDef>, ctx: FactContext, readonly mode: RuleEvaluator = 'compiled') {
+  constructor(readonly rules: Record<string, RuleDef>, readonly ctx: FactContext, private readonly observe?: RuleObserver) {
     this.instanceRefs = [...new Set(Object.values(rules).flatMap((r) => instanceRefs(r.conditions)))];
     for (const [name, rule] of Object.entries(rules)) this.compiled.set(name, compileCondition(rule.conditions, ctx));
-    if (mode === 'compiled') return;
-    for (const [name, rule] of Object.entries(rules)) this.engines.set(name, new ReferenceRule(rule.conditions, ctx, name));
   }
 
   has(name: string): boolean {
     return name in this.rules;
   }
 
-  get sync(): boolean {
-    return this.mode === 'compiled';
-  }
-
-  evaluateSync(name: string, facts: SyncFacts): boolean {
+  evaluate(name: string, input: FactInput): boolean {
     const fn = this.compiled.get(name);
     if (!fn) throw new Error(`unknown rule ${name}`);
-    return fn(facts);
-  }
-
-  async evaluate(name: string, facts: Facts): Promise<boolean> {
-    const engine = this.engines.get(name);
-    if (!engine) throw new Error(`unknown rule ${name}`);
-    return engine.evaluate(facts);
+    if (!this.observe) return fn(input);
+    let result: boolean;
+    try {
+      result = fn(input);
+    } catch (error) {
+      this.observe(name, input, { error });
+      throw error;
+    }
+    this.observe(name, input, { result, provisional: [...(input.provisional ?? [])].sort((a, b) => a - b) });
+    return result;
   }
 }

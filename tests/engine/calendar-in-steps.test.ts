@@ -9,13 +9,16 @@ import {
   type HistoryEntry, type PackSource, type ProcedureDoc, type ResolvedPack, type StepOk,
 } from '../../engine';
 import { loadPacksRoot } from '../../server/packs';
+import { withReferenceCheck } from '../support/reference-check';
 
 const sources = loadPacksRoot('configs/packs');
 const { packs } = resolvePacks(sources);
 const national = packs.national;
 const refusing: ResolvedPack = resolvePacks(sources.map((s): PackSource => (s.manifest.id === 'national' ? { ...s, manifest: { ...s.manifest, calendarPolicy: 'refuse' } } : s))).packs.national;
 
-const compile = (pack: ResolvedPack, id: string, rules?: 'json-rules-engine') => compileProcedure({ ...(pack.procedures[id] as ProcedureDoc), version: 1 }, pack, rules ? { rules } : {});
+const compile = (pack: ResolvedPack, id: string) => compileProcedure({ ...(pack.procedures[id] as ProcedureDoc), version: 1 }, pack);
+/** The same, with every rule evaluation replayed against json-rules-engine (the reference) by `disagreements()`. */
+const checked = (pack: ResolvedPack, id: string) => withReferenceCheck({ ...(pack.procedures[id] as ProcedureDoc), version: 1 }, pack);
 const at = (iso: string) => ({ now: new Date(iso) });
 const parties = [{ name: '张三', role: '申请人' }, { name: '李四', role: '被申请人' }];
 const mediationData = { disputeType: 'neighbour', parties, amount: 3000, partiesConsent: true, criminalRisk: false, description: '示例' };
@@ -70,24 +73,25 @@ describe('deadlines that reach a year without a notice', () => {
 });
 
 describe('a rule that reads a year without a notice (duty-admission lead time, 30 working days)', () => {
-  for (const evaluator of [undefined, 'json-rules-engine'] as const) {
-    const label = evaluator ?? 'compiled';
-    it(`(${label}) plannedStart 2027-06-01 goes to review; leadTimeMet is true and says it used 2027's provisional days`, async () => {
-      const r = ok(await start(compile(national, 'duty-admission', evaluator), { id: 'a', data: admission('2027-06-01') }, at('2026-11-30T10:00:00+08:00')));
-      expect(r.instance.state).toBe('review');
-      expect(r.history.rules.find((x) => x.rule === 'leadTimeMet')).toMatchObject({ result: true, provisional: [2027] });
-      expect(r.history.rules.filter((x) => x.rule !== 'leadTimeMet').every((x) => x.provisional === undefined)).toBe(true);
-    });
+  it('plannedStart 2027-06-01 goes to review; leadTimeMet is true and says it used 2027\'s provisional days (as json-rules-engine)', async () => {
+    const check = checked(national, 'duty-admission');
+    const r = ok(await start(check.proc, { id: 'a', data: admission('2027-06-01') }, at('2026-11-30T10:00:00+08:00')));
+    expect(r.instance.state).toBe('review');
+    expect(r.history.rules.find((x) => x.rule === 'leadTimeMet')).toMatchObject({ result: true, provisional: [2027] });
+    expect(r.history.rules.filter((x) => x.rule !== 'leadTimeMet').every((x) => x.provisional === undefined)).toBe(true);
+    expect(await check.disagreements()).toEqual([]);
+  });
 
-    it(`(${label}) with calendarPolicy "refuse" the calendar error is the step's error (CALENDAR_RANGE), not a rejection`, async () => {
-      const r = await start(compile(refusing, 'duty-admission', evaluator), { id: 'a', data: admission('2027-06-01') }, at('2026-11-30T10:00:00+08:00'));
-      expect(r.ok).toBe(false);
-      if (r.ok) return;
-      expect(r.code).toBe('CALENDAR_RANGE');
-      expect(r.message.en).toContain('2027-01-01');
-      expect((r.details as { reason: { 'zh-CN': string } }).reason['zh-CN']).toContain('calendarPolicy');
-    });
-  }
+  it('with calendarPolicy "refuse" the calendar error is the step\'s error (CALENDAR_RANGE), not a rejection (as json-rules-engine)', async () => {
+    const check = checked(refusing, 'duty-admission');
+    const r = await start(check.proc, { id: 'a', data: admission('2027-06-01') }, at('2026-11-30T10:00:00+08:00'));
+    expect(r).toMatchObject({ ok: false, code: 'CALENDAR_RANGE' });
+    const refusal = r as Extract<typeof r, { ok: false }>;
+    expect(refusal.message.en).toContain('2027-01-01');
+    expect((refusal.details as { reason: { 'zh-CN': string } }).reason['zh-CN']).toContain('calendarPolicy');
+    expect(check.evaluations()).toBeGreaterThan(0);
+    expect(await check.disagreements()).toEqual([]);
+  });
 
   it('a lead time read wholly from official days is not marked', async () => {
     const data = { ...admission('2026-03-01'), submittedOn: '2025-12-01' };

@@ -8,6 +8,7 @@ import {
   basisOn, compileProcedure, diffProcedure, formatBasis, resolvePacks, start, step, validateProcedure,
   type BasisVersion, type PackSource, type ProcedureDoc, type StepOk,
 } from '../../engine';
+import { withReferenceCheck } from '../support/reference-check';
 import { loadPacksRoot } from '../../server/packs';
 
 const t = (zh: string, en: string) => ({ 'zh-CN': zh, en });
@@ -84,62 +85,66 @@ const clerk = { subject: 'c', roles: ['clerk'] };
 const at = (iso: string) => ({ now: new Date(iso) });
 const people = [{ name: '王芳' }, { name: '王芳' }, { name: '李明', id: 'p1' }];
 
-for (const mode of ['compiled', 'json-rules-engine'] as const) {
-  describe(`a rule that changed on 2026-01-01 (${mode} evaluator)`, () => {
-    const proc = compileProcedure({ ...doc(), version: 1 }, packOf(doc()), { rules: mode });
-    const begin = async (iso: string) => (await start(proc, { id: 'x', data: { people } }, at(iso))) as StepOk;
+describe('a rule that changed on 2026-01-01 (json-rules-engine agreeing on every evaluation)', () => {
+  const check = withReferenceCheck({ ...doc(), version: 1 }, packOf(doc()));
+  const proc = check.proc;
+  const begin = async (iso: string) => (await start(proc, { id: 'x', data: { people } }, at(iso))) as StepOk;
 
-    it('judges a 2025 step by the old test and records the old basis', async () => {
-      const s = await begin('2025-12-30T10:00:00+08:00');
-      const r = await step(proc, s.instance, { type: 'VOTE', payload: { entitled: 30, present: 16, yes: 0, no: 0 }, actor: clerk }, at('2025-12-31T10:00:00+08:00'));
-      expect(r.ok).toBe(true);
-      if (r.ok) expect(r.history.rules.find((x) => x.rule === 'quorum')).toMatchObject({ result: true, basis: OLD });
-    });
-
-    it('takes each step of a case across 2026-01-01 under the law of its date: 16 of 30 no longer a quorum, 20 of 30 is, 19 is not', async () => {
-      const s = await begin('2025-12-30T10:00:00+08:00');
-      const refused = await step(proc, s.instance, { type: 'VOTE', payload: { entitled: 30, present: 16, yes: 0, no: 0 }, actor: clerk }, at('2026-01-02T10:00:00+08:00'));
-      expect(refused).toMatchObject({ ok: false, code: 'GUARD_REJECTED' });
-      if (!refused.ok) expect((refused.details as { rules: { rule: string; basis: BasisVersion }[] }).rules).toEqual([expect.objectContaining({ rule: 'quorum', basis: NEW })]);
-      const nineteen = await step(proc, s.instance, { type: 'VOTE', payload: { entitled: 30, present: 19, yes: 0, no: 0 }, actor: clerk }, at('2026-01-02T10:00:00+08:00'));
-      expect(nineteen).toMatchObject({ ok: false, code: 'GUARD_REJECTED' });
-      const twenty = await step(proc, s.instance, { type: 'VOTE', payload: { entitled: 30, present: 20, yes: 0, no: 0 }, actor: clerk }, at('2026-01-02T10:00:00+08:00'));
-      expect(twenty.ok).toBe(true);
-      if (twenty.ok) expect(twenty.history.rules.find((x) => x.rule === 'quorum')?.basis).toEqual(NEW);
-    });
-
-    it('refuses impossible counts with 422 naming the rule and the payload field, and changes nothing', async () => {
-      const s = await begin('2026-01-05T10:00:00+08:00');
-      const before = structuredClone(s.instance);
-      for (const payload of [{ entitled: 30, present: 31, yes: 0, no: 0 }, { entitled: 30, present: 20, yes: 15, no: 6 }]) {
-        const r = await step(proc, s.instance, { type: 'VOTE', payload, actor: clerk }, at('2026-01-06T10:00:00+08:00'));
-        expect(r).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
-        if (!r.ok) expect(r.details).toEqual([expect.objectContaining({ rule: 'countsPossible', path: '/payload/present', code: 'RULE' })]);
-      }
-      expect(s.instance).toEqual(before);
-    });
-
-    it('gives parties without an id p1, p2, … skipping ids already taken; a shared name identifies nobody', async () => {
-      const s = await begin('2026-01-05T10:00:00+08:00');
-      expect((s.instance.data.people as { id: string }[]).map((p) => p.id)).toEqual(['p2', 'p3', 'p1']);
-      const ambiguous = await step(proc, s.instance, { type: 'SIGN', payload: { signers: ['王芳', '李明'] }, actor: clerk }, at('2026-01-06T10:00:00+08:00'));
-      expect(ambiguous).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
-      if (!ambiguous.ok) expect(ambiguous.details).toEqual([expect.objectContaining({ rule: 'signersKnown', path: '/payload/signers' })]);
-      const unknown = await step(proc, s.instance, { type: 'SIGN', payload: { signers: ['p9'] }, actor: clerk }, at('2026-01-06T10:00:00+08:00'));
-      expect(unknown).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
-      const partial = await step(proc, s.instance, { type: 'SIGN', payload: { signers: ['p2', '李明'] }, actor: clerk }, at('2026-01-06T10:00:00+08:00'));
-      expect(partial).toMatchObject({ ok: false, code: 'GUARD_REJECTED' });
-      const all = await step(proc, s.instance, { type: 'SIGN', payload: { signers: ['p2', 'p3', '李明'] }, actor: clerk }, at('2026-01-06T10:00:00+08:00'));
-      expect(all).toMatchObject({ ok: true, instance: { state: 'signed' } });
-    });
-
-    it('refuses start data that breaks a data rule (two parties with one id) with 422 and creates nothing', async () => {
-      const r = await start(proc, { id: 'y', data: { people: [{ name: 'a', id: 'p1' }, { name: 'b', id: 'p1' }] } }, at('2026-01-05T10:00:00+08:00'));
-      expect(r).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
-      if (!r.ok) expect(r.details).toEqual([expect.objectContaining({ rule: 'idsUnique', path: '/data/people/id' })]);
-    });
+  it('judges a 2025 step by the old test and records the old basis', async () => {
+    const s = await begin('2025-12-30T10:00:00+08:00');
+    const r = await step(proc, s.instance, { type: 'VOTE', payload: { entitled: 30, present: 16, yes: 0, no: 0 }, actor: clerk }, at('2025-12-31T10:00:00+08:00'));
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.history.rules.find((x) => x.rule === 'quorum')).toMatchObject({ result: true, basis: OLD });
+    expect(await check.disagreements()).toEqual([]);
   });
-}
+
+  it('takes each step of a case across 2026-01-01 under the law of its date: 16 of 30 no longer a quorum, 20 of 30 is, 19 is not', async () => {
+    const s = await begin('2025-12-30T10:00:00+08:00');
+    const refused = await step(proc, s.instance, { type: 'VOTE', payload: { entitled: 30, present: 16, yes: 0, no: 0 }, actor: clerk }, at('2026-01-02T10:00:00+08:00'));
+    expect(refused).toMatchObject({ ok: false, code: 'GUARD_REJECTED' });
+    if (!refused.ok) expect((refused.details as { rules: { rule: string; basis: BasisVersion }[] }).rules).toEqual([expect.objectContaining({ rule: 'quorum', basis: NEW })]);
+    const nineteen = await step(proc, s.instance, { type: 'VOTE', payload: { entitled: 30, present: 19, yes: 0, no: 0 }, actor: clerk }, at('2026-01-02T10:00:00+08:00'));
+    expect(nineteen).toMatchObject({ ok: false, code: 'GUARD_REJECTED' });
+    const twenty = await step(proc, s.instance, { type: 'VOTE', payload: { entitled: 30, present: 20, yes: 0, no: 0 }, actor: clerk }, at('2026-01-02T10:00:00+08:00'));
+    expect(twenty.ok).toBe(true);
+    if (twenty.ok) expect(twenty.history.rules.find((x) => x.rule === 'quorum')?.basis).toEqual(NEW);
+    expect(await check.disagreements()).toEqual([]);
+  });
+
+  it('refuses impossible counts with 422 naming the rule and the payload field, and changes nothing', async () => {
+    const s = await begin('2026-01-05T10:00:00+08:00');
+    const before = structuredClone(s.instance);
+    for (const payload of [{ entitled: 30, present: 31, yes: 0, no: 0 }, { entitled: 30, present: 20, yes: 15, no: 6 }]) {
+      const r = await step(proc, s.instance, { type: 'VOTE', payload, actor: clerk }, at('2026-01-06T10:00:00+08:00'));
+      expect(r).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
+      if (!r.ok) expect(r.details).toEqual([expect.objectContaining({ rule: 'countsPossible', path: '/payload/present', code: 'RULE' })]);
+    }
+    expect(s.instance).toEqual(before);
+    expect(await check.disagreements()).toEqual([]);
+  });
+
+  it('gives parties without an id p1, p2, … skipping ids already taken; a shared name identifies nobody', async () => {
+    const s = await begin('2026-01-05T10:00:00+08:00');
+    expect((s.instance.data.people as { id: string }[]).map((p) => p.id)).toEqual(['p2', 'p3', 'p1']);
+    const ambiguous = await step(proc, s.instance, { type: 'SIGN', payload: { signers: ['王芳', '李明'] }, actor: clerk }, at('2026-01-06T10:00:00+08:00'));
+    expect(ambiguous).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
+    if (!ambiguous.ok) expect(ambiguous.details).toEqual([expect.objectContaining({ rule: 'signersKnown', path: '/payload/signers' })]);
+    const unknown = await step(proc, s.instance, { type: 'SIGN', payload: { signers: ['p9'] }, actor: clerk }, at('2026-01-06T10:00:00+08:00'));
+    expect(unknown).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
+    const partial = await step(proc, s.instance, { type: 'SIGN', payload: { signers: ['p2', '李明'] }, actor: clerk }, at('2026-01-06T10:00:00+08:00'));
+    expect(partial).toMatchObject({ ok: false, code: 'GUARD_REJECTED' });
+    const all = await step(proc, s.instance, { type: 'SIGN', payload: { signers: ['p2', 'p3', '李明'] }, actor: clerk }, at('2026-01-06T10:00:00+08:00'));
+    expect(all).toMatchObject({ ok: true, instance: { state: 'signed' } });
+    expect(await check.disagreements()).toEqual([]);
+  });
+
+  it('refuses start data that breaks a data rule (two parties with one id) with 422 and creates nothing', async () => {
+    const r = await start(proc, { id: 'y', data: { people: [{ name: 'a', id: 'p1' }, { name: 'b', id: 'p1' }] } }, at('2026-01-05T10:00:00+08:00'));
+    expect(r).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
+    if (!r.ok) expect(r.details).toEqual([expect.objectContaining({ rule: 'idsUnique', path: '/data/people/id' })]);
+    expect(await check.disagreements()).toEqual([]);
+  });
+});
 
 describe('basis versions', () => {
   it('basisOn picks the version in force (from inclusive, until exclusive); a plain text is in force always', () => {
@@ -206,22 +211,22 @@ describe('parameters with a dated table', () => {
     table: [{ from: '2025-01-01', value: 100, source: t('示例', 'Sample'), sample: true }, { from: '2026-03-01', value: 200, source: t('示例', 'Sample'), sample: true }],
   };
 
-  for (const mode of ['compiled', 'json-rules-engine'] as const) {
-    it(`reads the row in force on the filing day, times a factor; before the first row there is no figure (${mode})`, async () => {
-      const proc = compileProcedure({ ...capDoc(), version: 1 }, packOf(capDoc(), { cap }), { rules: mode });
-      const s = (await start(proc, { id: 'c', data: {} }, at('2026-03-05T10:00:00+08:00'))) as StepOk;
-      const file = async (filedOn: string, amount: number, agreed?: boolean) => {
-        const r = await step(proc, s.instance, { type: 'FILE', payload: { filedOn, amount, ...(agreed ? { agreed } : {}) }, actor: clerk }, at('2026-03-05T11:00:00+08:00'));
-        return r.ok ? r.instance.state : r.code;
-      };
-      expect(await file('2026-02-28', 150)).toBe('simplified');
-      expect(await file('2026-03-01', 150)).toBe('small');
-      expect(await file('2026-02-28', 100)).toBe('small');
-      expect(await file('2026-02-28', 200, true)).toBe('small');
-      expect(await file('2026-02-28', 201, true)).toBe('simplified');
-      expect(await file('2024-12-31', 1)).toBe('simplified');
-    });
-  }
+  it('reads the row in force on the filing day, times a factor; before the first row there is no figure (as json-rules-engine)', async () => {
+    const check = withReferenceCheck({ ...capDoc(), version: 1 }, packOf(capDoc(), { cap }));
+    const proc = check.proc;
+    const s = (await start(proc, { id: 'c', data: {} }, at('2026-03-05T10:00:00+08:00'))) as StepOk;
+    const file = async (filedOn: string, amount: number, agreed?: boolean) => {
+      const r = await step(proc, s.instance, { type: 'FILE', payload: { filedOn, amount, ...(agreed ? { agreed } : {}) }, actor: clerk }, at('2026-03-05T11:00:00+08:00'));
+      return r.ok ? r.instance.state : r.code;
+    };
+    expect(await file('2026-02-28', 150)).toBe('simplified');
+    expect(await file('2026-03-01', 150)).toBe('small');
+    expect(await file('2026-02-28', 100)).toBe('small');
+    expect(await file('2026-02-28', 200, true)).toBe('small');
+    expect(await file('2026-02-28', 201, true)).toBe('simplified');
+    expect(await file('2024-12-31', 1)).toBe('simplified');
+    expect(await check.disagreements()).toEqual([]);
+  });
 
   it('validation: rows in increasing order, value equal to the last row', () => {
     const run = (p: unknown) => resolvePacks([{ manifest: { id: 'dated', title: t('测试', 'Test'), parameters: { cap: p as never } }, procedures: {}, data: {} }]).problems;
