@@ -1,10 +1,18 @@
-import type { ErrorCode, I18n, ProblemDetail, Refusal } from './types';
+import type { I18n, ProblemDetail, Refusal, RefusalCode } from './types';
 
 export function i18n(zh: string, en: string): I18n {
   return { 'zh-CN': zh, en };
 }
 
-export function refuse(code: ErrorCode, message: I18n, details?: unknown): Refusal {
+const CODES = {
+  EVENT_NOT_ALLOWED: true, FORBIDDEN: true, GUARD_REJECTED: true, INVALID_PAYLOAD: true, INVALID_DEFINITION: true,
+  NOT_FOUND: true, CALENDAR_RANGE: true, INVALID_PERIOD: true,
+} as const satisfies Record<RefusalCode, true>;
+
+/** Every code a refusal of the engine carries (tests/engine/refusal-codes.test.ts: each is produced somewhere, no other). */
+export const REFUSAL_CODES = Object.keys(CODES) as RefusalCode[];
+
+export function refuse(code: RefusalCode, message: I18n, details?: unknown): Refusal {
   return { ok: false, code, message, details };
 }
 

@@ -13,7 +13,7 @@ export {
   applyOverlay, diffOverlay, overlayOfMergePatch, checkOverlay, settleConflict, jsonEqual, getAt, parsePointer, isMergePatch,
   OVERLAY_LIMITS, retestPack, type PatchConflict, type OverlayResult,
 } from './pack';
-export { DefinitionError, i18n, pointer } from './errors';
+export { DefinitionError, i18n, pointer, REFUSAL_CODES } from './errors';
 export * as calendar from './calendar';
 export { CalendarError, CalendarRangeError, InvalidPeriodError } from './calendar';
 export { recompute as recomputeDeadline, provisionalMarks } from './deadlines';

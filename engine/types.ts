@@ -369,21 +369,19 @@ export interface StepOk {
   timers: TimerChanges;
 }
 
-export type ErrorCode =
-  | 'BAD_REQUEST'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
+/**
+ * The codes an engine refusal carries, and only those (engine/errors.ts `REFUSAL_CODES`): HTTP-only codes such as
+ * UNAUTHORIZED or REVISION_CONFLICT belong to the server, which maps each refusal code to its status.
+ */
+export type RefusalCode =
   | 'EVENT_NOT_ALLOWED'
+  | 'FORBIDDEN'
   | 'GUARD_REJECTED'
-  | 'REVISION_CONFLICT'
   | 'INVALID_PAYLOAD'
   | 'INVALID_DEFINITION'
-  | 'PAYLOAD_TOO_LARGE'
+  | 'NOT_FOUND'
   | 'CALENDAR_RANGE'
-  | 'INVALID_PERIOD'
-  | 'INVALID_CALENDAR'
-  | 'INTERNAL';
+  | 'INVALID_PERIOD';
 
 export interface ProblemDetail {
   path: string;
@@ -393,7 +391,7 @@ export interface ProblemDetail {
 
 export interface Refusal {
   ok: false;
-  code: ErrorCode;
+  code: RefusalCode;
   message: I18n;
   details?: unknown;
 }
@@ -428,7 +426,7 @@ export interface ScenarioExpect {
   data?: Record<string, unknown>;
   overdue?: boolean;
   /** Refusal expected: the error code, and for GUARD_REJECTED the failing rule names. */
-  refused?: { code: ErrorCode; rules?: string[] };
+  refused?: { code: RefusalCode; rules?: string[] };
   /** Effects expected by name, or by name and a subset of their params (`{ "name": "notice.publish", "params": { "minPostingDays": 15 } }`). */
   effects?: (string | { name: string; params?: Record<string, unknown> })[];
   deadlines?: Record<string, string>;
