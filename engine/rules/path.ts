@@ -2,9 +2,12 @@
  * A small, predictable path resolver for rule facts: `$.a.b`, `$.a[0]`, `$.a[*].b` (an array of every
  * element's b), `$.a.length`. Used instead of json-rules-engine's JSONPath so results never change shape.
  */
+import { LRUCache } from 'lru-cache';
+
 type Token = { key: string } | { index: number } | { all: true };
 
-const cache = new Map<string, Token[]>();
+/** Tokenized paths. Paths come from documents (untrusted): the cache is bounded, least recently used first out. */
+const cache = new LRUCache<string, Token[]>({ max: 10_000 });
 
 function tokenize(path: string): Token[] {
   const hit = cache.get(path);

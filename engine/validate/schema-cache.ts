@@ -6,20 +6,17 @@
  * long-running server does not grow with each draft.
  */
 import type { ValidateFunction } from 'ajv';
+import { LRUCache } from 'lru-cache';
 import { ajv } from './ajv';
 
 export const SCHEMA_CACHE_LIMIT = 2000;
-const cache = new Map<string, ValidateFunction>();
+const cache = new LRUCache<string, ValidateFunction>({ max: SCHEMA_CACHE_LIMIT });
 
 /** The validator of a schema; throws like `ajv.compile` when the schema is invalid. */
 export function compileSchema(schema: object): ValidateFunction {
   const key = JSON.stringify(schema);
   const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
+  if (hit) return hit;
   let fn: ValidateFunction;
   try {
     fn = ajv.compile(schema);
@@ -27,7 +24,6 @@ export function compileSchema(schema: object): ValidateFunction {
     ajv.removeSchema(schema);
   }
   cache.set(key, fn);
-  if (cache.size > SCHEMA_CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   return fn;
 }
 

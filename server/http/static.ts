@@ -2,15 +2,10 @@
  * Serves the designer's build at `/` (files from designer/dist; any other non-API path gets index.html, the
  * single-page app decides). Without a build, a short bilingual page says how to get one.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Context, Next } from 'koa';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2', '.map': 'application/json; charset=utf-8', '.txt': 'text/plain; charset=utf-8',
-};
 
 const NOT_BUILT = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>共治 Gongzhi</title>
 <body style="font-family:sans-serif;max-width:40em;margin:3em auto">
@@ -42,8 +37,9 @@ export function serveDesigner(distDir: string | undefined) {
     }
     let file = resolve(root, rel);
     if (!(file === root || file.startsWith(root + sep)) || !(await isFile(file))) file = join(root, 'index.html');
-    ctx.type = TYPES[extname(file)] ?? 'application/octet-stream';
+    // Koa's own MIME lookup (mime-types), with the charset for text types
+    ctx.type = extname(file) || 'application/octet-stream';
     ctx.set('Cache-Control', file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    ctx.body = await readFile(file);
+    ctx.body = createReadStream(file);
   };
 }
