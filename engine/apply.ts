@@ -7,6 +7,7 @@ import type { DeadlineState, Effect } from './types';
 import { ACTIONS, type EffectStep, type EngineEvent } from './actions';
 import type { GuardSession } from './session';
 import { arm, deadlinesOfState, extend, startDate } from './deadlines';
+import { MARK } from './markers';
 
 type Action = { type: string; params?: Record<string, unknown> };
 
@@ -39,9 +40,9 @@ export function applyActions(
   };
   for (const a of actions) {
     const p = a.params ?? {};
-    if (a.type === 'gz.exit') {
+    if (a.type === MARK.dropDeadlines) {
       drop((d) => d.state === p.state);
-    } else if (a.type === 'gz.enter') {
+    } else if (a.type === MARK.armDeadlines) {
       for (const [name, def] of deadlinesOfState(proc, String(p.state))) {
         if (def.when) {
           session.evaluate([def.when], ctx.data);

@@ -8,7 +8,7 @@ import type { ValidateFunction } from 'ajv';
 import type { DeadlineDef, MachineJSON, ProcedureDoc, ResolvedPack, StateJSON, TransitionJSON } from './types';
 import { DefinitionError, pointer } from './errors';
 import { BUILTIN_ACTIONS, type EngineEvent } from './actions';
-import { MARKERS } from './markers';
+import { MARK, MARKERS } from './markers';
 import { compileSchema, validateProcedure } from './validate';
 import { RuleSet, inlineParams, type RuleObserver } from './rules';
 import { walkStates, allTransitions, guardRules } from './machine';
@@ -66,12 +66,12 @@ function paramValues(pack: ResolvedPack): Record<string, unknown> {
   return Object.fromEntries(Object.entries(pack.parameters).map(([k, p]) => [k, p.value]));
 }
 
-/** Appends `gz.took` (the transition's JSON pointer) to every transition, so a step knows exactly which fired. */
+/** Appends the transition-taken marker (the transition's JSON pointer) to every transition, so a step knows exactly which fired. */
 function instrumentTransitions(node: StateJSON | MachineJSON, ptr: string): void {
   const tag = (t: unknown, at: string): TransitionJSON => {
     const tr: TransitionJSON = typeof t === 'string' ? { target: t } : { ...(t as TransitionJSON) };
     const acts = tr.actions === undefined ? [] : Array.isArray(tr.actions) ? tr.actions : [tr.actions];
-    tr.actions = [...acts, { type: 'gz.took', params: { t: at } }];
+    tr.actions = [...acts, { type: MARK.transitionTaken, params: { pointer: at } }];
     return tr;
   };
   const each = (v: unknown, at: string) => (Array.isArray(v) ? v.map((t, i) => tag(t, `${at}/${i}`)) : tag(v, at));
@@ -91,8 +91,8 @@ function withDeadlineHooks(machine: MachineJSON, deadlines: Record<string, Deadl
     if (!hooked.has(s.path)) continue;
     const node = s.node as StateJSON;
     const asList = (a: unknown) => (a === undefined ? [] : Array.isArray(a) ? a : [a]);
-    node.entry = [{ type: 'gz.enter', params: { state: s.path } }, ...asList(node.entry)];
-    node.exit = [...asList(node.exit), { type: 'gz.exit', params: { state: s.path } }];
+    node.entry = [{ type: MARK.armDeadlines, params: { state: s.path } }, ...asList(node.entry)];
+    node.exit = [...asList(node.exit), { type: MARK.dropDeadlines, params: { state: s.path } }];
   }
   return copy;
 }

@@ -13,6 +13,7 @@ import { resolveFactRef, type InstanceLookup } from './rules';
 import { ajvProblems } from './validate';
 import { activeLeaves, allowedEvents, handledEvents, statePathOf } from './state';
 import { applyActions } from './apply';
+import { transitionsTaken } from './markers';
 
 export interface StepEnv {
   now: Date;
@@ -141,7 +142,7 @@ export async function step(
     }
     const [next, actions] = session.run(() => proc.pure.transition(snapshot, { ...ev, rules: session }));
     const own = proc.eventPointers.get(input.type);
-    if (!(actions as { type: string; params?: { t?: string } }[]).some((a) => a.type === 'gz.took' && own?.has(String(a.params?.t)))) {
+    if (!transitionsTaken(actions).some((t) => own?.has(t))) {
       const failing = session.results().filter((r) => !r.result);
       return refuse('GUARD_REJECTED',
         i18n(`事件「${input.type}」的条件不满足:${failing.map((r) => r.description['zh-CN']).join(';')}`,
@@ -174,7 +175,7 @@ function finish(
   const history: HistoryEntry = {
     seq: rev, at: ev.now, type: entry.type, payload: entry.payload, actor: ev.actor,
     from: entry.from, to: state, rules: session.results(), effects,
-    transitions: (actions as { type: string; params?: { t?: string } }[]).filter((a) => a.type === 'gz.took').map((a) => String(a.params?.t)),
+    transitions: transitionsTaken(actions),
   };
   const cancel = done ? prev.deadlines.filter((d) => !d.overdue).map((d) => d.name) : applied.cancel;
   const armed = done ? [] : applied.arm;
