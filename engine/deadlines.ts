@@ -8,11 +8,6 @@ import type { CompiledProcedure } from './compile';
 import type { CalendarData, DeadlineComputation, DeadlineDef, DeadlineState, PeriodUnit } from './types';
 import { resolveFactRef } from './rules';
 
-export interface DeadlineChange {
-  arm: DeadlineState[];
-  cancel: string[];
-}
-
 const union = (a: number[], b: number[]) => [...new Set([...a, ...b])].sort((x, y) => x - y);
 
 export function computeDue(proc: CompiledProcedure, from: string, amount: number, unit: PeriodUnit) {
