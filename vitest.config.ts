@@ -12,6 +12,7 @@ export const POSTGRES_SUITES = [
   'tests/server/replay.test.ts',
   'tests/server/packs-api.test.ts',
   'tests/server/openapi.test.ts',
+  'tests/server/county-follow.test.ts',
 ];
 
 export default defineConfig({

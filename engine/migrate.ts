@@ -56,7 +56,7 @@ export interface MigrateOptions {
   stateMap?: Record<string, string>;
   now: Date;
   /** The case's history (to find when an active state was entered, for deadlines the new version adds). */
-  history?: HistoryEntry[];
+  history?: Pick<HistoryEntry, 'at' | 'from' | 'to'>[];
   actor?: Actor;
 }
 
@@ -102,7 +102,7 @@ function valueOf(leaves: string[]): unknown {
 }
 
 /** When `state` (a dotted path) was last entered, by the history; null when the history does not say. */
-function enteredAt(state: string, history: HistoryEntry[] | undefined): string | null {
+function enteredAt(state: string, history: MigrateOptions['history']): string | null {
   const active = (conf: string | null) => (conf ?? '').split(',').some((l) => l === state || l.startsWith(`${state}.`));
   let at: string | null = null;
   for (const h of history ?? []) if (active(h.to) && !active(h.from)) at = h.at;

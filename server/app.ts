@@ -29,6 +29,8 @@ import { serveDesigner } from './http/static';
 import { systemRoutes } from './routes/system';
 import { packRoutes } from './routes/packs';
 import { instanceRoutes } from './routes/instances';
+import { countyRoutes } from './routes/county';
+import { Migrations } from './cases/migrate';
 import { webhookRoutes } from './routes/webhooks';
 import { CalendarService } from './calendar/service';
 import { calendarRoutes } from './calendar/routes';
@@ -130,6 +132,7 @@ export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; ro
   instanceRoutes(router, deps);
   webhookRoutes(router, deps);
   calendarRoutes(router, deps, calendarService);
+  countyRoutes(router, deps, new Migrations({ store, catalog, clock, webhooks: () => subscriptions.all() }));
 
   const app = new Koa();
   app.proxy = false;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Low, Memory, type Adapter } from 'lowdb';
-import type { PackSource, ProcedureDoc } from '../engine';
+import type { PackConflict, PackSource, ProcedureDoc } from '../engine';
 import { AtomicJSONFile } from './store/atomic-file';
 
 export interface StoredToken {
@@ -37,6 +37,13 @@ export interface StoredPack {
   /** Hash of the pack folder's content when it was last loaded from disk. */
   diskHash?: string;
   updatedAt: string;
+  /**
+   * A county no longer following its base cleanly, as found when a base changed (patch operations or parameter
+   * overrides whose base moved, problems of the re-resolved pack, own scenarios that now fail), and the procedures
+   * held on their published versions until it is settled. Absent or empty: it follows its base.
+   */
+  conflicts?: PackConflict[];
+  held?: string[];
 }
 
 export interface VersionInfo {

@@ -3,12 +3,13 @@
  * procedure it runs (the county must look at it before that procedure follows the base).
  */
 import type { PackConflict, ResolvedPack, Scenario } from '../types';
-import { compileProcedure } from '../compile';
+import { compileProcedure, type CompiledProcedure } from '../compile';
 import { runScenario } from '../scenario';
 import { i18n } from '../errors';
 
 export async function retestPack(pack: ResolvedPack, scenarios: Record<string, Scenario>): Promise<PackConflict[]> {
   const out: PackConflict[] = [];
+  const compiled = new Map<string, CompiledProcedure>();
   const title = (sc: Scenario) => (typeof sc.title === 'string' ? sc.title : sc.title['zh-CN']);
   for (const [name, sc] of Object.entries(scenarios)) {
     const doc = pack.procedures[sc.procedure];
@@ -19,7 +20,9 @@ export async function retestPack(pack: ResolvedPack, scenarios: Record<string, S
       continue;
     }
     try {
-      const report = await runScenario(compileProcedure({ ...doc, version: 1 }, pack), sc);
+      let proc = compiled.get(sc.procedure);
+      if (!proc) compiled.set(sc.procedure, (proc = compileProcedure({ ...doc, version: 1 }, pack)));
+      const report = await runScenario(proc, sc);
       if (report.failures.length) fail(report.failures, `场景「${title(sc)}」不再通过(${report.failures.length} 处不符)`, `scenario ${name} no longer passes (${report.failures.length} failure(s))`);
     } catch (e) {
       fail([(e as Error).message], `场景「${title(sc)}」无法运行`, `scenario ${name} cannot run`);

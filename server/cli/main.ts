@@ -367,11 +367,81 @@ async function http(method: string, url: string, token: string | undefined, body
 const OPTIONS = {
   out: { type: 'string' }, server: { type: 'string' }, token: { type: 'string' },
   pack: { type: 'string' }, 'packs-dir': { type: 'string' },
-  to: { type: 'string' }, from: { type: 'string' }, state: { type: 'string' }, map: { type: 'string' }, instance: { type: 'string' },
+  to: { type: 'string' }, from: { type: 'string' }, state: { type: 'string' }, map: { type: 'string' }, instance: { type: 'string' }, limit: { type: 'string' },
   'dry-run': { type: 'boolean' }, write: { type: 'boolean' }, run: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 const parse = (args: string[]) => parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+
+interface MigratedCase {
+  id: string; fromVersion: number; toVersion: number; state: { from: string; to: string }; moved: boolean;
+  deadlines: { name: string; change: string; from?: string; to?: string }[]; problems: ProblemDetail[];
+}
+
+function printMigrated(c: MigratedCase, out: Out) {
+  const mark = c.problems.length ? '✗' : c.moved ? '✓' : '·';
+  out(`  ${mark} ${c.id}: 版本 version ${c.fromVersion} → ${c.toVersion} · 状态 state ${c.state.from} → ${c.state.to}${c.moved ? ' · 已迁移 moved' : ''}`);
+  for (const d of c.deadlines) {
+    const day = (x?: string) => (x ? x.slice(0, 10) : '—');
+    out(`      期限 deadline ${d.name}: ${d.change} ${day(d.from)} → ${day(d.to)}`);
+  }
+  for (const p of c.problems) out(`      ✗ [${p.code ?? 'PROBLEM'}] ${p.path}: ${p.message['zh-CN']} / ${p.message.en}`);
+}
+
+/**
+ * `gongzhi migrate`: running cases of a procedure (or one case) moved to a newer published version through the
+ * server. A dry run unless `--run`: every selected case with what would change. Exit 1 when a case is refused.
+ */
+async function cmdMigrate(pos: string[], opt: Partial<Record<string, string | boolean>>, server: string, token: string | undefined, out: Out): Promise<number> {
+  const stateMap = typeof opt.map === 'string' ? Object.fromEntries(opt.map.split(',').map((x) => x.split('=').map((y) => y.trim()))) : undefined;
+  if (stateMap && Object.entries(stateMap).some(([k, v]) => !k || !v)) {
+    out('✗ --map 应为 from=to,from=to / --map must be from=to,from=to');
+    return 2;
+  }
+  const run = opt.run === true;
+  const to = typeof opt.to === 'string' ? Number(opt.to) : undefined;
+  const base = { ...(to ? { toVersion: to } : {}), ...(stateMap ? { stateMap } : {}), dryRun: !run };
+  if (typeof opt.instance === 'string') {
+    const r = await http('POST', `${server}/api/instances/${encodeURIComponent(opt.instance)}/migrate`, token, base, out);
+    if (!r) return 1;
+    if (r.status === 409) {
+      const e = (r.json as { error: { message: { 'zh-CN': string; en: string }; details: ProblemDetail[] } }).error;
+      out(`✗ 不能迁移 / cannot migrate: ${e.message['zh-CN']} / ${e.message.en}`);
+      for (const p of e.details ?? []) out(`    ✗ [${p.code ?? 'PROBLEM'}] ${p.path}: ${p.message['zh-CN']} / ${p.message.en}`);
+      return 1;
+    }
+    if (r.status !== 200) { out(`✗ 迁移失败 / migrate failed: HTTP ${r.status} ${JSON.stringify(r.json)}`); return 1; }
+    out(run ? '迁移 / migrated:' : '预演 / dry run (加 --run 执行 / add --run to move):');
+    printMigrated(r.json as MigratedCase, out);
+    return 0;
+  }
+  const [pack, proc] = pos;
+  if (!pack || !proc) { out(USAGE); return 2; }
+  const body = {
+    ...base, ...(typeof opt.from === 'string' ? { fromVersions: opt.from.split(',').map(Number) } : {}), ...(typeof opt.state === 'string' ? { state: opt.state } : {}),
+    ...(typeof opt.limit === 'string' ? { limit: Number(opt.limit) } : {}),
+  };
+  let cursor: string | undefined;
+  let refused = 0;
+  let total = 0;
+  let moved = 0;
+  let target = 0;
+  do {
+    const r = await http('POST', `${server}/api/packs/${encodeURIComponent(pack)}/procedures/${encodeURIComponent(proc)}/migrate`, token, { ...body, ...(cursor ? { cursor } : {}) }, out);
+    if (!r) return 1;
+    if (r.status !== 200) { out(`✗ 迁移失败 / migrate failed: HTTP ${r.status} ${JSON.stringify(r.json)}`); return 1; }
+    const res = r.json as { toVersion: number; cases: MigratedCase[]; moved: number; refused: number; next: string | null };
+    if (!total) out(`${run ? '迁移 / migrating' : '预演 / dry run'}: ${pack}/${proc} → 版本 version ${res.toVersion}${run ? '' : '(加 --run 执行 / add --run to move)'}`);
+    for (const c of res.cases) printMigrated(c, out);
+    total += res.cases.length;
+    moved += res.moved;
+    refused += res.refused;
+    target = res.toVersion;
+    cursor = res.next ?? undefined;
+  } while (cursor);
+  out(`${refused ? '✗' : '✓'} ${total} 个案件 case(s) → 版本 version ${target}: ${run ? `已迁移 moved ${moved}` : '未改动 nothing changed'}${refused ? `,不能迁移 refused ${refused}` : ''}`);
+  return refused ? 1 : 0;
+}
 
 export async function main(argv: string[], out: Out = (l) => console.log(l)): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -412,6 +482,7 @@ export async function main(argv: string[], out: Out = (l) => console.log(l)): Pr
       out(`✓ 已导入 / imported: ${basename(pos[0])} → ${server} ${JSON.stringify(r.json)}`);
       return 0;
     }
+    case 'migrate': return cmdMigrate(pos, opt, server, token, out);
     case 'calendar': {
       if (pos[0] !== 'import' || !pos[1]) { out(USAGE); return 2; }
       return cmdCalendarImport(pos[1], { pack: opt.pack || 'national', packsDir: opt['packs-dir'] || 'configs/packs', dryRun: opt['dry-run'] === true }, out);

@@ -14,7 +14,7 @@ const E = {
   401: err('UNAUTHORIZED: missing or unknown token'),
   403: err('FORBIDDEN: the token lacks a role'),
   404: err('NOT_FOUND (also for packs and cases outside the token’s packs)'),
-  409: err('EVENT_NOT_ALLOWED (details.allowed) / GUARD_REJECTED (details.rules) / REVISION_CONFLICT'),
+  409: err('EVENT_NOT_ALLOWED (details.allowed) / GUARD_REJECTED (details.rules) / REVISION_CONFLICT / MIGRATION_REFUSED (a case that cannot be moved to the version: details = [{path, code, message}], e.g. NO_COUNTERPART for a state the version does not have)'),
   413: err('PAYLOAD_TOO_LARGE: body over 1 MiB'),
   415: err('UNSUPPORTED_MEDIA_TYPE: body not JSON'),
   422: err('INVALID_PAYLOAD / INVALID_DEFINITION (details: [{path, message}]) / CALENDAR_RANGE (a period reads a year without a State Council notice in a pack whose calendarPolicy is "refuse", or a year the 2024 holiday statute does not govern; details: {date, years, reason: {zh-CN, en}}) / INVALID_PERIOD (a period cannot be computed: invalid date, amount or unit; details: {field, value, reason: {zh-CN, en}}) / INVALID_CALENDAR (a holiday notice or calendar that cannot be read or contradicts the statute; details: [{path, message: {zh-CN, en}, date?}])'),
@@ -71,6 +71,22 @@ const paths: Record<string, Record<string, Op>> = {
   '/api/packs/{pack}/procedures/{proc}/publish': {
     post: op('publish', '发布草稿 / publish the draft as an immutable version (body `{note?}`; 422 when the draft has problems)', { parameters: [PACK, PROC], responses: { 201: ok('{version}'), ...pick(401, 403, 404, 422) } }),
   },
+  '/api/packs/{pack}/draft': {
+    get: op('getPackDraft', '县级参数草稿 / a county’s draft of parameter overrides (404 when none; with `?ifExists=1`, 204)', { parameters: [PACK], responses: { 200: ok('{parameters, savedAt, savedBy}'), 204: { description: 'no draft (with ?ifExists=1)' }, ...pick(401, 403, 404) } }),
+    put: op('putPackDraft', '保存县级参数草稿 / save a county’s parameter overrides as a draft', {
+      description: 'The whole set of pending overrides: name → {value, basis?, title?, unit?, sample?} (the base’s title, unit and basis unless given) or null to drop the county’s override. Each records the base value it replaces (`baseValue`). A parameter the base does not have, a value of another kind, or one the base locks: 422 INVALID_DEFINITION (UNKNOWN_PARAMETER, PARAMETER_TYPE, PACK_LOCKED).',
+      parameters: [PACK], ...withBody('PackDraft'), responses: { 200: ok('{saved, savedAt, parameters}'), ...pick(400, 401, 403, 404, 422) },
+    }),
+  },
+  '/api/packs/{pack}/publish': {
+    post: op('publishPack', '发布县级参数草稿 / publish the pack draft (body `{note?}`)', { parameters: [PACK], responses: { 201: ok('{published: [{pack, procedure, version}]}'), ...pick(401, 403, 404, 422) } }),
+  },
+  '/api/packs/{pack}/procedures/{proc}/migrate': {
+    post: op('migrateCases', '批量迁移运行中的案件(管理员,默认预演)/ move running cases to a version (admin; a dry run unless dryRun: false)', {
+      description: 'Selects the running cases of the procedure (on versions before the target, or `fromVersions`; `state`, `ids`), up to `limit` per call (`next` continues). Each is moved as POST /api/instances/{id}/migrate would, or refused with its problems (the others still move). A dry run lists every selected case with what would change and changes nothing.',
+      parameters: [PACK, PROC], ...withBody('MigrateBatch'), responses: { 200: ok('{toVersion, dryRun, cases: [{id, fromVersion, toVersion, state: {from, to}, deadlines, problems, moved}], moved, refused, next}'), ...pick(400, 401, 403, 404) },
+    }),
+  },
   '/api/packs/{pack}/procedures/{proc}/simulate': {
     post: op('simulate', '模拟运行(不保存)/ simulate, nothing stored', {
       description: 'Runs the given definition, else the draft, else the latest version. Deadlines due before an event’s `at` fire first. A refused event stays in the trace with `refused` and the case stays where it was.',
@@ -110,6 +126,12 @@ const paths: Record<string, Record<string, Op>> = {
       parameters: [ID, { name: 'Idempotency-Key', in: 'header', required: false, description: 'the same key replays the first answer; nothing is applied twice', schema: { type: 'string', maxLength: 200 } },
         { name: 'If-Match', in: 'header', required: false, description: '"<rev>"; stale → 409 REVISION_CONFLICT', schema: { type: 'string' } }],
       ...withBody('EventSend'), responses: { 200: ok('the case after the event', ref('Instance')), ...pick(400, 401, 403, 404, 409, 413, 415, 422) },
+    }),
+  },
+  '/api/instances/{id}/migrate': {
+    post: op('migrateInstance', '迁移案件到另一版本(管理员)/ move a running case to another published version (admin)', {
+      description: 'States map by id, or by `stateMap` (a key may name an ancestor state); deadlines are recomputed from their own period start under the version’s period (extensions kept; an expired one stays; one the version no longer has is dropped; one it adds to an active state is armed from the day the state was entered). A MIGRATED history entry records it. `dryRun` answers the same and changes nothing. A state with no counterpart: 409 MIGRATION_REFUSED with the problems.',
+      parameters: [ID], ...withBody('Migrate'), responses: { 200: ok('{id, fromVersion, toVersion, state: {from, to}, deadlines: [{name, change, from?, to?, period?}], problems: [], moved, dryRun}'), ...pick(400, 401, 403, 404, 409) },
     }),
   },
   '/api/instances/{id}/history': { get: op('getHistory', '办理记录 / history', { parameters: [ID], responses: { 200: ok('entries', { type: 'array', items: ref('HistoryEntry') }), ...pick(401, 404) } }) },

@@ -122,6 +122,45 @@ export const schemas = {
     },
   },
   Bundle: bundleSchema,
+  Migrate: {
+    type: 'object', additionalProperties: false,
+    properties: {
+      toVersion: { type: 'integer', minimum: 1, description: 'a published version of the procedure (default: the latest)' },
+      stateMap: { type: 'object', maxProperties: 200, propertyNames: { maxLength: 200 }, additionalProperties: { type: 'string', maxLength: 200 }, description: 'state (dotted path, or an ancestor) in the case’s version → state in the target version; states not named map by id' },
+      dryRun: { type: 'boolean', description: 'report what would change, change nothing' },
+    },
+  },
+  MigrateBatch: {
+    type: 'object', additionalProperties: false,
+    properties: {
+      toVersion: { type: 'integer', minimum: 1, description: 'default: the latest published version' },
+      fromVersions: { type: 'array', maxItems: 1000, uniqueItems: true, items: { type: 'integer', minimum: 1 }, description: 'only cases on these versions (default: every version before the target)' },
+      state: { type: 'string', maxLength: 200, description: 'only cases in this state or its sub-states' },
+      ids: { type: 'array', maxItems: 1000, uniqueItems: true, items: { type: 'string', maxLength: 200 }, description: 'only these cases' },
+      stateMap: { type: 'object', maxProperties: 200, propertyNames: { maxLength: 200 }, additionalProperties: { type: 'string', maxLength: 200 } },
+      dryRun: { type: 'boolean', description: 'default true: a dry run lists every selected case and what would change; false moves them' },
+      limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'cases per call (default 200)' },
+      cursor: { type: 'string', maxLength: 400, description: '`next` of the previous answer' },
+    },
+  },
+  PackDraft: {
+    type: 'object', required: ['parameters'], additionalProperties: false,
+    properties: {
+      parameters: {
+        type: 'object', maxProperties: 200, propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+        description: 'a county’s parameter overrides: name → {value, basis?, title?, unit?, sample?} (base title, unit and basis when not given), or null to drop the override',
+        additionalProperties: {
+          oneOf: [
+            { type: 'null' },
+            {
+              type: 'object', required: ['value'], additionalProperties: false,
+              properties: { value: {}, basis: {}, title: i18n, unit: { type: 'string', maxLength: 50 }, sample: { type: 'boolean' } },
+            },
+          ],
+        },
+      },
+    },
+  },
   CalendarYear: {
     type: 'object', required: ['year', 'official', 'source', 'holidays', 'workdays', 'policy', 'officialYears'],
     properties: {

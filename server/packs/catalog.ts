@@ -18,6 +18,8 @@ import {
 } from '../../engine';
 import type { StoredPack, VersionInfo } from '../registry';
 import { StoreConflict, type Draft, type Store } from '../store/seam';
+import { assess, conflictProblem, upgradedSource, type Assessment } from './follow';
+import { countyDraftSource, draftOnBase, overlayOf, parameterDraftSource, PACK_DRAFT } from './county';
 import { sha256, stableStringify } from '../util/ids';
 import { ApiError, fail, notFound } from '../http/errors';
 
@@ -94,6 +96,7 @@ export class PackCatalog {
   /** Reads and resolves what the store holds, and follows changes made by other processes. */
   async open(): Promise<void> {
     await this.load();
+    await this.upgradeStored();
     this.off = this.store.changes.on((t) => {
       if (t === 'registry') void this.reload().catch(() => undefined);
     });
@@ -101,6 +104,22 @@ export class PackCatalog {
 
   close(): void {
     this.off?.();
+  }
+
+  /**
+   * Stored packs that still hold copies of base procedures or merge patches (kept by an older server) become
+   * overlays against the base as it is now, once; their resolution, and so their versions, do not change.
+   */
+  private async upgradeStored(): Promise<void> {
+    const { upgraded } = resolvePacks(this.sources(), { upgrade: true });
+    const packs: Record<string, StoredPack> = {};
+    for (const [id, up] of Object.entries(upgraded)) {
+      const rec = this.packsData[id];
+      if (rec) packs[id] = { ...rec, source: upgradedSource(rec.source, up) };
+    }
+    if (!Object.keys(packs).length) return;
+    await this.store.catalog.commit({ packs, versions: [] });
+    await this.reload();
   }
 
   private async load(): Promise<void> {
@@ -184,13 +203,27 @@ export class PackCatalog {
     return out;
   }
 
-  /** What a change would do, without doing it: the resolution and the problems of the packs it touches. */
-  plan(changes: Record<string, Source>): { packs: Record<string, ResolvedPack>; problems: ProblemDetail[]; affected: Set<string> } {
+  /**
+   * What a change would do, without doing it: the resolution, the problems of the changed packs (their own
+   * conflicts with their bases included: a change must apply cleanly), those of the packs extending them (which
+   * become conflicted, not refused), and the changed sources with copies and merge patches turned into overlays.
+   */
+  plan(changes: Record<string, Source>): {
+    packs: Record<string, ResolvedPack>; problems: ProblemDetail[]; affected: Set<string>;
+    descendants: Record<string, ProblemDetail[]>; sources: Record<string, Source>;
+  } {
     const sources = this.sources(changes);
-    const { packs, problems } = resolvePacks(sources);
+    const { packs, problems: all, upgraded } = resolvePacks(sources, { upgrade: true });
     const affected = this.withDescendants(Object.keys(changes), sources);
-    const mine = problems.filter((p) => [...affected].some((id) => p.path === `/packs/${id}` || p.path.startsWith(`/packs/${id}/`)));
-    return { packs, problems: mine, affected };
+    const of = (id: string) => all.filter((p) => p.path === `/packs/${id}` || p.path.startsWith(`/packs/${id}/`));
+    const problems: ProblemDetail[] = [];
+    const descendants: Record<string, ProblemDetail[]> = {};
+    for (const id of affected) {
+      if (id in changes) problems.push(...of(id), ...(packs[id]?.conflicts ?? []).map((c) => conflictProblem(id, c)));
+      else descendants[id] = of(id);
+    }
+    const upgradedSources = Object.fromEntries(Object.entries(changes).map(([id, src]) => [id, upgradedSource(src, upgraded[id])]));
+    return { packs, problems, affected, descendants, sources: upgradedSources };
   }
 
   /**
@@ -220,16 +253,23 @@ export class PackCatalog {
     opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
   ): Promise<CommitResult> {
     const plain = Object.fromEntries(Object.entries(changes).map(([id, c]) => [id, c.source]));
-    const { packs, problems, affected } = this.plan(plain);
+    const { packs, problems, affected, descendants, sources } = this.plan(plain);
     if (problems.length) {
       throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `配置包校验未通过(${problems.length} 个问题)`, en: `the pack does not validate (${problems.length} problem(s))` }, problems);
+    }
+    // the packs extending a changed one follow it: re-resolved, re-tested; what conflicts is held on its versions
+    const following = new Map<string, Assessment>();
+    for (const [id, probs] of Object.entries(descendants)) {
+      if (packs[id]) following.set(id, await assess(packs[id], probs, this.source(id)));
     }
     const published: CommitResult['published'] = [];
     const versions: { record: PublishedVersion; info: VersionInfo }[] = [];
     for (const packId of affected) {
       const pack = packs[packId];
       if (!pack) continue;
+      const held = new Set(following.get(packId)?.held ?? []);
       for (const [procId, doc] of Object.entries(pack.procedures)) {
+        if (held.has(procId)) continue;
         const history = this.versionData[packId]?.[procId] ?? [];
         const latest = history[history.length - 1];
         const hash = effectiveHash(doc, pack);
@@ -255,7 +295,13 @@ export class PackCatalog {
     }
     const stored: Record<string, StoredPack> = {};
     for (const [id, c] of Object.entries(changes)) {
-      stored[id] = { source: c.source, origin: c.origin, ...(c.diskHash ? { diskHash: c.diskHash } : {}), updatedAt: opts.now };
+      stored[id] = { source: sources[id], origin: c.origin, ...(c.diskHash ? { diskHash: c.diskHash } : {}), updatedAt: opts.now };
+    }
+    for (const [id, a] of following) {
+      const rec = this.packsData[id];
+      if (!rec || (!a.conflicts.length && !rec.conflicts?.length)) continue;
+      const { conflicts: _c, held: _h, ...rest } = rec;
+      stored[id] = { ...rest, ...(a.conflicts.length ? { conflicts: a.conflicts, held: a.held } : {}) };
     }
     await this.store.catalog.commit({ packs: stored, versions, ...(opts.dropDrafts ? { dropDraft: opts.dropDrafts } : {}) });
     await this.reload();
@@ -279,7 +325,7 @@ export class PackCatalog {
       if (this.packsData[id]?.diskHash === diskHash) continue;
       changes[id] = { source, origin: 'disk', diskHash };
     }
-    // leave out the packs with problems (and a changed base that breaks an unchanged pack built on it), then commit the rest
+    // leave out the packs with problems (an unchanged pack built on a changed one follows it, conflicted if need be), then commit the rest
     const plain = () => Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.source]));
     const allProblems: ProblemDetail[] = [];
     for (let round = 0; Object.keys(changes).length; round++) {
@@ -290,29 +336,12 @@ export class PackCatalog {
         for (const id of Object.keys(changes)) delete changes[id];
         break;
       }
-      for (const id of new Set(problems.map((p) => p.path.split('/')[2]))) {
-        if (id in changes) delete changes[id];
-        else {
-          const base = this.baseChainChanged(id, changes);
-          if (base) delete changes[base];
-        }
-      }
+      for (const id of new Set(problems.map((p) => p.path.split('/')[2]))) delete changes[id];
     }
     const result = Object.keys(changes).length
       ? await this.commit(changes, 'pack', { now })
       : { packs: [], published: [] };
     return { loaded: Object.keys(changes), problems: allProblems, published: result.published };
-  }
-
-  private baseChainChanged(id: string, changes: Record<string, unknown>): string | undefined {
-    let cur = this.packsData[id]?.source.manifest.extends;
-    const seen = new Set<string>();
-    while (cur && !seen.has(cur)) {
-      if (cur in changes) return cur;
-      seen.add(cur);
-      cur = this.packsData[cur]?.source.manifest.extends;
-    }
-    return undefined;
   }
 
   // ---- reading ----
@@ -327,6 +356,13 @@ export class PackCatalog {
 
   source(id: string): Source | undefined {
     return this.packsData[id]?.source;
+  }
+
+  /** Whether a county follows its base: its conflicts (as found when its base last changed) and held procedures. */
+  following(id: string): { status: 'ok' | 'conflicted'; conflicts: NonNullable<StoredPack['conflicts']>; held: string[] } {
+    const rec = this.packsData[id];
+    const conflicts = rec?.conflicts ?? [];
+    return { status: conflicts.length ? 'conflicted' : 'ok', conflicts, held: rec?.held ?? [] };
   }
 
   versions(pack: string, procedure: string): VersionInfo[] {
@@ -384,23 +420,73 @@ export class PackCatalog {
     return this.store.drafts.get(pack, procedure);
   }
 
-  async saveDraft(pack: string, procedure: string, doc: ProcedureDoc, by: string, now: string): Promise<void> {
-    await this.store.drafts.save(pack, procedure, { doc, savedAt: now, savedBy: by });
+  /**
+   * The base pack's procedure a county draft is made against: the published version the designer had (`version`),
+   * else the base as it resolves now. Null for a pack extending none, or a procedure its base does not have.
+   */
+  async baseOf(pack: string, procedure: string, version?: number): Promise<{ pack: string; version: number | null; doc: ProcedureDoc } | null> {
+    const baseId = this.resolvedPacks[pack]?.extends;
+    const now = baseId ? this.resolvedPacks[baseId]?.procedures[procedure] : undefined;
+    if (!baseId || !now) return null;
+    if (version !== undefined && this.versions(baseId, procedure).some((v) => v.version === version)) {
+      return { pack: baseId, version, doc: (await this.version(baseId, procedure, version)).doc };
+    }
+    return { pack: baseId, version: this.latestVersion(baseId, procedure) ?? null, doc: now };
   }
 
-  /** The draft becomes the pack's own procedure document, published as a new version. */
+  /**
+   * Saves a draft. A county's draft of a base procedure is kept with the operations that turn the base it was made
+   * against into it (so it follows the base, and publishes as a patch).
+   */
+  async saveDraft(pack: string, procedure: string, doc: ProcedureDoc, by: string, now: string, baseVersion?: number): Promise<void> {
+    const base = await this.baseOf(pack, procedure, baseVersion);
+    const overlay = base ? { overlay: overlayOf(base.doc, doc), base: { pack: base.pack, version: base.version } } : {};
+    await this.store.drafts.save(pack, procedure, { doc, savedAt: now, savedBy: by, ...overlay });
+  }
+
+  /**
+   * A draft as the designer should see it: a county's draft laid on its base as it is now (a base that moved on since
+   * is followed; operations that no longer apply are its conflicts).
+   */
+  async draftView(pack: string, procedure: string): Promise<{ draft: Draft; doc: ProcedureDoc; conflicts: ReturnType<typeof draftOnBase>['conflicts'] } | null> {
+    const draft = await this.draft(pack, procedure);
+    if (!draft) return null;
+    const baseNow = draft.overlay && draft.base ? this.resolvedPacks[draft.base.pack]?.procedures[procedure] : undefined;
+    if (!draft.overlay || !draft.base || !baseNow || draft.base.version === (this.latestVersion(draft.base.pack, procedure) ?? null)) {
+      return { draft, doc: draft.doc, conflicts: [] };
+    }
+    const r = draftOnBase(baseNow, draft.overlay, procedure);
+    return { draft, doc: { ...r.doc, id: procedure }, conflicts: r.conflicts };
+  }
+
+  /**
+   * The draft becomes a new version: a county's draft of a base procedure as its patch (the operations, with what
+   * each expected of the base: one the base no longer satisfies refuses the publish), any other as the pack's own
+   * procedure document.
+   */
   async publishDraft(pack: string, procedure: string, now: string, meta: { by?: string; note?: string } = {}): Promise<number> {
     const draft = await this.draft(pack, procedure);
     if (!draft) throw fail('NOT_FOUND', `流程「${procedure}」没有草稿可发布`, `procedure '${procedure}' has no draft to publish`);
     const src = this.source(pack);
     if (!src) throw notFound();
-    const { version: _v, ...doc } = draft.doc;
-    const patches = { ...(src.patches ?? {}) };
-    delete patches[procedure];
-    const source: Source = { ...src, procedures: { ...src.procedures, [procedure]: doc as ProcedureDoc }, patches };
+    const overlay = draft.overlay && this.resolvedPacks[pack]?.extends ? draft.overlay : undefined;
+    const source = countyDraftSource(src, procedure, draft.doc, overlay);
     const origin = this.packsData[pack]!.origin === 'disk' ? 'designer' : this.packsData[pack]!.origin;
     const diskHash = this.packsData[pack]!.diskHash;
     const r = await this.commit({ [pack]: { source, origin, diskHash } }, 'designer', { now, force: { pack, procedure }, dropDrafts: { pack, procedure }, ...meta });
     return r.published.find((p) => p.pack === pack && p.procedure === procedure)!.version;
+  }
+
+  /** Publishes a pack draft (parameter overrides): every procedure whose effective content changes gets a version. */
+  async publishPackDraft(pack: string, now: string, meta: { by?: string; note?: string } = {}): Promise<CommitResult['published']> {
+    const draft = await this.draft(pack, PACK_DRAFT);
+    if (!draft?.parameters) throw fail('NOT_FOUND', `配置包「${pack}」没有草稿可发布`, `pack '${pack}' has no draft to publish`);
+    const src = this.source(pack);
+    if (!src) throw notFound();
+    const source = parameterDraftSource(src, draft.parameters);
+    const origin = this.packsData[pack]!.origin === 'disk' ? 'designer' : this.packsData[pack]!.origin;
+    const diskHash = this.packsData[pack]!.diskHash;
+    const r = await this.commit({ [pack]: { source, origin, diskHash } }, 'designer', { now, dropDrafts: { pack, procedure: PACK_DRAFT }, ...meta });
+    return r.published.filter((p) => p.pack === pack);
   }
 }

@@ -6,6 +6,7 @@ import { enumParam, intParam, stringParam, validateBody } from '../http/validate
 import type { EventBody, StartBody } from '../cases/service';
 import { historyView, instanceView } from '../cases/view';
 import { decodeCursor } from '../cases/query';
+import { MIGRATED } from '../../engine';
 
 export function instanceRoutes(r: Router, d: AppDeps): void {
   r.post('/api/instances', async (ctx) => {
@@ -51,7 +52,18 @@ export function instanceRoutes(r: Router, d: AppDeps): void {
   });
 
   r.get('/api/instances/:id/history', async (ctx) => {
-    const { proc } = await d.cases.record(ctx.state.auth, ctx.params.id);
-    ctx.body = (await d.store.cases.history(ctx.params.id)).map((h) => historyView(proc, h));
+    const { proc, state } = await d.cases.record(ctx.state.auth, ctx.params.id);
+    const history = await d.store.cases.history(ctx.params.id);
+    // a migrated case: each entry is read with the version it was made on
+    const i = state.instance;
+    const migrations = history.filter((h) => h.type === MIGRATED).map((h) => h.payload as { fromVersion: number; toVersion: number });
+    let version = migrations.length ? migrations[0].fromVersion : i.version;
+    const views = [];
+    for (const h of history) {
+      const p = version === i.version ? proc : await d.catalog.compiled(i.pack, i.procedure, version);
+      views.push(historyView(p, h));
+      if (h.type === MIGRATED) version = (h.payload as { toVersion: number }).toVersion;
+    }
+    ctx.body = views;
   });
 }

@@ -80,12 +80,16 @@ export function packRoutes(r: Router, d: AppDeps): void {
       const listed = d.catalog.source(base)?.manifest.locked ?? {};
       for (const k of Object.keys(locks) as (keyof typeof locks)[]) locks[k].push(...(listed[k] ?? []).map((e) => (typeof e === 'string' ? e : e.item)));
     }
+    // a county follows its base: 'conflicted' when the base's last change did not apply cleanly (what, and which
+    // procedures stay on their published versions until it is settled)
+    const following = p.extends ? d.catalog.following(p.id) : { status: 'ok' as const, conflicts: [], held: [] };
     ctx.body = {
       ...p,
       baseLocks: locks,
       baseTitle: p.extends ? d.catalog.resolved(p.extends)?.title ?? null : null,
       extends: p.extends ?? null,
       procedures: Object.fromEntries(Object.entries(p.procedures).map(([id, doc]) => [id, withVersion(p, id, doc)])),
+      status: following.status, conflicts: following.conflicts, held: following.held,
     };
   });
 
@@ -116,7 +120,8 @@ export function packRoutes(r: Router, d: AppDeps): void {
     }
     if (!draft) throw notFound({ 'zh-CN': `流程「${ctx.params.proc}」没有草稿`, en: `procedure '${ctx.params.proc}' has no draft` });
     ctx.set('Last-Modified', new Date(draft.savedAt).toUTCString());
-    ctx.body = draft.doc;
+    // a county's draft follows its base: laid on the base as it is now
+    ctx.body = (await d.catalog.draftView(p.id, ctx.params.proc))?.doc ?? draft.doc;
   });
 
   // A draft is kept whatever its state (DESIGN.md 5): the answer lists its problems; only publishing needs a valid document.
@@ -133,8 +138,11 @@ export function packRoutes(r: Router, d: AppDeps): void {
         [{ path: '/id', code: 'ID_MISMATCH', message: { 'zh-CN': `流程编号应为「${ctx.params.proc}」`, en: `the id must be '${ctx.params.proc}'` } }]);
     }
     const now = d.clock.now().toISOString();
-    await d.catalog.saveDraft(p.id, ctx.params.proc, doc as ProcedureDoc, auth.subject, now);
-    ctx.body = { saved: true, savedAt: now, procedure: ctx.params.proc, problems: draftProblems(p, ctx.params.proc, doc) };
+    // a county's draft is kept as an overlay on the base version the designer had (`?baseVersion=N`)
+    const baseVersion = ctx.query.baseVersion === undefined ? undefined : intParam(ctx.query.baseVersion, 'baseVersion', 1, 1, 1_000_000);
+    await d.catalog.saveDraft(p.id, ctx.params.proc, doc as ProcedureDoc, auth.subject, now, baseVersion);
+    const view = await d.catalog.draftView(p.id, ctx.params.proc);
+    ctx.body = { saved: true, savedAt: now, procedure: ctx.params.proc, problems: draftProblems(p, ctx.params.proc, doc), conflicts: view?.conflicts ?? [] };
   });
 
   r.post('/api/packs/:pack/procedures/:proc/publish', async (ctx) => {

@@ -15,7 +15,7 @@
  * - `catalog`, `drafts`, `tokens`, `webhooks`, `settings`: the small server-wide data.
  * - `changes`: tells this process that another one changed something (PostgreSQL: LISTEN/NOTIFY and polling).
  */
-import type { Instance } from '../../engine';
+import type { Instance, OverlayOp, PackParameter } from '../../engine';
 import type { IdempotencyRecord, OutboxRow, StoredHistoryEntry } from './types';
 import type { StoredPack, VersionInfo, Webhook } from '../registry';
 import type { PublishedVersion } from '../packs/catalog';
@@ -220,6 +220,13 @@ export interface Draft {
   doc: PublishedVersion['doc'];
   savedAt: string;
   savedBy: string;
+  /**
+   * A county's draft of a base procedure: the operations that turn the base (as the designer had it) into the draft,
+   * and which base version that was. A pack draft (procedure `$pack`) holds parameter overrides instead.
+   */
+  overlay?: OverlayOp[];
+  base?: { pack: string; version: number | null };
+  parameters?: Record<string, PackParameter | null>;
 }
 
 export interface DraftStore {
