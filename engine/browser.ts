@@ -11,3 +11,4 @@ export { ALL_OPERATORS, BUILTIN_OPERATORS, OPERATORS, UNARY_OPERATORS } from './
 export { collectParamRefs, inlineParams } from './rules/params';
 export { isValidDate, shanghaiDate } from './calendar/dates';
 export { basisOn, basisVersions, currentBasis, editCurrentBasis, formatBasis, mapBasis } from './basis';
+export { applyOverlay, diffOverlay, getAt, parsePointer } from './pack/overlay';

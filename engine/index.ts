@@ -11,7 +11,7 @@ export { allowedEvents, activeLeaves, type AllowedEvent } from './state';
 export {
   resolvePacks, mergePatch, diffProcedure, diffProcedures, diffParameters, diffData, type ResolveResult, type ResolveOptions,
   applyOverlay, diffOverlay, overlayOfMergePatch, checkOverlay, settleConflict, jsonEqual, getAt, parsePointer, isMergePatch,
-  OVERLAY_LIMITS, retestPack, type PatchConflict, type OverlayResult,
+  OVERLAY_LIMITS, retestPack, type PatchConflict, type OverlayResult, mergeData, mergeDataFile, isItemList,
 } from './pack';
 export { DefinitionError, i18n, pointer, REFUSAL_CODES } from './errors';
 export * as calendar from './calendar';

@@ -6,3 +6,4 @@ export {
   OVERLAY_LIMITS, type PatchConflict, type OverlayResult,
 } from './overlay';
 export { retestPack } from './retest';
+export { mergeData, mergeDataFile, isItemList } from './data';

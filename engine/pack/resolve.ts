@@ -10,6 +10,7 @@ import { calendarOfPackData } from '../calendar';
 import { applyOverlay, checkOverlay, diffOverlay, isMergePatch, jsonEqual, overlayOfMergePatch } from './overlay';
 import { diffData, diffParameters, diffProcedures } from './diff';
 import { checkLocks } from './locks';
+import { mergeData } from './data';
 import { checkBasis, checkTable } from '../basis';
 
 export interface ResolveResult {
@@ -176,7 +177,7 @@ export function resolvePacks(sources: PackSource[], opts: ResolveOptions = {}): 
       turned.patches = { ...(Object.fromEntries(Object.entries(src.patches ?? {}).filter(([, p]) => !isMergePatch(p))) as Record<string, OverlayOp[]>), ...overlays };
       upgraded[m.id] = turned;
     }
-    const data = { ...(base?.data ?? {}), ...src.data };
+    const data = mergeData(base?.data ?? {}, src.data);
     const calendarPolicy = m.calendarPolicy ?? base?.calendarPolicy ?? 'provisional';
     for (const [id, doc] of Object.entries(procedures)) {
       for (const p of validateProcedure(doc, { parameters })) problems.push({ ...p, path: `/packs/${m.id}/procedures/${id}${p.path === '/' ? '' : p.path}` });

@@ -72,10 +72,10 @@ const paths: Record<string, Record<string, Op>> = {
     post: op('publish', '发布草稿 / publish the draft as an immutable version (body `{note?}`; 422 when the draft has problems)', { parameters: [PACK, PROC], responses: { 201: ok('{version}'), ...pick(401, 403, 404, 422) } }),
   },
   '/api/packs/{pack}/draft': {
-    get: op('getPackDraft', '县级参数草稿 / a county’s draft of parameter overrides (404 when none; with `?ifExists=1`, 204)', { parameters: [PACK], responses: { 200: ok('{parameters, savedAt, savedBy}'), 204: { description: 'no draft (with ?ifExists=1)' }, ...pick(401, 403, 404) } }),
-    put: op('putPackDraft', '保存县级参数草稿 / save a county’s parameter overrides as a draft', {
-      description: 'The whole set of pending overrides: name → {value, basis?, title?, unit?, sample?} (the base’s title, unit and basis unless given) or null to drop the county’s override. Each records the base value it replaces (`baseValue`). A parameter the base does not have, a value of another kind, or one the base locks: 422 INVALID_DEFINITION (UNKNOWN_PARAMETER, PARAMETER_TYPE, PACK_LOCKED).',
-      parameters: [PACK], ...withBody('PackDraft'), responses: { 200: ok('{saved, savedAt, parameters}'), ...pick(400, 401, 403, 404, 422) },
+    get: op('getPackDraft', '县级草稿 / a county’s draft of parameter overrides and list items (404 when none; with `?ifExists=1`, 204)', { parameters: [PACK], responses: { 200: ok('{parameters, data, savedAt, savedBy}'), 204: { description: 'no draft (with ?ifExists=1)' }, ...pick(401, 403, 404) } }),
+    put: op('putPackDraft', '保存县级草稿 / save a county’s parameter overrides and list items as a draft', {
+      description: 'The whole set of pending changes. `parameters`: name → {value, basis?, title?, unit?, sample?} (the base’s title, unit and basis unless given) or null to drop the county’s override; each records the base value it replaces (`baseValue`). `data`: data file → list → items added or changed by id (`removed: true` takes a base item out); published, the county’s own data file holds only these, merged over the base’s. A parameter the base does not have, a value of another kind, a dated table, one the base locks, a list the base does not have, an item without a bilingual title: 422 INVALID_DEFINITION (UNKNOWN_PARAMETER, PARAMETER_TYPE, PARAMETER_TABLE, PACK_LOCKED, UNKNOWN_LIST, ITEM_TITLE, DUPLICATE_ID).',
+      parameters: [PACK], ...withBody('PackDraft'), responses: { 200: ok('{saved, savedAt, parameters, data}'), ...pick(400, 401, 403, 404, 422) },
     }),
   },
   '/api/packs/{pack}/publish': {

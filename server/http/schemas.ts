@@ -144,8 +144,22 @@ export const schemas = {
     },
   },
   PackDraft: {
-    type: 'object', required: ['parameters'], additionalProperties: false,
+    type: 'object', additionalProperties: false,
     properties: {
+      data: {
+        type: 'object', maxProperties: 20, propertyNames: { pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
+        description: 'list items the county adds or changes: data file → list → items by id (`removed: true` takes a base item out)',
+        additionalProperties: {
+          type: 'object', maxProperties: 20, propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+          additionalProperties: {
+            type: 'array', maxItems: 500,
+            items: {
+              type: 'object', required: ['id'], maxProperties: 20,
+              properties: { id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }, title: i18n, removed: { type: 'boolean' }, sample: { type: 'boolean' } },
+            },
+          },
+        },
+      },
       parameters: {
         type: 'object', maxProperties: 200, propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
         description: 'a county’s parameter overrides: name → {value, basis?, title?, unit?, sample?} (base title, unit and basis when not given), or null to drop the override',

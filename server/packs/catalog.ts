@@ -19,7 +19,7 @@ import {
 import type { StoredPack, VersionInfo } from '../registry';
 import { StoreConflict, type Draft, type Store } from '../store/seam';
 import { assess, conflictProblem, upgradedSource, type Assessment } from './follow';
-import { countyDraftSource, draftOnBase, overlayOf, parameterDraftSource, PACK_DRAFT } from './county';
+import { countyDraftSource, draftOnBase, listDraftSource, overlayOf, parameterDraftSource, PACK_DRAFT } from './county';
 import { sha256, stableStringify } from '../util/ids';
 import { ApiError, fail, notFound } from '../http/errors';
 
@@ -55,7 +55,19 @@ function withoutCalendars(data: Record<string, unknown>): Record<string, unknown
   return Object.fromEntries(Object.entries(data).filter(([k]) => !/^calendar-\d{4}$/.test(k)));
 }
 
+/**
+ * What a version is made of: the document, and the pack parameters and data files it names (a county's change of a
+ * parameter or a list another procedure reads does not make a new version of this one).
+ */
 function effectiveHash(doc: ProcedureDoc, pack: ResolvedPack): string {
+  const { version: _v, ...body } = doc;
+  const text = JSON.stringify(body);
+  const named = <T,>(m: Record<string, T>) => Object.fromEntries(Object.entries(m).filter(([name]) => text.includes(JSON.stringify(name))));
+  return sha256(stableStringify({ doc: body, parameters: named(pack.parameters), data: named(withoutCalendars(pack.data)) }));
+}
+
+/** The hash as versions published before it named only the parameters read (every parameter of the pack). */
+function effectiveHashWithAllParameters(doc: ProcedureDoc, pack: ResolvedPack): string {
   const { version: _v, ...body } = doc;
   return sha256(stableStringify({ doc: body, parameters: pack.parameters, data: withoutCalendars(pack.data) }));
 }
@@ -274,7 +286,7 @@ export class PackCatalog {
         const latest = history[history.length - 1];
         const hash = effectiveHash(doc, pack);
         const forced = opts.force?.pack === packId && opts.force.procedure === procId;
-        if (latest && latest.hash === hash && !forced) continue;
+        if (latest && (latest.hash === hash || latest.hash === effectiveHashWithAllParameters(doc, pack)) && !forced) continue;
         const version = (latest?.version ?? 0) + 1;
         const own = packId in changes;
         const info: VersionInfo = {
@@ -477,13 +489,13 @@ export class PackCatalog {
     return r.published.find((p) => p.pack === pack && p.procedure === procedure)!.version;
   }
 
-  /** Publishes a pack draft (parameter overrides): every procedure whose effective content changes gets a version. */
+  /** Publishes a pack draft (parameter overrides, list items): every procedure whose effective content changes gets a version. */
   async publishPackDraft(pack: string, now: string, meta: { by?: string; note?: string } = {}): Promise<CommitResult['published']> {
     const draft = await this.draft(pack, PACK_DRAFT);
-    if (!draft?.parameters) throw fail('NOT_FOUND', `配置包「${pack}」没有草稿可发布`, `pack '${pack}' has no draft to publish`);
+    if (!draft || (!draft.parameters && !draft.data)) throw fail('NOT_FOUND', `配置包「${pack}」没有草稿可发布`, `pack '${pack}' has no draft to publish`);
     const src = this.source(pack);
     if (!src) throw notFound();
-    const source = parameterDraftSource(src, draft.parameters);
+    const source = listDraftSource(parameterDraftSource(src, draft.parameters ?? {}), draft.data ?? {});
     const origin = this.packsData[pack]!.origin === 'disk' ? 'designer' : this.packsData[pack]!.origin;
     const diskHash = this.packsData[pack]!.diskHash;
     const r = await this.commit({ [pack]: { source, origin, diskHash } }, 'designer', { now, dropDrafts: { pack, procedure: PACK_DRAFT }, ...meta });

@@ -4,7 +4,7 @@
  * publishing stores those operations as the county's patch (never a copy). A county's parameter overrides are drafted
  * apart, in the pack draft (procedure `$pack`), each recording the base value it replaces.
  */
-import { applyOverlay, diffOverlay, type OverlayOp, type PackConflict, type PackParameter, type PackSource, type ProblemDetail, type ProcedureDoc, type ResolvedPack } from '../../engine';
+import { applyOverlay, diffOverlay, isItemList, type OverlayOp, type PackConflict, type PackParameter, type PackSource, type ProblemDetail, type ProcedureDoc, type ResolvedPack } from '../../engine';
 import { problem } from '../../engine/errors';
 
 type Source = Omit<PackSource, 'origin'>;
@@ -85,6 +85,10 @@ export function parameterDraft(pack: ResolvedPack, base: ResolvedPack | undefine
       continue;
     }
     const ref = b ?? own!;
+    if (ref.table || own?.table) {
+      problems.push(problem(`${at}/value`, 'PARAMETER_TABLE', `参数 ${name} 按日期列表取值,请在配置包文件中逐行修改`, `parameter ${name} is a table by date: change its rows in the pack file`));
+      continue;
+    }
     if (kind(e.value) !== kind(ref.value)) {
       problems.push(problem(`${at}/value`, 'PARAMETER_TYPE', `参数 ${name} 的值应为 ${kind(ref.value)}`, `parameter ${name} must be a ${kind(ref.value)}`));
       continue;
@@ -107,4 +111,57 @@ export function parameterDraftSource(src: Source, parameters: Record<string, Pac
   }
   const { parameters: _p, ...manifest } = src.manifest;
   return { ...src, manifest: { ...manifest, ...(Object.keys(next).length ? { parameters: next } : {}) } };
+}
+
+export type ListEdits = Record<string, Record<string, Record<string, unknown>[]>>;
+
+/**
+ * A pack draft's list items: each names a data file of the base (not a calendar) and one of its lists of items with
+ * ids; an item needs an id and a bilingual title (or `removed: true`). Problems are listed with their paths.
+ */
+export function listDraft(base: ResolvedPack | undefined, edits: ListEdits): ProblemDetail[] {
+  const problems: ProblemDetail[] = [];
+  for (const [file, fields] of Object.entries(edits)) {
+    const b = base?.data[file] as Record<string, unknown> | undefined;
+    if (!b || /^calendar-\d{4}$/.test(file)) {
+      problems.push(problem(`/data/${file}`, 'UNKNOWN_LIST', `上级配置包没有数据文件 ${file}`, `the base pack has no data file ${file}`));
+      continue;
+    }
+    for (const [field, items] of Object.entries(fields)) {
+      if (!isItemList(b[field])) {
+        problems.push(problem(`/data/${file}/${field}`, 'UNKNOWN_LIST', `数据文件 ${file} 没有清单 ${field}`, `data file ${file} has no list ${field}`));
+        continue;
+      }
+      items.forEach((it, i) => {
+        const title = it.title as { 'zh-CN'?: unknown; en?: unknown } | undefined;
+        if (!it.removed && (typeof title?.['zh-CN'] !== 'string' || !title['zh-CN'] || typeof title.en !== 'string' || !title.en)) {
+          problems.push(problem(`/data/${file}/${field}/${i}/title`, 'ITEM_TITLE', '条目须有中文和英文名称', 'an item needs a Chinese and an English title'));
+        }
+      });
+      const ids = items.map((x) => x.id);
+      if (new Set(ids).size !== ids.length) problems.push(problem(`/data/${file}/${field}`, 'DUPLICATE_ID', '同一清单中条目编号重复', 'an id appears twice in the list'));
+    }
+  }
+  return problems;
+}
+
+/** The pack's source once its draft's list items are published: its own data file holds only what it adds or changes. */
+export function listDraftSource(src: Source, edits: ListEdits): Source {
+  const data = { ...src.data };
+  for (const [file, fields] of Object.entries(edits)) {
+    const own = { ...((data[file] as Record<string, unknown> | undefined) ?? {
+      source: { 'zh-CN': '本地在设计器中补充或修改的清单条目', en: 'List items added or changed locally in the designer' },
+    }) };
+    for (const [field, items] of Object.entries(fields)) {
+      const list = [...((own[field] as Record<string, unknown>[] | undefined) ?? [])];
+      for (const it of items) {
+        const at = list.findIndex((x) => x.id === it.id);
+        if (at >= 0) list[at] = it;
+        else list.push(it);
+      }
+      own[field] = list;
+    }
+    data[file] = own;
+  }
+  return { ...src, data };
 }

@@ -9,7 +9,7 @@ import { readJson } from '../http/body';
 import { ApiError, fail, notFound } from '../http/errors';
 import { validateBody } from '../http/validate';
 import { canSeePack, requireAdmin, requireDesigner, type Auth } from '../auth/tokens';
-import { parameterDraft, PACK_DRAFT, type ParameterEdit } from '../packs/county';
+import { listDraft, parameterDraft, PACK_DRAFT, type ListEdits, type ParameterEdit } from '../packs/county';
 import type { BatchBody, Migrations, MigrateBody } from '../cases/migrate';
 import { checkBasis } from '../../engine/basis';
 
@@ -35,31 +35,34 @@ export function countyRoutes(r: Router, d: AppDeps, migrations: Migrations): voi
     const p = pack(ctx);
     requireDesigner(ctx.state.auth);
     const draft = await d.catalog.draft(p.id, PACK_DRAFT);
-    if (!draft?.parameters) {
+    if (!draft || (!draft.parameters && !draft.data)) {
       if (ctx.query.ifExists !== undefined) {
         ctx.status = 204;
         return;
       }
       throw notFound({ 'zh-CN': `配置包「${p.id}」没有草稿`, en: `pack '${p.id}' has no draft` });
     }
-    ctx.body = { parameters: draft.parameters, savedAt: draft.savedAt, savedBy: draft.savedBy };
+    ctx.body = { parameters: draft.parameters ?? {}, data: draft.data ?? {}, savedAt: draft.savedAt, savedBy: draft.savedBy };
   });
 
-  // The whole set of the county's pending parameter changes; each records the base value it replaces.
+  // The whole set of the county's pending changes: parameter overrides (each records the base value it replaces) and list items.
   r.put('/api/packs/:pack/draft', async (ctx) => {
     const p = pack(ctx);
     const auth = ctx.state.auth as Auth;
     requireDesigner(auth);
     if (!p.extends) throw fail('BAD_REQUEST', '只有继承上级的配置包有县级参数草稿', 'only a pack extending a base has a draft of parameter overrides');
-    const body = validateBody<{ parameters: Record<string, ParameterEdit | null> }>('PackDraft', await readJson(ctx));
-    const { parameters, problems } = parameterDraft(p, d.catalog.resolved(p.extends), body.parameters, lockedParameters(p.id));
-    for (const [name, e] of Object.entries(body.parameters)) if (e?.basis !== undefined) problems.push(...checkBasis(e.basis, `/parameters/${name}/basis`));
+    const body = validateBody<{ parameters?: Record<string, ParameterEdit | null>; data?: ListEdits }>('PackDraft', await readJson(ctx));
+    const base = d.catalog.resolved(p.extends);
+    const { parameters, problems } = parameterDraft(p, base, body.parameters ?? {}, lockedParameters(p.id));
+    for (const [name, e] of Object.entries(body.parameters ?? {})) if (e?.basis !== undefined) problems.push(...checkBasis(e.basis, `/parameters/${name}/basis`));
+    problems.push(...listDraft(base, body.data ?? {}));
     if (problems.length) {
       throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `参数草稿有 ${problems.length} 个问题`, en: `the parameter draft has ${problems.length} problem(s)` }, problems);
     }
     const now = d.clock.now().toISOString();
-    await d.store.drafts.save(p.id, PACK_DRAFT, { doc: { id: PACK_DRAFT } as never, parameters, savedAt: now, savedBy: auth.subject });
-    ctx.body = { saved: true, savedAt: now, parameters };
+    const data = body.data ?? {};
+    await d.store.drafts.save(p.id, PACK_DRAFT, { doc: { id: PACK_DRAFT } as never, parameters, data, savedAt: now, savedBy: auth.subject });
+    ctx.body = { saved: true, savedAt: now, parameters, data };
   });
 
   r.post('/api/packs/:pack/publish', async (ctx) => {

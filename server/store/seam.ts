@@ -227,6 +227,8 @@ export interface Draft {
   overlay?: OverlayOp[];
   base?: { pack: string; version: number | null };
   parameters?: Record<string, PackParameter | null>;
+  /** A pack draft's list items: data file → list field → items added or changed (by id; `removed: true` takes one out). */
+  data?: Record<string, Record<string, Record<string, unknown>[]>>;
 }
 
 export interface DraftStore {

@@ -39,7 +39,7 @@ describe('gongzhi migrate', () => {
       delete d.machine.states.mediation;
       const re = (v: unknown): unknown => (v === 'mediation' ? 'peopleMediation' : Array.isArray(v) ? v.map(re) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, re(x)])) : v);
       d.machine = re(d.machine);
-      d.deadlines.mediationPeriod.state = 'peopleMediation';
+      for (const dl of Object.values(d.deadlines) as { state: string }[]) if (dl.state === 'mediation') dl.state = 'peopleMediation';
     });
 
     const dry = await cli('migrate', 'national', DM);

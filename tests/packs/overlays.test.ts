@@ -128,6 +128,25 @@ describe('a base change the county did not expect is a conflict, not applied', (
   });
 });
 
+describe("a county's data file holds what it adds, laid over the base's lists", () => {
+  it('national adds a duty-list item: baoan (with its own items) gains it; an item taken out is said, not left out', () => {
+    const sources = fresh();
+    const nat = byId(sources, 'national').data['duty-lists'] as { negative: { id: string; title: unknown }[] };
+    nat.negative.push({ id: 'N99', title: t('新增负面清单事项(示例)', 'New negative-list item (sample)') });
+    const baoan = byId(sources, 'baoan-district').data['duty-lists'] as { negative: { id: string; removed?: boolean }[] };
+    baoan.negative.push({ id: 'N01', removed: true });
+    const { packs, problems } = resolvePacks(sources);
+    expect(problems).toEqual([]);
+    const ids = (packs['baoan-district'].data['duty-lists'] as { negative: { id: string }[] }).negative.map((x) => x.id);
+    expect(ids).toContain('N99');
+    expect(ids).toContain('BA-N01');
+    expect(ids).not.toContain('N01');
+    const o = packs['baoan-district'].overrides.filter((x) => x.kind === 'data').map((x) => `${x.change} ${x.path}`);
+    expect(o).toEqual(expect.arrayContaining(['removed data/duty-lists/negative/N01', 'added data/duty-lists/negative/BA-N01']));
+    expect(o.some((x) => x.includes('N99'))).toBe(false);
+  });
+});
+
 describe('a full copy of a base procedure is not a county pack', () => {
   it('a county holding a copy: FROZEN_COPY without upgrade; with upgrade it becomes the operations against the base', () => {
     const sources = fresh();

@@ -191,6 +191,28 @@ describe('national publishes: nanchang follows with its own changes', () => {
   });
 });
 
+describe('a county list item', () => {
+  it('is a pack draft item, published as the county’s own item laid over the base’s list (not a copy of the list)', async () => {
+    const item = { id: 'NC-S01', title: t('组织开展本县矛盾纠纷排查(示例)', 'County dispute screening (sample)'), sample: true };
+    const bad = await srv.api.put('/api/packs/nanchang-county/draft', { data: { 'duty-lists': { nosuch: [item] } } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ code: 'UNKNOWN_LIST', path: '/data/duty-lists/nosuch' })]);
+    const put = await srv.api.put('/api/packs/nanchang-county/draft', { data: { 'duty-lists': { statutory: [item] } } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await srv.api.get('/api/packs/nanchang-county/draft')).body.data).toEqual({ 'duty-lists': { statutory: [item] } });
+    const pub = await srv.api.post('/api/packs/nanchang-county/publish', {});
+    expect(pub.status, JSON.stringify(pub.body)).toBe(201);
+    expect(pub.body.published.map((p: { procedure: string }) => p.procedure)).toEqual(['duty-admission']);
+    const pack = (await srv.api.get('/api/packs/nanchang-county')).body;
+    const national = (await srv.api.get('/api/packs/national')).body;
+    expect(pack.data['duty-lists'].statutory.map((x: { id: string }) => x.id)).toEqual([...national.data['duty-lists'].statutory.map((x: { id: string }) => x.id), 'NC-S01']);
+    expect(pack.overrides).toContainEqual(expect.objectContaining({ kind: 'data', change: 'added', path: 'data/duty-lists/statutory/NC-S01' }));
+    const own = (await srv.api.get('/api/packs/nanchang-county/export')).body.data['duty-lists'];
+    expect(own.statutory).toEqual([item]);
+    expect(own.negative).toBeUndefined();
+  });
+});
+
 describe('a bundle holding a copy of a base procedure', () => {
   it('is stored as the operations against the base', async () => {
     const b = structuredClone(bundleOf(loadPackDir('configs/packs/nanchang-county')));
