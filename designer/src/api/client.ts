@@ -2,7 +2,7 @@
  * The HTTP API (shared/API.md, server/README.md). Every call carries the bearer token; error bodies
  * `{error: {code, message: {zh-CN, en}, details}}` become ApiError with the bilingual message.
  */
-import type { CalendarData, I18n, Instance, HistoryEntry, Override, PackParameter, ProblemDetail, ProcedureDoc } from '../../../engine/browser';
+import type { CalendarData, I18n, Instance, HistoryEntry, Override, PackConflict, PackParameter, ProblemDetail, ProcedureDoc } from '../../../engine/browser';
 import type { TraceEntry } from '../model/simulation';
 
 export class ApiError extends Error {
@@ -36,6 +36,39 @@ export interface PackDetail {
   baseLocks?: { parameters?: string[]; rules?: string[]; states?: string[]; deadlines?: string[] };
   calendar?: CalendarData;
   data?: Record<string, unknown>;
+  /** A county: 'conflicted' when its base's last change did not apply cleanly; what conflicts; the procedures held on their versions. */
+  status?: 'ok' | 'conflicted';
+  conflicts?: PackConflict[];
+  held?: string[];
+}
+
+/** A county's pending parameter overrides (the pack draft): name → the override, or null to drop it. */
+export interface PackDraft {
+  parameters: Record<string, PackParameter | null>;
+  /** List items added or changed: data file → list → items (by id). */
+  data?: Record<string, Record<string, ListItem[]>>;
+  savedAt?: string;
+  savedBy?: string;
+}
+
+/** An item of a pack data list (a duty list entry). */
+export interface ListItem {
+  id: string;
+  title?: I18n;
+  sample?: boolean;
+  removed?: boolean;
+  [k: string]: unknown;
+}
+
+/** One running case as a migration moves it (or would, in a dry run). */
+export interface CaseMigration {
+  id: string;
+  fromVersion: number;
+  toVersion: number;
+  state: { from: string; to: string };
+  deadlines: { name: string; change: string; from?: string; to?: string }[];
+  problems: ProblemDetail[];
+  moved: boolean;
 }
 
 export interface VersionInfo {
@@ -113,9 +146,21 @@ export class Api {
   versions = (pack: string, proc: string) => this.request<VersionInfo[]>('GET', `${this.proc(pack, proc)}/versions`);
   /** The draft, or null when there is none (asked so that "no draft" is not an error). */
   draft = (pack: string, proc: string) => this.request<ProcedureDoc | null>('GET', `${this.proc(pack, proc)}/draft?ifExists=1`);
-  /** Saved whatever its state; the answer lists what keeps it from being published. */
-  saveDraft = (pack: string, proc: string, doc: ProcedureDoc) => this.request<{ saved: boolean; problems?: ProblemDetail[] }>('PUT', `${this.proc(pack, proc)}/draft`, doc);
+  /**
+   * Saved whatever its state; the answer lists what keeps it from being published. A county's draft is kept as
+   * changes to the base version it was made on (`baseVersion`); `conflicts` lists those the base no longer allows.
+   */
+  saveDraft = (pack: string, proc: string, doc: ProcedureDoc, baseVersion?: number) =>
+    this.request<{ saved: boolean; problems?: ProblemDetail[]; conflicts?: PackConflict[] }>('PUT', `${this.proc(pack, proc)}/draft${baseVersion ? `?baseVersion=${baseVersion}` : ''}`, doc);
   publish = (pack: string, proc: string, note?: string) => this.request<{ version: number }>('POST', `${this.proc(pack, proc)}/publish`, note ? { note } : {});
+  packDraft = (pack: string) => this.request<PackDraft | null>('GET', `/api/packs/${enc(pack)}/draft?ifExists=1`);
+  savePackDraft = (pack: string, draft: { parameters: Record<string, { value: unknown; basis?: unknown } | null>; data?: PackDraft['data'] }) =>
+    this.request<{ saved: boolean; parameters: PackDraft['parameters']; data: PackDraft['data'] }>('PUT', `/api/packs/${enc(pack)}/draft`, draft);
+  publishPack = (pack: string, note?: string) =>
+    this.request<{ published: { pack: string; procedure: string; version: number }[] }>('POST', `/api/packs/${enc(pack)}/publish`, note ? { note } : {});
+  /** Running cases moved to `toVersion` (admin); a dry run unless `dryRun: false`. */
+  migrate = (pack: string, proc: string, body: { toVersion?: number; dryRun?: boolean; stateMap?: Record<string, string> }) =>
+    this.request<{ toVersion: number; dryRun: boolean; cases: CaseMigration[]; moved: number; refused: number; next: string | null }>('POST', `${this.proc(pack, proc)}/migrate`, body);
   simulate = (pack: string, proc: string, body: SimulateRequest) => this.request<TraceEntry[] | { trace: TraceEntry[] }>('POST', `${this.proc(pack, proc)}/simulate`, body);
 
   calendar = (pack: string, year?: number) => this.request<CalendarYear>('GET', `/api/packs/${enc(pack)}/calendar${year ? `?year=${year}` : ''}`);

@@ -23,6 +23,7 @@ import { Toolbar } from './Toolbar';
 import { exportChart } from './exportChart';
 import { PANELS, type PanelCtx } from './panels';
 import { CanvasMenu, LeaveDialog, Palette, SearchBox, useCanvasEditing } from './canvasEditing';
+import { MigrateOffer } from '../panels/MigrateOffer';
 
 export function WorkspaceScreen({ api, packId, procId }: { api: Api; packId: string; procId: string }) {
   const { t } = useI18n();
@@ -55,6 +56,8 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
   const [toast, setToast] = useState<{ text: string; kind: 'info' | 'error'; n: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [problemsOpen, setProblemsOpen] = useState(true);
+  // after a publish: running cases on earlier versions may be moved to it (MigrateOffer)
+  const [offer, setOffer] = useState<{ version: number; n: number } | null>(null);
   const chartApi = useRef<ChartApi | null>(null);
 
 
@@ -136,7 +139,8 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
     setBusy(true);
     try {
       const saved = doc;
-      const r = await api.saveDraft(packId, procId, saved);
+      // a county's draft is kept as changes to the base version it was made on
+      const r = await api.saveDraft(packId, procId, saved, loaded.base?.version);
       editor.markSaved(saved);
       setStatus((s) => ({ ...s, fromDraft: true }));
       setServerProblems(r.problems ?? []);
@@ -156,6 +160,7 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
       const { version } = await api.publish(packId, procId, note);
       setStatus({ fromDraft: false, version });
       notify(t('published', { n: version }));
+      setOffer({ version, n: Date.now() });
       setVersions(await api.versions(packId, procId).catch(() => [...versions, { version }]));
     } catch (e) {
       if (e instanceof ApiError) setServerProblems(e.problems);
@@ -224,6 +229,7 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
           {view.editable && <Palette onAdd={(final) => edit.addState(final)} />}
           <div className="gz-canvas-col">
             <div className="gz-canvas" data-testid="canvas" data-ready={layout.ready ? 'true' : 'false'} data-layout={layout.kind} data-view={view.editable ? 'edit' : 'read'}>
+              {offer && <MigrateOffer key={offer.n} packId={packId} procId={procId} version={offer.version} onDone={() => setOffer(null)} />}
               {provisionalYears.length > 0 && (
                 <div className="gz-banner" data-testid="provisional-banner">
                   {t('provisionalBanner', { years: provisionalYears.join('、') })}

@@ -82,7 +82,7 @@ export const PANELS: PanelDef[] = [
   }),
   define<boolean>({
     id: 'county', label: 'tabCounty', initial: true, when: (l) => !!l.pack.extends,
-    Component: ({ ctx }) => <CountyPanel base={ctx.loaded.base} overrides={ctx.countyOverrides} show={ctx.state} onShow={ctx.setState} onPickState={ctx.onPickState} />,
+    Component: ({ ctx }) => <CountyPanel base={ctx.loaded.base} basePack={ctx.loaded.basePack} overrides={ctx.countyOverrides} show={ctx.state} onShow={ctx.setState} onPickState={ctx.onPickState} />,
     view: ({ state, loaded, doc, countyOverrides }) => {
       if (!state || !loaded.base) return null;
       const m = unionChart(loaded.base, doc);
