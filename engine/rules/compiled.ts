@@ -6,7 +6,7 @@
  */
 import { FACT_DEFS, type FactContext, type FactInput } from './facts';
 import { OPERATORS } from './operators';
-import { resolvePath } from './path';
+import { pathResolver } from './path';
 
 /** The facts of one evaluation (see facts.ts). */
 export type SyncFacts = FactInput;
@@ -39,9 +39,10 @@ function factGetter(name: string, params: Record<string, unknown> | undefined, c
 function withPath(get: Value, path: unknown): Value {
   if (typeof path !== 'string' || !path) return get;
   // as json-rules-engine: a path applies to an object (or array); any other value is compared as it is
+  const resolve = pathResolver(path);
   return (f) => {
     const v = get(f);
-    return v !== null && typeof v === 'object' ? resolvePath(v, path) : v;
+    return v !== null && typeof v === 'object' ? resolve(v) : v;
   };
 }
 

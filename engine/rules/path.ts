@@ -57,6 +57,18 @@ export function resolvePath(value: unknown, path: string): unknown {
   return walk(value, tokenize(path), 0);
 }
 
+/** The resolver of one path, tokenized once (compiled conditions read their paths this way, with no cache lookup). */
+export function pathResolver(path: string): (value: unknown) => unknown {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(path);
+  } catch (e) {
+    // a bad path fails when read, as resolvePath does (validation refuses it first: BAD_PATH)
+    return () => { throw e; };
+  }
+  return (value) => walk(value, tokens, 0);
+}
+
 /** Resolves a dotted fact reference such as `data.agreement.effectiveOn`, `event.appliedOn`, `today`. */
 export function resolveFactRef(facts: Record<string, unknown>, ref: string): unknown {
   const dot = ref.indexOf('.');
