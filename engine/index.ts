@@ -14,6 +14,7 @@ export {
   OVERLAY_LIMITS, retestPack, type PatchConflict, type OverlayResult, mergeData, mergeDataFile, isItemList,
 } from './pack';
 export { DefinitionError, i18n, pointer, REFUSAL_CODES } from './errors';
+export { PROTOTYPE_KEYS, isSlug, isIdentifier, isEventName, own } from './ids';
 export * as calendar from './calendar';
 export { CalendarError, CalendarRangeError, InvalidPeriodError } from './calendar';
 export { recompute as recomputeDeadline, provisionalMarks } from './deadlines';

@@ -14,6 +14,7 @@ import { ajvProblems } from './validate';
 import { activeLeaves, allowedEvents, handledEvents, statePathOf } from './state';
 import { applyActions } from './apply';
 import { transitionsTaken } from './markers';
+import { own } from './ids';
 
 export interface StepEnv {
   now: Date;
@@ -114,7 +115,7 @@ export async function start(
 export async function step(
   proc: CompiledProcedure, instance: Instance, input: EventInput, env: StepEnv, opts: { system?: boolean } = {},
 ): Promise<StepResult> {
-  const def = proc.doc.events[input.type];
+  const def = own(proc.doc.events, input.type);
   const leaves = activeLeaves(instance.stateValue);
   const handled = instance.status === 'done' ? new Set<string>() : handledEvents(proc, leaves);
   if (!def || !handled.has(input.type) || (def.system && !opts.system)) {

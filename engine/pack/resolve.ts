@@ -12,6 +12,7 @@ import { diffData, diffParameters, diffProcedures } from './diff';
 import { checkLocks } from './locks';
 import { mergeData } from './data';
 import { checkBasis, checkTable } from '../basis';
+import { isSlug } from '../ids';
 
 export interface ResolveResult {
   packs: Record<string, ResolvedPack>;
@@ -121,6 +122,21 @@ export function resolvePacks(sources: PackSource[], opts: ResolveOptions = {}): 
     const conflicts: PackConflict[] = [];
     const parameters = base ? overrideParameters(base.parameters, m.parameters ?? {}, conflicts) : { ...(m.parameters ?? {}) };
     const procedures: Record<string, ProcedureDoc> = structuredClone(base?.procedures ?? {});
+    const badKey = (kind: 'procedures' | 'patches', id: string, why: 'pattern' | 'mismatch') => problems.push(problem(
+      `/packs/${m.id}/${kind}/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'BAD_ID',
+      why === 'pattern' ? `编号「${id}」不合规(小写字母开头,仅含小写字母、数字和 -,最长 64 位,且不能是保留名称)` : `流程的键「${id}」必须与其 id 一致`,
+      why === 'pattern' ? `id '${id}' is invalid (a lowercase letter, then lowercase letters, digits or '-', at most 64, not a reserved name)` : `the key '${id}' must equal the procedure's id`));
+    const badProcedure = Object.entries(src.procedures ?? {}).find(([id, doc]) => !isSlug(id) || (doc as { id?: unknown })?.id !== id);
+    const badPatch = Object.keys(src.patches ?? {}).find((id) => !isSlug(id));
+    if (badProcedure || badPatch) {
+      // keys become file names (versions/<pack>/<procedure>/<n>.json): a pack with a bad one is refused whole
+      for (const [id, doc] of Object.entries(src.procedures ?? {})) {
+        if (!isSlug(id)) badKey('procedures', id, 'pattern');
+        else if ((doc as { id?: unknown })?.id !== id) badKey('procedures', id, 'mismatch');
+      }
+      for (const id of Object.keys(src.patches ?? {})) if (!isSlug(id)) badKey('patches', id, 'pattern');
+      continue;
+    }
     const turned: ResolveResult['upgraded'][string] = { patches: {}, procedures: {}, turned: [] };
     const overlays: Record<string, OverlayOp[]> = {};
     for (const [id, patch] of Object.entries(src.patches ?? {})) {

@@ -54,6 +54,8 @@ function describe(e: ErrorObject): { zh: string; en: string } {
       return { zh: `最多 ${p.limit} 个字段`, en: `must have at most ${p.limit} fields` };
     case 'propertyNames':
       return { zh: `名称「${p.propertyName}」不合规`, en: `name '${p.propertyName}' is invalid` };
+    case 'not':
+      return { zh: '该名称是保留名称(对象的内置属性名),不能用作编号', en: 'this name is reserved (a built-in object property) and cannot be used as an id' };
     case 'oneOf':
     case 'anyOf':
       return { zh: '不符合任何允许的形式', en: 'does not match any allowed form' };

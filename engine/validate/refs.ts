@@ -12,6 +12,7 @@ import { ACTIONS } from '../actions';
 import { compileSchema } from './schema-cache';
 import { ajv, ajvProblems } from './ajv';
 import { basisBoundaries, checkBasis } from '../basis';
+import { own } from '../ids';
 
 const arr = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
@@ -35,7 +36,7 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
     const g = guardRules(guard);
     if (g.type === null && typeof guard === 'object' && guard && (GUARD_COMBINATORS as readonly string[]).includes((guard as { type: string }).type)) return;
     for (const r of g.rules) {
-      if (!rules[r]) out.push(problem(ptr, 'UNKNOWN_RULE', `条件引用的规则「${r}」不存在`, `guard names rule '${r}', which does not exist`));
+      if (!own(rules, r)) out.push(problem(ptr, 'UNKNOWN_RULE', `条件引用的规则「${r}」不存在`, `guard names rule '${r}', which does not exist`));
     }
   };
 
@@ -62,7 +63,7 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
   for (const t of allTransitions(doc.machine)) {
     if (t.event !== null) {
       usedEvents.add(t.event);
-      if (!events[t.event]) out.push(problem(t.pointer, 'UNDEFINED_EVENT', `流转使用的事件「${t.event}」未定义`, `transition uses event '${t.event}', which is not defined in events`));
+      if (!own(events, t.event)) out.push(problem(t.pointer, 'UNDEFINED_EVENT', `流转使用的事件「${t.event}」未定义`, `transition uses event '${t.event}', which is not defined in events`));
     }
     if (t.transition.guard !== undefined) checkGuard(t.transition.guard, `${t.pointer}/guard`);
     checkActions(t.transition.actions, `${t.pointer}/actions`);
@@ -95,22 +96,22 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
     if (!d || typeof d !== 'object') continue;
     out.push(...checkBasis(d.basis, `${ptr}/basis`));
     if (!statePaths.has(d.state)) out.push(problem(`${ptr}/state`, 'UNKNOWN_STATE', `期限「${name}」所属的状态「${d.state}」不存在`, `deadline '${name}' names state '${d.state}', which does not exist`));
-    if (d.when && !rules[d.when]) out.push(problem(`${ptr}/when`, 'UNKNOWN_RULE', `期限条件引用的规则「${d.when}」不存在`, `deadline condition names rule '${d.when}', which does not exist`));
+    if (d.when && !own(rules, d.when)) out.push(problem(`${ptr}/when`, 'UNKNOWN_RULE', `期限条件引用的规则「${d.when}」不存在`, `deadline condition names rule '${d.when}', which does not exist`));
     const ev = d.onExpiry?.event;
-    if (ev && !events[ev]) out.push(problem(`${ptr}/onExpiry/event`, 'UNDEFINED_EVENT', `到期事件「${ev}」未定义`, `expiry event '${ev}' is not defined`));
-    else if (ev && !events[ev].system) out.push(problem(`${ptr}/onExpiry/event`, 'NOT_SYSTEM_EVENT', `到期事件「${ev}」须标记为系统事件(system)`, `expiry event '${ev}' must be marked system`));
+    if (ev && !own(events, ev)) out.push(problem(`${ptr}/onExpiry/event`, 'UNDEFINED_EVENT', `到期事件「${ev}」未定义`, `expiry event '${ev}' is not defined`));
+    else if (ev && !own(events, ev)!.system) out.push(problem(`${ptr}/onExpiry/event`, 'NOT_SYSTEM_EVENT', `到期事件「${ev}」须标记为系统事件(system)`, `expiry event '${ev}' must be marked system`));
   }
 
   const sat = doc.metrics?.satisfaction;
   if (sat) {
-    if (!events[sat.event]) out.push(problem('/metrics/satisfaction/event', 'UNDEFINED_EVENT', `满意度统计引用的事件「${sat.event}」未定义`, `the satisfaction metric names event '${sat.event}', which is not defined`));
+    if (!own(events, sat.event)) out.push(problem('/metrics/satisfaction/event', 'UNDEFINED_EVENT', `满意度统计引用的事件「${sat.event}」未定义`, `the satisfaction metric names event '${sat.event}', which is not defined`));
     for (const k of ['satisfied', 'total'] as const) {
       const path = sat[k];
       if (path !== undefined && !isValidPath(path)) out.push(problem(`/metrics/satisfaction/${k}`, 'BAD_PATH', `路径「${path}」格式不正确(例如 $.satisfied)`, `path '${path}' is malformed (e.g. $.satisfied)`));
     }
   }
   arr(doc.startRules).forEach((r, i) => {
-    if (!rules[r]) out.push(problem(`/startRules/${i}`, 'UNKNOWN_RULE', `立案条件引用的规则「${r}」不存在`, `start rule '${r}' does not exist`));
+    if (!own(rules, r)) out.push(problem(`/startRules/${i}`, 'UNKNOWN_RULE', `立案条件引用的规则「${r}」不存在`, `start rule '${r}' does not exist`));
   });
   arr(doc.dataRules).forEach((r, i) => {
     if (!rules[r]) out.push(problem(`/dataRules/${i}`, 'UNKNOWN_RULE', `立案数据规则「${r}」不存在`, `data rule '${r}' does not exist`));

@@ -5,7 +5,7 @@
  * and the deliverer learn of new timers and deliveries from the store.
  */
 import {
-  calendar, fireDeadline, start, step, type Actor, type CompiledProcedure, type Instance, type Refusal, type StepEnv, type StepOk,
+  calendar, fireDeadline, own, start, step, type Actor, type CompiledProcedure, type Instance, type Refusal, type StepEnv, type StepOk,
 } from '../../engine';
 import { StoreConflict, type CaseState, type CaseSummaryRow, type CaseTx, type Store, type TimerRef } from '../store/seam';
 import type { PackCatalog } from '../packs/catalog';
@@ -108,7 +108,7 @@ export class CaseService {
     const pack = this.d.catalog.resolved(body.pack);
     if (!pack || !canSeePack(auth, body.pack)) throw notFound({ 'zh-CN': `配置包「${body.pack}」不存在`, en: `pack '${body.pack}' does not exist` });
     const version = this.d.catalog.latestVersion(body.pack, body.procedure);
-    if (!pack.procedures[body.procedure] || version === undefined) {
+    if (!own(pack.procedures, body.procedure) || version === undefined) {
       throw notFound({ 'zh-CN': `流程「${body.procedure}」不存在`, en: `procedure '${body.procedure}' does not exist` });
     }
     const proc = await this.d.catalog.compiled(body.pack, body.procedure, version);

@@ -2,14 +2,15 @@
  * JSON Schemas of the API's bodies. The OpenAPI document (`GET /api/openapi.json`) publishes them under
  * `components.schemas`, and the routes validate requests with ajv from these same objects.
  */
+import { PROTOTYPE_KEYS } from '../../engine';
 import { bundleSchema } from '../packs/bundle';
 
 const i18n = {
   type: 'object', required: ['zh-CN', 'en'],
   properties: { 'zh-CN': { type: 'string' }, en: { type: 'string' } },
 };
-const id = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' };
-const role = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' };
+const id = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$', not: { enum: PROTOTYPE_KEYS } };
+const role = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$', not: { enum: PROTOTYPE_KEYS } };
 const eventType = { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' };
 const actor = {
   type: 'object', additionalProperties: false,

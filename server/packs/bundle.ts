@@ -1,5 +1,5 @@
 /** The portable pack bundle (`gongzhi-pack/1`): one JSON file holding a pack's sources, as the CLI and the API exchange it. */
-import type { PackSource } from '../../engine';
+import { PROTOTYPE_KEYS, type PackSource } from '../../engine';
 
 export const BUNDLE_FORMAT = 'gongzhi-pack/1';
 
@@ -20,6 +20,9 @@ export function sourceOf(b: Bundle): Omit<PackSource, 'origin'> {
   return { manifest: b.manifest, procedures: b.procedures ?? {}, patches: b.patches ?? {}, data: b.data ?? {}, scenarios: b.scenarios ?? {} };
 }
 
+/** A key that becomes a file or folder name: a strict slug, never an inherited property's name. */
+const slugKey = { pattern: '^[a-z][a-z0-9-]{0,63}$', not: { enum: PROTOTYPE_KEYS } };
+
 /** JSON Schema of a bundle's outer shape (the manifest and procedures are then validated by the engine). */
 export const bundleSchema = {
   type: 'object',
@@ -28,9 +31,9 @@ export const bundleSchema = {
   properties: {
     format: { const: BUNDLE_FORMAT },
     manifest: { type: 'object' },
-    procedures: { type: 'object', additionalProperties: { type: 'object' } },
+    procedures: { type: 'object', propertyNames: slugKey, additionalProperties: { type: 'object' } },
     // overlay operations per procedure (a list), or a JSON merge patch (an object) in older bundles
-    patches: { type: 'object', additionalProperties: { type: ['array', 'object'] } },
+    patches: { type: 'object', propertyNames: slugKey, additionalProperties: { type: ['array', 'object'] } },
     data: { type: 'object' },
     scenarios: { type: 'object', additionalProperties: { type: 'object' } },
   },

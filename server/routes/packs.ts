@@ -1,7 +1,7 @@
 /** Packs and procedures: read, drafts, publish, simulate, import and export bundles. */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { validateProcedure, type ProcedureDoc, type ResolvedPack } from '../../engine';
+import { isSlug, own, validateProcedure, type ProcedureDoc, type ResolvedPack } from '../../engine';
 import type { AppDeps } from '../deps';
 import { readJson } from '../http/body';
 import { ApiError, fail, notFound } from '../http/errors';
@@ -22,6 +22,15 @@ function draftProblems(p: ResolvedPack, proc: string, doc: unknown) {
 }
 
 export function packRoutes(r: Router, d: AppDeps): void {
+  // ids in the path are checked before any route sees them: a pack or procedure that cannot exist is 404
+  r.param('pack', (value, ctx, next) => {
+    if (!isSlug(value)) throw packNotFound(value);
+    return next();
+  });
+  r.param('proc', (value, ctx, next) => {
+    if (!isSlug(value)) throw notFound({ 'zh-CN': `流程「${value}」不存在`, en: `procedure '${value}' does not exist` });
+    return next();
+  });
   const pack = (ctx: Context): ResolvedPack => {
     const id = ctx.params.pack;
     const p = d.catalog.resolved(id);
@@ -31,7 +40,7 @@ export function packRoutes(r: Router, d: AppDeps): void {
   const procedureOf = async (ctx: Context) => {
     const p = pack(ctx);
     const id = ctx.params.proc;
-    if (!p.procedures[id] && !(await d.catalog.draft(p.id, id))) throw notFound({ 'zh-CN': `流程「${id}」不存在`, en: `procedure '${id}' does not exist` });
+    if (!own(p.procedures, id) && !(await d.catalog.draft(p.id, id))) throw notFound({ 'zh-CN': `流程「${id}」不存在`, en: `procedure '${id}' does not exist` });
     return { pack: p, id };
   };
   const withVersion = (p: ResolvedPack, id: string, doc: ProcedureDoc) => ({ ...doc, version: d.catalog.latestVersion(p.id, id) });
