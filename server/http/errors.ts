@@ -5,18 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { I18n } from '../../engine';
+import { StorageFullError, isNoSpace } from '../store/errors';
 
 export type ApiCode =
   | 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'EVENT_NOT_ALLOWED' | 'GUARD_REJECTED'
   | 'REVISION_CONFLICT' | 'INVALID_PAYLOAD' | 'INVALID_DEFINITION' | 'PAYLOAD_TOO_LARGE' | 'CLOCK_BACKWARDS'
-  | 'CALENDAR_RANGE' | 'INVALID_PERIOD' | 'INVALID_CALENDAR' | 'UNSUPPORTED_MEDIA_TYPE' | 'METHOD_NOT_ALLOWED' | 'INTERNAL'
+  | 'CALENDAR_RANGE' | 'INVALID_PERIOD' | 'INVALID_CALENDAR' | 'UNSUPPORTED_MEDIA_TYPE' | 'METHOD_NOT_ALLOWED' | 'STORAGE_FULL' | 'INTERNAL'
   | 'MIGRATION_REFUSED';
 
 export const STATUS_OF: Record<ApiCode, number> = {
   BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, EVENT_NOT_ALLOWED: 409, GUARD_REJECTED: 409,
   REVISION_CONFLICT: 409, CLOCK_BACKWARDS: 409, MIGRATION_REFUSED: 409, INVALID_PAYLOAD: 422, INVALID_DEFINITION: 422, CALENDAR_RANGE: 422,
   INVALID_PERIOD: 422, INVALID_CALENDAR: 422,
-  PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415, METHOD_NOT_ALLOWED: 405, INTERNAL: 500,
+  PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415, METHOD_NOT_ALLOWED: 405, STORAGE_FULL: 507, INTERNAL: 500,
 };
 
 export class ApiError extends Error {
@@ -44,12 +45,18 @@ function fromHttpError(e: { status?: number; expose?: boolean; message?: string 
   return new ApiError(code, { 'zh-CN': '请求有误', en: e.expose && e.message ? e.message : 'bad request' });
 }
 
+/** A write refused for lack of space, with nothing of it left behind (see store/errors.ts): 507. */
+function storageFull(e: unknown): ApiError | null {
+  if (!(e instanceof StorageFullError) && !isNoSpace(e)) return null;
+  return new ApiError('STORAGE_FULL', { 'zh-CN': '存储空间已满,本次请求未被接受,未保存任何内容', en: 'the store is full: the request was not accepted and nothing was saved' });
+}
+
 export function errorMiddleware(log: (msg: string) => void) {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
     } catch (err) {
-      const e = err instanceof ApiError ? err : fromHttpError(err as never);
+      const e = err instanceof ApiError ? err : storageFull(err) ?? fromHttpError(err as never);
       if (e) {
         ctx.status = e.status;
         ctx.body = errorBody(e.code, e.text, e.details);

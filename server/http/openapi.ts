@@ -18,6 +18,7 @@ const E = {
   413: err('PAYLOAD_TOO_LARGE: body over 1 MiB'),
   415: err('UNSUPPORTED_MEDIA_TYPE: body not JSON'),
   422: err('INVALID_PAYLOAD / INVALID_DEFINITION (details: [{path, message}]) / CALENDAR_RANGE (a period reads a year without a State Council notice in a pack whose calendarPolicy is "refuse", or a year the 2024 holiday statute does not govern; details: {date, years, reason: {zh-CN, en}}) / INVALID_PERIOD (a period cannot be computed: invalid date, amount or unit; details: {field, value, reason: {zh-CN, en}}) / INVALID_CALENDAR (a holiday notice or calendar that cannot be read or contradicts the statute; details: [{path, message: {zh-CN, en}, date?}])'),
+  507: err('STORAGE_FULL: the store could not write (a full disk); nothing was acknowledged or kept'),
 };
 const pick = (...codes: (keyof typeof E)[]) => Object.fromEntries(codes.map((c) => [c, E[c]]));
 const path = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
@@ -158,6 +159,13 @@ const paths: Record<string, Record<string, Op>> = {
     }),
   },
 };
+
+// every call that writes can meet a full disk
+for (const ops of Object.values(paths)) {
+  for (const [method, o] of Object.entries(ops)) {
+    if (method !== 'get') (o.responses as Record<string, unknown>)[507] ??= E[507];
+  }
+}
 
 export const openapi = {
   openapi: '3.1.0',

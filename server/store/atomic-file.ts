@@ -8,22 +8,24 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { storageError } from './errors';
 
 let counter = 0;
 
 export async function writeAtomic(file: string, text: string, fsync: boolean, syncFolder = fsync): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${++counter}.tmp`);
-  const fh = await open(tmp, 'w');
   try {
-    await fh.writeFile(text);
-    if (fsync) await fh.datasync();
-  } finally {
-    await fh.close();
-  }
-  try {
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(text);
+      if (fsync) await fh.datasync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, file);
   } catch (e) {
-    await rm(tmp, { force: true });
+    // a full disk (or any failure) leaves the target as it was and no temporary file behind
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw e;
   }
   if (fsync && syncFolder) {
@@ -53,6 +55,8 @@ export class AtomicJSONFile<T> implements Adapter<T> {
   }
 
   write(data: T): Promise<void> {
-    return writeAtomic(this.file, JSON.stringify(data), this.fsync);
+    return writeAtomic(this.file, JSON.stringify(data), this.fsync).catch((e) => {
+      throw storageError(e);
+    });
   }
 }

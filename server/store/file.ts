@@ -18,6 +18,7 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from './atomic-file';
 import { Journal } from './journal';
+import { isNoSpace } from './errors';
 import { IndexedStore } from './indexed';
 import type { CaseRecord, InstanceStore, Summarize } from './types';
 
@@ -165,7 +166,14 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
       this.dirty.add(id);
     }
     await this.journal.start();
-    if (this.dirty.size || journals.length) await this.checkpoint(journals);
+    if (this.dirty.size || journals.length) {
+      // on a full disk the store still opens (reads work, writes answer 507): the journal is kept, tried again later
+      await this.checkpoint(journals).catch((e) => {
+        if (!isNoSpace(e)) throw e;
+        this.opts.log?.(`✗ 存储空间已满,检查点稍后重试 / the disk is full: the checkpoint is tried again later (${(e as Error).message})`);
+        this.checkpointLater(this.opts.checkpointMs ?? 60_000);
+      });
+    }
   }
 
   private readDocument(id: string): CaseRecord | null {

@@ -2,3 +2,4 @@ export type { CaseRecord, CaseSummary, InstanceStore, OutboxRow, IdempotencyReco
 export { MemoryInstanceStore } from './memory';
 export { FileInstanceStore, type FileStoreOptions } from './file';
 export { AtomicJSONFile, writeAtomic, readJsonFile } from './atomic-file';
+export { StorageFullError, isNoSpace, storageError } from './errors';

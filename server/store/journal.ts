@@ -6,10 +6,16 @@
  * `checkpoint`), after which the journal files they cover are deleted.
  *
  * Journal files are `<dir>/<n>.log`, numbered upwards; `rotate` closes the current one and starts the next.
+ *
+ * A batch that fails (a full disk: `writev` may have written some of its lines before failing) is taken back: the
+ * file is truncated to where the batch began before any waiter is answered, so no line of a write that was refused
+ * stays behind for a restart to replay, and no later line is written after one. If taking back fails too, the
+ * journal writes nothing more until it succeeds (each later batch tries again first).
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StorageFullError, isNoSpace } from './errors';
 
 interface Waiting {
   buf: Buffer;
@@ -26,6 +32,8 @@ export class Journal {
   size = 0;
   /** Batches written so far (each one `writev` and, with fsync, one `fdatasync`). */
   batches = 0;
+  /** Where the current file must be cut back to before anything else is written (a failed batch began there). */
+  private cutAt: number | null = null;
 
   constructor(private readonly dir: string, private readonly fsync: boolean) {}
 
@@ -55,16 +63,27 @@ export class Journal {
   }
 
   private async openCurrent(): Promise<void> {
-    this.fh = await open(join(this.dir, `${this.n}.log`), 'a');
+    this.fh = await this.openFile(this.n);
     this.size = 0;
+    this.cutAt = null;
+  }
+
+  private async openFile(n: number): Promise<FileHandle> {
+    const fh = await open(join(this.dir, `${n}.log`), 'a');
     if (this.fsync) {
-      const d = await open(this.dir, 'r');
       try {
-        await d.sync();
-      } finally {
-        await d.close();
+        const d = await open(this.dir, 'r');
+        try {
+          await d.sync();
+        } finally {
+          await d.close();
+        }
+      } catch (e) {
+        await fh.close();
+        throw e;
       }
     }
+    return fh;
   }
 
   /** Appends one line; resolves once it reached the operating system (and the disk, with fsync). */
@@ -86,24 +105,45 @@ export class Journal {
   private async flush(): Promise<void> {
     const batch = this.waiting.splice(0);
     const fh = this.fh;
+    let error: unknown = null;
     try {
       if (!fh) throw new Error('journal is not open');
-      let bufs = batch.map((w) => w.buf);
-      let left = bufs.reduce((n, b) => n + b.length, 0);
-      while (left > 0) {
-        const { bytesWritten } = await fh.writev(bufs);
-        left -= bytesWritten;
-        this.size += bytesWritten;
-        if (left > 0) bufs = [Buffer.concat(bufs).subarray(bytesWritten)];
+      await this.cutBack(fh); // a batch that failed before: its bytes go first
+      const start = this.size;
+      try {
+        let bufs = batch.map((w) => w.buf);
+        let left = bufs.reduce((n, b) => n + b.length, 0);
+        while (left > 0) {
+          const { bytesWritten } = await fh.writev(bufs);
+          left -= bytesWritten;
+          this.size += bytesWritten;
+          if (left > 0) bufs = [Buffer.concat(bufs).subarray(bytesWritten)];
+        }
+        if (this.fsync) await fh.datasync();
+      } catch (e) {
+        // take the batch back before anyone hears of it: none of its lines may stay for a restart to replay
+        this.cutAt = start;
+        try {
+          await this.cutBack(fh);
+        } catch (cut) {
+          throw new Error(`journal write failed (${(e as Error).message}) and could not be taken back (${(cut as Error).message}); nothing more is written until it is`);
+        }
+        throw isNoSpace(e) ? new StorageFullError(e) : e;
       }
-      if (this.fsync) await fh.datasync();
       this.batches++;
-      for (const w of batch) w.resolve();
     } catch (e) {
-      for (const w of batch) w.reject(e);
-      // a failed write may have left a partial line: continue in a fresh file so no later line is glued to it
-      await this.next().catch(() => undefined);
+      error = e;
     }
+    for (const w of batch) (error === null ? w.resolve() : w.reject(isNoSpace(error) ? new StorageFullError(error) : error));
+  }
+
+  /** Truncates the current file to where a failed batch began (and syncs that), if one did. */
+  private async cutBack(fh: FileHandle): Promise<void> {
+    if (this.cutAt === null) return;
+    await fh.truncate(this.cutAt);
+    if (this.fsync) await fh.datasync();
+    this.size = this.cutAt;
+    this.cutAt = null;
   }
 
   /** Waits for the writes under way, closes the current file and starts the next; returns the closed file. */
@@ -121,13 +161,27 @@ export class Journal {
     return closed;
   }
 
+  /** Opens the next file, then closes the current one; when the next cannot be opened (a full disk), keeps the current. */
   private async next(): Promise<string> {
-    const closed = join(this.dir, `${this.n}.log`);
-    const fh = this.fh;
-    this.fh = null;
-    await fh?.close().catch(() => undefined);
+    const closed = this.current();
+    const nextFile = join(this.dir, `${this.n + 1}.log`);
+    const fh = await this.openFile(this.n + 1).catch(async (e) => {
+      await rm(nextFile, { force: true }).catch(() => undefined);
+      throw e;
+    });
+    try {
+      if (this.fh) await this.cutBack(this.fh); // nothing refused may stay in the file being closed
+    } catch (e) {
+      await fh.close();
+      await rm(nextFile, { force: true }).catch(() => undefined);
+      throw e;
+    }
+    const old = this.fh;
+    this.fh = fh;
     this.n++;
-    await this.openCurrent();
+    this.size = 0;
+    this.cutAt = null;
+    await old?.close().catch(() => undefined);
     return closed;
   }
 
