@@ -34,6 +34,7 @@ import { Migrations } from './cases/migrate';
 import { webhookRoutes } from './routes/webhooks';
 import { CalendarService } from './calendar/service';
 import { calendarRoutes } from './calendar/routes';
+import { lockDataDir } from './util/data-lock';
 
 export interface ServerOptions {
   port?: number;
@@ -94,6 +95,17 @@ export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; ro
   const log = opts.log ?? ((m: string) => console.error(m));
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  // one process owns a DATA_DIR: a second is refused here, before it reads or writes anything
+  const dataLock = lockDataDir(dataDir);
+  try {
+    return await assemble(opts, dataDir, log, dataLock);
+  } catch (e) {
+    dataLock.release();
+    throw e;
+  }
+}
+
+async function assemble(opts: ServerOptions, dataDir: string, log: (msg: string) => void, dataLock: AppDeps['dataLock']) {
   const fsync = opts.fsync ?? true;
   const store = makeStore(opts, dataDir, fsync, log);
   await store.open();
@@ -125,7 +137,7 @@ export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; ro
   scheduler.start();
   outbox.start();
 
-  const deps: AppDeps = { store, catalog, cases, tokens, subscriptions, clock, scheduler, outbox, log };
+  const deps: AppDeps = { store, catalog, cases, tokens, subscriptions, clock, scheduler, outbox, log, dataLock };
   const router = new Router();
   systemRoutes(router, deps);
   packRoutes(router, deps);
@@ -159,10 +171,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const server = createServer(app.callback());
   server.keepAliveTimeout = 5_000;
   const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((res, rej) => {
-    server.once('error', rej);
-    server.listen(opts.port ?? 3000, host, () => res());
-  });
+  try {
+    await new Promise<void>((res, rej) => {
+      server.once('error', rej);
+      server.listen(opts.port ?? 3000, host, () => res());
+    });
+  } catch (e) {
+    await closeDeps(deps);
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | null = null;
@@ -192,4 +209,5 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   deps.subscriptions.close();
   if (deps.clock instanceof ControlledClock) deps.clock.close();
   await deps.store.close();
+  deps.dataLock.release();
 }

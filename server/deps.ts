@@ -7,6 +7,7 @@ import type { Clock, ControlledClock } from './time/clock';
 import type { Scheduler } from './time/scheduler';
 import type { Outbox } from './webhooks/outbox';
 import type { Subscriptions } from './webhooks/subscriptions';
+import type { DataDirLock } from './util/data-lock';
 
 export interface AppDeps {
   store: Store;
@@ -18,6 +19,8 @@ export interface AppDeps {
   scheduler: Scheduler;
   outbox: Outbox;
   log: (msg: string) => void;
+  /** This process's hold on DATA_DIR (released at close). */
+  dataLock: DataDirLock;
 }
 
 export type State = { auth: Auth };

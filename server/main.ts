@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { startServer } from './app';
 import { calendarBanner } from './calendar/banner';
 import { clockStartOption } from './time/clock-start';
+import { DataDirLockedError } from './util/data-lock';
 
 const env = process.env;
 const dataDir = resolve(env.DATA_DIR ?? 'data');
@@ -55,6 +56,10 @@ const srv = await startServer({
   pgUrl: env.GONGZHI_PG_URL || undefined,
   pgNotify: env.GONGZHI_PG_NOTIFY !== '0',
   designerDir: await designerDir(),
+}).catch((e: unknown) => {
+  if (!(e instanceof DataDirLockedError)) throw e;
+  console.error(`✗ ${e.message}`);
+  process.exit(1);
 });
 
 const d = srv.deps;
