@@ -13,6 +13,7 @@ import { compileSchema, validateProcedure } from './validate';
 import { RuleSet, inlineParams, type RuleObserver } from './rules';
 import { walkStates, allTransitions, guardRules } from './machine';
 import { pureRunner, type PureRunner } from './pure';
+import { STEP_BUDGET } from './budget';
 
 export interface CompiledProcedure {
   doc: ProcedureDoc;
@@ -145,7 +146,10 @@ export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack, opts: Co
   for (const name of Object.keys(rulesDefs)) guards[name] = (a) => check(a, name);
 
   const machine = setup({ guards: guards as never, actions: actionImplementations() as never })
-    .createMachine({ ...(machineJson as object), id: doc.id, context: ({ input }: { input: { data: unknown } }) => input.data } as never) as unknown as AnyStateMachine;
+    .createMachine({
+      ...(machineJson as object), id: doc.id, context: ({ input }: { input: { data: unknown } }) => input.data,
+      options: { maxIterations: STEP_BUDGET.microsteps },
+    } as never) as unknown as AnyStateMachine;
 
   const payloadValidators = new Map<string, ValidateFunction>();
   for (const [name, ev] of Object.entries(doc.events)) {

@@ -1,7 +1,8 @@
 /** fireDeadline: a deadline's due time has passed. Marks it overdue, emits its effects, sends its expiry event. */
 import type { CompiledProcedure } from './compile';
 import type { Instance, StepResult } from './types';
-import { i18n, refuse } from './errors';
+import { i18n, pointer, refuse } from './errors';
+import { StepBudgetError } from './budget';
 import { step, type StepEnv } from './step';
 import { shanghaiDate, toShanghaiISO } from './calendar';
 
@@ -24,6 +25,12 @@ export async function fireDeadline(proc: CompiledProcedure, instance: Instance, 
   if (def.onExpiry.event) {
     const result = await step(proc, marked, { type: def.onExpiry.event, payload: { deadline: name, dueAt: d.dueAt } }, env, { system: true });
     if (!result.ok) return result;
+    // an expiry that arms a deadline already due would fire again at once, for ever: part of the step budget
+    const again = result.instance.deadlines.find((x) => !x.overdue && Date.parse(x.dueAt) <= env.now.getTime());
+    if (again) {
+      const e = new StepBudgetError(`deadline '${again.name}' re-armed already due by the expiry of '${name}'`);
+      return refuse('INVALID_DEFINITION', i18n('期限到期后重新计时的期限已经到期,会无限循环,已拒绝', 'the expiry re-arms a deadline that is already due, which would loop for ever: refused'), [{ ...e.problem(), path: pointer('deadlines', again.name) }]);
+    }
     result.effects.unshift(...effects);
     result.history.effects.unshift(...effects);
     result.instance.everOverdue = true;

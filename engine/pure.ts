@@ -8,34 +8,64 @@
  * xstate makes a fresh one (procedures cannot invoke or spawn actors — validation refuses `invoke` — so nothing
  * registers in it). tests/engine/xstate-scope.test.ts pins this against the installed xstate: the same members as
  * xstate's own scope, and the same snapshots and actions as its public `transition()` on real procedures.
+ *
+ * Every run is bounded (DESIGN.md decision 9, engine/budget.ts): XState's `maxIterations` caps the microsteps, the
+ * scope's action executor caps the actions, and either overrun comes out as a StepBudgetError.
  */
 import { createActor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { STEP_BUDGET, StepBudgetError, asBudgetError } from './budget';
+import { DefinitionError } from './errors';
 
 export interface PureRunner {
   initial(input: unknown): [AnyMachineSnapshot, unknown[]];
   transition(snapshot: AnyMachineSnapshot, event: unknown): [AnyMachineSnapshot, unknown[]];
 }
 
-/** An inert actor scope over `self` that collects the actions XState would execute into `actions`. */
+/**
+ * An inert actor scope over `self` that collects the actions XState would execute into `actions`, at most
+ * STEP_BUDGET.actions of them (every transition taken runs at least its `gz.took` marker, so this also bounds the
+ * microsteps).
+ */
 export function inertScope(self: AnyActorRef, actions: unknown[]) {
   return {
     self, defer: () => {}, id: '', logger: () => {}, sessionId: '', stopChild: () => {},
-    system: self.system, emit: () => {}, actionExecutor: (a: unknown) => { actions.push(a); },
+    system: self.system, emit: () => {},
+    actionExecutor: (a: unknown) => {
+      if (actions.length >= STEP_BUDGET.actions) throw new StepBudgetError(`more than ${STEP_BUDGET.actions} actions`);
+      actions.push(a);
+    },
   };
 }
 
+/** Runs one of XState's pure functions, XState's own infinite-loop error turned into a StepBudgetError. */
+function bounded<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    throw asBudgetError(e);
+  }
+}
+
 export function pureRunner(machine: AnyStateMachine): PureRunner {
-  // building the actor runs the initial state once with empty input and no step's rule answers (guards answer false)
-  const self = createActor(machine, { input: {} });
+  // building the actor runs the initial state once with empty input and no step's rule answers (guards answer false);
+  // a definition whose initial state loops even so is refused here, when it is compiled
+  let self: AnyActorRef;
+  try {
+    self = createActor(machine, { input: {} });
+  } catch (e) {
+    const b = asBudgetError(e);
+    if (b instanceof StepBudgetError) throw new DefinitionError([b.problem()]);
+    throw e;
+  }
   return {
     initial(input) {
       const actions: unknown[] = [];
-      const snap = machine.getInitialSnapshot(inertScope(self, actions) as never, input) as AnyMachineSnapshot;
+      const snap = bounded(() => machine.getInitialSnapshot(inertScope(self, actions) as never, input) as AnyMachineSnapshot);
       return [snap, actions];
     },
     transition(snapshot, event) {
       const actions: unknown[] = [];
-      const snap = machine.transition(snapshot, event as never, inertScope(self, actions) as never) as AnyMachineSnapshot;
+      const snap = bounded(() => machine.transition(snapshot, event as never, inertScope(self, actions) as never) as AnyMachineSnapshot);
       return [snap, actions];
     },
   };

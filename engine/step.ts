@@ -15,6 +15,7 @@ import { activeLeaves, allowedEvents, handledEvents, statePathOf } from './state
 import { applyActions } from './apply';
 import { transitionsTaken } from './markers';
 import { own } from './ids';
+import { StepBudgetError } from './budget';
 
 export interface StepEnv {
   now: Date;
@@ -68,8 +69,14 @@ function ruleProblems(proc: CompiledProcedure, session: GuardSession, rules: str
     failing.map((r) => ({ path: factPointer(proc.doc.rules[r.rule].conditions, fact, prefix), message: r.description, code: 'RULE', rule: r.rule, basis: r.basis })));
 }
 
-/** A calendar failure anywhere in the step (a deadline, a rule's periodEnd) refuses the step with its own code. */
+/**
+ * A calendar failure anywhere in the step (a deadline, a rule's periodEnd) refuses the step with its own code; a step
+ * past its budget (engine/budget.ts) is refused as an invalid definition.
+ */
 export function calendarRefusal(e: unknown) {
+  if (e instanceof StepBudgetError) {
+    return refuse('INVALID_DEFINITION', i18n('流程定义在这一步中陷入循环,已拒绝', 'the definition loops in this step: refused'), [e.problem()]);
+  }
   if (e instanceof CalendarError) return refuse(e.code, e.i18n, e.details);
   throw e;
 }

@@ -42,6 +42,7 @@ export function checkGraph(machine: MachineJSON, machineId: string): ProblemDeta
     });
   }
   if (out.some((p) => p.code === 'UNKNOWN_INITIAL')) return out;
+  out.push(...alwaysLoops(machine, machineId, byPath, known));
 
   // Reachability from the initial configuration.
   const reachable = new Set<string>();
@@ -86,6 +87,46 @@ export function checkGraph(machine: MachineJSON, machineId: string): ProblemDeta
   for (const leaf of leaves) {
     if (reachable.has(leaf.path) && !canFinish.has(leaf.path) && !(isFinal(leaf.node) && leaf.parent !== null)) {
       out.push(problem(leaf.pointer, 'NO_PATH_TO_FINAL', `状态「${leaf.path}」无法到达任何终止状态`, `state '${leaf.path}' has no path to a final state`));
+    }
+  }
+  return out;
+}
+
+/**
+ * Eventless loops that no data can stop: an unguarded `always` without a target (taken again and again), or a chain
+ * of unguarded `always` transitions that comes back to where it started. (Loops behind guards depend on the data;
+ * the step budget stops those at run time.)
+ */
+function alwaysLoops(machine: MachineJSON, machineId: string, byPath: Map<string, StateEntry>, known: Set<string>): ProblemDetail[] {
+  const first = new Map<string, { target: string | null; targetless: boolean; pointer: string }>();
+  for (const t of allTransitions(machine)) {
+    if (t.event !== null || t.source === null || t.transition.guard !== undefined || first.has(t.source)) continue;
+    const [target] = targetsOf(t.transition);
+    first.set(t.source, { target: target === undefined ? null : resolveTarget(machine, machineId, t.source, target, known), targetless: target === undefined, pointer: t.pointer });
+  }
+  const out: ProblemDetail[] = [];
+  const loop = (ptr: string, zh: string, en: string) => out.push(problem(ptr, 'ALWAYS_LOOP', zh, en));
+  for (const [source, t] of first) {
+    if (t.target === null) {
+      // (an unresolved target is reported as UNKNOWN_TARGET)
+      if (t.targetless) loop(t.pointer, `状态「${source}」的无条件自动流转(always)没有目标,会无限重复`, `the unguarded eventless (always) transition of '${source}' has no target and would repeat for ever`);
+      continue;
+    }
+    // follow the unguarded always transitions from here: coming back to a state already passed is a loop
+    const seen = new Set<string>([source]);
+    let cur: string | null = t.target;
+    for (let hops = 0; cur !== null && hops <= first.size; hops++) {
+      const leaf = initialLeaf(byPath, cur);
+      if (byPath.get(leaf) && isFinal(byPath.get(leaf)!.node) && !leaf.includes('.')) break;
+      const from: string | undefined = [leaf, ...ancestors(leaf)].find((p) => first.has(p));
+      if (from === undefined) break;
+      if (seen.has(from)) {
+        loop(t.pointer, `无条件的自动流转(always)从「${source}」出发构成循环`, `unguarded eventless (always) transitions from '${source}' form a loop`);
+        break;
+      }
+      seen.add(from);
+      cur = first.get(from)!.target;
+      if (cur === null) break; // reported at its own state
     }
   }
   return out;

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
-import type { I18n } from '../../engine';
+import { DefinitionError, type I18n } from '../../engine';
 import { StorageFullError, isNoSpace } from '../store/errors';
 
 export type ApiCode =
@@ -45,6 +45,12 @@ function fromHttpError(e: { status?: number; expose?: boolean; message?: string 
   return new ApiError(code, { 'zh-CN': '请求有误', en: e.expose && e.message ? e.message : 'bad request' });
 }
 
+/** A definition the engine refused while compiling it (e.g. one that loops on its initial state): 422. */
+function definition(e: unknown): ApiError | null {
+  if (!(e instanceof DefinitionError)) return null;
+  return new ApiError('INVALID_DEFINITION', { 'zh-CN': `流程定义有 ${e.problems.length} 个问题`, en: `the definition has ${e.problems.length} problem(s)` }, e.problems);
+}
+
 /** A write refused for lack of space, with nothing of it left behind (see store/errors.ts): 507. */
 function storageFull(e: unknown): ApiError | null {
   if (!(e instanceof StorageFullError) && !isNoSpace(e)) return null;
@@ -56,7 +62,7 @@ export function errorMiddleware(log: (msg: string) => void) {
     try {
       await next();
     } catch (err) {
-      const e = err instanceof ApiError ? err : storageFull(err) ?? fromHttpError(err as never);
+      const e = err instanceof ApiError ? err : storageFull(err) ?? definition(err) ?? fromHttpError(err as never);
       if (e) {
         ctx.status = e.status;
         ctx.body = errorBody(e.code, e.text, e.details);

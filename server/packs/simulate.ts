@@ -6,7 +6,25 @@ import {
   compileProcedure, fireDeadline, provisionalMarks, start, step, validateProcedure, type CompiledProcedure, type Instance, type ProcedureDoc,
   type ResolvedPack, type StepResult,
 } from '../../engine';
-import { ApiError } from '../http/errors';
+import { ApiError, fail } from '../http/errors';
+
+/**
+ * A simulation is an untrusted definition run on request: every step is bounded by the engine's step budget, the
+ * whole run by this many steps (start, events, deadline firings), and it yields to the event loop between steps so
+ * the server keeps answering others meanwhile.
+ */
+export const SIMULATION_STEPS = 2_000;
+
+/** An ISO 8601 instant that JavaScript can represent (a leap second such as 23:59:60 cannot): else 400. */
+export function instant(text: string, path: string): Date {
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) {
+    throw fail('BAD_REQUEST', `时间「${text}」无法表示(例如闰秒 23:59:60)`, `the instant '${text}' cannot be represented (a leap second such as 23:59:60, say)`, [{ path, message: { 'zh-CN': '无效的时间', en: 'invalid instant' } }]);
+  }
+  return d;
+}
+
+const breathe = () => new Promise<void>((r) => setImmediate(r));
 
 export interface SimulateBody {
   data: Record<string, unknown>;
@@ -34,23 +52,35 @@ export async function simulate(doc: ProcedureDoc, pack: ResolvedPack, body: Simu
   }
   // a draft has no version yet; the trace does not depend on it
   const proc = compileProcedure({ ...doc, version: doc.version ?? 1 }, pack);
-  let clock = body.at ? new Date(body.at) : now;
+  let clock = body.at ? instant(body.at, '/at') : now;
+  const times = (body.events ?? []).map((ev, i) => (ev.at ? instant(ev.at, `/events/${i}/at`) : null));
   const trace: ReturnType<typeof entry>[] = [];
+  let steps = 0;
+  const spend = async () => {
+    if (++steps > SIMULATION_STEPS) {
+      throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `模拟超过 ${SIMULATION_STEPS} 步的上限`, en: `the simulation ran past its budget of ${SIMULATION_STEPS} steps` },
+        [{ path: '/events', code: 'STEP_BUDGET', message: { 'zh-CN': `超过 ${SIMULATION_STEPS} 步`, en: `more than ${SIMULATION_STEPS} steps` } }]);
+    }
+    await breathe();
+  };
+  await spend();
   const first = await start(proc, { id: 'simulation', data: body.data, actor: { subject: 'simulation', roles: ['admin'] } }, { now: clock });
   trace.push(entry(proc, 'START', clock.toISOString(), null, first));
   if (!first.ok) return trace;
   let inst = first.instance;
-  for (const ev of body.events ?? []) {
-    const at = ev.at ? new Date(ev.at) : clock;
+  for (const [i, ev] of (body.events ?? []).entries()) {
+    const at = times[i] ?? clock;
     if (at > clock) clock = at;
     for (let n = 0; n < 100; n++) {
       const due = inst.deadlines.filter((d) => !d.overdue && new Date(d.dueAt) <= clock).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
       if (!due) break;
+      await spend();
       const r = await fireDeadline(proc, inst, due.name, { now: new Date(due.dueAt) });
       trace.push(entry(proc, `DEADLINE:${due.name}`, due.dueAt, inst, r));
       if (!r.ok) break;
       inst = r.instance;
     }
+    await spend();
     const roles = ev.actor?.roles ?? ['admin'];
     const r = await step(proc, inst, { type: ev.type, payload: ev.payload, actor: { subject: ev.actor?.subject ?? 'simulation', roles } }, { now: clock });
     trace.push(entry(proc, ev.type, clock.toISOString(), inst, r));
