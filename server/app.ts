@@ -64,6 +64,8 @@ export interface ServerOptions {
   /** How long a claimed deadline or delivery is held before another process may take it (tests shorten them). */
   timerLeaseMs?: number;
   deliveryLeaseMs?: number;
+  /** How long Idempotency-Key answers are kept, in ms (default and minimum 24 h; GONGZHI_IDEMPOTENCY_RETENTION_HOURS). */
+  idempotencyRetentionMs?: number;
 }
 
 export interface RunningServer {
@@ -88,7 +90,7 @@ export function makeStore(opts: ServerOptions, dataDir: string, fsync: boolean, 
   const records = opts.store === 'memory'
     ? new MemoryInstanceStore(summarize)
     : new FileInstanceStore({ dir: join(dataDir, 'instances'), fsync, summarize, log });
-  return new EmbeddedStore({ kind: opts.store === 'memory' ? 'memory' : 'file', records, registry, versionsDir: join(dataDir, 'versions'), fsync });
+  return new EmbeddedStore({ kind: opts.store === 'memory' ? 'memory' : 'file', records, registry, versionsDir: join(dataDir, 'versions'), fsync, idempotencyRetentionMs: opts.idempotencyRetentionMs });
 }
 
 export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; router: Router; deps: AppDeps; admin: ReturnType<Tokens['adminToken']> }> {

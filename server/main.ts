@@ -8,6 +8,7 @@ import { startServer } from './app';
 import { calendarBanner } from './calendar/banner';
 import { clockStartOption } from './time/clock-start';
 import { DataDirLockedError } from './util/data-lock';
+import { retentionFromEnv } from './store/idempotency';
 
 const env = process.env;
 const dataDir = resolve(env.DATA_DIR ?? 'data');
@@ -55,6 +56,7 @@ const srv = await startServer({
   store: storeKind(),
   pgUrl: env.GONGZHI_PG_URL || undefined,
   pgNotify: env.GONGZHI_PG_NOTIFY !== '0',
+  idempotencyRetentionMs: retentionFromEnv(env.GONGZHI_IDEMPOTENCY_RETENTION_HOURS),
   designerDir: await designerDir(),
 }).catch((e: unknown) => {
   if (!(e instanceof DataDirLockedError)) throw e;

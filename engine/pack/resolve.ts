@@ -34,6 +34,9 @@ export interface ResolveOptions {
    * as such (it cannot say what it expected of the base).
    */
   upgrade?: boolean;
+  /** Resolutions to keep as they are for the packs outside `only` (see resolvePacks). */
+  reuse?: Record<string, ResolvedPack>;
+  only?: Set<string>;
 }
 
 function order(sources: PackSource[], problems: ProblemDetail[]): PackSource[] {
@@ -95,10 +98,17 @@ function overrideParameters(base: Record<string, PackParameter>, own: Record<str
   return { ...base, ...own };
 }
 
+/**
+ * Resolves packs. With `reuse` and `only`, a pack outside `only` (one a change does not touch: neither changed nor
+ * built on a changed pack) keeps its resolution from `reuse` instead of being resolved and validated again, so a
+ * change costs the packs it touches, not every pack.
+ */
 export function resolvePacks(sources: PackSource[], opts: ResolveOptions = {}): ResolveResult {
   const problems: ProblemDetail[] = [];
   const upgraded: ResolveResult['upgraded'] = {};
+  const reused = (id: unknown) => (opts.only && typeof id === 'string' && !opts.only.has(id) && opts.reuse && Object.hasOwn(opts.reuse, id) ? opts.reuse[id] : undefined);
   const valid = sources.filter((s) => {
+    if (reused(s.manifest?.id)) return true;
     if (validatePackSchema(s.manifest)) return true;
     const id = (s.manifest as { id?: string } | undefined)?.id ?? s.origin ?? '?';
     problems.push(...ajvProblems(validatePackSchema.errors, `/packs/${id}/manifest`));
@@ -108,6 +118,11 @@ export function resolvePacks(sources: PackSource[], opts: ResolveOptions = {}): 
   const manifests = new Map(valid.map((s) => [s.manifest.id, s.manifest]));
   for (const src of order(valid, problems)) {
     const m = src.manifest;
+    const kept = reused(m.id);
+    if (kept) {
+      packs[m.id] = kept;
+      continue;
+    }
     const base = m.extends ? packs[m.extends] : undefined;
     if (m.extends && !base) continue; // its base failed; already reported
     for (const [name, p] of Object.entries(m.parameters ?? {})) {

@@ -58,8 +58,8 @@ export function checkGraph(machine: MachineJSON, machineId: string): ProblemDeta
   };
   if (machine.initial && byPath.has(machine.initial)) enter(machine.initial);
   for (const t of edges.get(null) ?? []) enter(t);
-  while (queue.length) {
-    const p = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const p = queue[head];
     for (const t of edges.get(p) ?? []) enter(t);
   }
   for (const s of states) {
@@ -68,19 +68,32 @@ export function checkGraph(machine: MachineJSON, machineId: string): ProblemDeta
     }
   }
 
-  // Every reachable leaf needs a path to a top-level final state.
+  // Every reachable leaf needs a path to a top-level final state: walked backwards from the final states, so the cost
+  // grows with the number of transitions, not with states × transitions.
   const leaves = states.filter((s) => !s.node.states || Object.keys(s.node.states).length === 0);
   const canFinish = new Set(leaves.filter((s) => isFinal(s.node) && s.parent === null).map((s) => s.path));
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const leaf of leaves) {
-      if (canFinish.has(leaf.path)) continue;
-      const sources = [leaf.path, ...ancestors(leaf.path), null];
-      const ok = sources.some((src) => (edges.get(src) ?? []).some((t) => canFinish.has(initialLeaf(byPath, t))));
-      if (ok) {
-        canFinish.add(leaf.path);
-        changed = true;
+  const leavesUnder = new Map<string | null, string[]>([[null, leaves.map((l) => l.path)]]);
+  for (const l of leaves) for (const a of ancestors(l.path)) (leavesUnder.get(a) ?? leavesUnder.set(a, []).get(a)!).push(l.path);
+  for (const l of leaves) (leavesUnder.get(l.path) ?? leavesUnder.set(l.path, []).get(l.path)!).push(l.path);
+  /** initial leaf of a target → the sources with a transition to it */
+  const into = new Map<string, (string | null)[]>();
+  for (const [src, targets] of edges) {
+    for (const t of targets) {
+      const leaf = initialLeaf(byPath, t);
+      (into.get(leaf) ?? into.set(leaf, []).get(leaf)!).push(src);
+    }
+  }
+  const pending = [...canFinish];
+  const sourceDone = new Set<string | null>();
+  for (let head = 0; head < pending.length; head++) {
+    for (const src of into.get(pending[head]) ?? []) {
+      if (sourceDone.has(src)) continue;
+      sourceDone.add(src);
+      for (const leaf of leavesUnder.get(src) ?? []) {
+        if (!canFinish.has(leaf)) {
+          canFinish.add(leaf);
+          pending.push(leaf);
+        }
       }
     }
   }

@@ -10,8 +10,8 @@ import { timerDelta, type CaseDelta, type CaseState } from '../store/seam';
 import type { Webhook } from '../registry';
 import { instanceView } from './view';
 import { newCaseId } from '../util/ids';
+import { keptIdempotency } from '../store/idempotency';
 
-export const IDEMPOTENCY_KEPT = 20;
 
 export function compactHistory(h: HistoryEntry, onBehalfOf?: string): StoredHistoryEntry {
   return {
@@ -77,17 +77,17 @@ function satisfactionOf(proc: CompiledProcedure, h: HistoryEntry, prev: CaseReco
 
 export function nextRecord(
   proc: CompiledProcedure, prev: CaseRecord | null, res: StepOk, webhooks: readonly Webhook[],
-  opts: { onBehalfOf?: string; deadline?: string; recalculated?: RecalculatedDeadline[]; idempotency?: IdempotencyRecord } = {},
+  opts: { onBehalfOf?: string; deadline?: string; recalculated?: RecalculatedDeadline[]; idempotency?: IdempotencyRecord; idempotencyRetentionMs?: number } = {},
 ): { record: CaseRecord; rows: OutboxRow[] } {
   const rows = outboxRows(proc, res, webhooks, opts.deadline, opts.recalculated);
-  const idem = [...(prev?.idempotency ?? [])];
-  if (opts.idempotency) idem.push(opts.idempotency);
+  const idem = keptIdempotency(prev?.idempotency ?? [], opts.idempotency, res.instance.updatedAt, opts.idempotencyRetentionMs);
   const satisfaction = satisfactionOf(proc, res.history, prev?.satisfaction);
   const record: CaseRecord = {
     instance: res.instance,
     history: [...(prev?.history ?? []), compactHistory(res.history, opts.onBehalfOf)],
     outbox: [...(prev?.outbox ?? []), ...rows],
-    idempotency: idem.slice(-IDEMPOTENCY_KEPT),
+    // unchanged when nothing was added or dropped, so the journal line leaves it out
+    idempotency: prev && idem.length === prev.idempotency.length && idem.every((r, i) => r === prev.idempotency[i]) ? prev.idempotency : idem,
     ...(satisfaction ? { satisfaction } : {}),
   };
   return { record, rows };

@@ -18,6 +18,7 @@ import { Registry, type StoredToken, type Webhook } from '../registry';
 import type { PublishedVersion } from '../packs/catalog';
 import { readJsonFile, writeAtomic } from './atomic-file';
 import type { CaseRecord, InstanceStore, OutboxRow } from './types';
+import { keptIdempotency } from './idempotency';
 import {
   StoreConflict, stateMatches, timerDelta,
   type CaseDelta, type CaseQuery, type CaseState, type CaseStore, type CaseSummaryRow, type CaseTx, type CatalogChange,
@@ -223,6 +224,8 @@ class EmbeddedCases implements CaseStore {
     private readonly timers: EmbeddedTimers,
     private readonly outbox: EmbeddedOutbox,
     private readonly changes: LocalChanges,
+    /** How long Idempotency-Key answers are kept (store/idempotency.ts). */
+    private readonly idempotencyRetentionMs?: number,
   ) {}
 
   async transact<T>(id: string, fn: (tx: CaseTx) => Promise<T>): Promise<T> {
@@ -259,14 +262,13 @@ class EmbeddedCases implements CaseStore {
   }
 
   private async write(id: string, rec: CaseRecord | null, d: CaseDelta, taken: TimerRef[]): Promise<void> {
-    const idem = [...(rec?.idempotency ?? [])];
-    if (d.idempotency) idem.push(d.idempotency);
+    const idem = keptIdempotency(rec?.idempotency ?? [], d.idempotency, d.instance.updatedAt, this.idempotencyRetentionMs);
     const satisfaction = d.satisfaction ?? rec?.satisfaction;
     const next: CaseRecord = {
       instance: d.instance,
       history: [...(rec?.history ?? []), d.history],
       outbox: d.outbox.length ? [...(rec?.outbox ?? []), ...d.outbox] : (rec?.outbox ?? []),
-      idempotency: idem.slice(-IDEMPOTENCY_KEPT),
+      idempotency: idem,
       ...(satisfaction ? { satisfaction } : {}),
     };
     await this.records.put(next);
@@ -361,7 +363,6 @@ class EmbeddedCases implements CaseStore {
   }
 }
 
-export const IDEMPOTENCY_KEPT = 20;
 
 /** Pack sources, version bookkeeping and drafts in the registry; version documents in files (or memory). */
 class EmbeddedCatalog implements CatalogStore {
@@ -526,6 +527,8 @@ export interface EmbeddedStoreOptions {
   /** Where published versions are written (`DATA_DIR/versions`); null keeps them in memory. */
   versionsDir: string | null;
   fsync: boolean;
+  /** How long Idempotency-Key answers are kept (default and minimum 24 h). */
+  idempotencyRetentionMs?: number;
 }
 
 export class EmbeddedStore implements Store {
@@ -544,7 +547,7 @@ export class EmbeddedStore implements Store {
   constructor(private readonly o: EmbeddedStoreOptions) {
     this.kind = o.kind;
     this.outbox = new EmbeddedOutbox((c, r, dead) => this.cases.settleRow(c, r, dead), async (c) => (await o.records.get(c))?.outbox ?? []);
-    this.cases = new EmbeddedCases(o.records, this.timers, this.outbox, this.changes);
+    this.cases = new EmbeddedCases(o.records, this.timers, this.outbox, this.changes, o.idempotencyRetentionMs);
     this.catalog = new EmbeddedCatalog(o.registry, o.versionsDir, o.fsync, this.changes);
     const parts = new EmbeddedRegistryParts(o.registry, this.changes);
     this.drafts = parts.drafts;

@@ -41,7 +41,22 @@ export interface FileStoreOptions {
 /** A journal line: a whole record, or the change of one against the write numbered `base`. */
 type Line =
   | { seq: number; r: CaseRecord }
-  | { seq: number; id: string; base: number; instance: CaseRecord['instance']; add: CaseRecord['history']; outbox?: CaseRecord['outbox']; idempotency?: CaseRecord['idempotency']; satisfaction?: CaseRecord['satisfaction'] };
+  | {
+    seq: number; id: string; base: number; instance: CaseRecord['instance']; add: CaseRecord['history']; outbox?: CaseRecord['outbox'];
+    idempotency?: CaseRecord['idempotency'];
+    /** The idempotency answers as a change: how many of the oldest were dropped, and those added. */
+    idem?: { drop: number; add: CaseRecord['idempotency'] };
+    satisfaction?: CaseRecord['satisfaction'];
+  };
+
+/** `next` as `prev` less its first `drop` records plus `add` (by identity), if it is that; else null. */
+function idemDelta(prev: CaseRecord['idempotency'], next: CaseRecord['idempotency']): { drop: number; add: CaseRecord['idempotency'] } | null {
+  let drop = 0;
+  while (drop < prev.length && prev[drop] !== next[0]) drop++;
+  const kept = prev.length - drop;
+  for (let i = 0; i < kept; i++) if (next[i] !== prev[drop + i]) return null;
+  return { drop, add: next.slice(kept) };
+}
 
 function deepFreeze<T>(v: T): T {
   if (v && typeof v === 'object' && !Object.isFrozen(v)) {
@@ -59,9 +74,15 @@ function lineOf(next: CaseRecord, prev: CaseRecord | undefined, seq: number): Li
   return {
     seq, id: next.instance.id, base: prev.seq!, instance: next.instance, add: next.history.slice(n),
     ...(next.outbox !== prev.outbox ? { outbox: next.outbox } : {}),
-    ...(next.idempotency !== prev.idempotency ? { idempotency: next.idempotency } : {}),
+    // kept for a day whatever their number: written as what changed, so a line stays small however many there are
+    ...(next.idempotency !== prev.idempotency ? idemLine(prev.idempotency, next.idempotency) : {}),
     ...(next.satisfaction !== prev.satisfaction ? { satisfaction: next.satisfaction } : {}),
   };
+}
+
+function idemLine(prev: CaseRecord['idempotency'], next: CaseRecord['idempotency']) {
+  const d = idemDelta(prev, next);
+  return d ? { idem: d } : { idempotency: next };
 }
 
 function applyLine(line: Line, base: CaseRecord | undefined): CaseRecord | null {
@@ -71,6 +92,7 @@ function applyLine(line: Line, base: CaseRecord | undefined): CaseRecord | null 
     ...base, seq: line.seq, instance: line.instance, history: [...base.history, ...line.add],
     ...('outbox' in line ? { outbox: line.outbox! } : {}),
     ...('idempotency' in line ? { idempotency: line.idempotency! } : {}),
+    ...('idem' in line ? { idempotency: [...base.idempotency.slice(line.idem!.drop), ...line.idem!.add] } : {}),
     ...('satisfaction' in line ? { satisfaction: line.satisfaction } : {}),
   };
 }
