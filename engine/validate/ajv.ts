@@ -1,12 +1,24 @@
 /** One shared ajv (draft 2020-12) instance, and translation of its errors into bilingual problems. */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { RE2JS } from 're2js';
 import { procedureSchema, packSchema } from '../schema';
 import type { ProblemDetail } from '../types';
 import { i18n } from '../errors';
 
+/**
+ * Schema `pattern`, `patternProperties` and `propertyNames` patterns run on RE2 (re2js: a linear-time engine in plain
+ * JavaScript, so the designer's browser build runs the same one), never on the backtracking `RegExp`: `^(a+)+$`
+ * takes time linear in the input. What RE2 does not support (look-around, back-references) fails to compile, and
+ * a definition using it is refused at validation (BAD_SCHEMA).
+ */
+export const re2Engine = Object.assign((pattern: string) => {
+  const rx = RE2JS.compile(pattern);
+  return { test: (s: string) => rx.test(s), toString: () => `re2:${pattern}` };
+}, { code: 're2js' });
+
 export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true });
+  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: re2Engine } });
   (addFormats as unknown as (a: Ajv2020) => void)(ajv);
   return ajv;
 }

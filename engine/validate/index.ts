@@ -4,9 +4,11 @@ import { problem } from '../errors';
 import { ajvProblems, validateProcedureSchema } from './ajv';
 import { checkGraph } from './graph';
 import { checkRefs } from './refs';
+import { checkLimits } from './limits';
 
 export { ajvProblems, validatePackSchema, createAjv, ajv } from './ajv';
 export { compileSchema, schemaCacheSize, SCHEMA_CACHE_LIMIT } from './schema-cache';
+export { LIMITS, checkJsonSchema } from './limits';
 
 export interface ValidateContext {
   parameters?: Record<string, PackParameter>;
@@ -28,6 +30,10 @@ export function validateProcedure(doc: unknown, ctx: ValidateContext = {}): Prob
   const structural = d.machine && typeof d.machine === 'object' && d.machine.states && typeof d.machine.states === 'object';
   if (structural) {
     try {
+      const limits = checkLimits(d);
+      out.push(...limits);
+      // past the limits, the document is not looked at further (that is the work the limits bound)
+      if (limits.length) return dedupe(out);
       out.push(...checkGraph(d.machine, d.id ?? 'procedure'));
       out.push(...checkRefs(d, ctx.parameters));
     } catch (e) {

@@ -13,6 +13,7 @@ import { compileSchema } from './schema-cache';
 import { ajv, ajvProblems } from './ajv';
 import { basisBoundaries, checkBasis } from '../basis';
 import { own } from '../ids';
+import { LIMITS, checkJsonSchema } from './limits';
 
 const arr = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
@@ -27,6 +28,7 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
   const states = walkStates(doc.machine);
   const statePaths = new Set(states.map((s) => s.path));
   const usedEvents = new Set<string>();
+  const budget = { nodes: 0 };
 
   const checkGuard = (guard: unknown, ptr: string) => {
     if (typeof guard === 'string' && CODE_LIKE.test(guard)) {
@@ -87,9 +89,12 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
       if (!rules[r]) out.push(problem(`${ptr}/payloadRules/${i}`, 'UNKNOWN_RULE', `事件「${name}」的内容规则「${r}」不存在`, `payload rule '${r}' of event '${name}' does not exist`));
     });
     if (!usedEvents.has(name)) out.push(problem(ptr, 'UNUSED_EVENT', `事件「${name}」没有被任何流转使用`, `event '${name}' is not used by any transition`));
-    if (ev?.payload) out.push(...checkSchema(ev.payload, `${ptr}/payload`));
+    if (ev?.payload) out.push(...checkSchema(ev.payload, `${ptr}/payload`, budget));
   }
-  if (doc.data) out.push(...checkSchema(doc.data, '/data'));
+  if (doc.data) out.push(...checkSchema(doc.data, '/data', budget));
+  if (budget.nodes > LIMITS.schemaNodesTotal) {
+    out.push(problem('/', 'SCHEMA_LIMIT', `数据结构定义合计过大(${budget.nodes} 个子结构,上限 ${LIMITS.schemaNodesTotal})`, `the document's JSON Schemas are too large together (${budget.nodes} subschemas, at most ${LIMITS.schemaNodesTotal})`));
+  }
 
   for (const [name, d] of Object.entries(deadlines)) {
     const ptr = pointer('deadlines', name);
@@ -155,7 +160,11 @@ function checkDateTests(rule: { basis?: unknown; conditions?: unknown } | undefi
     `the rule applies a different test before and after ${d}: its basis must have versions that change on ${d} (from/until)`));
 }
 
-function checkSchema(schema: unknown, ptr: string): ProblemDetail[] {
+function checkSchema(schema: unknown, ptr: string, budget: { nodes: number }): ProblemDetail[] {
+  // checked before compiling: what is refused here is never handed to ajv
+  const { problems, nodes } = checkJsonSchema(schema, ptr);
+  budget.nodes += nodes;
+  if (problems.length || budget.nodes > LIMITS.schemaNodesTotal) return problems;
   try {
     compileSchema(schema as object);
     return [];
