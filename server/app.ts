@@ -35,6 +35,7 @@ import { webhookRoutes } from './routes/webhooks';
 import { CalendarService } from './calendar/service';
 import { calendarRoutes } from './calendar/routes';
 import { lockDataDir } from './util/data-lock';
+import { securityHeaders } from './http/security';
 
 export interface ServerOptions {
   port?: number;
@@ -150,6 +151,7 @@ async function assemble(opts: ServerOptions, dataDir: string, log: (msg: string)
 
   const app = new Koa();
   app.proxy = false;
+  app.use(securityHeaders());
   app.use(errorMiddleware(log));
   app.use(authMiddleware(tokens));
   app.use(router.routes());

@@ -62,9 +62,24 @@ export async function readJson(ctx: Context): Promise<unknown> {
   if (jsonDepth(text) > MAX_DEPTH) {
     throw fail('BAD_REQUEST', `JSON 嵌套层级超过 ${MAX_DEPTH} 层`, `the JSON is nested deeper than ${MAX_DEPTH} levels`, { limit: MAX_DEPTH });
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw fail('BAD_REQUEST', `请求体不是合法的 JSON:${(e as Error).message}`, `the body is not valid JSON: ${(e as Error).message}`);
+  }
+  if (MAYBE_HUGE.test(text)) refuseNonFinite(value, '');
+  return value;
+}
+
+/** A number JSON can write but a double cannot hold (1e309, 400 digits) parses as ±Infinity: look for those only then. */
+const MAYBE_HUGE = /\d{300}|[eE]\+?\d{3}/;
+
+function refuseNonFinite(v: unknown, path: string): void {
+  if (typeof v === 'number' && !Number.isFinite(v)) {
+    throw fail('BAD_REQUEST', `数值超出可表示的范围(${path || '/'})`, `a number is too large to be represented (${path || '/'})`, [{ path: path || '/', message: { 'zh-CN': '数值过大', en: 'number too large' } }]);
+  }
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) refuseNonFinite(x, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
   }
 }

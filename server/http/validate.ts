@@ -40,7 +40,9 @@ export function enumParam<T extends string>(raw: unknown, name: string, allowed:
 
 export function dateParam(raw: unknown, name: string): string | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw))) {
+  // a day that does not exist (2025-02-30) is refused, not read as another (2 March)
+  const real = typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(Date.parse(raw)) && new Date(`${raw}T00:00:00Z`).toISOString().slice(0, 10) === raw;
+  if (!real) {
     throw fail('BAD_REQUEST', `参数 ${name} 应为日期 YYYY-MM-DD`, `query parameter ${name} must be a date YYYY-MM-DD`, [{ path: `/query/${name}`, message: { 'zh-CN': '应为 YYYY-MM-DD', en: 'must be YYYY-MM-DD' } }]);
   }
   return raw;
@@ -52,4 +54,13 @@ export function stringParam(raw: unknown, name: string): string | undefined {
     throw fail('BAD_REQUEST', `参数 ${name} 只能出现一次且不超过 200 字`, `query parameter ${name} must be given once, at most 200 characters`, [{ path: `/query/${name}`, message: { 'zh-CN': '格式不正确', en: 'malformed' } }]);
   }
   return raw;
+}
+
+/** An ISO 8601 instant that JavaScript can represent (a leap second such as 23:59:60 cannot): else 400. */
+export function instant(text: string, path: string): Date {
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) {
+    throw fail('BAD_REQUEST', `时间「${text}」无法表示(例如闰秒 23:59:60)`, `the instant '${text}' cannot be represented (a leap second such as 23:59:60, say)`, [{ path, message: { 'zh-CN': '无效的时间', en: 'invalid instant' } }]);
+  }
+  return d;
 }

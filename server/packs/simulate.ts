@@ -6,7 +6,8 @@ import {
   compileProcedure, fireDeadline, provisionalMarks, start, step, validateProcedure, type CompiledProcedure, type Instance, type ProcedureDoc,
   type ResolvedPack, type StepResult,
 } from '../../engine';
-import { ApiError, fail } from '../http/errors';
+import { ApiError } from '../http/errors';
+import { instant } from '../http/validate';
 
 /**
  * A simulation is an untrusted definition run on request: every step is bounded by the engine's step budget, the
@@ -14,15 +15,6 @@ import { ApiError, fail } from '../http/errors';
  * the server keeps answering others meanwhile.
  */
 export const SIMULATION_STEPS = 2_000;
-
-/** An ISO 8601 instant that JavaScript can represent (a leap second such as 23:59:60 cannot): else 400. */
-export function instant(text: string, path: string): Date {
-  const d = new Date(text);
-  if (Number.isNaN(d.getTime())) {
-    throw fail('BAD_REQUEST', `时间「${text}」无法表示(例如闰秒 23:59:60)`, `the instant '${text}' cannot be represented (a leap second such as 23:59:60, say)`, [{ path, message: { 'zh-CN': '无效的时间', en: 'invalid instant' } }]);
-  }
-  return d;
-}
 
 const breathe = () => new Promise<void>((r) => setImmediate(r));
 

@@ -66,6 +66,13 @@ export function packRoutes(r: Router, d: AppDeps): void {
       throw new ApiError('INVALID_DEFINITION', { 'zh-CN': '配置包校验未通过(1 个问题)', en: 'the bundle does not validate (1 problem)' },
         [{ path: '/manifest/id', code: 'SCHEMA', message: { 'zh-CN': '缺少配置包编号', en: 'the manifest has no id' } }]);
     }
+    // a pack is built on a base the token may read, or the import would show the base's content through it;
+    // answered as for a base that does not exist (its existence is not revealed)
+    const base = (bundle.manifest as { extends?: unknown }).extends;
+    if (typeof base === 'string' && !canSeePack(auth, base)) {
+      throw new ApiError('INVALID_DEFINITION', { 'zh-CN': '配置包校验未通过(1 个问题)', en: 'the bundle does not validate (1 problem)' },
+        [{ path: '/manifest/extends', code: 'UNKNOWN_BASE_PACK', message: { 'zh-CN': `继承的配置包「${base}」不存在`, en: `base pack '${base}' does not exist` } }]);
+    }
     // commit validates the bundle with every pack built on it: 422 with every problem, nothing written
     const existing = d.catalog.stored(id);
     const res = await d.catalog.commit(

@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps';
 import { openapi } from '../http/openapi';
 import { readJson } from '../http/body';
 import { fail, notFound } from '../http/errors';
-import { dateParam, stringParam, validateBody } from '../http/validate';
+import { dateParam, instant, stringParam, validateBody } from '../http/validate';
 import { canSeePack, requireAdmin, type Auth } from '../auth/tokens';
 import { ClockBackwards, ControlledClock } from '../time/clock';
 import { statsBody } from '../cases/stats';
@@ -50,7 +50,7 @@ export function systemRoutes(r: Router, d: AppDeps): void {
     const clock = controlled();
     requireAdmin(ctx.state.auth);
     const body = validateBody<{ now: string }>('ClockSet', await readJson(ctx));
-    const to = new Date(body.now);
+    const to = instant(body.now, '/now');
     ctx.body = await clockLock.run('clock', async () => {
       const backwards = (cur: Date) => fail('CLOCK_BACKWARDS', `时钟只能向前拨动(当前 ${cur.toISOString()})`, `the clock only moves forward (now ${cur.toISOString()})`, { now: cur.toISOString() });
       const cur = clock.now();
