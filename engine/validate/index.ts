@@ -24,16 +24,19 @@ export function validateProcedure(doc: unknown, ctx: ValidateContext = {}): Prob
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
     return [problem('/', 'SCHEMA', '流程定义必须是一个 JSON 对象', 'a procedure document must be a JSON object')];
   }
-  const out: ProblemDetail[] = [];
-  if (!validateProcedureSchema(doc)) out.push(...ajvProblems(validateProcedureSchema.errors));
   const d = doc as ProcedureDoc;
   const structural = d.machine && typeof d.machine === 'object' && d.machine.states && typeof d.machine.states === 'object';
+  // the limits first, by counting alone: a document past them is not looked at further (that is the work they bound)
+  try {
+    const limits = checkLimits(d);
+    if (limits.length) return limits;
+  } catch (e) {
+    return [problem('/', 'SCHEMA', `流程定义结构无法解析:${(e as Error).message}`, `the document's structure could not be read: ${(e as Error).message}`)];
+  }
+  const out: ProblemDetail[] = [];
+  if (!validateProcedureSchema(doc)) out.push(...ajvProblems(validateProcedureSchema.errors));
   if (structural) {
     try {
-      const limits = checkLimits(d);
-      out.push(...limits);
-      // past the limits, the document is not looked at further (that is the work the limits bound)
-      if (limits.length) return dedupe(out);
       out.push(...checkGraph(d.machine, d.id ?? 'procedure'));
       out.push(...checkRefs(d, ctx.parameters));
     } catch (e) {

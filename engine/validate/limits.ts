@@ -112,13 +112,17 @@ export function checkJsonSchema(schema: unknown, ptr: string): { problems: Probl
 /** Size limits of a procedure document. */
 export function checkLimits(doc: ProcedureDoc): ProblemDetail[] {
   const out: ProblemDetail[] = [];
+  const count = (v: unknown) => (v && typeof v === 'object' ? Object.keys(v).length : 0);
   const over = (path: string, what: { zh: string; en: string }, n: number, max: number) => {
     if (n > max) out.push(problem(path, 'LIMIT', `${what.zh}过多(${n},上限 ${max})`, `too many ${what.en} (${n}, at most ${max})`));
   };
-  over('/machine', { zh: '状态', en: 'states' }, walkStates(doc.machine).length, LIMITS.states);
-  over('/machine', { zh: '流转', en: 'transitions' }, allTransitions(doc.machine).length, LIMITS.transitions);
-  over('/events', { zh: '事件', en: 'events' }, Object.keys(doc.events ?? {}).length, LIMITS.events);
-  over('/rules', { zh: '规则', en: 'rules' }, Object.keys(doc.rules ?? {}).length, LIMITS.rules);
-  over('/deadlines', { zh: '期限', en: 'deadlines' }, Object.keys(doc.deadlines ?? {}).length, LIMITS.deadlines);
+  const machine = doc.machine && typeof doc.machine === 'object' && doc.machine.states && typeof doc.machine.states === 'object' ? doc.machine : null;
+  if (machine) {
+    over('/machine', { zh: '状态', en: 'states' }, walkStates(machine).length, LIMITS.states);
+    if (!out.length) over('/machine', { zh: '流转', en: 'transitions' }, allTransitions(machine).length, LIMITS.transitions);
+  }
+  over('/events', { zh: '事件', en: 'events' }, count(doc.events), LIMITS.events);
+  over('/rules', { zh: '规则', en: 'rules' }, count(doc.rules), LIMITS.rules);
+  over('/deadlines', { zh: '期限', en: 'deadlines' }, count(doc.deadlines), LIMITS.deadlines);
   return out;
 }
