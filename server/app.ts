@@ -78,6 +78,8 @@ export interface RunningServer {
   deps: AppDeps;
   router: Router;
   server: Server;
+  /** The firing of the deadlines that were already due at start (in due order, after the server listens): how many fired. */
+  overdue: Promise<number>;
   close(): Promise<void>;
 }
 
@@ -136,7 +138,7 @@ async function assemble(opts: ServerOptions, dataDir: string, log: (msg: string)
   await calendarService.reconcile();
   // a bundle import or a publish may bring calendar files too: running cases follow them at once
   catalog.onCommitted(() => calendarService.reconcile());
-  await scheduler.fireDue(clock.now());
+  // deadlines already due are fired after the server listens (startServer), not before: see there
   scheduler.start();
   outbox.start();
 
@@ -184,11 +186,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await closeDeps(deps);
     throw e;
   }
+  // listening first, then the deadlines that fell due while the server was down fire in the background, in due
+  // order, each under its case's lock like any event: requests are answered meanwhile (a long outage can leave
+  // thousands due)
+  const overdue = deps.scheduler.fireDue(deps.clock.now()).catch((e) => {
+    deps.log(`✗ 启动时触发到期期限失败 / firing the deadlines due at start failed: ${(e as Error).stack ?? e}`);
+    return 0;
+  });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | null = null;
   return {
-    url, port, adminToken: admin.token, adminTokenGenerated: admin.generated, adminTokenFile: admin.file, deps, router, server,
+    url, port, adminToken: admin.token, adminTokenGenerated: admin.generated, adminTokenFile: admin.file, deps, router, server, overdue,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((r) => server.close(() => r()));

@@ -28,7 +28,8 @@ function launch(dataDir: string): Promise<{ child: ChildProcess; url: string }> 
     let err = '';
     child.stdout!.on('data', (d) => {
       out += d;
-      const m = /READY (\S+)/.exec(out);
+      // READY once listening; OVERDUE once the deadlines due at start have fired (in the background)
+      const m = /READY (\S+)\n[^]*OVERDUE \d+/.exec(out);
       if (m) resolve({ child, url: m[1] });
     });
     child.stderr!.on('data', (d) => (err += d));

@@ -65,6 +65,7 @@ export async function server(opts: Partial<ServerOptions> = {}): Promise<Running
     controlledClock: true, now: '2025-09-26T09:00:00+08:00', fsync: false, log: () => {},
     ...(opts.store ? {} : await storeOptions(dataDir)), ...opts,
   });
+  await srv.overdue; // the deadlines due at start fire after listening: tests begin once they have
   return Object.assign(srv, { api: client(srv.url), dataDir });
 }
 
