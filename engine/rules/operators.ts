@@ -34,8 +34,12 @@ export const OPERATORS: Record<string, Evaluator> = {
   dateOnOrAfter: dateCompare((a, b) => a >= b),
   dateBefore: dateCompare((a, b) => a < b),
   dateAfter: dateCompare((a, b) => a > b),
-  includesAll: (fact, value) =>
-    Array.isArray(fact) && Array.isArray(value) && value.every((v) => fact.includes(v)),
+  // a Set (same equality as includes): the data and the definition can each bring a long list, and n × m is not bounded
+  includesAll: (fact, value) => {
+    if (!Array.isArray(fact) || !Array.isArray(value)) return false;
+    const have = new Set(fact);
+    return value.every((v) => have.has(v));
+  },
   moreThanHalfOf: (fact, value) =>
     typeof fact === 'number' && typeof value === 'number' && Number.isFinite(fact) && fact * 2 > value,
   atLeastTwoThirdsOf: (fact, value) =>
