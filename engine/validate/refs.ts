@@ -28,7 +28,8 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
   const states = walkStates(doc.machine);
   const statePaths = new Set(states.map((s) => s.path));
   const usedEvents = new Set<string>();
-  const budget = { nodes: 0 };
+  // the document's schemas are all counted and checked first; only if together within the limits is any compiled
+  const budget = schemaBudget(doc);
 
   const checkGuard = (guard: unknown, ptr: string) => {
     if (typeof guard === 'string' && CODE_LIKE.test(guard)) {
@@ -160,10 +161,23 @@ function checkDateTests(rule: { basis?: unknown; conditions?: unknown } | undefi
     `the rule applies a different test before and after ${d}: its basis must have versions that change on ${d} (from/until)`));
 }
 
-function checkSchema(schema: unknown, ptr: string, budget: { nodes: number }): ProblemDetail[] {
+/** Every JSON Schema of the document (start data, event payloads), checked and counted before any is compiled. */
+function schemaBudget(doc: ProcedureDoc): { nodes: number; checked: Map<unknown, ProblemDetail[]> } {
+  const checked = new Map<unknown, ProblemDetail[]>();
+  let nodes = 0;
+  const add = (schema: unknown, ptr: string) => {
+    const r = checkJsonSchema(schema, ptr);
+    nodes += r.nodes;
+    checked.set(schema, r.problems);
+  };
+  for (const [name, ev] of Object.entries(doc.events ?? {})) if (ev?.payload) add(ev.payload, `${pointer('events', name)}/payload`);
+  if (doc.data) add(doc.data, '/data');
+  return { nodes, checked };
+}
+
+function checkSchema(schema: unknown, ptr: string, budget: ReturnType<typeof schemaBudget>): ProblemDetail[] {
   // checked before compiling: what is refused here is never handed to ajv
-  const { problems, nodes } = checkJsonSchema(schema, ptr);
-  budget.nodes += nodes;
+  const problems = budget.checked.get(schema) ?? checkJsonSchema(schema, ptr).problems;
   if (problems.length || budget.nodes > LIMITS.schemaNodesTotal) return problems;
   try {
     compileSchema(schema as object);
