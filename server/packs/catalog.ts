@@ -13,7 +13,7 @@
  * again, so concurrent publishes get distinct numbers.
  */
 import {
-  calendar, compileProcedure, resolvePacks, type CompiledProcedure, type PackParameter, type PackSource,
+  calendar, compileProcedure, own, resolvePacks, type CompiledProcedure, type PackParameter, type PackSource,
   type ProblemDetail, type ProcedureDoc, type ResolvedPack,
 } from '../../engine';
 import type { StoredPack, VersionInfo } from '../registry';
@@ -126,7 +126,7 @@ export class PackCatalog {
     const { upgraded } = resolvePacks(this.sources(), { upgrade: true });
     const packs: Record<string, StoredPack> = {};
     for (const [id, up] of Object.entries(upgraded)) {
-      const rec = this.packsData[id];
+      const rec = own(this.packsData, id);
       if (rec) packs[id] = { ...rec, source: upgradedSource(rec.source, up) };
     }
     if (!Object.keys(packs).length) return;
@@ -168,7 +168,7 @@ export class PackCatalog {
 
   /** The stored record of a pack (its source, origin and disk hash). */
   stored(id: string): StoredPack | undefined {
-    return this.packsData[id];
+    return own(this.packsData, id);
   }
 
   /**
@@ -219,14 +219,33 @@ export class PackCatalog {
    * What a change would do, without doing it: the resolution, the problems of the changed packs (their own
    * conflicts with their bases included: a change must apply cleanly), those of the packs extending them (which
    * become conflicted, not refused), and the changed sources with copies and merge patches turned into overlays.
+   * Only the packs the change touches are resolved and validated again (the others keep their resolution), one
+   * pack at a time, bases first, letting the server answer other requests in between.
    */
-  plan(changes: Record<string, Source>): {
+  async plan(changes: Record<string, Source>): Promise<{
     packs: Record<string, ResolvedPack>; problems: ProblemDetail[]; affected: Set<string>;
     descendants: Record<string, ProblemDetail[]>; sources: Record<string, Source>;
-  } {
+  }> {
     const sources = this.sources(changes);
-    const { packs, problems: all, upgraded } = resolvePacks(sources, { upgrade: true });
     const affected = this.withDescendants(Object.keys(changes), sources);
+    const byId = new Map(sources.map((s) => [s.manifest?.id, s]));
+    const depth = (id: string): number => {
+      let n = 0;
+      for (let cur = byId.get(id)?.manifest?.extends; cur && n < 64; cur = byId.get(cur)?.manifest?.extends) n++;
+      return n;
+    };
+    let packs: Record<string, ResolvedPack> = { ...this.resolvedPacks };
+    const all: ProblemDetail[] = [];
+    const upgraded: ReturnType<typeof resolvePacks>['upgraded'] = {};
+    for (const id of [...affected].sort((a, b) => depth(a) - depth(b))) {
+      delete packs[id];
+      const r = resolvePacks(sources, { reuse: packs, only: new Set([id]), upgrade: true });
+      packs = r.packs;
+      if (Object.hasOwn(r.upgraded, id)) upgraded[id] = r.upgraded[id];
+      all.push(...r.problems.filter((p) => !all.some((q) => q.path === p.path && q.code === p.code)));
+      await new Promise<void>((res) => setImmediate(res));
+    }
+    for (const id of Object.keys(packs)) if (!byId.has(id)) delete packs[id];
     const of = (id: string) => all.filter((p) => p.path === `/packs/${id}` || p.path.startsWith(`/packs/${id}/`));
     const problems: ProblemDetail[] = [];
     const descendants: Record<string, ProblemDetail[]> = {};
@@ -239,11 +258,32 @@ export class PackCatalog {
   }
 
   /**
+   * Changes to the catalogue in this process run one at a time: each numbers its versions from what the one before
+   * it wrote, and a publish reads its draft in its turn, so of publishes racing on one draft one publishes it (the
+   * store refuses a version number taken by another process; see commit).
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(fn);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  private serial: Promise<unknown> = Promise.resolve();
+
+  /**
    * Applies a change: refuses it (422 INVALID_DEFINITION, every problem listed) when a touched pack does not
    * resolve cleanly; otherwise publishes new versions where the effective content changed.
    * `force` publishes these procedures even when unchanged (an explicit publish from the designer).
    */
-  async commit(
+  commit(
+    changes: Record<string, { source: Source; origin: StoredPack['origin']; diskHash?: string }>,
+    versionSource: VersionSource,
+    opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
+  ): Promise<CommitResult> {
+    return this.exclusive(() => this.commitRetrying(changes, versionSource, opts));
+  }
+
+  private async commitRetrying(
     changes: Record<string, { source: Source; origin: StoredPack['origin']; diskHash?: string }>,
     versionSource: VersionSource,
     opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
@@ -265,7 +305,7 @@ export class PackCatalog {
     opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
   ): Promise<CommitResult> {
     const plain = Object.fromEntries(Object.entries(changes).map(([id, c]) => [id, c.source]));
-    const { packs, problems, affected, descendants, sources } = this.plan(plain);
+    const { packs, problems, affected, descendants, sources } = await this.plan(plain);
     if (problems.length) {
       throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `配置包校验未通过(${problems.length} 个问题)`, en: `the pack does not validate (${problems.length} problem(s))` }, problems);
     }
@@ -282,7 +322,7 @@ export class PackCatalog {
       const held = new Set(following.get(packId)?.held ?? []);
       for (const [procId, doc] of Object.entries(pack.procedures)) {
         if (held.has(procId)) continue;
-        const history = this.versionData[packId]?.[procId] ?? [];
+        const history = this.versions(packId, procId);
         const latest = history[history.length - 1];
         const hash = effectiveHash(doc, pack);
         const forced = opts.force?.pack === packId && opts.force.procedure === procId;
@@ -310,7 +350,7 @@ export class PackCatalog {
       stored[id] = { source: sources[id], origin: c.origin, ...(c.diskHash ? { diskHash: c.diskHash } : {}), updatedAt: opts.now };
     }
     for (const [id, a] of following) {
-      const rec = this.packsData[id];
+      const rec = own(this.packsData, id);
       if (!rec || (!a.conflicts.length && !rec.conflicts?.length)) continue;
       const { conflicts: _c, held: _h, ...rest } = rec;
       stored[id] = { ...rest, ...(a.conflicts.length ? { conflicts: a.conflicts, held: a.held } : {}) };
@@ -327,21 +367,25 @@ export class PackCatalog {
    * registry holds (designer publishes included); a changed or new one replaces it. Packs that do not validate are
    * left out (with their problems reported) so one broken county cannot stop the others.
    */
-  async loadFromDisk(sources: PackSource[], now: string): Promise<{ loaded: string[]; problems: ProblemDetail[]; published: CommitResult['published'] }> {
+  loadFromDisk(sources: PackSource[], now: string): Promise<{ loaded: string[]; problems: ProblemDetail[]; published: CommitResult['published'] }> {
+    return this.exclusive(() => this.loadFromDiskNow(sources, now));
+  }
+
+  private async loadFromDiskNow(sources: PackSource[], now: string): Promise<{ loaded: string[]; problems: ProblemDetail[]; published: CommitResult['published'] }> {
     const changes: Record<string, { source: Source; origin: 'disk'; diskHash: string }> = {};
     for (const src of sources) {
       const source = strip(src);
       const diskHash = sha256(stableStringify(source));
       const id = source.manifest?.id;
       if (typeof id !== 'string') continue;
-      if (this.packsData[id]?.diskHash === diskHash) continue;
+      if (own(this.packsData, id)?.diskHash === diskHash) continue;
       changes[id] = { source, origin: 'disk', diskHash };
     }
     // leave out the packs with problems (an unchanged pack built on a changed one follows it, conflicted if need be), then commit the rest
     const plain = () => Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.source]));
     const allProblems: ProblemDetail[] = [];
     for (let round = 0; Object.keys(changes).length; round++) {
-      const { problems } = this.plan(plain());
+      const { problems } = await this.plan(plain());
       if (!problems.length) break;
       allProblems.push(...problems.filter((p) => !allProblems.some((q) => q.path === p.path && q.code === p.code)));
       if (round === 20) {
@@ -351,7 +395,7 @@ export class PackCatalog {
       for (const id of new Set(problems.map((p) => p.path.split('/')[2]))) delete changes[id];
     }
     const result = Object.keys(changes).length
-      ? await this.commit(changes, 'pack', { now })
+      ? await this.commitRetrying(changes, 'pack', { now })
       : { packs: [], published: [] };
     return { loaded: Object.keys(changes), problems: allProblems, published: result.published };
   }
@@ -363,22 +407,22 @@ export class PackCatalog {
   }
 
   resolved(id: string): ResolvedPack | undefined {
-    return this.resolvedPacks[id];
+    return own(this.resolvedPacks, id);
   }
 
   source(id: string): Source | undefined {
-    return this.packsData[id]?.source;
+    return own(this.packsData, id)?.source;
   }
 
   /** Whether a county follows its base: its conflicts (as found when its base last changed) and held procedures. */
   following(id: string): { status: 'ok' | 'conflicted'; conflicts: NonNullable<StoredPack['conflicts']>; held: string[] } {
-    const rec = this.packsData[id];
+    const rec = own(this.packsData, id);
     const conflicts = rec?.conflicts ?? [];
     return { status: conflicts.length ? 'conflicted' : 'ok', conflicts, held: rec?.held ?? [] };
   }
 
   versions(pack: string, procedure: string): VersionInfo[] {
-    return this.versionData[pack]?.[procedure] ?? [];
+    return own(own(this.versionData, pack), procedure) ?? [];
   }
 
   latestVersion(pack: string, procedure: string): number | undefined {
@@ -418,7 +462,7 @@ export class PackCatalog {
   }
 
   packOfVersion(v: PublishedVersion): ResolvedPack {
-    const live = this.resolvedPacks[v.pack];
+    const live = own(this.resolvedPacks, v.pack);
     return {
       id: v.pack, title: v.context.title, lineage: v.context.lineage, parameters: v.context.parameters,
       procedures: {}, data: v.context.data, calendar: live?.calendar ?? calendar.calendarOfPackData(v.context.data), overrides: [],
@@ -437,8 +481,8 @@ export class PackCatalog {
    * else the base as it resolves now. Null for a pack extending none, or a procedure its base does not have.
    */
   async baseOf(pack: string, procedure: string, version?: number): Promise<{ pack: string; version: number | null; doc: ProcedureDoc } | null> {
-    const baseId = this.resolvedPacks[pack]?.extends;
-    const now = baseId ? this.resolvedPacks[baseId]?.procedures[procedure] : undefined;
+    const baseId = own(this.resolvedPacks, pack)?.extends;
+    const now = baseId ? own(this.resolvedPacks, baseId)?.procedures[procedure] : undefined;
     if (!baseId || !now) return null;
     if (version !== undefined && this.versions(baseId, procedure).some((v) => v.version === version)) {
       return { pack: baseId, version, doc: (await this.version(baseId, procedure, version)).doc };
@@ -463,7 +507,7 @@ export class PackCatalog {
   async draftView(pack: string, procedure: string): Promise<{ draft: Draft; doc: ProcedureDoc; conflicts: ReturnType<typeof draftOnBase>['conflicts'] } | null> {
     const draft = await this.draft(pack, procedure);
     if (!draft) return null;
-    const baseNow = draft.overlay && draft.base ? this.resolvedPacks[draft.base.pack]?.procedures[procedure] : undefined;
+    const baseNow = draft.overlay && draft.base ? own(this.resolvedPacks, draft.base.pack)?.procedures[procedure] : undefined;
     if (!draft.overlay || !draft.base || !baseNow || draft.base.version === (this.latestVersion(draft.base.pack, procedure) ?? null)) {
       return { draft, doc: draft.doc, conflicts: [] };
     }
@@ -474,31 +518,41 @@ export class PackCatalog {
   /**
    * The draft becomes a new version: a county's draft of a base procedure as its patch (the operations, with what
    * each expected of the base: one the base no longer satisfies refuses the publish), any other as the pack's own
-   * procedure document.
+   * procedure document. The draft is read inside the catalogue's turn: of publishes racing on one draft, one
+   * publishes it.
    */
-  async publishDraft(pack: string, procedure: string, now: string, meta: { by?: string; note?: string } = {}): Promise<number> {
+  publishDraft(pack: string, procedure: string, now: string, meta: { by?: string; note?: string } = {}): Promise<number> {
+    return this.exclusive(() => this.publishDraftNow(pack, procedure, now, meta));
+  }
+
+  private async publishDraftNow(pack: string, procedure: string, now: string, meta: { by?: string; note?: string }): Promise<number> {
     const draft = await this.draft(pack, procedure);
     if (!draft) throw fail('NOT_FOUND', `流程「${procedure}」没有草稿可发布`, `procedure '${procedure}' has no draft to publish`);
     const src = this.source(pack);
     if (!src) throw notFound();
-    const overlay = draft.overlay && this.resolvedPacks[pack]?.extends ? draft.overlay : undefined;
+    const overlay = draft.overlay && own(this.resolvedPacks, pack)?.extends ? draft.overlay : undefined;
     const source = countyDraftSource(src, procedure, draft.doc, overlay);
-    const origin = this.packsData[pack]!.origin === 'disk' ? 'designer' : this.packsData[pack]!.origin;
-    const diskHash = this.packsData[pack]!.diskHash;
-    const r = await this.commit({ [pack]: { source, origin, diskHash } }, 'designer', { now, force: { pack, procedure }, dropDrafts: { pack, procedure }, ...meta });
+    const stored = own(this.packsData, pack)!;
+    const origin = stored.origin === 'disk' ? 'designer' : stored.origin;
+    const diskHash = stored.diskHash;
+    const r = await this.commitRetrying({ [pack]: { source, origin, diskHash } }, 'designer', { now, force: { pack, procedure }, dropDrafts: { pack, procedure }, ...meta });
     return r.published.find((p) => p.pack === pack && p.procedure === procedure)!.version;
   }
 
   /** Publishes a pack draft (parameter overrides, list items): every procedure whose effective content changes gets a version. */
-  async publishPackDraft(pack: string, now: string, meta: { by?: string; note?: string } = {}): Promise<CommitResult['published']> {
+  publishPackDraft(pack: string, now: string, meta: { by?: string; note?: string } = {}): Promise<CommitResult['published']> {
+    return this.exclusive(() => this.publishPackDraftNow(pack, now, meta));
+  }
+
+  private async publishPackDraftNow(pack: string, now: string, meta: { by?: string; note?: string }): Promise<CommitResult['published']> {
     const draft = await this.draft(pack, PACK_DRAFT);
     if (!draft || (!draft.parameters && !draft.data)) throw fail('NOT_FOUND', `配置包「${pack}」没有草稿可发布`, `pack '${pack}' has no draft to publish`);
     const src = this.source(pack);
     if (!src) throw notFound();
     const source = listDraftSource(parameterDraftSource(src, draft.parameters ?? {}), draft.data ?? {});
-    const origin = this.packsData[pack]!.origin === 'disk' ? 'designer' : this.packsData[pack]!.origin;
-    const diskHash = this.packsData[pack]!.diskHash;
-    const r = await this.commit({ [pack]: { source, origin, diskHash } }, 'designer', { now, dropDrafts: { pack, procedure: PACK_DRAFT }, ...meta });
+    const origin = own(this.packsData, pack)!.origin === 'disk' ? 'designer' : own(this.packsData, pack)!.origin;
+    const diskHash = own(this.packsData, pack)!.diskHash;
+    const r = await this.commitRetrying({ [pack]: { source, origin, diskHash } }, 'designer', { now, dropDrafts: { pack, procedure: PACK_DRAFT }, ...meta });
     return r.published.filter((p) => p.pack === pack);
   }
 }

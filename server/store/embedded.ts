@@ -10,8 +10,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { calendar, type Instance } from '../../engine';
+import { dirname, join } from 'node:path';
+import { calendar, isSlug, type Instance } from '../../engine';
 import { KeyedLock } from '../util/keyed-lock';
 import { MinHeap, type HeapItem } from '../time/heap';
 import { Registry, type StoredToken, type Webhook } from '../registry';
@@ -371,7 +371,9 @@ class EmbeddedCatalog implements CatalogStore {
 
   constructor(private readonly registry: Registry, private readonly dir: string | null, private readonly fsync: boolean, private readonly changes: LocalChanges) {}
 
+  /** `versions/<pack>/<procedure>/<n>.json`: only ever built from strict ids, so it cannot leave `versions/`. */
   private file(pack: string, procedure: string, version: number): string {
+    if (!isSlug(pack) || !isSlug(procedure) || !Number.isInteger(version)) throw new Error(`refusing a version path for ${JSON.stringify([pack, procedure, version])}`);
     return join(this.dir!, pack, procedure, `${version}.json`);
   }
 
@@ -408,7 +410,7 @@ class EmbeddedCatalog implements CatalogStore {
           continue;
         }
         const file = this.file(v.pack, v.procedure, v.version);
-        await mkdir(join(this.dir, v.pack, v.procedure), { recursive: true });
+        await mkdir(dirname(file), { recursive: true });
         // a file no registry names is a leftover of a write cut short: it may be replaced
         if (!existsSync(file) || !(this.registry.data.versions[v.pack]?.[v.procedure] ?? []).some((x) => x.version === v.version)) {
           await writeAtomic(file, JSON.stringify(v), this.fsync);
