@@ -10,11 +10,13 @@
  * xstate's own scope, and the same snapshots and actions as its public `transition()` on real procedures.
  *
  * Every run is bounded (DESIGN.md decision 9, engine/budget.ts): XState's `maxIterations` caps the microsteps, the
- * scope's action executor caps the actions, and either overrun comes out as a StepBudgetError.
+ * scope's action executor caps the actions, and either overrun comes out as a StepBudgetError. XState's `transition`
+ * lets such an error through, but its `getInitialSnapshot` catches it and returns an `error` snapshot (the context
+ * as the input left it): `initial` throws that snapshot's error instead, so a start that loops is refused, never
+ * stored as a case.
  */
 import { createActor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { STEP_BUDGET, StepBudgetError, asBudgetError } from './budget';
-import { DefinitionError } from './errors';
 
 export interface PureRunner {
   initial(input: unknown): [AnyMachineSnapshot, unknown[]];
@@ -23,7 +25,7 @@ export interface PureRunner {
 
 /**
  * An inert actor scope over `self` that collects the actions XState would execute into `actions`, at most
- * STEP_BUDGET.actions of them (every transition taken runs at least its `gz.took` marker, so this also bounds the
+ * STEP_BUDGET.actions of them (every transition taken runs at least its `gz.transitionTaken` marker, so this also bounds the
  * microsteps).
  */
 export function inertScope(self: AnyActorRef, actions: unknown[]) {
@@ -48,19 +50,14 @@ function bounded<T>(run: () => T): T {
 
 export function pureRunner(machine: AnyStateMachine): PureRunner {
   // building the actor runs the initial state once with empty input and no step's rule answers (guards answer false);
-  // a definition whose initial state loops even so is refused here, when it is compiled
-  let self: AnyActorRef;
-  try {
-    self = createActor(machine, { input: {} });
-  } catch (e) {
-    const b = asBudgetError(e);
-    if (b instanceof StepBudgetError) throw new DefinitionError([b.problem()]);
-    throw e;
-  }
+  // that run's snapshot is never used (the actor catches its errors: a loop there, say behind a `not` guard that real
+  // data would stop, is no reason to refuse the definition), only the actor's `self` and `system`
+  const self = createActor(machine, { input: {} });
   return {
     initial(input) {
       const actions: unknown[] = [];
       const snap = bounded(() => machine.getInitialSnapshot(inertScope(self, actions) as never, input) as AnyMachineSnapshot);
+      if (snap.status === 'error') throw asBudgetError(snap.error);
       return [snap, actions];
     },
     transition(snapshot, event) {
