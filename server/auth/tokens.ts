@@ -20,6 +20,22 @@ export interface Auth {
 export const isAdmin = (a: Auth) => a.roles.includes('admin');
 export const canSeePack = (a: Auth, pack: string) => a.packs === '*' || a.packs.includes(pack);
 
+/**
+ * Reading (not changing) a pack: the token's own packs and the bases they extend, so a county's staff see the base
+ * procedure, parameters and legal basis their county's changes are laid over. `extendsOf` gives a pack's base.
+ */
+export function canReadPack(a: Auth, pack: string, extendsOf: (id: string) => string | undefined): boolean {
+  if (canSeePack(a, pack)) return true;
+  for (const own of a.packs === '*' ? [] : a.packs) {
+    const seen = new Set<string>();
+    for (let cur = extendsOf(own); cur && !seen.has(cur); cur = extendsOf(cur)) {
+      if (cur === pack) return true;
+      seen.add(cur);
+    }
+  }
+  return false;
+}
+
 export class Tokens {
   private envHash: string | undefined;
   private readonly off: () => void;

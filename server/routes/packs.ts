@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps';
 import { readJson } from '../http/body';
 import { ApiError, fail, notFound } from '../http/errors';
 import { intParam, validateBody } from '../http/validate';
-import { canSeePack, requireDesigner, type Auth } from '../auth/tokens';
+import { canReadPack, canSeePack, requireDesigner, type Auth } from '../auth/tokens';
 import { bundleOf, sourceOf, type Bundle } from '../packs/bundle';
 import { simulate, type SimulateBody } from '../packs/simulate';
 
@@ -34,7 +34,12 @@ export function packRoutes(r: Router, d: AppDeps): void {
   const pack = (ctx: Context): ResolvedPack => {
     const id = ctx.params.pack;
     const p = d.catalog.resolved(id);
-    if (!p || !canSeePack(ctx.state.auth as Auth, id)) throw packNotFound(id);
+    const auth = ctx.state.auth as Auth;
+    // a base of the token's packs may be read (the county's staff see what their changes are laid over), not changed
+    const readable = ctx.method === 'GET' || ctx.method === 'HEAD'
+      ? canReadPack(auth, id, (x) => d.catalog.resolved(x)?.extends)
+      : canSeePack(auth, id);
+    if (!p || !readable) throw packNotFound(id);
     return p;
   };
   const procedureOf = async (ctx: Context) => {

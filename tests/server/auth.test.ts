@@ -34,8 +34,14 @@ describe('tokens', () => {
     const county = srv.api.as(t);
     const nationalCase = await srv.api.start('national', 'dispute-mediation', mediationData);
     expect((await county.get('/api/packs')).body.map((p: { id: string }) => p.id)).toEqual(['nanchang-county']);
-    expect((await county.get('/api/packs/national')).status).toBe(404);
-    expect((await county.get('/api/packs/national/procedures/dispute-mediation')).status).toBe(404);
+    // the base the county's pack extends may be read (its staff see what their changes are laid over), not changed
+    expect((await county.get('/api/packs/national')).status).toBe(200);
+    expect((await county.get('/api/packs/national/procedures/dispute-mediation')).status).toBe(200);
+    const countyDesigner = srv.api.as(await token('南昌县司法局(示例)', ['designer'], ['nanchang-county']));
+    const base = (await countyDesigner.get('/api/packs/national/procedures/dispute-mediation')).body;
+    expect((await countyDesigner.put('/api/packs/national/procedures/dispute-mediation/draft', base)).status).toBe(404);
+    expect((await countyDesigner.post('/api/packs/national/procedures/dispute-mediation/publish', {})).status).toBe(404);
+    expect((await county.get('/api/packs/baoan-district')).status).toBe(404);
     expect((await county.get(`/api/instances/${nationalCase.id}`)).status).toBe(404);
     expect((await county.get(`/api/instances/${nationalCase.id}/history`)).status).toBe(404);
     expect((await county.event(nationalCase.id, 'MEDIATION_FAILED', { reason: '示例' })).status).toBe(404);
