@@ -8,7 +8,7 @@ import { shanghaiDate, toShanghaiISO } from './calendar';
 
 export async function fireDeadline(proc: CompiledProcedure, instance: Instance, name: string, env: StepEnv): Promise<StepResult> {
   const d = instance.deadlines.find((x) => x.name === name && !x.overdue);
-  if (!d || instance.status === 'done') {
+  if (!d || instance.status !== 'active') {
     return refuse('NOT_FOUND', i18n(`期限「${name}」未在计时`, `deadline '${name}' is not armed`));
   }
   const def = proc.deadlines[name];

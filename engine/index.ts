@@ -4,7 +4,8 @@ export { procedureSchema, packSchema, ACTION_TYPES, GUARD_COMBINATORS, PROCEDURE
 export { BUILTIN_ACTIONS, ACTIONS, type BuiltinAction, type DataAction, type EffectAction, type EngineEvent } from './actions';
 export { validateProcedure, validatePackSchema, ajvProblems, createAjv, ajv, compileSchema, schemaCacheSize, SCHEMA_CACHE_LIMIT, type ValidateContext } from './validate';
 export { compileProcedure, type CompiledProcedure } from './compile';
-export { start, step, type StepEnv, type EventInput } from './step';
+export { start, step, type StepEnv, type EventInput, type StepOptions } from './step';
+export { cancel, type CancelInput } from './cancel';
 export { fireDeadline } from './expire';
 export { replay } from './replay';
 export { allowedEvents, activeLeaves, type AllowedEvent } from './state';

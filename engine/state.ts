@@ -35,14 +35,15 @@ export interface AllowedEvent {
   payloadSchema: JSONSchema;
 }
 
+/** The events that may be sent now; with `roles`, only those one of these roles may send. */
 export function allowedEvents(proc: CompiledProcedure, instance: Instance, roles?: string[]): AllowedEvent[] {
-  if (instance.status === 'done') return [];
+  if (instance.status !== 'active') return [];
   const handled = handledEvents(proc, activeLeaves(instance.stateValue));
   const out: AllowedEvent[] = [];
   for (const type of handled) {
     const def = proc.doc.events[type];
     if (!def || def.system) continue;
-    if (roles && !roles.includes('admin') && !def.roles.some((r) => roles.includes(r))) continue;
+    if (roles && !def.roles.some((r) => roles.includes(r))) continue;
     out.push({ type, title: def.title, roles: def.roles, payloadSchema: def.payload ?? { type: 'object' } });
   }
   return out;

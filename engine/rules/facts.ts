@@ -4,7 +4,7 @@
  * take the fact names from it.
  */
 import { computePeriod, isValidDate } from '../calendar';
-import type { CalendarData, PackParameter, PeriodUnit } from '../types';
+import type { CalendarData, InstanceStatus, PackParameter, PeriodUnit } from '../types';
 import { rowOn } from '../basis';
 import { resolveFactRef } from './path';
 
@@ -29,7 +29,7 @@ export interface FactContext {
   parameters?: Record<string, PackParameter>;
 }
 
-export type InstanceLookup = (id: string) => Promise<{ status: 'active' | 'done'; procedure: string } | null>;
+export type InstanceLookup = (id: string) => Promise<{ status: InstanceStatus; procedure: string } | null>;
 
 export interface FactDef {
   name: string;

@@ -36,13 +36,16 @@ export interface DeadlineState {
   computed?: DeadlineComputation;
 }
 
+/** `done`: reached a final state; `cancelled`: withdrawn (see `cancel`). Neither takes events any more. */
+export type InstanceStatus = 'active' | 'done' | 'cancelled';
+
 export interface Instance {
   id: string;
   pack: string;
   procedure: string;
   version: number;
   rev: number;
-  status: 'active' | 'done';
+  status: InstanceStatus;
   /** Dotted path of the active leaf state, e.g. `fastTrackCourt.trial`. */
   state: string;
   stateValue: unknown;
@@ -55,4 +58,6 @@ export interface Instance {
   createdAt: string;
   updatedAt: string;
   businessKey?: string;
+  /** Set when the case was cancelled: when, by whom, why. */
+  cancelled?: { at: string; by: string; reason: string };
 }

@@ -54,6 +54,8 @@ export interface ProcedureDoc {
   /** JSON Schema of the start data. */
   data: JSONSchema;
   roles: Record<string, { title: I18n }>;
+  /** Roles that may cancel (withdraw) a running case, besides whoever the runner lets act for every role. */
+  cancelRoles?: string[];
   events: Record<string, EventDef>;
   rules: Record<string, RuleDef>;
   deadlines: Record<string, DeadlineDef>;

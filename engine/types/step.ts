@@ -62,7 +62,8 @@ export type RefusalCode =
   | 'INVALID_DEFINITION'
   | 'NOT_FOUND'
   | 'CALENDAR_RANGE'
-  | 'INVALID_PERIOD';
+  | 'INVALID_PERIOD'
+  | 'CASE_CLOSED';
 
 export interface Refusal {
   ok: false;

@@ -81,6 +81,9 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
     }
   }
 
+  for (const [i, r] of arr(doc.cancelRoles).entries()) {
+    if (!roles.has(r)) out.push(problem(pointer('cancelRoles', i), 'UNKNOWN_ROLE', `撤销角色「${r}」未定义`, `cancel role '${r}' is not defined`));
+  }
   for (const [name, ev] of Object.entries(events)) {
     const ptr = pointer('events', name);
     for (const r of arr(ev?.roles)) {
