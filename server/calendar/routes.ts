@@ -3,8 +3,9 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { calendar, type ResolvedPack } from '../../engine';
 import type { AppDeps } from '../deps';
-import { readJson } from '../http/body';
-import { fail, notFound } from '../http/errors';
+import { fail, notFound } from '../errors';
+import { operations as ops } from '../contract';
+import { mount } from '../http/route';
 import { canSeePack, requireAdmin, type Auth } from '../auth/tokens';
 import type { CalendarService, LoadBody } from './service';
 
@@ -23,27 +24,21 @@ export function calendarRoutes(r: Router, d: AppDeps, service: CalendarService):
     return p;
   };
 
-  r.get('/api/packs/:pack/calendar', (ctx) => {
+  mount(r, ops.getCalendar, (ctx, { query }) => {
     const p = pack(ctx);
-    for (const k of Object.keys(ctx.query)) {
-      if (k !== 'year') throw fail('BAD_REQUEST', `未知的查询参数:${k}`, `unknown query parameter: ${k}`, [{ path: `/query/${k}`, message: { 'zh-CN': '未知参数', en: 'unknown parameter' } }]);
-    }
-    const year = ctx.query.year === undefined ? Number(calendar.shanghaiDate(d.clock.now()).slice(0, 4)) : yearParam(ctx.query.year, 'year');
-    ctx.body = service.year(p, year);
+    const year = query.year === undefined ? Number(calendar.shanghaiDate(d.clock.now()).slice(0, 4)) : yearParam(query.year, 'year');
+    return { status: 200, body: service.year(p, year) };
   });
 
-  r.put('/api/packs/:pack/calendar/:year', async (ctx) => {
+  mount(r, ops.loadCalendar, async (ctx, { query, body: raw }) => {
     const p = pack(ctx);
     requireAdmin(ctx.state.auth as Auth);
     const year = yearParam(ctx.params.year, 'year');
-    const dry = ctx.query.dryRun;
-    if (dry !== undefined && dry !== '1' && dry !== 'true' && dry !== '0' && dry !== 'false') {
-      throw fail('BAD_REQUEST', 'dryRun 应为 1 或 0', 'dryRun must be 1 or 0');
-    }
-    const body = (await readJson(ctx)) as LoadBody | undefined;
+    const dry = query.dryRun;
+    const body = raw as LoadBody | undefined;
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw fail('BAD_REQUEST', '请求体应为 {"notice": "<通知全文>"} 或 {"source", "holidays", "workdays"}', 'the body must be {"notice": "<the notice text>"} or {"source", "holidays", "workdays"}');
     }
-    ctx.body = await service.load(p.id, year, body, { dryRun: dry === '1' || dry === 'true' });
+    return { status: 200, body: await service.load(p.id, year, body, { dryRun: dry === '1' || dry === 'true' }) };
   });
 }

@@ -19,7 +19,7 @@ import { IMPORTED_CALENDARS } from '../packs/catalog';
 import type { CaseService } from '../cases/service';
 import type { Clock } from '../time/clock';
 import type { Scheduler } from '../time/scheduler';
-import { ApiError, fail } from '../http/errors';
+import { DomainError as ApiError, fail } from '../errors';
 
 /** Registry setting: pack → year → fingerprint of the calendar data running cases follow. */
 const APPLIED = 'calendars:applied';

@@ -11,7 +11,7 @@ import type { Store } from '../store/seam';
 import type { Webhook } from '../registry';
 import type { Clock } from '../time/clock';
 import { canSeePack, type Auth } from '../auth/tokens';
-import { ApiError, fail, notFound } from '../http/errors';
+import { DomainError, fail, notFound } from '../errors';
 import { stepDelta } from './commit';
 
 export interface MigrateDeps {
@@ -90,7 +90,7 @@ export class Migrations {
     if (!s || !canSeePack(auth, s.pack)) throw caseNotFound(id);
     const r = await this.one(id, body, auth);
     if (r.problems.length) {
-      throw new ApiError('MIGRATION_REFUSED', { 'zh-CN': `案件不能迁移到版本 ${r.toVersion}(${r.problems.length} 个问题)`, en: `the case cannot be moved to version ${r.toVersion} (${r.problems.length} problem(s))` }, r.problems);
+      throw new DomainError('MIGRATION_REFUSED', { 'zh-CN': `案件不能迁移到版本 ${r.toVersion}(${r.problems.length} 个问题)`, en: `the case cannot be moved to version ${r.toVersion} (${r.problems.length} problem(s))` }, r.problems);
     }
     return { ...r, dryRun: body.dryRun === true };
   }

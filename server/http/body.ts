@@ -3,7 +3,7 @@
  * before parsing), JSON only. Malformed input is a 400 that names the position.
  */
 import type { Context } from 'koa';
-import { fail } from './errors';
+import { fail } from '../errors';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_DEPTH = 64;

@@ -30,11 +30,11 @@ export const bundleSchema = {
   additionalProperties: false,
   properties: {
     format: { const: BUNDLE_FORMAT },
-    manifest: { type: 'object' },
-    procedures: { type: 'object', propertyNames: slugKey, additionalProperties: { type: 'object' } },
+    manifest: { type: 'object', additionalProperties: true, description: 'the pack manifest (GET /api/schemas/pack.json)' },
+    procedures: { type: 'object', propertyNames: slugKey, additionalProperties: { type: 'object', additionalProperties: true } },
     // overlay operations per procedure (a list), or a JSON merge patch (an object) in older bundles
     patches: { type: 'object', propertyNames: slugKey, additionalProperties: { type: ['array', 'object'] } },
-    data: { type: 'object' },
-    scenarios: { type: 'object', additionalProperties: { type: 'object' } },
+    data: { type: 'object', additionalProperties: true },
+    scenarios: { type: 'object', additionalProperties: { type: 'object', additionalProperties: true } },
   },
 } as const;

@@ -21,7 +21,7 @@ import { StoreConflict, type Draft, type Store } from '../store/seam';
 import { assess, conflictProblem, upgradedSource, type Assessment } from './follow';
 import { countyDraftSource, draftOnBase, listDraftSource, overlayOf, parameterDraftSource, PACK_DRAFT } from './county';
 import { sha256, stableStringify } from '../util/ids';
-import { ApiError, fail, notFound } from '../http/errors';
+import { DomainError as ApiError, fail, notFound } from '../errors';
 
 type Source = Omit<PackSource, 'origin'>;
 

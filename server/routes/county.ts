@@ -5,12 +5,13 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AppDeps } from '../deps';
-import { readJson } from '../http/body';
-import { ApiError, fail, notFound } from '../http/errors';
-import { validateBody } from '../http/validate';
+import { operations as ops, type PackDraftBody } from '../contract';
+import { mount } from '../http/route';
+import { DomainError, fail, notFound } from '../errors';
+import { iso, isoOf } from '../time/iso';
 import { canSeePack, requireAdmin, requireDesigner, type Auth } from '../auth/tokens';
 import { listDraft, parameterDraft, PACK_DRAFT, type ListEdits, type ParameterEdit } from '../packs/county';
-import type { BatchBody, Migrations, MigrateBody } from '../cases/migrate';
+import type { Migrations } from '../cases/migrate';
 import { checkBasis } from '../../engine/basis';
 
 const packNotFound = (id: string) => notFound({ 'zh-CN': `配置包「${id}」不存在`, en: `pack '${id}' does not exist` });
@@ -31,64 +32,58 @@ export function countyRoutes(r: Router, d: AppDeps, migrations: Migrations): voi
   };
 
   // `?ifExists=1`: 204 when there is none
-  r.get('/api/packs/:pack/draft', async (ctx) => {
+  mount(r, ops.getPackDraft, async (ctx, { query }) => {
     const p = pack(ctx);
     requireDesigner(ctx.state.auth);
     const draft = await d.catalog.draft(p.id, PACK_DRAFT);
     if (!draft || (!draft.parameters && !draft.data)) {
-      if (ctx.query.ifExists !== undefined) {
-        ctx.status = 204;
-        return;
-      }
+      if (query.ifExists !== undefined) return { status: 204, body: undefined };
       throw notFound({ 'zh-CN': `配置包「${p.id}」没有草稿`, en: `pack '${p.id}' has no draft` });
     }
-    ctx.body = { parameters: draft.parameters ?? {}, data: draft.data ?? {}, savedAt: draft.savedAt, savedBy: draft.savedBy };
+    return {
+      status: 200,
+      body: { parameters: draft.parameters ?? {}, data: (draft.data ?? {}) as PackDraftBody['data'], savedAt: isoOf(draft.savedAt), ...(draft.savedBy ? { savedBy: draft.savedBy } : {}) },
+    };
   });
 
   // The whole set of the county's pending changes: parameter overrides (each records the base value it replaces) and list items.
-  r.put('/api/packs/:pack/draft', async (ctx) => {
+  mount(r, ops.putPackDraft, async (ctx, { body }) => {
     const p = pack(ctx);
     const auth = ctx.state.auth as Auth;
     requireDesigner(auth);
     if (!p.extends) throw fail('BAD_REQUEST', '只有继承上级的配置包有县级参数草稿', 'only a pack extending a base has a draft of parameter overrides');
-    const body = validateBody<{ parameters?: Record<string, ParameterEdit | null>; data?: ListEdits }>('PackDraft', await readJson(ctx));
     const base = d.catalog.resolved(p.extends);
-    const { parameters, problems } = parameterDraft(p, base, body.parameters ?? {}, lockedParameters(p.id));
+    const { parameters, problems } = parameterDraft(p, base, (body.parameters ?? {}) as Record<string, ParameterEdit | null>, lockedParameters(p.id));
     for (const [name, e] of Object.entries(body.parameters ?? {})) if (e?.basis !== undefined) problems.push(...checkBasis(e.basis, `/parameters/${name}/basis`));
-    problems.push(...listDraft(base, body.data ?? {}));
+    problems.push(...listDraft(base, (body.data ?? {}) as ListEdits));
     if (problems.length) {
-      throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `参数草稿有 ${problems.length} 个问题`, en: `the parameter draft has ${problems.length} problem(s)` }, problems);
+      throw new DomainError('INVALID_DEFINITION', { 'zh-CN': `参数草稿有 ${problems.length} 个问题`, en: `the parameter draft has ${problems.length} problem(s)` }, problems);
     }
-    const now = d.clock.now().toISOString();
-    const data = body.data ?? {};
+    const now = iso(d.clock.now());
+    const data = (body.data ?? {}) as ListEdits;
     await d.store.drafts.save(p.id, PACK_DRAFT, { doc: { id: PACK_DRAFT } as never, parameters, data, savedAt: now, savedBy: auth.subject });
-    ctx.body = { saved: true, savedAt: now, parameters, data };
+    return { status: 200, body: { saved: true as const, savedAt: now, parameters, data: data as PackDraftBody['data'] } };
   });
 
-  r.post('/api/packs/:pack/publish', async (ctx) => {
+  mount(r, ops.publishPack, async (ctx, { body }) => {
     const p = pack(ctx);
     const auth = ctx.state.auth as Auth;
     requireDesigner(auth);
-    const body = (await readJson(ctx)) as { note?: unknown } | undefined;
-    const note = typeof body?.note === 'string' ? body.note.slice(0, 2000) : undefined;
-    const published = await d.catalog.publishPackDraft(p.id, d.clock.now().toISOString(), { by: auth.subject, ...(note ? { note } : {}) });
-    ctx.status = 201;
-    ctx.body = { published };
+    const published = await d.catalog.publishPackDraft(p.id, iso(d.clock.now()), { by: auth.subject, ...(body?.note ? { note: body.note } : {}) });
+    return { status: 201, body: { published } };
   });
 
-  r.post('/api/instances/:id/migrate', async (ctx) => {
+  mount(r, ops.migrateInstance, async (ctx, { body }) => {
     requireAdmin(ctx.state.auth);
-    const body = validateBody<MigrateBody>('Migrate', (await readJson(ctx)) ?? {});
-    ctx.body = await migrations.migrateCase(ctx.state.auth, ctx.params.id, body);
+    return { status: 200, body: await migrations.migrateCase(ctx.state.auth, ctx.params.id, body ?? {}) };
   });
 
-  r.post('/api/packs/:pack/procedures/:proc/migrate', async (ctx) => {
+  mount(r, ops.migrateCases, async (ctx, { body }) => {
     const p = pack(ctx);
     requireAdmin(ctx.state.auth);
     if (!p.procedures[ctx.params.proc] && !d.catalog.latestVersion(p.id, ctx.params.proc)) {
       throw notFound({ 'zh-CN': `流程「${ctx.params.proc}」不存在`, en: `procedure '${ctx.params.proc}' does not exist` });
     }
-    const body = validateBody<BatchBody>('MigrateBatch', (await readJson(ctx)) ?? {});
-    ctx.body = await migrations.migrateBatch(ctx.state.auth, p.id, ctx.params.proc, body);
+    return { status: 200, body: await migrations.migrateBatch(ctx.state.auth, p.id, ctx.params.proc, body ?? {}) };
   });
 }

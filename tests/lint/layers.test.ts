@@ -37,6 +37,9 @@ describe('layer rules', () => {
   it('given a designer file importing the server, then it is refused', async () => {
     const broken = await rulesBroken('designer/src/probe.ts', "import { startServer } from '../../server/app';\nexport const x = startServer;\n");
     expect(broken).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths: .*over HTTP only/)]);
+    // the typed contract is the one part of the server it may name (its request and answer types)
+    const contract = await rulesBroken('designer/src/probe.ts', "import type { InstanceBody } from '../../server/contract';\nexport type X = InstanceBody;\n");
+    expect(contract).toEqual([]);
   });
 
   it('given a server file importing a test helper, then it is refused', async () => {

@@ -13,6 +13,7 @@ import type { Store } from '../../server/store/seam';
 import { PgStore } from '../../server/store/postgres';
 import pg from 'pg';
 import { freshDatabase } from '../support/pg';
+import { checkResponse } from './contract-check';
 
 export const ADMIN = 'test-admin-token';
 
@@ -62,7 +63,7 @@ export async function server(opts: Partial<ServerOptions> = {}): Promise<Running
   const dataDir = opts.dataDir ?? tempDir();
   const srv = await startServer({
     port: 0, dataDir, packsDir: 'configs/packs', adminToken: ADMIN, quiet: true,
-    controlledClock: true, now: '2025-09-26T09:00:00+08:00', fsync: false, log: () => {},
+    controlledClock: true, now: '2025-09-26T09:00:00+08:00', fsync: false, log: () => {}, webhookAllow: '127.0.0.0/8,::1/128',
     ...(opts.store ? {} : await storeOptions(dataDir)), ...opts,
   });
   await srv.overdue; // the deadlines due at start fire after listening: tests begin once they have
@@ -89,6 +90,9 @@ export function client(base: string, token: string = ADMIN) {
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch { /* not JSON */ }
+    // every answer is checked against the OpenAPI document (a mismatch fails the test that got it)
+    const type = res.headers.get('content-type');
+    checkResponse(method, base + path, res.status, type, type?.startsWith('application/json') ? parsed : text);
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
   return {

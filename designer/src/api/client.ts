@@ -1,8 +1,15 @@
 /**
- * The HTTP API (shared/API.md, server/README.md). Every call carries the bearer token; error bodies
- * `{error: {code, message: {zh-CN, en}, details}}` become ApiError with the bilingual message.
+ * The HTTP API (server/API.md, server/README.md). Every call carries the bearer token; error bodies
+ * `{error: {code, message: {zh-CN, en}, details}}` become ApiError with the bilingual message. Request and answer
+ * types are the server's own contract (server/contract: the same definitions the routes validate and the OpenAPI
+ * document is built from), imported as types only: nothing of the server enters the bundle.
  */
-import type { CalendarData, I18n, Instance, HistoryEntry, Override, PackConflict, PackParameter, ProblemDetail, ProcedureDoc } from '../../../engine/browser';
+import type { I18n, ProblemDetail, ProcedureDoc } from '../../../engine/browser';
+import type {
+  BatchMigratedBody, CalendarLoadResultBody, CalendarYearBody, CaseMigrationBody, DraftSavedBody, HistoryEntryBody, InstanceBody, InstanceStartBody,
+  MeBody, PackConflictBody, PackDetailBody, PackDraftBody, PackDraftEditBody, PackDraftSavedBody, PackPublishedBody, PackSummaryBody, PublishedBody,
+  SimulateRequestBody, VersionInfoBody,
+} from '../../../server/contract';
 import type { TraceEntry } from '../model/simulation';
 
 export class ApiError extends Error {
@@ -15,41 +22,16 @@ export class ApiError extends Error {
   }
 }
 
-export interface PackSummary {
-  id: string;
-  title: I18n;
-  extends?: string;
-  procedures: { id: string; version: number; title: I18n }[];
-}
-
-export interface PackDetail {
-  id: string;
-  title: I18n;
-  extends?: string;
-  lineage?: string[];
-  parameters: Record<string, PackParameter>;
-  procedures?: Record<string, ProcedureDoc>;
-  overrides?: Override[];
-  /** What the base packs' manifests lock (`procedure/item` names). */
-  /** The base pack's title. */
-  baseTitle?: I18n | null;
-  baseLocks?: { parameters?: string[]; rules?: string[]; states?: string[]; deadlines?: string[] };
-  calendar?: CalendarData;
-  data?: Record<string, unknown>;
-  /** A county: 'conflicted' when its base's last change did not apply cleanly; what conflicts; the procedures held on their versions. */
-  status?: 'ok' | 'conflicted';
-  conflicts?: PackConflict[];
-  held?: string[];
-}
-
-/** A county's pending parameter overrides (the pack draft): name → the override, or null to drop it. */
-export interface PackDraft {
-  parameters: Record<string, PackParameter | null>;
-  /** List items added or changed: data file → list → items (by id). */
-  data?: Record<string, Record<string, ListItem[]>>;
-  savedAt?: string;
-  savedBy?: string;
-}
+export type PackSummary = PackSummaryBody;
+export type PackDetail = PackDetailBody;
+export type VersionInfo = VersionInfoBody;
+export type { InstanceBody };
+export type HistoryEntry = HistoryEntryBody;
+export type PackConflict = PackConflictBody;
+/** A county's pending parameter overrides and list items (the pack draft). */
+export type PackDraft = PackDraftBody;
+/** One running case as a migration moves it (or would, in a dry run). */
+export type CaseMigration = CaseMigrationBody;
 
 /** An item of a pack data list (a duty list entry). */
 export interface ListItem {
@@ -60,54 +42,11 @@ export interface ListItem {
   [k: string]: unknown;
 }
 
-/** One running case as a migration moves it (or would, in a dry run). */
-export interface CaseMigration {
-  id: string;
-  fromVersion: number;
-  toVersion: number;
-  state: { from: string; to: string };
-  deadlines: { name: string; change: string; from?: string; to?: string }[];
-  problems: ProblemDetail[];
-  moved: boolean;
-}
-
-export interface VersionInfo {
-  version: number;
-  publishedAt?: string;
-  source?: string;
-  by?: string;
-  note?: string;
-  /** The base pack whose change this version follows (not the pack's own publish). */
-  followed?: string;
-}
-
-export interface InstanceBody extends Omit<Instance, 'deadlines'> {
-  events?: { type: string; title: I18n; roles: string[] }[];
-  deadlines: { name: string; state?: string; dueAt: string; dueDate?: string; overdue?: boolean }[];
-}
-
 /** One year of a pack's legal calendar (API.md "Legal calendar"). */
-export interface CalendarYear {
-  year: number;
-  official: boolean;
-  source: I18n | null;
-  holidays: { date: string; name: string; provisional?: boolean; kind?: string; for?: string }[];
-  workdays: { date: string; name: string }[];
-  officialYears?: number[];
-}
-
+export type CalendarYear = CalendarYearBody;
 /** The answer to loading a notice (or its dry run): the year and every running deadline it moves. */
-export interface CalendarLoad extends CalendarYear {
-  dryRun?: boolean;
-  recalculated: { instance: string; procedure?: string; deadline: string; from: string; to: string; provisional?: boolean; overdueNow?: boolean }[];
-}
-
-export interface SimulateRequest {
-  data: unknown;
-  events: { type: string; payload?: unknown; actor?: { subject: string; roles: string[] }; at?: string }[];
-  at?: string;
-  definition?: ProcedureDoc;
-}
+export type CalendarLoad = CalendarLoadResultBody;
+export type SimulateRequest = SimulateRequestBody;
 
 const enc = encodeURIComponent;
 
@@ -136,7 +75,7 @@ export class Api {
     return json as T;
   }
 
-  me = () => this.request<{ subject: string; roles: string[]; packs: string[] | '*' }>('GET', '/api/me');
+  me = () => this.request<MeBody>('GET', '/api/me');
   packs = () => this.request<PackSummary[]>('GET', '/api/packs');
   pack = (pack: string) => this.request<PackDetail>('GET', `/api/packs/${enc(pack)}`);
 
@@ -151,16 +90,14 @@ export class Api {
    * changes to the base version it was made on (`baseVersion`); `conflicts` lists those the base no longer allows.
    */
   saveDraft = (pack: string, proc: string, doc: ProcedureDoc, baseVersion?: number) =>
-    this.request<{ saved: boolean; problems?: ProblemDetail[]; conflicts?: PackConflict[] }>('PUT', `${this.proc(pack, proc)}/draft${baseVersion ? `?baseVersion=${baseVersion}` : ''}`, doc);
-  publish = (pack: string, proc: string, note?: string) => this.request<{ version: number }>('POST', `${this.proc(pack, proc)}/publish`, note ? { note } : {});
+    this.request<DraftSavedBody>('PUT', `${this.proc(pack, proc)}/draft${baseVersion ? `?baseVersion=${baseVersion}` : ''}`, doc);
+  publish = (pack: string, proc: string, note?: string) => this.request<PublishedBody>('POST', `${this.proc(pack, proc)}/publish`, note ? { note } : {});
   packDraft = (pack: string) => this.request<PackDraft | null>('GET', `/api/packs/${enc(pack)}/draft?ifExists=1`);
-  savePackDraft = (pack: string, draft: { parameters: Record<string, { value: unknown; basis?: unknown } | null>; data?: PackDraft['data'] }) =>
-    this.request<{ saved: boolean; parameters: PackDraft['parameters']; data: PackDraft['data'] }>('PUT', `/api/packs/${enc(pack)}/draft`, draft);
-  publishPack = (pack: string, note?: string) =>
-    this.request<{ published: { pack: string; procedure: string; version: number }[] }>('POST', `/api/packs/${enc(pack)}/publish`, note ? { note } : {});
+  savePackDraft = (pack: string, draft: PackDraftEditBody) => this.request<PackDraftSavedBody>('PUT', `/api/packs/${enc(pack)}/draft`, draft);
+  publishPack = (pack: string, note?: string) => this.request<PackPublishedBody>('POST', `/api/packs/${enc(pack)}/publish`, note ? { note } : {});
   /** Running cases moved to `toVersion` (admin); a dry run unless `dryRun: false`. */
   migrate = (pack: string, proc: string, body: { toVersion?: number; dryRun?: boolean; stateMap?: Record<string, string> }) =>
-    this.request<{ toVersion: number; dryRun: boolean; cases: CaseMigration[]; moved: number; refused: number; next: string | null }>('POST', `${this.proc(pack, proc)}/migrate`, body);
+    this.request<BatchMigratedBody>('POST', `${this.proc(pack, proc)}/migrate`, body);
   simulate = (pack: string, proc: string, body: SimulateRequest) => this.request<TraceEntry[] | { trace: TraceEntry[] }>('POST', `${this.proc(pack, proc)}/simulate`, body);
 
   calendar = (pack: string, year?: number) => this.request<CalendarYear>('GET', `/api/packs/${enc(pack)}/calendar${year ? `?year=${year}` : ''}`);
@@ -169,7 +106,7 @@ export class Api {
 
   instance = (id: string) => this.request<InstanceBody>('GET', `/api/instances/${enc(id)}`);
   history = (id: string) => this.request<HistoryEntry[]>('GET', `/api/instances/${enc(id)}/history`);
-  startInstance = (pack: string, procedure: string, data: unknown) => this.request<InstanceBody>('POST', '/api/instances', { pack, procedure, data });
+  startInstance = (pack: string, procedure: string, data: InstanceStartBody['data']) => this.request<InstanceBody>('POST', '/api/instances', { pack, procedure, data });
 }
 
 /** The draft, or (none yet) the latest published version; `version` is dropped so it saves as a draft. */

@@ -87,7 +87,7 @@ function Home({ packs, onNavigate }: { packs: PackSummary[] | null; onNavigate(r
               <li key={proc.id}>
                 <button type="button" className="gz-link" data-testid="home-procedure" data-procedure={proc.id}
                   onClick={() => onNavigate({ pack: p.id, proc: proc.id })}>{pick(proc.title)}</button>
-                <span className="gz-muted"> {ids ? `${proc.id} · ` : ''}{t('version', { n: proc.version })}</span>
+                <span className="gz-muted"> {ids ? `${proc.id} · ` : ''}{proc.version === null ? '' : t('version', { n: proc.version })}</span>
               </li>
             ))}
           </ul>

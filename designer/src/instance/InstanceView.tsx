@@ -3,8 +3,8 @@
  * path taken, the history as a timeline with actors and rule results, and the deadlines as dates.
  */
 import { useMemo, useState } from 'react';
-import type { HistoryEntry, ProcedureDoc } from '../../../engine/browser';
-import type { Api, InstanceBody } from '../api';
+import type { ProcedureDoc } from '../../../engine/browser';
+import type { Api, HistoryEntry, InstanceBody } from '../api';
 import { useLoad } from '../app/useLoad';
 import { Chart, useChartLayout, type ChartSelection } from '../canvas';
 import { buildChart, enumTitle, formatDue, formatInstant, historyToSteps, pathTaken, splitTitle, stateAt, text } from '../model';

@@ -87,7 +87,8 @@ export function pathTaken(model: ChartModel, steps: { from: string | null; to: s
   return { nodes, edges };
 }
 
-export const historyToSteps = (h: HistoryEntry[]) => h.map((x) => ({ from: x.from, to: x.to, transitions: x.transitions }));
+/** The steps of a case's history (the engine's entries, or the server's history answer). */
+export const historyToSteps = (h: Pick<HistoryEntry, 'from' | 'to' | 'transitions'>[]) => h.map((x) => ({ from: x.from, to: x.to, transitions: x.transitions }));
 
 const WEEKDAYS_ZH = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 const WEEKDAYS_EN = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

@@ -3,6 +3,7 @@
  * start data, events with payloads, the active state on the chart, each rule's result and basis, deadlines as dates.
  */
 import { useEffect, useRef, useState } from 'react';
+import type { I18n } from '../../../engine/browser';
 import { ApiError, traceOf } from '../api';
 import { failedConditions } from '../model/explain';
 import { acceptedEvents, activeAfter, effectTitle, humanizeMessage, eventType, ruleShortTitle, stateAt, formatDue, formatInstant, text, type TraceEntry } from '../model';
@@ -12,7 +13,7 @@ import { useWorkspace, useWorkspaceMaybe } from '../workspace/context';
 import { DataForm } from './DataForm';
 import { Field, Section, Select } from './widgets';
 
-type SentEvent = { type: string; payload?: unknown; actor: { subject: string; roles: string[] }; at?: string };
+type SentEvent = { type: string; payload?: Record<string, unknown>; actor: { subject: string; roles: string[] }; at?: string };
 
 /** `2025-09-26T09:00` (datetime-local) → `2025-09-26T09:00:00+08:00`. */
 export const localToIso = (v: string) => (v ? `${v.length === 16 ? `${v}:00` : v}+08:00` : undefined);
@@ -177,8 +178,11 @@ function refusedRules(entry: TraceEntry): TraceEntry['rules'] {
   return entry.rules?.length ? entry.rules : Array.isArray(details?.rules) ? details!.rules.map((r) => ({ ...r, result: r.result ?? false })) : [];
 }
 
+/** A rule's result as a simulation trace (engine) or a case's history (server) gives it. */
+type RuleShown = { rule: string; result: boolean; description?: I18n; basis?: I18n };
+
 /** Rule results of a step: a rule that holds is marked ✓; one that does not is shown plainly (that is an answer, not an error). */
-export function RuleList({ rules }: { rules: TraceEntry['rules'] }) {
+export function RuleList({ rules }: { rules: RuleShown[] | undefined }) {
   const { t, pick } = useI18n();
   const { doc } = useWorkspaceMaybe();
   if (!rules?.length) return null;

@@ -161,7 +161,7 @@ function LoadedWorkspace({ api, packId, procId, loaded }: { api: Api; packId: st
       setStatus({ fromDraft: false, version });
       notify(t('published', { n: version }));
       setOffer({ version, n: Date.now() });
-      setVersions(await api.versions(packId, procId).catch(() => [...versions, { version }]));
+      setVersions(await api.versions(packId, procId).catch(() => [...versions, { version, publishedAt: new Date().toISOString(), source: 'designer' as const }]));
     } catch (e) {
       if (e instanceof ApiError) setServerProblems(e.problems);
       notify(e instanceof ApiError ? pick(e.i18n) : String(e), 'error');
