@@ -17,6 +17,7 @@ export interface StoredToken {
   packs: string[] | '*';
   createdAt: string;
   expiresAt?: string;
+  /** Written at most once a minute per token. */
   lastUsedAt?: string;
 }
 

@@ -92,6 +92,10 @@ describe('an import may only extend a pack the token may read', () => {
     const b = structuredClone(bundleOf(loadPackDir('configs/packs/nanchang-county')));
     b.manifest = { ...b.manifest, id: 'own-county', extends: 'national' };
     b.scenarios = {};
+    // a token's first use is recorded (lastUsedAt, written at most once a minute): done before the snapshot, so the
+    // refused import alone is judged
+    expect((await designer.get('/api/me')).status).toBe(200);
+    await srv.deps.tokens.idle();
     const before = snapshot(dataDir);
     const r = await designer.post('/api/packs', b);
     expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(422);
