@@ -1,24 +1,48 @@
 /**
- * Delivers the outbox: every row written with a step is POSTed to its webhook, signed (HMAC-SHA256 of the raw body
- * with the subscription's secret, header `Gongzhi-Signature: sha256=<hex>`), with `Idempotency-Key: <row id>`,
- * until the receiver answers 2xx. Deliveries are claimed from the store's outbox queue (store/seam.ts) with a lease,
- * so with several processes on one store each delivery is attempted by one process at a time, and the deliveries of
- * one case to one subscription go out in history order. Failures are retried with exponential back-off (with
- * jitter); after the last attempt the row is kept, marked dead. Rows live in the store: delivery is at least once.
+ * Delivers the outbox: every row written with a step is POSTed to its webhook until the receiver answers 2xx.
+ * Signed twice: `Gongzhi-Signature: sha256=<HMAC of the raw body>`, and with `Gongzhi-Timestamp: <unix seconds>`,
+ * `Gongzhi-Signature-Timestamped: sha256=<HMAC of "<timestamp>.<raw body>">` so receivers can refuse replays. Each
+ * carries `Idempotency-Key: <row id>` (the same on every attempt) and the `X-Request-Id` of the call that caused it.
+ *
+ * Deliveries are claimed from the store's outbox queue (store/seam.ts) with a lease, so with several processes on one
+ * store each delivery is attempted by one process at a time, and the deliveries of one case to one subscription go
+ * out in history order (the queue hands out only the earliest pending one of each). Failures are retried with
+ * exponential back-off (with jitter); after the last attempt the row is dead: kept in the store, listed and
+ * redeliverable, and the next one of its case and subscription goes out. Rows live in the store: delivery is at
+ * least once. Destinations are checked again at connection time (destinations.ts).
  */
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import type { DeliveryClaim, Store } from '../store/seam';
 import type { Webhook } from '../registry';
+import { DestinationRefused, addressAllowed, guardedLookup, type AllowList } from './destinations';
 
 export interface HttpSender {
   post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number }>;
 }
 
-export const fetchSender = (timeoutMs = 10_000): HttpSender => ({
-  async post(url, body, headers) {
-    const res = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    await res.arrayBuffer().catch(() => undefined);
-    return { status: res.status };
+/** POSTs with node:http(s), refusing destinations outside the allowed addresses at connection time. */
+export const httpSender = (allow: AllowList, timeoutMs = 10_000): HttpSender => ({
+  post(url, body, headers) {
+    return new Promise((resolve, reject) => {
+      const u = new URL(url);
+      // an address written in the URL is not looked up, so it is checked here
+      const literal = u.hostname.replace(/^\[|\]$/g, '');
+      if (isIP(literal) && !addressAllowed(literal, allow)) return reject(new DestinationRefused(literal, literal));
+      const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, {
+        method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: guardedLookup(allow) as never, timeout: timeoutMs,
+      }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
   },
 });
 
@@ -40,6 +64,8 @@ export interface OutboxOptions {
   concurrency?: number;
   /** How long a claimed delivery is held before another process may take it over (default 60 s, > the send timeout). */
   leaseMs?: number;
+  /** Measures: a delivery answered 2xx (its row was written at `createdAt`); a delivery died. */
+  observe?: { delivered?(createdAt: string): void; died?(): void };
 }
 
 export class Outbox {
@@ -127,29 +153,34 @@ export class Outbox {
       let error: string;
       try {
         const body = JSON.stringify(c.body);
+        const ts = String(Math.floor(Date.now() / 1000));
         const res = await this.o.sender.post(hook.url, body, {
           'content-type': 'application/json',
           'gongzhi-signature': sign(hook.secret, body),
+          'gongzhi-timestamp': ts,
+          'gongzhi-signature-timestamped': sign(hook.secret, `${ts}.${body}`),
           'idempotency-key': c.id,
           'gongzhi-event': c.type,
+          ...(c.requestId ? { 'x-request-id': c.requestId } : {}),
           'user-agent': 'gongzhi-webhooks/1',
         });
         if (res.status >= 200 && res.status < 300) {
-          await settle(c, this.o.owner, { status: 'delivered', at: new Date().toISOString() });
+          if (await settle(c, this.o.owner, { status: 'delivered', at: new Date().toISOString() })) this.o.observe?.delivered?.(c.createdAt);
           return;
         }
         error = `HTTP ${res.status}`;
       } catch (e) {
-        error = (e as Error).message;
+        error = (e as Error).message || String(e);
       }
       const attempts = c.attempts + 1;
+      const at = new Date().toISOString();
       if (attempts >= (this.o.maxAttempts ?? 12)) {
-        this.o.log(`✗ Webhook 投递放弃 / delivery given up after ${attempts} attempts: ${c.id} → ${hook.url}: ${error}`);
-        await settle(c, this.o.owner, { status: 'dead', error, at: new Date().toISOString() });
+        this.o.log(`✗ Webhook 投递失败,已标记为 dead(可重新投递)/ delivery dead after ${attempts} attempts (kept, redeliverable): ${c.id} → ${hook.url}: ${error}`);
+        if (await settle(c, this.o.owner, { status: 'dead', error, at })) this.o.observe?.died?.();
       } else {
         const base = this.o.retryBaseMs ?? 1000;
         const delay = Math.min(base * 2 ** (attempts - 1), this.o.retryMaxMs ?? 15 * 60_000);
-        await settle(c, this.o.owner, { status: 'retry', error, nextAt: Date.now() + delay * (0.8 + 0.4 * Math.random()) });
+        await settle(c, this.o.owner, { status: 'retry', error, at, nextAt: Date.now() + delay * (0.8 + 0.4 * Math.random()) });
       }
     } catch (e) {
       // the store could not record the outcome: the lease runs out and the delivery is tried again

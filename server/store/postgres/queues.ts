@@ -6,7 +6,7 @@
  * deleted means it fired already), so a lost lease can never make it fire twice.
  */
 import type pg from 'pg';
-import type { DeliveryClaim, DeliveryOutcome, DeliveryRow, OutboxQueue, TimerQueue, TimerRef } from '../seam';
+import type { DeliveryClaim, DeliveryInfo, DeliveryOutcome, DeliveryRow, DeliveryStatus, OutboxQueue, TimerQueue, TimerRef } from '../seam';
 import { num } from './sql';
 
 export class PgTimers implements TimerQueue {
@@ -49,8 +49,17 @@ export class PgTimers implements TimerQueue {
   }
 }
 
+/** The WHERE fragment of a listing status: failed deliveries are pending ones tried before. */
+const STATUS_WHERE: Record<DeliveryStatus, string> = {
+  pending: "status = 'pending' AND attempts = 0",
+  failed: "status = 'pending' AND attempts > 0",
+  dead: "status = 'dead'",
+  delivered: "status = 'delivered'",
+};
+
 export class PgOutbox implements OutboxQueue {
-  constructor(private readonly pool: pg.Pool) {}
+  /** `changed` tells this process (and, with NOTIFY, the others) that a delivery became due. */
+  constructor(private readonly pool: pg.Pool, private readonly changed: (c: pg.Pool) => Promise<void>) {}
 
   async claim(opts: { now: number; limit: number; leaseMs: number; owner: string }): Promise<DeliveryClaim[]> {
     const r = await this.pool.query(
@@ -61,12 +70,12 @@ export class PgOutbox implements OutboxQueue {
              AND NOT EXISTS (SELECT 1 FROM gz_outbox p
                               WHERE p.case_id = o.case_id AND p.webhook = o.webhook AND p.status = 'pending' AND p.ord < o.ord)
            ORDER BY o.next_at, o.ord LIMIT $4 FOR UPDATE SKIP LOCKED)
-        RETURNING ord, id, case_id, webhook, type, created_at, body, attempts`,
+        RETURNING ord, id, case_id, webhook, type, created_at, body, attempts, request_id`,
       [opts.owner, opts.now + opts.leaseMs, opts.now, opts.limit],
     );
     return r.rows.sort((a, b) => num(a.ord) - num(b.ord)).map((x) => ({
       id: x.id, caseId: x.case_id, webhook: x.webhook, type: x.type, createdAt: x.created_at,
-      body: JSON.parse(x.body) as Record<string, unknown>, attempts: num(x.attempts),
+      body: JSON.parse(x.body) as Record<string, unknown>, attempts: num(x.attempts), ...(x.request_id ? { requestId: x.request_id } : {}),
     }));
   }
 
@@ -75,17 +84,17 @@ export class PgOutbox implements OutboxQueue {
     let r: pg.QueryResult;
     if (outcome.status === 'delivered') {
       r = await this.pool.query(
-        `UPDATE gz_outbox SET status = 'delivered', attempts = attempts + 1, settled_at = $3, lease_owner = NULL, lease_until = NULL WHERE ${guard}`,
+        `UPDATE gz_outbox SET status = 'delivered', attempts = attempts + 1, settled_at = $3, last_attempt_at = $3, lease_owner = NULL, lease_until = NULL WHERE ${guard}`,
         [claim.id, owner, outcome.at],
       );
     } else if (outcome.status === 'retry') {
       r = await this.pool.query(
-        `UPDATE gz_outbox SET attempts = attempts + 1, next_at = $3, last_error = $4, lease_owner = NULL, lease_until = NULL WHERE ${guard}`,
-        [claim.id, owner, Math.round(outcome.nextAt), outcome.error],
+        `UPDATE gz_outbox SET attempts = attempts + 1, next_at = $3, last_error = $4, last_attempt_at = $5, lease_owner = NULL, lease_until = NULL WHERE ${guard}`,
+        [claim.id, owner, Math.round(outcome.nextAt), outcome.error, outcome.at ?? new Date().toISOString()],
       );
     } else {
       r = await this.pool.query(
-        `UPDATE gz_outbox SET status = 'dead', attempts = attempts + 1, last_error = $3, settled_at = $4, lease_owner = NULL, lease_until = NULL WHERE ${guard}`,
+        `UPDATE gz_outbox SET status = 'dead', attempts = attempts + 1, last_error = $3, settled_at = $4, last_attempt_at = $4, lease_owner = NULL, lease_until = NULL WHERE ${guard}`,
         [claim.id, owner, outcome.error, outcome.at],
       );
     }
@@ -106,6 +115,41 @@ export class PgOutbox implements OutboxQueue {
 
   async pending(): Promise<number> {
     return num((await this.pool.query("SELECT count(*) AS n FROM gz_outbox WHERE status = 'pending'")).rows[0].n);
+  }
+
+  async dead(): Promise<number> {
+    return num((await this.pool.query("SELECT count(*) AS n FROM gz_outbox WHERE status = 'dead'")).rows[0].n);
+  }
+
+  async list(webhook: string, opts: { status?: DeliveryStatus; limit: number }): Promise<DeliveryInfo[]> {
+    const r = await this.pool.query(
+      `SELECT id, webhook, case_id, type, status, created_at, attempts, last_error, last_attempt_at, next_at, settled_at, request_id
+         FROM gz_outbox WHERE webhook = $1 ${opts.status ? `AND ${STATUS_WHERE[opts.status]}` : ''} ORDER BY ord DESC LIMIT $2`,
+      [webhook, opts.limit],
+    );
+    return r.rows.reverse().map((x) => {
+      const status: DeliveryStatus = x.status === 'pending' ? (num(x.attempts) ? 'failed' : 'pending') : x.status;
+      return {
+        id: x.id, webhook: x.webhook, caseId: x.case_id, type: x.type, status, createdAt: x.created_at, attempts: num(x.attempts),
+        lastError: status === 'delivered' ? null : x.last_error ?? null, lastAttemptAt: x.last_attempt_at ?? null,
+        nextAttemptAt: x.status === 'pending' ? num(x.next_at) : null, deliveredAt: status === 'delivered' ? x.settled_at : null,
+        requestId: x.request_id ?? null,
+      };
+    });
+  }
+
+  async redeliver(webhook: string, id: string): Promise<boolean> {
+    const r = await this.pool.query(
+      `UPDATE gz_outbox SET status = 'pending', attempts = 0, next_at = $3, last_error = NULL, settled_at = NULL, lease_owner = NULL, lease_until = NULL
+        WHERE id = $1 AND webhook = $2 AND status IN ('dead', 'delivered')`,
+      [id, webhook, Date.now()],
+    );
+    if (r.rowCount) {
+      await this.changed(this.pool);
+      return true;
+    }
+    const p = await this.pool.query("SELECT 1 FROM gz_outbox WHERE id = $1 AND webhook = $2 AND status = 'pending'", [id, webhook]);
+    return p.rows.length > 0;
   }
 
   async ofCase(caseId: string): Promise<DeliveryRow[]> {
