@@ -1,17 +1,15 @@
 /**
  * Turns an engine step into what the store writes in the step's transaction (`stepDelta`, see store/seam.ts): the
  * instance, the history entry, the timers to arm and cancel, the outbox rows for matching webhooks, the idempotency
- * answer and the satisfaction figure.
+ * answer, the satisfaction figure and a keyed start's first answer.
  */
 import { provisionalMarks, type CompiledProcedure, type HistoryEntry, type Instance, type StepOk } from '../../engine';
 import { resolvePath } from '../../engine/rules';
-import type { CaseRecord, IdempotencyRecord, OutboxRow, StoredHistoryEntry } from '../store';
+import type { CaseRecord, IdempotencyRecord, OutboxRow, StartRecord, StoredHistoryEntry } from '../store';
 import { timerDelta, type CaseDelta, type CaseState } from '../store/seam';
 import type { Webhook } from '../registry';
 import { instanceView } from './view';
 import { newCaseId } from '../util/ids';
-import { keptIdempotency } from '../store/idempotency';
-
 
 export function compactHistory(h: HistoryEntry, onBehalfOf?: string): StoredHistoryEntry {
   return {
@@ -20,6 +18,7 @@ export function compactHistory(h: HistoryEntry, onBehalfOf?: string): StoredHist
     from: h.from, to: h.to, rules: h.rules.map((r) => (r.provisional?.length ? [r.rule, r.result, r.provisional] : [r.rule, r.result])),
     effects: h.effects.map((e) => ({ name: e.name, ...(e.params ? { params: e.params } : {}) })),
     ...(h.deadlines?.length ? { deadlines: h.deadlines } : {}),
+    ...(h.transitions?.length ? { transitions: h.transitions } : {}),
   };
 }
 
@@ -34,18 +33,36 @@ export interface RecalculatedDeadline {
   to: string;
 }
 
-export function outboxRows(proc: CompiledProcedure, res: StepOk, webhooks: readonly Webhook[], deadline?: string, recalculated: RecalculatedDeadline[] = []): OutboxRow[] {
+/** What the step says besides the engine's answer: who the caller acted for, why, and which call it was. */
+export interface CommitContext {
+  onBehalfOf?: string;
+  /** The deadline whose expiry this step is. */
+  deadline?: string;
+  /** The step is a cancellation. */
+  cancelled?: boolean;
+  idempotency?: IdempotencyRecord;
+  /** A new case started with an Idempotency-Key: its first answer. */
+  start?: StartRecord;
+  requestId?: string;
+  /** Deadlines the server moved (a holiday notice was loaded): one `deadline` webhook each. */
+  recalculated?: RecalculatedDeadline[];
+}
+
+export function outboxRows(proc: CompiledProcedure, res: StepOk, webhooks: readonly Webhook[], c: CommitContext = {}): OutboxRow[] {
   const inst = res.instance;
   if (!webhooks.length) return [];
   const view = instanceView(proc, inst);
   const h = res.history;
-  const transition = { seq: h.seq, type: h.type, from: h.from, to: h.to, at: h.at, ...(h.actor ? { actor: { subject: h.actor.subject, roles: h.actor.roles } } : {}) };
-  const messages: { type: string; extra: Record<string, unknown> }[] = [{ type: 'transition', extra: { transition } }];
-  if (deadline) {
-    const d = res.instance.deadlines.find((x) => x.name === deadline);
-    messages.push({ type: 'deadline', extra: { deadline: { name: deadline, ...(d ? { dueAt: d.dueAt, state: d.state, ...provisionalMarks(d) } : {}) }, transition } });
+  const actor = h.actor ? { subject: h.actor.subject, roles: h.actor.roles, ...(c.onBehalfOf ? { onBehalfOf: c.onBehalfOf } : {}) } : undefined;
+  const transition = { seq: h.seq, type: h.type, from: h.from, to: h.to, at: h.at, ...(actor ? { actor } : {}) };
+  const messages: { type: string; extra: Record<string, unknown> }[] = [];
+  if (c.cancelled) messages.push({ type: 'cancelled', extra: { cancelled: { ...inst.cancelled, ...(actor ? { actor } : {}) }, transition } });
+  else messages.push({ type: 'transition', extra: { transition } });
+  if (c.deadline) {
+    const d = res.instance.deadlines.find((x) => x.name === c.deadline);
+    messages.push({ type: 'deadline', extra: { deadline: { name: c.deadline, ...(d ? { dueAt: d.dueAt, state: d.state, ...provisionalMarks(d) } : {}) }, transition } });
   }
-  for (const r of recalculated) {
+  for (const r of c.recalculated ?? []) {
     const d = res.instance.deadlines.find((x) => x.name === r.name);
     messages.push({
       type: 'deadline',
@@ -58,7 +75,10 @@ export function outboxRows(proc: CompiledProcedure, res: StepOk, webhooks: reado
     for (const w of webhooks) {
       if (!matches(w, inst, m.type)) continue;
       const id = `d${newCaseId()}`;
-      rows.push({ id, webhook: w.id, type: m.type, createdAt: h.at, body: { id, type: m.type, at: h.at, webhook: w.id, instance: view, ...m.extra } });
+      rows.push({
+        id, webhook: w.id, type: m.type, createdAt: h.at, ...(c.requestId ? { requestId: c.requestId } : {}),
+        body: { id, type: m.type, at: h.at, webhook: w.id, instance: view, ...m.extra },
+      });
     }
   }
   return rows;
@@ -75,36 +95,16 @@ function satisfactionOf(proc: CompiledProcedure, h: HistoryEntry, prev: CaseReco
   return typeof sat === 'boolean' ? { satisfied: sat ? 1 : 0, total: 1 } : prev;
 }
 
-export function nextRecord(
-  proc: CompiledProcedure, prev: CaseRecord | null, res: StepOk, webhooks: readonly Webhook[],
-  opts: { onBehalfOf?: string; deadline?: string; recalculated?: RecalculatedDeadline[]; idempotency?: IdempotencyRecord; idempotencyRetentionMs?: number } = {},
-): { record: CaseRecord; rows: OutboxRow[] } {
-  const rows = outboxRows(proc, res, webhooks, opts.deadline, opts.recalculated);
-  const idem = keptIdempotency(prev?.idempotency ?? [], opts.idempotency, res.instance.updatedAt, opts.idempotencyRetentionMs);
-  const satisfaction = satisfactionOf(proc, res.history, prev?.satisfaction);
-  const record: CaseRecord = {
-    instance: res.instance,
-    history: [...(prev?.history ?? []), compactHistory(res.history, opts.onBehalfOf)],
-    outbox: [...(prev?.outbox ?? []), ...rows],
-    // unchanged when nothing was added or dropped, so the journal line leaves it out
-    idempotency: prev && idem.length === prev.idempotency.length && idem.every((r, i) => r === prev.idempotency[i]) ? prev.idempotency : idem,
-    ...(satisfaction ? { satisfaction } : {}),
-  };
-  return { record, rows };
-}
-
 /** The store write of one step: checked by the store against the revision the step started from. */
-export function stepDelta(
-  proc: CompiledProcedure, prev: CaseState | null, res: StepOk, webhooks: readonly Webhook[],
-  opts: { onBehalfOf?: string; deadline?: string; recalculated?: RecalculatedDeadline[]; idempotency?: IdempotencyRecord } = {},
-): CaseDelta {
+export function stepDelta(proc: CompiledProcedure, prev: CaseState | null, res: StepOk, webhooks: readonly Webhook[], c: CommitContext = {}): CaseDelta {
   const satisfaction = satisfactionOf(proc, res.history, prev?.satisfaction);
   return {
     instance: res.instance,
-    history: compactHistory(res.history, opts.onBehalfOf),
+    history: compactHistory(res.history, c.onBehalfOf),
     timers: timerDelta(prev?.instance ?? null, res.instance),
-    outbox: outboxRows(proc, res, webhooks, opts.deadline, opts.recalculated),
-    ...(opts.idempotency ? { idempotency: opts.idempotency } : {}),
+    outbox: outboxRows(proc, res, webhooks, c),
+    ...(c.idempotency ? { idempotency: c.idempotency } : {}),
     ...(satisfaction && satisfaction !== prev?.satisfaction ? { satisfaction } : {}),
+    ...(!prev && c.start ? { start: c.start } : {}),
   };
 }

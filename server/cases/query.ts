@@ -1,5 +1,5 @@
 /** Listing cases: the opaque cursor of GET /api/instances (the store lists; see store/seam.ts, `CaseStore.list`). */
-import { fail } from '../http/errors';
+import { fail } from '../errors';
 
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined || cursor === '') return undefined;

@@ -1,8 +1,9 @@
 /** What callers see: the instance body of API.md and history entries with each rule's description and legal basis. */
 import { allowedEvents, basisOn, calendar, provisionalMarks, type CompiledProcedure, type Instance } from '../../engine';
 import type { CaseRecord, StoredHistoryEntry } from '../store';
+import type { HistoryEntryBody, InstanceBody } from '../contract';
 
-export function instanceView(proc: CompiledProcedure, inst: Instance) {
+export function instanceView(proc: CompiledProcedure, inst: Instance): InstanceBody {
   return {
     id: inst.id, pack: inst.pack, procedure: inst.procedure, version: inst.version, rev: inst.rev, status: inst.status,
     state: inst.state, stateValue: inst.stateValue, data: inst.data,
@@ -14,16 +15,17 @@ export function instanceView(proc: CompiledProcedure, inst: Instance) {
     })),
     overdue: inst.overdue,
     ...(inst.businessKey ? { businessKey: inst.businessKey } : {}),
+    ...(inst.cancelled ? { cancelled: inst.cancelled } : {}),
     createdAt: inst.createdAt, updatedAt: inst.updatedAt,
   };
 }
 
-export type InstanceView = ReturnType<typeof instanceView>;
+export type InstanceView = InstanceBody;
 
 /** `provisional: true` naming the years whose holiday notice was missing, or `provisional: false`. */
 const marks = (years?: number[]) => (years?.length ? { provisional: true, provisionalYears: years } : { provisional: false });
 
-export function historyView(proc: CompiledProcedure, h: StoredHistoryEntry) {
+export function historyView(proc: CompiledProcedure, h: StoredHistoryEntry): HistoryEntryBody {
   const day = calendar.shanghaiDate(new Date(h.at));
   return {
     seq: h.seq, at: h.at, type: h.type, ...(h.payload === undefined ? {} : { payload: h.payload }),
@@ -38,9 +40,10 @@ export function historyView(proc: CompiledProcedure, h: StoredHistoryEntry) {
     }),
     effects: h.effects,
     ...(h.deadlines ? { deadlines: h.deadlines.map(({ provisional, ...d }) => ({ ...d, ...marks(provisional) })) } : {}),
+    ...(h.transitions ? { transitions: h.transitions } : {}),
   };
 }
 
-export function recordHistory(proc: CompiledProcedure, rec: CaseRecord) {
+export function recordHistory(proc: CompiledProcedure, rec: CaseRecord): HistoryEntryBody[] {
   return rec.history.map((h) => historyView(proc, h));
 }

@@ -5,8 +5,9 @@
  *
  * One process owns an embedded store, so a transaction is the case's in-process lock, and the timer and outbox
  * queues are indexes kept in memory beside the records (rebuilt at open from the stored cases): a deadline is armed
- * while its instance says so, a delivery is pending while its row is in the case's outbox. Leases exist here too, so
- * the scheduler and the deliverer use every store the same way.
+ * while its instance says so, a delivery is pending while its row is in the case's outbox (and dead while the row is
+ * marked so). Statistics are counters per pack, procedure and day kept beside them (stats-index.ts). Leases exist
+ * here too, so the scheduler and the deliverer use every store the same way.
  */
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -19,12 +20,13 @@ import type { PublishedVersion } from '../packs/catalog';
 import { readJsonFile, writeAtomic } from './atomic-file';
 import type { CaseRecord, InstanceStore, OutboxRow } from './types';
 import { keptIdempotency } from './idempotency';
+import { StatsIndex } from './stats-index';
 import {
   StoreConflict, stateMatches, timerDelta,
   type CaseDelta, type CaseQuery, type CaseState, type CaseStore, type CaseSummaryRow, type CaseTx, type CatalogChange,
-  type CatalogStore, type ChangeTopic, type Changes, type DeliveryClaim, type DeliveryOutcome, type DeliveryRow, type Draft, type DraftStore,
-  type OutboxQueue, type SettingsStore, type StatsCounts, type StatsQuery, type Store, type StoreKind, type TimerQueue,
-  type TimerRef, type TokenRow, type TokenStore, type VersionEntry, type WebhookStore,
+  type CatalogStore, type ChangeTopic, type Changes, type DeliveryClaim, type DeliveryInfo, type DeliveryOutcome, type DeliveryRow,
+  type DeliveryStatus, type Draft, type DraftStore, type OpenCount, type OutboxQueue, type SettingsStore, type StatsCounts, type StatsQuery,
+  type Store, type StoreKind, type TimerQueue, type TimerRef, type TokenRow, type TokenStore, type VersionEntry, type WebhookStore,
 } from './seam';
 
 export class LocalChanges implements Changes {
@@ -47,6 +49,10 @@ function summaryOf(i: Instance): CaseSummaryRow {
     id: i.id, pack: i.pack, procedure: i.procedure, version: i.version, state: i.state, status: i.status, overdue: i.overdue,
     ...(i.businessKey ? { businessKey: i.businessKey } : {}), createdAt: i.createdAt, updatedAt: i.updatedAt,
   };
+}
+
+function stateOf(rec: CaseRecord): CaseState {
+  return { instance: rec.instance, ...(rec.satisfaction ? { satisfaction: rec.satisfaction } : {}), ...(rec.start ? { start: rec.start } : {}) };
 }
 
 interface TimerEntry extends HeapItem {
@@ -144,15 +150,37 @@ interface Job {
   attempts: number;
   nextAt: number;
   lease?: { owner: string; until: number };
+  lastError?: string;
+  lastAttemptAt?: string;
 }
 
-/** Pending deliveries in commit order (so per case, in history order); attempts and back-off are kept in memory. */
+/** What becomes of an outbox row in its case record. */
+export type RowChange =
+  | { kind: 'delivered' }
+  | { kind: 'dead'; dead: NonNullable<OutboxRow['dead']> }
+  | { kind: 'revive' }
+  | { kind: 'readd'; row: OutboxRow };
+
+/** How many delivered deliveries are listed per subscription (kept in memory: delivered rows leave the case record). */
+export const DELIVERED_KEPT = 200;
+
+/**
+ * Pending deliveries in commit order (so per case, in history order); attempts and back-off are kept in memory. Dead
+ * rows stay in their case records (listed and redeliverable, also after a restart); delivered rows leave them, and
+ * the latest of each subscription are remembered here for listing and redelivery.
+ */
 class EmbeddedOutbox implements OutboxQueue {
   readonly jobs = new Map<string, Job>();
+  /** Dead rows by subscription, then id. */
+  private readonly deadRows = new Map<string, Map<string, { caseId: string; row: OutboxRow }>>();
+  /** The latest delivered rows of each subscription, oldest first. */
+  private readonly delivered = new Map<string, { caseId: string; row: OutboxRow; attempts: number; at: string; lastAttemptAt: string }[]>();
 
   constructor(
-    private readonly settleRow: (caseId: string, rowId: string, dead?: NonNullable<OutboxRow['dead']>) => Promise<void>,
+    private readonly changeRow: (caseId: string, rowId: string, change: RowChange) => Promise<boolean>,
     private readonly rowsOf: (caseId: string) => Promise<OutboxRow[]>,
+    /** Tells the deliverer a delivery became due. */
+    private readonly due: () => void,
   ) {}
 
   async ofCase(caseId: string): Promise<DeliveryRow[]> {
@@ -163,7 +191,16 @@ class EmbeddedOutbox implements OutboxQueue {
   }
 
   add(caseId: string, rows: OutboxRow[]): void {
-    for (const row of rows) if (!row.dead && !this.jobs.has(row.id)) this.jobs.set(row.id, { caseId, row, attempts: 0, nextAt: 0 });
+    for (const row of rows) {
+      if (row.dead) this.noteDead(caseId, row);
+      else if (!this.jobs.has(row.id)) this.jobs.set(row.id, { caseId, row, attempts: 0, nextAt: 0 });
+    }
+  }
+
+  private noteDead(caseId: string, row: OutboxRow): void {
+    const m = this.deadRows.get(row.webhook) ?? new Map<string, { caseId: string; row: OutboxRow }>();
+    this.deadRows.set(row.webhook, m);
+    m.set(row.id, { caseId, row });
   }
 
   async claim(opts: { now: number; limit: number; leaseMs: number; owner: string }): Promise<DeliveryClaim[]> {
@@ -177,7 +214,10 @@ class EmbeddedOutbox implements OutboxQueue {
       if (job.nextAt > opts.now || (job.lease && job.lease.until > opts.now)) continue;
       job.lease = { owner: opts.owner, until: opts.now + opts.leaseMs };
       const r = job.row;
-      out.push({ id: r.id, caseId: job.caseId, webhook: r.webhook, type: r.type, createdAt: r.createdAt, body: r.body, attempts: job.attempts });
+      out.push({
+        id: r.id, caseId: job.caseId, webhook: r.webhook, type: r.type, createdAt: r.createdAt, body: r.body, attempts: job.attempts,
+        ...(r.requestId ? { requestId: r.requestId } : {}),
+      });
     }
     return out;
   }
@@ -188,11 +228,22 @@ class EmbeddedOutbox implements OutboxQueue {
     if (outcome.status === 'retry') {
       job.attempts++;
       job.nextAt = outcome.nextAt;
+      job.lastError = outcome.error;
+      job.lastAttemptAt = outcome.at ?? new Date().toISOString();
       job.lease = undefined;
       return true;
     }
-    const dead = outcome.status === 'dead' ? { at: outcome.at, attempts: job.attempts + 1, lastError: outcome.error } : undefined;
-    await this.settleRow(job.caseId, claim.id, dead);
+    if (outcome.status === 'dead') {
+      const dead = { at: outcome.at, attempts: job.attempts + 1, lastError: outcome.error };
+      await this.changeRow(job.caseId, claim.id, { kind: 'dead', dead });
+      this.noteDead(job.caseId, { ...job.row, dead });
+    } else {
+      await this.changeRow(job.caseId, claim.id, { kind: 'delivered' });
+      const list = this.delivered.get(job.row.webhook) ?? [];
+      this.delivered.set(job.row.webhook, list);
+      list.push({ caseId: job.caseId, row: job.row, attempts: job.attempts + 1, at: outcome.at, lastAttemptAt: outcome.at });
+      if (list.length > DELIVERED_KEPT) list.shift();
+    }
     this.jobs.delete(claim.id);
     return true;
   }
@@ -213,11 +264,71 @@ class EmbeddedOutbox implements OutboxQueue {
   async pending(): Promise<number> {
     return this.jobs.size;
   }
+
+  async dead(): Promise<number> {
+    let n = 0;
+    for (const m of this.deadRows.values()) n += m.size;
+    return n;
+  }
+
+  async list(webhook: string, opts: { status?: DeliveryStatus; limit: number }): Promise<DeliveryInfo[]> {
+    const out: DeliveryInfo[] = [];
+    const base = (caseId: string, r: OutboxRow) => ({ id: r.id, webhook: r.webhook, caseId, type: r.type, createdAt: r.createdAt, requestId: r.requestId ?? null });
+    for (const j of this.jobs.values()) {
+      if (j.row.webhook !== webhook) continue;
+      out.push({
+        ...base(j.caseId, j.row), status: j.attempts ? 'failed' : 'pending', attempts: j.attempts, lastError: j.lastError ?? null,
+        lastAttemptAt: j.lastAttemptAt ?? null, nextAttemptAt: j.nextAt, deliveredAt: null,
+      });
+    }
+    for (const { caseId, row } of this.deadRows.get(webhook)?.values() ?? []) {
+      out.push({
+        ...base(caseId, row), status: 'dead', attempts: row.dead!.attempts, lastError: row.dead!.lastError,
+        lastAttemptAt: row.dead!.at, nextAttemptAt: null, deliveredAt: null,
+      });
+    }
+    for (const d of this.delivered.get(webhook) ?? []) {
+      out.push({ ...base(d.caseId, d.row), status: 'delivered', attempts: d.attempts, lastError: null, lastAttemptAt: d.lastAttemptAt, nextAttemptAt: null, deliveredAt: d.at });
+    }
+    // ids sort by creation: the latest `limit`, oldest first
+    return out.filter((d) => !opts.status || d.status === opts.status).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(-opts.limit);
+  }
+
+  async redeliver(webhook: string, id: string): Promise<boolean> {
+    const job = this.jobs.get(id);
+    if (job) return job.row.webhook === webhook;
+    const dead = this.deadRows.get(webhook)?.get(id);
+    if (dead) {
+      if (!(await this.changeRow(dead.caseId, id, { kind: 'revive' }))) return false;
+      this.deadRows.get(webhook)!.delete(id);
+      const { dead: _d, ...alive } = dead.row;
+      this.requeue(dead.caseId, alive);
+      return true;
+    }
+    const list = this.delivered.get(webhook) ?? [];
+    const done = list.find((d) => d.row.id === id);
+    if (!done) return false;
+    await this.changeRow(done.caseId, id, { kind: 'readd', row: done.row });
+    list.splice(list.indexOf(done), 1);
+    this.requeue(done.caseId, done.row);
+    return true;
+  }
+
+  /** Queues an older row again in its place: jobs stay in creation order (row ids sort by it), so its case's later rows wait behind it. */
+  private requeue(caseId: string, row: OutboxRow): void {
+    this.add(caseId, [row]);
+    const jobs = [...this.jobs.values()].sort((x, y) => (x.row.id < y.row.id ? -1 : x.row.id > y.row.id ? 1 : 0));
+    this.jobs.clear();
+    for (const j of jobs) this.jobs.set(j.row.id, j);
+    this.due();
+  }
 }
 
 /** Cases over an InstanceStore: the record is read and replaced whole under the case's lock. */
 class EmbeddedCases implements CaseStore {
   readonly lock = new KeyedLock();
+
+  private readonly statsIndex = new StatsIndex();
 
   constructor(
     private readonly records: InstanceStore,
@@ -226,12 +337,14 @@ class EmbeddedCases implements CaseStore {
     private readonly changes: LocalChanges,
     /** How long Idempotency-Key answers are kept (store/idempotency.ts). */
     private readonly idempotencyRetentionMs?: number,
-  ) {}
+  ) {
+    records.observe((prev, next) => this.statsIndex.apply(prev, next));
+  }
 
   async transact<T>(id: string, fn: (tx: CaseTx) => Promise<T>): Promise<T> {
     return this.lock.run(id, async () => {
       const rec = await this.records.get(id);
-      const current: CaseState | null = rec ? { instance: rec.instance, ...(rec.satisfaction ? { satisfaction: rec.satisfaction } : {}) } : null;
+      const current: CaseState | null = rec ? stateOf(rec) : null;
       let delta: CaseDelta | null = null;
       const taken: TimerRef[] = [];
       const tx: CaseTx = {
@@ -252,6 +365,9 @@ class EmbeddedCases implements CaseStore {
           if (!rec && bk && this.records.byBusinessKey(d.instance.pack, bk)) {
             throw new StoreConflict('businessKey', `business key ${bk} of pack ${d.instance.pack} is taken`);
           }
+          if (!rec && d.start && this.records.byStartKey(`${d.start.subject}\u0000${d.start.key}`)) {
+            throw new StoreConflict('startKey', `the start key ${d.start.key} of ${d.start.subject} is taken`);
+          }
           delta = d;
         },
       };
@@ -270,6 +386,7 @@ class EmbeddedCases implements CaseStore {
       outbox: d.outbox.length ? [...(rec?.outbox ?? []), ...d.outbox] : (rec?.outbox ?? []),
       idempotency: idem,
       ...(satisfaction ? { satisfaction } : {}),
+      ...(rec?.start ?? d.start ? { start: rec?.start ?? d.start } : {}),
     };
     await this.records.put(next);
     for (const t of taken) this.timers.forget(t);
@@ -280,19 +397,37 @@ class EmbeddedCases implements CaseStore {
     if (d.outbox.length) this.changes.emit('outbox');
   }
 
-  /** Removes a delivered row from its case, or marks it dead. */
-  async settleRow(id: string, rowId: string, dead?: NonNullable<OutboxRow['dead']>): Promise<void> {
-    await this.lock.run(id, async () => {
+  /**
+   * Changes an outbox row in its case: a delivered row leaves it, a dead one is marked, a revived one unmarked, a
+   * redelivered one added back. False when there was nothing to change.
+   */
+  async changeRow(id: string, rowId: string, c: RowChange): Promise<boolean> {
+    return this.lock.run(id, async () => {
       const rec = await this.records.get(id);
-      if (!rec || !rec.outbox.some((r) => r.id === rowId)) return;
-      const outbox = dead ? rec.outbox.map((r) => (r.id === rowId ? { ...r, dead } : r)) : rec.outbox.filter((r) => r.id !== rowId);
+      if (!rec) return false;
+      const has = rec.outbox.some((r) => r.id === rowId);
+      let outbox: OutboxRow[];
+      if (c.kind === 'readd') {
+        if (has) return false;
+        outbox = [...rec.outbox, c.row];
+      } else {
+        if (!has) return false;
+        outbox = c.kind === 'delivered' ? rec.outbox.filter((r) => r.id !== rowId)
+          : rec.outbox.map((r) => {
+            if (r.id !== rowId) return r;
+            if (c.kind === 'dead') return { ...r, dead: c.dead };
+            const { dead: _d, ...alive } = r;
+            return alive;
+          });
+      }
       await this.records.put({ ...rec, outbox });
+      return true;
     });
   }
 
   async get(id: string): Promise<CaseState | null> {
     const rec = await this.records.get(id);
-    return rec ? { instance: rec.instance, ...(rec.satisfaction ? { satisfaction: rec.satisfaction } : {}) } : null;
+    return rec ? stateOf(rec) : null;
   }
 
   async summary(id: string): Promise<CaseSummaryRow | null> {
@@ -306,8 +441,9 @@ class EmbeddedCases implements CaseStore {
 
   async list(q: CaseQuery): Promise<{ items: Instance[]; next: string | null }> {
     const items: Instance[] = [];
+    // a business key names at most one case per pack
     const source = q.businessKey !== undefined
-      ? [q.pack ? this.records.byBusinessKey(q.pack, q.businessKey) : undefined].filter((x): x is string => !!x).map((id) => this.records.summary(id)!).filter((s) => !q.after || s.id > q.after)
+      ? this.records.withBusinessKey(q.businessKey).filter((id) => !q.after || id > q.after).sort().map((id) => this.records.summary(id)!)
       : this.records.summariesAfter(q.after);
     for (const s of source) {
       if (!visibleIn(q.packs, s.pack)) continue;
@@ -328,27 +464,16 @@ class EmbeddedCases implements CaseStore {
     return this.records.byBusinessKey(pack, key) ?? null;
   }
 
+  async byStartKey(subject: string, key: string): Promise<string | null> {
+    return this.records.byStartKey(`${subject}\u0000${key}`) ?? null;
+  }
+
   async stats(q: StatsQuery): Promise<StatsCounts> {
-    const c: StatsCounts = { opened: 0, closed: 0, onTime: 0, overdue: 0, byState: {}, satisfied: 0, total: 0, rated: 0 };
-    for (const s of this.records.summaries()) {
-      if (!visibleIn(q.packs, s.pack)) continue;
-      if (q.pack && s.pack !== q.pack) continue;
-      if (q.procedure && s.procedure !== q.procedure) continue;
-      const day = calendar.shanghaiDate(new Date(s.createdAt));
-      if ((q.from && day < q.from) || (q.to && day > q.to)) continue;
-      c.opened++;
-      c.byState[s.state] = (c.byState[s.state] ?? 0) + 1;
-      if (s.status === 'done') {
-        c.closed++;
-        if (!s.everOverdue) c.onTime++;
-      } else if (s.overdue) c.overdue++;
-      if (s.satisfaction) {
-        c.rated++;
-        c.satisfied += s.satisfaction.satisfied;
-        c.total += s.satisfaction.total;
-      }
-    }
-    return c;
+    return this.statsIndex.counts(q);
+  }
+
+  async openCases(): Promise<OpenCount[]> {
+    return this.statsIndex.openCases();
   }
 
   async count(): Promise<number> {
@@ -548,7 +673,9 @@ export class EmbeddedStore implements Store {
 
   constructor(private readonly o: EmbeddedStoreOptions) {
     this.kind = o.kind;
-    this.outbox = new EmbeddedOutbox((c, r, dead) => this.cases.settleRow(c, r, dead), async (c) => (await o.records.get(c))?.outbox ?? []);
+    this.outbox = new EmbeddedOutbox(
+      (c, r, change) => this.cases.changeRow(c, r, change), async (c) => (await o.records.get(c))?.outbox ?? [], () => this.changes.emit('outbox'),
+    );
     this.cases = new EmbeddedCases(o.records, this.timers, this.outbox, this.changes, o.idempotencyRetentionMs);
     this.catalog = new EmbeddedCatalog(o.registry, o.versionsDir, o.fsync, this.changes);
     const parts = new EmbeddedRegistryParts(o.registry, this.changes);

@@ -1,6 +1,6 @@
 /** What every store answers from its in-memory summaries (listing, business keys, counts). */
 import { SummaryIndex } from './summaries';
-import type { CaseSummary } from './types';
+import type { CaseSummary, SummaryObserver } from './types';
 
 export abstract class IndexedStore {
   protected readonly index = new SummaryIndex();
@@ -19,6 +19,18 @@ export abstract class IndexedStore {
 
   byBusinessKey(pack: string, key: string): string | undefined {
     return this.index.byBusinessKey(pack, key);
+  }
+
+  withBusinessKey(key: string): string[] {
+    return this.index.withBusinessKey(key);
+  }
+
+  byStartKey(key: string): string | undefined {
+    return this.index.byStartKey(key);
+  }
+
+  observe(fn: SummaryObserver): void {
+    this.index.observe(fn);
   }
 
   get size(): number {

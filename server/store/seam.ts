@@ -16,16 +16,18 @@
  * - `changes`: tells this process that another one changed something (PostgreSQL: LISTEN/NOTIFY and polling).
  */
 import type { Instance, OverlayOp, PackParameter } from '../../engine';
-import type { IdempotencyRecord, OutboxRow, StoredHistoryEntry } from './types';
+import type { IdempotencyRecord, OutboxRow, StartRecord, StoredHistoryEntry } from './types';
 import type { StoredPack, VersionInfo, Webhook } from '../registry';
 import type { PublishedVersion } from '../packs/catalog';
 
 export type StoreKind = 'memory' | 'file' | 'postgres';
 
-/** What a case holds besides its history: the instance and the latest satisfaction figure. */
+/** What a case holds besides its history: the instance, the latest satisfaction figure, a keyed start's answer. */
 export interface CaseState {
   instance: Instance;
   satisfaction?: { satisfied: number; total: number };
+  /** The first answer to the start that made the case, when it was made with an `Idempotency-Key`. */
+  start?: StartRecord;
 }
 
 /** An armed deadline as the timer queue holds it. */
@@ -49,6 +51,8 @@ export interface CaseDelta {
   idempotency?: IdempotencyRecord;
   /** Set when the step recorded a satisfaction figure. */
   satisfaction?: { satisfied: number; total: number };
+  /** On a new case started with an `Idempotency-Key`: its first answer, kept for the case's life. */
+  start?: StartRecord;
 }
 
 export interface CaseTx {
@@ -65,9 +69,12 @@ export interface CaseTx {
   commit(delta: CaseDelta): Promise<void>;
 }
 
-/** Thrown when a commit finds the case changed (another revision, or an id or business key already taken). */
+/**
+ * Thrown when a commit finds the case changed (another revision, or an id, a business key or a start's
+ * Idempotency-Key already taken).
+ */
 export class StoreConflict extends Error {
-  constructor(readonly kind: 'revision' | 'exists' | 'businessKey', message: string) {
+  constructor(readonly kind: 'revision' | 'exists' | 'businessKey' | 'startKey', message: string) {
     super(message);
     this.name = 'StoreConflict';
   }
@@ -111,15 +118,30 @@ export interface StatsQuery {
   to?: string;
 }
 
+/** Counts over the cases opened in a window (see GET /api/stats for what each means). */
 export interface StatsCounts {
   opened: number;
+  /** Done (办结). */
   closed: number;
+  /** Cancelled (撤销). */
+  cancelled: number;
+  /** Done with no deadline ever expired. */
   onTime: number;
+  /** Open with a deadline expired. */
   overdue: number;
-  byState: Record<string, number>;
+  /** Open cases: procedure → current state → count. */
+  byState: Record<string, Record<string, number>>;
   satisfied: number;
   total: number;
   rated: number;
+}
+
+/** Open cases (and of those, overdue ones) per pack and procedure, for /metrics. */
+export interface OpenCount {
+  pack: string;
+  procedure: string;
+  open: number;
+  overdue: number;
 }
 
 export interface CaseStore {
@@ -130,7 +152,10 @@ export interface CaseStore {
   /** Cases in creation order; `next` is the id to continue after, null at the end. */
   list(q: CaseQuery): Promise<{ items: Instance[]; next: string | null }>;
   byBusinessKey(pack: string, key: string): Promise<string | null>;
+  /** The case a start with an Idempotency-Key made, by the token subject and the key. */
+  byStartKey(subject: string, key: string): Promise<string | null>;
   stats(q: StatsQuery): Promise<StatsCounts>;
+  openCases(): Promise<OpenCount[]>;
   count(): Promise<number>;
   /** Active cases of `packs` with an armed deadline due on or after the day `since` (`YYYY-MM-DD`, China time). */
   withDeadlinesFrom(packs: string[], since: string): Promise<{ id: string; pack: string }[]>;
@@ -160,12 +185,34 @@ export interface DeliveryClaim {
   body: Record<string, unknown>;
   /** Attempts made before this one. */
   attempts: number;
+  /** X-Request-Id of the call that caused it (passed on to the receiver). */
+  requestId?: string;
 }
 
+/** How an attempt ended; `at` is when it was made (ISO 8601). */
 export type DeliveryOutcome =
   | { status: 'delivered'; at: string }
-  | { status: 'retry'; error: string; nextAt: number }
+  | { status: 'retry'; error: string; nextAt: number; at?: string }
   | { status: 'dead'; error: string; at: string };
+
+/** pending: not tried yet or waiting for its turn; failed: tried, will be retried; dead: given up; delivered: 2xx. */
+export type DeliveryStatus = 'pending' | 'failed' | 'dead' | 'delivered';
+
+/** A delivery as GET /api/webhooks/:id/deliveries lists it (instants ISO 8601, `nextAttemptAt` ms since the epoch). */
+export interface DeliveryInfo {
+  id: string;
+  webhook: string;
+  caseId: string;
+  type: string;
+  status: DeliveryStatus;
+  createdAt: string;
+  attempts: number;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: number | null;
+  deliveredAt: string | null;
+  requestId: string | null;
+}
 
 export interface OutboxQueue {
   /**
@@ -182,8 +229,21 @@ export interface OutboxQueue {
   nextAt(): Promise<number | null>;
   /** Pending deliveries (not delivered, not dead). */
   pending(): Promise<number>;
+  /** Dead deliveries (kept, redeliverable). */
+  dead(): Promise<number>;
   /** The deliveries of a case that are pending or dead (and, where the store keeps them, delivered), in order. */
   ofCase(caseId: string): Promise<DeliveryRow[]>;
+  /**
+   * The latest `limit` deliveries of a subscription (of one status), oldest first. Pending, failed and dead ones are
+   * kept until delivered; delivered ones as long as the store keeps them (PostgreSQL: all; embedded: the latest 200 per
+   * subscription since the process started).
+   */
+  list(webhook: string, opts: { status?: DeliveryStatus; limit: number }): Promise<DeliveryInfo[]>;
+  /**
+   * Makes a dead or delivered delivery pending again (same body and id, attempts from 0), due now; a pending one is
+   * left as it is. False when the subscription has no such delivery (or it is no longer kept).
+   */
+  redeliver(webhook: string, id: string): Promise<boolean>;
 }
 
 export interface DeliveryRow {

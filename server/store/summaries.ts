@@ -1,5 +1,5 @@
-/** The in-memory index every store keeps: summaries by id in creation order, business keys. */
-import type { CaseSummary } from './types';
+/** The in-memory index every store keeps: summaries by id in creation order, business keys, keyed starts. */
+import type { CaseSummary, SummaryObserver } from './types';
 
 export class SummaryIndex {
   private readonly byId = new Map<string, CaseSummary>();
@@ -7,6 +7,10 @@ export class SummaryIndex {
   private ids: string[] = [];
   private sorted = true;
   private readonly keys = new Map<string, string>();
+  private readonly startKeys = new Map<string, string>();
+  /** Business key → the cases of every pack that use it. */
+  private readonly keyIds = new Map<string, string[]>();
+  private readonly observers: SummaryObserver[] = [];
 
   get size(): number {
     return this.byId.size;
@@ -16,18 +20,40 @@ export class SummaryIndex {
     return this.byId.get(id);
   }
 
+  observe(fn: SummaryObserver): void {
+    this.observers.push(fn);
+  }
+
   set(s: CaseSummary): void {
-    if (!this.byId.has(s.id)) {
+    const prev = this.byId.get(s.id);
+    if (!prev) {
       const last = this.ids[this.ids.length - 1];
       if (last !== undefined && last > s.id) this.sorted = false;
       this.ids.push(s.id);
     }
     this.byId.set(s.id, s);
-    if (s.businessKey) this.keys.set(`${s.pack}\u0000${s.businessKey}`, s.id);
+    if (s.businessKey && !prev) {
+      this.keys.set(`${s.pack}\u0000${s.businessKey}`, s.id);
+      const ids = this.keyIds.get(s.businessKey);
+      if (ids) ids.push(s.id);
+      else this.keyIds.set(s.businessKey, [s.id]);
+    }
+    if (s.startKey) this.startKeys.set(s.startKey, s.id);
+    for (const fn of this.observers) fn(prev, s);
   }
 
   byBusinessKey(pack: string, key: string): string | undefined {
     return this.keys.get(`${pack}\u0000${key}`);
+  }
+
+  /** The cases of every pack with this business key. */
+  withBusinessKey(key: string): string[] {
+    return this.keyIds.get(key) ?? [];
+  }
+
+  /** The case a keyed start created (`<subject>\u0000<Idempotency-Key>`). */
+  byStartKey(key: string): string | undefined {
+    return this.startKeys.get(key);
   }
 
   private order(): string[] {

@@ -6,7 +6,7 @@
  * the answers kept for idempotency keys. A step replaces the record in ONE atomic write, so the history entry, the
  * outbox rows and the timers (the instance's deadlines) can never be out of step with each other.
  */
-import type { Actor, Instance } from '../../engine';
+import type { Actor, Instance, InstanceStatus } from '../../engine';
 
 /** A history entry as stored: rule results by name only (descriptions and bases come from the pinned version). */
 export interface StoredHistoryEntry {
@@ -22,6 +22,8 @@ export interface StoredHistoryEntry {
   effects: { name: string; params?: Record<string, unknown> }[];
   /** Deadlines armed or moved by the step: due time and, when provisional, the years whose notice was missing. */
   deadlines?: { name: string; dueAt: string; provisional?: number[] }[];
+  /** JSON pointers of the transitions taken (the designer highlights them). */
+  transitions?: string[];
 }
 
 /** One webhook delivery waiting to be made (at least once). */
@@ -31,8 +33,10 @@ export interface OutboxRow {
   type: string;
   createdAt: string;
   body: Record<string, unknown>;
-  /** Set when the delivery gave up after its last retry; the row is kept for inspection. */
+  /** Set when the delivery gave up after its last retry; the row is kept for inspection and redelivery. */
   dead?: { at: string; attempts: number; lastError: string };
+  /** X-Request-Id of the call that caused it (passed on to the receiver). */
+  requestId?: string;
 }
 
 /** The first answer to an `Idempotency-Key`, replayed for the same key (the last few keys of a case are kept). */
@@ -44,6 +48,9 @@ export interface IdempotencyRecord {
   instance: Instance;
 }
 
+/** The first answer to a start made with an `Idempotency-Key`, per token subject. */
+export type StartRecord = IdempotencyRecord & { subject: string };
+
 export interface CaseRecord {
   instance: Instance;
   history: StoredHistoryEntry[];
@@ -51,6 +58,8 @@ export interface CaseRecord {
   idempotency: IdempotencyRecord[];
   /** The latest satisfaction the procedure recorded (its `metrics.satisfaction`). */
   satisfaction?: { satisfied: number; total: number };
+  /** The first answer to a start made with an `Idempotency-Key` (kept for the case's life). */
+  start?: StartRecord;
   /** The store's write sequence number (set by the file store; the later write of a case wins on recovery). */
   seq?: number;
 }
@@ -62,15 +71,17 @@ export interface CaseSummary {
   procedure: string;
   version: number;
   state: string;
-  status: 'active' | 'done';
+  status: InstanceStatus;
   overdue: boolean;
   everOverdue: boolean;
   createdAt: string;
   updatedAt: string;
   businessKey?: string;
+  /** `<subject>\u0000<Idempotency-Key>` of the start that created the case, when it had one. */
+  startKey?: string;
   /** Armed deadlines: the scheduler's work. */
   timers: { name: string; dueAt: string }[];
-  /** Outbox rows still to deliver. */
+  /** Outbox rows kept: still to deliver, or dead (given up, kept for redelivery). */
   pending: number;
   /** Satisfaction recorded by the procedure (see `metrics` in the procedure document), if any. */
   satisfaction?: { satisfied: number; total: number };
@@ -89,7 +100,15 @@ export interface InstanceStore {
   /** Summaries after `afterId` (exclusive), in creation order. */
   summariesAfter(afterId: string | undefined): Iterable<CaseSummary>;
   byBusinessKey(pack: string, key: string): string | undefined;
+  /** The cases of every pack with this business key. */
+  withBusinessKey(key: string): string[];
+  /** The case a start with an Idempotency-Key created (`<subject>\u0000<key>`, see `CaseSummary.startKey`). */
+  byStartKey(key: string): string | undefined;
+  /** Calls `fn` with the previous and the new summary after every change of a case (for indexes kept elsewhere). */
+  observe(fn: SummaryObserver): void;
   readonly size: number;
 }
 
 export type Summarize = (record: CaseRecord) => CaseSummary;
+
+export type SummaryObserver = (prev: CaseSummary | undefined, next: CaseSummary) => void;

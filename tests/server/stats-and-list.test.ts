@@ -36,13 +36,13 @@ describe('GET /api/stats', () => {
     const s = (await srv.api.get('/api/stats?pack=national&procedure=grid-event')).body;
     expect(s).toMatchObject({
       opened: 4, closed: 2, active: 2, overdue: 1,
-      byState: { closed: 2, handling: 1, dispatch: 1 },
+      byState: { 'grid-event': { handling: 1, dispatch: 1 } },
       completionRate: 0.5, onTimeRate: 0.5, rated: 3, satisfactionRate: 0.6667,
     });
   });
 
   it('selects cases by the day they were opened', async () => {
-    expect((await srv.api.get('/api/stats?from=2025-10-01&to=2025-10-31')).body).toMatchObject({ opened: 1, closed: 0, byState: { mediation: 1 }, completionRate: 0, onTimeRate: null, satisfactionRate: null });
+    expect((await srv.api.get('/api/stats?from=2025-10-01&to=2025-10-31')).body).toMatchObject({ opened: 1, closed: 0, byState: { 'dispute-mediation': { mediation: 1 } }, completionRate: 0, onTimeRate: null, satisfactionRate: null });
     expect((await srv.api.get('/api/stats?to=2025-09-30')).body.opened).toBe(4);
   });
 });

@@ -14,6 +14,7 @@ import { summarize } from '../../server/cases/summarize';
 import { newCaseId } from '../../server/util/ids';
 import { StoreConflict, timerDelta, type CaseDelta, type Store } from '../../server/store/seam';
 import type { PublishedVersion } from '../../server/packs/catalog';
+import { migrations } from '../../server/store/postgres/migrate';
 import { tempDir, until } from './helpers';
 import { freshDatabase } from '../support/pg';
 import { join } from 'node:path';
@@ -167,6 +168,7 @@ describe.each(stores)('%s store: the store contract', (_name, make) => {
     const specs: Partial<Instance>[] = [
       { state: 'mediation' }, { state: 'fastTrackCourt.trial', pack: 'nanchang-county' }, { state: 'fastTrackCourt.filing', overdue: true, everOverdue: true },
       { state: 'closed', status: 'done', everOverdue: true }, { state: 'closed', status: 'done' }, { state: 'mediation_extra' }, { state: 'a.b,fastTrackCourt.x' },
+      { state: 'handling', status: 'cancelled', procedure: 'grid-event' },
     ];
     for (const spec of specs) {
       const id = newCaseId();
@@ -185,15 +187,28 @@ describe.each(stores)('%s store: the store contract', (_name, make) => {
     expect((await s.cases.list({ packs: '*', limit: 100, state: 'mediation' })).items.map((i) => i.id)).toEqual([ids[0]]);
     expect((await s.cases.list({ packs: ['national'], limit: 100, state: 'fastTrackCourt' })).items.map((i) => i.id)).toEqual([ids[2], ids[6]]);
     expect((await s.cases.list({ packs: '*', limit: 100, status: 'done' })).items).toHaveLength(2);
+    expect((await s.cases.list({ packs: '*', limit: 100, status: 'cancelled' })).items.map((i) => i.id)).toEqual([ids[7]]);
     expect((await s.cases.list({ packs: '*', limit: 100, overdue: true })).items.map((i) => i.id)).toEqual([ids[2]]);
     expect((await s.cases.list({ packs: '*', limit: 100, pack: 'national', businessKey: 'K5' })).items.map((i) => i.id)).toEqual([ids[4]]);
+    // a business key without a pack: the case of every visible pack that has it
+    expect((await s.cases.list({ packs: '*', limit: 100, businessKey: 'K2' })).items.map((i) => i.id)).toEqual([ids[1]]);
+    expect((await s.cases.list({ packs: ['national'], limit: 100, businessKey: 'K2' })).items).toEqual([]);
     expect((await s.cases.list({ packs: [], limit: 100 })).items).toEqual([]);
     const st = await s.cases.stats({ packs: '*', pack: 'national' });
-    expect(st).toMatchObject({ opened: 6, closed: 2, onTime: 1, overdue: 1, rated: 2, satisfied: 2, total: 2 });
-    expect(st.byState).toEqual({ mediation: 1, 'fastTrackCourt.filing': 1, closed: 2, mediation_extra: 1, 'a.b,fastTrackCourt.x': 1 });
+    expect(st).toMatchObject({ opened: 7, closed: 2, cancelled: 1, onTime: 1, overdue: 1, rated: 2, satisfied: 2, total: 2 });
+    // open cases only, per procedure
+    expect(st.byState).toEqual({ 'dispute-mediation': { mediation: 1, 'fastTrackCourt.filing': 1, mediation_extra: 1, 'a.b,fastTrackCourt.x': 1 } });
+    expect((await s.cases.stats({ packs: '*', pack: 'national', procedure: 'grid-event' }))).toMatchObject({ opened: 1, cancelled: 1, byState: {} });
     expect((await s.cases.stats({ packs: '*', from: '2025-09-27' })).opened).toBe(0);
-    expect((await s.cases.stats({ packs: '*', from: '2025-09-26', to: '2025-09-26' })).opened).toBe(7);
+    expect((await s.cases.stats({ packs: '*', from: '2025-09-26', to: '2025-09-26' })).opened).toBe(8);
     expect((await s.cases.stats({ packs: ['nanchang-county'] })).opened).toBe(1);
+    expect((await s.cases.openCases()).sort((x, y) => (x.pack + x.procedure < y.pack + y.procedure ? -1 : 1))).toEqual([
+      { pack: 'nanchang-county', procedure: 'dispute-mediation', open: 1, overdue: 0 },
+      { pack: 'national', procedure: 'dispute-mediation', open: 4, overdue: 1 },
+    ]);
+    // a change of state moves the counts
+    await advance(s, ids[0], () => ({ status: 'cancelled' }));
+    expect(await s.cases.stats({ packs: '*', pack: 'national' })).toMatchObject({ opened: 7, cancelled: 2, byState: { 'dispute-mediation': { 'fastTrackCourt.filing': 1, mediation_extra: 1, 'a.b,fastTrackCourt.x': 1 } } });
   });
 
   it('keeps the first answer of each idempotency key', async () => {
@@ -206,6 +221,21 @@ describe.each(stores)('%s store: the store contract', (_name, make) => {
       expect(await tx.idempotency('K-1')).toEqual(rec);
       expect(await tx.idempotency('K-2')).toBeUndefined();
     });
+  });
+
+  it('keeps the first answer of a start made with an Idempotency-Key, one case per subject and key', async () => {
+    const s = await make();
+    const a = newCaseId();
+    const first = { key: 'req-1', subject: '12345 热线(示例)', fingerprint: 'f', status: 201, at: T0, instance: instance(a) };
+    await create(s, instance(a), { start: first });
+    expect(await s.cases.byStartKey('12345 热线(示例)', 'req-1')).toBe(a);
+    expect(await s.cases.byStartKey('another', 'req-1')).toBeNull();
+    expect((await s.cases.get(a))!.start).toEqual(first);
+    await advance(s, a);
+    expect((await s.cases.get(a))!.start).toEqual(first);
+    await expect(create(s, instance(newCaseId()), { start: { ...first, instance: instance('x') } })).rejects.toMatchObject({ kind: 'startKey' });
+    await create(s, instance(newCaseId()), { start: { ...first, subject: 'another' } });
+    expect(await s.cases.count()).toBe(2);
   });
 
   it('arms timers with the step, claims due ones with a lease, and a firing takes its timer once', async () => {
@@ -292,6 +322,50 @@ describe.each(stores)('%s store: the store contract', (_name, make) => {
     const later = await s.outbox.claim({ now: now + 60_001, limit: 10, leaseMs: 60_000, owner: 'p3' });
     expect(later.map((c) => [c.id, c.attempts])).toEqual([[row(a, 'w2', 1).id, 1]]);
     expect(await s.outbox.pending()).toBe(2);
+  });
+
+  it('lists a subscription’s deliveries by status, keeps dead ones, and redelivers dead and delivered ones in order', async () => {
+    const s = await make();
+    const a = newCaseId();
+    await create(s, instance(a), { outbox: [{ ...row(a, 'w1', 1), requestId: 'req-1' }] });
+    await advance(s, a, () => ({}), { outbox: [row(a, 'w1', 2), row(a, 'w9', 1)] });
+    const now = Date.now();
+    const [c1] = await s.outbox.claim({ now, limit: 1, leaseMs: 60_000, owner: 'p1' });
+    expect(c1).toMatchObject({ id: row(a, 'w1', 1).id, requestId: 'req-1' });
+    await s.outbox.settle(c1, 'p1', { status: 'retry', error: 'HTTP 503', at: T0, nextAt: now });
+    expect((await s.outbox.list('w1', { limit: 10 })).map((d) => [d.id, d.status, d.attempts])).toEqual([
+      [row(a, 'w1', 1).id, 'failed', 1], [row(a, 'w1', 2).id, 'pending', 0],
+    ]);
+    expect((await s.outbox.list('w1', { status: 'failed', limit: 10 }))[0]).toMatchObject({ caseId: a, type: 'transition', lastError: 'HTTP 503', lastAttemptAt: T0, requestId: 'req-1' });
+    const w1 = async () => {
+      const claimed = await s.outbox.claim({ now: Date.now(), limit: 10, leaseMs: 60_000, owner: 'p1' });
+      for (const c of claimed.filter((x) => x.webhook !== 'w1')) await s.outbox.settle(c, 'p1', { status: 'retry', error: 'later', nextAt: Date.now() + 600_000 });
+      return claimed.filter((x) => x.webhook === 'w1');
+    };
+    const [again] = await w1();
+    expect(again.id).toBe(row(a, 'w1', 1).id);
+    await s.outbox.settle(again, 'p1', { status: 'dead', error: 'HTTP 500', at: T0 });
+    expect(await s.outbox.dead()).toBe(1);
+    // the lane moves on past a dead delivery
+    const [next] = await w1();
+    expect(next.id).toBe(row(a, 'w1', 2).id);
+    await s.outbox.settle(next, 'p1', { status: 'delivered', at: T0 });
+    expect((await s.outbox.list('w1', { limit: 10 })).map((d) => [d.id, d.status, d.attempts])).toEqual([
+      [row(a, 'w1', 1).id, 'dead', 2], [row(a, 'w1', 2).id, 'delivered', 1],
+    ]);
+    expect((await s.outbox.list('w1', { status: 'delivered', limit: 10 }))[0]).toMatchObject({ deliveredAt: T0, lastError: null, nextAttemptAt: null });
+    expect((await s.outbox.list('w1', { limit: 1 })).map((d) => d.id)).toEqual([row(a, 'w1', 2).id]);
+    expect(await s.outbox.list('w2', { limit: 10 })).toEqual([]);
+    // redelivery: unknown ids and other subscriptions' ids are refused; the dead one goes first again, then the delivered one
+    expect(await s.outbox.redeliver('w1', 'dnope')).toBe(false);
+    expect(await s.outbox.redeliver('w9', row(a, 'w1', 1).id)).toBe(false);
+    expect(await s.outbox.redeliver('w1', row(a, 'w1', 2).id)).toBe(true);
+    expect(await s.outbox.redeliver('w1', row(a, 'w1', 1).id)).toBe(true);
+    expect(await s.outbox.dead()).toBe(0);
+    const redo = await w1();
+    expect(redo.map((c) => [c.id, c.attempts])).toEqual([[row(a, 'w1', 1).id, 0]]);
+    await s.outbox.settle(redo[0], 'p1', { status: 'delivered', at: T0 });
+    expect((await w1()).map((c) => c.id)).toEqual([row(a, 'w1', 2).id]);
   });
 
   it('writes pack sources and versions together, never reuses a version number, and drops the published draft', async () => {
@@ -439,7 +513,7 @@ describe('postgres store: many processes on one database', () => {
     const stores = Array.from({ length: 3 }, () => new PgStore({ url: db.url }));
     await Promise.all(stores.map((x) => x.open()));
     const applied = (await stores[0].pool.query('SELECT version FROM gz_migrations ORDER BY version')).rows.map((r) => r.version);
-    expect(applied).toEqual([1, 2]);
+    expect(applied).toEqual(migrations().map((m) => m.version));
     await stores[0].pool.query("INSERT INTO gz_migrations (version, name, applied_at) VALUES (999, 'from_the_future', now())");
     await Promise.all(stores.map((x) => x.close()));
     const old = new PgStore({ url: db.url });

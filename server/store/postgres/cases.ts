@@ -5,11 +5,12 @@
  */
 import type pg from 'pg';
 import type { Instance } from '../../../engine';
-import type { IdempotencyRecord, StoredHistoryEntry } from '../types';
+import type { IdempotencyRecord, StartRecord, StoredHistoryEntry } from '../types';
 import {
   StoreConflict, type CaseDelta, type CaseQuery, type CaseState, type CaseStore, type CaseSummaryRow, type CaseTx,
-  type StatsCounts, type StatsQuery,
+  type OpenCount, type StatsCounts, type StatsQuery,
 } from '../seam';
+import { emptyCounts } from '../stats-index';
 import { likeEscape, num, placeholders, uniqueViolation, type Queryable } from './sql';
 
 /** Root segment of a state path; parallel configurations (comma-joined paths) are filed under `*`. */
@@ -17,20 +18,28 @@ export function stateRoot(state: string): string {
   return state.includes(',') ? '*' : state.split('.')[0];
 }
 
-const CASE_COLUMNS = 'id, pack, procedure, version, rev, status, state, state_root, overdue, ever_overdue, business_key, created_at, updated_at, instance, satisfied, satisfaction_total';
+const CASE_COLUMNS = 'id, pack, procedure, version, rev, status, state, state_root, overdue, ever_overdue, business_key, created_at, updated_at, instance, satisfied, satisfaction_total, start_key, start_record';
+/** What a transaction and `get` read of a case row. */
+const STATE_COLUMNS = 'instance, satisfied, satisfaction_total, start_record';
 
-function caseValues(i: Instance, sat: CaseState['satisfaction']): unknown[] {
+/** The unique column `start_key` of a keyed start: `["<subject>","<Idempotency-Key>"]` (text may not hold NUL). */
+const startKeyOf = (subject: string, key: string) => JSON.stringify([subject, key]);
+
+function caseValues(i: Instance, sat: CaseState['satisfaction'], start: StartRecord | undefined): unknown[] {
   return [
     i.id, i.pack, i.procedure, i.version, i.rev, i.status, i.state, stateRoot(i.state), i.overdue, !!i.everOverdue,
     i.businessKey ?? null, i.createdAt, i.updatedAt, JSON.stringify(i), sat?.satisfied ?? null, sat?.total ?? null,
+    start ? startKeyOf(start.subject, start.key) : null, start ? JSON.stringify(start) : null,
   ];
 }
 
-function stateOf(row: { instance: string; satisfied: number | null; satisfaction_total: number | null }): CaseState {
+function stateOf(row: { instance: string; satisfied: number | null; satisfaction_total: number | null; start_record: string | null }): CaseState {
   const instance = JSON.parse(row.instance) as Instance;
-  return row.satisfied === null || row.satisfaction_total === null
-    ? { instance }
-    : { instance, satisfaction: { satisfied: Number(row.satisfied), total: Number(row.satisfaction_total) } };
+  return {
+    instance,
+    ...(row.satisfied === null || row.satisfaction_total === null ? {} : { satisfaction: { satisfied: Number(row.satisfied), total: Number(row.satisfaction_total) } }),
+    ...(row.start_record ? { start: JSON.parse(row.start_record) as StartRecord } : {}),
+  };
 }
 
 function shanghaiDayStart(day: string, plusDays = 0): Date {
@@ -50,7 +59,7 @@ export class PgCases implements CaseStore {
     let delta: CaseDelta | null = null;
     try {
       await c.query('BEGIN');
-      const r = await c.query('SELECT rev, instance, satisfied, satisfaction_total FROM gz_cases WHERE id = $1 FOR UPDATE', [id]);
+      const r = await c.query(`SELECT rev, ${STATE_COLUMNS} FROM gz_cases WHERE id = $1 FOR UPDATE`, [id]);
       const current = r.rows[0] ? stateOf(r.rows[0]) : null;
       const rev = r.rows[0] ? Number(r.rows[0].rev) : 0;
       const tx: CaseTx = {
@@ -101,14 +110,14 @@ export class PgCases implements CaseStore {
     } else {
       try {
         await c.query('SAVEPOINT gz_insert');
-        await c.query(`INSERT INTO gz_cases (${CASE_COLUMNS}) VALUES (${placeholders(1, 16)})`, caseValues(i, sat));
+        await c.query(`INSERT INTO gz_cases (${CASE_COLUMNS}) VALUES (${placeholders(1, 18)})`, caseValues(i, sat, d.start));
         await c.query('RELEASE SAVEPOINT gz_insert');
       } catch (e) {
         const which = uniqueViolation(e);
         if (which === null) throw e;
-        throw which.includes('business_key')
-          ? new StoreConflict('businessKey', `business key ${i.businessKey} of pack ${i.pack} is taken`)
-          : new StoreConflict('exists', `case ${i.id} exists`);
+        if (which.includes('business_key')) throw new StoreConflict('businessKey', `business key ${i.businessKey} of pack ${i.pack} is taken`);
+        if (which.includes('start_key')) throw new StoreConflict('startKey', `the start key ${d.start?.key} of ${d.start?.subject} is taken`);
+        throw new StoreConflict('exists', `case ${i.id} exists`);
       }
     }
     const h = d.history;
@@ -126,10 +135,10 @@ export class PgCases implements CaseStore {
     if (d.outbox.length) {
       const vals: unknown[] = [];
       const rows = d.outbox.map((o, k) => {
-        vals.push(o.id, i.id, o.webhook, o.type, o.createdAt, JSON.stringify(o.body));
-        return `(${placeholders(k * 6 + 1, 6)}, 'pending')`;
+        vals.push(o.id, i.id, o.webhook, o.type, o.createdAt, JSON.stringify(o.body), o.requestId ?? null);
+        return `(${placeholders(k * 7 + 1, 7)}, 'pending')`;
       });
-      await c.query(`INSERT INTO gz_outbox (id, case_id, webhook, type, created_at, body, status) VALUES ${rows.join(', ')}`, vals);
+      await c.query(`INSERT INTO gz_outbox (id, case_id, webhook, type, created_at, body, request_id, status) VALUES ${rows.join(', ')}`, vals);
     }
     if (d.idempotency) {
       await c.query('INSERT INTO gz_idempotency (case_id, key, at, record) VALUES ($1, $2, $3, $4)', [i.id, d.idempotency.key, d.idempotency.at, JSON.stringify(d.idempotency)]);
@@ -141,7 +150,7 @@ export class PgCases implements CaseStore {
   }
 
   async get(id: string): Promise<CaseState | null> {
-    const r = await this.pool.query('SELECT instance, satisfied, satisfaction_total FROM gz_cases WHERE id = $1', [id]);
+    const r = await this.pool.query(`SELECT ${STATE_COLUMNS} FROM gz_cases WHERE id = $1`, [id]);
     return r.rows[0] ? stateOf(r.rows[0]) : null;
   }
 
@@ -202,11 +211,20 @@ export class PgCases implements CaseStore {
     return r.rows[0]?.id ?? null;
   }
 
+  async byStartKey(subject: string, key: string): Promise<string | null> {
+    const r = await this.pool.query('SELECT id FROM gz_cases WHERE start_key = $1', [startKeyOf(subject, key)]);
+    return r.rows[0]?.id ?? null;
+  }
+
+  /**
+   * One GROUP BY over the cases of the scope and window (the index on pack, procedure and created_at), grouped by the
+   * few values the counts depend on: the state only for open cases.
+   */
   async stats(q: StatsQuery): Promise<StatsCounts> {
     const where: string[] = [];
     const vals: unknown[] = [];
     if (q.packs !== '*') {
-      if (!q.packs.length) return { opened: 0, closed: 0, onTime: 0, overdue: 0, byState: {}, satisfied: 0, total: 0, rated: 0 };
+      if (!q.packs.length) return emptyCounts();
       where.push(`pack IN (${placeholders(vals.length + 1, q.packs.length)})`);
       vals.push(...q.packs);
     }
@@ -215,26 +233,40 @@ export class PgCases implements CaseStore {
     if (q.from !== undefined) where.push(`created_at >= $${vals.push(shanghaiDayStart(q.from))}`);
     if (q.to !== undefined) where.push(`created_at < $${vals.push(shanghaiDayStart(q.to, 1))}`);
     const r = await this.pool.query(
-      `SELECT state, status, overdue, ever_overdue, count(*) AS n, count(satisfied) AS rated,
+      `SELECT procedure, open_state, status, overdue, ever_overdue, count(*) AS n, count(satisfied) AS rated,
               sum(satisfied) AS satisfied, sum(satisfaction_total) AS total
-         FROM gz_cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        GROUP BY state, status, overdue, ever_overdue`,
+         FROM (SELECT procedure, CASE WHEN status = 'active' THEN state END AS open_state, status, overdue, ever_overdue,
+                      satisfied, satisfaction_total
+                 FROM gz_cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''}) x
+        GROUP BY procedure, open_state, status, overdue, ever_overdue`,
       vals,
     );
-    const c: StatsCounts = { opened: 0, closed: 0, onTime: 0, overdue: 0, byState: {}, satisfied: 0, total: 0, rated: 0 };
+    const c = emptyCounts();
     for (const row of r.rows) {
       const n = num(row.n);
       c.opened += n;
-      c.byState[row.state] = (c.byState[row.state] ?? 0) + n;
       if (row.status === 'done') {
         c.closed += n;
         if (!row.ever_overdue) c.onTime += n;
-      } else if (row.overdue) c.overdue += n;
+      } else if (row.status === 'cancelled') c.cancelled += n;
+      else {
+        if (row.overdue) c.overdue += n;
+        const states = (c.byState[row.procedure] ??= {});
+        states[row.open_state] = (states[row.open_state] ?? 0) + n;
+      }
       c.rated += num(row.rated);
       c.satisfied += num(row.satisfied);
       c.total += num(row.total);
     }
     return c;
+  }
+
+  async openCases(): Promise<OpenCount[]> {
+    const r = await this.pool.query(
+      `SELECT pack, procedure, count(*) AS n, sum(CASE WHEN overdue THEN 1 ELSE 0 END) AS overdue
+         FROM gz_cases WHERE status = 'active' GROUP BY pack, procedure ORDER BY pack, procedure`,
+    );
+    return r.rows.map((x) => ({ pack: x.pack, procedure: x.procedure, open: num(x.n), overdue: num(x.overdue) }));
   }
 
   async withDeadlinesFrom(packs: string[], since: string): Promise<{ id: string; pack: string }[]> {

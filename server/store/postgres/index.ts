@@ -67,7 +67,10 @@ export class PgStore implements Store {
       if (d.outbox.length) this.changes.emit('outbox');
     });
     this.timers = new PgTimers(this.pool);
-    this.outbox = new PgOutbox(this.pool);
+    this.outbox = new PgOutbox(this.pool, async (c) => {
+      if (this.notify) await c.query("SELECT pg_notify('gongzhi', 'outbox')");
+      queueMicrotask(() => this.changes.emit('outbox'));
+    });
     this.catalog = new PgCatalog(this.pool, bump);
     this.drafts = new PgDrafts(this.pool, bump);
     this.tokens = new PgTokens(this.pool, bump);
