@@ -25,7 +25,7 @@ export const REALISTIC_PATH = [
 ];
 
 /** The admin as the case service sees it (the server's admin token). */
-export const ADMIN = { subject: 'admin', roles: ['admin'], packs: '*' as const };
+export const ADMIN = { subject: 'admin', roles: ['admin'], packs: '*' as const, tokenId: null };
 
 /** The controlled clock's instant for every benchmark server. */
 export const NOW = '2025-09-26T09:00:00+08:00';

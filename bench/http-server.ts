@@ -29,8 +29,8 @@ async function gongzhi(dataDir: string, count: number, storage: '1' | '0' | 'mem
     const batch = await Promise.all(Array.from({ length: Math.min(16, count - i) }, () =>
       srv.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })));
     for (const r of batch) {
-      if (r.body.state !== 'dispatch') throw new Error(`http-server: a new grid-event case is in ${r.body.state}, not dispatch`);
-      ids.push(r.body.id);
+      if (r.instance.state !== 'dispatch') throw new Error(`http-server: a new grid-event case is in ${r.instance.state}, not dispatch`);
+      ids.push(r.instance.id);
     }
   }
   return { url: srv.url, token: srv.adminToken, ids, close: () => srv.close() };

@@ -25,15 +25,15 @@ if (mode === 'load') {
   const ms = Number(a);
   const conc = Number(b);
   const cases: { id: string; next: LoopEvent }[] = [];
-  for (let i = 0; i < conc; i++) cases.push({ id: (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).body.id, next: 'ASSIGN' });
+  for (let i = 0; i < conc; i++) cases.push({ id: (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).instance.id, next: 'ASSIGN' });
   process.stdout.write('READY\n');
   await next();
   let events = 0;
   const end = Date.now() + ms;
   await Promise.all(cases.map(async (c) => {
     while (Date.now() < end) {
-      const r = await deps.cases.send(ADMIN, c.id, LOOP[c.next], {});
-      if (r.status !== 200) throw new Error(`pg-worker: ${c.next} → ${r.status}`);
+      const r = await deps.cases.send(ADMIN, c.id, LOOP[c.next]);
+      if (r.id !== c.id) throw new Error(`pg-worker: ${c.next} answered another case`);
       c.next = nextInLoop(c.next);
       events++;
     }

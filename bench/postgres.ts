@@ -54,15 +54,15 @@ async function open(store: 'file' | 'postgres', pgUrl?: string): Promise<Opened>
 /** `n` concurrent grid cases in the loop; a sample runs for `ms` and gives events/s. */
 async function loopCases(deps: AppDeps, n: number) {
   const cases: { id: string; next: LoopEvent }[] = [];
-  for (let i = 0; i < n; i++) cases.push({ id: (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).body.id, next: 'ASSIGN' });
+  for (let i = 0; i < n; i++) cases.push({ id: (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).instance.id, next: 'ASSIGN' });
   return (ms: number) => async () => {
     let events = 0;
     const t0 = performance.now();
     const end = t0 + ms;
     await Promise.all(cases.map(async (c) => {
       while (performance.now() < end) {
-        const r = await deps.cases.send(ADMIN, c.id, LOOP[c.next], {});
-        if (r.status !== 200) throw new Error(`postgres bench: ${c.next} → ${r.status}`);
+        const r = await deps.cases.send(ADMIN, c.id, LOOP[c.next]);
+        if (r.id !== c.id) throw new Error(`postgres bench: ${c.next} answered another case`);
         c.next = nextInLoop(c.next);
         events++;
       }
@@ -123,9 +123,9 @@ async function fill(c: pg.Client, templates: string[], prefix: string, count: nu
 
 /** Starts template grid cases: one in `dispatch`, one in `handling` (their business key is replaced by `fill`). */
 async function templates(deps: AppDeps): Promise<string[]> {
-  const a = (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA, businessKey: 'TEMPLATE-BK' })).body.id;
-  const b = (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).body.id;
-  await deps.cases.send(ADMIN, b, LOOP.ASSIGN, {});
+  const a = (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA, businessKey: 'TEMPLATE-BK' })).instance.id;
+  const b = (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).instance.id;
+  await deps.cases.send(ADMIN, b, LOOP.ASSIGN);
   return [a, b];
 }
 
@@ -226,8 +226,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
               const k = Math.floor(Math.random() * (n - 2));
               const id = `p${String(k).padStart(10, '0')}`;
               const e = state.get(id) ?? (k % 2 === 0 ? 'ASSIGN' : 'RETURN');
-              const r = await o.deps.cases.send(ADMIN, id, LOOP[e], {});
-              if (r.status !== 200) throw new Error(`postgres bench: ${e} on ${id} → ${r.status}`);
+              const r = await o.deps.cases.send(ADMIN, id, LOOP[e]);
+              if (r.id !== id) throw new Error(`postgres bench: ${e} on ${id} answered another case`);
               state.set(id, nextInLoop(e));
             }
             return (performance.now() - t0) / events;
@@ -284,7 +284,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     {
       const url = await db('bench_timers');
       const seed = await open('postgres', url);
-      const t = (await seed.deps.cases.start(ADMIN, { pack: 'national', procedure: 'dispute-mediation', data: MEDIATION })).body;
+      const t = (await seed.deps.cases.start(ADMIN, { pack: 'national', procedure: 'dispute-mediation', data: MEDIATION })).instance;
       stage('template started');
       await seed.close();
       stage('seed closed');

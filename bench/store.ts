@@ -117,8 +117,8 @@ function eventStream(deps: AppDeps, pick: () => string) {
         const id = pick();
         // the loop's next event from where the case is (the in-memory summary, kept by the store)
         const e: LoopEvent = records(deps).summary(id)?.state === 'handling' ? 'RETURN' : 'ASSIGN';
-        const r = await deps.cases.send(ADMIN, id, LOOP[e], {});
-        if (r.status !== 200) throw new Error(`store bench: ${e} on ${id} → ${r.status}`);
+        const r = await deps.cases.send(ADMIN, id, LOOP[e]);
+        if (r.id !== id) throw new Error(`store bench: ${e} on ${id} answered another case`);
         touched.add(id);
       }
       sent += n;
@@ -161,10 +161,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     // one real case, through the service; the rest are copies of its record
     const seed = await openGongzhi(smallDir, true);
     const started = await seed.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA });
-    const template = (await records(seed.deps).get(started.body.id))!;
+    const template = (await records(seed.deps).get(started.instance.id))!;
     await seed.close();
     const t0 = performance.now();
-    const smallIds = [started.body.id, ...populate(join(smallDir, 'instances'), template, nSmall - 1)];
+    const smallIds = [started.instance.id, ...populate(join(smallDir, 'instances'), template, nSmall - 1)];
     const largeIds = populate(join(largeDir, 'instances'), template, nLarge);
     const populateMs = performance.now() - t0;
 
@@ -200,14 +200,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
 
       // a case after a realistic path: start and 5 events to `closed`
       const c = await small.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA });
-      let state = c.body.state;
-      for (const e of REALISTIC_PATH) state = (await small.deps.cases.send(ADMIN, c.body.id, e, {})).body.state;
+      let state = c.instance.state;
+      for (const e of REALISTIC_PATH) state = (await small.deps.cases.send(ADMIN, c.instance.id, e)).state;
       if (state !== 'closed') throw new Error(`store bench: realistic path ended in ${state}`);
       await (records(small.deps) as FileInstanceStore).checkpoint(); // its document is written at the next checkpoint
-      pathBytes = statSync(join(smallDir, 'instances', c.body.id.slice(-2), `${c.body.id}.json`)).size;
+      pathBytes = statSync(join(smallDir, 'instances', c.instance.id.slice(-2), `${c.instance.id}.json`)).size;
 
       // history length: each event serializes the case's whole record into the journal, so a long history costs more
-      const start = async () => (await small.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).body.id;
+      const start = async () => (await small.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).instance.id;
       const old = await start();
       const oneCase = (id: string) => eventStream(small.deps, () => id).sample(histSample);
       await oneCase(old)();

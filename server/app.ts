@@ -11,6 +11,12 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { AppDeps } from './deps';
 import { Registry } from './registry';
+import { iso } from './time/iso';
+import { createLogger, requestContext, textLog, type Logger } from './log';
+import { Metrics } from './metrics';
+import { WebhookService } from './webhooks/service';
+import { parseAllowList } from './webhooks/destinations';
+import { fail } from './errors';
 import { PackCatalog } from './packs/catalog';
 import { loadPacksRoot } from './packs/load';
 import { FileInstanceStore, MemoryInstanceStore } from './store';
@@ -22,9 +28,9 @@ import { CaseService } from './cases/service';
 import { Tokens, authMiddleware } from './auth/tokens';
 import { ControlledClock, systemClock, type Clock } from './time/clock';
 import { Scheduler } from './time/scheduler';
-import { Outbox, fetchSender, type HttpSender } from './webhooks/outbox';
+import { Outbox, httpSender, type HttpSender } from './webhooks/outbox';
 import { Subscriptions } from './webhooks/subscriptions';
-import { errorBody, errorMiddleware, fail } from './http/errors';
+import { errorMiddleware } from './http/errors';
 import { serveDesigner } from './http/static';
 import { systemRoutes } from './routes/system';
 import { packRoutes } from './routes/packs';
@@ -58,10 +64,15 @@ export interface ServerOptions {
   pgPollMs?: number;
   designerDir?: string;
   quiet?: boolean;
+  /** Plain-text log lines of the server's parts (default: the structured logger). */
   log?: (msg: string) => void;
+  /** The structured logger (default: pino on stderr; silent when `quiet` and `log` are given). */
+  logger?: Logger;
   sender?: HttpSender;
   webhookRetryBaseMs?: number;
   webhookMaxAttempts?: number;
+  /** CIDR ranges webhooks may target although private, loopback or link-local (GONGZHI_WEBHOOK_ALLOW). */
+  webhookAllow?: string;
   /** How long a claimed deadline or delivery is held before another process may take it (tests shorten them). */
   timerLeaseMs?: number;
   deliveryLeaseMs?: number;
@@ -97,41 +108,70 @@ export function makeStore(opts: ServerOptions, dataDir: string, fsync: boolean, 
 }
 
 export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; router: Router; deps: AppDeps; admin: ReturnType<Tokens['adminToken']> }> {
-  const log = opts.log ?? ((m: string) => console.error(m));
+  const logger = opts.logger ?? createLogger({ silent: !!(opts.quiet && opts.log) });
+  const log = opts.log ?? textLog(logger);
+  const allow = parseAllowList(opts.webhookAllow);
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   // one process owns a DATA_DIR: a second is refused here, before it reads or writes anything
   const dataLock = lockDataDir(dataDir);
   try {
-    return await assemble(opts, dataDir, log, dataLock);
+    return await assemble(opts, dataDir, { log, logger, allow }, dataLock);
   } catch (e) {
     dataLock.release();
     throw e;
   }
 }
 
-async function assemble(opts: ServerOptions, dataDir: string, log: (msg: string) => void, dataLock: AppDeps['dataLock']) {
+async function assemble(
+  opts: ServerOptions, dataDir: string,
+  { log, logger, allow }: { log: (msg: string) => void; logger: Logger; allow: ReturnType<typeof parseAllowList> },
+  dataLock: AppDeps['dataLock'],
+) {
   const fsync = opts.fsync ?? true;
   const store = makeStore(opts, dataDir, fsync, log);
   await store.open();
   const owner = store instanceof PgStore ? store.owner : `${process.pid}`;
-  const tokens = new Tokens(store);
-  const admin = tokens.adminToken(dataDir, opts.adminToken);
   const clock: Clock = opts.controlledClock ? await ControlledClock.open(store, opts.now) : systemClock;
+  const tokens = new Tokens(store, () => clock.now(), log);
+  const admin = tokens.adminToken(dataDir, opts.adminToken);
 
   const catalog = new PackCatalog(store);
   await catalog.open();
   const sources = loadPacksRoot(opts.packsDir ?? 'configs/packs', (e) => log(`✗ 配置包无法读取 / pack unreadable: ${e.message}`));
-  const loaded = await catalog.loadFromDisk(sources, clock.now().toISOString());
+  const loaded = await catalog.loadFromDisk(sources, iso(clock.now()));
   for (const p of loaded.problems) log(`✗ [${p.code ?? 'INVALID'}] ${p.path}: ${p.message['zh-CN']} / ${p.message.en}`);
 
   const subscriptions = new Subscriptions(store);
   await subscriptions.open();
-  const cases = new CaseService({ store, catalog, clock, log, webhooks: () => subscriptions.all() });
+  const metrics = new Metrics({
+    timers: () => store.timers.counts(clock.now()),
+    outboxPending: () => store.outbox.pending(),
+    outboxDead: () => store.outbox.dead(),
+    openCases: () => store.cases.openCases(),
+  });
+  const seconds = (from: string) => Math.max(0, clock.now().getTime() - Date.parse(from)) / 1000;
+  const cases = new CaseService({
+    store, catalog, clock, log, webhooks: () => subscriptions.all(),
+    hooks: {
+      stepped(s) {
+        const labels = { pack: s.pack, procedure: s.procedure };
+        if (s.refused) metrics.refusals.inc({ ...labels, code: s.refused });
+        else metrics.steps.inc(labels);
+        metrics.stepSeconds.observe(labels, s.ms / 1000);
+      },
+      stored: (ms) => metrics.storeSeconds.observe(ms / 1000),
+      fired(dueAt) {
+        metrics.timersFired.inc();
+        metrics.timerLag.observe(seconds(dueAt));
+      },
+    },
+  });
   const scheduler = new Scheduler(store, clock, (ref) => cases.fireTimer(ref), log, { owner, leaseMs: opts.timerLeaseMs });
   const outbox = new Outbox({
-    store, log, owner, sender: opts.sender ?? fetchSender(), webhook: (id) => subscriptions.get(id),
+    store, log, owner, sender: opts.sender ?? httpSender(allow), webhook: (id) => subscriptions.get(id),
     retryBaseMs: opts.webhookRetryBaseMs, maxAttempts: opts.webhookMaxAttempts, leaseMs: opts.deliveryLeaseMs,
+    observe: { delivered: (createdAt) => metrics.deliverySeconds.observe(seconds(createdAt)), died: () => metrics.deliveriesDead.inc() },
   });
   // a year whose holiday data changed since running cases followed it (a new notice file): recompute their deadlines
   const calendarService = new CalendarService({ catalog, store, cases, scheduler, clock, log });
@@ -142,7 +182,9 @@ async function assemble(opts: ServerOptions, dataDir: string, log: (msg: string)
   scheduler.start();
   outbox.start();
 
-  const deps: AppDeps = { store, catalog, cases, tokens, subscriptions, clock, scheduler, outbox, log, dataLock };
+  const webhooks = new WebhookService({ subscriptions, catalog, outbox: store.outbox, now: () => clock.now(), allow });
+
+  const deps: AppDeps = { store, catalog, cases, tokens, subscriptions, clock, scheduler, outbox, webhooks, metrics, logger, log, dataLock };
   const router = new Router();
   systemRoutes(router, deps);
   packRoutes(router, deps);
@@ -154,7 +196,8 @@ async function assemble(opts: ServerOptions, dataDir: string, log: (msg: string)
   const app = new Koa();
   app.proxy = false;
   app.use(securityHeaders());
-  app.use(errorMiddleware(log));
+  app.use(requestContext(logger, metrics));
+  app.use(errorMiddleware(logger, (code) => metrics.errors.inc({ code })));
   app.use(authMiddleware(tokens));
   app.use(router.routes());
   // allowedMethods acts after the rest answered 404: a known path with another method becomes 405
@@ -163,13 +206,30 @@ async function assemble(opts: ServerOptions, dataDir: string, log: (msg: string)
     notImplemented: () => fail('METHOD_NOT_ALLOWED', '不支持的请求方法', 'method not implemented'),
     methodNotAllowed: () => fail('METHOD_NOT_ALLOWED', '该路径不支持此请求方法', 'method not allowed on this path'),
   }));
-  app.use(async (ctx, next) => {
-    if (!ctx.path.startsWith('/api/') && ctx.path !== '/api') return next();
-    ctx.status = 404;
-    ctx.body = errorBody('NOT_FOUND', { 'zh-CN': `接口不存在:${ctx.method} ${ctx.path}`, en: `no such endpoint: ${ctx.method} ${ctx.path}` });
-  });
   app.use(serveDesigner(opts.designerDir ?? resolve('designer/dist')));
   return { app, router, deps, admin };
+}
+
+/** Why the server could not listen, in words an operator can act on (Chinese, then English). */
+export class ListenError extends Error {
+  constructor(message: string, readonly code: string | undefined) {
+    super(message);
+  }
+}
+
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port}`;
+  if (e.code === 'EADDRINUSE') {
+    return new ListenError(`端口 ${port} 已被占用(${where}):请停止占用它的程序,或用 PORT=<其他端口> 启动。\n`
+      + `Port ${port} is already in use (${where}): stop the program using it, or start with PORT=<another port>.`, e.code);
+  }
+  if (e.code === 'EACCES') {
+    return new ListenError(`无权监听 ${where}:请换用 1024 以上的端口(PORT)。\nNot allowed to listen on ${where}: use a port above 1024 (PORT).`, e.code);
+  }
+  if (e.code === 'EADDRNOTAVAIL') {
+    return new ListenError(`本机没有地址 ${host}:请检查 HOST。\nThis machine has no address ${host}: check HOST.`, e.code);
+  }
+  return e;
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -184,7 +244,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   } catch (e) {
     await closeDeps(deps);
-    throw e;
+    throw listenError(e as NodeJS.ErrnoException, host, opts.port ?? 3000);
   }
   // listening first, then the deadlines that fell due while the server was down fire in the background, in due
   // order, each under its case's lock like any event: requests are answered meanwhile (a long outage can leave
@@ -216,6 +276,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 export async function closeDeps(deps: AppDeps): Promise<void> {
   await deps.scheduler.stop();
   await deps.outbox.stop();
+  await deps.tokens.flush();
   await deps.cases.lock.idle();
   deps.catalog.close();
   deps.tokens.close();

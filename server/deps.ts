@@ -8,6 +8,9 @@ import type { Scheduler } from './time/scheduler';
 import type { Outbox } from './webhooks/outbox';
 import type { Subscriptions } from './webhooks/subscriptions';
 import type { DataDirLock } from './util/data-lock';
+import type { WebhookService } from './webhooks/service';
+import type { Metrics } from './metrics';
+import type { Logger } from './log';
 
 export interface AppDeps {
   store: Store;
@@ -18,9 +21,12 @@ export interface AppDeps {
   clock: Clock | ControlledClock;
   scheduler: Scheduler;
   outbox: Outbox;
+  webhooks: WebhookService;
+  metrics: Metrics;
+  logger: Logger;
   log: (msg: string) => void;
   /** This process's hold on DATA_DIR (released at close). */
   dataLock: DataDirLock;
 }
 
-export type State = { auth: Auth };
+export type State = { auth: Auth; requestId: string };

@@ -4,7 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startServer } from './app';
+import { calendar } from '../engine';
+import { ListenError, startServer } from './app';
 import { calendarBanner } from './calendar/banner';
 import { clockStartOption } from './time/clock-start';
 import { DataDirLockedError } from './util/data-lock';
@@ -44,31 +45,35 @@ if ('error' in clockStart) {
   process.exit(2);
 }
 
-const srv = await startServer({
-  port,
-  host: env.HOST ?? '127.0.0.1',
-  dataDir,
-  packsDir: env.GONGZHI_PACKS_DIR ?? 'configs/packs',
-  adminToken: env.GONGZHI_ADMIN_TOKEN || undefined,
-  controlledClock: env.GONGZHI_CONTROLLED_CLOCK === '1',
-  ...clockStart,
-  fsync: env.GONGZHI_FSYNC !== '0',
-  store: storeKind(),
-  pgUrl: env.GONGZHI_PG_URL || undefined,
-  pgNotify: env.GONGZHI_PG_NOTIFY !== '0',
-  idempotencyRetentionMs: retentionFromEnv(env.GONGZHI_IDEMPOTENCY_RETENTION_HOURS),
-  designerDir: await designerDir(),
-}).catch((e: unknown) => {
-  if (!(e instanceof DataDirLockedError)) throw e;
+let srv: Awaited<ReturnType<typeof startServer>>;
+try {
+  srv = await startServer({
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    dataDir,
+    packsDir: env.GONGZHI_PACKS_DIR ?? 'configs/packs',
+    adminToken: env.GONGZHI_ADMIN_TOKEN || undefined,
+    controlledClock: env.GONGZHI_CONTROLLED_CLOCK === '1',
+    ...clockStart,
+    fsync: env.GONGZHI_FSYNC !== '0',
+    store: storeKind(),
+    pgUrl: env.GONGZHI_PG_URL || undefined,
+    pgNotify: env.GONGZHI_PG_NOTIFY !== '0',
+    idempotencyRetentionMs: retentionFromEnv(env.GONGZHI_IDEMPOTENCY_RETENTION_HOURS),
+    webhookAllow: env.GONGZHI_WEBHOOK_ALLOW,
+    designerDir: await designerDir(),
+  });
+} catch (e) {
+  if (!(e instanceof ListenError) && !(e instanceof DataDirLockedError)) throw e;
   console.error(`✗ ${e.message}`);
   process.exit(1);
-});
+}
 
 const d = srv.deps;
 console.log(`共治 Gongzhi 已启动 / started: ${srv.url}`);
 const where = d.store.kind === 'postgres' ? `PostgreSQL (${redact(env.GONGZHI_PG_URL ?? '')})` : dataDir;
 console.log(`  数据 / data: ${where} · 案件 / cases: ${await d.store.cases.count()} · 配置包 / packs: ${d.catalog.packIds().join(', ')}`);
-if (d.clock.controlled) console.log(`  受控时钟 / controlled clock: ${d.clock.now().toISOString()}`);
+if (d.clock.controlled) console.log(`  受控时钟 / controlled clock: ${calendar.toShanghaiISO(d.clock.now())}`);
 if (srv.adminTokenGenerated) {
   console.log(`  管理员令牌(已保存于 ${srv.adminTokenFile})/ admin token (kept in ${srv.adminTokenFile}):`);
   console.log(`    ${srv.adminToken}`);

@@ -25,12 +25,12 @@ describe('GONGZHI_CLOCK_START', () => {
   it('starts a new store there; a store with a clock resumes it whatever the variable says', async () => {
     const dataDir = tempDir();
     let srv = await server({ dataDir, now: '2026-11-30T09:00:00+08:00' });
-    expect((await srv.api.get('/api/admin/clock')).body.now).toBe('2026-11-30T01:00:00.000Z');
+    expect((await srv.api.get('/api/admin/clock')).body.now).toBe('2026-11-30T09:00:00+08:00');
     await srv.api.clock('2026-12-01T09:00:00+08:00');
     await srv.close();
     srv = await server({ dataDir, now: '2030-01-01T00:00:00+08:00' });
     open.push(srv);
-    expect((await srv.api.get('/api/admin/clock')).body.now).toBe('2026-12-01T01:00:00.000Z');
+    expect((await srv.api.get('/api/admin/clock')).body.now).toBe('2026-12-01T09:00:00+08:00');
   });
 
   it('npm start uses it and its banner names 2027 as provisional and how to load the notice', { timeout: 120_000 }, async () => {
@@ -43,11 +43,11 @@ describe('GONGZHI_CLOCK_START', () => {
     const exited = new Promise<void>((r) => child.on('close', () => r()));
     open.push({ close: async () => { child.kill('SIGTERM'); await exited; } });
     await until(() => out.includes('PUT /api/packs/national/calendar/2027'), 110_000, `the banner (output so far: ${out})`);
-    expect(out).toContain('受控时钟 / controlled clock: 2026-11-30T01:00:00.000Z');
+    expect(out).toContain('受控时钟 / controlled clock: 2026-11-30T09:00:00+08:00');
     expect(out).toContain('no State Council holiday notice loaded for 2027');
     expect(out).toContain('2027-01-01 – 2027-12-31');
     expect(out).not.toContain('CALENDAR_RANGE)');
     const url = /started: (http:\/\/\S+)/.exec(out)![1];
-    expect((await client(url).get('/api/admin/clock')).body.now).toBe('2026-11-30T01:00:00.000Z');
+    expect((await client(url).get('/api/admin/clock')).body.now).toBe('2026-11-30T09:00:00+08:00');
   });
 });
