@@ -13,6 +13,9 @@ export const POSTGRES_SUITES = [
   'tests/server/packs-api.test.ts',
   'tests/server/openapi.test.ts',
   'tests/server/county-follow.test.ts',
+  'tests/server/integrator.test.ts',
+  'tests/server/webhook-deliveries.test.ts',
+  'tests/server/operations.test.ts',
 ];
 
 export default defineConfig({
