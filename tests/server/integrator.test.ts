@@ -4,6 +4,7 @@
  * starts, statistics scoped like the lists, times in +08:00.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { getAt } from '../../engine';
 import { server, client, gridData, mediationData } from './helpers';
 
 const open: { close(): Promise<void> }[] = [];
@@ -58,6 +59,23 @@ describe('query parameters', () => {
     expect((await api.get('/api/packs?verbose=1')).status).toBe(400);
     expect((await api.get('/api/instances?limit=0')).status).toBe(400);
     expect((await api.get('/api/instances?status=cancelled&overdue=false&limit=5')).status).toBe(200);
+  });
+});
+
+describe('history', () => {
+  it('names the transitions each step took as pointers into the procedure document (the designer highlights the path with them)', async () => {
+    const { api } = await fresh();
+    const g = await api.start('national', 'grid-event', gridData);
+    expect((await api.event(g.id, 'ASSIGN', { unit: '示例单位' }, dispatcher)).status).toBe(200);
+    const history = (await api.get(`/api/instances/${g.id}/history`)).body as { type: string; transitions?: string[] }[];
+    const assign = history.find((h) => h.type === 'ASSIGN');
+    expect(assign?.transitions?.length).toBeGreaterThan(0);
+    const doc = (await api.get(`/api/packs/national/procedures/grid-event?version=${g.version}`)).body;
+    for (const p of assign!.transitions!) {
+      expect(p, p).toMatch(/^\/machine\/states\//);
+      expect(getAt(doc, p), p).toBeDefined();
+    }
+    expect(assign!.transitions![0]).toMatch(/\/on\/ASSIGN(\/|$)/);
   });
 });
 
