@@ -32,7 +32,7 @@ export class Metrics {
   readonly deliveriesDead = new Counter({ name: 'gongzhi_webhook_deliveries_dead_total', help: 'Deliveries given up after their last attempt', registers: [this.registry] });
 
   constructor(g: Gauges) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'gongzhi_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'gongzhi_' }); // gongzhi_process_cpu_seconds_total, gongzhi_nodejs_eventloop_lag_seconds…
     // gauges read together in one scrape are read from the store once
     const once = <T>(read: () => Promise<T>) => {
       let at = 0;

@@ -52,6 +52,10 @@ describe('GET /metrics', () => {
     expect(after).toMatch(/^gongzhi_cases_overdue\{/m);
     expect(after).toMatch(/^# TYPE gongzhi_timer_lag_seconds histogram/m);
     expect(after).toMatch(/^# TYPE gongzhi_webhook_delivery_latency_seconds histogram/m);
+    // the process's own measures, named once
+    expect(after).toMatch(/^gongzhi_process_cpu_seconds_total /m);
+    expect(after).toMatch(/^gongzhi_nodejs_eventloop_lag_seconds /m);
+    expect(after).not.toContain('process_process');
     // deadlines fired by the clock show as fired, with their lag
     await srv.api.clock('2025-12-31T09:00:00+08:00');
     expect(sample(await scrape(), 'gongzhi_timers_fired_total')).toBeGreaterThanOrEqual(1);
