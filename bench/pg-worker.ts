@@ -13,8 +13,12 @@ import { ADMIN, GRID_DATA, LOOP, NOW, nextInLoop, type LoopEvent } from './grid-
 import { PACKS_ROOT } from './mediation-path';
 
 const [mode, url, a, b] = process.argv.slice(2);
+// every line is kept until it is read: a line that comes while the worker is busy (STOP during a settle) is not lost
 const lines = createInterface({ input: process.stdin });
-const next = () => new Promise<string>((r) => lines.once('line', r));
+const queued: string[] = [];
+const waiting: ((line: string) => void)[] = [];
+lines.on('line', (l) => (waiting.length ? waiting.shift()!(l) : queued.push(l)));
+const next = () => new Promise<string>((r) => (queued.length ? r(queued.shift()!) : waiting.push(r)));
 
 const { deps } = await createGongzhi({
   dataDir: mkdtempSync(join(tmpdir(), 'gongzhi-pgw-')), packsDir: PACKS_ROOT, adminToken: 'bench-admin', controlledClock: true, now: NOW,

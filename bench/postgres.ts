@@ -297,28 +297,39 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         stage('filled');
         const ws = await Promise.all([worker(['timers', url, 'mover']), worker(['timers', url, 'helper'])]);
         stage('workers ready');
-        const to = new Date((due.last as Date).getTime() + 1000).toISOString();
-        const t0 = performance.now();
-        for (const w of ws) w.send(`GO ${to}`);
-        for (const give = Date.now() + (q ? 120_000 : 1_200_000); ;) {
-          const left = Number((await c.query('SELECT count(*) AS n FROM gz_timers WHERE due <= $1', [to])).rows[0].n);
-          if (left === 0) break;
-          if (Date.now() > give) throw new Error(`postgres bench: ${left} of ${nTimers} deadlines still due`);
-          await new Promise((r) => setTimeout(r, 50));
+        try {
+          const to = new Date((due.last as Date).getTime() + 1000).toISOString();
+          const t0 = performance.now();
+          for (const w of ws) w.send(`GO ${to}`);
+          for (const give = Date.now() + (q ? 120_000 : 1_200_000); ;) {
+            const left = Number((await c.query('SELECT count(*) AS n FROM gz_timers WHERE due <= $1', [to])).rows[0].n);
+            if (left === 0) break;
+            if (Date.now() > give) {
+              // say what holds them before giving up: the leases and what each connection is doing
+              const leases = (await c.query('SELECT lease_owner, count(*) AS n, min(lease_until) AS until FROM gz_timers WHERE due <= $1 GROUP BY 1', [to])).rows;
+              const sessions = (await c.query(`SELECT pid, application_name, state, wait_event_type, wait_event, left(query, 200) AS query, now() - xact_start AS in_tx
+                                                 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows;
+              throw new Error(`postgres bench: ${left} of ${nTimers} deadlines still due; leases ${JSON.stringify(leases)}; sessions ${JSON.stringify(sessions)}`);
+            }
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          const ms = performance.now() - t0;
+          for (const w of ws) w.send('STOP');
+          const fired = await Promise.all(ws.map(async (w) => (JSON.parse(await w.line()) as { fired: number }).fired));
+          const per = (await c.query(`SELECT n, count(*) AS cases FROM (SELECT h.case_id, count(*) AS n FROM gz_history h
+                                       WHERE h.entry LIKE '%"type":"MEDIATION_EXPIRED"%' GROUP BY h.case_id) x GROUP BY n`)).rows;
+          const once = Number(per.find((r) => Number(r.n) === 1)?.cases ?? 0);
+          const more = per.filter((r) => Number(r.n) > 1).reduce((s, r) => s + Number(r.cases), 0);
+          rows.push({ label: `${fmt(nTimers)} deadlines due at once, fired by 2 processes: deadlines/s`, value: (nTimers * 1000) / ms, unit: '/s' });
+          rows.push({ label: 'of which fired by the process that moved the clock', value: fired[0], unit: 'deadlines' });
+          rows.push({ label: 'of which fired by the other process', value: fired[1], unit: 'deadlines' });
+          rows.push({ label: 'cases whose deadline fired exactly once', value: once, unit: 'cases' });
+          ratios.push({ label: 'deadlines fired exactly once ÷ due', value: once / nTimers, target: '= 1', met: once === nTimers && more === 0 && fired[0] + fired[1] === nTimers });
+          if (more) notes.push(`✗ ${more} case(s) had their deadline fired more than once.`);
+        } finally {
+          // a worker left waiting (the run failed) would keep its connections open and the cluster from stopping
+          for (const w of ws) if (w.child.exitCode === null) w.child.kill('SIGKILL');
         }
-        const ms = performance.now() - t0;
-        for (const w of ws) w.send('STOP');
-        const fired = await Promise.all(ws.map(async (w) => (JSON.parse(await w.line()) as { fired: number }).fired));
-        const per = (await c.query(`SELECT n, count(*) AS cases FROM (SELECT h.case_id, count(*) AS n FROM gz_history h
-                                     WHERE h.entry LIKE '%"type":"MEDIATION_EXPIRED"%' GROUP BY h.case_id) x GROUP BY n`)).rows;
-        const once = Number(per.find((r) => Number(r.n) === 1)?.cases ?? 0);
-        const more = per.filter((r) => Number(r.n) > 1).reduce((s, r) => s + Number(r.cases), 0);
-        rows.push({ label: `${fmt(nTimers)} deadlines due at once, fired by 2 processes: deadlines/s`, value: (nTimers * 1000) / ms, unit: '/s' });
-        rows.push({ label: 'of which fired by the process that moved the clock', value: fired[0], unit: 'deadlines' });
-        rows.push({ label: 'of which fired by the other process', value: fired[1], unit: 'deadlines' });
-        rows.push({ label: 'cases whose deadline fired exactly once', value: once, unit: 'cases' });
-        ratios.push({ label: 'deadlines fired exactly once ÷ due', value: once / nTimers, target: '= 1', met: once === nTimers && more === 0 && fired[0] + fired[1] === nTimers });
-        if (more) notes.push(`✗ ${more} case(s) had their deadline fired more than once.`);
       } finally {
         await c.end();
       }
