@@ -140,7 +140,14 @@ export function applyOverlay<T>(base: T, ops: OverlayOp[]): OverlayResult<T> {
   const already: number[] = [];
   ops.forEach((op, index) => {
     const segs = parsePointer(op.path);
-    if (!segs.length) return;
+    if (!segs.length) {
+      // the whole document (diffOverlay gives this when the base or the next one is not an object, or is a text)
+      if (op.op !== 'replace') return;
+      if (jsonEqual(doc, op.was)) doc = structuredClone(op.value) as Record<string, unknown>;
+      else if (jsonEqual(doc, op.value)) already.push(index);
+      else conflicts.push({ index, op, reason: 'changed', base: doc, message: i18n('本地修改之后,上级流程整体也已修改;本地修改未应用', 'the base changed as a whole since the local change was made; the local change is not applied') });
+      return;
+    }
     const soft = segs[0] === 'layout';
     const { parent, missing } = missingParent(doc, segs);
     const key = segs[segs.length - 1];

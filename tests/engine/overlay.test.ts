@@ -44,7 +44,17 @@ describe('diffOverlay → applyOverlay', () => {
       const r = applyOverlay(a, diffOverlay(a, b));
       expect(r.conflicts).toEqual([]);
       expect(r.doc).toEqual(b);
-    }), { numRuns: 300 });
+    }), { numRuns: 300, examples: [[{}, { 'zh-CN': '', en: '' }], [{ 'zh-CN': 'a', en: 'b' }, {}]] });
+  });
+
+  it('a document that is one bilingual text, or becomes one, is replaced whole (found by the property above)', () => {
+    const ops = diffOverlay({}, { 'zh-CN': '', en: '' });
+    expect(ops).toEqual([{ op: 'replace', path: '', was: {}, value: { 'zh-CN': '', en: '' } }]);
+    expect(applyOverlay({}, ops)).toEqual({ doc: { 'zh-CN': '', en: '' }, conflicts: [], already: [] });
+    // laid on a base that changed meanwhile: a conflict, the base kept
+    const moved = applyOverlay({ a: 1 }, ops);
+    expect(moved.doc).toEqual({ a: 1 });
+    expect(moved.conflicts.map((c) => c.reason)).toEqual(['changed']);
   });
 
   it('a merge patch becomes the operations giving the same document', () => {
