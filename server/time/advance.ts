@@ -30,14 +30,16 @@ export class ClockControl {
     return this.lock.run('clock', async () => {
       const cur = clock.now();
       if (to < cur) throw backwards(cur);
+      // counted from before the move: the move's own notice may wake a run that fires some before settle starts
+      const before = this.scheduler.firedCount;
       try {
         await clock.set(to);
       } catch (e) {
         if (e instanceof ClockBackwards) throw backwards(e.current); // another process moved it further
         throw e;
       }
-      const fired = await this.scheduler.settle(to);
-      return { now: iso(to), fired };
+      await this.scheduler.settle(to);
+      return { now: iso(to), fired: this.scheduler.firedCount - before };
     });
   }
 }

@@ -29,6 +29,8 @@ export class Scheduler {
   private again = false;
   private stopped = false;
   private failures = 0;
+  /** Deadlines this process has fired since it started (the clock control answers how many a move fired). */
+  private firedSoFar = 0;
   private off: (() => void) | null = null;
 
   constructor(
@@ -68,7 +70,10 @@ export class Scheduler {
         for (const ref of batch) {
           if (this.stopped) break;
           try {
-            if (await this.fire(ref)) fired++;
+            if (await this.fire(ref)) {
+              fired++;
+              this.firedSoFar++;
+            }
             this.failures = 0;
           } catch (e) {
             // given back with a back-off (1 s doubling to 60 s); another claim tries it again then
@@ -103,6 +108,11 @@ export class Scheduler {
       fired += await this.fireDue(until);
     }
     return fired;
+  }
+
+  /** How many deadlines this process has fired since it started, by any run (a woken one or a `fireDue`). */
+  get firedCount(): number {
+    return this.firedSoFar;
   }
 
   /** How many deadlines are armed (metrics). */
