@@ -144,6 +144,11 @@ class EmbeddedTimers implements TimerQueue {
   }
 }
 
+/** A lane (case and subscription) in the outbox's heap, by when its first job (`key`, a row id) is next due. */
+interface LaneEntry extends HeapItem {
+  lane: string;
+}
+
 interface Job {
   caseId: string;
   row: OutboxRow;
@@ -171,6 +176,15 @@ export const DELIVERED_KEPT = 200;
  */
 class EmbeddedOutbox implements OutboxQueue {
   readonly jobs = new Map<string, Job>();
+  /**
+   * The pending jobs of each case and subscription, oldest first: only the first of a lane may go out. A heap holds the
+   * lanes by when their first job is next due, so a claim or a settle costs O(log lanes), never a walk over every
+   * pending delivery (20,000 pending to a dead receiver made each claim walk them all).
+   */
+  private readonly lanes = new Map<string, string[]>();
+  private readonly ready = new MinHeap<LaneEntry>();
+  /** Jobs out for delivery and when their lease ends. */
+  private readonly leased = new Map<string, number>();
   /** Dead rows by subscription, then id. */
   private readonly deadRows = new Map<string, Map<string, { caseId: string; row: OutboxRow }>>();
   /** The latest delivered rows of each subscription, oldest first. */
@@ -183,6 +197,45 @@ class EmbeddedOutbox implements OutboxQueue {
     private readonly due: () => void,
   ) {}
 
+  private static lane(job: Job): string {
+    return `${job.caseId}\u0000${job.row.webhook}`;
+  }
+
+  /** Puts a lane's first job in the heap (entries whose job is no longer first, or moved, are skipped when met). */
+  private offer(lane: string): void {
+    const id = this.lanes.get(lane)?.[0];
+    const job = id === undefined ? undefined : this.jobs.get(id);
+    if (!job || job.lease) return;
+    this.ready.push({ at: job.nextAt, key: job.row.id, lane });
+    if (this.ready.size > 2 * this.lanes.size + 1000) this.ready.retain((e) => this.current(e));
+  }
+
+  private current(e: LaneEntry): boolean {
+    const job = this.lanes.get(e.lane)?.[0] === e.key ? this.jobs.get(e.key) : undefined;
+    return !!job && !job.lease && job.nextAt === e.at;
+  }
+
+  /** The earliest lane whose first job may go out (stale entries dropped on the way). */
+  private top(): LaneEntry | undefined {
+    for (let e = this.ready.peek(); e; e = this.ready.peek()) {
+      if (this.current(e)) return e;
+      this.ready.pop();
+    }
+    return undefined;
+  }
+
+  /** A delivery whose lease ran out without an answer may go out again. */
+  private expireLeases(now: number): void {
+    for (const [id, until] of this.leased) {
+      if (until > now) continue;
+      this.leased.delete(id);
+      const job = this.jobs.get(id);
+      if (!job) continue;
+      job.lease = undefined;
+      this.offer(EmbeddedOutbox.lane(job));
+    }
+  }
+
   async ofCase(caseId: string): Promise<DeliveryRow[]> {
     return (await this.rowsOf(caseId)).map((r) => ({
       id: r.id, webhook: r.webhook, type: r.type, status: r.dead ? 'dead' as const : 'pending' as const,
@@ -193,8 +246,33 @@ class EmbeddedOutbox implements OutboxQueue {
   add(caseId: string, rows: OutboxRow[]): void {
     for (const row of rows) {
       if (row.dead) this.noteDead(caseId, row);
-      else if (!this.jobs.has(row.id)) this.jobs.set(row.id, { caseId, row, attempts: 0, nextAt: 0 });
+      else if (!this.jobs.has(row.id)) this.enqueue({ caseId, row, attempts: 0, nextAt: 0 });
     }
+  }
+
+  /** A job joins its lane in creation order (row ids sort by it): a redelivered older row goes before later ones. */
+  private enqueue(job: Job): void {
+    this.jobs.set(job.row.id, job);
+    const lane = EmbeddedOutbox.lane(job);
+    const ids = this.lanes.get(lane) ?? [];
+    this.lanes.set(lane, ids);
+    let i = ids.length;
+    while (i > 0 && ids[i - 1] > job.row.id) i--;
+    ids.splice(i, 0, job.row.id);
+    if (i === 0) this.offer(lane);
+  }
+
+  /** A job leaves its lane (delivered or dead): the next one of the lane may go out. */
+  private dequeue(job: Job): void {
+    this.jobs.delete(job.row.id);
+    this.leased.delete(job.row.id);
+    const lane = EmbeddedOutbox.lane(job);
+    const ids = this.lanes.get(lane);
+    if (!ids) return;
+    const i = ids.indexOf(job.row.id);
+    if (i >= 0) ids.splice(i, 1);
+    if (!ids.length) this.lanes.delete(lane);
+    else if (i === 0) this.offer(lane);
   }
 
   private noteDead(caseId: string, row: OutboxRow): void {
@@ -204,15 +282,13 @@ class EmbeddedOutbox implements OutboxQueue {
   }
 
   async claim(opts: { now: number; limit: number; leaseMs: number; owner: string }): Promise<DeliveryClaim[]> {
+    this.expireLeases(opts.now);
     const out: DeliveryClaim[] = [];
-    const blocked = new Set<string>();
-    for (const job of this.jobs.values()) {
-      if (out.length >= opts.limit) break;
-      const pair = `${job.caseId}\u0000${job.row.webhook}`;
-      if (blocked.has(pair)) continue;
-      blocked.add(pair);
-      if (job.nextAt > opts.now || (job.lease && job.lease.until > opts.now)) continue;
+    for (let e = this.top(); e && e.at <= opts.now && out.length < opts.limit; e = this.top()) {
+      this.ready.pop();
+      const job = this.jobs.get(e.key)!;
       job.lease = { owner: opts.owner, until: opts.now + opts.leaseMs };
+      this.leased.set(e.key, job.lease.until);
       const r = job.row;
       out.push({
         id: r.id, caseId: job.caseId, webhook: r.webhook, type: r.type, createdAt: r.createdAt, body: r.body, attempts: job.attempts,
@@ -231,6 +307,8 @@ class EmbeddedOutbox implements OutboxQueue {
       job.lastError = outcome.error;
       job.lastAttemptAt = outcome.at ?? new Date().toISOString();
       job.lease = undefined;
+      this.leased.delete(claim.id);
+      this.offer(EmbeddedOutbox.lane(job));
       return true;
     }
     if (outcome.status === 'dead') {
@@ -244,21 +322,13 @@ class EmbeddedOutbox implements OutboxQueue {
       list.push({ caseId: job.caseId, row: job.row, attempts: job.attempts + 1, at: outcome.at, lastAttemptAt: outcome.at });
       if (list.length > DELIVERED_KEPT) list.shift();
     }
-    this.jobs.delete(claim.id);
+    this.dequeue(job);
     return true;
   }
 
   async nextAt(): Promise<number | null> {
-    let next: number | null = null;
-    const blocked = new Set<string>();
-    for (const job of this.jobs.values()) {
-      const pair = `${job.caseId}\u0000${job.row.webhook}`;
-      if (blocked.has(pair)) continue;
-      blocked.add(pair);
-      if (job.lease && job.lease.until > Date.now()) continue;
-      if (next === null || job.nextAt < next) next = job.nextAt;
-    }
-    return next;
+    this.expireLeases(Date.now());
+    return this.top()?.at ?? null;
   }
 
   async pending(): Promise<number> {
@@ -317,9 +387,6 @@ class EmbeddedOutbox implements OutboxQueue {
   /** Queues an older row again in its place: jobs stay in creation order (row ids sort by it), so its case's later rows wait behind it. */
   private requeue(caseId: string, row: OutboxRow): void {
     this.add(caseId, [row]);
-    const jobs = [...this.jobs.values()].sort((x, y) => (x.row.id < y.row.id ? -1 : x.row.id > y.row.id ? 1 : 0));
-    this.jobs.clear();
-    for (const j of jobs) this.jobs.set(j.row.id, j);
     this.due();
   }
 }
