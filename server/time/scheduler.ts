@@ -7,12 +7,27 @@
  * The scheduler looks at the queue when the store says timers changed (a step armed one; with PostgreSQL also on
  * every poll), and on the system clock also when the next one is due. On the controlled clock, PUT /api/admin/clock
  * calls `fireDue(now)` and waits for every deadline due by then (`settle`).
+ *
+ * Its wake-ups (the next due time, a failed firing's back-off) go through `timers`: the platform's by default, timers
+ * a test moves by hand otherwise (tests/server/scheduler.test.ts), so no test of it waits on the wall clock.
  */
 import type { Store, TimerRef } from '../store/seam';
 import type { Clock } from './clock';
 
 /** setTimeout's ceiling is ~24.8 days; wake at least hourly so a changed system time is noticed. */
 const MAX_SLEEP_MS = 60 * 60 * 1000;
+
+/** Where the scheduler's wake-ups are set: the platform's timers, or a test's. */
+export interface WakeTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The platform's timers, unref'd: a pending wake-up does not keep the process alive. */
+export const platformTimers: WakeTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 export interface SchedulerOptions {
   /** This process's name in leases. */
@@ -21,10 +36,12 @@ export interface SchedulerOptions {
   leaseMs?: number;
   /** Deadlines claimed at once (default 50). */
   batch?: number;
+  /** Where wake-ups are set (default the platform's timers). */
+  timers?: WakeTimers;
 }
 
 export class Scheduler {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
   private running: Promise<number> | null = null;
   private again = false;
   private stopped = false;
@@ -32,6 +49,9 @@ export class Scheduler {
   /** Deadlines this process has fired since it started (the clock control answers how many a move fired). */
   private firedSoFar = 0;
   private off: (() => void) | null = null;
+  /** Wake-ups in progress (a firing and the re-arm after it), for `idle()`. */
+  private readonly cycles = new Set<Promise<void>>();
+  private readonly timers: WakeTimers;
 
   constructor(
     private readonly store: Store,
@@ -39,7 +59,9 @@ export class Scheduler {
     private readonly fire: (ref: TimerRef) => Promise<boolean>,
     private readonly log: (msg: string) => void,
     private readonly o: SchedulerOptions,
-  ) {}
+  ) {
+    this.timers = o.timers ?? platformTimers;
+  }
 
   /** Starts following the queue. */
   start(): void {
@@ -56,7 +78,16 @@ export class Scheduler {
       this.again = true;
       return;
     }
-    void this.fireDue(this.clock.now()).catch(() => 0).finally(() => void this.arm());
+    const cycle = this.fireDue(this.clock.now())
+      .catch(() => 0)
+      .then(() => this.arm());
+    this.cycles.add(cycle);
+    void cycle.finally(() => this.cycles.delete(cycle));
+  }
+
+  /** Resolves when no wake-up is in progress: what was due has been fired and the next wake-up is set. */
+  async idle(): Promise<void> {
+    while (this.cycles.size) await Promise.allSettled([...this.cycles]);
   }
 
   /** Fires every deadline due by `until` that this process can claim, in due order, including ones armed by these firings. */
@@ -81,7 +112,7 @@ export class Scheduler {
             const retry = Math.min(1000 * 2 ** (this.failures - 1), 60_000);
             this.log(`✗ 期限触发失败 / deadline firing failed ${ref.caseId} ${ref.name}: ${(e as Error).stack ?? e}`);
             await this.store.timers.release(ref, this.o.owner, retry).catch(() => undefined);
-            setTimeout(() => this.wake(), retry + 10).unref();
+            this.timers.setTimeout(() => this.wake(), retry + 10);
           }
         }
       }
@@ -123,21 +154,21 @@ export class Scheduler {
   private async arm(): Promise<void> {
     if (this.stopped || this.clock.controlled) return;
     const next = await this.store.timers.nextDue().catch(() => null);
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) this.timers.clearTimeout(this.timer);
     this.timer = null;
     if (next === null || this.stopped) return;
     const wait = Math.min(Math.max(next - this.clock.now().getTime() + 1, 0), MAX_SLEEP_MS);
-    this.timer = setTimeout(() => {
+    this.timer = this.timers.setTimeout(() => {
       this.timer = null;
       this.wake();
     }, wait);
-    this.timer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.off?.();
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) this.timers.clearTimeout(this.timer);
     await this.running;
+    await this.idle();
   }
 }

@@ -1,11 +1,13 @@
 /**
- * The scheduler on a running clock, over the store's timer queue (memory and PostgreSQL stores): a deadline fires
- * when it falls due (not before), once, in due order; a failed firing is given back and retried after a back-off;
- * a deadline re-armed many times fires once, at its last due time.
+ * The scheduler over the store's timer queue (memory and PostgreSQL stores), on time the test moves by hand: its
+ * wake-ups are set on timers the test runs (`manualTime`), and `Date` — which the store's leases and back-offs are
+ * measured in — is faked to follow them. A deadline fires when it falls due (not before), once, in due order; a failed
+ * firing is given back and tried again only after its back-off (which doubles); re-arming a deadline moves the
+ * scheduler's wake-up, later or sooner; a deadline re-armed many times fires once, at its last due time.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Instance } from '../../engine';
-import { Scheduler } from '../../server/time/scheduler';
+import { Scheduler, type WakeTimers } from '../../server/time/scheduler';
 import { EmbeddedStore } from '../../server/store/embedded';
 import { PgStore } from '../../server/store/postgres';
 import { MemoryInstanceStore } from '../../server/store';
@@ -14,15 +16,60 @@ import { summarize } from '../../server/cases/summarize';
 import { timerDelta, type Store, type TimerRef } from '../../server/store/seam';
 import { newCaseId } from '../../server/util/ids';
 import { freshDatabase } from '../support/pg';
-import { until } from './helpers';
 
+const T0 = Date.parse('2025-06-02T00:00:00.000Z');
 const clock = { controlled: false as const, now: () => new Date() };
-const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const at = (ms: number) => new Date(T0 + ms).toISOString();
 const cleanup: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const f of cleanup) await f().catch(() => undefined);
 });
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'], now: T0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/**
+ * Time moved by hand: `timers` is what the scheduler sets its wake-ups on; `advanceTo(ms)` moves `Date` forward,
+ * running each wake-up due on the way at its own instant and waiting for the scheduler to finish what it started.
+ */
+function manualTime() {
+  let now = T0;
+  const queue = new Map<number, { at: number; fn: () => void }>();
+  let seq = 0;
+  const timers: WakeTimers = {
+    setTimeout: (fn, ms) => {
+      queue.set(++seq, { at: now + Math.max(ms, 0), fn });
+      return seq;
+    },
+    clearTimeout: (handle) => void queue.delete(handle as number),
+  };
+  return {
+    timers,
+    /** When the next wake-up is set for (ms after T0), or null. */
+    next: () => {
+      const ats = [...queue.values()].map((t) => t.at);
+      return ats.length ? Math.min(...ats) - T0 : null;
+    },
+    async advanceTo(ms: number, sch: Scheduler) {
+      await sch.idle();
+      for (;;) {
+        const due = [...queue.entries()].filter(([, t]) => t.at <= T0 + ms).sort(([, a], [, b]) => a.at - b.at)[0];
+        if (!due) break;
+        queue.delete(due[0]);
+        now = due[1].at;
+        vi.setSystemTime(now);
+        due[1].fn();
+        await sch.idle();
+      }
+      now = T0 + ms;
+      vi.setSystemTime(now);
+      await sch.idle();
+    },
+  };
+}
 
 const stores: [string, () => Promise<Store>][] = [
   ['memory', async () => {
@@ -71,44 +118,94 @@ function firer(s: Store, log: (ref: TimerRef) => void) {
   });
 }
 
-describe.each(stores)('scheduler on the system clock (%s store)', (_n, make) => {
+describe.each(stores)('scheduler on the system clock, time moved by hand (%s store)', (_n, make) => {
   it('fires each deadline when due, not before, once, in due order', async () => {
     const s = await make();
+    const time = manualTime();
     const fired: [string, string, number][] = [];
-    const sch = new Scheduler(s, clock, firer(s, (r) => fired.push([r.caseId, r.name, Date.now()])), () => {}, { owner: 'me' });
-    sch.start();
+    const sch = new Scheduler(s, clock, firer(s, (r) => fired.push([r.caseId, r.name, Date.now() - T0])), () => {}, { owner: 'me', timers: time.timers });
     const a = newCaseId();
     const b = newCaseId();
-    const early = inMs(300);
-    const late = inMs(600);
-    await arm(s, b, [{ name: 'late', dueAt: late }]);
-    await arm(s, a, [{ name: 'early', dueAt: early }]);
-    await until(() => fired.length >= 2);
-    await sleep(100);
-    expect(fired.map(([id, n]) => `${id === a ? 'a' : 'b'}:${n}`)).toEqual(['a:early', 'b:late']);
-    // never before its due time (however late a loaded machine wakes the timer)
-    expect(fired[0][2]).toBeGreaterThanOrEqual(Date.parse(early));
-    expect(fired[1][2]).toBeGreaterThanOrEqual(Date.parse(late));
+    await arm(s, b, [{ name: 'late', dueAt: at(600) }]);
+    await arm(s, a, [{ name: 'early', dueAt: at(300) }]);
+    sch.start();
+    await sch.idle();
+    // asleep until just after the earliest due time
+    expect(time.next()).toBe(301);
+    await time.advanceTo(299, sch);
+    // woken early (a change notice, another process's poll), it still fires nothing not yet due
+    expect(await sch.fireDue(clock.now())).toBe(0);
+    expect(fired).toEqual([]);
+    await time.advanceTo(301, sch);
+    expect(fired).toEqual([[a, 'early', 301]]);
+    expect(time.next()).toBe(601);
+    await time.advanceTo(10_000, sch);
+    expect(fired).toEqual([[a, 'early', 301], [b, 'late', 601]]);
+    // once: nothing left to fire or to wake up for
+    expect(await sch.fireDue(clock.now())).toBe(0);
+    expect(await sch.pending()).toBe(0);
+    expect(time.next()).toBe(null);
     await sch.stop();
   });
 
-  it('fires at once what is already overdue, and retries a firing that failed after a back-off', async () => {
+  it('fires at once what is already overdue, and tries a failed firing again only after its back-off, which doubles', async () => {
     const s = await make();
-    let attempts = 0;
+    const time = manualTime();
+    const attempts: number[] = [];
     const fire = firer(s, () => {});
     const sch = new Scheduler(s, clock, async (ref) => {
-      attempts++;
-      if (attempts === 1) throw new Error('disk full (simulated)');
+      attempts.push(Date.now() - T0);
+      if (attempts.length <= 2) throw new Error('disk full (simulated)');
       return fire(ref);
-    }, () => {}, { owner: 'me' });
-    await arm(s, newCaseId(), [{ name: 'd', dueAt: inMs(-1000) }]);
+    }, () => {}, { owner: 'me', timers: time.timers });
+    await arm(s, newCaseId(), [{ name: 'd', dueAt: at(-1000) }]);
     sch.start();
-    await until(() => attempts >= 1);
-    await sleep(100); // within the 1 s back-off: no second attempt
-    expect(attempts).toBe(1);
+    await sch.idle();
+    expect(attempts).toEqual([0]);
+    // within the 1 s back-off: not tried again, even when woken (its lease is held until the back-off ends)
+    await time.advanceTo(999, sch);
+    expect(await sch.fireDue(clock.now())).toBe(0);
+    expect(attempts).toEqual([0]);
     expect(await sch.pending()).toBe(1);
-    await until(() => attempts >= 2, 10_000, 'the retry');
-    await until(async () => (await sch.pending()) === 0, 5_000, 'the timer to be gone');
+    await time.advanceTo(1100, sch);
+    expect(attempts).toHaveLength(2);
+    const second = attempts[1];
+    expect(second).toBeGreaterThanOrEqual(1000);
+    // failed again: 2 s this time
+    await time.advanceTo(second + 1999, sch);
+    expect(await sch.fireDue(clock.now())).toBe(0);
+    expect(attempts).toHaveLength(2);
+    await time.advanceTo(second + 2100, sch);
+    expect(attempts).toHaveLength(3);
+    expect(attempts[2]).toBeGreaterThanOrEqual(second + 2000);
+    expect(await sch.pending()).toBe(0);
+    expect(time.next()).toBe(null);
+    await sch.stop();
+  });
+
+  it('follows a re-armed deadline: not at its old due time when moved later, at its new one when moved sooner', async () => {
+    const s = await make();
+    const time = manualTime();
+    const fired: [string, number][] = [];
+    const sch = new Scheduler(s, clock, firer(s, (r) => fired.push([r.caseId, Date.now() - T0])), () => {}, { owner: 'me', timers: time.timers });
+    const later = newCaseId();
+    const sooner = newCaseId();
+    await arm(s, later, [{ name: 'reply', dueAt: at(300) }]);
+    await arm(s, sooner, [{ name: 'reply', dueAt: at(5_000) }]);
+    sch.start();
+    await sch.idle();
+    expect(time.next()).toBe(301);
+    await arm(s, later, [{ name: 'reply', dueAt: at(900) }]);
+    await sch.idle();
+    await time.advanceTo(600, sch);
+    expect(fired).toEqual([]);
+    expect(time.next()).toBe(901);
+    // a step arms a deadline sooner than the one the scheduler sleeps until: the change notice re-arms its wake-up
+    await arm(s, sooner, [{ name: 'reply', dueAt: at(700) }]);
+    await sch.idle();
+    expect(time.next()).toBe(701);
+    await time.advanceTo(10_000, sch);
+    expect(fired).toEqual([[sooner, 701], [later, 901]]);
     await sch.stop();
   });
 
