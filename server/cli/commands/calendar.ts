@@ -7,9 +7,23 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { calendar } from '../../engine';
+import { calendar } from '../../../engine';
+import type { Command, Out } from '../command';
 
-type Out = (line: string) => void;
+export const calendarImport: Command = {
+  name: 'calendar',
+  usage: [
+    '  gongzhi calendar import <notice.txt> [--pack national] [--packs-dir configs/packs] [--dry-run]',
+    "                                       载入国务院办公厅节假日安排通知 / read a State Council holiday notice into the pack's calendar-<year>.json",
+  ].join('\n'),
+  run({ positionals: [sub, file], options, out, usage }) {
+    if (sub !== 'import' || !file) {
+      out(usage);
+      return 2;
+    }
+    return cmdCalendarImport(file, { pack: options.pack || 'national', packsDir: options['packs-dir'] || 'configs/packs', dryRun: options['dry-run'] === true }, out);
+  },
+};
 
 export function cmdCalendarImport(file: string, opts: { pack: string; packsDir: string; dryRun: boolean }, out: Out): number {
   if (!/^[a-z][a-z0-9-]{0,63}$/.test(opts.pack)) {
