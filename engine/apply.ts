@@ -11,7 +11,8 @@ import { MARK } from './markers';
 
 type Action = { type: string; params?: Record<string, unknown> };
 
-export interface Applied {
+/** A step's effects applied to its deadlines: the deadlines after, the effects emitted, what to arm and cancel. */
+export interface AppliedEffects {
   deadlines: DeadlineState[];
   effects: Effect[];
   arm: DeadlineState[];
@@ -21,7 +22,7 @@ export interface Applied {
 export function applyActions(
   proc: CompiledProcedure, before: DeadlineState[], actions: Action[], session: GuardSession,
   ctx: { data: Record<string, unknown>; ev: EngineEvent },
-): Applied {
+): AppliedEffects {
   let deadlines = [...before];
   const effects: Effect[] = [];
   const wasArmed = new Set(before.filter((d) => !d.overdue).map((d) => d.name));

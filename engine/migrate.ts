@@ -14,7 +14,7 @@ import type { CompiledProcedure } from './compile';
 import type { Actor, DeadlineState, HistoryEntry, Instance, ProblemDetail, StepOk } from './types';
 import { shanghaiDate, toShanghaiISO, endOfDay, computePeriod } from './calendar';
 import { arm, startDate } from './deadlines';
-import { activeLeaves, statePathOf } from './state';
+import { activeLeaves, configurationOf } from './state';
 import { ancestors, walkStates } from './machine';
 import { GuardSession } from './session';
 import { problem } from './errors';
@@ -212,7 +212,7 @@ export async function migrate(from: CompiledProcedure, to: CompiledProcedure, in
   }
   const overdue = deadlines.some((d) => d.overdue);
   const rev = inst.rev + 1;
-  const toState = statePathOf(newLeaves);
+  const toState = configurationOf(newLeaves);
   const instance: Instance = { ...inst, version: toVersion, rev, state: toState, stateValue, deadlines, overdue, updatedAt: nowIso };
   const payload: MigrationPayload = {
     fromVersion, toVersion, ...(Object.keys(map).length ? { stateMap: map } : {}), states, deadlines: moves, stateValue, deadlineStates: deadlines,

@@ -14,7 +14,8 @@ export function activeLeaves(value: unknown, prefix = ''): string[] {
   return [];
 }
 
-export function statePathOf(leaves: string[]): string {
+/** A configuration (the active leaf state paths) as the contract's `state` string: the paths joined by `,`. */
+export function configurationOf(leaves: string[]): string {
   return leaves.join(',');
 }
 

@@ -11,7 +11,7 @@ import { GuardSession } from './session';
 import type { EngineEvent } from './actions';
 import { resolveFactRef, type InstanceLookup } from './rules';
 import { ajvProblems } from './validate';
-import { activeLeaves, allowedEvents, handledEvents, statePathOf } from './state';
+import { activeLeaves, allowedEvents, handledEvents, configurationOf } from './state';
 import { applyActions } from './apply';
 import { transitionsTaken } from './markers';
 import { own } from './ids';
@@ -164,7 +164,7 @@ export async function step(
           `the conditions of '${input.type}' are not met: ${failing.map((r) => r.description.en).join('; ')}`),
         { rules: failing });
     }
-    return finish(proc, instance, next, actions, session, ev, { type: input.type, payload, from: statePathOf(leaves) });
+    return finish(proc, instance, next, actions, session, ev, { type: input.type, payload, from: configurationOf(leaves) });
   } catch (e) {
     return calendarRefusal(e);
   }
@@ -177,7 +177,7 @@ function finish(
   const data = snap.context as Record<string, unknown>;
   const applied = applyActions(proc, prev.deadlines, actions as { type: string; params?: Record<string, unknown> }[], session, { data, ev });
   const leaves = activeLeaves(snap.value);
-  const state = statePathOf(leaves);
+  const state = configurationOf(leaves);
   const done = snap.status === 'done';
   const rev = prev.rev + 1;
   const instance: Instance = {
