@@ -99,6 +99,8 @@ export interface LoadFigures {
   rps: number;
   p50: number;
   p99: number;
+  /** The slowest answer of the run. */
+  max: number;
   responses: number;
   failures: number;
 }
@@ -128,7 +130,7 @@ export async function load(url: string, token: string, pool: CasePool, connectio
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
   return {
-    rps: res.requests.total / res.duration, p50: pct(50), p99: pct(99), responses: res.requests.total,
+    rps: res.requests.total / res.duration, p50: pct(50), p99: pct(99), max: latencies[latencies.length - 1] ?? Number.NaN, responses: res.requests.total,
     failures: res.non2xx + res.errors + res.timeouts,
   };
 }

@@ -17,6 +17,7 @@ export const REGISTRY: [string, string][] = [
   ['engine', './engine.ts'],
   ['http', './http.ts'],
   ['store', './store.ts'],
+  ['checkpoint', './checkpoint.ts'],
   ['postgres', './postgres.ts'],
   ['packs', './packs.ts'],
   ['designer', './designer-open.ts'],

@@ -78,6 +78,8 @@ export interface ServerOptions {
   deliveryLeaseMs?: number;
   /** How long Idempotency-Key answers are kept, in ms (default and minimum 24 h; GONGZHI_IDEMPOTENCY_RETENTION_HOURS). */
   idempotencyRetentionMs?: number;
+  /** The file store's checkpoint triggers (defaults: 60 s, 64 MiB of journal, 20,000 records waiting; benchmarks change them). */
+  checkpoint?: { ms?: number; bytes?: number; records?: number };
 }
 
 export interface RunningServer {
@@ -103,7 +105,10 @@ export function makeStore(opts: ServerOptions, dataDir: string, fsync: boolean, 
   const registry = new Registry(dataDir, fsync);
   const records = opts.store === 'memory'
     ? new MemoryInstanceStore(summarize)
-    : new FileInstanceStore({ dir: join(dataDir, 'instances'), fsync, summarize, log });
+    : new FileInstanceStore({
+      dir: join(dataDir, 'instances'), fsync, summarize, log,
+      checkpointMs: opts.checkpoint?.ms, checkpointBytes: opts.checkpoint?.bytes, checkpointRecords: opts.checkpoint?.records,
+    });
   return new EmbeddedStore({ kind: opts.store === 'memory' ? 'memory' : 'file', records, registry, versionsDir: join(dataDir, 'versions'), fsync, idempotencyRetentionMs: opts.idempotencyRetentionMs });
 }
 

@@ -14,9 +14,8 @@
  * Opening reads every document, replays the journal over them (by the store's write sequence), then checkpoints.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeAtomic } from './atomic-file';
+import { CheckpointWriter } from './checkpoint-writer';
 import { Journal } from './journal';
 import { isNoSpace } from './errors';
 import { IndexedStore } from './indexed';
@@ -34,8 +33,12 @@ export interface FileStoreOptions {
   checkpointBytes?: number;
   /** …or this long after the first write not yet in the documents (default 60 s). */
   checkpointMs?: number;
+  /** …or when this many records wait for their documents (default 20,000): what bounds the memory dirty records hold. */
+  checkpointRecords?: number;
   /** How many clean records to keep in memory for reads (default 5,000; dirty ones are always kept). */
   cacheSize?: number;
+  /** Called as a checkpoint's documents are written (records written so far, records to write): tests and benchmarks. */
+  onCheckpointProgress?: (written: number, total: number) => void;
 }
 
 /** A journal line: a whole record, or the change of one against the write numbered `base`. */
@@ -99,12 +102,15 @@ function applyLine(line: Line, base: CaseRecord | undefined): CaseRecord | null 
 
 export class FileInstanceStore extends IndexedStore implements InstanceStore {
   private readonly journal: Journal;
-  /** Records held in memory (frozen), least recently used first; every dirty record is among them. */
-  private readonly cache = new Map<string, CaseRecord>();
-  /** Ids whose latest write is in the journal but not yet in its document. */
-  private readonly dirty = new Set<string>();
+  private readonly writer = new CheckpointWriter();
+  /** Records whose latest write is in the journal but not yet in their document (frozen); always held. */
+  private readonly dirty = new Map<string, CaseRecord>();
+  /** Records that are in their documents, held for reads (frozen), least recently used first; at most `cacheSize`. */
+  private readonly clean = new Map<string, CaseRecord>();
   private seq = 0;
   private checkpointing: Promise<void> | null = null;
+  /** A checkpoint failed: the next is tried when the retry timer fires. */
+  private retrying = false;
   private timer: NodeJS.Timeout | null = null;
   /** Puts whose journal line may be written but whose record is not yet marked dirty. */
   private readonly inflight = new Set<Promise<void>>();
@@ -121,8 +127,17 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     return this.journal.batches;
   }
 
+  /** Records held in memory now: those not yet in their documents, and those kept for reads. */
+  get held(): { dirty: number; clean: number } {
+    return { dirty: this.dirty.size, clean: this.clean.size };
+  }
+
   private fileOf(id: string): string {
     return join(this.opts.dir, id.slice(-2), `${id}.json`);
+  }
+
+  private cached(id: string): CaseRecord | undefined {
+    return this.dirty.get(id) ?? this.clean.get(id);
   }
 
   async open(): Promise<void> {
@@ -183,17 +198,14 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
       }
     }
     if (skipped) this.opts.log?.(`! 日志中 ${skipped} 行无法读取,已跳过 / ${skipped} unreadable journal line(s) skipped`);
-    for (const [id, rec] of replayed) {
-      this.cache.set(id, deepFreeze(rec));
-      this.dirty.add(id);
-    }
+    for (const [id, rec] of replayed) this.dirty.set(id, deepFreeze(rec));
     await this.journal.start();
     if (this.dirty.size || journals.length) {
       // on a full disk the store still opens (reads work, writes answer 507): the journal is kept, tried again later
       await this.checkpoint(journals).catch((e) => {
         if (!isNoSpace(e)) throw e;
         this.opts.log?.(`✗ 存储空间已满,检查点稍后重试 / the disk is full: the checkpoint is tried again later (${(e as Error).message})`);
-        this.checkpointLater(this.opts.checkpointMs ?? 60_000);
+        this.retryLater();
       });
     }
   }
@@ -208,41 +220,41 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
 
   async get(id: string): Promise<CaseRecord | null> {
     if (!ID.test(id) || !this.index.get(id)) return null;
-    const hit = this.cache.get(id);
+    const d = this.dirty.get(id);
+    if (d) return d;
+    const hit = this.clean.get(id);
     if (hit) {
-      this.cache.delete(id);
-      this.cache.set(id, hit);
+      this.clean.delete(id);
+      this.clean.set(id, hit);
       return hit;
     }
-    const rec = deepFreeze(JSON.parse(await readFile(this.fileOf(id), 'utf8')) as CaseRecord);
-    // a put may have happened while reading: what is cached then is newer
-    const now = this.cache.get(id);
-    if (now) return now;
-    this.remember(id, rec);
+    // read synchronously: a document of a few KB is in the page cache nearly always, and a sync read costs the main
+    // thread less than the four thread-pool round trips of an async one (open, fstat, read, close). Above all it
+    // keeps the pool free for the journal: under many connections those reads queued there (first in, first out)
+    // ahead of the journal's writev and fdatasync, and every event waited behind them.
+    const rec = deepFreeze(JSON.parse(readFileSync(this.fileOf(id), 'utf8')) as CaseRecord);
+    this.keepClean(id, rec);
     return rec;
   }
 
-  private remember(id: string, rec: CaseRecord): void {
-    this.cache.delete(id);
-    this.cache.set(id, rec);
+  /** Holds a record that is in its document, evicting the least recently used beyond `cacheSize` (O(1) each). */
+  private keepClean(id: string, rec: CaseRecord): void {
+    this.clean.delete(id);
+    this.clean.set(id, rec);
     const limit = this.opts.cacheSize ?? 5000;
-    if (this.cache.size <= limit + this.dirty.size) return;
-    for (const key of this.cache.keys()) {
-      if (this.cache.size <= limit + this.dirty.size) break;
-      if (!this.dirty.has(key)) this.cache.delete(key);
-    }
+    while (this.clean.size > limit) this.clean.delete(this.clean.keys().next().value!);
   }
 
   async put(record: CaseRecord): Promise<void> {
     const id = record.instance.id;
     if (!ID.test(id)) throw new Error(`bad instance id ${id}`);
     const seq = ++this.seq;
-    const prev = this.cache.get(id);
+    const prev = this.cached(id);
     const line = lineOf(record, prev, seq);
     const stored = deepFreeze({ ...record, seq });
     const done = this.journal.append(JSON.stringify(line)).then(() => {
-      this.dirty.add(id);
-      this.remember(id, stored);
+      this.clean.delete(id);
+      this.dirty.set(id, stored);
       this.index.set(this.opts.summarize(stored));
     });
     this.inflight.add(done);
@@ -251,26 +263,46 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     } finally {
       this.inflight.delete(done);
     }
-    if (this.journal.size >= (this.opts.checkpointBytes ?? 64 * 1024 * 1024)) this.checkpointLater(0);
-    else if (!this.timer) this.checkpointLater(this.opts.checkpointMs ?? 60_000);
+    if (this.retrying) return; // a failed checkpoint is tried again at its time, not at every write
+    if (this.due()) this.checkpointLater(0);
+    else if (!this.timer && !this.checkpointing) this.checkpointLater(this.opts.checkpointMs ?? 60_000);
+  }
+
+  /** Whether a checkpoint is due now: the journal file is large, or too many records wait for their documents. */
+  private due(): boolean {
+    return this.journal.size >= (this.opts.checkpointBytes ?? 64 * 1024 * 1024) || this.dirty.size >= (this.opts.checkpointRecords ?? 20_000);
   }
 
   /** A background checkpoint; one that fails (a full disk, say) keeps the journal and is tried again later. */
   private checkpointLater(ms: number): void {
+    if (this.checkpointing) return; // the running one schedules the next when it ends
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.retrying = false;
       this.checkpoint().catch((e) => {
         this.opts.log?.(`✗ 检查点写入失败,日志保留,稍后重试 / checkpoint failed, the journal is kept and it is tried again: ${(e as Error).message}`);
-        if (!this.timer) this.checkpointLater(this.opts.checkpointMs ?? 60_000);
+        this.retryLater();
       });
     }, ms);
     this.timer.unref();
   }
 
+  /** After a failed checkpoint: the next one in `checkpointMs`, whatever is written meanwhile. */
+  private retryLater(): void {
+    this.retrying = true;
+    this.checkpointLater(this.opts.checkpointMs ?? 60_000);
+  }
+
   /**
    * Writes every dirty record to its document (atomically; with fsync, durably, folders included), then deletes the
    * journal files those records came from. Writes made meanwhile go to a new journal file and stay dirty.
+   *
+   * Incremental: the records are serialised a slice at a time (at most SLICE_RECORDS, about SLICE_MS of work), and the
+   * event loop is given back between slices; the files are written by the checkpoint writer's thread (at most two
+   * slices queued there), so requests never wait behind a long stretch of checkpoint work, on the main thread or in
+   * libuv's thread pool. A record leaves the dirty set (and may be evicted) once its document is written; the journal
+   * files are deleted only after every document and folder is synced, so a crash at any point replays them.
    */
   checkpoint(files?: string[]): Promise<void> {
     if (this.checkpointing) return this.checkpointing;
@@ -279,40 +311,71 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     this.checkpointing = (async () => {
       // the files before the current one (a failed checkpoint may have left more than one)
       const covered = files ?? (await this.journal.rotate(), this.journal.files().filter((f) => f !== this.journal.current()));
-      // every line of the covered files must be in the cache, marked dirty, before the files can go
+      // every line of the covered files must be in memory, marked dirty, before the files can go
       await Promise.allSettled([...this.inflight]);
-      const batch = [...this.dirty].map((id) => [id, this.cache.get(id)!] as const);
+      const ids = [...this.dirty.keys()];
       const shards = new Set<string>();
-      for (let i = 0; i < batch.length; i += 32) {
-        await Promise.all(batch.slice(i, i + 32).map(async ([id, rec]) => {
-          const shard = join(this.opts.dir, id.slice(-2));
-          if (!shards.has(shard)) mkdirSync(shard, { recursive: true });
-          shards.add(shard);
-          await writeAtomic(this.fileOf(id), JSON.stringify(rec), this.opts.fsync, false);
-        }));
+      const queued: Promise<void>[] = [];
+      let written = 0;
+      try {
+        for (let i = 0; i < ids.length;) {
+          const files: string[] = [];
+          const texts: string[] = [];
+          const recs: [string, CaseRecord][] = [];
+          const t0 = performance.now();
+          while (i < ids.length && files.length < SLICE_RECORDS && performance.now() - t0 < SLICE_MS) {
+            const id = ids[i++];
+            const rec = this.dirty.get(id);
+            if (!rec) continue;
+            shards.add(join(this.opts.dir, id.slice(-2)));
+            files.push(this.fileOf(id));
+            texts.push(JSON.stringify(rec));
+            recs.push([id, rec]);
+          }
+          if (!files.length) continue;
+          queued.push(this.writer.write(files, texts, this.opts.fsync).then(() => {
+            for (const [id, rec] of recs) {
+              if (this.dirty.get(id) !== rec) continue; // written again since: stays dirty
+              this.dirty.delete(id);
+              this.keepClean(id, rec);
+            }
+            written += recs.length;
+            this.opts.onCheckpointProgress?.(written, ids.length);
+          }));
+          // two slices queued in the writer keep it busy; waiting on the older gives the event loop back
+          if (queued.length >= 2) await queued.shift();
+          else await new Promise<void>((res) => setImmediate(res));
+        }
+        await Promise.all(queued);
+      } catch (e) {
+        await Promise.allSettled(queued);
+        throw e;
       }
-      if (this.opts.fsync) await Promise.all([...shards].map(syncDir));
-      for (const [id, rec] of batch) if (this.cache.get(id) === rec) this.dirty.delete(id); // else written again since
+      if (this.opts.fsync && shards.size) await this.writer.syncDirs([...shards]);
       await this.journal.remove(covered);
-    })().finally(() => {
+    })().then(() => {
       this.checkpointing = null;
+      this.retrying = false;
+      if (this.due()) this.checkpointLater(0);
+      else if (this.dirty.size) this.checkpointLater(this.opts.checkpointMs ?? 60_000);
+    }, (e: unknown) => {
+      this.checkpointing = null;
+      throw e;
     });
     return this.checkpointing;
   }
 
   async close(): Promise<void> {
-    while (this.checkpointing) await this.checkpointing;
+    while (this.checkpointing) await this.checkpointing.catch(() => undefined);
     await this.checkpoint();
-    await this.journal.close();
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.journal.close();
+    await this.writer.close();
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
+/** A checkpoint slice: at most this many records… */
+const SLICE_RECORDS = 256;
+/** …or this many milliseconds of serialising, before the event loop is given back. */
+const SLICE_MS = 4;

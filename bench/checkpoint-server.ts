@@ -1,0 +1,89 @@
+/**
+ * The server of the checkpoint and memory benchmark (bench/checkpoint.ts), in its own process:
+ *   node --import tsx bench/checkpoint-server.ts <dataDir>
+ * Opens the real server (startServer, embedded file store, fsync on) on a data folder already holding its cases,
+ * with the checkpoint's own triggers off (so the benchmark says when one runs), and prints one JSON line
+ * `{url, token, ids}`. Then answers commands on stdin, one JSON line each on stdout:
+ *   dirty       every stored case written again (get + put: a journal line each), so all of them wait for a checkpoint
+ *   checkpoint  runs a checkpoint; answers when it is done, with its duration and the documents written
+ *   memory      RSS and V8 heap after a full GC, and what the store holds
+ * Exits when stdin ends (closing the server).
+ */
+import { createInterface } from 'node:readline';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { ADMIN, GRID_DATA, NOW } from './grid-event';
+import type { EmbeddedStore } from '../server/store/embedded';
+import type { FileInstanceStore } from '../server/store';
+
+const [dataDir, mode] = process.argv.slice(2);
+const { startServer } = await import('../server/app');
+const auto = mode === 'auto'; // the default triggers (60 s, 64 MiB, 20,000 records): the memory run
+const srv = await startServer({
+  port: 0, dataDir, packsDir: 'configs/packs', adminToken: 'bench-admin', controlledClock: true, now: NOW, quiet: true, log: () => {},
+  fsync: process.env.BENCH_FSYNC !== '0', ...(auto ? {} : { checkpoint: { ms: 1e9, bytes: 1e15, records: 1e9 } }),
+});
+const records = (srv.deps.store as EmbeddedStore).records as FileInstanceStore;
+const ids = records.summaries().map((s) => s.id);
+process.stdout.write(`${JSON.stringify({ url: srv.url, token: srv.adminToken, ids })}\n`);
+const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
+
+const gc = (globalThis as { gc?: () => void }).gc;
+async function memory() {
+  gc?.();
+  await new Promise((r) => setTimeout(r, 50));
+  gc?.();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, held: records.held ?? { dirty: -1, clean: -1 }, cases: records.summaries().length };
+}
+
+// the journal's batches (writev + fdatasync), timed: how long a group commit keeps its events waiting
+const journal = (records as unknown as { journal: { flush: () => Promise<void> } }).journal;
+const flush = journal.flush.bind(journal);
+let flushes = { n: 0, max: 0, total: 0 };
+journal.flush = async () => {
+  const t0 = performance.now();
+  try {
+    await flush();
+  } finally {
+    const ms = performance.now() - t0;
+    flushes.n++;
+    flushes.total += ms;
+    flushes.max = Math.max(flushes.max, ms);
+  }
+};
+const delay = monitorEventLoopDelay({ resolution: 5 });
+delay.enable();
+const rl = createInterface({ input: process.stdin });
+rl.on('line', async (cmd) => {
+  const reply = (o: Record<string, unknown>) => say({ cmd, ...o });
+  if (cmd === 'dirty') {
+    const t0 = performance.now();
+    for (let i = 0; i < ids.length; i += 256) {
+      await Promise.all(ids.slice(i, i + 256).map(async (id) => {
+        const rec = await records.get(id);
+        if (rec) await records.put(rec);
+      }));
+    }
+    reply({ dirty: records.held?.dirty, ms: performance.now() - t0 });
+  } else if (cmd === 'checkpoint') {
+    const n = records.held?.dirty;
+    const t0 = performance.now();
+    await records.checkpoint();
+    reply({ checkpoint: n, ms: performance.now() - t0 });
+  } else if (cmd === 'delay') {
+    // the event loop's delays since the last ask (ms): how long the main thread was kept from its callbacks
+    reply({ max: delay.max / 1e6, p99: delay.percentile(99) / 1e6, mean: delay.mean / 1e6, journal: { batches: flushes.n, maxMs: flushes.max, meanMs: flushes.total / (flushes.n || 1) } });
+    delay.reset();
+    flushes = { n: 0, max: 0, total: 0 };
+  } else if (cmd === 'memory') {
+    reply(await memory());
+  } else if (cmd === 'start') {
+    // one creation through the service, as a template for the benchmark's set-up
+    const r = await srv.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA });
+    reply({ started: r.instance.id });
+  }
+});
+rl.on('close', async () => {
+  await srv.close();
+  process.exit(0);
+});

@@ -1,0 +1,250 @@
+/**
+ * Checkpoints under load, and memory under a long mixed load, at 300,000 stored cases (issue 17).
+ *
+ * 1. Stalls: the real server (bench/checkpoint-server.ts, fsync on) on 300,000 grid-event cases, its checkpoint
+ *    triggers off. Events (the ASSIGN/RETURN loop on cases drawn in turn from all 300,000: mostly reads of documents
+ *    not in memory) are sent in 5 s windows at 100 and at 500 connections, alternating: first with no checkpoint
+ *    running (the peer), then — after every case was written again, so all 300,000 wait for their documents — while
+ *    one checkpoint writes all 300,000 documents. Reported: the slowest answer and p99 of each, and their ratios.
+ * 2. Memory: the same folder opened by the server with its default checkpoint triggers; RSS and V8 heap at rest
+ *    (after a full GC), then under a mixed load (3 events : 1 read : 1 creation per connection cycle, 20 connections)
+ *    for BENCH_MEMORY_MINUTES (default 15; --quick: a few seconds), sampled every minute; what the store holds.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { openGongzhi, populate } from './store';
+import { BODIES, CasePool, load, type LoadFigures } from './http';
+import { ADMIN, GRID_DATA } from './grid-event';
+import { median } from './measure';
+import type { EmbeddedStore } from '../server/store/embedded';
+import type { BenchOptions, BenchResult, BenchRow } from './types';
+
+const SCRIPT = fileURLToPath(new URL('./checkpoint-server.ts', import.meta.url));
+const TARGET_MAX_MS = 250;
+const MiB = 1024 * 1024;
+
+interface Child {
+  url: string;
+  token: string;
+  ids: string[];
+  ask(cmd: string): Promise<Record<string, unknown>>;
+  /** The answer to a command sent before, as a promise (for a command that runs while the load goes on). */
+  send(cmd: string): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+async function server(dataDir: string, mode: 'manual' | 'auto'): Promise<Child> {
+  const proc: ChildProcess = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', SCRIPT, dataDir, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((res) => proc.once('exit', () => res()));
+  const rl: Interface = createInterface({ input: proc.stdout! });
+  const waiting = new Map<string, ((o: Record<string, unknown>) => void)[]>();
+  let ready: ((o: Record<string, unknown>) => void) | null = null;
+  const first = new Promise<Record<string, unknown>>((res, rej) => {
+    ready = res;
+    proc.once('exit', (code) => rej(new Error(`checkpoint-server exited with ${code}`)));
+  });
+  rl.on('line', (l) => {
+    const o = JSON.parse(l) as Record<string, unknown>;
+    if (ready) {
+      const r = ready;
+      ready = null;
+      r(o);
+    } else waiting.get(o.cmd as string)?.shift()?.(o);
+  });
+  const hello = (await first) as { url: string; token: string; ids: string[] };
+  const send = (cmd: string) => new Promise<Record<string, unknown>>((res) => {
+    if (!waiting.has(cmd)) waiting.set(cmd, []);
+    waiting.get(cmd)!.push(res);
+    proc.stdin!.write(`${cmd}\n`);
+  });
+  return {
+    ...hello, send, ask: send,
+    async stop() {
+      proc.stdin!.end();
+      const t = setTimeout(() => proc.kill('SIGKILL'), 600_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+async function stateOf(url: string, token: string, id: string): Promise<string> {
+  const r = await fetch(`${url}/api/instances/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  return ((await r.json()) as { state: string }).state;
+}
+
+/** A mixed load: per connection, the cycle event, read, event, creation, event. */
+async function mixed(c: Child, pool: CasePool, connections: number, seconds: number): Promise<{ rps: number; failures: number; created: number }> {
+  let created = 0;
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${c.token}` };
+  const event = {
+    method: 'POST' as const,
+    setupRequest(req: Record<string, unknown>, ctx: Record<string, unknown>) {
+      const i = pool.take();
+      ctx.case = i;
+      return { ...req, method: 'POST', path: `/api/instances/${pool.ids[i]}/events`, body: BODIES[pool.next[i]], headers };
+    },
+    onResponse(status: number, b: string, ctx: Record<string, unknown>) {
+      if (status !== 200 && process.env.BENCH_DEBUG) console.error('event', status, b.slice(0, 300));
+      pool.give(ctx.case as number, status === 200);
+    },
+  };
+  const read = {
+    method: 'GET' as const,
+    setupRequest() {
+      return { method: 'GET', path: `/api/instances/${pool.ids[Math.floor(Math.random() * pool.ids.length)]}`, headers: { authorization: headers.authorization } };
+    },
+  };
+  const create = {
+    method: 'POST' as const, path: '/api/instances', headers,
+    body: JSON.stringify({ pack: 'national', procedure: 'grid-event', data: GRID_DATA }),
+    onResponse(status: number, body: string) {
+      if (status === 201) created++;
+      else if (process.env.BENCH_DEBUG) console.error('create', status, body.slice(0, 200));
+    },
+  };
+  const res = await autocannon({ url: c.url, connections, pipelining: 1, duration: seconds, timeout: 60, requests: [event, read, event, create, event] as never });
+  await new Promise((r) => setTimeout(r, 200));
+  await pool.settle((id) => stateOf(c.url, c.token, id));
+  return { rps: res.requests.total / res.duration, failures: res.non2xx + res.errors + res.timeouts, created };
+}
+
+export async function run(opts: BenchOptions): Promise<BenchResult> {
+  const cases = opts.quick ? 3000 : Number(process.env.BENCH_CHECKPOINT_CASES ?? 300_000);
+  const seconds = opts.quick ? 1 : 5;
+  const minutes = opts.quick ? 0.1 : Number(process.env.BENCH_MEMORY_MINUTES ?? 15);
+  const dataDir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-checkpoint-'));
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  try {
+    // set-up: one real case through the service, the rest copies of its record (as the store benchmark does)
+    const t0 = performance.now();
+    const g = await openGongzhi(dataDir, false);
+    const started = await g.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA });
+    const template = (await (g.deps.store as EmbeddedStore).records.get(started.instance.id))!;
+    await g.close();
+    populate(join(dataDir, 'instances'), template, cases - 1);
+    const setupMs = performance.now() - t0;
+
+    // 1. stalls
+    let c = await server(dataDir, 'manual');
+    const pool = new CasePool(c.ids);
+    type Window = LoadFigures & { loopMax: number; batchMax: number };
+    const window = async (conns: number): Promise<Window> => {
+      await c.ask('delay');
+      const f = await load(c.url, c.token, pool, conns, seconds);
+      const d = (await c.ask('delay')) as { max: number; journal: { maxMs: number } };
+      if (process.env.BENCH_DEBUG) console.error(conns, done ? 'after' : 'window', Math.round(f.max), Math.round(f.p99), Math.round(f.rps), 'loop delay', JSON.stringify(d));
+      await new Promise((r) => setTimeout(r, 200));
+      await pool.settle((id) => stateOf(c.url, c.token, id));
+      if (f.failures) throw new Error(`checkpoint bench: ${f.failures} requests failed at ${conns} connections`);
+      return { ...f, loopMax: d.max, batchMax: d.journal.maxMs };
+    };
+    let done: Record<string, unknown> | null = null;
+    const quiet: Record<number, Window[]> = { 100: [], 500: [] };
+    const during: Record<number, Window[]> = { 100: [], 500: [] };
+    await window(100); // warm-up
+    for (let r = 0; r < (opts.quick ? 1 : 3); r++) for (const n of [100, 500]) quiet[n].push(await window(n));
+    const dirty = await c.ask('dirty');
+    const cp = c.send('checkpoint').then((o) => (done = o));
+    // windows while it runs (at most 3 of each: the rest of a long checkpoint runs without load)
+    for (let k = 0; !done && k < 6; k++) {
+      const n = k % 2 ? 500 : 100;
+      const f = await window(n);
+      during[n].push(f);
+    }
+    await cp;
+    const cpDone = done as unknown as { checkpoint: number; ms: number };
+    await c.stop();
+
+    const worst = (fs: Window[], k: 'max' | 'loopMax' | 'batchMax' = 'max') => (fs.length ? Math.max(...fs.map((f) => f[k])) : Number.NaN);
+    const med = (fs: Window[], k: 'p99' | 'rps') => (fs.length ? median(fs.map((f) => f[k])) : Number.NaN);
+    for (const n of [100, 500]) {
+      rows.push(
+        ...([['no checkpoint running', quiet[n]], ['while the checkpoint runs', during[n]]] as const).flatMap(([what, ws]) => [
+          { label: `${n} connections, ${what}: slowest answer`, value: worst(ws), unit: 'ms' },
+          { label: '  p99 (median of windows)', value: med(ws, 'p99'), unit: 'ms' },
+          { label: '  requests/s (median of windows)', value: med(ws, 'rps'), unit: 'req/s' },
+          { label: '  server: longest event-loop delay', value: worst(ws, 'loopMax'), unit: 'ms' },
+          { label: '  server: slowest journal batch (writev + fdatasync, as the events saw it)', value: worst(ws, 'batchMax'), unit: 'ms' },
+          { label: '  windows measured', value: ws.length, unit: 'windows' },
+        ]),
+      );
+    }
+    rows.push(
+      { label: 'checkpoint: documents written', value: cpDone.checkpoint, unit: 'documents' },
+      { label: '  its duration (under the load above)', value: cpDone.ms, unit: 'ms' },
+      { label: 'writing every case again before it (journal only; no load)', value: (dirty as { ms: number }).ms, unit: 'ms' },
+    );
+
+    // 2. memory under a long mixed load, default checkpoint triggers
+    if (process.env.BENCH_DEBUG) console.error("memory phase");
+    c = await server(dataDir, 'auto');
+    const mpool = new CasePool(c.ids);
+    const was = new Map(pool.ids.map((id, i) => [id, pool.next[i]]));
+    c.ids.forEach((id, i) => (mpool.next[i] = was.get(id) ?? 'ASSIGN')); // where the first part left each case
+    const rest = (await c.ask('memory')) as { rss: number; heapUsed: number; held: { dirty: number; clean: number }; cases: number };
+    const samples: { at: number; rss: number; heapUsed: number; held: { dirty: number; clean: number }; cases: number }[] = [];
+    let created = 0;
+    let requests = 0;
+    const tEnd = performance.now() + minutes * 60_000;
+    while (performance.now() < tEnd) {
+      const secs = Math.max(1, Math.min(60, Math.round((tEnd - performance.now()) / 1000)));
+      if (process.env.BENCH_DEBUG) console.error("mixed", secs);
+      const m = await mixed(c, mpool, 20, secs);
+      if (process.env.BENCH_DEBUG) console.error("mixed done", m);
+      if (m.failures) throw new Error(`checkpoint bench (memory): ${m.failures} requests failed`);
+      created += m.created;
+      requests += m.rps * secs;
+      samples.push({ at: minutes * 60_000 - (tEnd - performance.now()), ...((await c.ask('memory')) as typeof rest) });
+    }
+    await c.stop();
+    if (!samples.length) samples.push({ at: 0, ...rest });
+    const last = samples[samples.length - 1];
+    const half = samples[Math.floor((samples.length - 1) / 2)];
+    const peak = Math.max(...samples.map((s) => s.rss));
+    rows.push(
+      { label: `memory at rest, ${cases.toLocaleString('en-US')} cases: RSS`, value: rest.rss / MiB, unit: 'MiB' },
+      { label: '  V8 heap used (after a full GC)', value: rest.heapUsed / MiB, unit: 'MiB' },
+      { label: `after ${(half.at / 60_000).toFixed(1)} min of mixed load: RSS`, value: half.rss / MiB, unit: 'MiB' },
+      { label: `after ${(last.at / 60_000).toFixed(1)} min of mixed load: RSS`, value: last.rss / MiB, unit: 'MiB' },
+      { label: '  V8 heap used (after a full GC)', value: last.heapUsed / MiB, unit: 'MiB' },
+      { label: '  records held: waiting for their documents', value: last.held.dirty, unit: 'records' },
+      { label: '  records held: kept for reads', value: last.held.clean, unit: 'records' },
+      { label: '  cases by then (creations included)', value: last.cases, unit: 'cases' },
+      { label: 'highest RSS sampled during the load', value: peak / MiB, unit: 'MiB' },
+      { label: 'mixed load: requests answered', value: requests, unit: 'requests' },
+      { label: `set-up: ${cases.toLocaleString('en-US')} cases written`, value: setupMs, unit: 'ms' },
+    );
+    notes.push(
+      `RSS samples (min: MiB, dirty/clean records): ${samples.map((s) => `${(s.at / 60_000).toFixed(1)}: ${(s.rss / MiB).toFixed(0)} (${s.held.dirty}/${s.held.clean})`).join(' · ')}.`,
+    );
+    const max100 = worst(during[100]);
+    const max500 = worst(during[500]);
+    return {
+      name: 'checkpoint',
+      title: `检查点与内存 Checkpoints under load and memory under a long load (${cases.toLocaleString('en-US')} cases)`,
+      rows,
+      ratios: [
+        { label: `slowest answer at 100 connections during the checkpoint / ${TARGET_MAX_MS} ms`, value: max100 / TARGET_MAX_MS, target: '< 1', met: max100 < TARGET_MAX_MS },
+        { label: 'slowest answer at 100 connections: during the checkpoint / none running', value: max100 / worst(quiet[100]) },
+        { label: 'slowest answer at 500 connections: during the checkpoint / none running', value: max500 / worst(quiet[500]) },
+        { label: `RSS after ${(last.at / 60_000).toFixed(1)} min / after ${(half.at / 60_000).toFixed(1)} min of load`, value: last.rss / half.rss, target: '≈ 1 (bounded)' },
+      ],
+      notes: [
+        `Cases: national grid-event, one started through the case service and ${(cases - 1).toLocaleString('en-US')} copies of its record written as documents (the store benchmark's set-up). Server: bench/checkpoint-server.ts (startServer, embedded file store, fsync on) in its own process; autocannon in the benchmark process; the client and the server share the machine's 2 cores with whatever else runs.`,
+        `Stalls: events as in the http benchmark (ASSIGN/RETURN loop, a case never in flight twice), the cases taken in turn from all ${cases.toLocaleString('en-US')}, so nearly every event reads its case's document (the read cache holds 5,000). ${seconds} s windows. "No checkpoint running": the checkpoint triggers are off. Then every case is written again (a journal line each) and one checkpoint writes all of them while windows at 100 and 500 connections alternate until it ends. Slowest answer = the maximum over the windows; latency measured in the client.`,
+        `Memory: the same folder opened with the default triggers (a checkpoint every 60 s, at 64 MiB of journal, or when 20,000 records wait for their documents). Mixed load: 20 connections, each cycling event, read (GET a random case), event, creation, event; ${minutes} min in total; RSS and heap sampled after a forced full GC between 60 s runs. What it holds: the summaries index (every case), the records waiting for a checkpoint (at most the 20,000 trigger plus what arrives during one), the read cache (5,000), compiled procedures.`,
+        'Server-side figures per window (bench/checkpoint-server.ts): the event loop\'s longest delay (perf_hooks monitorEventLoopDelay, 5 ms resolution: how long callbacks waited for the main thread) and the slowest journal batch (its flush timed from the main thread: writev and fdatasync, including the waits for the event loop between them).',
+        ...notes,
+      ],
+    };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
