@@ -3,37 +3,16 @@
  * bilingual message and touches nothing (the first keeps its journal and goes on serving); once the owner is
  * killed (SIGKILL leaves its lock file behind) the next server takes the folder over.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { client, gridData, server, tempDir, ADMIN } from '../server/helpers';
+import { client, gridData, server, tempDir } from '../server/helpers';
 import { DataDirLockedError } from '../../server/util/data-lock';
+import { killLaunched, launchServer } from '../server/fixtures/launch';
 
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
-});
+afterAll(killLaunched);
 
-/** Starts a server process; resolves with its URL once listening, or with its exit code and output if it stops first. */
-function launch(dataDir: string): Promise<{ child: ChildProcess; url?: string; code?: number | null; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/server/fixtures/child-server.ts'], {
-      env: { ...process.env, DATA_DIR: dataDir, GONGZHI_ADMIN_TOKEN: ADMIN, GONGZHI_CONTROLLED_CLOCK: '1', GONGZHI_NOW: '2025-09-01T09:00:00+08:00', GONGZHI_FSYNC: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /READY (\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1], err });
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (code) => resolve({ child, code, err }));
-  });
-}
+const launch = (dataDir: string) => launchServer(dataDir);
 
 const journal = (dataDir: string) => readdirSync(join(dataDir, 'instances', '_journal')).sort();
 

@@ -8,19 +8,18 @@
  * 2. a server process: events answered 507 STORAGE_FULL (never 500) while full, served again once space returns,
  *    killed with SIGKILL and restarted: every acknowledged event in the history, no refused one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileInstanceStore, type CaseRecord } from '../../server/store';
 import { summarize } from '../../server/cases/summarize';
-import { client, gridData, ADMIN } from '../server/helpers';
+import { client, gridData } from '../server/helpers';
 import { smallDisk, PRELOAD, type SmallDisk } from './fixtures/small-disk';
 import { report } from './figures';
+import { killLaunched, mustLaunch } from '../server/fixtures/launch';
 
 const disks: SmallDisk[] = [];
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
+  killLaunched();
   for (const d of disks) d.close();
 });
 
@@ -99,24 +98,7 @@ describe('a full disk under the store', () => {
   });
 });
 
-function launch(disk: SmallDisk, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...disk.execArgv, 'tests/server/fixtures/child-server.ts'], {
-      env: { ...process.env, ...disk.env, DATA_DIR: dataDir, GONGZHI_ADMIN_TOKEN: ADMIN, GONGZHI_CONTROLLED_CLOCK: '1', GONGZHI_NOW: '2025-09-01T09:00:00+08:00', GONGZHI_FSYNC: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /READY (\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (code) => reject(new Error(`server exited (${code}) before READY: ${err}`)));
-  });
-}
+const launch = (disk: SmallDisk, dataDir: string) => mustLaunch(dataDir, { execArgv: disk.execArgv, env: disk.env });
 
 describe('a full disk under a server process', () => {
   it('answers 507 and acknowledges nothing while full, recovers when space returns, and survives SIGKILL', { timeout: 120_000 }, async () => {

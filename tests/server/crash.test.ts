@@ -4,38 +4,18 @@
  * and every complete journal line parses (no half-written file), and every deadline fired exactly once — none lost,
  * none twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { client, tempDir, mediationData, gridData, ADMIN } from './helpers';
+import { client, tempDir, mediationData, gridData } from './helpers';
+import { killLaunched, mustLaunch } from './fixtures/launch';
 import { FileInstanceStore, type CaseRecord } from '../../server/store';
 import { summarize } from '../../server/cases/summarize';
 
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
-});
+afterAll(killLaunched);
 
-function launch(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/server/fixtures/child-server.ts'], {
-      env: { ...process.env, DATA_DIR: dataDir, GONGZHI_ADMIN_TOKEN: ADMIN, GONGZHI_CONTROLLED_CLOCK: '1', GONGZHI_NOW: '2025-09-01T09:00:00+08:00', GONGZHI_FSYNC: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      // READY once listening; OVERDUE once the deadlines due at start have fired (in the background)
-      const m = /READY (\S+)\n[^]*OVERDUE \d+/.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (code) => reject(new Error(`server exited (${code}) before READY: ${err}`)));
-  });
-}
+/** READY once listening; OVERDUE once the deadlines due at start have fired (in the background). */
+const launch = (dataDir: string) => mustLaunch(dataDir, { ready: /READY (\S+)\n[^]*OVERDUE \d+/ });
 
 interface Ack { id: string; rev: number; type: string; payload: unknown }
 
