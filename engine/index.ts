@@ -26,3 +26,5 @@ export { migrate, applyMigration, MIGRATED, type MigrationReport, type Migration
 export { runScenario, type ScenarioReport } from './scenario';
 export { coverage, percent, type Coverage } from './coverage';
 export { basisOn, basisVersions, currentBasis, formatBasis, basisBoundaries, rowOn, mapBasis, editCurrentBasis } from './basis';
+export { FIGURES, FIGURE, WINDOW_DEFINITION, rate, weekOf, weeksBetween, figuresDescription, type FigureDef, type FigureId } from './figures';
+export { stateTitleOf, leadingDeadline, type DeadlineLike } from './titles';

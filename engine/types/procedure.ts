@@ -64,7 +64,13 @@ export interface ProcedureDoc {
   /** Rules the start data must satisfy (read after the initial entry actions); otherwise START is refused with 422 INVALID_PAYLOAD. */
   dataRules?: string[];
   /** Figures recorded for statistics: satisfaction read from an event's payload (paths like `$.satisfied`). */
-  metrics?: { satisfaction?: { event: string; satisfied: string; total?: string } };
+  metrics?: {
+    satisfaction?: { event: string; satisfied: string; total?: string };
+    /** 化解: a case done in one of these final states (dotted paths) counts as resolved. */
+    resolution?: { states: string[] };
+    /** A hand-off (e.g. to the fast-track court): a case that ever entered this state (or a sub-state). */
+    handoff?: { state: string; title?: I18n };
+  };
   /** XState v5 machine config as JSON. Guards, actions and delays are referenced by name only. */
   machine: MachineJSON;
   /** Designer positions, keyed by dotted state path. */

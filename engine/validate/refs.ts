@@ -119,6 +119,11 @@ export function checkRefs(doc: ProcedureDoc, parameters?: Record<string, PackPar
       if (path !== undefined && !isValidPath(path)) out.push(problem(`/metrics/satisfaction/${k}`, 'BAD_PATH', `路径「${path}」格式不正确(例如 $.satisfied)`, `path '${path}' is malformed (e.g. $.satisfied)`));
     }
   }
+  doc.metrics?.resolution?.states?.forEach((st, i) => {
+    if (!statePaths.has(st)) out.push(problem(`/metrics/resolution/states/${i}`, 'UNKNOWN_STATE', `化解统计引用的状态「${st}」不存在`, `the resolution metric names state '${st}', which does not exist`));
+  });
+  const handoff = doc.metrics?.handoff?.state;
+  if (handoff !== undefined && !statePaths.has(handoff)) out.push(problem('/metrics/handoff/state', 'UNKNOWN_STATE', `移交统计引用的状态「${handoff}」不存在`, `the hand-off metric names state '${handoff}', which does not exist`));
   arr(doc.startRules).forEach((r, i) => {
     if (!own(rules, r)) out.push(problem(`/startRules/${i}`, 'UNKNOWN_RULE', `立案条件引用的规则「${r}」不存在`, `start rule '${r}' does not exist`));
   });

@@ -11,6 +11,7 @@ import ts from 'typescript';
 import { ALL_OPERATORS } from '../../engine/browser';
 import { DERIVED_FACTS, STATIC_FACTS } from '../../engine/browser-rules';
 import { STRINGS } from '../../designer/src/i18n/strings';
+import { DESK_STRINGS } from '../../designer/src/i18n/desk';
 
 const files = (dir: string, ext: RegExp): string[] => readdirSync(dir).flatMap((n) => {
   const p = join(dir, n);
@@ -38,7 +39,7 @@ function resolveTs(from: string, spec: string): string | null {
 }
 
 describe('the designer and the engine', () => {
-  it('engine/browser.ts and engine/browser-rules.ts bring no xstate, no json-rules-engine and no node built-ins', () => {
+  it('engine/browser.ts, browser-rules.ts and browser-desk.ts bring no xstate, no json-rules-engine and no node built-ins', () => {
     const seen = new Set<string>();
     const bad: string[] = [];
     const walk = (file: string) => {
@@ -52,14 +53,15 @@ describe('the designer and the engine', () => {
     };
     walk(resolve('engine/browser.ts'));
     walk(resolve('engine/browser-rules.ts'));
+    walk(resolve('engine/browser-desk.ts'));
     expect(seen.size).toBeGreaterThan(10);
     expect(bad).toEqual([]);
   });
 
-  it('the designer imports the engine only through engine/browser.ts (and browser-rules.ts)', () => {
+  it('the designer imports the engine only through engine/browser.ts (and browser-rules.ts, browser-desk.ts)', () => {
     const deep: string[] = [];
     for (const f of files('designer/src', /\.tsx?$/)) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/from\s+'((?:\.\.\/)+engine\/[^']*)'/g)) if (!/engine\/browser(-rules)?$/.test(m[1])) deep.push(`${f}: ${m[1]}`);
+      for (const m of readFileSync(f, 'utf8').matchAll(/from\s+'((?:\.\.\/)+engine\/[^']*)'/g)) if (!/engine\/browser(-rules|-desk)?$/.test(m[1])) deep.push(`${f}: ${m[1]}`);
     }
     expect(deep).toEqual([]);
   });
@@ -92,6 +94,12 @@ describe('every visible string comes from the i18n table', () => {
     for (const [k, [zh, en]] of Object.entries(table)) {
       expect(typeof zh, k).toBe('string');
       expect(typeof en, k).toBe('string');
+    }
+    // the desk's own table (loaded with its screens): Chinese first, English alongside, no key in both tables
+    for (const [k, [zh, en]] of Object.entries(DESK_STRINGS as Record<string, readonly [string, string]>)) {
+      expect(zh, k).toMatch(/[\u4e00-\u9fff]/);
+      expect(en, k).toMatch(/[A-Za-z]/);
+      expect(table[k], `${k} is in both tables`).toBeUndefined();
     }
   });
 

@@ -42,6 +42,38 @@ export interface ListItem {
   [k: string]: unknown;
 }
 
+export interface InstancePage {
+  items: InstanceBody[];
+  next: string | null;
+}
+
+/** `GET /api/stats` (definitions: engine/figures.ts, the same text as the OpenAPI document). */
+export interface Stats {
+  pack?: string;
+  procedure?: string;
+  from: string | null;
+  to: string | null;
+  /** The server's today (Asia/Shanghai). */
+  today?: string;
+  opened: number;
+  closed: number;
+  cancelled?: number;
+  active: number;
+  overdue: number;
+  /** Open cases per procedure and current state. */
+  byState: Record<string, Record<string, number>>;
+  completionRate: number | null;
+  onTimeRate: number | null;
+  satisfactionRate: number | null;
+  rated: number;
+  resolved?: number;
+  resolutionRate?: number | null;
+  handedOff?: number;
+  weekly?: { week: string; opened: number; closed: number }[];
+  /** Completed stays per procedure and state: average days and their number. */
+  timeInState?: Record<string, Record<string, { days: number; n: number }>>;
+}
+
 /** One year of a pack's legal calendar (API.md "Legal calendar"). */
 export type CalendarYear = CalendarYearBody;
 /** The answer to loading a notice (or its dry run): the year and every running deadline it moves. */
@@ -75,7 +107,7 @@ export class Api {
     return json as T;
   }
 
-  me = () => this.request<MeBody>('GET', '/api/me');
+  me = () => this.request<MeBody & { now?: string }>('GET', '/api/me');
   packs = () => this.request<PackSummary[]>('GET', '/api/packs');
   pack = (pack: string) => this.request<PackDetail>('GET', `/api/packs/${enc(pack)}`);
 
@@ -104,6 +136,20 @@ export class Api {
   loadNotice = (pack: string, year: number, notice: string, dryRun: boolean) =>
     this.request<CalendarLoad>('PUT', `/api/packs/${enc(pack)}/calendar/${year}${dryRun ? '?dryRun=1' : ''}`, { notice });
 
+  /** One page of cases (`GET /api/instances`); `next` continues after the page, null at the end. */
+  instances = (query: URLSearchParams) => this.request<InstancePage>('GET', `/api/instances?${query}`);
+  stats = (query: URLSearchParams) => this.request<Stats>('GET', `/api/stats?${query}`);
+  /** A file the server makes (an export): its bytes and the name it suggests. */
+  async download(path: string): Promise<{ blob: Blob; name: string }> {
+    const res = await fetch(this.base + path, { headers: { Authorization: `Bearer ${this.token}` } });
+    if (!res.ok) {
+      const err = ((await res.json().catch(() => undefined)) as { error?: { code?: string; message?: I18n } } | undefined)?.error;
+      throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? { 'zh-CN': `请求失败(${res.status})`, en: `Request failed (${res.status})` });
+    }
+    const cd = res.headers.get('content-disposition') ?? '';
+    const m = /filename\*=UTF-8''([^;]+)/i.exec(cd) ?? /filename="([^"]+)"/i.exec(cd);
+    return { blob: await res.blob(), name: m ? decodeURIComponent(m[1]) : 'export.xlsx' };
+  }
   instance = (id: string) => this.request<InstanceBody>('GET', `/api/instances/${enc(id)}`);
   history = (id: string) => this.request<HistoryEntry[]>('GET', `/api/instances/${enc(id)}/history`);
   startInstance = (pack: string, procedure: string, data: InstanceStartBody['data']) => this.request<InstanceBody>('POST', '/api/instances', { pack, procedure, data });

@@ -8,8 +8,11 @@ import { tryLeave } from './leave';
 import { Header } from './Header';
 import { SignIn } from './SignIn';
 
-/** A running case's view is loaded when a case is opened. */
+/** A running case's view is loaded when a case is opened; the desk's screens when they are opened. */
 const InstanceView = lazy(() => import('../instance/InstanceView').then((m) => ({ default: m.InstanceView })));
+const CaseList = lazy(() => import('../desk/CaseList').then((m) => ({ default: m.CaseList })));
+const Figures = lazy(() => import('../desk/Figures').then((m) => ({ default: m.Figures })));
+const CasePrint = lazy(() => import('../desk/CasePrint').then((m) => ({ default: m.CasePrint })));
 
 export function App() {
   const { t, pick } = useI18n();
@@ -66,9 +69,14 @@ export function App() {
     <div className="gz-app">
       <Header packs={packs ?? []} route={route} onNavigate={go} onSignOut={() => { forgetToken(); setToken(null); }} />
       {error && <div className="gz-error" data-testid="app-error">{error}</div>}
-      {route.instance ? <Suspense fallback={<div className="gz-center gz-muted">{t('loading')}</div>}><InstanceView api={api} id={route.instance} /></Suspense>
-        : route.pack && route.proc ? <WorkspaceScreen api={api} packId={route.pack} procId={route.proc} />
-          : <Home packs={packs} onNavigate={go} />}
+      <Suspense fallback={<div className="gz-center gz-muted">{t('loading')}</div>}>
+        {route.view === 'cases' ? (packs ? <CaseList api={api} packs={packs} params={route.params ?? ''} onNavigate={go} /> : <div className="gz-center gz-muted">{t('loading')}</div>)
+          : route.view === 'figures' ? (packs ? <Figures api={api} packs={packs} params={route.params ?? ''} onNavigate={go} /> : <div className="gz-center gz-muted">{t('loading')}</div>)
+            : route.instance && route.print ? <CasePrint api={api} id={route.instance} packs={packs ?? []} onNavigate={go} />
+              : route.instance ? <InstanceView api={api} id={route.instance} onNavigate={go} />
+                : route.pack && route.proc ? <WorkspaceScreen api={api} packId={route.pack} procId={route.proc} />
+                  : <Home packs={packs} onNavigate={go} />}
+      </Suspense>
     </div>
   );
 }
@@ -78,6 +86,12 @@ function Home({ packs, onNavigate }: { packs: PackSummary[] | null; onNavigate(r
   if (!packs) return <div className="gz-center gz-muted">{t('loading')}</div>;
   return (
     <div className="gz-home" data-testid="home">
+      <section className="gz-home-desk" data-testid="home-desk">
+        <h2>{t('deskTitle')}</h2>
+        <p className="gz-muted">{t('deskIntro')}</p>
+        <button type="button" data-testid="home-desk-cases" onClick={() => onNavigate({ view: 'cases' })}>{t('deskCases')}</button>
+        <button type="button" data-testid="home-desk-figures" onClick={() => onNavigate({ view: 'figures' })}>{t('deskFigures')}</button>
+      </section>
       <p>{t('chooseProcedure')}</p>
       {packs.map((p) => (
         <section key={p.id} className="gz-home-pack" data-testid="home-pack" data-pack={p.id}>

@@ -1,4 +1,4 @@
-/** Header: product name, pack and procedure pickers, open a case by id, language switch (中文 / English). */
+/** Header: product name, the screens (design, the desk's cases and figures), pack and procedure pickers, open a case by id, language switch (中文 / English). */
 import { useState } from 'react';
 import type { PackSummary } from '../api';
 import { useI18n } from '../i18n';
@@ -21,6 +21,12 @@ export function Header({ packs, route, onNavigate, onSignOut }: { packs: PackSum
   return (
     <header className="gz-header" data-testid="header">
       <button type="button" className="gz-brand" onClick={() => onNavigate({})}>{t('appName')}</button>
+      <nav className="gz-nav" data-testid="nav">
+        <button type="button" className={!route.view ? 'is-active' : ''} data-testid="nav-design" onClick={() => onNavigate({})}>{t('navDesign')}</button>
+        <button type="button" className={route.view === 'cases' ? 'is-active' : ''} data-testid="nav-cases" onClick={() => onNavigate({ view: 'cases' })}>{t('deskCases')}</button>
+        <button type="button" className={route.view === 'figures' ? 'is-active' : ''} data-testid="nav-figures" onClick={() => onNavigate({ view: 'figures' })}>{t('deskFigures')}</button>
+      </nav>
+      {!route.view && <>
       <label className="gz-inline">
         {t('pack')}
         <select value={route.pack ?? ''} data-testid="pick-pack" onChange={(e) => {
@@ -43,6 +49,7 @@ export function Header({ packs, route, onNavigate, onSignOut }: { packs: PackSum
         <input placeholder={t('instanceId')} value={caseId} data-testid="open-instance-id" onChange={(e) => setCaseId(e.target.value)} />
         <button type="submit" data-testid="open-instance">{t('openInstance')}</button>
       </form>
+      </>}
       <div className="gz-spacer" />
       <label className="gz-inline gz-ids-toggle"><input type="checkbox" checked={ids} data-testid="show-ids" onChange={(e) => setIds(e.target.checked)} />{t('showIds')}</label>
       <LangSwitch />

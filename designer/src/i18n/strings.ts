@@ -476,6 +476,17 @@ export const STRINGS = {
   systemEventShort: ['系统事件', 'system event'],
   lockedShort: ['已锁定', 'locked'],
   tableRows: ['{n} 项', '{n} entries'],
+  status_cancelled: ['已撤销', 'cancelled'],
+  // the supervision desk (督办台)
+  navDesign: ['流程设计', 'Procedures'],
+  deskTitle: ['督办台', 'Supervision desk'],
+  deskIntro: ['查看各配置包的案件:按流程、环节、逾期、立案日期筛选,打开案件看办理经过;统计图表和导出 Excel。', 'Cases of every pack: filter by procedure, state, overdue and the day opened, open a case to see what happened; figures as charts, exports to Excel.'],
+  deskCases: ['案件列表', 'Cases'],
+  deskFigures: ['统计图表', 'Figures'],
+  businessKey: ['业务编号', 'Business key'],
+  noBusinessKey: ['(无业务编号)', '(no business key)'],
+  backToList: ['返回列表', 'Back to the list'],
+  printHistory: ['打印办理记录', 'Print the history'],
 
 } as const;
 
