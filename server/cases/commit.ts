@@ -1,12 +1,13 @@
 /**
  * Turns an engine step into what the store writes in the step's transaction (`stepDelta`, see store/seam.ts): the
  * instance, the history entry, the timers to arm and cancel, the outbox rows for matching webhooks, the idempotency
- * answer, the satisfaction figure and a keyed start's first answer.
+ * answer, the satisfaction figure, a keyed start's first answer and the case's other figures (store/stats-index.ts).
  */
 import { provisionalMarks, type CompiledProcedure, type HistoryEntry, type Instance, type StepOk } from '../../engine';
 import { resolvePath } from '../../engine/rules';
 import type { CaseRecord, IdempotencyRecord, OutboxRow, StartRecord, StoredHistoryEntry } from '../store';
 import { timerDelta, type CaseDelta, type CaseState } from '../store/seam';
+import { figuresAfter } from '../store/stats-index';
 import type { Webhook } from '../registry';
 import { instanceView } from './view';
 import { newCaseId } from '../util/ids';
@@ -106,5 +107,6 @@ export function stepDelta(proc: CompiledProcedure, prev: CaseState | null, res: 
     ...(c.idempotency ? { idempotency: c.idempotency } : {}),
     ...(satisfaction && satisfaction !== prev?.satisfaction ? { satisfaction } : {}),
     ...(!prev && c.start ? { start: c.start } : {}),
+    figures: figuresAfter(proc.doc.metrics, prev, res.instance, res.history.at),
   };
 }

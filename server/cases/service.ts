@@ -151,7 +151,7 @@ export class CaseService {
   /** Statistics over the cases the token may see (definitions: the OpenAPI description of GET /api/stats). */
   async statistics(auth: Auth, q: StatsQuery): Promise<StatsBody> {
     if (q.pack && (!this.d.catalog.resolved(q.pack) || !canSeePack(auth, q.pack))) throw packNotFound(q.pack);
-    return statsBody(await this.d.store.cases.stats({ ...q, packs: auth.packs }), q);
+    return statsBody(await this.d.store.cases.stats({ ...q, packs: auth.packs }), q, calendar.shanghaiDate(this.d.clock.now()));
   }
 
   /** One store transaction on a case; `commit` writes a step's delta, and the store's acknowledgement is measured. */

@@ -18,11 +18,11 @@ import { MinHeap, type HeapItem } from '../time/heap';
 import { Registry, type StoredToken, type Webhook } from '../registry';
 import type { PublishedVersion } from '../packs/catalog';
 import { readJsonFile, writeAtomic } from './atomic-file';
-import type { CaseRecord, InstanceStore, OutboxRow } from './types';
+import type { CaseRecord, CaseSummary, InstanceStore, OutboxRow } from './types';
 import { keptIdempotency } from './idempotency';
 import { StatsIndex } from './stats-index';
 import {
-  StoreConflict, stateMatches, timerDelta,
+  StoreConflict, stateMatches, timerDelta, sortKey,
   type CaseDelta, type CaseQuery, type CaseState, type CaseStore, type CaseSummaryRow, type CaseTx, type CatalogChange,
   type CatalogStore, type ChangeTopic, type Changes, type DeliveryClaim, type DeliveryInfo, type DeliveryOutcome, type DeliveryRow,
   type DeliveryStatus, type Draft, type DraftStore, type OpenCount, type OutboxQueue, type SettingsStore, type StatsCounts, type StatsQuery,
@@ -52,7 +52,8 @@ function summaryOf(i: Instance): CaseSummaryRow {
 }
 
 function stateOf(rec: CaseRecord): CaseState {
-  return { instance: rec.instance, ...(rec.satisfaction ? { satisfaction: rec.satisfaction } : {}), ...(rec.start ? { start: rec.start } : {}) };
+  return { instance: rec.instance, ...(rec.satisfaction ? { satisfaction: rec.satisfaction } : {}), ...(rec.start ? { start: rec.start } : {}),
+    ...(rec.figures ? { figures: rec.figures } : {}) };
 }
 
 interface TimerEntry extends HeapItem {
@@ -391,10 +392,12 @@ class EmbeddedOutbox implements OutboxQueue {
   }
 }
 
+/** Compares two ISO 8601 instants (with or without milliseconds) by time. */
+const byTime = (a: string, b: string) => Date.parse(a) - Date.parse(b);
+
 /** Cases over an InstanceStore: the record is read and replaced whole under the case's lock. */
 class EmbeddedCases implements CaseStore {
   readonly lock = new KeyedLock();
-
   private readonly statsIndex = new StatsIndex();
 
   constructor(
@@ -447,6 +450,7 @@ class EmbeddedCases implements CaseStore {
   private async write(id: string, rec: CaseRecord | null, d: CaseDelta, taken: TimerRef[]): Promise<void> {
     const idem = keptIdempotency(rec?.idempotency ?? [], d.idempotency, d.instance.updatedAt, this.idempotencyRetentionMs);
     const satisfaction = d.satisfaction ?? rec?.satisfaction;
+    const figures = d.figures ?? rec?.figures;
     const next: CaseRecord = {
       instance: d.instance,
       history: [...(rec?.history ?? []), d.history],
@@ -454,6 +458,7 @@ class EmbeddedCases implements CaseStore {
       idempotency: idem,
       ...(satisfaction ? { satisfaction } : {}),
       ...(rec?.start ?? d.start ? { start: rec?.start ?? d.start } : {}),
+      ...(figures ? { figures } : {}),
     };
     await this.records.put(next);
     for (const t of taken) this.timers.forget(t);
@@ -506,25 +511,49 @@ class EmbeddedCases implements CaseStore {
     return (await this.records.get(id))?.history ?? [];
   }
 
-  async list(q: CaseQuery): Promise<{ items: Instance[]; next: string | null }> {
-    const items: Instance[] = [];
+  async list(q: CaseQuery): Promise<{ items: Instance[]; next: string | null; nextKey?: string }> {
+    const sort = q.sort ?? 'id';
+    const fromMs = q.from ? Date.parse(`${q.from}T00:00:00+08:00`) : undefined;
+    const toMs = q.to ? Date.parse(`${q.to}T00:00:00+08:00`) + 86_400_000 : undefined;
+    const match = (s: CaseSummary) => visibleIn(q.packs, s.pack)
+      && (!q.pack || s.pack === q.pack) && (!q.procedure || s.procedure === q.procedure)
+      && (!q.status || s.status === q.status) && (q.overdue === undefined || s.overdue === q.overdue)
+      && (q.businessKey === undefined || s.businessKey === q.businessKey)
+      && (q.businessKeyPrefix === undefined || (s.businessKey ?? '').startsWith(q.businessKeyPrefix))
+      && (!q.state || stateMatches(s.state, q.state))
+      && (fromMs === undefined || Date.parse(s.createdAt) >= fromMs) && (toMs === undefined || Date.parse(s.createdAt) < toMs);
+    let source: Iterable<CaseSummary>;
     // a business key names at most one case per pack
-    const source = q.businessKey !== undefined
-      ? this.records.withBusinessKey(q.businessKey).filter((id) => !q.after || id > q.after).sort().map((id) => this.records.summary(id)!)
-      : this.records.summariesAfter(q.after);
-    for (const s of source) {
-      if (!visibleIn(q.packs, s.pack)) continue;
-      if (q.pack && s.pack !== q.pack) continue;
-      if (q.procedure && s.procedure !== q.procedure) continue;
-      if (q.status && s.status !== q.status) continue;
-      if (q.overdue !== undefined && s.overdue !== q.overdue) continue;
-      if (q.businessKey !== undefined && s.businessKey !== q.businessKey) continue;
-      if (q.state && !stateMatches(s.state, q.state)) continue;
-      if (items.length === q.limit) return { items, next: items[items.length - 1].id };
+    if (q.businessKey !== undefined) source = this.records.withBusinessKey(q.businessKey).slice().sort().map((id) => this.records.summary(id)!);
+    else source = sort === 'id' ? this.records.summariesAfter(q.after) : this.records.summaries();
+    const picked: CaseSummary[] = [];
+    if (sort === 'id') {
+      for (const s of source) {
+        if ((q.after && s.id <= q.after) || !match(s)) continue;
+        picked.push(s);
+        if (picked.length > q.limit) break;
+      }
+    } else {
+      // (key, id) order; a dueAt order puts cases without a deadline last (key '')
+      const key = (s: CaseSummary) => (sort === 'dueAt' ? s.dueAt ?? '' : s.createdAt);
+      const cmpKey = (a: string, b: string) => (a === b ? 0 : a === '' ? 1 : b === '' ? -1 : byTime(a, b));
+      const dir = sort === '-createdAt' ? -1 : 1;
+      const cmp = (a: CaseSummary, b: CaseSummary) => dir * (cmpKey(key(a), key(b)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const afterS = q.after !== undefined ? { id: q.after, key: q.afterKey ?? '' } : undefined;
+      const past = (s: CaseSummary) => !afterS || dir * (cmpKey(key(s), afterS.key) || (s.id < afterS.id ? -1 : s.id > afterS.id ? 1 : 0)) > 0;
+      for (const s of source) if (match(s) && past(s)) picked.push(s);
+      picked.sort(cmp);
+      picked.length = Math.min(picked.length, q.limit + 1);
+    }
+    const more = picked.length > q.limit;
+    const page = picked.slice(0, q.limit);
+    const items: Instance[] = [];
+    for (const s of page) {
       const rec = await this.records.get(s.id);
       if (rec) items.push(rec.instance);
     }
-    return { items, next: null };
+    const last = items[items.length - 1];
+    return more && last ? { items, next: last.id, ...(sort === 'id' ? {} : { nextKey: sortKey(last, sort) }) } : { items, next: null };
   }
 
   async byBusinessKey(pack: string, key: string): Promise<string | null> {
@@ -554,6 +583,7 @@ class EmbeddedCases implements CaseStore {
       .map((s) => ({ id: s.id, pack: s.pack }));
   }
 }
+
 
 
 /** Pack sources, version bookkeeping and drafts in the registry; version documents in files (or memory). */

@@ -19,15 +19,18 @@ import type { Instance, OverlayOp, PackParameter } from '../../engine';
 import type { IdempotencyRecord, OutboxRow, StartRecord, StoredHistoryEntry } from './types';
 import type { StoredPack, VersionInfo, Webhook } from '../registry';
 import type { PublishedVersion } from '../packs/catalog';
+import type { CaseFigures, StatsCounts } from './stats-index';
 
 export type StoreKind = 'memory' | 'file' | 'postgres';
 
-/** What a case holds besides its history: the instance, the latest satisfaction figure, a keyed start's answer. */
+/** What a case holds besides its history: the instance, its figures, a keyed start's answer. */
 export interface CaseState {
   instance: Instance;
   satisfaction?: { satisfied: number; total: number };
   /** The first answer to the start that made the case, when it was made with an `Idempotency-Key`. */
   start?: StartRecord;
+  /** What the figures read besides the instance (store/stats-index.ts); absent on cases stored before they were kept. */
+  figures?: CaseFigures;
 }
 
 /** An armed deadline as the timer queue holds it. */
@@ -53,6 +56,8 @@ export interface CaseDelta {
   satisfaction?: { satisfied: number; total: number };
   /** On a new case started with an `Idempotency-Key`: its first answer, kept for the case's life. */
   start?: StartRecord;
+  /** The case's figures after the step (store/stats-index.ts `figuresAfter`). */
+  figures?: CaseFigures;
 }
 
 export interface CaseTx {
@@ -94,6 +99,9 @@ export interface CaseSummaryRow {
   updatedAt: string;
 }
 
+/** Orders of a listing: by id (creation; the default), by the time opened either way, by the earliest deadline. */
+export type CaseSort = 'id' | 'createdAt' | '-createdAt' | 'dueAt';
+
 export interface CaseQuery {
   /** The packs the caller may see. */
   packs: string[] | '*';
@@ -104,9 +112,32 @@ export interface CaseQuery {
   status?: Instance['status'];
   overdue?: boolean;
   businessKey?: string;
-  /** Keyset paging: ids after this one (ids sort by creation). */
+  /** Business keys starting with this. */
+  businessKeyPrefix?: string;
+  /** Opened on or after this day (YYYY-MM-DD, Asia/Shanghai). */
+  from?: string;
+  /** Opened on or before this day. */
+  to?: string;
+  sort?: CaseSort;
+  /** Keyset paging: cases after this one in the listing's order (its id, and for a sort other than `id` its key). */
   after?: string;
+  /** The sort key of `after` (`createdAt`: the case's createdAt; `dueAt`: its earliest deadline, '' when none). */
+  afterKey?: string;
   limit: number;
+}
+
+/** The sort key of a case in a listing order (what `afterKey` takes). */
+export function sortKey(i: Pick<Instance, 'createdAt' | 'deadlines' | 'status'>, sort: CaseSort): string {
+  if (sort === 'dueAt') return earliestDue(i) ?? '';
+  return i.createdAt;
+}
+
+/** The earliest due time of a running case's deadlines; undefined when it has none. */
+export function earliestDue(i: Pick<Instance, 'deadlines' | 'status'>): string | undefined {
+  if (i.status !== 'active' || !i.deadlines.length) return undefined;
+  let best: string | undefined;
+  for (const d of i.deadlines) if (best === undefined || Date.parse(d.dueAt) < Date.parse(best)) best = d.dueAt;
+  return best;
 }
 
 export interface StatsQuery {
@@ -118,23 +149,7 @@ export interface StatsQuery {
   to?: string;
 }
 
-/** Counts over the cases opened in a window (see GET /api/stats for what each means). */
-export interface StatsCounts {
-  opened: number;
-  /** Done (办结). */
-  closed: number;
-  /** Cancelled (撤销). */
-  cancelled: number;
-  /** Done with no deadline ever expired. */
-  onTime: number;
-  /** Open with a deadline expired. */
-  overdue: number;
-  /** Open cases: procedure → current state → count. */
-  byState: Record<string, Record<string, number>>;
-  satisfied: number;
-  total: number;
-  rated: number;
-}
+export type { StatsCounts };
 
 /** Open cases (and of those, overdue ones) per pack and procedure, for /metrics. */
 export interface OpenCount {
@@ -149,8 +164,11 @@ export interface CaseStore {
   get(id: string): Promise<CaseState | null>;
   summary(id: string): Promise<CaseSummaryRow | null>;
   history(id: string): Promise<StoredHistoryEntry[]>;
-  /** Cases in creation order; `next` is the id to continue after, null at the end. */
-  list(q: CaseQuery): Promise<{ items: Instance[]; next: string | null }>;
+  /**
+   * Cases in the query's order (creation by default); `next` is the id to continue after (with `nextKey`, the sort
+   * key, for a sort other than `id`), null at the end.
+   */
+  list(q: CaseQuery): Promise<{ items: Instance[]; next: string | null; nextKey?: string }>;
   byBusinessKey(pack: string, key: string): Promise<string | null>;
   /** The case a start with an Idempotency-Key made, by the token subject and the key. */
   byStartKey(subject: string, key: string): Promise<string | null>;

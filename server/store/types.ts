@@ -6,6 +6,7 @@
  * the answers kept for idempotency keys. A step replaces the record in ONE atomic write, so the history entry, the
  * outbox rows and the timers (the instance's deadlines) can never be out of step with each other.
  */
+import type { CaseFigures } from './stats-index';
 import type { Actor, Instance, InstanceStatus } from '../../engine';
 
 /** A history entry as stored: rule results by name only (descriptions and bases come from the pinned version). */
@@ -60,6 +61,8 @@ export interface CaseRecord {
   satisfaction?: { satisfied: number; total: number };
   /** The first answer to a start made with an `Idempotency-Key` (kept for the case's life). */
   start?: StartRecord;
+  /** What the figures read besides the instance (store/stats-index.ts). */
+  figures?: CaseFigures;
   /** The store's write sequence number (set by the file store; the later write of a case wins on recovery). */
   seq?: number;
 }
@@ -85,6 +88,10 @@ export interface CaseSummary {
   pending: number;
   /** Satisfaction recorded by the procedure (see `metrics` in the procedure document), if any. */
   satisfaction?: { satisfied: number; total: number };
+  /** The case's figures (store/stats-index.ts). */
+  figures?: CaseFigures;
+  /** The earliest due time of its deadlines while it runs (the `dueAt` order of listings). */
+  dueAt?: string;
 }
 
 export interface InstanceStore {

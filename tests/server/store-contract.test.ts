@@ -8,13 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Instance } from '../../engine';
 import { EmbeddedStore } from '../../server/store/embedded';
 import { PgStore } from '../../server/store/postgres';
+import { migrations } from '../../server/store/postgres/migrate';
 import { FileInstanceStore, MemoryInstanceStore } from '../../server/store';
 import { Registry } from '../../server/registry';
 import { summarize } from '../../server/cases/summarize';
 import { newCaseId } from '../../server/util/ids';
 import { StoreConflict, timerDelta, type CaseDelta, type Store } from '../../server/store/seam';
 import type { PublishedVersion } from '../../server/packs/catalog';
-import { migrations } from '../../server/store/postgres/migrate';
 import { tempDir, until } from './helpers';
 import { freshDatabase } from '../support/pg';
 import { join } from 'node:path';
@@ -195,20 +195,20 @@ describe.each(stores)('%s store: the store contract', (_name, make) => {
     expect((await s.cases.list({ packs: ['national'], limit: 100, businessKey: 'K2' })).items).toEqual([]);
     expect((await s.cases.list({ packs: [], limit: 100 })).items).toEqual([]);
     const st = await s.cases.stats({ packs: '*', pack: 'national' });
-    expect(st).toMatchObject({ opened: 7, closed: 2, cancelled: 1, onTime: 1, overdue: 1, rated: 2, satisfied: 2, total: 2 });
+    expect(st.cohort).toMatchObject({ opened: 7, closed: 2, cancelled: 1, onTime: 1, overdue: 1, rated: 2, satisfied: 2, total: 2 });
     // open cases only, per procedure
     expect(st.byState).toEqual({ 'dispute-mediation': { mediation: 1, 'fastTrackCourt.filing': 1, mediation_extra: 1, 'a.b,fastTrackCourt.x': 1 } });
-    expect((await s.cases.stats({ packs: '*', pack: 'national', procedure: 'grid-event' }))).toMatchObject({ opened: 1, cancelled: 1, byState: {} });
-    expect((await s.cases.stats({ packs: '*', from: '2025-09-27' })).opened).toBe(0);
-    expect((await s.cases.stats({ packs: '*', from: '2025-09-26', to: '2025-09-26' })).opened).toBe(8);
-    expect((await s.cases.stats({ packs: ['nanchang-county'] })).opened).toBe(1);
+    expect((await s.cases.stats({ packs: '*', pack: 'national', procedure: 'grid-event' }))).toMatchObject({ cohort: { opened: 1, cancelled: 1 }, byState: {} });
+    expect((await s.cases.stats({ packs: '*', from: '2025-09-27' })).cohort.opened).toBe(0);
+    expect((await s.cases.stats({ packs: '*', from: '2025-09-26', to: '2025-09-26' })).cohort.opened).toBe(8);
+    expect((await s.cases.stats({ packs: ['nanchang-county'] })).cohort.opened).toBe(1);
     expect((await s.cases.openCases()).sort((x, y) => (x.pack + x.procedure < y.pack + y.procedure ? -1 : 1))).toEqual([
       { pack: 'nanchang-county', procedure: 'dispute-mediation', open: 1, overdue: 0 },
       { pack: 'national', procedure: 'dispute-mediation', open: 4, overdue: 1 },
     ]);
     // a change of state moves the counts
     await advance(s, ids[0], () => ({ status: 'cancelled' }));
-    expect(await s.cases.stats({ packs: '*', pack: 'national' })).toMatchObject({ opened: 7, cancelled: 2, byState: { 'dispute-mediation': { 'fastTrackCourt.filing': 1, mediation_extra: 1, 'a.b,fastTrackCourt.x': 1 } } });
+    expect(await s.cases.stats({ packs: '*', pack: 'national' })).toMatchObject({ cohort: { opened: 7, cancelled: 2 }, byState: { 'dispute-mediation': { 'fastTrackCourt.filing': 1, mediation_extra: 1, 'a.b,fastTrackCourt.x': 1 } } });
   });
 
   it('keeps the first answer of each idempotency key', async () => {

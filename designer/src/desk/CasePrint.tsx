@@ -4,9 +4,9 @@
  * print style sheet (styles.css, `@page`) hides the header and the buttons.
  */
 import './desk.css';
-import type { HistoryEntry, ProcedureDoc } from '../../../engine/browser';
+import type { ProcedureDoc } from '../../../engine/browser';
 import { leadingDeadline, stateTitleOf } from '../../../engine/browser-desk';
-import type { Api, InstanceBody, PackSummary } from '../api';
+import type { Api, HistoryEntry, InstanceBody, PackSummary } from '../api';
 import type { Route } from '../app/route';
 import { useLoad } from '../app/useLoad';
 import { useDeskI18n, type DeskKey } from '../i18n/desk';

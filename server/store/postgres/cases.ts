@@ -7,38 +7,50 @@ import type pg from 'pg';
 import type { Instance } from '../../../engine';
 import type { IdempotencyRecord, StartRecord, StoredHistoryEntry } from '../types';
 import {
-  StoreConflict, type CaseDelta, type CaseQuery, type CaseState, type CaseStore, type CaseSummaryRow, type CaseTx,
+  StoreConflict, earliestDue, sortKey, type CaseDelta, type CaseQuery, type CaseState, type CaseStore, type CaseSummaryRow, type CaseTx,
   type OpenCount, type StatsCounts, type StatsQuery,
 } from '../seam';
-import { emptyCounts } from '../stats-index';
+import type { FigureRow } from '../stats-index';
 import { likeEscape, num, placeholders, uniqueViolation, type Queryable } from './sql';
+import { appendDeltas, deltaRows, openCounts, queryCounts } from './stats-index';
 
 /** Root segment of a state path; parallel configurations (comma-joined paths) are filed under `*`. */
 export function stateRoot(state: string): string {
   return state.includes(',') ? '*' : state.split('.')[0];
 }
 
-const CASE_COLUMNS = 'id, pack, procedure, version, rev, status, state, state_root, overdue, ever_overdue, business_key, created_at, updated_at, instance, satisfied, satisfaction_total, start_key, start_record';
+const CASE_COLUMNS = 'id, pack, procedure, version, rev, status, state, state_root, overdue, ever_overdue, business_key, created_at, updated_at, instance, satisfied, satisfaction_total, start_key, start_record, due_at, figures';
 /** What a transaction and `get` read of a case row. */
-const STATE_COLUMNS = 'instance, satisfied, satisfaction_total, start_record';
+const STATE_COLUMNS = 'instance, satisfied, satisfaction_total, start_record, figures';
 
 /** The unique column `start_key` of a keyed start: `["<subject>","<Idempotency-Key>"]` (text may not hold NUL). */
 const startKeyOf = (subject: string, key: string) => JSON.stringify([subject, key]);
 
-function caseValues(i: Instance, sat: CaseState['satisfaction'], start: StartRecord | undefined): unknown[] {
+function caseValues(i: Instance, sat: CaseState['satisfaction'], start: StartRecord | undefined, figures: CaseState['figures']): unknown[] {
   return [
     i.id, i.pack, i.procedure, i.version, i.rev, i.status, i.state, stateRoot(i.state), i.overdue, !!i.everOverdue,
     i.businessKey ?? null, i.createdAt, i.updatedAt, JSON.stringify(i), sat?.satisfied ?? null, sat?.total ?? null,
     start ? startKeyOf(start.subject, start.key) : null, start ? JSON.stringify(start) : null,
+    earliestDue(i) ?? null, figures ? JSON.stringify(figures) : null,
   ];
 }
 
-function stateOf(row: { instance: string; satisfied: number | null; satisfaction_total: number | null; start_record: string | null }): CaseState {
+function stateOf(row: { instance: string; satisfied: number | null; satisfaction_total: number | null; start_record: string | null; figures?: string | null }): CaseState {
   const instance = JSON.parse(row.instance) as Instance;
   return {
     instance,
     ...(row.satisfied === null || row.satisfaction_total === null ? {} : { satisfaction: { satisfied: Number(row.satisfied), total: Number(row.satisfaction_total) } }),
     ...(row.start_record ? { start: JSON.parse(row.start_record) as StartRecord } : {}),
+    ...(row.figures ? { figures: JSON.parse(row.figures) } : {}),
+  };
+}
+
+/** What the figures read of a case (store/stats-index.ts). */
+function figureRowOf(st: CaseState): FigureRow {
+  const i = st.instance;
+  return {
+    pack: i.pack, procedure: i.procedure, createdAt: i.createdAt, status: i.status, state: i.state, overdue: i.overdue, everOverdue: !!i.everOverdue,
+    ...(st.satisfaction ? { satisfaction: st.satisfaction } : {}), ...(st.figures ? { figures: st.figures } : {}),
   };
 }
 
@@ -100,17 +112,19 @@ export class PgCases implements CaseStore {
   private async write(c: pg.PoolClient, current: CaseState | null, rev: number, d: CaseDelta): Promise<void> {
     const i = d.instance;
     const sat = d.satisfaction ?? current?.satisfaction;
+    const figures = d.figures ?? current?.figures;
     if (current) {
       const u = await c.query(
         `UPDATE gz_cases SET version = $2, rev = $3, status = $4, state = $5, state_root = $6, overdue = $7, ever_overdue = $8,
-           updated_at = $9, instance = $10, satisfied = $11, satisfaction_total = $12 WHERE id = $1 AND rev = $13`,
-        [i.id, i.version, i.rev, i.status, i.state, stateRoot(i.state), i.overdue, !!i.everOverdue, i.updatedAt, JSON.stringify(i), sat?.satisfied ?? null, sat?.total ?? null, rev],
+           updated_at = $9, instance = $10, satisfied = $11, satisfaction_total = $12, due_at = $14, figures = $15 WHERE id = $1 AND rev = $13`,
+        [i.id, i.version, i.rev, i.status, i.state, stateRoot(i.state), i.overdue, !!i.everOverdue, i.updatedAt, JSON.stringify(i), sat?.satisfied ?? null, sat?.total ?? null, rev,
+          earliestDue(i) ?? null, figures ? JSON.stringify(figures) : null],
       );
       if (!u.rowCount) throw new StoreConflict('revision', `case ${i.id} changed (revision ${rev} is gone)`);
     } else {
       try {
         await c.query('SAVEPOINT gz_insert');
-        await c.query(`INSERT INTO gz_cases (${CASE_COLUMNS}) VALUES (${placeholders(1, 18)})`, caseValues(i, sat, d.start));
+        await c.query(`INSERT INTO gz_cases (${CASE_COLUMNS}) VALUES (${placeholders(1, 20)})`, caseValues(i, sat, d.start, figures));
         await c.query('RELEASE SAVEPOINT gz_insert');
       } catch (e) {
         const which = uniqueViolation(e);
@@ -122,6 +136,8 @@ export class PgCases implements CaseStore {
     }
     const h = d.history;
     await c.query('INSERT INTO gz_history (case_id, seq, at, entry) VALUES ($1, $2, $3, $4)', [i.id, h.seq, h.at, JSON.stringify(h)]);
+    // the figures' counters: this case's new contribution less its old one (appended, never updated in place)
+    await appendDeltas(c, deltaRows(current ? figureRowOf(current) : null, figureRowOf({ instance: i, ...(sat ? { satisfaction: sat } : {}), ...(figures ? { figures } : {}) })));
     const names = [...new Set([...d.timers.cancel, ...d.timers.arm.map((t) => t.name)])];
     if (names.length && current) await c.query(`DELETE FROM gz_timers WHERE case_id = $1 AND name IN (${placeholders(2, names.length)})`, [i.id, ...names]);
     if (d.timers.arm.length) {
@@ -169,12 +185,15 @@ export class PgCases implements CaseStore {
     return r.rows.map((x) => JSON.parse(x.entry) as StoredHistoryEntry);
   }
 
-  async list(q: CaseQuery): Promise<{ items: Instance[]; next: string | null }> {
-    const run = async (root?: string) => {
+  async list(q: CaseQuery): Promise<{ items: Instance[]; next: string | null; nextKey?: string }> {
+    const sort = q.sort ?? 'id';
+    type Row = { id: string; instance: string; k?: Date | null };
+    /** One indexed query: `root` narrows a state filter to one state_root; `phase` of a dueAt order. */
+    const run = async (root: string | undefined, phase?: 'due' | 'none'): Promise<Row[]> => {
       const where: string[] = [];
       const vals: unknown[] = [];
       const add = (sql: string, ...v: unknown[]) => {
-        where.push(sql.replace(/\?/g, () => `$${vals.push(v.shift()) }`));
+        where.push(sql.replace(/\?/g, () => `$${vals.push(v.shift())}`));
       };
       if (q.packs !== '*') {
         if (!q.packs.length) return [];
@@ -183,9 +202,11 @@ export class PgCases implements CaseStore {
       if (q.pack !== undefined) add('pack = ?', q.pack);
       if (q.procedure !== undefined) add('procedure = ?', q.procedure);
       if (q.status !== undefined) add('status = ?', q.status);
-      if (q.overdue !== undefined) add('overdue = ?', q.overdue);
+      if (q.overdue !== undefined) add(q.overdue ? 'overdue' : 'NOT overdue');
       if (q.businessKey !== undefined) add('business_key = ?', q.businessKey);
-      if (q.after !== undefined) add('id > ?', q.after);
+      if (q.businessKeyPrefix !== undefined) add("business_key LIKE ? ESCAPE '\\'", `${likeEscape(q.businessKeyPrefix)}%`);
+      if (q.from !== undefined) add('created_at >= ?', new Date(`${q.from}T00:00:00+08:00`));
+      if (q.to !== undefined) add('created_at < ?', new Date(Date.parse(`${q.to}T00:00:00+08:00`) + 86_400_000));
       if (root !== undefined && q.state !== undefined) {
         // stateMatches() in SQL: some comma-separated path is the state or inside it
         const f = likeEscape(q.state);
@@ -193,17 +214,52 @@ export class PgCases implements CaseStore {
         add('state_root = ?', root);
         add(`(state = ? OR ${patterns.map(() => "state LIKE ? ESCAPE '\\'").join(' OR ')})`, q.state, ...patterns);
       }
-      const sql = `SELECT id, instance FROM gz_cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ${q.limit + 1}`;
-      return (await this.pool.query<{ id: string; instance: string }>(sql, vals)).rows;
+      let order: string;
+      let key = '';
+      if (sort === 'id') {
+        if (q.after !== undefined) add('id > ?', q.after);
+        order = 'id';
+      } else if (sort === 'dueAt') {
+        if (phase === 'due') {
+          add('due_at IS NOT NULL');
+          if (q.after !== undefined && q.afterKey) add('(due_at, id) > (?, ?)', new Date(q.afterKey), q.after);
+          order = 'due_at, id';
+          key = ', due_at AS k';
+        } else {
+          add('due_at IS NULL');
+          if (q.after !== undefined && !q.afterKey) add('id > ?', q.after);
+          order = 'id';
+        }
+      } else {
+        const desc = sort === '-createdAt';
+        if (q.after !== undefined) add(`(created_at, id) ${desc ? '<' : '>'} (?, ?)`, new Date(q.afterKey ?? 0), q.after);
+        order = desc ? 'created_at DESC, id DESC' : 'created_at, id';
+        key = ', created_at AS k';
+      }
+      const sql = `SELECT id, instance${key} FROM gz_cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${q.limit + 1}`;
+      return (await this.pool.query<Row>(sql, vals)).rows;
     };
-    let rows: { id: string; instance: string }[];
-    if (q.state !== undefined) {
-      const [a, b] = await Promise.all([run(stateRoot(q.state.split(',')[0])), run('*')]);
-      rows = [...a, ...b].sort((x, y) => (x.id < y.id ? -1 : 1)).slice(0, q.limit + 1);
-    } else rows = await run();
+    const cmp = (x: Row, y: Row) => {
+      const dir = sort === '-createdAt' ? -1 : 1;
+      const kx = x.k ? x.k.getTime() : 0;
+      const ky = y.k ? y.k.getTime() : 0;
+      return dir * (kx - ky || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    };
+    const runAll = async (phase?: 'due' | 'none') => {
+      if (q.state === undefined) return run(undefined, phase);
+      const [a, b] = await Promise.all([run(stateRoot(q.state.split(',')[0]), phase), run('*', phase)]);
+      return [...a, ...b].sort(cmp).slice(0, q.limit + 1);
+    };
+    let rows: Row[];
+    if (sort === 'dueAt') {
+      // cases with a deadline first (earliest due first), then those without (in creation order)
+      rows = q.after !== undefined && !q.afterKey ? [] : await runAll('due');
+      if (rows.length <= q.limit) rows = [...rows, ...(await runAll('none'))].slice(0, q.limit + 1);
+    } else rows = await runAll();
     const more = rows.length > q.limit;
     const items = rows.slice(0, q.limit).map((r) => JSON.parse(r.instance) as Instance);
-    return { items, next: more ? items[items.length - 1].id : null };
+    const last = items[items.length - 1];
+    return more && last ? { items, next: last.id, ...(sort === 'id' ? {} : { nextKey: sortKey(last, sort) }) } : { items, next: null };
   }
 
   async byBusinessKey(pack: string, key: string): Promise<string | null> {
@@ -216,57 +272,13 @@ export class PgCases implements CaseStore {
     return r.rows[0]?.id ?? null;
   }
 
-  /**
-   * One GROUP BY over the cases of the scope and window (the index on pack, procedure and created_at), grouped by the
-   * few values the counts depend on: the state only for open cases.
-   */
+  /** The counters of the scope and window (postgres/stats-index.ts): weeks × packs × procedures × states, not cases. */
   async stats(q: StatsQuery): Promise<StatsCounts> {
-    const where: string[] = [];
-    const vals: unknown[] = [];
-    if (q.packs !== '*') {
-      if (!q.packs.length) return emptyCounts();
-      where.push(`pack IN (${placeholders(vals.length + 1, q.packs.length)})`);
-      vals.push(...q.packs);
-    }
-    if (q.pack !== undefined) where.push(`pack = $${vals.push(q.pack)}`);
-    if (q.procedure !== undefined) where.push(`procedure = $${vals.push(q.procedure)}`);
-    if (q.from !== undefined) where.push(`created_at >= $${vals.push(shanghaiDayStart(q.from))}`);
-    if (q.to !== undefined) where.push(`created_at < $${vals.push(shanghaiDayStart(q.to, 1))}`);
-    const r = await this.pool.query(
-      `SELECT procedure, open_state, status, overdue, ever_overdue, count(*) AS n, count(satisfied) AS rated,
-              sum(satisfied) AS satisfied, sum(satisfaction_total) AS total
-         FROM (SELECT procedure, CASE WHEN status = 'active' THEN state END AS open_state, status, overdue, ever_overdue,
-                      satisfied, satisfaction_total
-                 FROM gz_cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''}) x
-        GROUP BY procedure, open_state, status, overdue, ever_overdue`,
-      vals,
-    );
-    const c = emptyCounts();
-    for (const row of r.rows) {
-      const n = num(row.n);
-      c.opened += n;
-      if (row.status === 'done') {
-        c.closed += n;
-        if (!row.ever_overdue) c.onTime += n;
-      } else if (row.status === 'cancelled') c.cancelled += n;
-      else {
-        if (row.overdue) c.overdue += n;
-        const states = (c.byState[row.procedure] ??= {});
-        states[row.open_state] = (states[row.open_state] ?? 0) + n;
-      }
-      c.rated += num(row.rated);
-      c.satisfied += num(row.satisfied);
-      c.total += num(row.total);
-    }
-    return c;
+    return queryCounts(this.pool, q);
   }
 
   async openCases(): Promise<OpenCount[]> {
-    const r = await this.pool.query(
-      `SELECT pack, procedure, count(*) AS n, sum(CASE WHEN overdue THEN 1 ELSE 0 END) AS overdue
-         FROM gz_cases WHERE status = 'active' GROUP BY pack, procedure ORDER BY pack, procedure`,
-    );
-    return r.rows.map((x) => ({ pack: x.pack, procedure: x.procedure, open: num(x.n), overdue: num(x.overdue) }));
+    return openCounts(this.pool);
   }
 
   async withDeadlinesFrom(packs: string[], since: string): Promise<{ id: string; pack: string }[]> {

@@ -17,6 +17,7 @@ import { PgCases } from './cases';
 import { PgOutbox, PgTimers } from './queues';
 import { PgCatalog, PgDrafts, PgSettings, PgTokens, PgWebhooks, type Bump } from './registry';
 import { num } from './sql';
+import { fold, recount } from './stats-index';
 
 export interface PgStoreOptions {
   url: string;
@@ -26,6 +27,8 @@ export interface PgStoreOptions {
   pollMs?: number;
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /** How often the figures' counter deltas are folded (default 1000 ms; store/postgres/stats-index.ts). */
+  foldMs?: number;
   log?: (msg: string) => void;
 }
 
@@ -49,6 +52,8 @@ export class PgStore implements Store {
   private readonly notify: boolean;
   private listener: pg.Client | null = null;
   private poller: NodeJS.Timeout | null = null;
+  private folder: NodeJS.Timeout | null = null;
+  private folding: Promise<unknown> = Promise.resolve();
   private seen = new Map<string, number>();
   private closed = false;
 
@@ -81,6 +86,21 @@ export class PgStore implements Store {
   async open(): Promise<void> {
     await migrate(this.pool);
     this.seen = await this.counters();
+    // a database that held cases before the figures' counters existed has them counted once (migration 003)
+    const due = await this.pool.query("SELECT value FROM gz_settings WHERE key = 'stats.recount'");
+    if (due.rows.length) {
+      const r = await recount(this.pool);
+      this.o.log?.(`统计计数已按 ${r.cases} 件案件重新计算 / figures counted again from ${r.cases} cases`);
+    }
+    const foldLoop = () => {
+      this.folder = setTimeout(() => {
+        this.folding = fold(this.pool).catch((e) => this.o.log?.(`! 统计汇总失败 / folding the figures failed: ${(e as Error).message}`)).finally(() => {
+          if (!this.closed) foldLoop();
+        });
+      }, this.o.foldMs ?? 1000);
+      this.folder.unref();
+    };
+    foldLoop();
     if (this.notify) await this.listen();
     const tick = () => {
       this.poller = setTimeout(() => {
@@ -127,6 +147,8 @@ export class PgStore implements Store {
   async close(): Promise<void> {
     this.closed = true;
     if (this.poller) clearTimeout(this.poller);
+    if (this.folder) clearTimeout(this.folder);
+    await this.folding;
     await this.listener?.end().catch(() => undefined);
     this.listener = null;
     await this.pool.end();
