@@ -16,6 +16,7 @@ export const POSTGRES_SUITES = [
   'tests/server/integrator.test.ts',
   'tests/server/webhook-deliveries.test.ts',
   'tests/server/operations.test.ts',
+  'tests/server/desk-http.test.ts',
 ];
 
 export default defineConfig({

@@ -38,6 +38,7 @@ import { instanceRoutes } from './routes/instances';
 import { countyRoutes } from './routes/county';
 import { Migrations } from './cases/migrate';
 import { webhookRoutes } from './routes/webhooks';
+import { deskRoutes } from './routes/desk';
 import { CalendarService } from './calendar/service';
 import { calendarRoutes } from './calendar/routes';
 import { lockDataDir } from './util/data-lock';
@@ -195,6 +196,7 @@ async function assemble(
   packRoutes(router, deps);
   instanceRoutes(router, deps);
   webhookRoutes(router, deps);
+  deskRoutes(router, deps);
   calendarRoutes(router, deps, calendarService);
   countyRoutes(router, deps, new Migrations({ store, catalog, clock, webhooks: () => subscriptions.all() }));
 

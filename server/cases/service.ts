@@ -18,7 +18,7 @@ import { KeyedLock } from '../util/keyed-lock';
 import { newCaseId, sha256, stableStringify } from '../util/ids';
 import { stepDelta, type CommitContext } from './commit';
 import { historyView, instanceView, type InstanceView } from './view';
-import { decodeCursor } from './query';
+import { decodeCursor, encodeCursor, listFilters } from './query';
 import { statsBody, type StatsQuery } from './stats';
 import type { HistoryEntryBody, StatsBody } from '../contract';
 
@@ -136,16 +136,15 @@ export class CaseService {
     return views;
   }
 
-  /** A page of the cases the token may see, oldest first. A pack it may not see is NOT_FOUND (as everywhere). */
+  /** A page of the cases the token may see, oldest first unless sorted otherwise. A pack it may not see is NOT_FOUND (as everywhere). */
   async list(auth: Auth, q: ListQuery): Promise<{ items: InstanceView[]; next: string | null }> {
     if (q.pack && (!this.d.catalog.resolved(q.pack) || !canSeePack(auth, q.pack))) throw packNotFound(q.pack);
-    const { items, next } = await this.d.store.cases.list({
-      packs: auth.packs, pack: q.pack, procedure: q.procedure, state: q.state, status: q.status, overdue: q.overdue,
-      businessKey: q.businessKey, limit: q.limit ?? 50, after: decodeCursor(q.cursor),
-    });
+    const filters = listFilters(q, auth.packs);
+    const sort = filters.sort ?? 'id';
+    const { items, next, nextKey } = await this.d.store.cases.list({ ...filters, limit: q.limit ?? 50, ...decodeCursor(q.cursor, sort) });
     const views: InstanceView[] = [];
     for (const i of items) views.push(instanceView(await this.d.catalog.compiled(i.pack, i.procedure, i.version), i));
-    return { items: views, next: next === null ? null : Buffer.from(next).toString('base64url') };
+    return { items: views, next: next === null ? null : encodeCursor(next, sort, nextKey) };
   }
 
   /** Statistics over the cases the token may see (definitions: the OpenAPI description of GET /api/stats). */

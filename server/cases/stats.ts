@@ -4,6 +4,7 @@
  */
 import { rate, weeksBetween } from '../../engine';
 import type { StatsCounts } from '../store/seam';
+import type { StatsBody } from '../contract';
 
 export interface StatsQuery {
   pack?: string;
@@ -28,7 +29,7 @@ export function weekly(c: StatsCounts, q: StatsQuery, today: string): { week: st
  * The figures of GET /api/stats from the store's counts; the window's instants in Asia/Shanghai; `today` is the server
  * clock's day.
  */
-export function statsBody(c: StatsCounts, q: StatsQuery, today: string) {
+export function statsBody(c: StatsCounts, q: StatsQuery, today: string): StatsBody {
   const k = c.cohort;
   const timeInState: Record<string, Record<string, { days: number; n: number }>> = {};
   for (const [proc, states] of Object.entries(c.stays)) {

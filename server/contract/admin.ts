@@ -26,6 +26,7 @@ export const TokenCreated = named('TokenCreated', Type.Object({
 export const Me = named('Me', Type.Object({
   subject: Type.String(), roles: Type.Array(Type.String()), packs: Packs,
   tokenId: Nullable(Type.String({ description: 'null for the admin token of the environment or DATA_DIR/admin-token' })),
+  now: Time({ description: 'the server clock (a controlled one in demos and tests): "this week" is the server’s week' }),
 }));
 
 export const ClockSet = named('ClockSet', Type.Object({ now: Type.String({ format: 'date-time' }) }, { additionalProperties: false }));
@@ -49,10 +50,27 @@ export const Stats = named('Stats', Type.Object({
   byState: Dict(Dict(Type.Integer()), { description: 'procedure → current state → open cases (done and cancelled cases are counted in closed and cancelled)' }),
   completionRate: Rate, onTimeRate: Rate, satisfactionRate: Rate,
   rated: Type.Integer(),
+  today: Type.String({ format: 'date', description: 'the server clock’s day (Asia/Shanghai)' }),
+  resolved: Type.Integer({ description: 'of those, cases resolved (化解) as the procedure’s metrics.resolution counts' }),
+  resolutionRate: Rate,
+  handedOff: Type.Integer({ description: 'of those, cases that entered the procedure’s metrics.handoff state (移交速裁)' }),
+  weekly: Type.Array(Type.Object({
+    week: Type.String({ format: 'date', description: 'the Monday' }), opened: Type.Integer(), closed: Type.Integer(),
+  }), { description: 'opened (by day opened) and closed (by day closed) per week that meets the window' }),
+  timeInState: Dict(Dict(Type.Object({ days: Type.Number({ minimum: 0 }), n: Type.Integer({ minimum: 1 }) })), {
+    description: 'procedure → state → average days of the stays that ended, and their number',
+  }),
 }));
 
-export const StatsQuery = Type.Object({
+const StatsScope = {
   pack: Type.Optional(Id), procedure: Type.Optional(Id),
   from: Type.Optional(Type.String({ format: 'date', description: 'YYYY-MM-DD (Asia/Shanghai), inclusive' })),
   to: Type.Optional(Type.String({ format: 'date', description: 'YYYY-MM-DD (Asia/Shanghai), inclusive' })),
+};
+export const StatsQuery = Type.Object(StatsScope, { additionalProperties: false });
+
+/** The figures as a workbook: the scope of GET /api/stats. */
+export const ExportFiguresQuery = Type.Object({
+  ...StatsScope,
+  lang: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')], { description: 'the language of headers and titles (default zh-CN)' })),
 }, { additionalProperties: false });

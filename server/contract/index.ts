@@ -12,7 +12,7 @@ import type * as C from './common';
 import type * as Y from './county';
 
 export { ERROR_CODES, API_CODES, isApiCode, statusOf, type ApiCode } from './errors';
-export { operations, type Operation, type Operations, type OperationId } from './operations';
+export { operations, XLSX, type Operation, type Operations, type OperationId } from './operations';
 
 export type I18nText = Static<typeof C.I18n>;
 export type ProblemBody = Static<typeof C.Problem>;
@@ -27,6 +27,7 @@ export type HistoryEntryBody = Static<typeof I.HistoryEntry>;
 export type DeadlineBody = Static<typeof I.Deadline>;
 export type AllowedEventBody = Static<typeof I.AllowedEvent>;
 export type ListQuery = Static<typeof I.ListQuery>;
+export type ExportCasesQuery = Static<typeof I.ExportCasesQuery>;
 
 export type PackSummaryBody = Static<typeof P.PackSummary>;
 export type PackDetailBody = Static<typeof P.PackDetail>;
@@ -58,6 +59,7 @@ export type MeBody = Static<typeof A.Me>;
 export type ClockBody = Static<typeof A.Clock>;
 export type StatsBody = Static<typeof A.Stats>;
 export type StatsQuery = Static<typeof A.StatsQuery>;
+export type ExportFiguresQuery = Static<typeof A.ExportFiguresQuery>;
 
 export type WebhookCreateBody = Static<typeof W.WebhookCreate>;
 export type WebhookBody = Static<typeof W.Webhook>;

@@ -102,6 +102,16 @@ export const HistoryEntry = named('HistoryEntry', Type.Object({
 
 export const History = Type.Array(HistoryEntry);
 
+/** The desk's filters and orders of a listing (issue 18). */
+const ListFilters = {
+  businessKeyPrefix: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'business keys starting with this (wildcards are plain characters)' })),
+  from: Type.Optional(Type.String({ format: 'date', description: 'opened on or after this day (YYYY-MM-DD, Asia/Shanghai)' })),
+  to: Type.Optional(Type.String({ format: 'date', description: 'opened on or before this day (YYYY-MM-DD, Asia/Shanghai)' })),
+  sort: Type.Optional(Type.Union([Type.Literal('createdAt'), Type.Literal('-createdAt'), Type.Literal('dueAt')], {
+    description: 'order: creation (default), `createdAt` (oldest first), `-createdAt` (newest first), `dueAt` (the earliest deadline of a running case first; cases without one after, in creation order)',
+  })),
+};
+
 export const ListQuery = Type.Object({
   pack: Type.Optional(Id),
   procedure: Type.Optional(Id),
@@ -109,6 +119,19 @@ export const ListQuery = Type.Object({
   status: Type.Optional(InstanceStatus),
   overdue: Type.Optional(Type.Boolean()),
   businessKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  ...ListFilters,
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'the `next` of the previous page' })),
+  cursor: Type.Optional(Type.String({ maxLength: 400, description: 'the `next` of the previous page (of the same order)' })),
+}, { additionalProperties: false });
+
+/** The case list as a workbook: the listing's filters and order, no paging. */
+export const ExportCasesQuery = Type.Object({
+  pack: Type.Optional(Id),
+  procedure: Type.Optional(Id),
+  state: Type.Optional(Type.String({ maxLength: 200, description: 'state path; a compound state matches its children' })),
+  status: Type.Optional(InstanceStatus),
+  overdue: Type.Optional(Type.Boolean()),
+  businessKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  ...ListFilters,
+  lang: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')], { description: 'the language of headers and titles (default zh-CN)' })),
 }, { additionalProperties: false });

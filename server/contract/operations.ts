@@ -12,6 +12,7 @@ import * as W from './webhooks';
 import * as K from './calendar';
 import * as C from './county';
 import { AnyObject } from './common';
+import { figuresDescription } from '../../engine/figures';
 
 export interface ResponseDef {
   description: string;
@@ -52,6 +53,9 @@ const NoQuery = Type.Object({}, { additionalProperties: false });
 const json = <S extends TSchema>(description: string, schema: S) => ({ description, schema });
 
 const AUTH: ApiCode[] = ['UNAUTHORIZED', 'BAD_REQUEST'];
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** An .xlsx workbook's bytes. */
+const Workbook = Type.Unsafe<Uint8Array>({ type: 'string', contentMediaType: XLSX });
 const BODY: ApiCode[] = ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
 
 export const operations = {
@@ -194,7 +198,7 @@ export const operations = {
   }),
   listInstances: op({
     method: 'get', path: '/api/instances', operationId: 'listInstances', tag: 'instances', summary: '案件列表 / list cases',
-    description: 'Cases the token may see, oldest first. A pack outside the token’s packs is 404, as everywhere; an unknown query parameter is 400.',
+    description: 'Cases the token may see, oldest first unless `sort` says otherwise (keyset paging: `next` continues in the same order). A pack outside the token’s packs is 404, as everywhere; an unknown query parameter is 400.',
     query: I.ListQuery, responses: { 200: json('a page of cases', I.InstanceList) }, errors: [...AUTH, 'NOT_FOUND'],
   }),
   startInstance: op({
@@ -267,16 +271,18 @@ export const operations = {
   }),
   stats: op({
     method: 'get', path: '/api/stats', operationId: 'stats', tag: 'instances', summary: '统计 / statistics',
-    description: [
-      'Over the cases the token may see, filtered by pack and procedure; the window [from, to] (YYYY-MM-DD, Asia/Shanghai, inclusive) selects cases by the day they were opened.',
-      'A pack outside the token’s packs is 404, as on /api/instances.',
-      '`opened`: cases opened in the window. `closed`: of those, cases done (办结). `cancelled`: of those, cases cancelled (撤销). `active`: of those, still open (opened − closed − cancelled). `byState`: open cases per procedure and current state.',
-      '`overdue`: of those, open cases with a deadline expired. `completionRate` (办结率) = closed ÷ opened.',
-      '`onTimeRate` (按期办结率) = closed cases none of whose deadlines ever expired ÷ closed.',
-      '`satisfactionRate` (满意率) = satisfied ÷ total over cases whose procedure records satisfaction (`metrics.satisfaction`: grid-event RATE, consultation EVALUATE), from each case’s latest such event; `rated` is the number of such cases.',
-      'Rates are null when their denominator is 0.',
-    ].join(' '),
+    description: `${figuresDescription()}\n\nA pack outside the token’s packs is 404, as on /api/instances. \`byState\`: open cases per procedure and current state; \`active\` = opened − closed − cancelled.`,
     query: A.StatsQuery, responses: { 200: json('figures', A.Stats) }, errors: [...AUTH, 'NOT_FOUND'],
+  }),
+  exportCases: op({
+    method: 'get', path: '/api/exports/cases.xlsx', operationId: 'exportCases', tag: 'instances', summary: '导出案件列表(Excel)/ the case list as .xlsx',
+    description: 'Every case of the listing (the filters and order of GET /api/instances; no paging), at most 10,000 rows (a last row says when there were more). Headers in Chinese, or English with `lang=en`; titles of procedures and states, deadlines with 暂定 where provisional, overdue rows in red.',
+    query: I.ExportCasesQuery, responses: { 200: { description: 'the workbook', schema: Workbook, contentType: XLSX } }, errors: [...AUTH, 'NOT_FOUND'],
+  }),
+  exportFigures: op({
+    method: 'get', path: '/api/exports/figures.xlsx', operationId: 'exportFigures', tag: 'instances', summary: '导出统计(Excel)/ the figures as .xlsx',
+    description: 'The figures of GET /api/stats for the same scope: a sheet of figures with their definitions, one per week, one per state (open now, time in state).',
+    query: A.ExportFiguresQuery, responses: { 200: { description: 'the workbook', schema: Workbook, contentType: XLSX } }, errors: [...AUTH, 'NOT_FOUND'],
   }),
 } as const satisfies Record<string, Operation>;
 

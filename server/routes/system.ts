@@ -8,7 +8,7 @@ import { buildOpenApi, procedureTypes } from '../http/openapi';
 import { fail } from '../errors';
 import { canSeePack, isAdmin, requireAdmin } from '../auth/tokens';
 import { ClockControl } from '../time/advance';
-import { instant } from '../time/iso';
+import { instant, iso } from '../time/iso';
 
 export function systemRoutes(r: Router, d: AppDeps): void {
   const clock = new ClockControl(d.clock, d.scheduler);
@@ -31,7 +31,8 @@ export function systemRoutes(r: Router, d: AppDeps): void {
   });
   mount(r, ops.me, (ctx) => {
     const { subject, roles, packs, tokenId } = ctx.state.auth;
-    return { status: 200, body: { subject, roles, packs, tokenId } };
+    // `now`: the server's clock (a controlled one in demos and tests), so that "this week" is the server's week
+    return { status: 200, body: { subject, roles, packs, tokenId, now: iso(d.clock.now()) } };
   });
 
   mount(r, ops.createToken, async (ctx, { body }) => {

@@ -32,6 +32,8 @@ describe('layer rules', () => {
     expect(entry).toEqual([]);
     const rules = await rulesBroken('designer/src/probe.ts', "import { validateProcedure } from '../../engine/browser-rules';\nexport const x = validateProcedure;\n");
     expect(rules).toEqual([]);
+    const desk = await rulesBroken('designer/src/probe.ts', "import { FIGURES } from '../../engine/browser-desk';\nexport const x = FIGURES;\n");
+    expect(desk).toEqual([]);
   });
 
   it('given a designer file importing the server, then it is refused', async () => {

@@ -26,7 +26,7 @@ describe('tokens', () => {
     const registry = await storedTokensText(dataDir);
     expect(registry).not.toContain(t);
     expect(registry).toContain('调解员甲(示例)');
-    expect((await srv.api.as(t).get('/api/me')).body).toEqual({ subject: '调解员甲(示例)', roles: ['mediator'], packs: ['nanchang-county'], tokenId: expect.stringMatching(/^tk/) });
+    expect((await srv.api.as(t).get('/api/me')).body).toEqual({ subject: '调解员甲(示例)', roles: ['mediator'], packs: ['nanchang-county'], tokenId: expect.stringMatching(/^tk/), now: '2025-09-26T09:00:00+08:00' });
   });
 
   it('scoped to one pack: other packs and their cases are 404, as if they did not exist', async () => {

@@ -50,11 +50,13 @@ describe('business keys', () => {
 describe('query parameters', () => {
   it('an unknown or misspelled one is 400 naming it, on every endpoint', async () => {
     const { api } = await fresh();
-    for (const q of ['q=x', 'sort=createdAt', 'createdAfter=2025-01-01', 'procedur=grid-event']) {
+    for (const q of ['q=x', 'sortBy=createdAt', 'createdAfter=2025-01-01', 'procedur=grid-event', 'sort=newest']) {
       const r = await api.get(`/api/instances?${q}`);
       expect(r.status, q).toBe(400);
       expect(r.body.error.details[0].path).toBe(`/query/${q.split('=')[0]}`);
     }
+    // the desk's orders and window are declared (issue 18)
+    expect((await api.get('/api/instances?sort=-createdAt&from=2025-01-01&to=2025-12-31')).status).toBe(200);
     expect((await api.get('/api/stats?window=7d')).status).toBe(400);
     expect((await api.get('/api/packs?verbose=1')).status).toBe(400);
     expect((await api.get('/api/instances?limit=0')).status).toBe(400);

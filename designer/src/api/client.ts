@@ -7,8 +7,8 @@
 import type { I18n, ProblemDetail, ProcedureDoc } from '../../../engine/browser';
 import type {
   BatchMigratedBody, CalendarLoadResultBody, CalendarYearBody, CaseMigrationBody, DraftSavedBody, HistoryEntryBody, InstanceBody, InstanceStartBody,
-  MeBody, PackConflictBody, PackDetailBody, PackDraftBody, PackDraftEditBody, PackDraftSavedBody, PackPublishedBody, PackSummaryBody, PublishedBody,
-  SimulateRequestBody, VersionInfoBody,
+  InstanceListBody, MeBody, PackConflictBody, PackDetailBody, PackDraftBody, PackDraftEditBody, PackDraftSavedBody, PackPublishedBody, PackSummaryBody, PublishedBody,
+  SimulateRequestBody, StatsBody, VersionInfoBody,
 } from '../../../server/contract';
 import type { TraceEntry } from '../model/simulation';
 
@@ -42,37 +42,10 @@ export interface ListItem {
   [k: string]: unknown;
 }
 
-export interface InstancePage {
-  items: InstanceBody[];
-  next: string | null;
-}
-
+/** One page of cases (`GET /api/instances`). */
+export type InstancePage = InstanceListBody;
 /** `GET /api/stats` (definitions: engine/figures.ts, the same text as the OpenAPI document). */
-export interface Stats {
-  pack?: string;
-  procedure?: string;
-  from: string | null;
-  to: string | null;
-  /** The server's today (Asia/Shanghai). */
-  today?: string;
-  opened: number;
-  closed: number;
-  cancelled?: number;
-  active: number;
-  overdue: number;
-  /** Open cases per procedure and current state. */
-  byState: Record<string, Record<string, number>>;
-  completionRate: number | null;
-  onTimeRate: number | null;
-  satisfactionRate: number | null;
-  rated: number;
-  resolved?: number;
-  resolutionRate?: number | null;
-  handedOff?: number;
-  weekly?: { week: string; opened: number; closed: number }[];
-  /** Completed stays per procedure and state: average days and their number. */
-  timeInState?: Record<string, Record<string, { days: number; n: number }>>;
-}
+export type Stats = StatsBody;
 
 /** One year of a pack's legal calendar (API.md "Legal calendar"). */
 export type CalendarYear = CalendarYearBody;
@@ -107,7 +80,7 @@ export class Api {
     return json as T;
   }
 
-  me = () => this.request<MeBody & { now?: string }>('GET', '/api/me');
+  me = () => this.request<MeBody>('GET', '/api/me');
   packs = () => this.request<PackSummary[]>('GET', '/api/packs');
   pack = (pack: string) => this.request<PackDetail>('GET', `/api/packs/${enc(pack)}`);
 

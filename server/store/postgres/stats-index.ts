@@ -77,7 +77,8 @@ export async function appendDeltas(db: Queryable, rows: CounterRow[]): Promise<v
 /** The advisory lock key of the fold ("gzstat"). */
 const FOLD_LOCK = 0x67_7a_73_74_61_74;
 
-const WEEK_START = "(day - (EXTRACT(ISODOW FROM day)::integer - 1))";
+const addDays = (day: string, n: number) => calendar.addDays(day, n);
+const mondayOf = (day: string) => addDays(day, 1 - calendar.isoWeekday(day));
 
 /**
  * Moves every delta committed so far into the day and week rows, in one transaction; another process folding at
@@ -93,25 +94,36 @@ export async function fold(pool: pg.Pool): Promise<number> {
       await c.query('ROLLBACK');
       return 0;
     }
-    await c.query(`CREATE TEMP TABLE IF NOT EXISTS gz_fold (grain char(1), kind char(1), pack varchar(200), procedure varchar(200), day date,
-      state varchar(1000), ${COLS.map((col) => `${col} ${col === 'satisfied' || col === 'total' ? 'double precision' : 'bigint'}`).join(', ')}) ON COMMIT DELETE ROWS`);
-    const sums = COLS.map((col) => `sum(${col})`).join(', ');
-    const moved = await c.query(
-      `WITH moved AS (DELETE FROM gz_stats_delta RETURNING *)
-       INSERT INTO gz_fold (grain, kind, pack, procedure, day, state, ${COLS.join(', ')})
-       SELECT 'd', kind, pack, procedure, day, state, ${sums} FROM moved GROUP BY kind, pack, procedure, day, state
-       UNION ALL
-       SELECT 'w', kind, pack, procedure, ${WEEK_START}, state, ${sums} FROM moved GROUP BY kind, pack, procedure, ${WEEK_START}, state`,
-    );
-    if (moved.rowCount) {
-      const keys = 's.grain = f.grain AND s.kind = f.kind AND s.pack = f.pack AND s.procedure = f.procedure AND s.day = f.day AND s.state = f.state';
-      await c.query(`UPDATE gz_stats s SET ${COLS.map((col) => `${col} = s.${col} + f.${col}`).join(', ')} FROM gz_fold f WHERE ${keys}`);
-      await c.query(`INSERT INTO gz_stats (grain, kind, pack, procedure, day, state, ${COLS.join(', ')})
-        SELECT f.grain, f.kind, f.pack, f.procedure, f.day, f.state, ${COLS.map((col) => `f.${col}`).join(', ')} FROM gz_fold f
-        WHERE NOT EXISTS (SELECT 1 FROM gz_stats s WHERE ${keys})`);
+    const moved = await c.query(`DELETE FROM gz_stats_delta RETURNING kind, pack, procedure, to_char(day, 'YYYY-MM-DD') AS day, state, ${COLS.join(', ')}`);
+    const acc = new Map<string, CounterRow & { grain: 'd' | 'w' }>();
+    for (const row of moved.rows) {
+      for (const grain of ['d', 'w'] as const) {
+        const at = { kind: row.kind, pack: row.pack, procedure: row.procedure, day: grain === 'd' ? row.day : mondayOf(row.day), state: row.state };
+        const k = `${grain}\u0000${rowKey(at)}`;
+        let r = acc.get(k);
+        if (!r) acc.set(k, (r = { grain, ...at, v: {} }));
+        for (const col of COLS) if (num(row[col])) r.v[col] = (r.v[col] ?? 0) + num(row[col]);
+      }
+    }
+    const rows = [...acc.values()];
+    const per = 6 + COLS.length;
+    const types = ['char(1)', 'char(1)', 'varchar', 'varchar', 'date', 'varchar', ...COLS.map((col) => (col === 'satisfied' || col === 'total' ? 'double precision' : 'bigint'))];
+    const keys = 's.grain = f.grain AND s.kind = f.kind AND s.pack = f.pack AND s.procedure = f.procedure AND s.day = f.day AND s.state = f.state';
+    const names = ['grain', 'kind', 'pack', 'procedure', 'day', 'state', ...COLS];
+    for (let i = 0; i < rows.length; i += 300) {
+      const chunk = rows.slice(i, i + 300);
+      const vals: unknown[] = [];
+      const tuples = chunk.map((r, j) => {
+        vals.push(r.grain, r.kind, r.pack, r.procedure, r.day, r.state, ...COLS.map((col) => r.v[col] ?? 0));
+        return `(${types.map((t, n) => `$${j * per + n + 1}::${t}`).join(', ')})`;
+      });
+      const f = `(VALUES ${tuples.join(', ')}) AS f (${names.join(', ')})`;
+      // one folder at a time (the lock above): no other writer adds rows to gz_stats meanwhile
+      await c.query(`UPDATE gz_stats s SET ${COLS.map((col) => `${col} = s.${col} + f.${col}`).join(', ')} FROM ${f} WHERE ${keys}`, vals);
+      await c.query(`INSERT INTO gz_stats (${names.join(', ')}) SELECT ${names.map((x) => `f.${x}`).join(', ')} FROM ${f} WHERE NOT EXISTS (SELECT 1 FROM gz_stats s WHERE ${keys})`, vals);
     }
     await c.query('COMMIT');
-    return (moved.rowCount ?? 0) / 2;
+    return moved.rows.length;
   } catch (e) {
     try {
       await c.query('ROLLBACK');
@@ -124,8 +136,6 @@ export async function fold(pool: pg.Pool): Promise<number> {
   }
 }
 
-const addDays = (day: string, n: number) => calendar.addDays(day, n);
-const mondayOf = (day: string) => addDays(day, 1 - calendar.isoWeekday(day));
 
 /** The figures of a scope: week rows for whole weeks inside the window, day rows for the rest, and the deltas. */
 export async function queryCounts(db: Queryable, q: StatsQuery): Promise<StatsCounts> {
