@@ -113,6 +113,9 @@ export function renameStateKey(path: string, newKey: string): Command {
       if (p.initial === oldKey) p.initial = newKey;
     }
     for (const d of Object.values(doc.deadlines ?? {})) if (d?.state) d.state = renamePath(d.state, path, newPath);
+    // the figures name states too (metrics.resolution, metrics.handoff: FORMAT.md)
+    if (doc.metrics?.resolution) doc.metrics.resolution.states = doc.metrics.resolution.states.map((s) => renamePath(s, path, newPath));
+    if (doc.metrics?.handoff) doc.metrics.handoff.state = renamePath(doc.metrics.handoff.state, path, newPath);
     if (doc.layout?.nodes) {
       doc.layout.nodes = Object.fromEntries(Object.entries(doc.layout.nodes).map(([k, v]) => [renamePath(k, path, newPath), v]));
     }
@@ -155,6 +158,12 @@ export function deleteState(path: string, title?: I18n): Command {
       } else if (p.initial === key) p.initial = remaining[0];
     }
     for (const [n, d] of Object.entries(doc.deadlines ?? {})) if (d?.state && inside(d.state, path)) delete doc.deadlines[n];
+    // figures that name the deleted state lose it (the hand-off figure, or a resolved state)
+    if (doc.metrics?.resolution) {
+      doc.metrics.resolution.states = doc.metrics.resolution.states.filter((s) => !inside(s, path));
+      if (!doc.metrics.resolution.states.length) delete doc.metrics.resolution;
+    }
+    if (doc.metrics?.handoff && inside(doc.metrics.handoff.state, path)) delete doc.metrics.handoff;
     if (doc.layout?.nodes) for (const k of Object.keys(doc.layout.nodes)) if (inside(k, path)) delete doc.layout.nodes[k];
   });
 }
