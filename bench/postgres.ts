@@ -6,11 +6,15 @@
  *    against the embedded file store (fsync on), alternating rounds;
  * 2. events/s of 1 server process against 2 (each with 20 cases) on one database;
  * 3. the cost of one event (sequential, random case) with 1,000 against 1,000,000 stored cases (target ≤ 1.5×);
- * 4. listing at 1,000,000 cases: by business key, and by state (first page and a deep page), p50/p99;
+ * 4. listing at 1,000,000 cases: by business key, and by state (first page and a deep page), p50/p99; and over HTTP
+ *    the supervision desk's first pages (newest, by due date, overdue) and GET /api/stats for this week, p50/p99 at
+ *    1,000,000 against 1,000 cases in the same run, against the HTTP p99 target (20 ms);
  * 5. 20,000 deadlines falling due at once, fired by 2 processes: the rate, and that each fired exactly once.
  *
  * The large databases are filled with SQL (INSERT … SELECT from generate_series) from real cases started through the
- * service: copies of their rows (case, history, timers) with new ids and business keys.
+ * service: copies of their rows (case, history, timers; the earliest deadline and the figures a case keeps) with new
+ * ids and business keys; the stats index is then recounted from the cases, as on a database that held cases before
+ * migration 004.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +22,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { createServer, type Server } from 'node:http';
 import { closeDeps, createGongzhi } from '../server/app';
+import { recount } from '../server/store/postgres/stats-index';
 import type { AppDeps } from '../server/deps';
 import { startCluster, createDatabase } from '../tests/support/postgres-cluster';
 import { ADMIN, GRID_DATA, LOOP, NOW, nextInLoop, type LoopEvent } from './grid-event';
@@ -33,17 +39,25 @@ const MEDIATION = {
 
 interface Opened {
   deps: AppDeps;
+  /** Serves the app over HTTP on a free port: its base URL, and a close. */
+  serve(): Promise<{ base: string; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
 async function open(store: 'file' | 'postgres', pgUrl?: string): Promise<Opened> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-pg-'));
-  const { deps } = await createGongzhi({
+  const { deps, app } = await createGongzhi({
     dataDir, packsDir: PACKS_ROOT, adminToken: 'bench-admin', controlledClock: true, now: NOW, quiet: true, log: () => {}, fsync: true,
     store, pgUrl, pgPollMs: 500,
   });
   return {
     deps,
+    async serve() {
+      const server: Server = createServer(app.callback());
+      await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
+      const port = (server.address() as { port: number }).port;
+      return { base: `http://127.0.0.1:${port}`, close: () => new Promise<void>((res) => server.close(() => res())) };
+    },
     async close() {
       await closeDeps(deps);
       rmSync(dataDir, { recursive: true, force: true });
@@ -97,7 +111,10 @@ async function processesRate(url: string, procs: number, ms: number, conc: numbe
   return out.reduce((n, o) => n + (o.events * 1000) / o.ms, 0);
 }
 
-/** Copies template cases (with their history and timers) `count` times with new ids `<prefix><n>` and business keys. */
+/**
+ * Copies template cases (with their history and timers) `count` times with new ids `<prefix><n>` and business keys.
+ * The copies bypass case transactions, so the stats index must be recounted afterwards (`recountStats`).
+ */
 async function fill(c: pg.Client, templates: string[], prefix: string, count: number): Promise<void> {
   const chunk = 50_000;
   for (let from = 0; from < count; from += chunk) {
@@ -109,9 +126,9 @@ async function fill(c: pg.Client, templates: string[], prefix: string, count: nu
       const newId = "$2 || lpad(g::text, 10, '0')";
       const pick = 'g % $5 = $6';
       await c.query(
-        `INSERT INTO gz_cases (id, pack, procedure, version, rev, status, state, state_root, overdue, ever_overdue, business_key, created_at, updated_at, instance, satisfied, satisfaction_total)
+        `INSERT INTO gz_cases (id, pack, procedure, version, rev, status, state, state_root, overdue, ever_overdue, business_key, created_at, updated_at, instance, satisfied, satisfaction_total, due_at, figures)
          SELECT ${newId}, pack, procedure, version, rev, status, state, state_root, overdue, ever_overdue, 'BK-' || ${newId}, created_at, updated_at,
-                replace(replace(instance, t.id, ${newId}), 'TEMPLATE-BK', 'BK-' || ${newId}), satisfied, satisfaction_total
+                replace(replace(instance, t.id, ${newId}), 'TEMPLATE-BK', 'BK-' || ${newId}), satisfied, satisfaction_total, due_at, figures
            FROM gz_cases t, generate_series($3::int, $4::int) g WHERE t.id = $1 AND ${pick}`, args);
       await c.query(`INSERT INTO gz_history (case_id, seq, at, entry) SELECT ${newId}, seq, at, entry FROM gz_history h, generate_series($3::int, $4::int) g WHERE h.case_id = $1 AND ${pick}`, args);
       await c.query(`INSERT INTO gz_timers (case_id, name, due_at, due) SELECT ${newId}, name, due_at, due FROM gz_timers t, generate_series($3::int, $4::int) g WHERE t.case_id = $1 AND ${pick}`, args);
@@ -119,6 +136,16 @@ async function fill(c: pg.Client, templates: string[], prefix: string, count: nu
     await c.query('COMMIT');
   }
   await c.query('ANALYZE');
+}
+
+/** Counts the stats index again from the cases (server/store/postgres/stats-index.ts `recount`). */
+async function recountStats(url: string): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    return (await recount(pool)).cases;
+  } finally {
+    await pool.end();
+  }
 }
 
 /** Starts template grid cases: one in `dispatch`, one in `handling` (their business key is replaced by `fill`). */
@@ -209,6 +236,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
           await fill(c, t, 'p', n - t.length);
           const ms = performance.now() - t0;
           await c.end();
+          if ((await recountStats(url)) !== n) throw new Error('postgres bench: the recount did not see every case');
           return ms;
         };
         await fillOne(small, smallUrl, nSmall);
@@ -272,6 +300,42 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         for (const [label, xs] of [['by business key', byKey], ['by state, first page of 50', byState], ['by state, a page of 50 at a random cursor', deep]] as const) {
           rows.push({ label: `list ${label} at ${fmt(nLarge)} cases, p50`, value: percentile(xs, 50), unit: 'ms' });
           rows.push({ label: `list ${label} at ${fmt(nLarge)} cases, p99`, value: percentile(xs, 99), unit: 'ms' });
+        }
+
+        // the supervision desk over HTTP: its list's first pages and the figures of this week, 1,000 against 1,000,000
+        stage('desk over HTTP');
+        const week = { from: '2025-09-22', to: '2025-09-28' }; // NOW's week, Monday to Sunday
+        const desk: [string, string, (body: { items?: unknown[]; opened?: number }, n: number) => boolean][] = [
+          ['list, newest first, first page of 50', '/api/instances?sort=-createdAt&limit=50', (b) => b.items?.length === 50],
+          ['list by due date, first page of 50', '/api/instances?sort=dueAt&limit=50', (b) => b.items?.length === 50],
+          // the copies are of running cases not yet overdue: the page is empty, and must stay cheap at any size
+          ['list of overdue cases, newest first, first page', '/api/instances?overdue=true&sort=-createdAt&limit=50', (b) => Array.isArray(b.items)],
+          ['GET /api/stats, this week', `/api/stats?from=${week.from}&to=${week.to}`, (b, n) => b.opened === n],
+        ];
+        const servers = await Promise.all([small.serve(), large.serve()]);
+        try {
+          const nh = q ? 30 : 300;
+          for (const [label, path, ok] of desk) {
+            const lat: number[][] = [[], []];
+            for (let r = 0; r < nh; r++) {
+              for (const [k, srv] of servers.entries()) {
+                const t0 = performance.now();
+                const res = await fetch(srv.base + path, { headers: { authorization: 'Bearer bench-admin' } });
+                const body = await res.json() as { items?: unknown[]; opened?: number };
+                lat[k].push(performance.now() - t0);
+                if (res.status !== 200 || !ok(body, k === 0 ? nSmall : nLarge)) throw new Error(`postgres bench: ${path} → ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+              }
+            }
+            const [ps, pl] = [percentile(lat[0], 99), percentile(lat[1], 99)];
+            rows.push({ label: `HTTP ${label} at ${fmt(nSmall)} cases, p50`, value: percentile(lat[0], 50), unit: 'ms' });
+            rows.push({ label: `HTTP ${label} at ${fmt(nSmall)} cases, p99`, value: ps, unit: 'ms' });
+            rows.push({ label: `HTTP ${label} at ${fmt(nLarge)} cases, p50`, value: percentile(lat[1], 50), unit: 'ms' });
+            rows.push({ label: `HTTP ${label} at ${fmt(nLarge)} cases, p99`, value: pl, unit: 'ms' });
+            ratios.push({ label: `HTTP ${label}: p99 at ${fmt(nLarge)} cases ÷ 20 ms (the HTTP p99 target)`, value: pl / 20, target: '≤ 1', met: pl <= 20 });
+            ratios.push({ label: `HTTP ${label}: p99, ${fmt(nLarge)} ÷ ${fmt(nSmall)} cases`, value: pl / ps });
+          }
+        } finally {
+          for (const srv of servers) await srv.close();
         }
       } finally {
         await small.close();
