@@ -70,6 +70,8 @@ rl.on('line', async (cmd) => {
     const t0 = performance.now();
     await records.checkpoint();
     reply({ checkpoint: n, ms: performance.now() - t0 });
+  } else if (cmd === 'progress') {
+    reply({ dirty: records.held.dirty });
   } else if (cmd === 'delay') {
     // the event loop's delays since the last ask (ms): how long the main thread was kept from its callbacks
     reply({ max: delay.max / 1e6, p99: delay.percentile(99) / 1e6, mean: delay.mean / 1e6, journal: { batches: flushes.n, maxMs: flushes.max, meanMs: flushes.total / (flushes.n || 1) } });

@@ -36,6 +36,8 @@ interface Child {
   /** The answer to a command sent before, as a promise (for a command that runs while the load goes on). */
   send(cmd: string): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
+  /** SIGKILL (the store is left as a crash leaves it). */
+  kill(): Promise<void>;
 }
 
 async function server(dataDir: string, mode: 'manual' | 'auto'): Promise<Child> {
@@ -64,6 +66,10 @@ async function server(dataDir: string, mode: 'manual' | 'auto'): Promise<Child> 
   });
   return {
     ...hello, send, ask: send,
+    async kill() {
+      proc.kill('SIGKILL');
+      await exited;
+    },
     async stop() {
       proc.stdin!.end();
       const t = setTimeout(() => proc.kill('SIGKILL'), 600_000);
@@ -158,9 +164,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       const f = await window(n);
       during[n].push(f);
     }
-    await cp;
-    const cpDone = done as unknown as { checkpoint: number; ms: number };
-    await c.stop();
+    // a checkpoint of 300,000 documents with fsync takes many minutes on this machine: once the windows are measured,
+    // how far it got is noted and the server is killed (its folder is not used again)
+    const left = done ? 0 : ((await c.ask('progress')) as { dirty: number }).dirty;
+    const cpDone = (done ?? { checkpoint: (dirty as { dirty: number }).dirty, ms: Number.NaN }) as { checkpoint: number; ms: number };
+    await c.kill();
 
     const worst = (fs: Window[], k: 'max' | 'loopMax' | 'batchMax' = 'max') => (fs.length ? Math.max(...fs.map((f) => f[k])) : Number.NaN);
     const med = (fs: Window[], k: 'p99' | 'rps') => (fs.length ? median(fs.map((f) => f[k])) : Number.NaN);
@@ -177,17 +185,19 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       );
     }
     rows.push(
-      { label: 'checkpoint: documents written', value: cpDone.checkpoint, unit: 'documents' },
-      { label: '  its duration (under the load above)', value: cpDone.ms, unit: 'ms' },
+      { label: 'checkpoint: documents to write', value: cpDone.checkpoint, unit: 'documents' },
+      { label: '  written by the end of the windows', value: cpDone.checkpoint - left, unit: 'documents' },
+      ...(done ? [{ label: '  its duration (under the load above)', value: cpDone.ms, unit: 'ms' }] : []),
       { label: 'writing every case again before it (journal only; no load)', value: (dirty as { ms: number }).ms, unit: 'ms' },
     );
 
-    // 2. memory under a long mixed load, default checkpoint triggers
-    if (process.env.BENCH_DEBUG) console.error("memory phase");
-    c = await server(dataDir, 'auto');
+    // 2. memory: a fresh folder of the same cases (the first was left mid-checkpoint)
+    const memDir = join(dataDir, 'memory');
+    const g2 = await openGongzhi(memDir, false);
+    await g2.close();
+    populate(join(memDir, 'instances'), template, cases);
+    c = await server(memDir, 'auto');
     const mpool = new CasePool(c.ids);
-    const was = new Map(pool.ids.map((id, i) => [id, pool.next[i]]));
-    c.ids.forEach((id, i) => (mpool.next[i] = was.get(id) ?? 'ASSIGN')); // where the first part left each case
     const rest = (await c.ask('memory')) as { rss: number; heapUsed: number; held: { dirty: number; clean: number }; cases: number };
     const samples: { at: number; rss: number; heapUsed: number; held: { dirty: number; clean: number }; cases: number }[] = [];
     let created = 0;
@@ -234,7 +244,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         { label: `slowest answer at 100 connections during the checkpoint / ${TARGET_MAX_MS} ms`, value: max100 / TARGET_MAX_MS, target: '< 1', met: max100 < TARGET_MAX_MS },
         { label: 'slowest answer at 100 connections: during the checkpoint / none running', value: max100 / worst(quiet[100]) },
         { label: 'slowest answer at 500 connections: during the checkpoint / none running', value: max500 / worst(quiet[500]) },
-        { label: `RSS after ${(last.at / 60_000).toFixed(1)} min / after ${(half.at / 60_000).toFixed(1)} min of load`, value: last.rss / half.rss, target: '≈ 1 (bounded)' },
+        { label: `RSS after ${(last.at / 60_000).toFixed(1)} min / after ${(half.at / 60_000).toFixed(1)} min of load`, value: last.rss / half.rss, target: '≤ 1.1', met: last.rss / half.rss <= 1.1 },
       ],
       notes: [
         `Cases: national grid-event, one started through the case service and ${(cases - 1).toLocaleString('en-US')} copies of its record written as documents (the store benchmark's set-up). Server: bench/checkpoint-server.ts (startServer, embedded file store, fsync on) in its own process; autocannon in the benchmark process; the client and the server share the machine's 2 cores with whatever else runs.`,

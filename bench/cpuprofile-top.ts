@@ -29,8 +29,8 @@ export function summarise(profile: Profile, top = 25): string {
   return `self time\n${list(self)}\n\ninclusive time\n${list(incl)}`;
 }
 
-/** A category: a label and a test on a frame's `name url:line` text; the first category found on a sample's stack wins. */
-export type Category = [label: string, test: RegExp];
+/** A category: a label and a test on a frame's `name url:line` text; the first category found on a sample's stack wins (with `leaf`, only on the sample's own frame). */
+export type Category = [string, RegExp] | [string, RegExp, 'leaf'];
 
 /**
  * Milliseconds of the profile per category. Each sample goes to the first category (in the given order) that
@@ -49,7 +49,7 @@ export function categorise(profile: Profile, categories: Category[], exclude?: R
     for (let cur: number | undefined = leaf; cur !== undefined; cur = parent.get(cur)) names.push(name(byId.get(cur)!));
     let idx = -1; // excluded
     if (!exclude || !names.some((x) => exclude.test(x))) {
-      const k = categories.findIndex(([, re]) => names.some((x) => re.test(x)));
+      const k = categories.findIndex(([, re, only]) => (only === 'leaf' ? re.test(names[0]) : names.some((x) => re.test(x))));
       idx = k < 0 ? categories.length : k;
     }
     memo.set(leaf, idx);

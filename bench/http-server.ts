@@ -36,17 +36,45 @@ async function gongzhi(dataDir: string, count: number, storage: '1' | '0' | 'mem
   return { url: srv.url, token: srv.adminToken, ids, close: () => srv.close() };
 }
 
+/** A real answer of the Gongzhi server: its status, headers and body (bench/http.ts takes one of each kind). */
+export interface SampleAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+/** Headers that belong to the connection or are set by Node/Koa themselves. */
+const OWN_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'content-type']);
+
 async function bareKoa(samplePath: string) {
-  const sample = JSON.parse(readFileSync(samplePath, 'utf8')) as Record<string, unknown>;
+  const samples = JSON.parse(readFileSync(samplePath, 'utf8')) as { event: SampleAnswer; create: SampleAnswer };
   const router = new Router();
   let rev = 0;
-  router.post('/api/instances/:id/events', async (ctx) => {
+  let n = 0;
+  // the same bytes as Gongzhi: its headers (security headers, request id, ETag, Location) and a body of the same size
+  const answer = (ctx: Koa.Context, s: SampleAnswer, id: string, r: number) => {
+    for (const [k, v] of Object.entries(s.headers)) if (!OWN_HEADERS.has(k)) ctx.set(k, v);
+    ctx.set('X-Request-Id', crypto.randomUUID());
+    ctx.set('ETag', `"${r}"`);
+    if (s.headers.location) ctx.set('Location', `/api/instances/${id}`);
+    ctx.status = s.status;
+    ctx.body = { ...s.body, id, rev: r };
+  };
+  const readBody = async (ctx: Koa.Context) => {
     const chunks: Buffer[] = [];
     for await (const c of ctx.req) chunks.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type?: unknown };
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+  };
+  router.post('/api/instances/:id/events', async (ctx) => {
+    const body = await readBody(ctx);
     if (typeof body.type !== 'string') ctx.throw(400, 'type');
-    ctx.set('ETag', `"${++rev}"`);
-    ctx.body = { ...sample, id: ctx.params.id, rev };
+    answer(ctx, samples.event, ctx.params.id, ++rev);
+  });
+  router.post('/api/instances', async (ctx) => {
+    const body = await readBody(ctx);
+    if (typeof body.pack !== 'string' || typeof body.procedure !== 'string') ctx.throw(400, 'pack');
+    const id = String(samples.create.body.id).slice(0, -6) + String(++n).padStart(6, '0'); // same length as a real id
+    answer(ctx, samples.create, id, 1);
   });
   const app = new Koa();
   app.use(router.routes());

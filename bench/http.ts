@@ -16,11 +16,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { alternate, median, pairedRatio } from './measure';
-import { LOOP, nextInLoop, type LoopEvent } from './grid-event';
+import { GRID_DATA, LOOP, nextInLoop, type LoopEvent } from './grid-event';
+import type { SampleAnswer } from './http-server';
 import type { BenchOptions, BenchResult } from './types';
 
-const TARGET_RPS_SHARE = 0.3;
-const TARGET_P99_MS = 20;
+const TARGET_RPS_SHARE = 0.4;
+const TARGET_P99_MS = 10;
+const TARGET_CREATE_SHARE = 0.3;
+const TARGET_CREATE_P99_MS = 20;
 const SERVER_SCRIPT = fileURLToPath(new URL('./http-server.ts', import.meta.url));
 
 export const BODIES: Record<LoopEvent, string> = { ASSIGN: JSON.stringify(LOOP.ASSIGN), RETURN: JSON.stringify(LOOP.RETURN) };
@@ -135,6 +138,42 @@ export async function load(url: string, token: string, pool: CasePool, connectio
   };
 }
 
+/** The creation request of the benchmark: a national grid-event case, as an integrator starts one. */
+export const CREATE_BODY = JSON.stringify({ pack: 'national', procedure: 'grid-event', data: GRID_DATA });
+
+/** One autocannon run of case creations (`POST /api/instances`); every answer must be 201. */
+export async function loadCreate(url: string, token: string, connections: number, seconds: number): Promise<LoadFigures> {
+  const latencies: number[] = [];
+  let bad = 0;
+  const res = await autocannon({
+    url, connections, pipelining: 1, duration: seconds, timeout: 30,
+    requests: [{
+      method: 'POST', path: '/api/instances', body: CREATE_BODY,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      setupRequest(req, ctx) {
+        ctx.t0 = performance.now();
+        return req;
+      },
+      onResponse(status, _body, ctx) {
+        latencies.push(performance.now() - (ctx.t0 as number));
+        if (status !== 201) bad++;
+      },
+    }],
+  });
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
+  return {
+    rps: res.requests.total / res.duration, p50: pct(50), p99: pct(99), max: latencies[latencies.length - 1] ?? Number.NaN,
+    responses: res.requests.total, failures: bad + res.errors + res.timeouts,
+  };
+}
+
+/** A real answer (status, headers, body) for the bare app to send the same bytes. */
+async function sampleAnswer(r: Response): Promise<SampleAnswer> {
+  const text = await r.text();
+  return { status: r.status, headers: Object.fromEntries(r.headers.entries()), body: JSON.parse(text) as Record<string, unknown> };
+}
+
 async function stateOf(url: string, token: string, id: string): Promise<string> {
   const r = await fetch(`${url}/api/instances/${id}`, { headers: { authorization: `Bearer ${token}` } });
   if (r.status !== 200) throw new Error(`http bench: GET ${id} → ${r.status}`);
@@ -199,10 +238,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const answer = await fetch(`${synced.child.url}/api/instances/${synced.pool.ids[first]}/events`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${synced.child.token}` }, body: BODIES.ASSIGN,
     });
-    const sample = await answer.text();
-    if (answer.status !== 200) throw new Error(`http bench: first event → ${answer.status} ${sample}`);
+    if (answer.status !== 200) throw new Error(`http bench: first event → ${answer.status} ${await answer.text()}`);
+    const event = await sampleAnswer(answer);
     synced.pool.give(first, true);
-    writeFileSync(join(scratch, 'sample.json'), sample);
+    const created = await fetch(`${synced.child.url}/api/instances`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${synced.child.token}` }, body: CREATE_BODY,
+    });
+    if (created.status !== 201) throw new Error(`http bench: first creation → ${created.status} ${await created.text()}`);
+    writeFileSync(join(scratch, 'sample.json'), JSON.stringify({ event, create: await sampleAnswer(created) }));
     koa = await spawnServer(['koa', join(scratch, 'sample.json')]);
     const koaPool = new CasePool(synced.child.ids);
     const k = koa;
@@ -212,6 +255,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       ['Gongzhi, fsync off (GONGZHI_FSYNC=0)', () => servers.nofsync.run(connections, seconds)],
       ['Gongzhi, in-memory store (no disk; for comparison)', () => servers.memory.run(connections, seconds)],
       ['bare Koa (read + JSON.parse + answer)', async () => { const f = await load(k.url, k.token, koaPool, connections, seconds); await koaPool.settle(); return f; }],
+      ['creation: Gongzhi (file store, fsync on)', () => loadCreate(servers.fsync.child.url, servers.fsync.child.token, connections, seconds)],
+      ['creation: bare Koa (read + JSON.parse + answer)', () => loadCreate(k.url, k.token, connections, seconds)],
     ];
     const figures = contenders.map(() => [] as LoadFigures[]);
     const series = await alternate(contenders.map(([label, f], i) => ({
@@ -226,9 +271,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const failures = figures.flat().reduce((n, x) => n + x.failures, 0);
     if (failures) throw new Error(`http bench: ${failures} requests failed (non-2xx, errors or timeouts)`);
     const med = (i: number, key: 'p50' | 'p99') => median(figures[i].slice(warmup).map((x) => x[key]));
-    const [g, u, m, b] = series;
+    const [g, u, m, b, gc, bc] = series;
     const share = pairedRatio(g, b);
     const p99 = med(0, 'p99');
+    const createShare = pairedRatio(gc, bc);
+    const createP99 = med(4, 'p99');
     const perCase = (srv: typeof servers.fsync) => srv.pool.ok / cases;
     const rows = series.flatMap((s, i) => [
       { label: `${s.label}: requests/s`, value: s.median, unit: 'req/s' },
@@ -250,11 +297,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         { label: 'Gongzhi fsync off / bare Koa, requests/s', value: pairedRatio(u, b) },
         { label: 'Gongzhi in-memory store / bare Koa, requests/s', value: pairedRatio(m, b) },
         { label: 'Gongzhi / Gongzhi in-memory store, requests/s', value: pairedRatio(g, m) },
+        { label: 'creation: Gongzhi / bare Koa, requests/s', value: createShare, target: `≥ ${TARGET_CREATE_SHARE}`, met: createShare >= TARGET_CREATE_SHARE },
+        { label: `creation: Gongzhi p99 latency / ${TARGET_CREATE_P99_MS} ms`, value: createP99 / TARGET_CREATE_P99_MS, target: '< 1', met: createP99 < TARGET_CREATE_P99_MS },
       ],
       notes: [
         `Workload: ${cases.toLocaleString('en-US')} national grid-event cases per Gongzhi server, started in \`dispatch\` through the case service; each request sends the case's next event of the loop ASSIGN (→ handling) / RETURN (→ dispatch) with the admin token. A request takes the next free case and gives it back on its answer, so no case is hit by two connections at once and the events spread evenly over the cases: by the end each case had taken ≈ ${perCase(servers.fsync).toFixed(0)} events with fsync on (≈ ${perCase(servers.nofsync).toFixed(0)} with fsync off, ≈ ${perCase(servers.memory).toFixed(0)} in memory); each event adds one history entry to the case's record, which the store appends whole to its journal (and rewrites in the case's document at the next checkpoint). Every answer is checked: a single non-2xx answer fails the benchmark.`,
         `Each server runs alone in its own Node process (\`bench/http-server.ts\`, started once, idle while another is measured); autocannon runs in the benchmark process with ${connections} connections, pipelining 1, keep-alive; the client and the servers share the machine's cores.`,
-        'Bare Koa: Koa + @koa/router, one POST route on the same path that reads the body, JSON.parses it and answers a real answer of the Gongzhi server (same size; id and rev replaced); no auth, no store, no engine.',
+        'Bare Koa: Koa + @koa/router, the same two POST routes (an event, a creation) that read the body, JSON.parse it and send the same bytes as the Gongzhi server: a real answer of it taken at the start (its status, its headers — security headers, X-Request-Id, ETag, Location — and its body, id and rev replaced by values of the same length); no auth, no validation, no store, no engine.',
+        `Creation rows: \`POST /api/instances\` of a national grid-event case (the start data of the store benchmark) on the fsync-on server, ${connections} connections; every answer must be 201. The creations add cases to that server (its event rows run on the ${cases.toLocaleString('en-US')} it started with).`,
         'Gongzhi: the whole server as started by startServer: error and auth middleware (token cache), router, body limits and depth check, ajv body validation, case lock, the case’s record (store cache or its document), engine step, new record appended to the shared journal with group commit (one fdatasync for the events of a moment; fsync off skips it), summary and scheduler, answer with the allowed events; case documents are rewritten at checkpoints (every 60 s or 64 MiB of journal, in the background). The in-memory row is the same server with the store\'s in-memory twin (`store: \'memory\'`, records kept as JSON text): what everything but the disk costs.',
         `Latency: per request in the client, from building the request to its answer being parsed (sub-millisecond resolution); p50 and p99 are medians over the rounds. Requests/s: completed answers ÷ run time. Each sample is one ${seconds} s run; ${rounds} rounds after ${warmup} warm-up round, order rotating; ratio = median of per-round ratios.`,
       ],

@@ -12,17 +12,21 @@ import { fileURLToPath } from 'node:url';
 import { gongzhiServer, type Storage } from './http';
 import { categorise, summarise, type Category, type Profile } from './cpuprofile-top';
 
+/** Categories in the order a sample is tried (the first whose pattern matches a frame of its stack wins): inner work first. */
 export const HTTP_CATEGORIES: Category[] = [
-  ['store: read the case (file: open, fstat, read, close; JSON.parse)', /^(readJsonFile|get) store\/(atomic-file|file|memory)\.ts|^(readFileHandle|readFile) fs\/promises/],
-  ['store: write the case (JSON.stringify; file: temp file, sync, rename, folder sync)', /^(put|write|writeAtomic) store\/(file|atomic-file|memory)\.ts|^write core\/Low\.js|^(writeFileHandle|writeFile|rename|datasync|sync) fs\/promises/],
-  ['store: opening and closing file handles (reads and writes)', /^(open|close|FileHandle|fsCall) fs\/promises|^\(anonymous\) fs\/promises/],
-  ['engine step (XState transition, rules, data, deadlines)', /^step engine\/step\.ts/],
-  ['new record (history entry, outbox) and summary', /^(nextRecord|summarize) cases\//],
-  ['answer body (instance view, allowed events)', /^instanceView cases\/view\.ts/],
-  ['auth (SHA-256 of the token)', /^lookup auth\/tokens\.ts/],
-  ['event fingerprint (stableStringify + SHA-256)', /^(stableStringify|sha256) util\/ids\.ts/],
-  ['request body (read, depth check, JSON.parse, ajv)', /^(readJson|readRaw|validateBody|jsonDepth) http\//],
-  ['HTTP in Node and Koa (parse, route, headers, write the answer)', /_http_|application\.js|koa-compose|layer\.js|router\.js|node:net|stream_base|streams\/|delegates/],
+  ['journal: line encoding (JSON.stringify of the change), freeze, group commit (writev, fdatasync)', /^(put|lineOf|deepFreeze|idemDelta) store\/file\.ts|^(append|flush|kick|cutBack) store\/journal\.ts|^(writev|datasync) fs\/promises/],
+  ['store: the case read (cache, or its document) and the transaction (lock, delta, timers, outbox, stats index)', /store\/(embedded|file|indexed|summaries|stats-index|memory)\.ts|keyed-lock\.ts|time\/heap\.ts|^(readFileSync|readFile)/],
+  ['engine: step or start (XState transition, rules, data, deadlines)', /^(step|start|stepCore|startCore) engine\/|engine\/(step|start|session|pure|apply|rules|guards)\.ts|xstate|json-rules-engine/],
+  ['new record: history entry, outbox rows, idempotency (stepDelta)', /cases\/commit\.ts/],
+  ['answer body: instance view, allowed events with their payload schemas', /^(instanceView|allowedEvents|handledEvents|activeLeaves) /],
+  ['fingerprint (stableStringify + SHA-256)', /^(stableStringify|sha256) util\/ids\.ts/],
+  ['request body: read, depth check, JSON.parse', /^(readJson|readRaw|jsonDepth) http\/body\.ts/],
+  ['request body: schema validation (ajv)', /^(check|validator|readQuery) http\/route\.ts/],
+  ['auth: token lookup (the middleware and the token cache, own time)', /auth\/tokens\.ts/, 'leaf'],
+  ['request id, metrics (prom-client), request log (pino)', /server\/log\.ts|prom-client|pino|server\/metrics\.ts|^randomUUID/, 'leaf'],
+  ['security headers (helmet)', /helmet/],
+  ['answer: Koa respond (JSON.stringify of the body, headers, socket write)', /^respond .*application\.js|^handleResponse/],
+  ['HTTP in Node and Koa (parse, route, middleware, headers)', /_http_|application\.js|koa-compose|layer\.js|router\.js|node:net|stream_base|streams\/|delegates|koa\/lib/],
   ['garbage collection', /^\(garbage collector\)/],
   ['V8 and native work outside JS frames ("(program)")', /^\(program\)/],
   ['idle', /^\(idle\)/],

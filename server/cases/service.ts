@@ -204,7 +204,8 @@ export class CaseService {
       throw fail('FORBIDDEN', `只有该流程的角色可以立案(${roles.join('、')})`, `only the procedure's roles may start a case (${roles.join(', ')})`, { roles });
     }
     const key = meta.idempotencyKey;
-    const fingerprint = sha256(stableStringify({ pack: body.pack, procedure: body.procedure, data: body.data, businessKey: body.businessKey ?? null }));
+    // only a start with an Idempotency-Key is compared with a first one
+    const fingerprint = key === undefined ? '' : sha256(stableStringify({ pack: body.pack, procedure: body.procedure, data: body.data, businessKey: body.businessKey ?? null }));
     type Answer = { created: boolean; instance: InstanceView };
     // the first answer to this subject's Idempotency-Key
     const replay = async (): Promise<Answer | null> => {

@@ -18,17 +18,37 @@ async function readRaw(ctx: Context): Promise<Buffer> {
     ctx.req.resume();
     throw tooLarge();
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      ctx.req.resume();
-      throw tooLarge();
+  // stream events rather than `for await`: the async iterator costs a promise per chunk and its own set-up per request
+  return new Promise<Buffer>((resolve, reject) => {
+    const req = ctx.req;
+    if (req.readableEnded) {
+      resolve(Buffer.alloc(0));
+      return;
     }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (e: unknown, body?: Buffer) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      if (e) reject(e);
+      else resolve(body!);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.resume();
+        done(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    const onError = (e: Error) => done(e);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }
 
 /** Deepest nesting of arrays/objects in a JSON text, ignoring brackets inside strings. Stops early past `limit`. */

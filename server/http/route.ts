@@ -48,8 +48,16 @@ export function check<S extends TSchema>(schema: S, value: unknown, base: string
   return value as Static<S>;
 }
 
+/** Operations whose query schema accepts no parameters at all (checked once): a request without a query needs no check. */
+const emptyQueryOk = new WeakMap<Operation, boolean>();
+
 function readQuery(op: Operation, ctx: Context): unknown {
   if (!op.query) return {};
+  if (ctx.querystring === '') {
+    let ok = emptyQueryOk.get(op);
+    if (ok === undefined) emptyQueryOk.set(op, (ok = validator(op.query, true)({}) as boolean));
+    if (ok) return {};
+  }
   const q: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(ctx.query)) q[k] = v;
   const v = validator(op.query, true);

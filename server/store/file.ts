@@ -61,10 +61,19 @@ function idemDelta(prev: CaseRecord['idempotency'], next: CaseRecord['idempotenc
   return { drop, add: next.slice(kept) };
 }
 
+/**
+ * Freezes a record and everything in it not frozen yet. A new record shares its earlier history entries (frozen
+ * already) with the previous one, so only its new parts are walked; arrays by index and objects with `for…in` (a
+ * record is plain JSON data), without the key arrays `Object.keys` would allocate on every event.
+ */
 function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return v;
+  Object.freeze(v);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) deepFreeze(v[i]);
+  } else {
+    const o = v as Record<string, unknown>;
+    for (const k in o) deepFreeze(o[k]);
   }
   return v;
 }

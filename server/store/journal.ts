@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { StorageFullError, isNoSpace } from './errors';
 
 interface Waiting {
-  buf: Buffer;
+  /** The line, newline included. */
+  text: string;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -89,7 +90,7 @@ export class Journal {
   /** Appends one line; resolves once it reached the operating system (and the disk, with fsync). */
   append(line: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ buf: Buffer.from(line + '\n'), resolve, reject });
+      this.waiting.push({ text: line + '\n', resolve, reject });
       this.kick();
     });
   }
@@ -111,13 +112,12 @@ export class Journal {
       await this.cutBack(fh); // a batch that failed before: its bytes go first
       const start = this.size;
       try {
-        let bufs = batch.map((w) => w.buf);
-        let left = bufs.reduce((n, b) => n + b.length, 0);
-        while (left > 0) {
-          const { bytesWritten } = await fh.writev(bufs);
-          left -= bytesWritten;
+        // the batch's lines encoded at once, into one buffer
+        let buf = Buffer.from(batch.length === 1 ? batch[0].text : batch.map((w) => w.text).join(''));
+        while (buf.length > 0) {
+          const { bytesWritten } = await fh.writev([buf]);
           this.size += bytesWritten;
-          if (left > 0) bufs = [Buffer.concat(bufs).subarray(bytesWritten)];
+          buf = buf.subarray(bytesWritten);
         }
         if (this.fsync) await fh.datasync();
       } catch (e) {
