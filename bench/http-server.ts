@@ -2,10 +2,11 @@
  * One HTTP server of the HTTP benchmark, in its own process (spawned by bench/http.ts), so the load generator
  * and the server do not share an event loop:
  *   node --import tsx bench/http-server.ts gongzhi <dataDir> <cases> [fsync 1|0|memory]
- *   node --import tsx bench/http-server.ts koa <sample-response.json>
+ *   node --import tsx bench/http-server.ts koa <samples.json>
  * gongzhi: the real server (startServer, embedded file store) with <cases> grid-event cases started through the
- * case service, each in state `dispatch` (`memory`: the store's in-memory twin, no disk at all). koa: a bare Koa app with one POST route that reads and JSON.parses the
- * body and answers a JSON of the same shape and size as Gongzhi's answer.
+ * case service, each in state `dispatch` (`memory`: the store's in-memory twin, no disk at all). koa: a bare Koa app
+ * with the same two POST routes (an event, a creation) that read and JSON.parse the body and send the same bytes as
+ * Gongzhi: a real answer of each kind (status, headers, body; id and rev replaced by values of the same length).
  * Prints one JSON line `{url, token, ids, sample}` when ready; closes and exits when stdin ends (so a CPU profile
  * taken with --cpu-prof is written).
  */

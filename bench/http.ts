@@ -50,7 +50,7 @@ export async function spawnServer(args: string[], nodeArgs: string[] = [], env: 
     ...ready, proc,
     async stop() {
       proc.stdin!.end();
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 120_000); // closing checkpoints every case written since the last one
       await exited;
       clearTimeout(timer);
     },
@@ -305,7 +305,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         `Each server runs alone in its own Node process (\`bench/http-server.ts\`, started once, idle while another is measured); autocannon runs in the benchmark process with ${connections} connections, pipelining 1, keep-alive; the client and the servers share the machine's cores.`,
         'Bare Koa: Koa + @koa/router, the same two POST routes (an event, a creation) that read the body, JSON.parse it and send the same bytes as the Gongzhi server: a real answer of it taken at the start (its status, its headers — security headers, X-Request-Id, ETag, Location — and its body, id and rev replaced by values of the same length); no auth, no validation, no store, no engine.',
         `Creation rows: \`POST /api/instances\` of a national grid-event case (the start data of the store benchmark) on the fsync-on server, ${connections} connections; every answer must be 201. The creations add cases to that server (its event rows run on the ${cases.toLocaleString('en-US')} it started with).`,
-        'Gongzhi: the whole server as started by startServer: error and auth middleware (token cache), router, body limits and depth check, ajv body validation, case lock, the case’s record (store cache or its document), engine step, new record appended to the shared journal with group commit (one fdatasync for the events of a moment; fsync off skips it), summary and scheduler, answer with the allowed events; case documents are rewritten at checkpoints (every 60 s or 64 MiB of journal, in the background). The in-memory row is the same server with the store\'s in-memory twin (`store: \'memory\'`, records kept as JSON text): what everything but the disk costs.',
+        'Gongzhi: the whole server as started by startServer: error and auth middleware (token cache), router, body limits and depth check, ajv body validation, case lock, the case’s record (store cache or its document), engine step, new record appended to the shared journal with group commit (one fdatasync for the events of a moment; fsync off skips it), summary and scheduler, answer with the allowed events; case documents are rewritten at checkpoints (every 60 s, at 64 MiB of journal or when 20,000 records wait; on a thread of their own). The in-memory row is the same server with the store\'s in-memory twin (`store: \'memory\'`, records kept as JSON text): what everything but the disk costs.',
         `Latency: per request in the client, from building the request to its answer being parsed (sub-millisecond resolution); p50 and p99 are medians over the rounds. Requests/s: completed answers ÷ run time. Each sample is one ${seconds} s run; ${rounds} rounds after ${warmup} warm-up round, order rotating; ratio = median of per-round ratios.`,
       ],
     };
