@@ -7,6 +7,7 @@
  * file is missing at run time are skipped, so benchmarks can be added by others without touching this.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineSummary, mergeReport, renderConsole, renderSection } from './report';
@@ -40,7 +41,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const selected = names.length ? available.filter(([name]) => names.includes(name)) : available;
-  const info = { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), command: commandLine(argv), machine: machineSummary() };
+  // the load average at the start says how busy the (shared) machine was: absolute figures depend on it, ratios less
+  const load = loadavg().map((x) => x.toFixed(1)).join(' / ');
+  const info = { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), command: commandLine(argv), machine: `${machineSummary()}; load average at the start ${load} (1 / 5 / 15 min)` };
   console.log(`Gongzhi benchmarks · ${info.machine}\n${info.command}\n`);
 
   const fresh = new Map<string, string>();
