@@ -11,75 +11,34 @@
  * The catalogue keeps the pack sources and the version list in memory and reloads them when the store says the
  * registry changed (another process published); a publish that finds its version number taken reloads and tries
  * again, so concurrent publishes get distinct numbers.
+ *
+ * This file holds that state and the order of changes; the concepts are apart: what a change would do (plan.ts),
+ * versions and their effective content (versions.ts), drafts (drafts.ts), the start-up load from a folder (disk.ts),
+ * counties following their base (follow.ts) and county drafts as overlays (county.ts).
  */
-import {
-  calendar, compileProcedure, own, resolvePacks, type CompiledProcedure, type PackParameter, type PackSource,
-  type ProblemDetail, type ProcedureDoc, type ResolvedPack,
-} from '../../engine';
+import { calendar, compileProcedure, own, resolvePacks, type CompiledProcedure, type PackSource, type ProblemDetail, type ProcedureDoc, type ResolvedPack } from '../../engine';
 import type { StoredPack, VersionInfo } from '../registry';
 import { StoreConflict, type Draft, type Store } from '../store/seam';
-import { assess, conflictProblem, upgradedSource, type Assessment } from './follow';
-import { countyDraftSource, draftOnBase, listDraftSource, overlayOf, parameterDraftSource, PACK_DRAFT } from './county';
+import { assess, upgradedSource, type Assessment } from './follow';
+import { PACK_DRAFT, type draftOnBase } from './county';
 import { sha256, stableStringify } from '../util/ids';
-import { DomainError as ApiError, fail, notFound } from '../errors';
+import { DomainError as ApiError, notFound } from '../errors';
+import { calendarKey, newVersions, packOfVersion, type NewVersions, type PublishedVersion, type VersionSource } from './versions';
+import { planChange, type PackChange, type Plan } from './plan';
+import { baseOf, draftRecord, draftView, packDraftChange, procedureDraftChange } from './drafts';
+import { changedOnDisk, leaveOutBroken } from './disk';
+
+export type { PublishedVersion, VersionSource } from './versions';
+export type { PackChange } from './plan';
 
 type Source = Omit<PackSource, 'origin'>;
 
 /** The registry setting holding the calendars loaded through the API (JSON: pack → year → calendar file). */
 export const IMPORTED_CALENDARS = 'calendars';
-export type VersionSource = VersionInfo['source'];
-
-/** A published version as stored: the document and the pack context it was resolved with, frozen. */
-export interface PublishedVersion {
-  pack: string;
-  procedure: string;
-  version: number;
-  publishedAt: string;
-  source: VersionSource;
-  doc: ProcedureDoc;
-  context: { title: ResolvedPack['title']; lineage: string[]; parameters: Record<string, PackParameter>; data: Record<string, unknown> };
-}
 
 export interface CommitResult {
   packs: string[];
-  published: { pack: string; procedure: string; version: number }[];
-}
-
-function strip(src: PackSource): Source {
-  const { origin: _origin, ...rest } = src;
-  return rest;
-}
-
-/** A holiday notice is not a change of procedure: calendar files are left out of a version's effective content. */
-function withoutCalendars(data: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(data).filter(([k]) => !/^calendar-\d{4}$/.test(k)));
-}
-
-/**
- * What a version is made of: the document, and the pack parameters and data files it names (a county's change of a
- * parameter or a list another procedure reads does not make a new version of this one).
- */
-function effectiveHash(doc: ProcedureDoc, pack: ResolvedPack): string {
-  const { version: _v, ...body } = doc;
-  const text = JSON.stringify(body);
-  const named = <T,>(m: Record<string, T>) => Object.fromEntries(Object.entries(m).filter(([name]) => text.includes(JSON.stringify(name))));
-  return sha256(stableStringify({ doc: body, parameters: named(pack.parameters), data: named(withoutCalendars(pack.data)) }));
-}
-
-/** The hash as versions published before it named only the parameters read (every parameter of the pack). */
-function effectiveHashWithAllParameters(doc: ProcedureDoc, pack: ResolvedPack): string {
-  const { version: _v, ...body } = doc;
-  return sha256(stableStringify({ doc: body, parameters: pack.parameters, data: withoutCalendars(pack.data) }));
-}
-
-const calendarKeys = new WeakMap<object, string>();
-function calendarKey(cal: ResolvedPack['calendar']): string {
-  let k = calendarKeys.get(cal);
-  if (k === undefined) {
-    k = stableStringify(cal);
-    calendarKeys.set(cal, k);
-  }
-  return k;
+  published: NewVersions['published'];
 }
 
 export class PackCatalog {
@@ -198,63 +157,12 @@ export class PackCatalog {
     });
   }
 
-  /** The ids of `ids` and of every pack that extends one of them, directly or not. */
-  private withDescendants(ids: string[], sources: PackSource[]): Set<string> {
-    const out = new Set(ids);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const s of sources) {
-        const base = s.manifest?.extends;
-        if (base && out.has(base) && !out.has(s.manifest.id)) {
-          out.add(s.manifest.id);
-          grew = true;
-        }
-      }
-    }
-    return out;
-  }
-
   /**
-   * What a change would do, without doing it: the resolution, the problems of the changed packs (their own
-   * conflicts with their bases included: a change must apply cleanly), those of the packs extending them (which
-   * become conflicted, not refused), and the changed sources with copies and merge patches turned into overlays.
-   * Only the packs the change touches are resolved and validated again (the others keep their resolution), one
-   * pack at a time, bases first, letting the server answer other requests in between.
+   * What a change would do, without doing it (plan.ts): the resolution, the problems of the changed packs, those of
+   * the packs extending them, and the changed sources with copies and merge patches turned into overlays.
    */
-  async plan(changes: Record<string, Source>): Promise<{
-    packs: Record<string, ResolvedPack>; problems: ProblemDetail[]; affected: Set<string>;
-    descendants: Record<string, ProblemDetail[]>; sources: Record<string, Source>;
-  }> {
-    const sources = this.sources(changes);
-    const affected = this.withDescendants(Object.keys(changes), sources);
-    const byId = new Map(sources.map((s) => [s.manifest?.id, s]));
-    const depth = (id: string): number => {
-      let n = 0;
-      for (let cur = byId.get(id)?.manifest?.extends; cur && n < 64; cur = byId.get(cur)?.manifest?.extends) n++;
-      return n;
-    };
-    let packs: Record<string, ResolvedPack> = { ...this.resolvedPacks };
-    const all: ProblemDetail[] = [];
-    const upgraded: ReturnType<typeof resolvePacks>['upgraded'] = {};
-    for (const id of [...affected].sort((a, b) => depth(a) - depth(b))) {
-      delete packs[id];
-      const r = resolvePacks(sources, { reuse: packs, only: new Set([id]), upgrade: true });
-      packs = r.packs;
-      if (Object.hasOwn(r.upgraded, id)) upgraded[id] = r.upgraded[id];
-      all.push(...r.problems.filter((p) => !all.some((q) => q.path === p.path && q.code === p.code)));
-      await new Promise<void>((res) => setImmediate(res));
-    }
-    for (const id of Object.keys(packs)) if (!byId.has(id)) delete packs[id];
-    const of = (id: string) => all.filter((p) => p.path === `/packs/${id}` || p.path.startsWith(`/packs/${id}/`));
-    const problems: ProblemDetail[] = [];
-    const descendants: Record<string, ProblemDetail[]> = {};
-    for (const id of affected) {
-      if (id in changes) problems.push(...of(id), ...(packs[id]?.conflicts ?? []).map((c) => conflictProblem(id, c)));
-      else descendants[id] = of(id);
-    }
-    const upgradedSources = Object.fromEntries(Object.entries(changes).map(([id, src]) => [id, upgradedSource(src, upgraded[id])]));
-    return { packs, problems, affected, descendants, sources: upgradedSources };
+  plan(changes: Record<string, Source>): Promise<Plan> {
+    return planChange(this.sources(changes), this.resolvedPacks, changes);
   }
 
   /**
@@ -276,7 +184,7 @@ export class PackCatalog {
    * `force` publishes these procedures even when unchanged (an explicit publish from the designer).
    */
   commit(
-    changes: Record<string, { source: Source; origin: StoredPack['origin']; diskHash?: string }>,
+    changes: Record<string, PackChange>,
     versionSource: VersionSource,
     opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
   ): Promise<CommitResult> {
@@ -284,7 +192,7 @@ export class PackCatalog {
   }
 
   private async commitRetrying(
-    changes: Record<string, { source: Source; origin: StoredPack['origin']; diskHash?: string }>,
+    changes: Record<string, PackChange>,
     versionSource: VersionSource,
     opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
   ): Promise<CommitResult> {
@@ -300,7 +208,7 @@ export class PackCatalog {
   }
 
   private async commitOnce(
-    changes: Record<string, { source: Source; origin: StoredPack['origin']; diskHash?: string }>,
+    changes: Record<string, PackChange>,
     versionSource: VersionSource,
     opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
   ): Promise<CommitResult> {
@@ -314,37 +222,10 @@ export class PackCatalog {
     for (const [id, probs] of Object.entries(descendants)) {
       if (packs[id]) following.set(id, await assess(packs[id], probs, this.source(id)));
     }
-    const published: CommitResult['published'] = [];
-    const versions: { record: PublishedVersion; info: VersionInfo }[] = [];
-    for (const packId of affected) {
-      const pack = packs[packId];
-      if (!pack) continue;
-      const held = new Set(following.get(packId)?.held ?? []);
-      for (const [procId, doc] of Object.entries(pack.procedures)) {
-        if (held.has(procId)) continue;
-        const history = this.versions(packId, procId);
-        const latest = history[history.length - 1];
-        const hash = effectiveHash(doc, pack);
-        const forced = opts.force?.pack === packId && opts.force.procedure === procId;
-        if (latest && (latest.hash === hash || latest.hash === effectiveHashWithAllParameters(doc, pack)) && !forced) continue;
-        const version = (latest?.version ?? 0) + 1;
-        const own = packId in changes;
-        const info: VersionInfo = {
-          version, hash, publishedAt: opts.now, source: versionSource,
-          ...(own && opts.by ? { by: opts.by } : {}), ...(own && opts.note ? { note: opts.note } : {}),
-          ...(own ? {} : { followed: Object.keys(changes).join(',') }),
-        };
-        versions.push({
-          info,
-          record: {
-            pack: packId, procedure: procId, version, publishedAt: opts.now, source: versionSource,
-            doc: { ...doc, version },
-            context: { title: pack.title, lineage: pack.lineage, parameters: pack.parameters, data: pack.data },
-          },
-        });
-        published.push({ pack: packId, procedure: procId, version });
-      }
-    }
+    const { versions, published } = newVersions(
+      packs, affected, Object.keys(changes), (pack, procedure) => this.versions(pack, procedure),
+      (pack) => following.get(pack)?.held ?? [], versionSource, opts,
+    );
     const stored: Record<string, StoredPack> = {};
     for (const [id, c] of Object.entries(changes)) {
       stored[id] = { source: sources[id], origin: c.origin, ...(c.diskHash ? { diskHash: c.diskHash } : {}), updatedAt: opts.now };
@@ -372,32 +253,12 @@ export class PackCatalog {
   }
 
   private async loadFromDiskNow(sources: PackSource[], now: string): Promise<{ loaded: string[]; problems: ProblemDetail[]; published: CommitResult['published'] }> {
-    const changes: Record<string, { source: Source; origin: 'disk'; diskHash: string }> = {};
-    for (const src of sources) {
-      const source = strip(src);
-      const diskHash = sha256(stableStringify(source));
-      const id = source.manifest?.id;
-      if (typeof id !== 'string') continue;
-      if (own(this.packsData, id)?.diskHash === diskHash) continue;
-      changes[id] = { source, origin: 'disk', diskHash };
-    }
-    // leave out the packs with problems (an unchanged pack built on a changed one follows it, conflicted if need be), then commit the rest
-    const plain = () => Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.source]));
-    const allProblems: ProblemDetail[] = [];
-    for (let round = 0; Object.keys(changes).length; round++) {
-      const { problems } = await this.plan(plain());
-      if (!problems.length) break;
-      allProblems.push(...problems.filter((p) => !allProblems.some((q) => q.path === p.path && q.code === p.code)));
-      if (round === 20) {
-        for (const id of Object.keys(changes)) delete changes[id];
-        break;
-      }
-      for (const id of new Set(problems.map((p) => p.path.split('/')[2]))) delete changes[id];
-    }
+    const changes = changedOnDisk(sources, this.packsData);
+    const problems = await leaveOutBroken(changes, (c) => this.plan(c));
     const result = Object.keys(changes).length
       ? await this.commitRetrying(changes, 'pack', { now })
       : { packs: [], published: [] };
-    return { loaded: Object.keys(changes), problems: allProblems, published: result.published };
+    return { loaded: Object.keys(changes), problems, published: result.published };
   }
 
   // ---- reading ----
@@ -462,97 +323,49 @@ export class PackCatalog {
   }
 
   packOfVersion(v: PublishedVersion): ResolvedPack {
-    const live = own(this.resolvedPacks, v.pack);
-    return {
-      id: v.pack, title: v.context.title, lineage: v.context.lineage, parameters: v.context.parameters,
-      procedures: {}, data: v.context.data, calendar: live?.calendar ?? calendar.calendarOfPackData(v.context.data), overrides: [],
-      ...(live?.calendarPolicy ? { calendarPolicy: live.calendarPolicy } : {}),
-    };
+    return packOfVersion(v, own(this.resolvedPacks, v.pack));
   }
 
-  // ---- drafts ----
+  // ---- drafts (drafts.ts) ----
 
   draft(pack: string, procedure: string): Promise<Draft | null> {
     return this.store.drafts.get(pack, procedure);
   }
 
-  /**
-   * The base pack's procedure a county draft is made against: the published version the designer had (`version`),
-   * else the base as it resolves now. Null for a pack extending none, or a procedure its base does not have.
-   */
-  async baseOf(pack: string, procedure: string, version?: number): Promise<{ pack: string; version: number | null; doc: ProcedureDoc } | null> {
-    const baseId = own(this.resolvedPacks, pack)?.extends;
-    const now = baseId ? own(this.resolvedPacks, baseId)?.procedures[procedure] : undefined;
-    if (!baseId || !now) return null;
-    if (version !== undefined && this.versions(baseId, procedure).some((v) => v.version === version)) {
-      return { pack: baseId, version, doc: (await this.version(baseId, procedure, version)).doc };
-    }
-    return { pack: baseId, version: this.latestVersion(baseId, procedure) ?? null, doc: now };
+  /** The base pack's procedure a county draft is made against (the version the designer had, else the base now). */
+  baseOf(pack: string, procedure: string, version?: number): Promise<{ pack: string; version: number | null; doc: ProcedureDoc } | null> {
+    return baseOf(this, pack, procedure, version);
   }
 
-  /**
-   * Saves a draft. A county's draft of a base procedure is kept with the operations that turn the base it was made
-   * against into it (so it follows the base, and publishes as a patch).
-   */
+  /** Saves a draft (a county's draft of a base procedure with its overlay on the base it was made against). */
   async saveDraft(pack: string, procedure: string, doc: ProcedureDoc, by: string, now: string, baseVersion?: number): Promise<void> {
-    const base = await this.baseOf(pack, procedure, baseVersion);
-    const overlay = base ? { overlay: overlayOf(base.doc, doc), base: { pack: base.pack, version: base.version } } : {};
-    await this.store.drafts.save(pack, procedure, { doc, savedAt: now, savedBy: by, ...overlay });
+    await this.store.drafts.save(pack, procedure, await draftRecord(this, pack, procedure, doc, by, now, baseVersion));
   }
 
-  /**
-   * A draft as the designer should see it: a county's draft laid on its base as it is now (a base that moved on since
-   * is followed; operations that no longer apply are its conflicts).
-   */
+  /** A draft as the designer should see it: a county's draft laid on its base as it is now. */
   async draftView(pack: string, procedure: string): Promise<{ draft: Draft; doc: ProcedureDoc; conflicts: ReturnType<typeof draftOnBase>['conflicts'] } | null> {
     const draft = await this.draft(pack, procedure);
-    if (!draft) return null;
-    const baseNow = draft.overlay && draft.base ? own(this.resolvedPacks, draft.base.pack)?.procedures[procedure] : undefined;
-    if (!draft.overlay || !draft.base || !baseNow || draft.base.version === (this.latestVersion(draft.base.pack, procedure) ?? null)) {
-      return { draft, doc: draft.doc, conflicts: [] };
-    }
-    const r = draftOnBase(baseNow, draft.overlay, procedure);
-    return { draft, doc: { ...r.doc, id: procedure }, conflicts: r.conflicts };
+    return draft ? draftView(this, procedure, draft) : null;
   }
 
   /**
-   * The draft becomes a new version: a county's draft of a base procedure as its patch (the operations, with what
-   * each expected of the base: one the base no longer satisfies refuses the publish), any other as the pack's own
-   * procedure document. The draft is read inside the catalogue's turn: of publishes racing on one draft, one
-   * publishes it.
+   * The draft becomes a new version (a county's draft of a base procedure as its patch). The draft is read inside the
+   * catalogue's turn: of publishes racing on one draft, one publishes it.
    */
   publishDraft(pack: string, procedure: string, now: string, meta: { by?: string; note?: string } = {}): Promise<number> {
-    return this.exclusive(() => this.publishDraftNow(pack, procedure, now, meta));
-  }
-
-  private async publishDraftNow(pack: string, procedure: string, now: string, meta: { by?: string; note?: string }): Promise<number> {
-    const draft = await this.draft(pack, procedure);
-    if (!draft) throw fail('NOT_FOUND', `流程「${procedure}」没有草稿可发布`, `procedure '${procedure}' has no draft to publish`);
-    const src = this.source(pack);
-    if (!src) throw notFound();
-    const overlay = draft.overlay && own(this.resolvedPacks, pack)?.extends ? draft.overlay : undefined;
-    const source = countyDraftSource(src, procedure, draft.doc, overlay);
-    const stored = own(this.packsData, pack)!;
-    const origin = stored.origin === 'disk' ? 'designer' : stored.origin;
-    const diskHash = stored.diskHash;
-    const r = await this.commitRetrying({ [pack]: { source, origin, diskHash } }, 'designer', { now, force: { pack, procedure }, dropDrafts: { pack, procedure }, ...meta });
-    return r.published.find((p) => p.pack === pack && p.procedure === procedure)!.version;
+    return this.exclusive(async () => {
+      const change = procedureDraftChange(this, pack, procedure, await this.draft(pack, procedure));
+      const r = await this.commitRetrying(change, 'designer', { now, force: { pack, procedure }, dropDrafts: { pack, procedure }, ...meta });
+      return r.published.find((p) => p.pack === pack && p.procedure === procedure)!.version;
+    });
   }
 
   /** Publishes a pack draft (parameter overrides, list items): every procedure whose effective content changes gets a version. */
   publishPackDraft(pack: string, now: string, meta: { by?: string; note?: string } = {}): Promise<CommitResult['published']> {
-    return this.exclusive(() => this.publishPackDraftNow(pack, now, meta));
-  }
-
-  private async publishPackDraftNow(pack: string, now: string, meta: { by?: string; note?: string }): Promise<CommitResult['published']> {
-    const draft = await this.draft(pack, PACK_DRAFT);
-    if (!draft || (!draft.parameters && !draft.data)) throw fail('NOT_FOUND', `配置包「${pack}」没有草稿可发布`, `pack '${pack}' has no draft to publish`);
-    const src = this.source(pack);
-    if (!src) throw notFound();
-    const source = listDraftSource(parameterDraftSource(src, draft.parameters ?? {}), draft.data ?? {});
-    const origin = own(this.packsData, pack)!.origin === 'disk' ? 'designer' : own(this.packsData, pack)!.origin;
-    const diskHash = own(this.packsData, pack)!.diskHash;
-    const r = await this.commitRetrying({ [pack]: { source, origin, diskHash } }, 'designer', { now, dropDrafts: { pack, procedure: PACK_DRAFT }, ...meta });
-    return r.published.filter((p) => p.pack === pack);
+    return this.exclusive(async () => {
+      const change = packDraftChange(this, pack, await this.draft(pack, PACK_DRAFT));
+      const r = await this.commitRetrying(change, 'designer', { now, dropDrafts: { pack, procedure: PACK_DRAFT }, ...meta });
+      return r.published.filter((p) => p.pack === pack);
+    });
   }
 }
