@@ -45,8 +45,8 @@ if (mode === 'load') {
   process.stdout.write(`${JSON.stringify({ events, ms })}\n`);
 } else if (mode === 'timers') {
   let fired = 0;
-  const fire = deps.cases.fireTimer.bind(deps.cases);
-  deps.cases.fireTimer = async (ref) => {
+  const fire = deps.cases.expireTimer.bind(deps.cases);
+  deps.cases.expireTimer = async (ref) => {
     const ok = await fire(ref);
     if (ok) fired++;
     return ok;

@@ -1,4 +1,4 @@
-/** fireDeadline: a deadline's due time has passed. Marks it overdue, emits its effects, sends its expiry event. */
+/** expireDeadline: a deadline's due time has passed. Marks it overdue, emits its effects, sends its expiry event. */
 import type { CompiledProcedure } from './compile';
 import type { Instance, StepResult } from './types';
 import { i18n, pointer, refuse } from './errors';
@@ -6,7 +6,7 @@ import { StepBudgetError } from './budget';
 import { step, type StepEnv } from './step';
 import { shanghaiDate, toShanghaiISO } from './calendar';
 
-export async function fireDeadline(proc: CompiledProcedure, instance: Instance, name: string, env: StepEnv): Promise<StepResult> {
+export async function expireDeadline(proc: CompiledProcedure, instance: Instance, name: string, env: StepEnv): Promise<StepResult> {
   const d = instance.deadlines.find((x) => x.name === name && !x.overdue);
   if (!d || instance.status !== 'active') {
     return refuse('NOT_FOUND', i18n(`期限「${name}」未在计时`, `deadline '${name}' is not armed`));

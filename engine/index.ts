@@ -6,7 +6,7 @@ export { validateProcedure, validatePackSchema, ajvProblems, createAjv, ajv, com
 export { compileProcedure, type CompiledProcedure } from './compile';
 export { start, step, type StepEnv, type EventInput, type StepOptions } from './step';
 export { cancel, type CancelInput } from './cancel';
-export { fireDeadline } from './expire';
+export { expireDeadline } from './expire';
 export { replay } from './replay';
 export { allowedEvents, activeLeaves, type AllowedEvent } from './state';
 export {

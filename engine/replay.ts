@@ -6,7 +6,7 @@
 import type { CompiledProcedure } from './compile';
 import type { HistoryEntry, Instance, StepResult } from './types';
 import { start, step, type StepEnv } from './step';
-import { fireDeadline } from './expire';
+import { expireDeadline } from './expire';
 import { RECALCULATED, applyRecalculation, type RecalculationPayload } from './recalculate';
 import { MIGRATED, applyMigration, type MigrationPayload } from './migrate';
 import { cancel } from './cancel';
@@ -43,7 +43,7 @@ export async function replay(
       continue;
     }
     result = system && deadline
-      ? await fireDeadline(proc, result.instance, deadline, env)
+      ? await expireDeadline(proc, result.instance, deadline, env)
       : await step(proc, result.instance, { type: h.type, payload: h.payload, actor: h.actor }, env, { anyRole: true });
   }
   if (!result.ok) throw new Error(`replay refused: ${result.code} ${result.message.en}`);

@@ -5,7 +5,7 @@
 import type { CompiledProcedure } from './compile';
 import type { Instance, RuleResult, Scenario, ScenarioExpect, StepResult } from './types';
 import { start, step, type StepEnv } from './step';
-import { fireDeadline } from './expire';
+import { expireDeadline } from './expire';
 import { ancestors } from './machine';
 import { activeLeaves } from './state';
 
@@ -131,12 +131,12 @@ export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promis
   let inst = first.instance;
 
   let fired: StepResult[] = [];
-  const fireDue = async (until: Date, label: string) => {
+  const expireDue = async (until: Date, label: string) => {
     fired = [];
     for (let guard = 0; guard < 100; guard++) {
       const due = inst.deadlines.filter((d) => !d.overdue && new Date(d.dueAt) <= until).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
       if (!due) return null;
-      const r = await fireDeadline(proc, inst, due.name, { now: new Date(due.dueAt), lookupInstance });
+      const r = await expireDeadline(proc, inst, due.name, { now: new Date(due.dueAt), lookupInstance });
       note(r);
       if (!r.ok) return r;
       fired.push(r);
@@ -152,7 +152,7 @@ export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promis
     if (st.advanceTo) {
       now = new Date(st.advanceTo);
       const before = inst.rev;
-      const bad = await fireDue(now, label);
+      const bad = await expireDue(now, label);
       if (bad && !bad.ok) report.failures.push(`${label}: deadline firing refused: ${bad.message.en}`);
       const effects = fired.flatMap((f) => (f.ok ? f.effects : []));
       const fake: StepResult = { ok: true, instance: inst, history: undefined as never, effects, timers: { arm: [], cancel: [] } };
@@ -162,7 +162,7 @@ export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promis
     }
     if (st.at) {
       now = new Date(st.at);
-      await fireDue(now, label);
+      await expireDue(now, label);
     }
     if (!st.event) continue;
     const r = await step(proc, inst, st.event, { now, lookupInstance });

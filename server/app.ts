@@ -173,7 +173,7 @@ async function assemble(
       },
     },
   });
-  const scheduler = new Scheduler(store, clock, (ref) => cases.fireTimer(ref), log, { owner, leaseMs: opts.timerLeaseMs });
+  const scheduler = new Scheduler(store, clock, (ref) => cases.expireTimer(ref), log, { owner, leaseMs: opts.timerLeaseMs });
   const outbox = new Outbox({
     store, log, owner, sender: opts.sender ?? httpSender(allow), webhook: (id) => subscriptions.get(id),
     retryBaseMs: opts.webhookRetryBaseMs, maxAttempts: opts.webhookMaxAttempts, leaseMs: opts.deliveryLeaseMs,
@@ -256,7 +256,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // listening first, then the deadlines that fell due while the server was down fire in the background, in due
   // order, each under its case's lock like any event: requests are answered meanwhile (a long outage can leave
   // thousands due)
-  const overdue = deps.scheduler.fireDue(deps.clock.now()).catch((e) => {
+  const overdue = deps.scheduler.expireDue(deps.clock.now()).catch((e) => {
     deps.log(`✗ 启动时触发到期期限失败 / firing the deadlines due at start failed: ${(e as Error).stack ?? e}`);
     return 0;
   });

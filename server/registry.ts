@@ -33,7 +33,7 @@ export interface Webhook {
 }
 
 export interface StoredPack {
-  source: Omit<PackSource, 'origin'>;
+  source: Omit<PackSource, 'folder'>;
   origin: 'disk' | 'import' | 'designer';
   /** Hash of the pack folder's content when it was last loaded from disk. */
   diskHash?: string;

@@ -110,7 +110,7 @@ export function resolvePacks(sources: PackSource[], opts: ResolveOptions = {}): 
   const valid = sources.filter((s) => {
     if (reused(s.manifest?.id)) return true;
     if (validatePackSchema(s.manifest)) return true;
-    const id = (s.manifest as { id?: string } | undefined)?.id ?? s.origin ?? '?';
+    const id = (s.manifest as { id?: string } | undefined)?.id ?? s.folder ?? '?';
     problems.push(...ajvProblems(validatePackSchema.errors, `/packs/${id}/manifest`));
     return false;
   });

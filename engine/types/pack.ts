@@ -63,8 +63,8 @@ export interface PackSource {
   patches?: Record<string, PatchSource>;
   data: Record<string, unknown>;
   scenarios?: Record<string, Scenario>;
-  /** Where it came from (a folder), for error messages. */
-  origin?: string;
+  /** The folder it was loaded from (the pack's id for a stored pack), for error messages. */
+  folder?: string;
 }
 
 /** One change of an overlay: JSON-Patch-like, with the base's value when the change was made (`was`). */

@@ -13,7 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context, Next } from 'koa';
 import type { Store, TokenRow } from '../store/seam';
-import { newCaseId, newToken, sha256 } from '../util/ids';
+import { newId, newToken, sha256 } from '../util/ids';
 import { fail } from '../errors';
 import { iso, isoOf } from '../time/iso';
 import { operations, type Operation } from '../contract';
@@ -166,7 +166,7 @@ export class Tokens {
     }
     const token = newToken();
     const stored: TokenRow = {
-      id: `tk${newCaseId()}`, hash: sha256(token), subject: input.subject, roles: input.roles, packs: input.packs, createdAt: iso(now),
+      id: newId('tk'), hash: sha256(token), subject: input.subject, roles: input.roles, packs: input.packs, createdAt: iso(now),
       ...(input.expiresAt ? { expiresAt: iso(new Date(input.expiresAt)) } : {}),
     };
     await this.store.tokens.create(stored);

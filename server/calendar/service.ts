@@ -211,7 +211,7 @@ export class CalendarService {
       if (changes) out.push(...changes);
     }
     if (mark) await this.markApplied(packs);
-    if (out.some((c) => c.overdueNow)) await this.d.scheduler.fireDue(this.d.clock.now());
+    if (out.some((c) => c.overdueNow)) await this.d.scheduler.expireDue(this.d.clock.now());
     return out;
   }
 

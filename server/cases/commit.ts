@@ -10,7 +10,7 @@ import { timerDelta, type CaseDelta, type CaseState } from '../store/seam';
 import { figuresAfter } from '../store/stats-index';
 import type { Webhook } from '../registry';
 import { instanceView } from './view';
-import { newCaseId } from '../util/ids';
+import { newId } from '../util/ids';
 
 export function compactHistory(h: HistoryEntry, onBehalfOf?: string): StoredHistoryEntry {
   return {
@@ -75,7 +75,7 @@ export function outboxRows(proc: CompiledProcedure, res: StepOk, webhooks: reado
   for (const m of messages) {
     for (const w of webhooks) {
       if (!matches(w, inst, m.type)) continue;
-      const id = `d${newCaseId()}`;
+      const id = newId('d');
       rows.push({
         id, webhook: w.id, type: m.type, createdAt: h.at, ...(c.requestId ? { requestId: c.requestId } : {}),
         body: { id, type: m.type, at: h.at, webhook: w.id, instance: view, ...m.extra },

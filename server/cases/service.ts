@@ -6,7 +6,7 @@
  * domain errors (server/errors.ts); this file knows nothing of HTTP.
  */
 import {
-  calendar, cancel, fireDeadline, MIGRATED, own, start, step, type Actor, type CompiledProcedure, type Instance, type Refusal, type StepEnv, type StepOk,
+  calendar, cancel, expireDeadline, MIGRATED, own, start, step, type Actor, type CompiledProcedure, type Instance, type Refusal, type StepEnv, type StepOk,
 } from '../../engine';
 import { StoreConflict, type CaseState, type CaseSummaryRow, type CaseTx, type Store, type TimerRef } from '../store/seam';
 import type { PackCatalog } from '../packs/catalog';
@@ -317,12 +317,12 @@ export class CaseService {
   }
 
   /**
-   * Fires one deadline if it is still armed with that due time: the firing takes the timer inside the case's
-   * transaction, so a deadline claimed by two processes (a lease that ran out) still fires once. The step happens at
-   * the due instant (or at the case's last change, if later), as if the timer had fired on time. Returns whether
-   * something was written.
+   * Expires one deadline if it is still armed with that due time, taking its timer inside the case's transaction, so
+   * a deadline claimed by two processes (a lease that ran out) still expires once. The step happens at the due
+   * instant (or at the case's last change, if later), as if the timer had fired on time. Returns whether something
+   * was written.
    */
-  async fireTimer(ref: TimerRef): Promise<boolean> {
+  async expireTimer(ref: TimerRef): Promise<boolean> {
     const { caseId: id, name, dueAt } = ref;
     const fired = await this.transact(id, async (tx, commit) => {
       if (!(await tx.takeTimer(name, dueAt))) return false;
@@ -331,14 +331,14 @@ export class CaseService {
       if (!inst.deadlines.some((x) => x.name === name && x.dueAt === dueAt && !x.overdue)) return false;
       const proc = await this.d.catalog.compiled(inst.pack, inst.procedure, inst.version);
       const at = new Date(Math.max(Date.parse(dueAt), Date.parse(inst.updatedAt)));
-      const res = await fireDeadline(proc, inst, name, { ...this.env(inst), now: at });
+      const res = await expireDeadline(proc, inst, name, { ...this.env(inst), now: at });
       if (res.ok) {
         await commit(proc, res, { deadline: name });
         return true;
       }
       // The expiry event was refused (e.g. the calendar ran out): still mark the deadline expired, once, and say why.
       this.d.log(`! 期限到期事件被拒绝 / deadline expiry refused: ${id} ${name}: ${res.code} ${res.message.en}`);
-      await commit(proc, markExpired(inst, name, at, res), { deadline: name });
+      await commit(proc, expiryRefused(inst, name, at, res), { deadline: name });
       return true;
     });
     if (fired) this.d.hooks?.fired?.(dueAt);
@@ -362,7 +362,8 @@ export class CaseService {
   }
 }
 
-function markExpired(inst: Instance, name: string, at: Date, why: Refusal): StepOk {
+/** The step recorded when a deadline expires but its expiry event is refused: the deadline marked overdue, once, with why. */
+function expiryRefused(inst: Instance, name: string, at: Date, why: Refusal): StepOk {
   const now = calendar.toShanghaiISO(at);
   const rev = inst.rev + 1;
   const instance: Instance = {

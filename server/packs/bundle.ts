@@ -12,11 +12,11 @@ export interface Bundle {
   scenarios: NonNullable<PackSource['scenarios']>;
 }
 
-export function bundleOf(src: Omit<PackSource, 'origin'>): Bundle {
+export function bundleOf(src: Omit<PackSource, 'folder'>): Bundle {
   return { format: BUNDLE_FORMAT, manifest: src.manifest, procedures: src.procedures, patches: src.patches ?? {}, data: src.data, scenarios: src.scenarios ?? {} };
 }
 
-export function sourceOf(b: Bundle): Omit<PackSource, 'origin'> {
+export function sourceOf(b: Bundle): Omit<PackSource, 'folder'> {
   return { manifest: b.manifest, procedures: b.procedures ?? {}, patches: b.patches ?? {}, data: b.data ?? {}, scenarios: b.scenarios ?? {} };
 }
 

@@ -31,7 +31,7 @@ import { changedOnDisk, leaveOutBroken } from './disk';
 export type { PublishedVersion, VersionSource } from './versions';
 export type { PackChange } from './plan';
 
-type Source = Omit<PackSource, 'origin'>;
+type Source = Omit<PackSource, 'folder'>;
 
 /** The registry setting holding the calendars loaded through the API (JSON: pack → year → calendar file). */
 export const IMPORTED_CALENDARS = 'calendars';
@@ -153,7 +153,7 @@ export class PackCatalog {
     Object.assign(all, overrides);
     return Object.entries(all).map(([id, s]) => {
       const cal = Object.fromEntries(Object.entries(calendars[id] ?? {}).map(([year, f]) => [`calendar-${year}`, f]));
-      return { ...s, data: { ...s.data, ...cal }, origin: id };
+      return { ...s, data: { ...s.data, ...cal }, folder: id };
     });
   }
 

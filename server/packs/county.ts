@@ -7,7 +7,7 @@
 import { applyOverlay, diffOverlay, isItemList, type OverlayOp, type PackConflict, type PackParameter, type PackSource, type ProblemDetail, type ProcedureDoc, type ResolvedPack } from '../../engine';
 import { problem } from '../../engine/errors';
 
-type Source = Omit<PackSource, 'origin'>;
+type Source = Omit<PackSource, 'folder'>;
 
 /** The drafts key of a pack's own (non-procedure) changes. */
 export const PACK_DRAFT = '$pack';

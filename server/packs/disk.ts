@@ -8,10 +8,10 @@ import type { StoredPack } from '../registry';
 import { sha256, stableStringify } from '../util/ids';
 import type { PackChange, Plan } from './plan';
 
-type Source = Omit<PackSource, 'origin'>;
+type Source = Omit<PackSource, 'folder'>;
 
 function strip(src: PackSource): Source {
-  const { origin: _origin, ...rest } = src;
+  const { folder: _folder, ...rest } = src;
   return rest;
 }
 

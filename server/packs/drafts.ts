@@ -11,7 +11,7 @@ import { countyDraftSource, draftOnBase, listDraftSource, overlayOf, parameterDr
 import type { PackChange } from './plan';
 import type { PublishedVersion } from './versions';
 
-type Source = Omit<PackSource, 'origin'>;
+type Source = Omit<PackSource, 'folder'>;
 
 /** What the draft functions read of the catalogue. */
 export interface CatalogView {

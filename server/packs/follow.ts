@@ -8,7 +8,7 @@ import {
   retestPack, type OverlayOp, type PackConflict, type PackSource, type ProblemDetail, type ResolveResult, type ResolvedPack,
 } from '../../engine';
 
-type Source = Omit<PackSource, 'origin'>;
+type Source = Omit<PackSource, 'folder'>;
 
 export interface Assessment {
   conflicts: PackConflict[];

@@ -41,7 +41,7 @@ export function loadPackDir(dir: string): PackSource {
   for (const [name, file] of jsonFiles(join(root, 'data'))) data[name] = readJson(file);
   const scenarios: Record<string, Scenario> = {};
   for (const [name, file] of jsonFiles(join(root, 'scenarios'))) scenarios[name] = readJson(file) as Scenario;
-  return { manifest, procedures, patches, data, scenarios, origin: root };
+  return { manifest, procedures, patches, data, scenarios, folder: root };
 }
 
 /**

@@ -6,7 +6,7 @@ import { resolvePacks, type PackSource, type ProblemDetail, type ResolvedPack } 
 import type { StoredPack } from '../registry';
 import { conflictProblem, upgradedSource } from './follow';
 
-type Source = Omit<PackSource, 'origin'>;
+type Source = Omit<PackSource, 'folder'>;
 
 /** One pack's new source in a change, where it came from, and (loaded from disk) the hash of its files. */
 export interface PackChange {

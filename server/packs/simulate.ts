@@ -3,7 +3,7 @@
  * deadlines that fall due before each event, and returns the trace. Nothing is stored.
  */
 import {
-  compileProcedure, fireDeadline, provisionalMarks, start, step, validateProcedure, type CompiledProcedure, type Instance, type ProcedureDoc,
+  compileProcedure, expireDeadline, provisionalMarks, start, step, validateProcedure, type CompiledProcedure, type Instance, type ProcedureDoc,
   type ResolvedPack, type StepResult, calendar,
 } from '../../engine';
 import { DomainError as ApiError } from '../errors';
@@ -67,7 +67,7 @@ export async function simulate(doc: ProcedureDoc, pack: ResolvedPack, body: Simu
       const due = inst.deadlines.filter((d) => !d.overdue && new Date(d.dueAt) <= clock).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
       if (!due) break;
       await spend();
-      const r = await fireDeadline(proc, inst, due.name, { now: new Date(due.dueAt) });
+      const r = await expireDeadline(proc, inst, due.name, { now: new Date(due.dueAt) });
       trace.push(entry(proc, `DEADLINE:${due.name}`, due.dueAt, inst, r));
       if (!r.ok) break;
       inst = r.instance;

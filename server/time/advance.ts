@@ -31,7 +31,7 @@ export class ClockControl {
       const cur = clock.now();
       if (to < cur) throw backwards(cur);
       // counted from before the move: the move's own notice may wake a run that fires some before settle starts
-      const before = this.scheduler.firedCount;
+      const before = this.scheduler.expiredCount;
       try {
         await clock.set(to);
       } catch (e) {
@@ -39,7 +39,7 @@ export class ClockControl {
         throw e;
       }
       await this.scheduler.settle(to);
-      return { now: iso(to), fired: this.scheduler.firedCount - before };
+      return { now: iso(to), fired: this.scheduler.expiredCount - before };
     });
   }
 }

@@ -1,12 +1,12 @@
 /**
- * Fires deadlines from the store's timer queue (store/seam.ts). Due deadlines are claimed in batches, earliest
- * first, with a lease, and fired one at a time through the case service, which takes the timer inside the case's
- * transaction — so with several processes on one store each deadline fires once, and one whose process died
- * mid-claim is fired by another when the lease runs out. A firing that fails gives its lease back with a back-off.
+ * Expires deadlines from the store's timer queue (store/seam.ts). Due timers are claimed in batches, earliest first,
+ * with a lease, and expired one at a time through the case service (`expire`), which takes the timer inside the
+ * case's transaction — so with several processes on one store each deadline expires once, and one whose process died
+ * mid-claim is expired by another when the lease runs out. An expiry that fails gives its lease back with a back-off.
  *
  * The scheduler looks at the queue when the store says timers changed (a step armed one; with PostgreSQL also on
  * every poll), and on the system clock also when the next one is due. On the controlled clock, PUT /api/admin/clock
- * calls `fireDue(now)` and waits for every deadline due by then (`settle`).
+ * calls `expireDue(now)` and waits for every deadline due by then (`settle`).
  *
  * Its wake-ups (the next due time, a failed firing's back-off) go through `timers`: the platform's by default, timers
  * a test moves by hand otherwise (tests/server/scheduler.test.ts), so no test of it waits on the wall clock.
@@ -46,8 +46,8 @@ export class Scheduler {
   private again = false;
   private stopped = false;
   private failures = 0;
-  /** Deadlines this process has fired since it started (the clock control answers how many a move fired). */
-  private firedSoFar = 0;
+  /** Deadlines this process has expired since it started (the clock control answers how many a move expired). */
+  private expiredSoFar = 0;
   private off: (() => void) | null = null;
   /** Wake-ups in progress (a firing and the re-arm after it), for `idle()`. */
   private readonly cycles = new Set<Promise<void>>();
@@ -56,7 +56,7 @@ export class Scheduler {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly fire: (ref: TimerRef) => Promise<boolean>,
+    private readonly expire: (ref: TimerRef) => Promise<boolean>,
     private readonly log: (msg: string) => void,
     private readonly o: SchedulerOptions,
   ) {
@@ -71,27 +71,27 @@ export class Scheduler {
     this.wake();
   }
 
-  /** Fires in the background what is due now, then sleeps until the next due time. */
+  /** Expires in the background what is due now, then sleeps until the next due time. */
   private wake(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
-    const cycle = this.fireDue(this.clock.now())
+    const cycle = this.expireDue(this.clock.now())
       .catch(() => 0)
       .then(() => this.arm());
     this.cycles.add(cycle);
     void cycle.finally(() => this.cycles.delete(cycle));
   }
 
-  /** Resolves when no wake-up is in progress: what was due has been fired and the next wake-up is set. */
+  /** Resolves when no wake-up is in progress: what was due has been expired and the next wake-up is set. */
   async idle(): Promise<void> {
     while (this.cycles.size) await Promise.allSettled([...this.cycles]);
   }
 
-  /** Fires every deadline due by `until` that this process can claim, in due order, including ones armed by these firings. */
-  fireDue(until: Date): Promise<number> {
+  /** Expires every deadline due by `until` that this process can claim, in due order, including ones these expiries arm. */
+  expireDue(until: Date): Promise<number> {
     const run = (this.running ?? Promise.resolve(0)).then(async () => {
       let fired = 0;
       for (;;) {
@@ -101,9 +101,9 @@ export class Scheduler {
         for (const ref of batch) {
           if (this.stopped) break;
           try {
-            if (await this.fire(ref)) {
+            if (await this.expire(ref)) {
               fired++;
-              this.firedSoFar++;
+              this.expiredSoFar++;
             }
             this.failures = 0;
           } catch (e) {
@@ -127,23 +127,23 @@ export class Scheduler {
   }
 
   /**
-   * Fires what is due by `until`, then waits until no deadline due by then is left — some may be held by another
-   * process's lease — for at most `maxMs`. Returns how many this process fired.
+   * Expires what is due by `until`, then waits until no deadline due by then is left — some may be held by another
+   * process's lease — for at most `maxMs`. Returns how many this process expired.
    */
   async settle(until: Date, maxMs = 30_000): Promise<number> {
-    let fired = await this.fireDue(until);
+    let fired = await this.expireDue(until);
     const end = Date.now() + maxMs;
     // a firing that failed here is tried again later, not waited for
     while (!this.stopped && !this.failures && (await this.store.timers.counts(until)).due > 0 && Date.now() < end) {
       await new Promise((r) => setTimeout(r, 50));
-      fired += await this.fireDue(until);
+      fired += await this.expireDue(until);
     }
     return fired;
   }
 
-  /** How many deadlines this process has fired since it started, by any run (a woken one or a `fireDue`). */
-  get firedCount(): number {
-    return this.firedSoFar;
+  /** How many deadlines this process has expired since it started, by any run (a woken one or an `expireDue`). */
+  get expiredCount(): number {
+    return this.expiredSoFar;
   }
 
   /** How many deadlines are armed (metrics). */

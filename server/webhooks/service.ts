@@ -10,7 +10,7 @@ import type { DeliveryInfo, DeliveryStatus, OutboxQueue } from '../store/seam';
 import type { DeliveryBody, WebhookBody } from '../contract';
 import { fail, notFound } from '../errors';
 import { canSeePack, isAdmin, type Auth } from '../auth/tokens';
-import { newCaseId } from '../util/ids';
+import { newId } from '../util/ids';
 import { iso, isoOf } from '../time/iso';
 import type { Subscriptions } from './subscriptions';
 import { refusedAddresses, type AllowList } from './destinations';
@@ -83,7 +83,7 @@ export class WebhookService {
     }
     const problems = [...this.unknownEvents(body), ...(await this.badDestination(body.url))];
     if (problems.length) throw fail('INVALID_WEBHOOK', `订阅有 ${problems.length} 个问题`, `the subscription has ${problems.length} problem(s)`, problems);
-    const hook: Webhook = { id: `wh${newCaseId()}`, ...body, createdAt: iso(this.d.now()), createdBy: auth.subject };
+    const hook: Webhook = { id: newId('wh'), ...body, createdAt: iso(this.d.now()), createdBy: auth.subject };
     await this.d.subscriptions.create(hook);
     return publicView(hook);
   }

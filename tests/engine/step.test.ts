@@ -1,8 +1,8 @@
-/** engine.start / engine.step / fireDeadline: pure steps, refusals in the API's terms, deadlines, replay. */
+/** engine.start / engine.step / expireDeadline: pure steps, refusals in the API's terms, deadlines, replay. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  allowedEvents, compileProcedure, fireDeadline, replay, resolvePacks, start, step,
+  allowedEvents, compileProcedure, expireDeadline, replay, resolvePacks, start, step,
   type CompiledProcedure, type HistoryEntry, type Instance, type ProcedureDoc, type ResolvedPack, type StepOk,
 } from '../../engine';
 import { loadPacksRoot } from '../../server/packs';
@@ -93,11 +93,11 @@ describe('step', () => {
     i = (await ok(step(mediation, i, { type: 'AGREEMENT_SIGNED', payload: { effectiveOn: '2025-09-01', form: 'written' }, actor: mediator }, at('2025-09-01T11:00:00+08:00')))).instance;
     i = (await ok(step(mediation, i, { type: 'APPLY_CONFIRMATION', payload: { appliedOn: '2025-09-02', applicants: ['张三', '李四'] } }, at('2025-09-02T10:00:00+08:00')))).instance;
     const due = i.deadlines[0];
-    const r = await ok(fireDeadline(mediation, i, due.name, { now: new Date(due.dueAt) }));
+    const r = await ok(expireDeadline(mediation, i, due.name, { now: new Date(due.dueAt) }));
     expect(r.instance).toMatchObject({ state: 'judicialConfirmation', overdue: true, everOverdue: true });
     expect(r.effects.map((e) => e.name)).toEqual(['supervision.notice']);
     expect(r.history.type).toBe('DEADLINE_EXPIRED');
-    const again = await fireDeadline(mediation, r.instance, due.name, { now: new Date(due.dueAt) });
+    const again = await expireDeadline(mediation, r.instance, due.name, { now: new Date(due.dueAt) });
     expect(again.ok).toBe(false);
   });
 
@@ -140,7 +140,7 @@ describe('replay', () => {
     const push = (r: StepOk) => { history.push(r.history); return r.instance; };
     let i: Instance = push(await ok(start(mediation, { id: 'r', data: caseData }, at('2025-09-26T10:00:00+08:00'))));
     i = push(await ok(step(mediation, i, { type: 'EXTEND_MEDIATION', payload: { consentingParties: ['张三', '李四'] }, actor: mediator }, at('2025-10-01T10:00:00+08:00'))));
-    i = push(await ok(fireDeadline(mediation, i, 'mediationPeriod', at('2025-11-27T00:00:00+08:00'))));
+    i = push(await ok(expireDeadline(mediation, i, 'mediationPeriod', at('2025-11-27T00:00:00+08:00'))));
     i = push(await ok(step(mediation, i, { type: 'FILED', payload: { filedOn: '2025-11-27' }, actor: { subject: 'c', roles: ['court'] } }, at('2025-11-27T10:00:00+08:00'))));
     expect(i.state).toBe('fastTrackCourt.trial');
     expect(await replay(mediation, 'r', history)).toEqual(i);

@@ -43,7 +43,7 @@ describe('PUT /api/admin/clock counts what the move fired', () => {
     }), () => {}, { owner: 'me' });
     const control = new ClockControl(clock, sch);
     const to = new Date('2025-03-01T00:00:00.000Z');
-    const woken = sch.fireDue(to); // what the move's change notice starts on a store that tells of it at once
+    const woken = sch.expireDue(to); // what the move's change notice starts on a store that tells of it at once
     const moved = await control.advance(to);
     await woken;
     expect(fired).toEqual(['c1']);

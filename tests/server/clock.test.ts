@@ -41,8 +41,8 @@ describe('the controlled clock', () => {
       ids.push(g.id);
     }
     const order: string[] = [];
-    const fire = srv.deps.cases.fireTimer.bind(srv.deps.cases);
-    srv.deps.cases.fireTimer = async (ref) => {
+    const fire = srv.deps.cases.expireTimer.bind(srv.deps.cases);
+    srv.deps.cases.expireTimer = async (ref) => {
       order.push(ref.dueAt);
       return fire(ref);
     };

@@ -134,7 +134,7 @@ describe.each(stores)('scheduler on the system clock, time moved by hand (%s sto
     expect(time.next()).toBe(301);
     await time.advanceTo(299, sch);
     // woken early (a change notice, another process's poll), it still fires nothing not yet due
-    expect(await sch.fireDue(clock.now())).toBe(0);
+    expect(await sch.expireDue(clock.now())).toBe(0);
     expect(fired).toEqual([]);
     await time.advanceTo(301, sch);
     expect(fired).toEqual([[a, 'early', 301]]);
@@ -142,7 +142,7 @@ describe.each(stores)('scheduler on the system clock, time moved by hand (%s sto
     await time.advanceTo(10_000, sch);
     expect(fired).toEqual([[a, 'early', 301], [b, 'late', 601]]);
     // once: nothing left to fire or to wake up for
-    expect(await sch.fireDue(clock.now())).toBe(0);
+    expect(await sch.expireDue(clock.now())).toBe(0);
     expect(await sch.pending()).toBe(0);
     expect(time.next()).toBe(null);
     await sch.stop();
@@ -164,7 +164,7 @@ describe.each(stores)('scheduler on the system clock, time moved by hand (%s sto
     expect(attempts).toEqual([0]);
     // within the 1 s back-off: not tried again, even when woken (its lease is held until the back-off ends)
     await time.advanceTo(999, sch);
-    expect(await sch.fireDue(clock.now())).toBe(0);
+    expect(await sch.expireDue(clock.now())).toBe(0);
     expect(attempts).toEqual([0]);
     expect(await sch.pending()).toBe(1);
     await time.advanceTo(1100, sch);
@@ -173,7 +173,7 @@ describe.each(stores)('scheduler on the system clock, time moved by hand (%s sto
     expect(second).toBeGreaterThanOrEqual(1000);
     // failed again: 2 s this time
     await time.advanceTo(second + 1999, sch);
-    expect(await sch.fireDue(clock.now())).toBe(0);
+    expect(await sch.expireDue(clock.now())).toBe(0);
     expect(attempts).toHaveLength(2);
     await time.advanceTo(second + 2100, sch);
     expect(attempts).toHaveLength(3);
@@ -218,7 +218,7 @@ describe.each(stores)('scheduler on the system clock, time moved by hand (%s sto
     const once = newCaseId();
     for (let i = 0; i < 200; i++) await arm(s, loop, [{ name: 'reply', dueAt: new Date(Date.UTC(2025, 1, 1) + i * 60_000).toISOString() }]);
     await arm(s, once, [{ name: 'reply', dueAt: '2025-03-01T00:00:00.000Z' }]);
-    expect(await sch.fireDue(new Date('2026-01-01T00:00:00Z'))).toBe(2);
+    expect(await sch.expireDue(new Date('2026-01-01T00:00:00Z'))).toBe(2);
     const lastLoop = new Date(Date.UTC(2025, 1, 1) + 199 * 60_000).toISOString();
     expect(fired.sort()).toEqual([`${loop}@${lastLoop}`, `${once}@2025-03-01T00:00:00.000Z`].sort());
     await sch.stop();
