@@ -13,21 +13,12 @@
  */
 import type { Store, TimerRef } from '../store/seam';
 import type { Clock } from './clock';
+import { platformTimers, type WakeTimers } from './timers';
+
+export type { WakeTimers } from './timers';
 
 /** setTimeout's ceiling is ~24.8 days; wake at least hourly so a changed system time is noticed. */
 const MAX_SLEEP_MS = 60 * 60 * 1000;
-
-/** Where the scheduler's wake-ups are set: the platform's timers, or a test's. */
-export interface WakeTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-/** The platform's timers, unref'd: a pending wake-up does not keep the process alive. */
-export const platformTimers: WakeTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 export interface SchedulerOptions {
   /** This process's name in leases. */

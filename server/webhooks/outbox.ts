@@ -18,6 +18,7 @@ import { isIP } from 'node:net';
 import type { DeliveryClaim, Store } from '../store/seam';
 import type { Webhook } from '../registry';
 import { DestinationRefused, addressAllowed, guardedLookup, type AllowList } from './destinations';
+import { platformTimers, type WakeTimers } from '../time/timers';
 
 export interface HttpSender {
   post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number }>;
@@ -66,18 +67,27 @@ export interface OutboxOptions {
   leaseMs?: number;
   /** Measures: a delivery answered 2xx (its row was written at `createdAt`); a delivery died. */
   observe?: { delivered?(createdAt: string): void; died?(): void };
+  /** Where the wake-up for the next retry is set (default the platform's timers; tests move time by hand). */
+  timers?: WakeTimers;
 }
 
 export class Outbox {
   private inFlight = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
   private pumping = false;
   private again = false;
   private stopped = false;
   private off: (() => void) | null = null;
   private readonly running = new Set<Promise<void>>();
+  /** Claims under way (a pump: claim, or find the next retry and set the wake-up). */
+  private readonly pumps = new Set<Promise<void>>();
+  /** Waiting for the next pump to finish (idle). */
+  private waiters: (() => void)[] = [];
+  private readonly timers: WakeTimers;
 
-  constructor(private readonly o: OutboxOptions) {}
+  constructor(private readonly o: OutboxOptions) {
+    this.timers = o.timers ?? platformTimers;
+  }
 
   /** Starts following the queue. */
   start(): void {
@@ -92,11 +102,23 @@ export class Outbox {
     return this.o.store.outbox.pending();
   }
 
-  /** Resolves when nothing is left to deliver (tests). */
+  /** Resolves when nothing is in hand: no claim under way, no delivery in flight, the next wake-up set. */
+  async quiet(): Promise<void> {
+    while (this.pumps.size || this.running.size) await Promise.allSettled([...this.pumps, ...this.running]);
+  }
+
+  /**
+   * Resolves when nothing is left to deliver (tests). Looks again after each pump — the outbox pumps on the store's
+   * notices, when a retry falls due and after each delivery — instead of polling.
+   */
   async idle(): Promise<void> {
-    while ((await this.o.store.outbox.pending()) > 0 || this.inFlight) {
-      this.pump();
-      await new Promise((r) => setTimeout(r, 20));
+    this.pump();
+    for (;;) {
+      // waiting is registered before looking, so a pump that ends after the look is not missed
+      const pumped = new Promise<void>((r) => this.waiters.push(r));
+      await this.quiet();
+      if (!this.inFlight && (await this.o.store.outbox.pending()) === 0) return;
+      await pumped;
     }
   }
 
@@ -107,13 +129,16 @@ export class Outbox {
       return;
     }
     this.pumping = true;
-    void this.fill().catch((e) => this.o.log(`✗ Webhook 队列读取失败 / outbox claim failed: ${(e as Error).message}`)).finally(() => {
+    const pump = this.fill().catch((e) => this.o.log(`✗ Webhook 队列读取失败 / outbox claim failed: ${(e as Error).message}`)).finally(() => {
       this.pumping = false;
+      this.pumps.delete(pump);
       if (this.again) {
         this.again = false;
         this.pump();
       }
+      if (!this.pumping) for (const w of this.waiters.splice(0)) w();
     });
+    this.pumps.add(pump);
   }
 
   private async fill(): Promise<void> {
@@ -133,11 +158,13 @@ export class Outbox {
     if (claims.length) return;
     // nothing to do now: wake when the next retry is due (and on the store's notices)
     const next = await this.o.store.outbox.nextAt();
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) this.timers.clearTimeout(this.timer);
     this.timer = null;
     if (next !== null && !this.stopped) {
-      this.timer = setTimeout(() => this.pump(), Math.min(Math.max(next - Date.now(), 20), 60_000));
-      this.timer.unref();
+      this.timer = this.timers.setTimeout(() => {
+        this.timer = null;
+        this.pump();
+      }, Math.min(Math.max(next - Date.now(), 20), 60_000));
     }
   }
 
@@ -191,7 +218,8 @@ export class Outbox {
   async stop(): Promise<void> {
     this.stopped = true;
     this.off?.();
-    if (this.timer) clearTimeout(this.timer);
-    while (this.running.size) await Promise.allSettled([...this.running]);
+    if (this.timer) this.timers.clearTimeout(this.timer);
+    await this.quiet();
+    for (const w of this.waiters.splice(0)) w();
   }
 }

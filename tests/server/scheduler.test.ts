@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Instance } from '../../engine';
-import { Scheduler, type WakeTimers } from '../../server/time/scheduler';
+import { Scheduler } from '../../server/time/scheduler';
 import { EmbeddedStore } from '../../server/store/embedded';
 import { PgStore } from '../../server/store/postgres';
 import { MemoryInstanceStore } from '../../server/store';
@@ -16,6 +16,7 @@ import { summarize } from '../../server/cases/summarize';
 import { timerDelta, type Store, type TimerRef } from '../../server/store/seam';
 import { newCaseId } from '../../server/util/ids';
 import { freshDatabase } from '../support/pg';
+import { manualTime as manualTimeFrom } from '../support/manual-time';
 
 const T0 = Date.parse('2025-06-02T00:00:00.000Z');
 const clock = { controlled: false as const, now: () => new Date() };
@@ -30,46 +31,11 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/**
- * Time moved by hand: `timers` is what the scheduler sets its wake-ups on; `advanceTo(ms)` moves `Date` forward,
- * running each wake-up due on the way at its own instant and waiting for the scheduler to finish what it started.
- */
-function manualTime() {
-  let now = T0;
-  const queue = new Map<number, { at: number; fn: () => void }>();
-  let seq = 0;
-  const timers: WakeTimers = {
-    setTimeout: (fn, ms) => {
-      queue.set(++seq, { at: now + Math.max(ms, 0), fn });
-      return seq;
-    },
-    clearTimeout: (handle) => void queue.delete(handle as number),
-  };
-  return {
-    timers,
-    /** When the next wake-up is set for (ms after T0), or null. */
-    next: () => {
-      const ats = [...queue.values()].map((t) => t.at);
-      return ats.length ? Math.min(...ats) - T0 : null;
-    },
-    async advanceTo(ms: number, sch: Scheduler) {
-      await sch.idle();
-      for (;;) {
-        const due = [...queue.entries()].filter(([, t]) => t.at <= T0 + ms).sort(([, a], [, b]) => a.at - b.at)[0];
-        if (!due) break;
-        queue.delete(due[0]);
-        now = due[1].at;
-        vi.setSystemTime(now);
-        due[1].fn();
-        await sch.idle();
-      }
-      now = T0 + ms;
-      vi.setSystemTime(now);
-      await sch.idle();
-    },
-  };
-}
+/** Time moved by hand from T0 (tests/support/manual-time.ts): the scheduler's wake-ups, and `Date`. */
+const manualTime = () => {
+  const t = manualTimeFrom(T0);
+  return { ...t, advanceTo: (ms: number, sch: Scheduler) => t.advanceTo(ms, () => sch.idle()) };
+};
 
 const stores: [string, () => Promise<Store>][] = [
   ['memory', async () => {
