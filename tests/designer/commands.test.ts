@@ -23,6 +23,26 @@ describe('command stack', () => {
     expect(s.doc.machine.states.review).toBeDefined();
     expect(C.isDirty(s)).toBe(true);
   });
+
+  it('a command shares what it did not touch with the document before, and the documents kept are frozen', () => {
+    const doc = mediation();
+    const s = C.execute(C.createEditor(doc), C.setEventTitle('MEDIATION_FAILED', title('调解未成功')));
+    expect(s.doc.events.MEDIATION_FAILED.title['zh-CN']).toBe('调解未成功');
+    expect(doc.events.MEDIATION_FAILED.title['zh-CN']).not.toBe('调解未成功');
+    // only the path to the change is new: the chart, the rules and the other events are the same objects
+    expect(s.doc.machine).toBe(doc.machine);
+    expect(s.doc.rules).toBe(doc.rules);
+    expect(s.doc.events.AGREEMENT_SIGNED).toBe(doc.events.AGREEMENT_SIGNED);
+    expect(s.doc.events).not.toBe(doc.events);
+    // a kept document cannot be changed behind the stack's back
+    expect(Object.isFrozen(s.doc) && Object.isFrozen(s.doc.events.MEDIATION_FAILED)).toBe(true);
+    expect(() => {
+      (s.doc.events.MEDIATION_FAILED as { roles: string[] }).roles = [];
+    }).toThrow(TypeError);
+    // undo hands back the very document before, and redo the very one after
+    expect(C.undo(s).doc).toBe(doc);
+    expect(C.redo(C.undo(s)).doc).toBe(s.doc);
+  });
 });
 
 describe('state commands', () => {

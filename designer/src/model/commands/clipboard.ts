@@ -126,10 +126,9 @@ export function pasteStates(snippet: Snippet, parent: string | null, offset = { 
 /** Deletes several states as one command (one undo). */
 export function deleteStates(paths: string[]): Command {
   const roots = paths.filter((p) => !paths.some((o) => o !== p && inside(p, o)));
-  return command('deleteStates', { 'zh-CN': `删除 ${roots.length} 个状态`, en: `Delete ${roots.length} states` }, (doc) => {
-    let cur = doc;
-    for (const p of roots) if (walkStates(cur.machine).some((s) => s.path === p)) cur = deleteState(p).apply(cur);
-    Object.assign(doc, cur);
-    for (const k of Object.keys(doc)) if (!(k in cur)) delete (doc as unknown as Record<string, unknown>)[k];
-  });
+  return {
+    name: 'deleteStates',
+    label: { 'zh-CN': `删除 ${roots.length} 个状态`, en: `Delete ${roots.length} states` },
+    apply: (doc) => roots.reduce((cur, p) => (walkStates(cur.machine).some((s) => s.path === p) ? deleteState(p).apply(cur) : cur), doc),
+  };
 }

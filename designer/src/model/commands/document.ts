@@ -1,4 +1,5 @@
 /** Whole-document commands: node positions (layout), procedure title, and the expert JSON view. */
+import { freeze } from 'immer';
 import type { I18n, ProcedureDoc } from '../../../../engine/browser';
 import { command, type Command } from './stack';
 
@@ -25,11 +26,11 @@ export function setProcedureTitle(title: I18n): Command {
   });
 }
 
-/** The advanced JSON view: replaces the document with what the expert typed. */
+/** The advanced JSON view: replaces the document with (a frozen copy of) what the expert typed. */
 export function replaceDocument(next: ProcedureDoc): Command {
   return {
     name: 'editJson',
     label: { 'zh-CN': '在 JSON 视图中编辑', en: 'Edit in the JSON view' },
-    apply: () => structuredClone(next),
+    apply: () => freeze(structuredClone(next), true),
   };
 }

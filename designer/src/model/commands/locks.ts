@@ -37,7 +37,8 @@ export function locksOf(base: ProcedureDoc | null, listed: { rules?: Listed; sta
   return locks;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Equal: the same object (an edit shares what it did not touch), else the same JSON. */
+const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 function stateBody(doc: ProcedureDoc, path: string): unknown {
   const s = walkStates(doc.machine).find((x) => x.path === path);

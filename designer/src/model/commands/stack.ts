@@ -2,7 +2,16 @@
  * The command stack: every edit is a named command applied to an immutable document; the stack
  * keeps the document before and after, so undo and redo restore exactly (diagram-js CommandStack,
  * with immutable documents instead of execute/revert pairs).
+ *
+ * A command edits a draft of the document (immer's `produce`): the result shares every part the edit did not touch
+ * with the document before it, and is frozen, so the 200 documents the stack keeps cost what their edits changed, not
+ * 200 copies, and nothing can change a kept document behind the stack's back. The stack keeps those documents rather
+ * than immer's patches (`produceWithPatches`/`applyPatches`): with shared structure they cost about what patches
+ * would, undo hands back the very document that was shown before — so "back to the saved document" is an identity
+ * check (`isDirty`), and an undone edit cannot land differently than it was — and there is no inverse to compute or
+ * to get wrong.
  */
+import { produce } from 'immer';
 import type { I18n, ProcedureDoc } from '../../../../engine/browser';
 
 export interface Command {
@@ -75,16 +84,14 @@ export const nextRedo = (s: EditorState): Command | undefined => s.future[0]?.co
 export const isDirty = (s: EditorState) => s.doc !== s.saved;
 export const markSaved = (s: EditorState, doc: ProcedureDoc = s.doc): EditorState => ({ ...s, saved: doc });
 
-/** Helper to define a command whose `apply` edits a deep copy. */
+/** Helper to define a command whose `apply` edits a draft of the document (`original` is the document before). */
 export function command(name: string, label: I18n, edit: (draft: ProcedureDoc, original: ProcedureDoc) => void): Command {
   return {
     name,
     label,
-    apply(doc) {
-      const draft = structuredClone(doc);
-      edit(draft, doc);
-      return draft;
-    },
+    apply: (doc) => produce(doc, (draft) => {
+      edit(draft as ProcedureDoc, doc);
+    }),
   };
 }
 
