@@ -18,7 +18,7 @@ describe('engine refusal codes', () => {
     const produced = new Set<string>();
     for (const f of files('engine')) {
       const src = readFileSync(f, 'utf8');
-      for (const m of src.matchAll(/\brefuse\('([A-Z_]+)'/g)) produced.add(m[1]);
+      for (const m of src.matchAll(/\brefuse\(\s*'([A-Z_]+)'/g)) produced.add(m[1]);
       for (const m of src.matchAll(/readonly code = '([A-Z_]+)' as const/g)) produced.add(m[1]);
     }
     expect([...produced].sort()).toEqual([...REFUSAL_CODES].sort());
