@@ -10,7 +10,19 @@ import reactHooks from 'eslint-plugin-react-hooks';
 const layer = (target, from, message, except) => ({ target, from, message, ...(except ? { except } : {}) });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'designer/dist/**', 'bench/out/**', 'data/**', '.tmp/**', 'tests/lint/fixtures/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'designer/dist/**',
+      'bench/out/**',
+      'data/**',
+      '.tmp/**',
+      'tests/lint/fixtures/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 2023, sourceType: 'module' },
@@ -23,21 +35,40 @@ export default tseslint.config(
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-self-import': 'error',
-      'import-x/no-restricted-paths': ['error', {
-        zones: [
-          layer('./engine', ['./server', './designer', './tests', './bench', './configs'],
-            'engine/ is the pure library: it imports its dependencies only (DESIGN.md, Layout).'),
-          layer('./server', ['./designer', './tests', './bench'],
-            'server/ may import engine/ only (DESIGN.md, Layout); the designer is served as built files.'),
-          layer('./designer/src', './server',
-            'the designer talks to the server over HTTP only (DESIGN.md, Layout); it takes the request and answer types from server/contract (the one typed contract, browser-safe).',
-            ['./contract']),
-          layer('./designer/src', ['./tests', './bench'], 'the designer talks to the server over HTTP only (DESIGN.md, Layout).'),
-          layer('./designer/src', './engine',
-            'the designer imports the engine through its browser-safe entry points only (engine/browser.ts, engine/browser-rules.ts, engine/browser-desk.ts).',
-            ['./browser.ts', './browser-rules.ts', './browser-desk.ts']),
-        ],
-      }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            layer(
+              './engine',
+              ['./server', './designer', './tests', './bench', './configs'],
+              'engine/ is the pure library: it imports its dependencies only (DESIGN.md, Layout).',
+            ),
+            layer(
+              './server',
+              ['./designer', './tests', './bench'],
+              'server/ may import engine/ only (DESIGN.md, Layout); the designer is served as built files.',
+            ),
+            layer(
+              './designer/src',
+              './server',
+              'the designer talks to the server over HTTP only (DESIGN.md, Layout); it takes the request and answer types from server/contract (the one typed contract, browser-safe).',
+              ['./contract'],
+            ),
+            layer(
+              './designer/src',
+              ['./tests', './bench'],
+              'the designer talks to the server over HTTP only (DESIGN.md, Layout).',
+            ),
+            layer(
+              './designer/src',
+              './engine',
+              'the designer imports the engine through its browser-safe entry points only (engine/browser.ts, engine/browser-rules.ts, engine/browser-desk.ts).',
+              ['./browser.ts', './browser-rules.ts', './browser-desk.ts'],
+            ),
+          ],
+        },
+      ],
     },
   },
   {

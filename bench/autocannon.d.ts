@@ -8,7 +8,12 @@ declare module 'autocannon' {
   }
   interface Request extends RequestSpec {
     setupRequest?: (req: RequestSpec, context: Record<string, unknown>) => RequestSpec | undefined;
-    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
+    onResponse?: (
+      status: number,
+      body: string,
+      context: Record<string, unknown>,
+      headers: Record<string, string>,
+    ) => void;
   }
   interface Options {
     url: string;

@@ -19,8 +19,16 @@ const [dataDir, mode] = process.argv.slice(2);
 const { startServer } = await import('../server/app');
 const auto = mode === 'auto'; // the default triggers (60 s, 64 MiB, 20,000 records): the memory run
 const srv = await startServer({
-  port: 0, dataDir, packsDir: 'configs/packs', adminToken: 'bench-admin', controlledClock: true, now: NOW, quiet: true, log: () => {},
-  fsync: process.env.BENCH_FSYNC !== '0', ...(auto ? {} : { checkpoint: { ms: 1e9, bytes: 1e15, records: 1e9 } }),
+  port: 0,
+  dataDir,
+  packsDir: 'configs/packs',
+  adminToken: 'bench-admin',
+  controlledClock: true,
+  now: NOW,
+  quiet: true,
+  log: () => {},
+  fsync: process.env.BENCH_FSYNC !== '0',
+  ...(auto ? {} : { checkpoint: { ms: 1e9, bytes: 1e15, records: 1e9 } }),
 });
 const records = (srv.deps.store as EmbeddedStore).records as FileInstanceStore;
 const ids = records.summaries().map((s) => s.id);
@@ -33,7 +41,14 @@ async function memory() {
   await new Promise((r) => setTimeout(r, 50));
   gc?.();
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, held: records.held ?? { dirty: -1, clean: -1 }, cases: records.summaries().length };
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+    held: records.held ?? { dirty: -1, clean: -1 },
+    cases: records.summaries().length,
+  };
 }
 
 // the journal's batches (writev + fdatasync), timed: how long a group commit keeps its events waiting
@@ -59,10 +74,12 @@ rl.on('line', async (cmd) => {
   if (cmd === 'dirty') {
     const t0 = performance.now();
     for (let i = 0; i < ids.length; i += 256) {
-      await Promise.all(ids.slice(i, i + 256).map(async (id) => {
-        const rec = await records.get(id);
-        if (rec) await records.put(rec);
-      }));
+      await Promise.all(
+        ids.slice(i, i + 256).map(async (id) => {
+          const rec = await records.get(id);
+          if (rec) await records.put(rec);
+        }),
+      );
     }
     reply({ dirty: records.held?.dirty, ms: performance.now() - t0 });
   } else if (cmd === 'checkpoint') {
@@ -74,7 +91,12 @@ rl.on('line', async (cmd) => {
     reply({ dirty: records.held.dirty });
   } else if (cmd === 'delay') {
     // the event loop's delays since the last ask (ms): how long the main thread was kept from its callbacks
-    reply({ max: delay.max / 1e6, p99: delay.percentile(99) / 1e6, mean: delay.mean / 1e6, journal: { batches: flushes.n, maxMs: flushes.max, meanMs: flushes.total / (flushes.n || 1) } });
+    reply({
+      max: delay.max / 1e6,
+      p99: delay.percentile(99) / 1e6,
+      mean: delay.mean / 1e6,
+      journal: { batches: flushes.n, maxMs: flushes.max, meanMs: flushes.total / (flushes.n || 1) },
+    });
     delay.reset();
     flushes = { n: 0, max: 0, total: 0 };
   } else if (cmd === 'memory') {

@@ -41,7 +41,11 @@ interface Child {
 }
 
 async function server(dataDir: string, mode: 'manual' | 'auto'): Promise<Child> {
-  const proc: ChildProcess = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', SCRIPT, dataDir, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc: ChildProcess = spawn(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', SCRIPT, dataDir, mode],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const exited = new Promise<void>((res) => proc.once('exit', () => res()));
   const rl: Interface = createInterface({ input: proc.stdout! });
   const waiting = new Map<string, ((o: Record<string, unknown>) => void)[]>();
@@ -59,13 +63,16 @@ async function server(dataDir: string, mode: 'manual' | 'auto'): Promise<Child> 
     } else waiting.get(o.cmd as string)?.shift()?.(o);
   });
   const hello = (await first) as { url: string; token: string; ids: string[] };
-  const send = (cmd: string) => new Promise<Record<string, unknown>>((res) => {
-    if (!waiting.has(cmd)) waiting.set(cmd, []);
-    waiting.get(cmd)!.push(res);
-    proc.stdin!.write(`${cmd}\n`);
-  });
+  const send = (cmd: string) =>
+    new Promise<Record<string, unknown>>((res) => {
+      if (!waiting.has(cmd)) waiting.set(cmd, []);
+      waiting.get(cmd)!.push(res);
+      proc.stdin!.write(`${cmd}\n`);
+    });
   return {
-    ...hello, send, ask: send,
+    ...hello,
+    send,
+    ask: send,
     async kill() {
       proc.kill('SIGKILL');
       await exited;
@@ -85,7 +92,12 @@ async function stateOf(url: string, token: string, id: string): Promise<string> 
 }
 
 /** A mixed load: per connection, the cycle event, read, event, creation, event. */
-async function mixed(c: Child, pool: CasePool, connections: number, seconds: number): Promise<{ rps: number; failures: number; created: number }> {
+async function mixed(
+  c: Child,
+  pool: CasePool,
+  connections: number,
+  seconds: number,
+): Promise<{ rps: number; failures: number; created: number }> {
   let created = 0;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${c.token}` };
   const event = {
@@ -93,7 +105,13 @@ async function mixed(c: Child, pool: CasePool, connections: number, seconds: num
     setupRequest(req: Record<string, unknown>, ctx: Record<string, unknown>) {
       const i = pool.take();
       ctx.case = i;
-      return { ...req, method: 'POST', path: `/api/instances/${pool.ids[i]}/events`, body: BODIES[pool.next[i]], headers };
+      return {
+        ...req,
+        method: 'POST',
+        path: `/api/instances/${pool.ids[i]}/events`,
+        body: BODIES[pool.next[i]],
+        headers,
+      };
     },
     onResponse(status: number, b: string, ctx: Record<string, unknown>) {
       if (status !== 200 && process.env.BENCH_DEBUG) console.error('event', status, b.slice(0, 300));
@@ -103,18 +121,31 @@ async function mixed(c: Child, pool: CasePool, connections: number, seconds: num
   const read = {
     method: 'GET' as const,
     setupRequest() {
-      return { method: 'GET', path: `/api/instances/${pool.ids[Math.floor(Math.random() * pool.ids.length)]}`, headers: { authorization: headers.authorization } };
+      return {
+        method: 'GET',
+        path: `/api/instances/${pool.ids[Math.floor(Math.random() * pool.ids.length)]}`,
+        headers: { authorization: headers.authorization },
+      };
     },
   };
   const create = {
-    method: 'POST' as const, path: '/api/instances', headers,
+    method: 'POST' as const,
+    path: '/api/instances',
+    headers,
     body: JSON.stringify({ pack: 'national', procedure: 'grid-event', data: GRID_DATA }),
     onResponse(status: number, body: string) {
       if (status === 201) created++;
       else if (process.env.BENCH_DEBUG) console.error('create', status, body.slice(0, 200));
     },
   };
-  const res = await autocannon({ url: c.url, connections, pipelining: 1, duration: seconds, timeout: 60, requests: [event, read, event, create, event] as never });
+  const res = await autocannon({
+    url: c.url,
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 60,
+    requests: [event, read, event, create, event] as never,
+  });
   await new Promise((r) => setTimeout(r, 200));
   await pool.settle((id) => stateOf(c.url, c.token, id));
   return { rps: res.requests.total / res.duration, failures: res.non2xx + res.errors + res.timeouts, created };
@@ -145,7 +176,16 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       await c.ask('delay');
       const f = await load(c.url, c.token, pool, conns, seconds);
       const d = (await c.ask('delay')) as { max: number; journal: { maxMs: number } };
-      if (process.env.BENCH_DEBUG) console.error(conns, done ? 'after' : 'window', Math.round(f.max), Math.round(f.p99), Math.round(f.rps), 'loop delay', JSON.stringify(d));
+      if (process.env.BENCH_DEBUG)
+        console.error(
+          conns,
+          done ? 'after' : 'window',
+          Math.round(f.max),
+          Math.round(f.p99),
+          Math.round(f.rps),
+          'loop delay',
+          JSON.stringify(d),
+        );
       await new Promise((r) => setTimeout(r, 200));
       await pool.settle((id) => stateOf(c.url, c.token, id));
       if (f.failures) throw new Error(`checkpoint bench: ${f.failures} requests failed at ${conns} connections`);
@@ -167,19 +207,32 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     // a checkpoint of 300,000 documents with fsync takes many minutes on this machine: once the windows are measured,
     // how far it got is noted and the server is killed (its folder is not used again)
     const left = done ? 0 : ((await c.ask('progress')) as { dirty: number }).dirty;
-    const cpDone = (done ?? { checkpoint: (dirty as { dirty: number }).dirty, ms: Number.NaN }) as { checkpoint: number; ms: number };
+    const cpDone = (done ?? { checkpoint: (dirty as { dirty: number }).dirty, ms: Number.NaN }) as {
+      checkpoint: number;
+      ms: number;
+    };
     await c.kill();
 
-    const worst = (fs: Window[], k: 'max' | 'loopMax' | 'batchMax' = 'max') => (fs.length ? Math.max(...fs.map((f) => f[k])) : Number.NaN);
+    const worst = (fs: Window[], k: 'max' | 'loopMax' | 'batchMax' = 'max') =>
+      fs.length ? Math.max(...fs.map((f) => f[k])) : Number.NaN;
     const med = (fs: Window[], k: 'p99' | 'rps') => (fs.length ? median(fs.map((f) => f[k])) : Number.NaN);
     for (const n of [100, 500]) {
       rows.push(
-        ...([['no checkpoint running', quiet[n]], ['while the checkpoint runs', during[n]]] as const).flatMap(([what, ws]) => [
+        ...(
+          [
+            ['no checkpoint running', quiet[n]],
+            ['while the checkpoint runs', during[n]],
+          ] as const
+        ).flatMap(([what, ws]) => [
           { label: `${n} connections, ${what}: slowest answer`, value: worst(ws), unit: 'ms' },
           { label: '  p99 (median of windows)', value: med(ws, 'p99'), unit: 'ms' },
           { label: '  requests/s (median of windows)', value: med(ws, 'rps'), unit: 'req/s' },
           { label: '  server: longest event-loop delay', value: worst(ws, 'loopMax'), unit: 'ms' },
-          { label: '  server: slowest journal batch (writev + fdatasync, as the events saw it)', value: worst(ws, 'batchMax'), unit: 'ms' },
+          {
+            label: '  server: slowest journal batch (writev + fdatasync, as the events saw it)',
+            value: worst(ws, 'batchMax'),
+            unit: 'ms',
+          },
           { label: '  windows measured', value: ws.length, unit: 'windows' },
         ]),
       );
@@ -188,7 +241,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       { label: 'checkpoint: documents to write', value: cpDone.checkpoint, unit: 'documents' },
       { label: '  written by the end of the windows', value: cpDone.checkpoint - left, unit: 'documents' },
       ...(done ? [{ label: '  its duration (under the load above)', value: cpDone.ms, unit: 'ms' }] : []),
-      { label: 'writing every case again before it (journal only; no load)', value: (dirty as { ms: number }).ms, unit: 'ms' },
+      {
+        label: 'writing every case again before it (journal only; no load)',
+        value: (dirty as { ms: number }).ms,
+        unit: 'ms',
+      },
     );
 
     // 2. memory: a fresh folder of the same cases (the first was left mid-checkpoint)
@@ -198,16 +255,27 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     populate(join(memDir, 'instances'), template, cases);
     c = await server(memDir, 'auto');
     const mpool = new CasePool(c.ids);
-    const rest = (await c.ask('memory')) as { rss: number; heapUsed: number; held: { dirty: number; clean: number }; cases: number };
-    const samples: { at: number; rss: number; heapUsed: number; held: { dirty: number; clean: number }; cases: number }[] = [];
+    const rest = (await c.ask('memory')) as {
+      rss: number;
+      heapUsed: number;
+      held: { dirty: number; clean: number };
+      cases: number;
+    };
+    const samples: {
+      at: number;
+      rss: number;
+      heapUsed: number;
+      held: { dirty: number; clean: number };
+      cases: number;
+    }[] = [];
     let created = 0;
     let requests = 0;
     const tEnd = performance.now() + minutes * 60_000;
     while (performance.now() < tEnd) {
       const secs = Math.max(1, Math.min(60, Math.round((tEnd - performance.now()) / 1000)));
-      if (process.env.BENCH_DEBUG) console.error("mixed", secs);
+      if (process.env.BENCH_DEBUG) console.error('mixed', secs);
       const m = await mixed(c, mpool, 20, secs);
-      if (process.env.BENCH_DEBUG) console.error("mixed done", m);
+      if (process.env.BENCH_DEBUG) console.error('mixed done', m);
       if (m.failures) throw new Error(`checkpoint bench (memory): ${m.failures} requests failed`);
       created += m.created;
       requests += m.rps * secs;
@@ -241,16 +309,32 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       title: `检查点与内存 Checkpoints under load and memory under a long load (${cases.toLocaleString('en-US')} cases)`,
       rows,
       ratios: [
-        { label: `slowest answer at 100 connections during the checkpoint / ${TARGET_MAX_MS} ms`, value: max100 / TARGET_MAX_MS, target: '< 1', met: max100 < TARGET_MAX_MS },
-        { label: 'slowest answer at 100 connections: during the checkpoint / none running', value: max100 / worst(quiet[100]) },
-        { label: 'slowest answer at 500 connections: during the checkpoint / none running', value: max500 / worst(quiet[500]) },
-        { label: `RSS after ${(last.at / 60_000).toFixed(1)} min / after ${(half.at / 60_000).toFixed(1)} min of load`, value: last.rss / half.rss, target: '≤ 1.1', met: last.rss / half.rss <= 1.1 },
+        {
+          label: `slowest answer at 100 connections during the checkpoint / ${TARGET_MAX_MS} ms`,
+          value: max100 / TARGET_MAX_MS,
+          target: '< 1',
+          met: max100 < TARGET_MAX_MS,
+        },
+        {
+          label: 'slowest answer at 100 connections: during the checkpoint / none running',
+          value: max100 / worst(quiet[100]),
+        },
+        {
+          label: 'slowest answer at 500 connections: during the checkpoint / none running',
+          value: max500 / worst(quiet[500]),
+        },
+        {
+          label: `RSS after ${(last.at / 60_000).toFixed(1)} min / after ${(half.at / 60_000).toFixed(1)} min of load`,
+          value: last.rss / half.rss,
+          target: '≤ 1.1',
+          met: last.rss / half.rss <= 1.1,
+        },
       ],
       notes: [
         `Cases: national grid-event, one started through the case service and ${(cases - 1).toLocaleString('en-US')} copies of its record written as documents (the store benchmark's set-up). Server: bench/checkpoint-server.ts (startServer, embedded file store, fsync on) in its own process; autocannon in the benchmark process; the client and the server share the machine's 2 cores with whatever else runs.`,
         `Stalls: events as in the http benchmark (ASSIGN/RETURN loop, a case never in flight twice), the cases taken in turn from all ${cases.toLocaleString('en-US')}, so nearly every event reads its case's document (the read cache holds 5,000). ${seconds} s windows. "No checkpoint running": the checkpoint triggers are off. Then every case is written again (a journal line each) and one checkpoint writes all of them while windows at 100 and 500 connections alternate until it ends. Slowest answer = the maximum over the windows; latency measured in the client.`,
         `Memory: the same folder opened with the default triggers (a checkpoint every 60 s, at 64 MiB of journal, or when 20,000 records wait for their documents). Mixed load: 20 connections, each cycling event, read (GET a random case), event, creation, event; ${minutes} min in total; RSS and heap sampled after a forced full GC between 60 s runs. What it holds: the summaries index (every case), the records waiting for a checkpoint (at most the 20,000 trigger plus what arrives during one), the read cache (5,000), compiled procedures.`,
-        'Server-side figures per window (bench/checkpoint-server.ts): the event loop\'s longest delay (perf_hooks monitorEventLoopDelay, 5 ms resolution: how long callbacks waited for the main thread) and the slowest journal batch (its flush timed from the main thread: writev and fdatasync, including the waits for the event loop between them).',
+        "Server-side figures per window (bench/checkpoint-server.ts): the event loop's longest delay (perf_hooks monitorEventLoopDelay, 5 ms resolution: how long callbacks waited for the main thread) and the slowest journal batch (its flush timed from the main thread: writev and fdatasync, including the waits for the event loop between them).",
         ...notes,
       ],
     };

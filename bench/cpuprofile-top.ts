@@ -1,14 +1,23 @@
 /** Summarises a V8 .cpuprofile: the functions with the most self time and the most inclusive time. */
 import { readFileSync } from 'node:fs';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-export interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+export interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 export function summarise(profile: Profile, top = 25): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const name = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
+  const name = (n: Node) =>
+    `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
   const self = new Map<string, number>();
   const incl = new Map<string, number>();
   let total = 0;
@@ -24,8 +33,12 @@ export function summarise(profile: Profile, top = 25): string {
       seen.add(k);
     }
   });
-  const list = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top)
-    .map(([k, t]) => `${((100 * t) / total).toFixed(1).padStart(5)} %  ${k}`).join('\n');
+  const list = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, t]) => `${((100 * t) / total).toFixed(1).padStart(5)} %  ${k}`)
+      .join('\n');
   return `self time\n${list(self)}\n\ninclusive time\n${list(incl)}`;
 }
 
@@ -36,11 +49,16 @@ export type Category = [string, RegExp] | [string, RegExp, 'leaf'];
  * Milliseconds of the profile per category. Each sample goes to the first category (in the given order) that
  * matches any frame of its stack, else to `other`; samples whose stack matches `exclude` are dropped (start-up).
  */
-export function categorise(profile: Profile, categories: Category[], exclude?: RegExp): { label: string; ms: number }[] {
+export function categorise(
+  profile: Profile,
+  categories: Category[],
+  exclude?: RegExp,
+): { label: string; ms: number }[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const name = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
+  const name = (n: Node) =>
+    `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
   const memo = new Map<number, number>();
   const classify = (leaf: number): number => {
     const hit = memo.get(leaf);
@@ -49,7 +67,9 @@ export function categorise(profile: Profile, categories: Category[], exclude?: R
     for (let cur: number | undefined = leaf; cur !== undefined; cur = parent.get(cur)) names.push(name(byId.get(cur)!));
     let idx = -1; // excluded
     if (!exclude || !names.some((x) => exclude.test(x))) {
-      const k = categories.findIndex(([, re, only]) => (only === 'leaf' ? re.test(names[0]) : names.some((x) => re.test(x))));
+      const k = categories.findIndex(([, re, only]) =>
+        only === 'leaf' ? re.test(names[0]) : names.some((x) => re.test(x)),
+      );
       idx = k < 0 ? categories.length : k;
     }
     memo.set(leaf, idx);

@@ -20,8 +20,16 @@ const PHASES = 9;
 const STEPS = 21; // 9 × (1 + 21) = 198 states, plus `done` and `rejected`
 const BUDGET_MS = 1500; // issue 17 (was 2,000)
 const ADMIN = 'bench-admin';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const t = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -33,10 +41,16 @@ export function generateProcedure(): ProcedureDoc {
     const children: Record<string, StateJSON> = {};
     for (let s = 1; s <= STEPS; s++) {
       const on: Record<string, unknown> = {};
-      on.NEXT = s < STEPS ? { target: `step${pad(s + 1)}` } : { target: p < PHASES ? `#generated.phase${p + 1}` : '#generated.done' };
+      on.NEXT =
+        s < STEPS
+          ? { target: `step${pad(s + 1)}` }
+          : { target: p < PHASES ? `#generated.phase${p + 1}` : '#generated.done' };
       if (s % 5 === 0) on.BACK = { target: `step${pad(s - 1)}`, guard: 'amountDeclared' };
       if (s % 10 === 0) on.REJECT = { target: '#generated.rejected' };
-      children[`step${pad(s)}`] = { meta: { title: t(`第${p}阶段·第${s}步`, `Phase ${p} step ${s}`), roles: ['clerk'] }, on: on as StateJSON['on'] };
+      children[`step${pad(s)}`] = {
+        meta: { title: t(`第${p}阶段·第${s}步`, `Phase ${p} step ${s}`), roles: ['clerk'] },
+        on: on as StateJSON['on'],
+      };
     }
     states[`phase${p}`] = { meta: { title: t(`第${p}阶段`, `Phase ${p}`) }, initial: 'step01', states: children };
   }
@@ -67,7 +81,10 @@ export function generateProcedure(): ProcedureDoc {
 
 function writePack(dir: string, doc: ProcedureDoc): void {
   mkdirSync(join(dir, 'bench', 'procedures'), { recursive: true });
-  writeFileSync(join(dir, 'bench', 'pack.json'), JSON.stringify({ id: 'bench', title: t('基准测试配置包', 'Benchmark pack'), parameters: {} }));
+  writeFileSync(
+    join(dir, 'bench', 'pack.json'),
+    JSON.stringify({ id: 'bench', title: t('基准测试配置包', 'Benchmark pack'), parameters: {} }),
+  );
   writeFileSync(join(dir, 'bench', 'procedures', 'generated.json'), JSON.stringify(doc));
 }
 
@@ -85,13 +102,18 @@ async function openOnce(browser: Browser, url: string): Promise<Timing> {
     await page.goto(`${url}/?token=${ADMIN}&pack=bench&proc=generated`, { waitUntil: 'commit' });
     await page.waitForSelector('[data-testid=state-node]', { timeout: 30_000 });
     const firstNode = performance.now() - t0;
-    await page.waitForFunction(`document.querySelectorAll('[data-testid=state-node]').length === ${STATES}`, null, { timeout: 30_000, polling: 'raf' });
+    await page.waitForFunction(`document.querySelectorAll('[data-testid=state-node]').length === ${STATES}`, null, {
+      timeout: 30_000,
+      polling: 'raf',
+    });
     const allNodes = performance.now() - t0;
     const target = page.locator('[data-testid=state-node][data-state="phase1.step03"]');
     const box = await target.boundingBox();
     if (!box) throw new Error('the state to click is not on screen');
     await page.mouse.click(box.x + box.width / 2, box.y + Math.min(8, box.height / 2));
-    await page.waitForSelector('[data-testid=state-node][data-state="phase1.step03"][data-selected=true]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid=state-node][data-state="phase1.step03"][data-selected=true]', {
+      timeout: 30_000,
+    });
     const interactive = performance.now() - t0;
     return { firstNode, allNodes, interactive };
   } finally {
@@ -107,16 +129,28 @@ const median = (xs: number[]) => {
 export async function run(opts: { quick: boolean }): Promise<BenchResult> {
   const doc = generateProcedure();
   const problems = validateProcedure(doc, { parameters: {} });
-  if (problems.length) throw new Error(`generated procedure is invalid: ${problems.map((p) => `${p.path} ${p.message.en}`).join('; ')}`);
+  if (problems.length)
+    throw new Error(`generated procedure is invalid: ${problems.map((p) => `${p.path} ${p.message.en}`).join('; ')}`);
   const { ensureDesignerBuilt } = await import('../designer/build');
   const { startServer } = await import('../server/app');
   const designerDir = await ensureDesignerBuilt();
   const root = mkdtempSync(join(tmpdir(), 'gongzhi-bench-designer-'));
   writePack(join(root, 'packs'), doc);
   const server = await startServer({
-    port: 0, dataDir: join(root, 'data'), packsDir: join(root, 'packs'), adminToken: ADMIN, quiet: true, designerDir, fsync: false, log: () => {},
+    port: 0,
+    dataDir: join(root, 'data'),
+    packsDir: join(root, 'packs'),
+    adminToken: ADMIN,
+    quiet: true,
+    designerDir,
+    fsync: false,
+    log: () => {},
   });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS, headless: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ARGS,
+    headless: true,
+  });
   const runs = opts.quick ? 1 : 7;
   const timings: Timing[] = [];
   try {
@@ -133,28 +167,53 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
     title: `Designer: open a ${STATES}-state procedure until interactive (headless Chromium)`,
     rows: [
       { label: `open → interactive, median of ${runs}`, value: Math.round(open), unit: 'ms' },
-      { label: 'open → first state drawn (median)', value: Math.round(median(timings.map((x) => x.firstNode))), unit: 'ms' },
-      { label: `open → all ${STATES} states drawn (median)`, value: Math.round(median(timings.map((x) => x.allNodes))), unit: 'ms' },
-      { label: 'open → interactive, slowest run', value: Math.round(Math.max(...timings.map((x) => x.interactive))), unit: 'ms' },
+      {
+        label: 'open → first state drawn (median)',
+        value: Math.round(median(timings.map((x) => x.firstNode))),
+        unit: 'ms',
+      },
+      {
+        label: `open → all ${STATES} states drawn (median)`,
+        value: Math.round(median(timings.map((x) => x.allNodes))),
+        unit: 'ms',
+      },
+      {
+        label: 'open → interactive, slowest run',
+        value: Math.round(Math.max(...timings.map((x) => x.interactive))),
+        unit: 'ms',
+      },
     ],
-    ratios: [{ label: `open → interactive ÷ ${BUDGET_MS} ms budget`, value: Number((open / BUDGET_MS).toFixed(3)), target: '< 1', met: open < BUDGET_MS }],
+    ratios: [
+      {
+        label: `open → interactive ÷ ${BUDGET_MS} ms budget`,
+        value: Number((open / BUDGET_MS).toFixed(3)),
+        target: '< 1',
+        met: open < BUDGET_MS,
+      },
+    ],
     notes: [
       `Generated procedure: ${PHASES} compound phases × ${STEPS} steps + 2 finals = ${STATES} states, ${doc.machine && Object.keys(doc.events).length} events, back edges (guarded) and reject edges; validated by the engine before the run.`,
       'Each run: a fresh browser context (cold HTTP cache, fresh sessionStorage), `/?token=…&pack=bench&proc=generated`; interactive = every state on the canvas and a mouse click on a state shows it selected. Includes fetching the page, the API calls, live validation, elk layout in a web worker and React Flow rendering.',
-      ...(opts.quick ? ['Quick mode: one run, no warm-up — a smoke figure, not a measurement.'] : ['One warm-up run (the browser\'s first page) is not counted.']),
+      ...(opts.quick
+        ? ['Quick mode: one run, no warm-up — a smoke figure, not a measurement.']
+        : ["One warm-up run (the browser's first page) is not counted."]),
     ],
   };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const quick = process.argv.includes('--quick');
-  run({ quick }).then((r) => {
-    console.log(r.title);
-    for (const row of r.rows) console.log(`  ${row.label}: ${row.value} ${row.unit}`);
-    for (const x of r.ratios) console.log(`  ${x.label}: ${x.value} (target ${x.target}: ${x.met ? 'met' : 'NOT met'})`);
-    for (const n of r.notes ?? []) console.log(`  · ${n}`);
-  }, (e) => {
-    console.error(e);
-    process.exit(1);
-  });
+  run({ quick }).then(
+    (r) => {
+      console.log(r.title);
+      for (const row of r.rows) console.log(`  ${row.label}: ${row.value} ${row.unit}`);
+      for (const x of r.ratios)
+        console.log(`  ${x.label}: ${x.value} (target ${x.target}: ${x.met ? 'met' : 'NOT met'})`);
+      for (const n of r.notes ?? []) console.log(`  · ${n}`);
+    },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -48,12 +48,15 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
 
   const ms = opts.quick ? 40 : 1000;
   const rounds = opts.quick ? 1 : 7;
-  const [g, x, xr, b] = await alternate([
-    { label: 'Gongzhi engine.start/step', sample: () => ratePerSecond(gongzhi, ms) },
-    { label: 'raw XState transition()', sample: () => ratePerSecond(raw, ms) },
-    { label: 'raw XState, one reused actor scope', sample: () => ratePerSecond(rawReused, ms) },
-    { label: 'bpmn-engine', sample: () => ratePerSecond(bpmn, ms) },
-  ], { rounds, warmup: 1 });
+  const [g, x, xr, b] = await alternate(
+    [
+      { label: 'Gongzhi engine.start/step', sample: () => ratePerSecond(gongzhi, ms) },
+      { label: 'raw XState transition()', sample: () => ratePerSecond(raw, ms) },
+      { label: 'raw XState, one reused actor scope', sample: () => ratePerSecond(rawReused, ms) },
+      { label: 'bpmn-engine', sample: () => ratePerSecond(bpmn, ms) },
+    ],
+    { rounds, warmup: 1 },
+  );
 
   const vsXState = pairedRatio(g, x);
   const vsReused = pairedRatio(g, xr);

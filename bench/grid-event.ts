@@ -3,7 +3,12 @@
  * ASSIGN → handling → RETURN → dispatch that can repeat without end, and a realistic path to `closed`).
  */
 export const GRID_DATA = {
-  channel: 'hotline', category: '示例', emergency: 'none', inLitigationOrPetition: false, description: '示例', location: '示例',
+  channel: 'hotline',
+  category: '示例',
+  emergency: 'none',
+  inLitigationOrPetition: false,
+  description: '示例',
+  location: '示例',
 };
 
 /** The two events of the loop; a started case is in `dispatch`, where ASSIGN applies, then RETURN in `handling`. */

@@ -17,20 +17,30 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { ADMIN, GRID_DATA, NOW } from './grid-event';
 
-
 async function gongzhi(dataDir: string, count: number, storage: '1' | '0' | 'memory') {
   const { startServer } = await import('../server/app');
   const srv = await startServer({
-    port: 0, dataDir, packsDir: 'configs/packs', adminToken: 'bench-admin', controlledClock: true,
-    now: NOW, quiet: true, log: () => {}, fsync: storage !== '0',
+    port: 0,
+    dataDir,
+    packsDir: 'configs/packs',
+    adminToken: 'bench-admin',
+    controlledClock: true,
+    now: NOW,
+    quiet: true,
+    log: () => {},
+    fsync: storage !== '0',
     store: storage === 'memory' ? 'memory' : 'file',
   });
   const ids: string[] = [];
   for (let i = 0; i < count; i += 16) {
-    const batch = await Promise.all(Array.from({ length: Math.min(16, count - i) }, () =>
-      srv.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(16, count - i) }, () =>
+        srv.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA }),
+      ),
+    );
     for (const r of batch) {
-      if (r.instance.state !== 'dispatch') throw new Error(`http-server: a new grid-event case is in ${r.instance.state}, not dispatch`);
+      if (r.instance.state !== 'dispatch')
+        throw new Error(`http-server: a new grid-event case is in ${r.instance.state}, not dispatch`);
       ids.push(r.instance.id);
     }
   }
@@ -45,7 +55,14 @@ export interface SampleAnswer {
 }
 
 /** Headers that belong to the connection or are set by Node/Koa themselves. */
-const OWN_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'content-type']);
+const OWN_HEADERS = new Set([
+  'date',
+  'connection',
+  'keep-alive',
+  'content-length',
+  'transfer-encoding',
+  'content-type',
+]);
 
 async function bareKoa(samplePath: string) {
   const samples = JSON.parse(readFileSync(samplePath, 'utf8')) as { event: SampleAnswer; create: SampleAnswer };
@@ -84,17 +101,28 @@ async function bareKoa(samplePath: string) {
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, token: 'none', ids: [] as string[],
-    close: () => new Promise<void>((res) => { server.close(() => res()); server.closeAllConnections(); }),
+    url,
+    token: 'none',
+    ids: [] as string[],
+    close: () =>
+      new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeAllConnections();
+      }),
   };
 }
 
 if (process.argv[1]?.endsWith('http-server.ts')) {
   // experiments of bench/SERVER-NOTES.md only (bench/server-variants.ts); never set by the benchmark itself
-  if (process.env.GONGZHI_BENCH_VARIANTS) (await import('./server-variants')).applyVariants(process.env.GONGZHI_BENCH_VARIANTS.split(','));
+  if (process.env.GONGZHI_BENCH_VARIANTS)
+    (await import('./server-variants')).applyVariants(process.env.GONGZHI_BENCH_VARIANTS.split(','));
   const [mode, arg, count, storageArg] = process.argv.slice(2);
-  const running = mode === 'gongzhi' ? await gongzhi(arg, Number(count), (storageArg ?? '1') as '1' | '0' | 'memory')
-    : mode === 'koa' ? await bareKoa(arg) : null;
+  const running =
+    mode === 'gongzhi'
+      ? await gongzhi(arg, Number(count), (storageArg ?? '1') as '1' | '0' | 'memory')
+      : mode === 'koa'
+        ? await bareKoa(arg)
+        : null;
   if (!running) {
     console.error('usage: http-server.ts gongzhi <dataDir> <cases> [1|0|memory] | koa <sample.json>');
     process.exit(2);

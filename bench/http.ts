@@ -26,7 +26,10 @@ const TARGET_CREATE_SHARE = 0.3;
 const TARGET_CREATE_P99_MS = 20;
 const SERVER_SCRIPT = fileURLToPath(new URL('./http-server.ts', import.meta.url));
 
-export const BODIES: Record<LoopEvent, string> = { ASSIGN: JSON.stringify(LOOP.ASSIGN), RETURN: JSON.stringify(LOOP.RETURN) };
+export const BODIES: Record<LoopEvent, string> = {
+  ASSIGN: JSON.stringify(LOOP.ASSIGN),
+  RETURN: JSON.stringify(LOOP.RETURN),
+};
 
 export interface ServerChild {
   url: string;
@@ -37,17 +40,28 @@ export interface ServerChild {
 }
 
 /** Starts bench/http-server.ts with `args`; resolves once it printed its address. */
-export async function spawnServer(args: string[], nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<ServerChild> {
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', SERVER_SCRIPT, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+export async function spawnServer(
+  args: string[],
+  nodeArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServerChild> {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', SERVER_SCRIPT, ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const exited = new Promise<void>((res) => proc.once('exit', () => res()));
   const line = await new Promise<string>((res, rej) => {
     const rl = createInterface({ input: proc.stdout! });
-    rl.once('line', (l) => { rl.close(); res(l); });
+    rl.once('line', (l) => {
+      rl.close();
+      res(l);
+    });
     proc.once('exit', (code) => rej(new Error(`http-server ${args[0]} exited with ${code} before it was ready`)));
   });
   const ready = JSON.parse(line) as { url: string; token: string; ids: string[] };
   return {
-    ...ready, proc,
+    ...ready,
+    proc,
     async stop() {
       proc.stdin!.end();
       const timer = setTimeout(() => proc.kill('SIGKILL'), 120_000); // closing checkpoints every case written since the last one
@@ -73,14 +87,20 @@ export class CasePool {
   take(): number {
     if (this.head >= this.free.length) throw new Error('http bench: no free case (more connections than cases?)');
     const i = this.free[this.head++];
-    if (this.head > 4096) { this.free.splice(0, this.head); this.head = 0; }
+    if (this.head > 4096) {
+      this.free.splice(0, this.head);
+      this.head = 0;
+    }
     this.inFlight.add(i);
     return i;
   }
 
   give(i: number, applied: boolean): void {
     if (!this.inFlight.delete(i)) return;
-    if (applied) { this.next[i] = nextInLoop(this.next[i]); this.ok++; }
+    if (applied) {
+      this.next[i] = nextInLoop(this.next[i]);
+      this.ok++;
+    }
     this.free.push(i);
   }
 
@@ -89,7 +109,8 @@ export class CasePool {
     for (const i of [...this.inFlight]) {
       if (stateOf) {
         const state = await stateOf(this.ids[i]);
-        if (state !== 'dispatch' && state !== 'handling') throw new Error(`http bench: case ${this.ids[i]} is in ${state}`);
+        if (state !== 'dispatch' && state !== 'handling')
+          throw new Error(`http bench: case ${this.ids[i]} is in ${state}`);
         this.next[i] = state === 'dispatch' ? 'ASSIGN' : 'RETURN';
       }
       this.inFlight.delete(i);
@@ -109,31 +130,51 @@ export interface LoadFigures {
 }
 
 /** One autocannon run of `seconds` against `url` with `connections`, requests drawn from `pool`. */
-export async function load(url: string, token: string, pool: CasePool, connections: number, seconds: number): Promise<LoadFigures> {
+export async function load(
+  url: string,
+  token: string,
+  pool: CasePool,
+  connections: number,
+  seconds: number,
+): Promise<LoadFigures> {
   const latencies: number[] = [];
   const res = await autocannon({
-    url, connections, pipelining: 1, duration: seconds, timeout: 30,
-    requests: [{
-      method: 'POST',
-      setupRequest(req, ctx) {
-        const i = pool.take();
-        ctx.case = i;
-        ctx.t0 = performance.now();
-        return {
-          ...req, method: 'POST', path: `/api/instances/${pool.ids[i]}/events`, body: BODIES[pool.next[i]],
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        };
+    url,
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest(req, ctx) {
+          const i = pool.take();
+          ctx.case = i;
+          ctx.t0 = performance.now();
+          return {
+            ...req,
+            method: 'POST',
+            path: `/api/instances/${pool.ids[i]}/events`,
+            body: BODIES[pool.next[i]],
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          };
+        },
+        onResponse(status, _body, ctx) {
+          latencies.push(performance.now() - (ctx.t0 as number));
+          pool.give(ctx.case as number, status === 200);
+        },
       },
-      onResponse(status, _body, ctx) {
-        latencies.push(performance.now() - (ctx.t0 as number));
-        pool.give(ctx.case as number, status === 200);
-      },
-    }],
+    ],
   });
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
   return {
-    rps: res.requests.total / res.duration, p50: pct(50), p99: pct(99), max: latencies[latencies.length - 1] ?? Number.NaN, responses: res.requests.total,
+    rps: res.requests.total / res.duration,
+    p50: pct(50),
+    p99: pct(99),
+    max: latencies[latencies.length - 1] ?? Number.NaN,
+    responses: res.requests.total,
     failures: res.non2xx + res.errors + res.timeouts,
   };
 }
@@ -142,36 +183,58 @@ export async function load(url: string, token: string, pool: CasePool, connectio
 export const CREATE_BODY = JSON.stringify({ pack: 'national', procedure: 'grid-event', data: GRID_DATA });
 
 /** One autocannon run of case creations (`POST /api/instances`); every answer must be 201. */
-export async function loadCreate(url: string, token: string, connections: number, seconds: number): Promise<LoadFigures> {
+export async function loadCreate(
+  url: string,
+  token: string,
+  connections: number,
+  seconds: number,
+): Promise<LoadFigures> {
   const latencies: number[] = [];
   let bad = 0;
   const res = await autocannon({
-    url, connections, pipelining: 1, duration: seconds, timeout: 30,
-    requests: [{
-      method: 'POST', path: '/api/instances', body: CREATE_BODY,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      setupRequest(req, ctx) {
-        ctx.t0 = performance.now();
-        return req;
+    url,
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/instances',
+        body: CREATE_BODY,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        setupRequest(req, ctx) {
+          ctx.t0 = performance.now();
+          return req;
+        },
+        onResponse(status, _body, ctx) {
+          latencies.push(performance.now() - (ctx.t0 as number));
+          if (status !== 201) bad++;
+        },
       },
-      onResponse(status, _body, ctx) {
-        latencies.push(performance.now() - (ctx.t0 as number));
-        if (status !== 201) bad++;
-      },
-    }],
+    ],
   });
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
   return {
-    rps: res.requests.total / res.duration, p50: pct(50), p99: pct(99), max: latencies[latencies.length - 1] ?? Number.NaN,
-    responses: res.requests.total, failures: bad + res.errors + res.timeouts,
+    rps: res.requests.total / res.duration,
+    p50: pct(50),
+    p99: pct(99),
+    max: latencies[latencies.length - 1] ?? Number.NaN,
+    responses: res.requests.total,
+    failures: bad + res.errors + res.timeouts,
   };
 }
 
 /** A real answer (status, headers, body) for the bare app to send the same bytes. */
 async function sampleAnswer(r: Response): Promise<SampleAnswer> {
   const text = await r.text();
-  return { status: r.status, headers: Object.fromEntries(r.headers.entries()), body: JSON.parse(text) as Record<string, unknown> };
+  return {
+    status: r.status,
+    headers: Object.fromEntries(r.headers.entries()),
+    body: JSON.parse(text) as Record<string, unknown>,
+  };
 }
 
 async function stateOf(url: string, token: string, id: string): Promise<string> {
@@ -183,12 +246,23 @@ async function stateOf(url: string, token: string, id: string): Promise<string> 
 /** A Gongzhi server child with `cases` fresh grid-event cases, and its case pool. */
 export type Storage = 'fsync' | 'nofsync' | 'memory';
 
-export async function gongzhiServer(cases: number, storage: Storage, nodeArgs: string[] = [], env: Record<string, string> = {}) {
+export async function gongzhiServer(
+  cases: number,
+  storage: Storage,
+  nodeArgs: string[] = [],
+  env: Record<string, string> = {},
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-http-'));
-  const child = await spawnServer(['gongzhi', dataDir, String(cases), storage === 'fsync' ? '1' : storage === 'nofsync' ? '0' : 'memory'], nodeArgs, env);
+  const child = await spawnServer(
+    ['gongzhi', dataDir, String(cases), storage === 'fsync' ? '1' : storage === 'nofsync' ? '0' : 'memory'],
+    nodeArgs,
+    env,
+  );
   const pool = new CasePool(child.ids);
   return {
-    child, pool, dataDir,
+    child,
+    pool,
+    dataDir,
     run: async (connections: number, seconds: number) => {
       const f = await load(child.url, child.token, pool, connections, seconds);
       await new Promise((r) => setTimeout(r, 200));
@@ -236,15 +310,20 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const synced = servers.fsync;
     const first = synced.pool.take();
     const answer = await fetch(`${synced.child.url}/api/instances/${synced.pool.ids[first]}/events`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${synced.child.token}` }, body: BODIES.ASSIGN,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${synced.child.token}` },
+      body: BODIES.ASSIGN,
     });
     if (answer.status !== 200) throw new Error(`http bench: first event → ${answer.status} ${await answer.text()}`);
     const event = await sampleAnswer(answer);
     synced.pool.give(first, true);
     const created = await fetch(`${synced.child.url}/api/instances`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${synced.child.token}` }, body: CREATE_BODY,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${synced.child.token}` },
+      body: CREATE_BODY,
     });
-    if (created.status !== 201) throw new Error(`http bench: first creation → ${created.status} ${await created.text()}`);
+    if (created.status !== 201)
+      throw new Error(`http bench: first creation → ${created.status} ${await created.text()}`);
     writeFileSync(join(scratch, 'sample.json'), JSON.stringify({ event, create: await sampleAnswer(created) }));
     koa = await spawnServer(['koa', join(scratch, 'sample.json')]);
     const koaPool = new CasePool(synced.child.ids);
@@ -254,19 +333,32 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       ['Gongzhi (file store, fsync on: the default)', () => servers.fsync.run(connections, seconds)],
       ['Gongzhi, fsync off (GONGZHI_FSYNC=0)', () => servers.nofsync.run(connections, seconds)],
       ['Gongzhi, in-memory store (no disk; for comparison)', () => servers.memory.run(connections, seconds)],
-      ['bare Koa (read + JSON.parse + answer)', async () => { const f = await load(k.url, k.token, koaPool, connections, seconds); await koaPool.settle(); return f; }],
-      ['creation: Gongzhi (file store, fsync on)', () => loadCreate(servers.fsync.child.url, servers.fsync.child.token, connections, seconds)],
+      [
+        'bare Koa (read + JSON.parse + answer)',
+        async () => {
+          const f = await load(k.url, k.token, koaPool, connections, seconds);
+          await koaPool.settle();
+          return f;
+        },
+      ],
+      [
+        'creation: Gongzhi (file store, fsync on)',
+        () => loadCreate(servers.fsync.child.url, servers.fsync.child.token, connections, seconds),
+      ],
       ['creation: bare Koa (read + JSON.parse + answer)', () => loadCreate(k.url, k.token, connections, seconds)],
     ];
     const figures = contenders.map(() => [] as LoadFigures[]);
-    const series = await alternate(contenders.map(([label, f], i) => ({
-      label,
-      sample: async () => {
-        const x = await f();
-        figures[i].push(x);
-        return x.rps;
-      },
-    })), { rounds, warmup });
+    const series = await alternate(
+      contenders.map(([label, f], i) => ({
+        label,
+        sample: async () => {
+          const x = await f();
+          figures[i].push(x);
+          return x.rps;
+        },
+      })),
+      { rounds, warmup },
+    );
 
     const failures = figures.flat().reduce((n, x) => n + x.failures, 0);
     if (failures) throw new Error(`http bench: ${failures} requests failed (non-2xx, errors or timeouts)`);
@@ -292,20 +384,40 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       title: 'HTTP 吞吐与延迟 HTTP throughput and latency (POST /api/instances/:id/events)',
       rows,
       ratios: [
-        { label: 'Gongzhi / bare Koa, requests/s', value: share, target: `≥ ${TARGET_RPS_SHARE}`, met: share >= TARGET_RPS_SHARE },
-        { label: `Gongzhi p99 latency / ${TARGET_P99_MS} ms`, value: p99 / TARGET_P99_MS, target: '< 1', met: p99 < TARGET_P99_MS },
+        {
+          label: 'Gongzhi / bare Koa, requests/s',
+          value: share,
+          target: `≥ ${TARGET_RPS_SHARE}`,
+          met: share >= TARGET_RPS_SHARE,
+        },
+        {
+          label: `Gongzhi p99 latency / ${TARGET_P99_MS} ms`,
+          value: p99 / TARGET_P99_MS,
+          target: '< 1',
+          met: p99 < TARGET_P99_MS,
+        },
         { label: 'Gongzhi fsync off / bare Koa, requests/s', value: pairedRatio(u, b) },
         { label: 'Gongzhi in-memory store / bare Koa, requests/s', value: pairedRatio(m, b) },
         { label: 'Gongzhi / Gongzhi in-memory store, requests/s', value: pairedRatio(g, m) },
-        { label: 'creation: Gongzhi / bare Koa, requests/s', value: createShare, target: `≥ ${TARGET_CREATE_SHARE}`, met: createShare >= TARGET_CREATE_SHARE },
-        { label: `creation: Gongzhi p99 latency / ${TARGET_CREATE_P99_MS} ms`, value: createP99 / TARGET_CREATE_P99_MS, target: '< 1', met: createP99 < TARGET_CREATE_P99_MS },
+        {
+          label: 'creation: Gongzhi / bare Koa, requests/s',
+          value: createShare,
+          target: `≥ ${TARGET_CREATE_SHARE}`,
+          met: createShare >= TARGET_CREATE_SHARE,
+        },
+        {
+          label: `creation: Gongzhi p99 latency / ${TARGET_CREATE_P99_MS} ms`,
+          value: createP99 / TARGET_CREATE_P99_MS,
+          target: '< 1',
+          met: createP99 < TARGET_CREATE_P99_MS,
+        },
       ],
       notes: [
         `Workload: ${cases.toLocaleString('en-US')} national grid-event cases per Gongzhi server, started in \`dispatch\` through the case service; each request sends the case's next event of the loop ASSIGN (→ handling) / RETURN (→ dispatch) with the admin token. A request takes the next free case and gives it back on its answer, so no case is hit by two connections at once and the events spread evenly over the cases: by the end each case had taken ≈ ${perCase(servers.fsync).toFixed(0)} events with fsync on (≈ ${perCase(servers.nofsync).toFixed(0)} with fsync off, ≈ ${perCase(servers.memory).toFixed(0)} in memory); each event adds one history entry to the case's record, which the store appends whole to its journal (and rewrites in the case's document at the next checkpoint). Every answer is checked: a single non-2xx answer fails the benchmark.`,
         `Each server runs alone in its own Node process (\`bench/http-server.ts\`, started once, idle while another is measured); autocannon runs in the benchmark process with ${connections} connections, pipelining 1, keep-alive; the client and the servers share the machine's cores.`,
         'Bare Koa: Koa + @koa/router, the same two POST routes (an event, a creation) that read the body, JSON.parse it and send the same bytes as the Gongzhi server: a real answer of it taken at the start (its status, its headers — security headers, X-Request-Id, ETag, Location — and its body, id and rev replaced by values of the same length); no auth, no validation, no store, no engine.',
         `Creation rows: \`POST /api/instances\` of a national grid-event case (the start data of the store benchmark) on the fsync-on server, ${connections} connections; every answer must be 201. The creations add cases to that server (its event rows run on the ${cases.toLocaleString('en-US')} it started with).`,
-        'Gongzhi: the whole server as started by startServer: error and auth middleware (token cache), router, body limits and depth check, ajv body validation, case lock, the case’s record (store cache or its document), engine step, new record appended to the shared journal with group commit (one fdatasync for the events of a moment; fsync off skips it), summary and scheduler, answer with the allowed events; case documents are rewritten at checkpoints (every 60 s, at 64 MiB of journal or when 20,000 records wait; on a thread of their own). The in-memory row is the same server with the store\'s in-memory twin (`store: \'memory\'`, records kept as JSON text): what everything but the disk costs.',
+        "Gongzhi: the whole server as started by startServer: error and auth middleware (token cache), router, body limits and depth check, ajv body validation, case lock, the case’s record (store cache or its document), engine step, new record appended to the shared journal with group commit (one fdatasync for the events of a moment; fsync off skips it), summary and scheduler, answer with the allowed events; case documents are rewritten at checkpoints (every 60 s, at 64 MiB of journal or when 20,000 records wait; on a thread of their own). The in-memory row is the same server with the store's in-memory twin (`store: 'memory'`, records kept as JSON text): what everything but the disk costs.",
         `Latency: per request in the client, from building the request to its answer being parsed (sub-millisecond resolution); p50 and p99 are medians over the rounds. Requests/s: completed answers ÷ run time. Each sample is one ${seconds} s run; ${rounds} rounds after ${warmup} warm-up round, order rotating; ratio = median of per-round ratios.`,
       ],
     };

@@ -5,7 +5,14 @@
  * attempts left out: every step of the path is one that is applied).
  */
 import { readFileSync } from 'node:fs';
-import { compileProcedure, resolvePacks, type CompiledProcedure, type EventInput, type ResolvedPack, type Scenario } from '../engine';
+import {
+  compileProcedure,
+  resolvePacks,
+  type CompiledProcedure,
+  type EventInput,
+  type ResolvedPack,
+  type Scenario,
+} from '../engine';
 import { loadPacksRoot } from '../server/packs';
 
 export const PACKS_ROOT = 'configs/packs';

@@ -11,9 +11,16 @@ if ((mode !== 'gongzhi' && mode !== 'json') || !root) {
   console.error('usage: node --import tsx bench/packs-cold.ts gongzhi|json <packs root>');
   process.exit(2);
 }
-const work: () => unknown = mode === 'gongzhi'
-  ? ((m) => () => m.loadAllPacks(root))(await import('./pack-load'))
-  : ((m) => () => m.parseJsonTree(root))(await import('./json-floor'));
+const work: () => unknown =
+  mode === 'gongzhi'
+    ? (
+        (m) => () =>
+          m.loadAllPacks(root)
+      )(await import('./pack-load'))
+    : (
+        (m) => () =>
+          m.parseJsonTree(root)
+      )(await import('./json-floor'));
 const t0 = performance.now();
 work();
 const t1 = performance.now();

@@ -18,12 +18,25 @@ export function generatePack(nationalDir: string, count: number): GeneratedRoot 
   const dir = join(root, packId);
   mkdirSync(join(dir, 'procedures'), { recursive: true });
   const manifest = JSON.parse(readFileSync(join(nationalDir, 'pack.json'), 'utf8')) as Record<string, unknown>;
-  writeFileSync(join(dir, 'pack.json'), JSON.stringify({
-    ...manifest, id: packId,
-    title: { 'zh-CN': `基准测试配置包(${count} 个流程,生成)`, en: `Benchmark pack (${count} procedures, generated)` },
-  }, null, 2));
+  writeFileSync(
+    join(dir, 'pack.json'),
+    JSON.stringify(
+      {
+        ...manifest,
+        id: packId,
+        title: {
+          'zh-CN': `基准测试配置包(${count} 个流程,生成)`,
+          en: `Benchmark pack (${count} procedures, generated)`,
+        },
+      },
+      null,
+      2,
+    ),
+  );
   cpSync(join(nationalDir, 'data'), join(dir, 'data'), { recursive: true });
-  const bases = readdirSync(join(nationalDir, 'procedures')).filter((f) => f.endsWith('.json')).sort()
+  const bases = readdirSync(join(nationalDir, 'procedures'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
     .map((f) => readFileSync(join(nationalDir, 'procedures', f), 'utf8'));
   for (let i = 0; i < count; i++) {
     const text = bases[i % bases.length];

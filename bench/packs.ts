@@ -26,13 +26,23 @@ async function cold(mode: 'gongzhi' | 'json', root: string): Promise<{ ms: numbe
 /** Alternates the start-up path with the JSON floor on `root`; keeps the phase times of the start-up path. */
 async function warm(root: string, rounds: number, warmup: number) {
   const phases: LoadTimes[] = [];
-  const [g, j] = await alternate([
-    { label: 'gongzhi', sample: () => timeMs(() => phases.push(loadAllPacks(root))) },
-    { label: 'json', sample: () => timeMs(() => parseJsonTree(root)) },
-  ], { rounds, warmup });
+  const [g, j] = await alternate(
+    [
+      { label: 'gongzhi', sample: () => timeMs(() => phases.push(loadAllPacks(root))) },
+      { label: 'json', sample: () => timeMs(() => parseJsonTree(root)) },
+    ],
+    { rounds, warmup },
+  );
   const kept = phases.slice(warmup);
   const phase = (k: 'readMs' | 'resolveMs' | 'compileMs') => median(kept.map((p) => p[k]));
-  return { g, j, last: phases[phases.length - 1], read: phase('readMs'), resolve: phase('resolveMs'), compile: phase('compileMs') };
+  return {
+    g,
+    j,
+    last: phases[phases.length - 1],
+    read: phase('readMs'),
+    resolve: phase('resolveMs'),
+    compile: phase('compileMs'),
+  };
 }
 
 export async function run(opts: BenchOptions): Promise<BenchResult> {
@@ -41,10 +51,20 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const all = await warm(root, opts.quick ? 1 : 15, opts.quick ? 1 : 3);
 
   const processMs: number[] = [];
-  const [cg, cj] = await alternate([
-    { label: 'gongzhi', sample: async () => { const r = await cold('gongzhi', root); processMs.push(r.processMs); return r.ms; } },
-    { label: 'json', sample: async () => (await cold('json', root)).ms },
-  ], { rounds: opts.quick ? 1 : 7, warmup: opts.quick ? 0 : 1 });
+  const [cg, cj] = await alternate(
+    [
+      {
+        label: 'gongzhi',
+        sample: async () => {
+          const r = await cold('gongzhi', root);
+          processMs.push(r.processMs);
+          return r.ms;
+        },
+      },
+      { label: 'json', sample: async () => (await cold('json', root)).ms },
+    ],
+    { rounds: opts.quick ? 1 : 7, warmup: opts.quick ? 0 : 1 },
+  );
   const coldProcess = median(processMs.slice(opts.quick ? 0 : 1));
 
   const count = opts.quick ? 4 : 50;
@@ -56,7 +76,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     gen.dispose();
   }
 
-  const ms = (label: string, s: Series | number) => ({ label, value: typeof s === 'number' ? s : s.median, unit: 'ms' });
+  const ms = (label: string, s: Series | number) => ({
+    label,
+    value: typeof s === 'number' ? s : s.median,
+    unit: 'ms',
+  });
   const coldBudget = cg.median / BUDGET_MS;
   const { packs, procedures } = all.last;
   return {
@@ -78,7 +102,12 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       { label: 'generated pack: per procedure', value: big.g.median / count, unit: 'ms' },
     ],
     ratios: [
-      { label: `all bundled packs, cold / ${BUDGET_MS} ms budget`, value: coldBudget, target: '< 1', met: coldBudget < 1 },
+      {
+        label: `all bundled packs, cold / ${BUDGET_MS} ms budget`,
+        value: coldBudget,
+        target: '< 1',
+        met: coldBudget < 1,
+      },
       { label: 'all bundled packs / JSON.parse, warm', value: pairedRatio(all.g, all.j) },
       { label: 'all bundled packs / JSON.parse, cold', value: pairedRatio(cg, cj) },
       { label: `generated ${count}-procedure pack / JSON.parse`, value: pairedRatio(big.g, big.j) },

@@ -21,27 +21,41 @@ lines.on('line', (l) => (waiting.length ? waiting.shift()!(l) : queued.push(l)))
 const next = () => new Promise<string>((r) => (queued.length ? r(queued.shift()!) : waiting.push(r)));
 
 const { deps } = await createGongzhi({
-  dataDir: mkdtempSync(join(tmpdir(), 'gongzhi-pgw-')), packsDir: PACKS_ROOT, adminToken: 'bench-admin', controlledClock: true, now: NOW,
-  quiet: true, log: (m) => process.stderr.write(`pg-worker ${mode} ${b ?? a}: ${m}\n`), store: 'postgres', pgUrl: url, pgPollMs: 200,
+  dataDir: mkdtempSync(join(tmpdir(), 'gongzhi-pgw-')),
+  packsDir: PACKS_ROOT,
+  adminToken: 'bench-admin',
+  controlledClock: true,
+  now: NOW,
+  quiet: true,
+  log: (m) => process.stderr.write(`pg-worker ${mode} ${b ?? a}: ${m}\n`),
+  store: 'postgres',
+  pgUrl: url,
+  pgPollMs: 200,
 });
 
 if (mode === 'load') {
   const ms = Number(a);
   const conc = Number(b);
   const cases: { id: string; next: LoopEvent }[] = [];
-  for (let i = 0; i < conc; i++) cases.push({ id: (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).instance.id, next: 'ASSIGN' });
+  for (let i = 0; i < conc; i++)
+    cases.push({
+      id: (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).instance.id,
+      next: 'ASSIGN',
+    });
   process.stdout.write('READY\n');
   await next();
   let events = 0;
   const end = Date.now() + ms;
-  await Promise.all(cases.map(async (c) => {
-    while (Date.now() < end) {
-      const r = await deps.cases.send(ADMIN, c.id, LOOP[c.next]);
-      if (r.id !== c.id) throw new Error(`pg-worker: ${c.next} answered another case`);
-      c.next = nextInLoop(c.next);
-      events++;
-    }
-  }));
+  await Promise.all(
+    cases.map(async (c) => {
+      while (Date.now() < end) {
+        const r = await deps.cases.send(ADMIN, c.id, LOOP[c.next]);
+        if (r.id !== c.id) throw new Error(`pg-worker: ${c.next} answered another case`);
+        c.next = nextInLoop(c.next);
+        events++;
+      }
+    }),
+  );
   process.stdout.write(`${JSON.stringify({ events, ms })}\n`);
 } else if (mode === 'timers') {
   let fired = 0;

@@ -33,8 +33,15 @@ import { PACKS_ROOT } from './mediation-path';
 import type { BenchOptions, BenchResult, BenchRow, BenchRatio } from './types';
 
 const MEDIATION = {
-  disputeType: 'neighbour', parties: [{ name: '张三', role: '申请人' }, { name: '李四', role: '被申请人' }],
-  amount: 3000, partiesConsent: true, criminalRisk: false, description: '示例',
+  disputeType: 'neighbour',
+  parties: [
+    { name: '张三', role: '申请人' },
+    { name: '李四', role: '被申请人' },
+  ],
+  amount: 3000,
+  partiesConsent: true,
+  criminalRisk: false,
+  description: '示例',
 };
 
 interface Opened {
@@ -47,8 +54,17 @@ interface Opened {
 async function open(store: 'file' | 'postgres', pgUrl?: string): Promise<Opened> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-pg-'));
   const { deps, app } = await createGongzhi({
-    dataDir, packsDir: PACKS_ROOT, adminToken: 'bench-admin', controlledClock: true, now: NOW, quiet: true, log: () => {}, fsync: true,
-    store, pgUrl, pgPollMs: 500,
+    dataDir,
+    packsDir: PACKS_ROOT,
+    adminToken: 'bench-admin',
+    controlledClock: true,
+    now: NOW,
+    quiet: true,
+    log: () => {},
+    fsync: true,
+    store,
+    pgUrl,
+    pgPollMs: 500,
   });
   return {
     deps,
@@ -68,25 +84,33 @@ async function open(store: 'file' | 'postgres', pgUrl?: string): Promise<Opened>
 /** `n` concurrent grid cases in the loop; a sample runs for `ms` and gives events/s. */
 async function loopCases(deps: AppDeps, n: number) {
   const cases: { id: string; next: LoopEvent }[] = [];
-  for (let i = 0; i < n; i++) cases.push({ id: (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).instance.id, next: 'ASSIGN' });
+  for (let i = 0; i < n; i++)
+    cases.push({
+      id: (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).instance.id,
+      next: 'ASSIGN',
+    });
   return (ms: number) => async () => {
     let events = 0;
     const t0 = performance.now();
     const end = t0 + ms;
-    await Promise.all(cases.map(async (c) => {
-      while (performance.now() < end) {
-        const r = await deps.cases.send(ADMIN, c.id, LOOP[c.next]);
-        if (r.id !== c.id) throw new Error(`postgres bench: ${c.next} answered another case`);
-        c.next = nextInLoop(c.next);
-        events++;
-      }
-    }));
+    await Promise.all(
+      cases.map(async (c) => {
+        while (performance.now() < end) {
+          const r = await deps.cases.send(ADMIN, c.id, LOOP[c.next]);
+          if (r.id !== c.id) throw new Error(`postgres bench: ${c.next} answered another case`);
+          c.next = nextInLoop(c.next);
+          events++;
+        }
+      }),
+    );
     return (events * 1000) / (performance.now() - t0);
   };
 }
 
 function worker(args: string[]): Promise<{ child: ChildProcess; send(line: string): void; line(): Promise<string> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/pg-worker.ts', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/pg-worker.ts', ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const rl = createInterface({ input: child.stdout! });
   const queue: string[] = [];
   const waiting: ((l: string) => void)[] = [];
@@ -96,7 +120,8 @@ function worker(args: string[]): Promise<{ child: ChildProcess; send(line: strin
     exited = new Error(`pg-worker ${args[0]} exited (${code})`);
     for (const w of waiting.splice(0)) w(`EXIT ${code}`);
   });
-  const line = () => new Promise<string>((r) => (queue.length ? r(queue.shift()!) : exited ? r('EXIT') : waiting.push(r)));
+  const line = () =>
+    new Promise<string>((r) => (queue.length ? r(queue.shift()!) : exited ? r('EXIT') : waiting.push(r)));
   return line().then((first) => {
     if (first !== 'READY') throw new Error(`pg-worker: ${first}`);
     return { child, send: (l: string) => child.stdin!.write(`${l}\n`), line };
@@ -129,9 +154,17 @@ async function fill(c: pg.Client, templates: string[], prefix: string, count: nu
         `INSERT INTO gz_cases (id, pack, procedure, version, rev, status, state, state_root, overdue, ever_overdue, business_key, created_at, updated_at, instance, satisfied, satisfaction_total, due_at, figures)
          SELECT ${newId}, pack, procedure, version, rev, status, state, state_root, overdue, ever_overdue, 'BK-' || ${newId}, created_at, updated_at,
                 replace(replace(instance, t.id, ${newId}), 'TEMPLATE-BK', 'BK-' || ${newId}), satisfied, satisfaction_total, due_at, figures
-           FROM gz_cases t, generate_series($3::int, $4::int) g WHERE t.id = $1 AND ${pick}`, args);
-      await c.query(`INSERT INTO gz_history (case_id, seq, at, entry) SELECT ${newId}, seq, at, entry FROM gz_history h, generate_series($3::int, $4::int) g WHERE h.case_id = $1 AND ${pick}`, args);
-      await c.query(`INSERT INTO gz_timers (case_id, name, due_at, due) SELECT ${newId}, name, due_at, due FROM gz_timers t, generate_series($3::int, $4::int) g WHERE t.case_id = $1 AND ${pick}`, args);
+           FROM gz_cases t, generate_series($3::int, $4::int) g WHERE t.id = $1 AND ${pick}`,
+        args,
+      );
+      await c.query(
+        `INSERT INTO gz_history (case_id, seq, at, entry) SELECT ${newId}, seq, at, entry FROM gz_history h, generate_series($3::int, $4::int) g WHERE h.case_id = $1 AND ${pick}`,
+        args,
+      );
+      await c.query(
+        `INSERT INTO gz_timers (case_id, name, due_at, due) SELECT ${newId}, name, due_at, due FROM gz_timers t, generate_series($3::int, $4::int) g WHERE t.case_id = $1 AND ${pick}`,
+        args,
+      );
     }
     await c.query('COMMIT');
   }
@@ -150,7 +183,14 @@ async function recountStats(url: string): Promise<number> {
 
 /** Starts template grid cases: one in `dispatch`, one in `handling` (their business key is replaced by `fill`). */
 async function templates(deps: AppDeps): Promise<string[]> {
-  const a = (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA, businessKey: 'TEMPLATE-BK' })).instance.id;
+  const a = (
+    await deps.cases.start(ADMIN, {
+      pack: 'national',
+      procedure: 'grid-event',
+      data: GRID_DATA,
+      businessKey: 'TEMPLATE-BK',
+    })
+  ).instance.id;
   const b = (await deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).instance.id;
   await deps.cases.send(ADMIN, b, LOOP.ASSIGN);
   return [a, b];
@@ -173,7 +213,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   const ratios: BenchRatio[] = [];
   const notes: string[] = [];
   const t00 = performance.now();
-  const stage = (what: string) => console.error(`  [postgres bench ${((performance.now() - t00) / 1000).toFixed(1)} s] ${what}`);
+  const stage = (what: string) =>
+    console.error(`  [postgres bench ${((performance.now() - t00) / 1000).toFixed(1)} s] ${what}`);
   const cluster = await startCluster({ durable: true });
   const dbs: { drop(): Promise<void> }[] = [];
   const db = async (name: string) => {
@@ -190,12 +231,23 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       try {
         const onPg = await loopCases(pgs.deps, 20);
         const onFile = await loopCases(file.deps, 20);
-        const [p, f] = await alternate([
-          { label: 'PostgreSQL', sample: onPg(sampleMs) },
-          { label: 'embedded', sample: onFile(sampleMs) },
-        ], { rounds, warmup: q ? 0 : 1 });
-        rows.push({ label: 'events/s, PostgreSQL store, 1 process, 20 concurrent cases', value: p.median, unit: 'events/s' });
-        rows.push({ label: 'events/s, embedded file store (fsync), 20 concurrent cases', value: f.median, unit: 'events/s' });
+        const [p, f] = await alternate(
+          [
+            { label: 'PostgreSQL', sample: onPg(sampleMs) },
+            { label: 'embedded', sample: onFile(sampleMs) },
+          ],
+          { rounds, warmup: q ? 0 : 1 },
+        );
+        rows.push({
+          label: 'events/s, PostgreSQL store, 1 process, 20 concurrent cases',
+          value: p.median,
+          unit: 'events/s',
+        });
+        rows.push({
+          label: 'events/s, embedded file store (fsync), 20 concurrent cases',
+          value: f.median,
+          unit: 'events/s',
+        });
         ratios.push({ label: 'PostgreSQL ÷ embedded, events/s', value: pairedRatio(p, f) });
       } finally {
         await pgs.close();
@@ -216,7 +268,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         two.push(await processesRate(url, 2, sampleMs, 20));
       }
       rows.push({ label: 'events/s, 1 server process (20 cases)', value: median(one), unit: 'events/s' });
-      rows.push({ label: 'events/s, 2 server processes together (20 cases each)', value: median(two), unit: 'events/s' });
+      rows.push({
+        label: 'events/s, 2 server processes together (20 cases each)',
+        value: median(two),
+        unit: 'events/s',
+      });
       ratios.push({ label: '2 processes ÷ 1 process, events/s', value: median(two) / median(one) });
     }
 
@@ -241,10 +297,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         };
         await fillOne(small, smallUrl, nSmall);
         const fillMs = await fillOne(large, largeUrl, nLarge);
-        notes.push(`Filling ${fmt(nLarge)} cases (case, history and timer rows) with INSERT … SELECT took ${(fillMs / 1000).toFixed(0)} s.`);
+        notes.push(
+          `Filling ${fmt(nLarge)} cases (case, history and timer rows) with INSERT … SELECT took ${(fillMs / 1000).toFixed(0)} s.`,
+        );
         stage('per-event cost and listing');
         const count = async (o: Opened) => o.deps.store.cases.count();
-        if ((await count(small)) !== nSmall || (await count(large)) !== nLarge) throw new Error('postgres bench: wrong number of cases');
+        if ((await count(small)) !== nSmall || (await count(large)) !== nLarge)
+          throw new Error('postgres bench: wrong number of cases');
         // one event at a time, on cases picked at random among the copies (each starts in dispatch or handling)
         const stream = (o: Opened, n: number) => {
           const state = new Map<string, LoopEvent>();
@@ -262,14 +321,22 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
           };
         };
         const per = q ? 20 : 200;
-        const [s, l] = await alternate([
-          { label: `${fmt(nSmall)} cases`, sample: stream(small, nSmall)(per) },
-          { label: `${fmt(nLarge)} cases`, sample: stream(large, nLarge)(per) },
-        ], { rounds, warmup: q ? 0 : 1 });
+        const [s, l] = await alternate(
+          [
+            { label: `${fmt(nSmall)} cases`, sample: stream(small, nSmall)(per) },
+            { label: `${fmt(nLarge)} cases`, sample: stream(large, nLarge)(per) },
+          ],
+          { rounds, warmup: q ? 0 : 1 },
+        );
         rows.push({ label: `ms per event, ${fmt(nSmall)} stored cases (random case)`, value: s.median, unit: 'ms' });
         rows.push({ label: `ms per event, ${fmt(nLarge)} stored cases (random case)`, value: l.median, unit: 'ms' });
         const r = pairedRatio(l, s);
-        ratios.push({ label: `per-event cost, ${fmt(nLarge)} ÷ ${fmt(nSmall)} stored cases`, value: r, target: '≤ 1.5', met: r <= 1.5 });
+        ratios.push({
+          label: `per-event cost, ${fmt(nLarge)} ÷ ${fmt(nSmall)} stored cases`,
+          value: r,
+          target: '≤ 1.5',
+          met: r <= 1.5,
+        });
 
         // listing at the large size
         const times = async (fn: (i: number) => Promise<unknown>, n: number) => {
@@ -286,7 +353,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         const byKey = await times(async (i) => {
           const id = `p${String(Math.floor(Math.random() * (nLarge - 2))).padStart(10, '0')}`;
           const r = await cases.list({ packs: '*', pack: 'national', businessKey: `BK-${id}`, limit: 50 });
-          if (r.items.length !== 1 && i >= 0) throw new Error(`postgres bench: business key of ${id} → ${r.items.length}`);
+          if (r.items.length !== 1 && i >= 0)
+            throw new Error(`postgres bench: business key of ${id} → ${r.items.length}`);
         }, nq);
         const byState = await times(async () => {
           const r = await cases.list({ packs: '*', state: 'handling', limit: 50 });
@@ -297,7 +365,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
           const r = await cases.list({ packs: ['national'], state: 'handling', limit: 50, after });
           if (!r.items.length) throw new Error('postgres bench: deep page');
         }, nq);
-        for (const [label, xs] of [['by business key', byKey], ['by state, first page of 50', byState], ['by state, a page of 50 at a random cursor', deep]] as const) {
+        for (const [label, xs] of [
+          ['by business key', byKey],
+          ['by state, first page of 50', byState],
+          ['by state, a page of 50 at a random cursor', deep],
+        ] as const) {
           rows.push({ label: `list ${label} at ${fmt(nLarge)} cases, p50`, value: percentile(xs, 50), unit: 'ms' });
           rows.push({ label: `list ${label} at ${fmt(nLarge)} cases, p99`, value: percentile(xs, 99), unit: 'ms' });
         }
@@ -306,10 +378,18 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         stage('desk over HTTP');
         const week = { from: '2025-09-22', to: '2025-09-28' }; // NOW's week, Monday to Sunday
         const desk: [string, string, (body: { items?: unknown[]; opened?: number }, n: number) => boolean][] = [
-          ['list, newest first, first page of 50', '/api/instances?sort=-createdAt&limit=50', (b) => b.items?.length === 50],
+          [
+            'list, newest first, first page of 50',
+            '/api/instances?sort=-createdAt&limit=50',
+            (b) => b.items?.length === 50,
+          ],
           ['list by due date, first page of 50', '/api/instances?sort=dueAt&limit=50', (b) => b.items?.length === 50],
           // the copies are of running cases not yet overdue: the page is empty, and must stay cheap at any size
-          ['list of overdue cases, newest first, first page', '/api/instances?overdue=true&sort=-createdAt&limit=50', (b) => Array.isArray(b.items)],
+          [
+            'list of overdue cases, newest first, first page',
+            '/api/instances?overdue=true&sort=-createdAt&limit=50',
+            (b) => Array.isArray(b.items),
+          ],
           ['GET /api/stats, this week', `/api/stats?from=${week.from}&to=${week.to}`, (b, n) => b.opened === n],
         ];
         const servers = await Promise.all([small.serve(), large.serve()]);
@@ -321,17 +401,31 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
               for (const [k, srv] of servers.entries()) {
                 const t0 = performance.now();
                 const res = await fetch(srv.base + path, { headers: { authorization: 'Bearer bench-admin' } });
-                const body = await res.json() as { items?: unknown[]; opened?: number };
+                const body = (await res.json()) as { items?: unknown[]; opened?: number };
                 lat[k].push(performance.now() - t0);
-                if (res.status !== 200 || !ok(body, k === 0 ? nSmall : nLarge)) throw new Error(`postgres bench: ${path} → ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+                if (res.status !== 200 || !ok(body, k === 0 ? nSmall : nLarge))
+                  throw new Error(`postgres bench: ${path} → ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
               }
             }
             const [ps, pl] = [percentile(lat[0], 99), percentile(lat[1], 99)];
-            rows.push({ label: `HTTP ${label} at ${fmt(nSmall)} cases, p50`, value: percentile(lat[0], 50), unit: 'ms' });
+            rows.push({
+              label: `HTTP ${label} at ${fmt(nSmall)} cases, p50`,
+              value: percentile(lat[0], 50),
+              unit: 'ms',
+            });
             rows.push({ label: `HTTP ${label} at ${fmt(nSmall)} cases, p99`, value: ps, unit: 'ms' });
-            rows.push({ label: `HTTP ${label} at ${fmt(nLarge)} cases, p50`, value: percentile(lat[1], 50), unit: 'ms' });
+            rows.push({
+              label: `HTTP ${label} at ${fmt(nLarge)} cases, p50`,
+              value: percentile(lat[1], 50),
+              unit: 'ms',
+            });
             rows.push({ label: `HTTP ${label} at ${fmt(nLarge)} cases, p99`, value: pl, unit: 'ms' });
-            ratios.push({ label: `HTTP ${label}: p99 at ${fmt(nLarge)} cases ÷ 20 ms (the HTTP p99 target)`, value: pl / 20, target: '≤ 1', met: pl <= 20 });
+            ratios.push({
+              label: `HTTP ${label}: p99 at ${fmt(nLarge)} cases ÷ 20 ms (the HTTP p99 target)`,
+              value: pl / 20,
+              target: '≤ 1',
+              met: pl <= 20,
+            });
             ratios.push({ label: `HTTP ${label}: p99, ${fmt(nLarge)} ÷ ${fmt(nSmall)} cases`, value: pl / ps });
           }
         } finally {
@@ -348,7 +442,9 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     {
       const url = await db('bench_timers');
       const seed = await open('postgres', url);
-      const t = (await seed.deps.cases.start(ADMIN, { pack: 'national', procedure: 'dispute-mediation', data: MEDIATION })).instance;
+      const t = (
+        await seed.deps.cases.start(ADMIN, { pack: 'national', procedure: 'dispute-mediation', data: MEDIATION })
+      ).instance;
       stage('template started');
       await seed.close();
       stage('seed closed');
@@ -370,25 +466,49 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
             if (left === 0) break;
             if (Date.now() > give) {
               // say what holds them before giving up: the leases and what each connection is doing
-              const leases = (await c.query('SELECT lease_owner, count(*) AS n, min(lease_until) AS until FROM gz_timers WHERE due <= $1 GROUP BY 1', [to])).rows;
-              const sessions = (await c.query(`SELECT pid, application_name, state, wait_event_type, wait_event, left(query, 200) AS query, now() - xact_start AS in_tx
-                                                 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows;
-              throw new Error(`postgres bench: ${left} of ${nTimers} deadlines still due; leases ${JSON.stringify(leases)}; sessions ${JSON.stringify(sessions)}`);
+              const leases = (
+                await c.query(
+                  'SELECT lease_owner, count(*) AS n, min(lease_until) AS until FROM gz_timers WHERE due <= $1 GROUP BY 1',
+                  [to],
+                )
+              ).rows;
+              const sessions = (
+                await c.query(`SELECT pid, application_name, state, wait_event_type, wait_event, left(query, 200) AS query, now() - xact_start AS in_tx
+                                                 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+              ).rows;
+              throw new Error(
+                `postgres bench: ${left} of ${nTimers} deadlines still due; leases ${JSON.stringify(leases)}; sessions ${JSON.stringify(sessions)}`,
+              );
             }
             await new Promise((r) => setTimeout(r, 50));
           }
           const ms = performance.now() - t0;
           for (const w of ws) w.send('STOP');
           const fired = await Promise.all(ws.map(async (w) => (JSON.parse(await w.line()) as { fired: number }).fired));
-          const per = (await c.query(`SELECT n, count(*) AS cases FROM (SELECT h.case_id, count(*) AS n FROM gz_history h
-                                       WHERE h.entry LIKE '%"type":"MEDIATION_EXPIRED"%' GROUP BY h.case_id) x GROUP BY n`)).rows;
+          const per = (
+            await c.query(`SELECT n, count(*) AS cases FROM (SELECT h.case_id, count(*) AS n FROM gz_history h
+                                       WHERE h.entry LIKE '%"type":"MEDIATION_EXPIRED"%' GROUP BY h.case_id) x GROUP BY n`)
+          ).rows;
           const once = Number(per.find((r) => Number(r.n) === 1)?.cases ?? 0);
           const more = per.filter((r) => Number(r.n) > 1).reduce((s, r) => s + Number(r.cases), 0);
-          rows.push({ label: `${fmt(nTimers)} deadlines due at once, fired by 2 processes: deadlines/s`, value: (nTimers * 1000) / ms, unit: '/s' });
-          rows.push({ label: 'of which fired by the process that moved the clock', value: fired[0], unit: 'deadlines' });
+          rows.push({
+            label: `${fmt(nTimers)} deadlines due at once, fired by 2 processes: deadlines/s`,
+            value: (nTimers * 1000) / ms,
+            unit: '/s',
+          });
+          rows.push({
+            label: 'of which fired by the process that moved the clock',
+            value: fired[0],
+            unit: 'deadlines',
+          });
           rows.push({ label: 'of which fired by the other process', value: fired[1], unit: 'deadlines' });
           rows.push({ label: 'cases whose deadline fired exactly once', value: once, unit: 'cases' });
-          ratios.push({ label: 'deadlines fired exactly once ÷ due', value: once / nTimers, target: '= 1', met: once === nTimers && more === 0 && fired[0] + fired[1] === nTimers });
+          ratios.push({
+            label: 'deadlines fired exactly once ÷ due',
+            value: once / nTimers,
+            target: '= 1',
+            met: once === nTimers && more === 0 && fired[0] + fired[1] === nTimers,
+          });
           if (more) notes.push(`✗ ${more} case(s) had their deadline fired more than once.`);
         } finally {
           // a worker left waiting (the run failed) would keep its connections open and the cluster from stopping
@@ -402,7 +522,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       'One PostgreSQL 15 cluster on the same 2-core machine as the server processes and the benchmark (fsync and synchronous_commit on); the embedded store with fsync on. Both store a grid-event case per row or document; events go through the case service (engine step included), not HTTP.',
       'Per-event cost and listing at scale use one database per size; the large one is filled with copies of real cases (their case, history and timer rows) so indexes have their real size.',
     );
-    return { name: 'postgres', title: 'PostgreSQL store: against the embedded store, with 2 processes, at 1,000,000 cases, 20,000 deadlines at once', rows, ratios, notes };
+    return {
+      name: 'postgres',
+      title:
+        'PostgreSQL store: against the embedded store, with 2 processes, at 1,000,000 cases, 20,000 deadlines at once',
+      rows,
+      ratios,
+      notes,
+    };
   } finally {
     for (const d of dbs) await d.drop().catch(() => undefined);
     await cluster.stop();

@@ -14,19 +14,41 @@ import { categorise, summarise, type Category, type Profile } from './cpuprofile
 
 /** Categories in the order a sample is tried (the first whose pattern matches a frame of its stack wins): inner work first. */
 export const HTTP_CATEGORIES: Category[] = [
-  ['journal: line encoding (JSON.stringify of the change), freeze, group commit (writev, fdatasync)', /^(put|lineOf|deepFreeze|idemDelta) store\/file\.ts|^(append|flush|kick|cutBack) store\/journal\.ts|^(writev|datasync) fs\/promises/],
-  ['store: the case read (cache, or its document) and the transaction (lock, delta, timers, outbox, stats index)', /store\/(embedded|file|indexed|summaries|stats-index|memory)\.ts|keyed-lock\.ts|time\/heap\.ts|^(readFileSync|readFile)/],
-  ['engine: step or start (XState transition, rules, data, deadlines)', /^(step|start|stepCore|startCore) engine\/|engine\/(step|start|session|pure|apply|rules|guards)\.ts|xstate|json-rules-engine/],
+  [
+    'journal: line encoding (JSON.stringify of the change), freeze, group commit (writev, fdatasync)',
+    /^(put|lineOf|deepFreeze|idemDelta) store\/file\.ts|^(append|flush|kick|cutBack) store\/journal\.ts|^(writev|datasync) fs\/promises/,
+  ],
+  [
+    'store: the case read (cache, or its document) and the transaction (lock, delta, timers, outbox, stats index)',
+    /store\/(embedded|file|indexed|summaries|stats-index|memory)\.ts|keyed-lock\.ts|time\/heap\.ts|^(readFileSync|readFile)/,
+  ],
+  [
+    'engine: step or start (XState transition, rules, data, deadlines)',
+    /^(step|start|stepCore|startCore) engine\/|engine\/(step|start|session|pure|apply|rules|guards)\.ts|xstate|json-rules-engine/,
+  ],
   ['new record: history entry, outbox rows, idempotency (stepDelta)', /cases\/commit\.ts/],
-  ['answer body: instance view, allowed events with their payload schemas', /^(instanceView|allowedEvents|handledEvents|activeLeaves) /],
+  [
+    'answer body: instance view, allowed events with their payload schemas',
+    /^(instanceView|allowedEvents|handledEvents|activeLeaves) /,
+  ],
   ['fingerprint (stableStringify + SHA-256)', /^(stableStringify|sha256) util\/ids\.ts/],
   ['request body: read, depth check, JSON.parse', /^(readJson|readRaw|jsonDepth) http\/body\.ts/],
   ['request body: schema validation (ajv)', /^(check|validator|readQuery) http\/route\.ts/],
   ['auth: token lookup (the middleware and the token cache, own time)', /auth\/tokens\.ts/, 'leaf'],
-  ['request id, metrics (prom-client), request log (pino)', /server\/log\.ts|prom-client|pino|server\/metrics\.ts|^randomUUID/, 'leaf'],
+  [
+    'request id, metrics (prom-client), request log (pino)',
+    /server\/log\.ts|prom-client|pino|server\/metrics\.ts|^randomUUID/,
+    'leaf',
+  ],
   ['security headers (helmet)', /helmet/],
-  ['answer: Koa respond (JSON.stringify of the body, headers, socket write)', /^respond .*application\.js|^handleResponse/],
-  ['HTTP in Node and Koa (parse, route, middleware, headers)', /_http_|application\.js|koa-compose|layer\.js|router\.js|node:net|stream_base|streams\/|delegates|koa\/lib/],
+  [
+    'answer: Koa respond (JSON.stringify of the body, headers, socket write)',
+    /^respond .*application\.js|^handleResponse/,
+  ],
+  [
+    'HTTP in Node and Koa (parse, route, middleware, headers)',
+    /_http_|application\.js|koa-compose|layer\.js|router\.js|node:net|stream_base|streams\/|delegates|koa\/lib/,
+  ],
   ['garbage collection', /^\(garbage collector\)/],
   ['V8 and native work outside JS frames ("(program)")', /^\(program\)/],
   ['idle', /^\(idle\)/],
@@ -43,7 +65,8 @@ function report(file: string, requests: number, top: number): void {
   console.log(`${file}\n`);
   console.log(summarise(profile, top));
   console.log(`\nmain thread per request (${requests} requests, start-up excluded)`);
-  for (const c of categorise(profile, HTTP_CATEGORIES, STARTUP)) console.log(`${((1000 * c.ms) / requests).toFixed(0).padStart(6)} µs  ${c.label}`);
+  for (const c of categorise(profile, HTTP_CATEGORIES, STARTUP))
+    console.log(`${((1000 * c.ms) / requests).toFixed(0).padStart(6)} µs  ${c.label}`);
 }
 
 async function profileRun(seconds: number, storage: Storage, cases: number, top: number): Promise<void> {
@@ -61,12 +84,17 @@ async function profileRun(seconds: number, storage: Storage, cases: number, top:
     const dt = (performance.now() - t0) / 1000;
     const c1 = cpu(pid);
     requests += f.responses;
-    console.log(`Gongzhi (${storage}): ${Math.round(f.rps)} req/s, p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms over ${seconds} s, ${f.failures} failures`);
-    console.log(`server process CPU (all threads): user ${((100 * (c1.user - c0.user)) / dt).toFixed(0)} %, system ${((100 * (c1.sys - c0.sys)) / dt).toFixed(0)} % of one core; ${((1e6 * (c1.user - c0.user + c1.sys - c0.sys)) / f.responses).toFixed(0)} µs per request`);
+    console.log(
+      `Gongzhi (${storage}): ${Math.round(f.rps)} req/s, p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms over ${seconds} s, ${f.failures} failures`,
+    );
+    console.log(
+      `server process CPU (all threads): user ${((100 * (c1.user - c0.user)) / dt).toFixed(0)} %, system ${((100 * (c1.sys - c0.sys)) / dt).toFixed(0)} % of one core; ${((1e6 * (c1.user - c0.user + c1.sys - c0.sys)) / f.responses).toFixed(0)} µs per request`,
+    );
   } finally {
     await srv.stop();
   }
-  const fresh = readdirSync(dir).filter((n) => n.endsWith('.cpuprofile') && !before.has(n))
+  const fresh = readdirSync(dir)
+    .filter((n) => n.endsWith('.cpuprofile') && !before.has(n))
     .sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size); // the main thread's (tsx's loader thread writes one too)
   if (!fresh.length) throw new Error('no profile written');
   report(join(dir, fresh[0]), requests, top);

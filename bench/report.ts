@@ -51,7 +51,10 @@ export function renderSection(r: BenchResult, info: RunInfo): string {
   ];
   if (r.ratios.length) {
     lines.push('| ratio | median | target | met |', '|---|---:|---|---|');
-    for (const x of r.ratios) lines.push(`| ${x.label} | ${formatNumber(x.value)} | ${x.target ?? '—'} | ${x.met === undefined ? '—' : x.met ? 'yes' : '**no**'} |`);
+    for (const x of r.ratios)
+      lines.push(
+        `| ${x.label} | ${formatNumber(x.value)} | ${x.target ?? '—'} | ${x.met === undefined ? '—' : x.met ? 'yes' : '**no**'} |`,
+      );
     lines.push('');
   }
   if (r.notes?.length) lines.push('Notes:', '', ...r.notes.map((n) => `- ${n}`), '');
@@ -78,8 +81,16 @@ export function mergeReport(existing: string, fresh: Map<string, string>, order:
 /** The console form of a result: aligned rows and ratios. */
 export function renderConsole(r: BenchResult): string {
   const rows = r.rows.map((x) => [x.label, formatNumber(x.value), x.unit]);
-  const ratios = r.ratios.map((x) => [x.label, formatNumber(x.value), x.target ? `target ${x.target}: ${x.met ? 'met' : 'MISSED'}` : '']);
+  const ratios = r.ratios.map((x) => [
+    x.label,
+    formatNumber(x.value),
+    x.target ? `target ${x.target}: ${x.met ? 'met' : 'MISSED'}` : '',
+  ]);
   const width = Math.max(...[...rows, ...ratios].map((x) => x[0].length));
   const fmt = (x: string[]) => `  ${x[0].padEnd(width)}  ${x[1].padStart(10)}  ${x[2]}`;
-  return [`== ${r.name}: ${r.title}`, ...rows.map(fmt), ...(ratios.length ? ['  -- ratios', ...ratios.map(fmt)] : [])].join('\n');
+  return [
+    `== ${r.name}: ${r.title}`,
+    ...rows.map(fmt),
+    ...(ratios.length ? ['  -- ratios', ...ratios.map(fmt)] : []),
+  ].join('\n');
 }

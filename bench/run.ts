@@ -37,13 +37,21 @@ async function main(argv: string[]): Promise<number> {
   const available = REGISTRY.filter(([, file]) => existsSync(here(file)));
   const unknown = names.filter((n) => !available.some(([name]) => name === n));
   if (unknown.length) {
-    console.error(`unknown or missing benchmark: ${unknown.join(', ')} (available: ${available.map(([n]) => n).join(', ')})`);
+    console.error(
+      `unknown or missing benchmark: ${unknown.join(', ')} (available: ${available.map(([n]) => n).join(', ')})`,
+    );
     return 2;
   }
   const selected = names.length ? available.filter(([name]) => names.includes(name)) : available;
   // the load average at the start says how busy the (shared) machine was: absolute figures depend on it, ratios less
-  const load = loadavg().map((x) => x.toFixed(1)).join(' / ');
-  const info = { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), command: commandLine(argv), machine: `${machineSummary()}; load average at the start ${load} (1 / 5 / 15 min)` };
+  const load = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
+  const info = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    command: commandLine(argv),
+    machine: `${machineSummary()}; load average at the start ${load} (1 / 5 / 15 min)`,
+  };
   console.log(`Gongzhi benchmarks · ${info.machine}\n${info.command}\n`);
 
   const fresh = new Map<string, string>();
@@ -64,7 +72,14 @@ async function main(argv: string[]): Promise<number> {
   const out = here(quick ? './out/RESULTS-quick.md' : './RESULTS.md');
   mkdirSync(dirname(out), { recursive: true });
   const existing = existsSync(out) ? readFileSync(out, 'utf8') : '';
-  writeFileSync(out, mergeReport(existing, fresh, REGISTRY.map(([n]) => n)));
+  writeFileSync(
+    out,
+    mergeReport(
+      existing,
+      fresh,
+      REGISTRY.map(([n]) => n),
+    ),
+  );
   console.log(`wrote ${out}${failed ? ` (${failed} benchmark(s) failed; their sections were kept as they were)` : ''}`);
   return failed ? 1 : 0;
 }

@@ -82,11 +82,12 @@ function workerWriter(size: number) {
       else p.res();
     });
   }
-  return (file: string, text: string, fsync: boolean, append = false) => new Promise<void>((res, rej) => {
-    const id = ++next;
-    waiting.set(id, { res, rej });
-    workers[id % size].postMessage({ id, file, text, fsync, append });
-  });
+  return (file: string, text: string, fsync: boolean, append = false) =>
+    new Promise<void>((res, rej) => {
+      const id = ++next;
+      waiting.set(id, { res, rej });
+      workers[id % size].postMessage({ id, file, text, fsync, append });
+    });
 }
 
 export function applyVariants(names: string[]): void {
@@ -99,7 +100,8 @@ export function applyVariants(names: string[]): void {
   const worker = names.includes('worker-write') || log ? workerWriter(4) : null;
   const write = worker ?? writeAtomic;
   const historyLength = new Map<string, number>();
-  for (const n of names) if (n !== 'cache' && n !== 'worker-write' && n !== 'append-log') throw new Error(`unknown variant ${n}`);
+  for (const n of names)
+    if (n !== 'cache' && n !== 'worker-write' && n !== 'append-log') throw new Error(`unknown variant ${n}`);
   proto.read = function read(this: Adapter) {
     const text = cache?.get(this.file);
     return text === undefined ? readJsonFile(this.file) : Promise.resolve(JSON.parse(text));
@@ -107,12 +109,22 @@ export function applyVariants(names: string[]): void {
   proto.write = async function writeCase(this: Adapter, data: unknown) {
     const text = JSON.stringify(data);
     if (!isCase(this.file)) return writeAtomic(this.file, text, this.fsync);
-    const rec = data as { history: unknown[]; instance: unknown; outbox: unknown; idempotency: unknown; satisfaction?: unknown };
+    const rec = data as {
+      history: unknown[];
+      instance: unknown;
+      outbox: unknown;
+      idempotency: unknown;
+      satisfaction?: unknown;
+    };
     const before = historyLength.get(this.file);
     cache?.delete(this.file);
     if (log && worker && before !== undefined && rec.history.length >= before) {
       const line = JSON.stringify({
-        instance: rec.instance, history: rec.history.slice(before), outbox: rec.outbox, idempotency: rec.idempotency, satisfaction: rec.satisfaction,
+        instance: rec.instance,
+        history: rec.history.slice(before),
+        outbox: rec.outbox,
+        idempotency: rec.idempotency,
+        satisfaction: rec.satisfaction,
       });
       await worker(`${this.file}.log`, `${line}\n`, this.fsync, true);
     } else {

@@ -37,11 +37,19 @@ interface Opened {
 export async function openGongzhi(dataDir: string, fsync: boolean): Promise<Opened> {
   const t0 = performance.now();
   const { deps } = await createGongzhi({
-    dataDir, packsDir: PACKS_ROOT, adminToken: 'bench-admin', controlledClock: true, now: NOW, quiet: true, log: () => {}, fsync,
+    dataDir,
+    packsDir: PACKS_ROOT,
+    adminToken: 'bench-admin',
+    controlledClock: true,
+    now: NOW,
+    quiet: true,
+    log: () => {},
+    fsync,
   });
   const ms = performance.now() - t0;
   return {
-    deps, ms,
+    deps,
+    ms,
     async close() {
       await closeDeps(deps);
     },
@@ -62,7 +70,10 @@ export function populate(dir: string, template: CaseRecord, count: number): stri
       mkdirSync(join(dir, shard), { recursive: true });
       shards.add(shard);
     }
-    writeFileSync(join(dir, shard, `${id}.json`), JSON.stringify({ ...template, instance: { ...template.instance, id } }));
+    writeFileSync(
+      join(dir, shard, `${id}.json`),
+      JSON.stringify({ ...template, instance: { ...template.instance, id } }),
+    );
     ids.push(id);
   }
   return ids;
@@ -109,7 +120,9 @@ function eventStream(deps: AppDeps, pick: () => string) {
   const touched = new Set<string>();
   let sent = 0;
   return {
-    get sent() { return sent; },
+    get sent() {
+      return sent;
+    },
     touched: () => touched.size,
     sample: (n: number) => async () => {
       const t0 = performance.now();
@@ -131,7 +144,8 @@ function eventStream(deps: AppDeps, pick: () => string) {
 function streams(small: Opened, smallIds: string[], large: Opened, largeIds: string[], seed: number) {
   const rnd = random(seed);
   const working = new Set<string>();
-  while (working.size < Math.min(smallIds.length, largeIds.length)) working.add(largeIds[Math.floor(rnd() * largeIds.length)]);
+  while (working.size < Math.min(smallIds.length, largeIds.length))
+    working.add(largeIds[Math.floor(rnd() * largeIds.length)]);
   const ws = [...working];
   let i = 0;
   let j = 0;
@@ -170,21 +184,40 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
 
     const diskSmall = diskUsage(join(smallDir, 'instances'));
     const diskLarge = diskUsage(join(largeDir, 'instances'));
-    if (diskLarge.files !== nLarge || diskSmall.files !== nSmall) throw new Error(`store bench: ${diskLarge.files}/${diskSmall.files} files written`);
+    if (diskLarge.files !== nLarge || diskSmall.files !== nSmall)
+      throw new Error(`store bench: ${diskLarge.files}/${diskSmall.files} files written`);
 
     // start-up and memory: each open in a fresh process, alternating the two folders
     const heap: { small: number[]; large: number[] } = { small: [], large: [] };
-    const [openSmall, openLarge, openFloor] = await alternate([
-      { label: 'small', sample: async () => { const r = await openInChild(smallDir); heap.small.push(r.heapBytes); return r.ms; } },
-      { label: 'large', sample: async () => { const r = await openInChild(largeDir); heap.large.push(r.heapBytes); return r.ms; } },
-      { label: 'floor', sample: async () => (await openInChild(largeDir, true)).ms },
-    ], { rounds: opens });
+    const [openSmall, openLarge, openFloor] = await alternate(
+      [
+        {
+          label: 'small',
+          sample: async () => {
+            const r = await openInChild(smallDir);
+            heap.small.push(r.heapBytes);
+            return r.ms;
+          },
+        },
+        {
+          label: 'large',
+          sample: async () => {
+            const r = await openInChild(largeDir);
+            heap.large.push(r.heapBytes);
+            return r.ms;
+          },
+        },
+        { label: 'floor', sample: async () => (await openInChild(largeDir, true)).ms },
+      ],
+      { rounds: opens },
+    );
     const heapPerCase = (median(heap.large) - median(heap.small)) / (nLarge - nSmall);
 
     // events, fsync on (the default): both stores open in this process, the three streams alternating
     const small = await openGongzhi(smallDir, true);
     const large = await openGongzhi(largeDir, true);
-    if (records(small.deps).size !== nSmall || records(large.deps).size !== nLarge) throw new Error('store bench: stores opened with the wrong number of cases');
+    if (records(small.deps).size !== nSmall || records(large.deps).size !== nLarge)
+      throw new Error('store bench: stores opened with the wrong number of cases');
     let on: Series[];
     let s: ReturnType<typeof streams>;
     let pathBytes: number;
@@ -192,11 +225,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     let longBytes: number;
     try {
       s = streams(small, smallIds, large, largeIds, 6);
-      on = await alternate([
-        { label: `${nSmall} cases`, sample: s.small.sample(perSample) },
-        { label: `${fmtN(nLarge)} cases, on ${nSmall} of them`, sample: s.largeSame.sample(perSample) },
-        { label: `${fmtN(nLarge)} cases, on any at random`, sample: s.largeAny.sample(perSample) },
-      ], { rounds, warmup });
+      on = await alternate(
+        [
+          { label: `${nSmall} cases`, sample: s.small.sample(perSample) },
+          { label: `${fmtN(nLarge)} cases, on ${nSmall} of them`, sample: s.largeSame.sample(perSample) },
+          { label: `${fmtN(nLarge)} cases, on any at random`, sample: s.largeAny.sample(perSample) },
+        ],
+        { rounds, warmup },
+      );
 
       // a case after a realistic path: start and 5 events to `closed`
       const c = await small.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA });
@@ -207,15 +243,20 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       pathBytes = statSync(join(smallDir, 'instances', c.instance.id.slice(-2), `${c.instance.id}.json`)).size;
 
       // history length: each event serializes the case's whole record into the journal, so a long history costs more
-      const start = async () => (await small.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).instance.id;
+      const start = async () =>
+        (await small.deps.cases.start(ADMIN, { pack: 'national', procedure: 'grid-event', data: GRID_DATA })).instance
+          .id;
       const old = await start();
       const oneCase = (id: string) => eventStream(small.deps, () => id).sample(histSample);
       await oneCase(old)();
       for (let k = 1; k < histLong / histSample; k++) await oneCase(old)();
-      history = await alternate([
-        { label: `one case, its first ${histSample} events`, sample: async () => oneCase(await start())() },
-        { label: `one case with ${fmtN(histLong)}+ events, ${histSample} more`, sample: oneCase(old) },
-      ], { rounds: histRounds, warmup });
+      history = await alternate(
+        [
+          { label: `one case, its first ${histSample} events`, sample: async () => oneCase(await start())() },
+          { label: `one case with ${fmtN(histLong)}+ events, ${histSample} more`, sample: oneCase(old) },
+        ],
+        { rounds: histRounds, warmup },
+      );
       await (records(small.deps) as FileInstanceStore).checkpoint();
       longBytes = statSync(join(smallDir, 'instances', old.slice(-2), `${old}.json`)).size;
     } finally {
@@ -228,10 +269,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     let off: Series[];
     try {
       const u = streams(smallU, smallIds, largeU, largeIds, 7);
-      off = await alternate([
-        { label: `${nSmall} cases`, sample: u.small.sample(perSample) },
-        { label: `${fmtN(nLarge)} cases, on ${nSmall} of them`, sample: u.largeSame.sample(perSample) },
-      ], { rounds: rounds0, warmup });
+      off = await alternate(
+        [
+          { label: `${nSmall} cases`, sample: u.small.sample(perSample) },
+          { label: `${fmtN(nLarge)} cases, on ${nSmall} of them`, sample: u.largeSame.sample(perSample) },
+        ],
+        { rounds: rounds0, warmup },
+      );
     } finally {
       await Promise.all([smallU.close(), largeU.close()]);
     }
@@ -253,24 +297,47 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         { label: `per event, ${history[0].label} (fsync on)`, value: history[0].median, unit: 'ms' },
         { label: `per event, ${history[1].label} (fsync on)`, value: history[1].median, unit: 'ms' },
         { label: `  that case's file`, value: longBytes, unit: 'bytes' },
-        { label: `store open (read every case file, build summaries), ${fmtN(nLarge)} cases`, value: openLarge.median, unit: 'ms' },
+        {
+          label: `store open (read every case file, build summaries), ${fmtN(nLarge)} cases`,
+          value: openLarge.median,
+          unit: 'ms',
+        },
         { label: `  per case`, value: (1000 * openLarge.median) / nLarge, unit: 'µs' },
-        { label: `  the same files read with readFileSync in a loop (JSON.parse, summaries; the floor)`, value: openFloor.median, unit: 'ms' },
+        {
+          label: `  the same files read with readFileSync in a loop (JSON.parse, summaries; the floor)`,
+          value: openFloor.median,
+          unit: 'ms',
+        },
         { label: `store open, ${nSmall} cases`, value: openSmall.median, unit: 'ms' },
-        { label: `server start-up without HTTP (registry, packs, store, scheduler), ${fmtN(nLarge)} cases`, value: large.ms, unit: 'ms' },
+        {
+          label: `server start-up without HTTP (registry, packs, store, scheduler), ${fmtN(nLarge)} cases`,
+          value: large.ms,
+          unit: 'ms',
+        },
         { label: `server start-up without HTTP, ${nSmall} cases`, value: small.ms, unit: 'ms' },
         { label: 'memory per stored case (V8 heap, after GC)', value: heapPerCase, unit: 'bytes' },
         { label: `memory, ${fmtN(nLarge)} cases open`, value: median(heap.large) / 2 ** 20, unit: 'MiB' },
         { label: 'disk per case just started: file size', value: diskLarge.bytes / nLarge, unit: 'bytes' },
-        { label: '  allocated (file blocks and its share of the shard folders)', value: diskLarge.allocated / nLarge, unit: 'bytes' },
+        {
+          label: '  allocated (file blocks and its share of the shard folders)',
+          value: diskLarge.allocated / nLarge,
+          unit: 'bytes',
+        },
         { label: 'disk per case after start and 5 events (to closed): file size', value: pathBytes, unit: 'bytes' },
-        { label: `creating the ${fmtN(nLarge + nSmall - 1)} copies (set-up, not part of any figure)`, value: populateMs, unit: 'ms' },
+        {
+          label: `creating the ${fmtN(nLarge + nSmall - 1)} copies (set-up, not part of any figure)`,
+          value: populateMs,
+          unit: 'ms',
+        },
       ],
       ratios: [
         { label: `per event, ${b.label} / ${a.label}`, value: same, target: `≤ ${TARGET}`, met: same <= TARGET },
         { label: `per event, ${c.label} / ${a.label}`, value: any, target: `≤ ${TARGET}`, met: any <= TARGET },
         { label: 'the same like-for-like ratio with fsync off', value: sameOff },
-        { label: `per event, case with ${fmtN(histLong)}+ events / its first ${histSample} events`, value: pairedRatio(history[1], history[0]) },
+        {
+          label: `per event, case with ${fmtN(histLong)}+ events / its first ${histSample} events`,
+          value: pairedRatio(history[1], history[0]),
+        },
         { label: `store open, ${fmtN(nLarge)} cases / readFileSync loop`, value: pairedRatio(openLarge, openFloor) },
       ],
       notes: [

@@ -4,7 +4,18 @@
  * call it at once: one builds under a lock file into a temporary folder and renames it into place;
  * the others wait for the lock and then find a fresh build.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, openSync, closeSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  openSync,
+  closeSync,
+  readFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -103,8 +114,11 @@ export async function ensureDesignerBuilt(): Promise<string> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  ensureDesignerBuilt().then((dir) => console.log(`designer built: ${dir}`), (e) => {
-    console.error(e);
-    process.exit(1);
-  });
+  ensureDesignerBuilt().then(
+    (dir) => console.log(`designer built: ${dir}`),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

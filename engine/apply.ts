@@ -20,7 +20,10 @@ export interface AppliedEffects {
 }
 
 export function applyActions(
-  proc: CompiledProcedure, before: DeadlineState[], actions: Action[], session: GuardSession,
+  proc: CompiledProcedure,
+  before: DeadlineState[],
+  actions: Action[],
+  session: GuardSession,
   ctx: { data: Record<string, unknown>; ev: EngineEvent },
 ): AppliedEffects {
   let deadlines = [...before];
@@ -58,6 +61,8 @@ export function applyActions(
       if (action?.kind === 'effect') action.apply(step, p);
     }
   }
-  const armed = deadlines.filter((d) => !d.overdue && !before.some((b) => b.name === d.name && b.dueAt === d.dueAt && !b.overdue));
+  const armed = deadlines.filter(
+    (d) => !d.overdue && !before.some((b) => b.name === d.name && b.dueAt === d.dueAt && !b.overdue),
+  );
   return { deadlines, effects, arm: armed, cancel: [...cancelled] };
 }

@@ -75,17 +75,41 @@ export function checkBasis(basis: unknown, ptr: string): ProblemDetail[] {
   const bad = (i: number, zh: string, en: string) => out.push(problem(`${ptr}/${i}`, 'BASIS_VERSIONS', zh, en));
   basis.forEach((v: BasisVersion, i) => {
     for (const k of ['from', 'until'] as const) {
-      if (v?.[k] !== undefined && !isValidDate(v[k])) bad(i, `依据版本的 ${k} 须为 YYYY-MM-DD 日期`, `a basis version's '${k}' must be a YYYY-MM-DD date`);
+      if (v?.[k] !== undefined && !isValidDate(v[k]))
+        bad(i, `依据版本的 ${k} 须为 YYYY-MM-DD 日期`, `a basis version's '${k}' must be a YYYY-MM-DD date`);
     }
-    if (v?.from && v?.until && !(v.from < v.until)) bad(i, `依据版本的生效日 ${v.from} 须早于失效日 ${v.until}`, `a basis version's 'from' (${v.from}) must be before its 'until' (${v.until})`);
-    if (i === 0 && v?.from !== undefined) bad(i, '第一个依据版本不写 from(此前一直适用)', "the first basis version has no 'from' (it applies to every earlier date)");
-    if (i === basis.length - 1 && v?.until !== undefined) bad(i, '最后一个依据版本不写 until(现行有效)', "the last basis version has no 'until' (it is the one in force)");
+    if (v?.from && v?.until && !(v.from < v.until))
+      bad(
+        i,
+        `依据版本的生效日 ${v.from} 须早于失效日 ${v.until}`,
+        `a basis version's 'from' (${v.from}) must be before its 'until' (${v.until})`,
+      );
+    if (i === 0 && v?.from !== undefined)
+      bad(
+        i,
+        '第一个依据版本不写 from(此前一直适用)',
+        "the first basis version has no 'from' (it applies to every earlier date)",
+      );
+    if (i === basis.length - 1 && v?.until !== undefined)
+      bad(i, '最后一个依据版本不写 until(现行有效)', "the last basis version has no 'until' (it is the one in force)");
     if (i > 0) {
       const prev = basis[i - 1] as BasisVersion;
-      if (!prev?.until || !v?.from) bad(i, '依据版本须首尾相接:前一版本写 until,本版本写相同的 from', "basis versions must follow each other: the previous one has an 'until' and this one the same 'from'");
+      if (!prev?.until || !v?.from)
+        bad(
+          i,
+          '依据版本须首尾相接:前一版本写 until,本版本写相同的 from',
+          "basis versions must follow each other: the previous one has an 'until' and this one the same 'from'",
+        );
       else if (prev.until !== v.from) {
-        bad(i, prev.until > v.from ? `依据版本重叠:前一版本至 ${prev.until},本版本自 ${v.from}` : `依据版本之间有空档:前一版本至 ${prev.until},本版本自 ${v.from}`,
-          prev.until > v.from ? `basis versions overlap: the previous one runs until ${prev.until}, this one from ${v.from}` : `basis versions leave a gap: the previous one runs until ${prev.until}, this one from ${v.from}`);
+        bad(
+          i,
+          prev.until > v.from
+            ? `依据版本重叠:前一版本至 ${prev.until},本版本自 ${v.from}`
+            : `依据版本之间有空档:前一版本至 ${prev.until},本版本自 ${v.from}`,
+          prev.until > v.from
+            ? `basis versions overlap: the previous one runs until ${prev.until}, this one from ${v.from}`
+            : `basis versions leave a gap: the previous one runs until ${prev.until}, this one from ${v.from}`,
+        );
       }
     }
   });
@@ -105,14 +129,35 @@ export function checkTable(table: unknown, value: unknown, ptr: string): Problem
   const out: ProblemDetail[] = [];
   table.forEach((row: ParameterRow, i) => {
     const p = `${ptr}/table/${i}`;
-    if (row?.from === undefined && i > 0) out.push(problem(`${p}/from`, 'PARAMETER_TABLE', '只有第一行可以不写 from', "only the first row may omit 'from'"));
-    else if (row?.from !== undefined && !isValidDate(row.from)) out.push(problem(`${p}/from`, 'PARAMETER_TABLE', 'from 须为 YYYY-MM-DD 日期', "'from' must be a YYYY-MM-DD date"));
+    if (row?.from === undefined && i > 0)
+      out.push(
+        problem(`${p}/from`, 'PARAMETER_TABLE', '只有第一行可以不写 from', "only the first row may omit 'from'"),
+      );
+    else if (row?.from !== undefined && !isValidDate(row.from))
+      out.push(
+        problem(`${p}/from`, 'PARAMETER_TABLE', 'from 须为 YYYY-MM-DD 日期', "'from' must be a YYYY-MM-DD date"),
+      );
     const prev = table[i - 1] as ParameterRow | undefined;
-    if (prev?.from && row?.from && !(prev.from < row.from)) out.push(problem(`${p}/from`, 'PARAMETER_TABLE', `各行须按 from 日期递增(${prev.from} 之后是 ${row.from})`, `rows must be in increasing 'from' order (${row.from} follows ${prev.from})`));
+    if (prev?.from && row?.from && !(prev.from < row.from))
+      out.push(
+        problem(
+          `${p}/from`,
+          'PARAMETER_TABLE',
+          `各行须按 from 日期递增(${prev.from} 之后是 ${row.from})`,
+          `rows must be in increasing 'from' order (${row.from} follows ${prev.from})`,
+        ),
+      );
   });
   const last = table[table.length - 1] as ParameterRow | undefined;
   if (last && JSON.stringify(last.value) !== JSON.stringify(value)) {
-    out.push(problem(`${ptr}/value`, 'PARAMETER_TABLE', 'value 须等于表中最后一行(现行)的值', "'value' must equal the value of the table's last (current) row"));
+    out.push(
+      problem(
+        `${ptr}/value`,
+        'PARAMETER_TABLE',
+        'value 须等于表中最后一行(现行)的值',
+        "'value' must equal the value of the table's last (current) row",
+      ),
+    );
   }
   return out;
 }

@@ -3,5 +3,14 @@
  * titles of a case's state and deadline. Apart from `browser.ts` so that the designer's open path does not carry
  * them (the desk's screens and the case view load it when opened).
  */
-export { FIGURES, FIGURE, WINDOW_DEFINITION, rate, weekOf, weeksBetween, type FigureDef, type FigureId } from './figures';
+export {
+  FIGURES,
+  FIGURE,
+  WINDOW_DEFINITION,
+  rate,
+  weekOf,
+  weeksBetween,
+  type FigureDef,
+  type FigureId,
+} from './figures';
 export { stateTitleOf, leadingDeadline, type DeadlineLike } from './titles';

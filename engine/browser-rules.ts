@@ -4,7 +4,13 @@
  * condition failed"), so opening a procedure does not pay for it.
  */
 export { validateProcedure } from './validate';
-export { compileCondition, explainCondition, type ConditionTrace, type LeafTrace, type SyncFacts } from './rules/compiled';
+export {
+  compileCondition,
+  explainCondition,
+  type ConditionTrace,
+  type LeafTrace,
+  type SyncFacts,
+} from './rules/compiled';
 export { addPeriod } from './calendar';
 // the fact registry implements the facts (with the legal calendar): its names come with it
 export { FACTS, STATIC_FACTS, DERIVED_FACTS, type FactDef } from './rules/facts';

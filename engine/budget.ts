@@ -23,7 +23,8 @@ export class StepBudgetError extends Error {
 
   problem(): ProblemDetail {
     return {
-      path: '/machine', code: 'STEP_BUDGET',
+      path: '/machine',
+      code: 'STEP_BUDGET',
       message: i18n(
         `流程在一步之内没有停下(${this.what}):请检查无条件的自动流转(always)是否构成循环`,
         `the procedure did not come to rest within one step (${this.what}): look for eventless (always) transitions that loop`,
@@ -34,6 +35,7 @@ export class StepBudgetError extends Error {
 
 /** XState's own infinite-loop error (thrown past `maxIterations`) as a StepBudgetError; anything else unchanged. */
 export function asBudgetError(e: unknown): unknown {
-  if (e instanceof Error && /^Infinite loop detected/.test(e.message)) return new StepBudgetError(`more than ${STEP_BUDGET.microsteps} microsteps`);
+  if (e instanceof Error && /^Infinite loop detected/.test(e.message))
+    return new StepBudgetError(`more than ${STEP_BUDGET.microsteps} microsteps`);
   return e;
 }

@@ -40,7 +40,10 @@ export interface RuleAnswers {
 /** The event a step hands XState: the engine event, with the step's rule answers for its guards. */
 export type StepEvent = EngineEvent & { rules?: RuleAnswers };
 
-type ActionArgs = { context: Record<string, unknown>; event: StepEvent | { type: 'xstate.init'; input: { event: StepEvent } } };
+type ActionArgs = {
+  context: Record<string, unknown>;
+  event: StepEvent | { type: 'xstate.init'; input: { event: StepEvent } };
+};
 
 /** The engine event of a step; at start XState hands entry actions its `xstate.init` event, which carries it in `input`. */
 function eventOf(args: ActionArgs): StepEvent {
@@ -56,9 +59,12 @@ function actionImplementations(): Record<string, unknown> {
   const noop = () => undefined;
   const impl: Record<string, unknown> = Object.fromEntries(MARKERS.map((m) => [m, noop]));
   for (const a of BUILTIN_ACTIONS) {
-    impl[a.type] = a.kind === 'data'
-      ? assign((args: ActionArgs, params: Record<string, unknown>) => a.apply(args.context, params ?? {}, eventOf(args)))
-      : noop;
+    impl[a.type] =
+      a.kind === 'data'
+        ? assign((args: ActionArgs, params: Record<string, unknown>) =>
+            a.apply(args.context, params ?? {}, eventOf(args)),
+          )
+        : noop;
   }
   return impl;
 }
@@ -80,7 +86,8 @@ function instrumentTransitions(node: StateJSON | MachineJSON, ptr: string): void
     const on = node.on as Record<string, unknown>;
     for (const ev of Object.keys(on)) on[ev] = each(on[ev], ptr + pointer('on', ev));
   }
-  if ('always' in node && node.always !== undefined) (node as StateJSON).always = each(node.always, `${ptr}/always`) as never;
+  if ('always' in node && node.always !== undefined)
+    (node as StateJSON).always = each(node.always, `${ptr}/always`) as never;
 }
 
 function withDeadlineHooks(machine: MachineJSON, deadlines: Record<string, DeadlineDef>): MachineJSON {
@@ -145,19 +152,29 @@ export function compileProcedure(doc: ProcedureDoc, pack: ResolvedPack, opts: Co
   };
   for (const name of Object.keys(rulesDefs)) guards[name] = (a) => check(a, name);
 
-  const machine = setup({ guards: guards as never, actions: actionImplementations() as never })
-    .createMachine({
-      ...(machineJson as object), id: doc.id, context: ({ input }: { input: { data: unknown } }) => input.data,
-      options: { maxIterations: STEP_BUDGET.microsteps },
-    } as never) as unknown as AnyStateMachine;
+  const machine = setup({ guards: guards as never, actions: actionImplementations() as never }).createMachine({
+    ...(machineJson as object),
+    id: doc.id,
+    context: ({ input }: { input: { data: unknown } }) => input.data,
+    options: { maxIterations: STEP_BUDGET.microsteps },
+  } as never) as unknown as AnyStateMachine;
 
   const payloadValidators = new Map<string, ValidateFunction>();
   for (const [name, ev] of Object.entries(doc.events)) {
     payloadValidators.set(name, compileSchema(ev.payload ?? { type: 'object' }));
   }
   return {
-    doc, pack, params, machine, pure: pureRunner(machine), deadlines,
-    rules: new RuleSet(rulesDefs, { calendar: pack.calendar, packData: pack.data, parameters: pack.parameters }, opts.observeRules),
+    doc,
+    pack,
+    params,
+    machine,
+    pure: pureRunner(machine),
+    deadlines,
+    rules: new RuleSet(
+      rulesDefs,
+      { calendar: pack.calendar, packData: pack.data, parameters: pack.parameters },
+      opts.observeRules,
+    ),
     handlers: handlerIndex(inlineParams(doc.machine, params)),
     eventPointers: eventPointers(doc.machine),
     dataValidator: compileSchema(doc.data),

@@ -18,7 +18,11 @@ export function coverage(doc: ProcedureDoc, runs: { states: Set<string>; transit
   return {
     procedure: doc.id,
     states: { reached: states.length - missingStates.length, total: states.length, missing: missingStates },
-    transitions: { reached: transitions.length - missingTransitions.length, total: transitions.length, missing: missingTransitions },
+    transitions: {
+      reached: transitions.length - missingTransitions.length,
+      total: transitions.length,
+      missing: missingTransitions,
+    },
   };
 }
 

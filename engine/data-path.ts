@@ -11,8 +11,13 @@ export function getPath(obj: unknown, path: string): unknown {
 export function setPath<T extends Record<string, unknown>>(obj: T, path: string, value: unknown): T {
   const [head, ...rest] = path.split('.');
   const current = obj[head];
-  const next = rest.length === 0
-    ? value
-    : setPath((current && typeof current === 'object' && !Array.isArray(current) ? current : {}) as Record<string, unknown>, rest.join('.'), value);
+  const next =
+    rest.length === 0
+      ? value
+      : setPath(
+          (current && typeof current === 'object' && !Array.isArray(current) ? current : {}) as Record<string, unknown>,
+          rest.join('.'),
+          value,
+        );
   return { ...obj, [head]: next };
 }

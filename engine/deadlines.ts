@@ -26,7 +26,13 @@ export function arm(proc: CompiledProcedure, name: string, from: string, nowIso:
   const amount = def.amount as number;
   const { dueDate, dueAt, years, provisional } = computeDue(proc, from, amount, def.unit);
   return {
-    name, state: def.state, dueAt, dueDate, armedAt: nowIso, overdue: false, extensions: 0,
+    name,
+    state: def.state,
+    dueAt,
+    dueDate,
+    armedAt: nowIso,
+    overdue: false,
+    extensions: 0,
     computed: { from, amount, unit: def.unit, years, provisional },
   };
 }
@@ -39,7 +45,14 @@ export function extend(proc: CompiledProcedure, d: DeadlineState, amount: number
     years: union(d.computed.years, r.years),
     provisional: union(d.computed.provisional, r.provisional),
   };
-  return { ...d, dueDate: r.dueDate, dueAt: r.dueAt, overdue: false, extensions: (d.extensions ?? 0) + 1, ...(computed ? { computed } : {}) };
+  return {
+    ...d,
+    dueDate: r.dueDate,
+    dueAt: r.dueAt,
+    overdue: false,
+    extensions: (d.extensions ?? 0) + 1,
+    ...(computed ? { computed } : {}),
+  };
 }
 
 /**
@@ -61,7 +74,10 @@ export function recompute(cal: CalendarData, d: DeadlineState): DeadlineState | 
 }
 
 /** The provisional marks of a deadline as callers see them (instance body, history, webhooks, simulation, CLI). */
-export function provisionalMarks(d: Pick<DeadlineState, 'computed'>): { provisional: boolean; provisionalYears?: number[] } {
+export function provisionalMarks(d: Pick<DeadlineState, 'computed'>): {
+  provisional: boolean;
+  provisionalYears?: number[];
+} {
   const years = d.computed?.provisional ?? [];
   return years.length ? { provisional: true, provisionalYears: years } : { provisional: false };
 }

@@ -5,8 +5,15 @@ export function i18n(zh: string, en: string): I18n {
 }
 
 const CODES = {
-  EVENT_NOT_ALLOWED: true, FORBIDDEN: true, GUARD_REJECTED: true, INVALID_PAYLOAD: true, INVALID_DEFINITION: true,
-  NOT_FOUND: true, CALENDAR_RANGE: true, INVALID_PERIOD: true, CASE_CLOSED: true,
+  EVENT_NOT_ALLOWED: true,
+  FORBIDDEN: true,
+  GUARD_REJECTED: true,
+  INVALID_PAYLOAD: true,
+  INVALID_DEFINITION: true,
+  NOT_FOUND: true,
+  CALENDAR_RANGE: true,
+  INVALID_PERIOD: true,
+  CASE_CLOSED: true,
 } as const satisfies Record<RefusalCode, true>;
 
 /** Every code a refusal of the engine carries (tests/engine/refusal-codes.test.ts: each is produced somewhere, no other). */

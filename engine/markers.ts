@@ -17,5 +17,6 @@ export const MARKERS: readonly string[] = Object.values(MARK);
 /** The JSON pointers of the transitions taken, in order, from the actions XState returned. */
 export function transitionsTaken(actions: unknown[]): string[] {
   return (actions as { type: string; params?: { pointer?: string } }[])
-    .filter((a) => a.type === MARK.transitionTaken).map((a) => String(a.params?.pointer));
+    .filter((a) => a.type === MARK.transitionTaken)
+    .map((a) => String(a.params?.pointer));
 }

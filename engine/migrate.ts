@@ -60,11 +60,14 @@ export interface MigrateOptions {
   actor?: Actor;
 }
 
-export type MigrationResult = { ok: true; report: MigrationReport; step: StepOk } | { ok: false; report: MigrationReport };
+export type MigrationResult =
+  { ok: true; report: MigrationReport; step: StepOk } | { ok: false; report: MigrationReport };
 
 function mapPath(path: string, map: Record<string, string>): string {
   if (map[path] !== undefined) return map[path];
-  for (const a of ancestors(path).slice().sort((x, y) => y.length - x.length)) {
+  for (const a of ancestors(path)
+    .slice()
+    .sort((x, y) => y.length - x.length)) {
     if (map[a] !== undefined) return map[a] + path.slice(a.length);
   }
   return path;
@@ -94,7 +97,12 @@ function valueOf(leaves: string[]): unknown {
     for (const [k, child] of entries) {
       const c = child as Record<string, unknown>;
       const kids = Object.keys(c);
-      out[k] = kids.length === 1 && Object.keys(c[kids[0]] as object).length === 0 ? kids[0] : kids.length === 0 ? {} : shrink(c);
+      out[k] =
+        kids.length === 1 && Object.keys(c[kids[0]] as object).length === 0
+          ? kids[0]
+          : kids.length === 0
+            ? {}
+            : shrink(c);
     }
     return out;
   };
@@ -109,7 +117,12 @@ function enteredAt(state: string, history: MigrateOptions['history']): string | 
   return at;
 }
 
-export async function migrate(from: CompiledProcedure, to: CompiledProcedure, inst: Instance, opts: MigrateOptions): Promise<MigrationResult> {
+export async function migrate(
+  from: CompiledProcedure,
+  to: CompiledProcedure,
+  inst: Instance,
+  opts: MigrateOptions,
+): Promise<MigrationResult> {
   const map = opts.stateMap ?? {};
   const problems: ProblemDetail[] = [];
   const fromVersion = inst.version;
@@ -117,14 +130,39 @@ export async function migrate(from: CompiledProcedure, to: CompiledProcedure, in
   const oldStates = new Set(walkStates(from.doc.machine).map((s) => s.path));
   const newEntries = new Map(walkStates(to.doc.machine).map((s) => [s.path, s]));
   if (inst.status !== 'active') {
-    problems.push(problem('/status', 'NOT_RUNNING', `案件已${inst.status === 'done' ? '办结' : '撤销'},只能迁移运行中的案件`, `the case is ${inst.status}; only running cases are migrated`));
+    problems.push(
+      problem(
+        '/status',
+        'NOT_RUNNING',
+        `案件已${inst.status === 'done' ? '办结' : '撤销'},只能迁移运行中的案件`,
+        `the case is ${inst.status}; only running cases are migrated`,
+      ),
+    );
   }
   if (toVersion === fromVersion) {
-    problems.push(problem('/toVersion', 'SAME_VERSION', `案件已在版本 ${toVersion}`, `the case is on version ${toVersion} already`));
+    problems.push(
+      problem('/toVersion', 'SAME_VERSION', `案件已在版本 ${toVersion}`, `the case is on version ${toVersion} already`),
+    );
   }
   for (const [k, v] of Object.entries(map)) {
-    if (!oldStates.has(k)) problems.push(problem(`/stateMap/${k}`, 'UNKNOWN_STATE', `版本 ${fromVersion} 没有状态「${k}」`, `version ${fromVersion} has no state '${k}'`));
-    if (typeof v !== 'string' || !newEntries.has(v)) problems.push(problem(`/stateMap/${k}`, 'UNKNOWN_STATE', `版本 ${toVersion} 没有状态「${String(v)}」`, `version ${toVersion} has no state '${String(v)}'`));
+    if (!oldStates.has(k))
+      problems.push(
+        problem(
+          `/stateMap/${k}`,
+          'UNKNOWN_STATE',
+          `版本 ${fromVersion} 没有状态「${k}」`,
+          `version ${fromVersion} has no state '${k}'`,
+        ),
+      );
+    if (typeof v !== 'string' || !newEntries.has(v))
+      problems.push(
+        problem(
+          `/stateMap/${k}`,
+          'UNKNOWN_STATE',
+          `版本 ${toVersion} 没有状态「${String(v)}」`,
+          `version ${toVersion} has no state '${String(v)}'`,
+        ),
+      );
   }
   const leaves = activeLeaves(inst.stateValue);
   const states = leaves.map((leaf) => ({ from: leaf, to: mapPath(leaf, map) }));
@@ -133,14 +171,32 @@ export async function migrate(from: CompiledProcedure, to: CompiledProcedure, in
     const title = from.doc.machine && walkStates(from.doc.machine).find((x) => x.path === s.from)?.node.meta?.title;
     const name = title ? `「${title['zh-CN']}」(${s.from})` : s.from;
     if (!e) {
-      problems.push(problem(`/state/${s.from}`, 'NO_COUNTERPART', `版本 ${toVersion} 没有与状态${name}对应的状态;请在 stateMap 中指定`,
-        `version ${toVersion} has no counterpart of state ${s.from}; name one in stateMap`));
+      problems.push(
+        problem(
+          `/state/${s.from}`,
+          'NO_COUNTERPART',
+          `版本 ${toVersion} 没有与状态${name}对应的状态;请在 stateMap 中指定`,
+          `version ${toVersion} has no counterpart of state ${s.from}; name one in stateMap`,
+        ),
+      );
     } else if (e.node.states && Object.keys(e.node.states).length) {
-      problems.push(problem(`/state/${s.from}`, 'NOT_A_LEAF', `状态${name}映射到的「${s.to}」含子状态;请指定其中一个`, `state ${s.from} maps to '${s.to}', which has sub-states; name one of them`));
+      problems.push(
+        problem(
+          `/state/${s.from}`,
+          'NOT_A_LEAF',
+          `状态${name}映射到的「${s.to}」含子状态;请指定其中一个`,
+          `state ${s.from} maps to '${s.to}', which has sub-states; name one of them`,
+        ),
+      );
     }
   }
   const report = (deadlines: DeadlineMigration[], toState: string): MigrationReport => ({
-    fromVersion, toVersion, state: { from: inst.state, to: toState }, states, deadlines, problems,
+    fromVersion,
+    toVersion,
+    state: { from: inst.state, to: toState },
+    states,
+    deadlines,
+    problems,
   });
   if (problems.length) return { ok: false, report: report([], inst.state) };
 
@@ -149,7 +205,14 @@ export async function migrate(from: CompiledProcedure, to: CompiledProcedure, in
   try {
     to.machine.resolveState({ value: stateValue as never, context: inst.data });
   } catch (e) {
-    problems.push(problem('/state', 'INVALID_CONFIGURATION', `映射后的状态组合在版本 ${toVersion} 中无效:${(e as Error).message}`, `the mapped configuration is not valid in version ${toVersion}: ${(e as Error).message}`));
+    problems.push(
+      problem(
+        '/state',
+        'INVALID_CONFIGURATION',
+        `映射后的状态组合在版本 ${toVersion} 中无效:${(e as Error).message}`,
+        `the mapped configuration is not valid in version ${toVersion}: ${(e as Error).message}`,
+      ),
+    );
     return { ok: false, report: report([], inst.state) };
   }
   const activeAfter = new Set(newLeaves.flatMap((l) => [l, ...ancestors(l)]));
@@ -186,12 +249,18 @@ export async function migrate(from: CompiledProcedure, to: CompiledProcedure, in
     }
     const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
     const next: DeadlineState = {
-      ...d, state: def.state, dueDate: r.date, dueAt: endOfDay(r.date),
+      ...d,
+      state: def.state,
+      dueDate: r.date,
+      dueAt: endOfDay(r.date),
       computed: { ...d.computed, amount, unit: def.unit, years: sorted(years), provisional: sorted(provisional) },
     };
     deadlines.push(next);
     moves.push({
-      name: d.name, change: next.dueAt === d.dueAt ? 'unchanged' : 'recomputed', from: d.dueAt, to: next.dueAt,
+      name: d.name,
+      change: next.dueAt === d.dueAt ? 'unchanged' : 'recomputed',
+      from: d.dueAt,
+      to: next.dueAt,
       period: { ...(before ? { from: before } : {}), to: { amount, unit: def.unit } },
     });
   }
@@ -208,25 +277,75 @@ export async function migrate(from: CompiledProcedure, to: CompiledProcedure, in
     const start = startDate(def, { data: inst.data, event: {}, today: entryDay });
     const armed = arm(to, name, start, nowIso);
     deadlines.push(armed);
-    moves.push({ name, change: 'armed', to: armed.dueAt, period: { to: { amount: def.amount as number, unit: def.unit } } });
+    moves.push({
+      name,
+      change: 'armed',
+      to: armed.dueAt,
+      period: { to: { amount: def.amount as number, unit: def.unit } },
+    });
   }
   const overdue = deadlines.some((d) => d.overdue);
   const rev = inst.rev + 1;
   const toState = configurationOf(newLeaves);
-  const instance: Instance = { ...inst, version: toVersion, rev, state: toState, stateValue, deadlines, overdue, updatedAt: nowIso };
+  const instance: Instance = {
+    ...inst,
+    version: toVersion,
+    rev,
+    state: toState,
+    stateValue,
+    deadlines,
+    overdue,
+    updatedAt: nowIso,
+  };
   const payload: MigrationPayload = {
-    fromVersion, toVersion, ...(Object.keys(map).length ? { stateMap: map } : {}), states, deadlines: moves, stateValue, deadlineStates: deadlines,
+    fromVersion,
+    toVersion,
+    ...(Object.keys(map).length ? { stateMap: map } : {}),
+    states,
+    deadlines: moves,
+    stateValue,
+    deadlineStates: deadlines,
   };
   const dropped = moves.filter((m) => m.change === 'dropped').map((m) => m.name);
-  const changed = deadlines.filter((d) => !d.overdue && !inst.deadlines.some((b) => b.name === d.name && b.dueAt === d.dueAt));
+  const changed = deadlines.filter(
+    (d) => !d.overdue && !inst.deadlines.some((b) => b.name === d.name && b.dueAt === d.dueAt),
+  );
   const history: HistoryEntry = {
-    seq: rev, at: nowIso, type: MIGRATED, payload, ...(opts.actor ? { actor: opts.actor } : {}), from: inst.state, to: toState, rules: [], effects: [],
-    ...(changed.length ? { deadlines: changed.map((d) => ({ name: d.name, dueAt: d.dueAt, ...(d.computed?.provisional.length ? { provisional: d.computed.provisional } : {}) })) } : {}),
+    seq: rev,
+    at: nowIso,
+    type: MIGRATED,
+    payload,
+    ...(opts.actor ? { actor: opts.actor } : {}),
+    from: inst.state,
+    to: toState,
+    rules: [],
+    effects: [],
+    ...(changed.length
+      ? {
+          deadlines: changed.map((d) => ({
+            name: d.name,
+            dueAt: d.dueAt,
+            ...(d.computed?.provisional.length ? { provisional: d.computed.provisional } : {}),
+          })),
+        }
+      : {}),
   };
   return {
     ok: true,
     report: report(moves, toState),
-    step: { ok: true, instance, history, effects: [], timers: { arm: changed, cancel: [...dropped, ...changed.filter((d) => inst.deadlines.some((b) => b.name === d.name && !b.overdue)).map((d) => d.name)] } },
+    step: {
+      ok: true,
+      instance,
+      history,
+      effects: [],
+      timers: {
+        arm: changed,
+        cancel: [
+          ...dropped,
+          ...changed.filter((d) => inst.deadlines.some((b) => b.name === d.name && !b.overdue)).map((d) => d.name),
+        ],
+      },
+    },
   };
 }
 
@@ -241,7 +360,13 @@ function mapBack(state: string, map: Record<string, string>): string {
 /** Replays a recorded migration: the recorded configuration and deadlines on the new version. */
 export function applyMigration(inst: Instance, payload: MigrationPayload, entry: HistoryEntry): Instance {
   return {
-    ...inst, version: payload.toVersion, rev: inst.rev + 1, updatedAt: entry.at, state: entry.to, stateValue: payload.stateValue,
-    deadlines: payload.deadlineStates, overdue: payload.deadlineStates.some((d) => d.overdue),
+    ...inst,
+    version: payload.toVersion,
+    rev: inst.rev + 1,
+    updatedAt: entry.at,
+    state: entry.to,
+    stateValue: payload.stateValue,
+    deadlines: payload.deadlineStates,
+    overdue: payload.deadlineStates.some((d) => d.overdue),
   };
 }

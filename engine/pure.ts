@@ -30,8 +30,14 @@ export interface PureRunner {
  */
 export function inertScope(self: AnyActorRef, actions: unknown[]) {
   return {
-    self, defer: () => {}, id: '', logger: () => {}, sessionId: '', stopChild: () => {},
-    system: self.system, emit: () => {},
+    self,
+    defer: () => {},
+    id: '',
+    logger: () => {},
+    sessionId: '',
+    stopChild: () => {},
+    system: self.system,
+    emit: () => {},
     actionExecutor: (a: unknown) => {
       if (actions.length >= STEP_BUDGET.actions) throw new StepBudgetError(`more than ${STEP_BUDGET.actions} actions`);
       actions.push(a);
@@ -56,13 +62,17 @@ export function pureRunner(machine: AnyStateMachine): PureRunner {
   return {
     initial(input) {
       const actions: unknown[] = [];
-      const snap = bounded(() => machine.getInitialSnapshot(inertScope(self, actions) as never, input) as AnyMachineSnapshot);
+      const snap = bounded(
+        () => machine.getInitialSnapshot(inertScope(self, actions) as never, input) as AnyMachineSnapshot,
+      );
       if (snap.status === 'error') throw asBudgetError(snap.error);
       return [snap, actions];
     },
     transition(snapshot, event) {
       const actions: unknown[] = [];
-      const snap = bounded(() => machine.transition(snapshot, event as never, inertScope(self, actions) as never) as AnyMachineSnapshot);
+      const snap = bounded(
+        () => machine.transition(snapshot, event as never, inertScope(self, actions) as never) as AnyMachineSnapshot,
+      );
       return [snap, actions];
     },
   };

@@ -28,35 +28,70 @@ export interface RecalculationPayload {
 const sameYears = (a: number[] = [], b: number[] = []) => a.length === b.length && a.every((y, i) => y === b[i]);
 
 /** The pending deadlines of `inst` that read one of `years`, recomputed with `cal`; only those that change. */
-export function deadlineMoves(inst: Instance, cal: CalendarData, years: number[]): { before: DeadlineState; after: DeadlineState }[] {
+export function deadlineMoves(
+  inst: Instance,
+  cal: CalendarData,
+  years: number[],
+): { before: DeadlineState; after: DeadlineState }[] {
   if (inst.status !== 'active') return [];
   const out: { before: DeadlineState; after: DeadlineState }[] = [];
   for (const d of inst.deadlines) {
     if (d.overdue || !d.computed || !d.computed.years.some((y) => years.includes(y))) continue;
     const after = recompute(cal, d);
-    if (after && (after.dueAt !== d.dueAt || !sameYears(after.computed?.provisional, d.computed.provisional))) out.push({ before: d, after });
+    if (after && (after.dueAt !== d.dueAt || !sameYears(after.computed?.provisional, d.computed.provisional)))
+      out.push({ before: d, after });
   }
   return out;
 }
 
 /** The step that moves `inst`'s deadlines after the notice for `years` arrived, or null when none moves. */
-export function recalculation(inst: Instance, cal: CalendarData, years: number[], notice: I18n, now: Date): StepOk | null {
+export function recalculation(
+  inst: Instance,
+  cal: CalendarData,
+  years: number[],
+  notice: I18n,
+  now: Date,
+): StepOk | null {
   const moves = deadlineMoves(inst, cal, years);
   if (!moves.length) return null;
   const at = toShanghaiISO(now);
   const rev = inst.rev + 1;
   const moved = new Map(moves.map((m) => [m.before.name, m.after]));
-  const instance: Instance = { ...inst, rev, updatedAt: at, deadlines: inst.deadlines.map((d) => moved.get(d.name) ?? d) };
+  const instance: Instance = {
+    ...inst,
+    rev,
+    updatedAt: at,
+    deadlines: inst.deadlines.map((d) => moved.get(d.name) ?? d),
+  };
   const payload: RecalculationPayload = {
-    years, notice,
-    changes: moves.map((m) => ({ deadline: m.before.name, from: m.before.dueAt, to: m.after.dueAt, provisional: m.after.computed?.provisional ?? [] })),
+    years,
+    notice,
+    changes: moves.map((m) => ({
+      deadline: m.before.name,
+      from: m.before.dueAt,
+      to: m.after.dueAt,
+      provisional: m.after.computed?.provisional ?? [],
+    })),
   };
   return {
-    ok: true, instance, effects: [],
+    ok: true,
+    instance,
+    effects: [],
     timers: { arm: moves.filter((m) => m.after.dueAt !== m.before.dueAt).map((m) => m.after), cancel: [] },
     history: {
-      seq: rev, at, type: RECALCULATED, payload, from: inst.state, to: inst.state, rules: [], effects: [],
-      deadlines: moves.map((m) => ({ name: m.after.name, dueAt: m.after.dueAt, ...(m.after.computed?.provisional.length ? { provisional: m.after.computed.provisional } : {}) })),
+      seq: rev,
+      at,
+      type: RECALCULATED,
+      payload,
+      from: inst.state,
+      to: inst.state,
+      rules: [],
+      effects: [],
+      deadlines: moves.map((m) => ({
+        name: m.after.name,
+        dueAt: m.after.dueAt,
+        ...(m.after.computed?.provisional.length ? { provisional: m.after.computed.provisional } : {}),
+      })),
     },
   };
 }
@@ -65,12 +100,19 @@ export function recalculation(inst: Instance, cal: CalendarData, years: number[]
 export function applyRecalculation(inst: Instance, payload: RecalculationPayload, at: string): Instance {
   const byName = new Map(payload.changes.map((c) => [c.deadline, c]));
   return {
-    ...inst, rev: inst.rev + 1, updatedAt: at,
+    ...inst,
+    rev: inst.rev + 1,
+    updatedAt: at,
     deadlines: inst.deadlines.map((d) => {
       const c = byName.get(d.name);
       if (!c) return d;
       const dueDate = c.to.slice(0, 10);
-      return { ...d, dueAt: endOfDay(dueDate), dueDate, ...(d.computed ? { computed: { ...d.computed, provisional: c.provisional } } : {}) };
+      return {
+        ...d,
+        dueAt: endOfDay(dueDate),
+        dueDate,
+        ...(d.computed ? { computed: { ...d.computed, provisional: c.provisional } } : {}),
+      };
     }),
   };
 }

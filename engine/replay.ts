@@ -12,13 +12,20 @@ import { MIGRATED, applyMigration, type MigrationPayload } from './migrate';
 import { cancel } from './cancel';
 
 export async function replay(
-  first0: CompiledProcedure, id: string, history: HistoryEntry[], lookupInstance?: StepEnv['lookupInstance'],
+  first0: CompiledProcedure,
+  id: string,
+  history: HistoryEntry[],
+  lookupInstance?: StepEnv['lookupInstance'],
   procOf?: (version: number) => CompiledProcedure | Promise<CompiledProcedure>,
 ): Promise<Instance> {
   let proc = first0;
   const [first, ...rest] = history;
   if (!first || first.type !== 'START') throw new Error('history must begin with START');
-  let result: StepResult = await start(proc, { id, data: first.payload, actor: first.actor }, { now: new Date(first.at), lookupInstance });
+  let result: StepResult = await start(
+    proc,
+    { id, data: first.payload, actor: first.actor },
+    { now: new Date(first.at), lookupInstance },
+  );
   for (const h of rest) {
     if (!result.ok) break;
     if (h.type === RECALCULATED) {
@@ -39,12 +46,21 @@ export async function replay(
     const system = h.type === 'DEADLINE_EXPIRED' || !!proc.doc.events[h.type]?.system;
     // what the history records was authorised when it happened: roles are not checked again
     if (h.type === 'CANCEL' && h.actor) {
-      result = cancel(proc, result.instance, { actor: h.actor, reason: String((h.payload as { reason?: unknown })?.reason ?? '') }, env, { anyRole: true });
+      result = cancel(
+        proc,
+        result.instance,
+        { actor: h.actor, reason: String((h.payload as { reason?: unknown })?.reason ?? '') },
+        env,
+        { anyRole: true },
+      );
       continue;
     }
-    result = system && deadline
-      ? await expireDeadline(proc, result.instance, deadline, env)
-      : await step(proc, result.instance, { type: h.type, payload: h.payload, actor: h.actor }, env, { anyRole: true });
+    result =
+      system && deadline
+        ? await expireDeadline(proc, result.instance, deadline, env)
+        : await step(proc, result.instance, { type: h.type, payload: h.payload, actor: h.actor }, env, {
+            anyRole: true,
+          });
   }
   if (!result.ok) throw new Error(`replay refused: ${result.code} ${result.message.en}`);
   return result.instance;

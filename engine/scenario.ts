@@ -38,7 +38,8 @@ function subset(expected: unknown, actual: unknown, path: string, out: string[])
       out.push(`${path}: expected an object, got ${JSON.stringify(actual)}`);
       return;
     }
-    for (const [k, v] of Object.entries(expected)) subset(v, (actual as Record<string, unknown>)[k], `${path}.${k}`, out);
+    for (const [k, v] of Object.entries(expected))
+      subset(v, (actual as Record<string, unknown>)[k], `${path}.${k}`, out);
   } else if (JSON.stringify(expected) !== JSON.stringify(actual)) {
     out.push(`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
   }
@@ -48,36 +49,53 @@ function check(label: string, exp: ScenarioExpect | undefined, inst: Instance | 
   if (!exp) return res.ok ? [] : [`${label}: unexpected refusal ${res.code}: ${res.message.en}`];
   const out: string[] = [];
   if (exp.refused) {
-    if (res.ok) return [`${label}: expected refusal ${exp.refused.code}, but the event was applied (→ ${res.instance.state})`];
-    if (res.code !== exp.refused.code) out.push(`${label}: expected ${exp.refused.code}, got ${res.code}: ${res.message.en}`);
+    if (res.ok)
+      return [`${label}: expected refusal ${exp.refused.code}, but the event was applied (→ ${res.instance.state})`];
+    if (res.code !== exp.refused.code)
+      out.push(`${label}: expected ${exp.refused.code}, got ${res.code}: ${res.message.en}`);
     const details = res.details as { rules?: { rule: string }[] } | { rule?: string }[] | undefined;
-    const failing = (Array.isArray(details) ? details : details?.rules ?? []).map((r) => r.rule).filter((r): r is string => typeof r === 'string');
-    for (const r of exp.refused.rules ?? []) if (!failing.includes(r)) out.push(`${label}: expected failing rule ${r}, got [${failing.join(', ')}]`);
+    const failing = (Array.isArray(details) ? details : (details?.rules ?? []))
+      .map((r) => r.rule)
+      .filter((r): r is string => typeof r === 'string');
+    for (const r of exp.refused.rules ?? [])
+      if (!failing.includes(r)) out.push(`${label}: expected failing rule ${r}, got [${failing.join(', ')}]`);
   } else if (!res.ok) {
     return [`${label}: unexpected refusal ${res.code}: ${res.message.en} ${JSON.stringify(res.details ?? '')}`];
   }
   if (inst) {
-    if (exp.state !== undefined && inst.state !== exp.state) out.push(`${label}: expected state ${exp.state}, got ${inst.state}`);
-    if (exp.status !== undefined && inst.status !== exp.status) out.push(`${label}: expected status ${exp.status}, got ${inst.status}`);
-    if (exp.overdue !== undefined && inst.overdue !== exp.overdue) out.push(`${label}: expected overdue ${exp.overdue}, got ${inst.overdue}`);
+    if (exp.state !== undefined && inst.state !== exp.state)
+      out.push(`${label}: expected state ${exp.state}, got ${inst.state}`);
+    if (exp.status !== undefined && inst.status !== exp.status)
+      out.push(`${label}: expected status ${exp.status}, got ${inst.status}`);
+    if (exp.overdue !== undefined && inst.overdue !== exp.overdue)
+      out.push(`${label}: expected overdue ${exp.overdue}, got ${inst.overdue}`);
     if (exp.data) subset(exp.data, inst.data, `${label}: data`, out);
     for (const [name, due] of Object.entries(exp.deadlines ?? {})) {
       const d = inst.deadlines.find((x) => x.name === name);
-      if ((d?.dueDate ?? null) !== due) out.push(`${label}: expected deadline ${name} due ${due}, got ${d?.dueDate ?? 'none'}`);
+      if ((d?.dueDate ?? null) !== due)
+        out.push(`${label}: expected deadline ${name} due ${due}, got ${d?.dueDate ?? 'none'}`);
     }
     for (const [name, years] of Object.entries(exp.provisional ?? {})) {
       const d = inst.deadlines.find((x) => x.name === name);
       const got = d?.computed?.provisional ?? null;
-      if (JSON.stringify(got) !== JSON.stringify(years)) out.push(`${label}: expected deadline ${name} provisional ${JSON.stringify(years)}, got ${JSON.stringify(got)}`);
+      if (JSON.stringify(got) !== JSON.stringify(years))
+        out.push(
+          `${label}: expected deadline ${name} provisional ${JSON.stringify(years)}, got ${JSON.stringify(got)}`,
+        );
     }
   }
   if (exp.bases) {
     const details = res.ok ? undefined : (res.details as { rules?: RuleResult[] } | RuleResult[] | undefined);
-    const judged: RuleResult[] = res.ok ? (res.history?.rules ?? []) : Array.isArray(details) ? details : (details?.rules ?? []);
+    const judged: RuleResult[] = res.ok
+      ? (res.history?.rules ?? [])
+      : Array.isArray(details)
+        ? details
+        : (details?.rules ?? []);
     for (const [rule, text] of Object.entries(exp.bases)) {
       const r = judged.find((x) => x.rule === rule);
       if (!r) out.push(`${label}: expected rule ${rule} to be judged, got [${judged.map((x) => x.rule).join(', ')}]`);
-      else if (!r.basis?.['zh-CN']?.includes(text)) out.push(`${label}: expected the basis of ${rule} to cite ${text}, got ${r.basis?.['zh-CN']}`);
+      else if (!r.basis?.['zh-CN']?.includes(text))
+        out.push(`${label}: expected the basis of ${rule} to cite ${text}, got ${r.basis?.['zh-CN']}`);
     }
   }
   if (exp.effects && res.ok) {
@@ -103,20 +121,37 @@ function check(label: string, exp: ScenarioExpect | undefined, inst: Instance | 
 
 export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promise<ScenarioReport> {
   const title = typeof sc.title === 'string' ? sc.title : sc.title['zh-CN'];
-  const report: ScenarioReport = { title, procedure: sc.procedure, failures: [], states: new Set(), transitions: new Set(), steps: 0, trace: [], provisional: [] };
+  const report: ScenarioReport = {
+    title,
+    procedure: sc.procedure,
+    failures: [],
+    states: new Set(),
+    transitions: new Set(),
+    steps: 0,
+    trace: [],
+    provisional: [],
+  };
   const lookupInstance: StepEnv['lookupInstance'] = async (id) => sc.instances?.[id] ?? null;
   const note = (r: StepResult) => {
     if (!r.ok) {
-      const rules = ((r.details as { rules?: { rule: string; result: boolean }[] } | undefined)?.rules ?? []).map((x) => [x.rule, x.result] as [string, boolean]);
+      const rules = ((r.details as { rules?: { rule: string; result: boolean }[] } | undefined)?.rules ?? []).map(
+        (x) => [x.rule, x.result] as [string, boolean],
+      );
       report.trace.push({ type: 'refused', outcome: r.code, rules });
       return;
     }
-    report.trace.push({ type: r.history.type, outcome: r.instance.state, rules: r.history.rules.map((x) => [x.rule, x.result]) });
+    report.trace.push({
+      type: r.history.type,
+      outcome: r.instance.state,
+      rules: r.history.rules.map((x) => [x.rule, x.result]),
+    });
     for (const d of r.instance.deadlines) {
       const years = d.computed?.provisional ?? [];
-      if (years.length && !report.provisional.some((p) => p.deadline === d.name && p.dueDate === d.dueDate)) report.provisional.push({ deadline: d.name, dueDate: d.dueDate, years });
+      if (years.length && !report.provisional.some((p) => p.deadline === d.name && p.dueDate === d.dueDate))
+        report.provisional.push({ deadline: d.name, dueDate: d.dueDate, years });
     }
-    for (const leaf of activeLeaves(r.instance.stateValue)) for (const s of [leaf, ...ancestors(leaf)]) report.states.add(s);
+    for (const leaf of activeLeaves(r.instance.stateValue))
+      for (const s of [leaf, ...ancestors(leaf)]) report.states.add(s);
     for (const t of r.history.transitions ?? []) {
       report.transitions.add(t);
       const src = sourceOf(t);
@@ -134,7 +169,9 @@ export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promis
   const expireDue = async (until: Date, label: string) => {
     fired = [];
     for (let guard = 0; guard < 100; guard++) {
-      const due = inst.deadlines.filter((d) => !d.overdue && new Date(d.dueAt) <= until).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+      const due = inst.deadlines
+        .filter((d) => !d.overdue && new Date(d.dueAt) <= until)
+        .sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
       if (!due) return null;
       const r = await expireDeadline(proc, inst, due.name, { now: new Date(due.dueAt), lookupInstance });
       note(r);
@@ -155,7 +192,13 @@ export async function runScenario(proc: CompiledProcedure, sc: Scenario): Promis
       const bad = await expireDue(now, label);
       if (bad && !bad.ok) report.failures.push(`${label}: deadline firing refused: ${bad.message.en}`);
       const effects = fired.flatMap((f) => (f.ok ? f.effects : []));
-      const fake: StepResult = { ok: true, instance: inst, history: undefined as never, effects, timers: { arm: [], cancel: [] } };
+      const fake: StepResult = {
+        ok: true,
+        instance: inst,
+        history: undefined as never,
+        effects,
+        timers: { arm: [], cancel: [] },
+      };
       report.failures.push(...check(label, st.expect, inst, fake));
       if (st.expect?.effects && inst.rev === before) report.failures.push(`${label}: expected a deadline to fire`);
       continue;

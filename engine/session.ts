@@ -59,7 +59,13 @@ export class GuardSession implements RuleAnswers {
     for (const e of this.evaluated) last.set(e.rule, e);
     return [...last].map(([rule, { result, provisional }]) => {
       const def = this.proc.doc.rules[rule];
-      return { rule, result, description: def.description, basis: basisOn(def.basis, this.facts.today), ...(provisional.length ? { provisional } : {}) };
+      return {
+        rule,
+        result,
+        description: def.description,
+        basis: basisOn(def.basis, this.facts.today),
+        ...(provisional.length ? { provisional } : {}),
+      };
     });
   }
 }

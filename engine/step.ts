@@ -40,7 +40,13 @@ async function facts(proc: CompiledProcedure, ev: EngineEvent, env: StepEnv, dat
 }
 
 function engineEvent(type: string, payload: unknown, actor: Actor | undefined, now: Date): EngineEvent {
-  return { type, payload: (payload ?? {}) as Record<string, unknown>, actor, now: toShanghaiISO(now), today: shanghaiDate(now) };
+  return {
+    type,
+    payload: (payload ?? {}) as Record<string, unknown>,
+    actor,
+    now: toShanghaiISO(now),
+    today: shanghaiDate(now),
+  };
 }
 
 /** The JSON path a rule's first `event` (or `data`) condition reads, e.g. `$.applicants` → `/payload/applicants`. */
@@ -48,25 +54,52 @@ function factPointer(conditions: unknown, fact: 'event' | 'data', prefix: string
   const walk = (c: unknown): string | null => {
     if (!c || typeof c !== 'object') return null;
     const cond = c as Record<string, unknown>;
-    for (const k of ['all', 'any']) if (Array.isArray(cond[k])) for (const x of cond[k] as unknown[]) { const p = walk(x); if (p) return p; }
+    for (const k of ['all', 'any'])
+      if (Array.isArray(cond[k]))
+        for (const x of cond[k] as unknown[]) {
+          const p = walk(x);
+          if (p) return p;
+        }
     if (cond.not) return walk(cond.not);
     if (cond.fact === fact && typeof cond.path === 'string') return cond.path;
     return null;
   };
   const path = walk(conditions);
   if (!path) return prefix;
-  const segs = path.replace(/^\$\.?/, '').split(/\.|\[/).filter(Boolean).map((x) => x.replace(/\]$/, '')).filter((x) => x !== '*' && x !== 'length');
+  const segs = path
+    .replace(/^\$\.?/, '')
+    .split(/\.|\[/)
+    .filter(Boolean)
+    .map((x) => x.replace(/\]$/, ''))
+    .filter((x) => x !== '*' && x !== 'length');
   return prefix + segs.map((x) => '/' + x).join('');
 }
 
 /** 422 INVALID_PAYLOAD for rules a payload (or the start data) must satisfy: each failing rule with its path and basis. */
-function ruleProblems(proc: CompiledProcedure, session: GuardSession, rules: string[], fact: 'event' | 'data', prefix: string) {
+function ruleProblems(
+  proc: CompiledProcedure,
+  session: GuardSession,
+  rules: string[],
+  fact: 'event' | 'data',
+  prefix: string,
+) {
   const failing = session.results().filter((r) => !r.result && rules.includes(r.rule));
   if (!failing.length) return null;
   const what = fact === 'event' ? ['事件内容', 'the payload'] : ['立案数据', 'the start data'];
-  return refuse('INVALID_PAYLOAD',
-    i18n(`${what[0]}不成立:${failing.map((r) => r.description['zh-CN']).join(';')}`, `${what[1]} cannot be right: ${failing.map((r) => r.description.en).join('; ')}`),
-    failing.map((r) => ({ path: factPointer(proc.doc.rules[r.rule].conditions, fact, prefix), message: r.description, code: 'RULE', rule: r.rule, basis: r.basis })));
+  return refuse(
+    'INVALID_PAYLOAD',
+    i18n(
+      `${what[0]}不成立:${failing.map((r) => r.description['zh-CN']).join(';')}`,
+      `${what[1]} cannot be right: ${failing.map((r) => r.description.en).join('; ')}`,
+    ),
+    failing.map((r) => ({
+      path: factPointer(proc.doc.rules[r.rule].conditions, fact, prefix),
+      message: r.description,
+      code: 'RULE',
+      rule: r.rule,
+      basis: r.basis,
+    })),
+  );
 }
 
 /**
@@ -75,7 +108,11 @@ function ruleProblems(proc: CompiledProcedure, session: GuardSession, rules: str
  */
 export function calendarRefusal(e: unknown) {
   if (e instanceof StepBudgetError) {
-    return refuse('INVALID_DEFINITION', i18n('流程定义在这一步中陷入循环,已拒绝', 'the definition loops in this step: refused'), [e.problem()]);
+    return refuse(
+      'INVALID_DEFINITION',
+      i18n('流程定义在这一步中陷入循环,已拒绝', 'the definition loops in this step: refused'),
+      [e.problem()],
+    );
   }
   if (e instanceof CalendarError) return refuse(e.code, e.i18n, e.details);
   throw e;
@@ -88,7 +125,11 @@ export async function start(
 ): Promise<StepResult> {
   const data = structuredClone(input.data ?? {});
   if (!proc.dataValidator(data)) {
-    return refuse('INVALID_PAYLOAD', i18n('立案数据不符合要求', 'the start data does not match its schema'), ajvProblems(proc.dataValidator.errors, '/data'));
+    return refuse(
+      'INVALID_PAYLOAD',
+      i18n('立案数据不符合要求', 'the start data does not match its schema'),
+      ajvProblems(proc.dataValidator.errors, '/data'),
+    );
   }
   const ev = engineEvent('xstate.init', {}, input.actor, env.now);
   const session = new GuardSession(proc, await facts(proc, ev, env, data));
@@ -97,9 +138,14 @@ export async function start(
       session.evaluate(proc.doc.startRules, data);
       const failing = session.results().filter((r) => !r.result);
       if (failing.length) {
-        return refuse('GUARD_REJECTED',
-          i18n(`立案条件不满足:${failing.map((r) => r.description['zh-CN']).join(';')}`, `the start conditions are not met: ${failing.map((r) => r.description.en).join('; ')}`),
-          { rules: failing });
+        return refuse(
+          'GUARD_REJECTED',
+          i18n(
+            `立案条件不满足:${failing.map((r) => r.description['zh-CN']).join(';')}`,
+            `the start conditions are not met: ${failing.map((r) => r.description.en).join('; ')}`,
+          ),
+          { rules: failing },
+        );
       }
     }
     const [snap, actions] = session.run(() => proc.pure.initial({ data, event: { ...ev, rules: session } }));
@@ -109,9 +155,20 @@ export async function start(
       if (bad) return bad;
     }
     const base: Instance = {
-      id: input.id, pack: proc.pack.id, procedure: proc.doc.id, version: proc.doc.version ?? 0, rev: 0,
-      status: 'active', state: '', stateValue: null, data: {}, deadlines: [], overdue: false,
-      createdAt: ev.now, updatedAt: ev.now, ...(input.businessKey ? { businessKey: input.businessKey } : {}),
+      id: input.id,
+      pack: proc.pack.id,
+      procedure: proc.doc.id,
+      version: proc.doc.version ?? 0,
+      rev: 0,
+      status: 'active',
+      state: '',
+      stateValue: null,
+      data: {},
+      deadlines: [],
+      overdue: false,
+      createdAt: ev.now,
+      updatedAt: ev.now,
+      ...(input.businessKey ? { businessKey: input.businessKey } : {}),
     };
     return finish(proc, base, snap, actions, session, ev, { type: 'START', payload: input.data, from: null });
   } catch (e) {
@@ -127,27 +184,50 @@ export interface StepOptions {
 }
 
 export async function step(
-  proc: CompiledProcedure, instance: Instance, input: EventInput, env: StepEnv, opts: StepOptions = {},
+  proc: CompiledProcedure,
+  instance: Instance,
+  input: EventInput,
+  env: StepEnv,
+  opts: StepOptions = {},
 ): Promise<StepResult> {
   const def = own(proc.doc.events, input.type);
   const leaves = activeLeaves(instance.stateValue);
   const handled = instance.status !== 'active' ? new Set<string>() : handledEvents(proc, leaves);
   if (!def || !handled.has(input.type) || (def.system && !opts.system)) {
     const allowed = allowedEvents(proc, instance).map((e) => e.type);
-    return refuse('EVENT_NOT_ALLOWED',
-      i18n(`当前状态「${instance.state}」不能处理事件「${input.type}」`, `event '${input.type}' is not allowed in state '${instance.state}'`),
-      { allowed, state: instance.state });
+    return refuse(
+      'EVENT_NOT_ALLOWED',
+      i18n(
+        `当前状态「${instance.state}」不能处理事件「${input.type}」`,
+        `event '${input.type}' is not allowed in state '${instance.state}'`,
+      ),
+      { allowed, state: instance.state },
+    );
   }
   if (!opts.system && !opts.anyRole && input.actor && !def.roles.some((r) => input.actor!.roles.includes(r))) {
-    return refuse('FORBIDDEN', i18n(`角色无权发送事件「${input.type}」(允许:${def.roles.join('、')})`, `your roles may not send '${input.type}' (allowed: ${def.roles.join(', ')})`), { roles: def.roles });
+    return refuse(
+      'FORBIDDEN',
+      i18n(
+        `角色无权发送事件「${input.type}」(允许:${def.roles.join('、')})`,
+        `your roles may not send '${input.type}' (allowed: ${def.roles.join(', ')})`,
+      ),
+      { roles: def.roles },
+    );
   }
   const payload = input.payload ?? {};
   const validate = proc.payloadValidators.get(input.type)!;
   if (!validate(payload)) {
-    return refuse('INVALID_PAYLOAD', i18n(`事件「${input.type}」的内容不符合要求`, `the payload of '${input.type}' does not match its schema`), ajvProblems(validate.errors, '/payload'));
+    return refuse(
+      'INVALID_PAYLOAD',
+      i18n(`事件「${input.type}」的内容不符合要求`, `the payload of '${input.type}' does not match its schema`),
+      ajvProblems(validate.errors, '/payload'),
+    );
   }
   const ev = engineEvent(input.type, payload, input.actor, env.now);
-  const snapshot = proc.machine.resolveState({ value: instance.stateValue as never, context: instance.data }) as AnyMachineSnapshot;
+  const snapshot = proc.machine.resolveState({
+    value: instance.stateValue as never,
+    context: instance.data,
+  }) as AnyMachineSnapshot;
   const session = new GuardSession(proc, await facts(proc, ev, env, instance.data));
   try {
     if (def.payloadRules?.length) {
@@ -159,44 +239,78 @@ export async function step(
     const own = proc.eventPointers.get(input.type);
     if (!transitionsTaken(actions).some((t) => own?.has(t))) {
       const failing = session.results().filter((r) => !r.result);
-      return refuse('GUARD_REJECTED',
-        i18n(`事件「${input.type}」的条件不满足:${failing.map((r) => r.description['zh-CN']).join(';')}`,
-          `the conditions of '${input.type}' are not met: ${failing.map((r) => r.description.en).join('; ')}`),
-        { rules: failing });
+      return refuse(
+        'GUARD_REJECTED',
+        i18n(
+          `事件「${input.type}」的条件不满足:${failing.map((r) => r.description['zh-CN']).join(';')}`,
+          `the conditions of '${input.type}' are not met: ${failing.map((r) => r.description.en).join('; ')}`,
+        ),
+        { rules: failing },
+      );
     }
-    return finish(proc, instance, next, actions, session, ev, { type: input.type, payload, from: configurationOf(leaves) });
+    return finish(proc, instance, next, actions, session, ev, {
+      type: input.type,
+      payload,
+      from: configurationOf(leaves),
+    });
   } catch (e) {
     return calendarRefusal(e);
   }
 }
 
 function finish(
-  proc: CompiledProcedure, prev: Instance, snap: AnyMachineSnapshot, actions: unknown[], session: GuardSession,
-  ev: EngineEvent, entry: { type: string; payload: unknown; from: string | null },
+  proc: CompiledProcedure,
+  prev: Instance,
+  snap: AnyMachineSnapshot,
+  actions: unknown[],
+  session: GuardSession,
+  ev: EngineEvent,
+  entry: { type: string; payload: unknown; from: string | null },
 ): StepResult {
   const data = snap.context as Record<string, unknown>;
-  const applied = applyActions(proc, prev.deadlines, actions as { type: string; params?: Record<string, unknown> }[], session, { data, ev });
+  const applied = applyActions(
+    proc,
+    prev.deadlines,
+    actions as { type: string; params?: Record<string, unknown> }[],
+    session,
+    { data, ev },
+  );
   const leaves = activeLeaves(snap.value);
   const state = configurationOf(leaves);
   const done = snap.status === 'done';
   const rev = prev.rev + 1;
   const instance: Instance = {
-    ...prev, rev, status: done ? 'done' : 'active', state, stateValue: snap.value, data,
-    deadlines: done ? [] : applied.deadlines, overdue: !done && applied.deadlines.some((d) => d.overdue),
+    ...prev,
+    rev,
+    status: done ? 'done' : 'active',
+    state,
+    stateValue: snap.value,
+    data,
+    deadlines: done ? [] : applied.deadlines,
+    overdue: !done && applied.deadlines.some((d) => d.overdue),
     ...(prev.everOverdue ? { everOverdue: true } : {}),
     updatedAt: ev.now,
   };
   const effects = applied.effects;
   const history: HistoryEntry = {
-    seq: rev, at: ev.now, type: entry.type, payload: entry.payload, actor: ev.actor,
-    from: entry.from, to: state, rules: session.results(), effects,
+    seq: rev,
+    at: ev.now,
+    type: entry.type,
+    payload: entry.payload,
+    actor: ev.actor,
+    from: entry.from,
+    to: state,
+    rules: session.results(),
+    effects,
     transitions: transitionsTaken(actions),
   };
   const cancel = done ? prev.deadlines.filter((d) => !d.overdue).map((d) => d.name) : applied.cancel;
   const armed = done ? [] : applied.arm;
   if (armed.length) {
     history.deadlines = armed.map((d) => ({
-      name: d.name, dueAt: d.dueAt, ...(d.computed?.provisional.length ? { provisional: d.computed.provisional } : {}),
+      name: d.name,
+      dueAt: d.dueAt,
+      ...(d.computed?.provisional.length ? { provisional: d.computed.provisional } : {}),
     }));
   }
   return { ok: true, instance, history, effects, timers: { arm: applied.arm, cancel } };

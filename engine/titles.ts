@@ -20,8 +20,12 @@ function titlesAlong(machine: MachineJSON, path: string): I18n[] {
 }
 
 export function stateTitleOf(machine: MachineJSON, state: string): I18n {
-  const paths = state.split(',').filter(Boolean).map((p) => titlesAlong(machine, p));
-  const join = (lang: keyof I18n, sep: string, within: string) => paths.map((ts) => ts.map((x) => x[lang]).join(within)).join(sep);
+  const paths = state
+    .split(',')
+    .filter(Boolean)
+    .map((p) => titlesAlong(machine, p));
+  const join = (lang: keyof I18n, sep: string, within: string) =>
+    paths.map((ts) => ts.map((x) => x[lang]).join(within)).join(sep);
   return { 'zh-CN': join('zh-CN', '、', ' · '), en: join('en', ', ', ' · ') };
 }
 

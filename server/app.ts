@@ -100,20 +100,36 @@ export interface RunningServer {
 /** The store the options name: the embedded one under `dataDir` (file or memory), or PostgreSQL. */
 export function makeStore(opts: ServerOptions, dataDir: string, fsync: boolean, log: (m: string) => void): Store {
   if (opts.store === 'postgres') {
-    if (!opts.pgUrl) throw new Error('GONGZHI_STORE=postgres 需要 GONGZHI_PG_URL / GONGZHI_STORE=postgres needs GONGZHI_PG_URL');
+    if (!opts.pgUrl)
+      throw new Error('GONGZHI_STORE=postgres 需要 GONGZHI_PG_URL / GONGZHI_STORE=postgres needs GONGZHI_PG_URL');
     return new PgStore({ url: opts.pgUrl, notify: opts.pgNotify, pollMs: opts.pgPollMs, log });
   }
   const registry = new Registry(dataDir, fsync);
-  const records = opts.store === 'memory'
-    ? new MemoryInstanceStore(summarize)
-    : new FileInstanceStore({
-      dir: join(dataDir, 'instances'), fsync, summarize, log,
-      checkpointMs: opts.checkpoint?.ms, checkpointBytes: opts.checkpoint?.bytes, checkpointRecords: opts.checkpoint?.records,
-    });
-  return new EmbeddedStore({ kind: opts.store === 'memory' ? 'memory' : 'file', records, registry, versionsDir: join(dataDir, 'versions'), fsync, idempotencyRetentionMs: opts.idempotencyRetentionMs });
+  const records =
+    opts.store === 'memory'
+      ? new MemoryInstanceStore(summarize)
+      : new FileInstanceStore({
+          dir: join(dataDir, 'instances'),
+          fsync,
+          summarize,
+          log,
+          checkpointMs: opts.checkpoint?.ms,
+          checkpointBytes: opts.checkpoint?.bytes,
+          checkpointRecords: opts.checkpoint?.records,
+        });
+  return new EmbeddedStore({
+    kind: opts.store === 'memory' ? 'memory' : 'file',
+    records,
+    registry,
+    versionsDir: join(dataDir, 'versions'),
+    fsync,
+    idempotencyRetentionMs: opts.idempotencyRetentionMs,
+  });
 }
 
-export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; router: Router; deps: AppDeps; admin: ReturnType<Tokens['adminToken']> }> {
+export async function createGongzhi(
+  opts: ServerOptions,
+): Promise<{ app: Koa; router: Router; deps: AppDeps; admin: ReturnType<Tokens['adminToken']> }> {
   const logger = opts.logger ?? createLogger({ silent: !!(opts.quiet && opts.log) });
   const log = opts.log ?? textLog(logger);
   const allow = parseAllowList(opts.webhookAllow);
@@ -130,7 +146,8 @@ export async function createGongzhi(opts: ServerOptions): Promise<{ app: Koa; ro
 }
 
 async function assemble(
-  opts: ServerOptions, dataDir: string,
+  opts: ServerOptions,
+  dataDir: string,
   { log, logger, allow }: { log: (msg: string) => void; logger: Logger; allow: ReturnType<typeof parseAllowList> },
   dataLock: AppDeps['dataLock'],
 ) {
@@ -144,7 +161,9 @@ async function assemble(
 
   const catalog = new PackCatalog(store);
   await catalog.open();
-  const sources = loadPacksRoot(opts.packsDir ?? 'configs/packs', (e) => log(`✗ 配置包无法读取 / pack unreadable: ${e.message}`));
+  const sources = loadPacksRoot(opts.packsDir ?? 'configs/packs', (e) =>
+    log(`✗ 配置包无法读取 / pack unreadable: ${e.message}`),
+  );
   const loaded = await catalog.loadFromDisk(sources, iso(clock.now()));
   for (const p of loaded.problems) log(`✗ [${p.code ?? 'INVALID'}] ${p.path}: ${p.message['zh-CN']} / ${p.message.en}`);
 
@@ -158,7 +177,11 @@ async function assemble(
   });
   const seconds = (from: string) => Math.max(0, clock.now().getTime() - Date.parse(from)) / 1000;
   const cases = new CaseService({
-    store, catalog, clock, log, webhooks: () => subscriptions.all(),
+    store,
+    catalog,
+    clock,
+    log,
+    webhooks: () => subscriptions.all(),
     hooks: {
       stepped(s) {
         const labels = { pack: s.pack, procedure: s.procedure };
@@ -173,11 +196,23 @@ async function assemble(
       },
     },
   });
-  const scheduler = new Scheduler(store, clock, (ref) => cases.expireTimer(ref), log, { owner, leaseMs: opts.timerLeaseMs });
+  const scheduler = new Scheduler(store, clock, (ref) => cases.expireTimer(ref), log, {
+    owner,
+    leaseMs: opts.timerLeaseMs,
+  });
   const outbox = new Outbox({
-    store, log, owner, sender: opts.sender ?? httpSender(allow), webhook: (id) => subscriptions.get(id),
-    retryBaseMs: opts.webhookRetryBaseMs, maxAttempts: opts.webhookMaxAttempts, leaseMs: opts.deliveryLeaseMs,
-    observe: { delivered: (createdAt) => metrics.deliverySeconds.observe(seconds(createdAt)), died: () => metrics.deliveriesDead.inc() },
+    store,
+    log,
+    owner,
+    sender: opts.sender ?? httpSender(allow),
+    webhook: (id) => subscriptions.get(id),
+    retryBaseMs: opts.webhookRetryBaseMs,
+    maxAttempts: opts.webhookMaxAttempts,
+    leaseMs: opts.deliveryLeaseMs,
+    observe: {
+      delivered: (createdAt) => metrics.deliverySeconds.observe(seconds(createdAt)),
+      died: () => metrics.deliveriesDead.inc(),
+    },
   });
   // a year whose holiday data changed since running cases followed it (a new notice file): recompute their deadlines
   const calendarService = new CalendarService({ catalog, store, cases, scheduler, clock, log });
@@ -190,7 +225,21 @@ async function assemble(
 
   const webhooks = new WebhookService({ subscriptions, catalog, outbox: store.outbox, now: () => clock.now(), allow });
 
-  const deps: AppDeps = { store, catalog, cases, tokens, subscriptions, clock, scheduler, outbox, webhooks, metrics, logger, log, dataLock };
+  const deps: AppDeps = {
+    store,
+    catalog,
+    cases,
+    tokens,
+    subscriptions,
+    clock,
+    scheduler,
+    outbox,
+    webhooks,
+    metrics,
+    logger,
+    log,
+    dataLock,
+  };
   const router = new Router();
   systemRoutes(router, deps);
   packRoutes(router, deps);
@@ -208,18 +257,23 @@ async function assemble(
   app.use(authMiddleware(tokens));
   app.use(router.routes());
   // allowedMethods acts after the rest answered 404: a known path with another method becomes 405
-  app.use(router.allowedMethods({
-    throw: true,
-    notImplemented: () => fail('METHOD_NOT_ALLOWED', '不支持的请求方法', 'method not implemented'),
-    methodNotAllowed: () => fail('METHOD_NOT_ALLOWED', '该路径不支持此请求方法', 'method not allowed on this path'),
-  }));
+  app.use(
+    router.allowedMethods({
+      throw: true,
+      notImplemented: () => fail('METHOD_NOT_ALLOWED', '不支持的请求方法', 'method not implemented'),
+      methodNotAllowed: () => fail('METHOD_NOT_ALLOWED', '该路径不支持此请求方法', 'method not allowed on this path'),
+    }),
+  );
   app.use(serveDesigner(opts.designerDir ?? resolve('designer/dist')));
   return { app, router, deps, admin };
 }
 
 /** Why the server could not listen, in words an operator can act on (Chinese, then English). */
 export class ListenError extends Error {
-  constructor(message: string, readonly code: string | undefined) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
     super(message);
   }
 }
@@ -227,14 +281,23 @@ export class ListenError extends Error {
 function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
   const where = `${host}:${port}`;
   if (e.code === 'EADDRINUSE') {
-    return new ListenError(`端口 ${port} 已被占用(${where}):请停止占用它的程序,或用 PORT=<其他端口> 启动。\n`
-      + `Port ${port} is already in use (${where}): stop the program using it, or start with PORT=<another port>.`, e.code);
+    return new ListenError(
+      `端口 ${port} 已被占用(${where}):请停止占用它的程序,或用 PORT=<其他端口> 启动。\n` +
+        `Port ${port} is already in use (${where}): stop the program using it, or start with PORT=<another port>.`,
+      e.code,
+    );
   }
   if (e.code === 'EACCES') {
-    return new ListenError(`无权监听 ${where}:请换用 1024 以上的端口(PORT)。\nNot allowed to listen on ${where}: use a port above 1024 (PORT).`, e.code);
+    return new ListenError(
+      `无权监听 ${where}:请换用 1024 以上的端口(PORT)。\nNot allowed to listen on ${where}: use a port above 1024 (PORT).`,
+      e.code,
+    );
   }
   if (e.code === 'EADDRNOTAVAIL') {
-    return new ListenError(`本机没有地址 ${host}:请检查 HOST。\nThis machine has no address ${host}: check HOST.`, e.code);
+    return new ListenError(
+      `本机没有地址 ${host}:请检查 HOST。\nThis machine has no address ${host}: check HOST.`,
+      e.code,
+    );
   }
   return e;
 }
@@ -264,7 +327,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | null = null;
   return {
-    url, port, adminToken: admin.token, adminTokenGenerated: admin.generated, adminTokenFile: admin.file, deps, router, server, overdue,
+    url,
+    port,
+    adminToken: admin.token,
+    adminTokenGenerated: admin.generated,
+    adminTokenFile: admin.file,
+    deps,
+    router,
+    server,
+    overdue,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((r) => server.close(() => r()));

@@ -7,7 +7,11 @@ import type { I18n, Refusal, RefusalCode } from '../engine';
 import type { ApiCode } from './contract/errors';
 
 export class DomainError extends Error {
-  constructor(readonly code: ApiCode, readonly text: I18n, readonly details?: unknown) {
+  constructor(
+    readonly code: ApiCode,
+    readonly text: I18n,
+    readonly details?: unknown,
+  ) {
     super(text.en);
   }
 }
@@ -15,7 +19,8 @@ export class DomainError extends Error {
 export const fail = (code: ApiCode, zh: string, en: string, details?: unknown): DomainError =>
   new DomainError(code, { 'zh-CN': zh, en }, details);
 
-export const notFound = (what: I18n = { 'zh-CN': '资源不存在', en: 'not found' }): DomainError => new DomainError('NOT_FOUND', what);
+export const notFound = (what: I18n = { 'zh-CN': '资源不存在', en: 'not found' }): DomainError =>
+  new DomainError('NOT_FOUND', what);
 
 /** The API code of each engine refusal code (exhaustive: a new engine code fails the type check until it is mapped). */
 const ENGINE_CODES: Record<RefusalCode, ApiCode> = {

@@ -12,11 +12,14 @@ import type { Metrics } from './metrics';
 export type { Logger };
 
 export function createLogger(opts: { silent?: boolean; destination?: DestinationStream } = {}): Logger {
-  return pino({
-    level: opts.silent ? 'silent' : (process.env.GONGZHI_LOG_LEVEL ?? 'info'),
-    base: { service: 'gongzhi' },
-    timestamp: () => `,"time":"${iso(new Date())}"`,
-  }, opts.destination ?? pino.destination(2));
+  return pino(
+    {
+      level: opts.silent ? 'silent' : (process.env.GONGZHI_LOG_LEVEL ?? 'info'),
+      base: { service: 'gongzhi' },
+      timestamp: () => `,"time":"${iso(new Date())}"`,
+    },
+    opts.destination ?? pino.destination(2),
+  );
 }
 
 /** The plain-text log function the server's parts use, on the structured logger: ✗ lines are errors, ! warnings. */
@@ -45,7 +48,17 @@ export function requestContext(logger: Logger, metrics: Metrics) {
       const route = typeof matched === 'string' ? matched : ctx.path.startsWith('/api/') ? 'unmatched' : 'designer';
       metrics.requests.inc({ method: ctx.method, route, status: String(ctx.status) });
       metrics.requestSeconds.observe({ method: ctx.method, route }, ms / 1000);
-      logger.info({ reqId: id, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10, subject: ctx.state.auth?.subject }, 'request');
+      logger.info(
+        {
+          reqId: id,
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          ms: Math.round(ms * 10) / 10,
+          subject: ctx.state.auth?.subject,
+        },
+        'request',
+      );
     }
   };
 }

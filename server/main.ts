@@ -72,7 +72,9 @@ try {
 const d = srv.deps;
 console.log(`共治 Gongzhi 已启动 / started: ${srv.url}`);
 const where = d.store.kind === 'postgres' ? `PostgreSQL (${redact(env.GONGZHI_PG_URL ?? '')})` : dataDir;
-console.log(`  数据 / data: ${where} · 案件 / cases: ${await d.store.cases.count()} · 配置包 / packs: ${d.catalog.packIds().join(', ')}`);
+console.log(
+  `  数据 / data: ${where} · 案件 / cases: ${await d.store.cases.count()} · 配置包 / packs: ${d.catalog.packIds().join(', ')}`,
+);
 if (d.clock.controlled) console.log(`  受控时钟 / controlled clock: ${calendar.toShanghaiISO(d.clock.now())}`);
 if (srv.adminTokenGenerated) {
   console.log(`  管理员令牌(已保存于 ${srv.adminTokenFile})/ admin token (kept in ${srv.adminTokenFile}):`);
@@ -83,7 +85,11 @@ if (srv.adminTokenGenerated) {
 }
 
 // the years ahead without a State Council notice: provisional periods (or refused ones), and how to load the notice
-for (const line of calendarBanner(d.catalog.packIds().map((id) => d.catalog.resolved(id)!), d.clock.now())) console.log(line);
+for (const line of calendarBanner(
+  d.catalog.packIds().map((id) => d.catalog.resolved(id)!),
+  d.clock.now(),
+))
+  console.log(line);
 
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -78,7 +78,10 @@ export class Registry {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(dataDir: string, fsync: boolean, adapter?: Adapter<RegistryData>) {
-    this.db = new Low<RegistryData>(adapter ?? new AtomicJSONFile<RegistryData>(join(dataDir, 'registry.json'), fsync), empty());
+    this.db = new Low<RegistryData>(
+      adapter ?? new AtomicJSONFile<RegistryData>(join(dataDir, 'registry.json'), fsync),
+      empty(),
+    );
   }
 
   /** A registry kept in memory only (the memory store, tests). */

@@ -12,7 +12,11 @@ import type { RawParams } from './xstate-raw';
 
 const XML = readFileSync(new URL('./dispute-mediation.bpmn', import.meta.url), 'utf8');
 
-type Vars = { data: Record<string, unknown> & { parties: { name: string }[] }; payload: Record<string, unknown>; today: string };
+type Vars = {
+  data: Record<string, unknown> & { parties: { name: string }[] };
+  payload: Record<string, unknown>;
+  today: string;
+};
 type Scope = { environment: { variables: Vars } };
 
 const silent = () => ({ debug() {}, error() {}, warn() {} });
@@ -34,22 +38,30 @@ function services(p: RawParams) {
   const v = (s: Scope) => s.environment.variables;
   return {
     criminalRisk: (s: Scope) => v(s).data.criminalRisk === true,
-    unsuitable: (s: Scope) => v(s).data.partiesConsent === false || p.unsuitableDisputeTypes.includes(String(v(s).data.disputeType)),
+    unsuitable: (s: Scope) =>
+      v(s).data.partiesConsent === false || p.unsuitableDisputeTypes.includes(String(v(s).data.disputeType)),
     effectiveOnNotFuture: (s: Scope) => String(v(s).payload.effectiveOn) <= v(s).today,
     confirmable: (s: Scope) => {
       const { data, payload, today } = v(s);
       const applied = String(payload.appliedOn);
       const effective = (data.agreement as { effectiveOn: string }).effectiveOn;
-      return applied <= today
-        && data.parties.every((x) => (payload.applicants as string[]).includes(x.name))
-        && applied >= effective && applied <= addDays(effective, p.confirmationWindowDays)
-        && !p.excludedFromConfirmation.includes(String(data.disputeType));
+      return (
+        applied <= today &&
+        data.parties.every((x) => (payload.applicants as string[]).includes(x.name)) &&
+        applied >= effective &&
+        applied <= addDays(effective, p.confirmationWindowDays) &&
+        !p.excludedFromConfirmation.includes(String(data.disputeType))
+      );
     },
   };
 }
 
 /** Where a user task's payload is kept in the case data (what the engine's `save` actions do). */
-const SAVE_TO: Record<string, string> = { mediation: 'agreement', agreement: 'confirmationApplication', judicialConfirmation: 'confirmation' };
+const SAVE_TO: Record<string, string> = {
+  mediation: 'agreement',
+  agreement: 'confirmationApplication',
+  judicialConfirmation: 'confirmation',
+};
 
 /** Builds a runner of one case along the path; resolves to the transitions it took. */
 export async function bpmnCase(path: ConfirmationPath, params: RawParams): Promise<() => Promise<number>> {
@@ -58,7 +70,10 @@ export async function bpmnCase(path: ConfirmationPath, params: RawParams): Promi
   const byTask: Record<string, { payload: Record<string, unknown>; today: string }> = {};
   const tasks = ['mediation', 'agreement', 'judicialConfirmation'];
   path.steps.forEach((s, i) => {
-    byTask[tasks[i]] = { payload: (s.event.payload ?? {}) as Record<string, unknown>, today: new Date(s.at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10) };
+    byTask[tasks[i]] = {
+      payload: (s.event.payload ?? {}) as Record<string, unknown>,
+      today: new Date(s.at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10),
+    };
   });
   return async () => {
     const listener = new EventEmitter();
@@ -74,13 +89,18 @@ export async function bpmnCase(path: ConfirmationPath, params: RawParams): Promi
       api.signal(step.payload);
     });
     const engine = new Engine({
-      name: 'bench', sourceContext, Logger: silent, services: svc, listener,
+      name: 'bench',
+      sourceContext,
+      Logger: silent,
+      services: svc,
+      listener,
       variables: { data: structuredClone(path.data), payload: {}, today: '' },
     } as never);
     const end = engine.waitFor('end');
     await engine.execute();
     await end;
-    if (signalled !== path.steps.length) throw new Error(`bpmn: ${signalled} user tasks signalled, expected ${path.steps.length}`);
+    if (signalled !== path.steps.length)
+      throw new Error(`bpmn: ${signalled} user tasks signalled, expected ${path.steps.length}`);
     return path.transitions;
   };
 }

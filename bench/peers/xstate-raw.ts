@@ -4,12 +4,26 @@
  * `initialTransition()` / `transition()` — what this design could reach with no documents, no
  * validation, no rule records, no deadlines and no history. Same states, transitions, data actions.
  */
-import { assign, createActor, initialTransition, setup, transition, type AnyActorScope, type SnapshotFrom } from 'xstate';
+import {
+  assign,
+  createActor,
+  initialTransition,
+  setup,
+  transition,
+  type AnyActorScope,
+  type SnapshotFrom,
+} from 'xstate';
 import type { ConfirmationPath } from '../mediation-path';
 
 type Data = Record<string, unknown> & {
-  disputeType: string; partiesConsent: boolean; criminalRisk: boolean; amount?: number;
-  parties: { name: string }[]; agreement?: { effectiveOn: string }; decisions?: unknown[]; track?: string;
+  disputeType: string;
+  partiesConsent: boolean;
+  criminalRisk: boolean;
+  amount?: number;
+  parties: { name: string }[];
+  agreement?: { effectiveOn: string };
+  decisions?: unknown[];
+  track?: string;
 };
 type Payload = Record<string, unknown>;
 type Ev = { type: string; payload: Payload; today: string; now: string };
@@ -38,38 +52,56 @@ export function rawMachine(p: RawParams) {
   const save = (to: string) => ({ type: 'save' as const, params: { to } });
   const decide = (name: string, value: string) => ({ type: 'decide' as const, params: { name, value } });
   const setField = (field: string, value: unknown) => ({ type: 'setField' as const, params: { field, value } });
-  const notFuture = (field: string) => ({ event }: { event: Ev }) => String(event.payload[field]) <= event.today;
+  const notFuture =
+    (field: string) =>
+    ({ event }: { event: Ev }) =>
+      String(event.payload[field]) <= event.today;
   return setup({
     types: {} as { context: Data; events: Ev; input: { data: Data } },
     guards: {
       criminalRisk: ({ context }) => context.criminalRisk === true,
-      unsuitable: ({ context }) => context.partiesConsent === false || p.unsuitableDisputeTypes.includes(context.disputeType),
+      unsuitable: ({ context }) =>
+        context.partiesConsent === false || p.unsuitableDisputeTypes.includes(context.disputeType),
       effectiveOnNotFuture: notFuture('effectiveOn'),
       filedOnNotFuture: notFuture('filedOn'),
       canExtend: ({ context, event }) => {
         const consenting = event.payload.consentingParties as string[];
-        return context.parties.every((x) => consenting.includes(x.name)) && Number(context.mediationExtensions) < p.maxMediationExtensions;
+        return (
+          context.parties.every((x) => consenting.includes(x.name)) &&
+          Number(context.mediationExtensions) < p.maxMediationExtensions
+        );
       },
       confirmable: ({ context, event }) => {
         const applied = String(event.payload.appliedOn);
         const applicants = event.payload.applicants as string[];
         const effective = context.agreement!.effectiveOn;
-        return applied <= event.today
-          && context.parties.every((x) => applicants.includes(x.name))
-          && applied >= effective && applied <= windowEnd(effective, p.confirmationWindowDays)
-          && !p.excludedFromConfirmation.includes(context.disputeType);
+        return (
+          applied <= event.today &&
+          context.parties.every((x) => applicants.includes(x.name)) &&
+          applied >= effective &&
+          applied <= windowEnd(effective, p.confirmationWindowDays) &&
+          !p.excludedFromConfirmation.includes(context.disputeType)
+        );
       },
       remediateNext: ({ event }) => event.payload.next === 'remediate',
-      smallClaims: ({ context, event }) => String(event.payload.filedOn) <= event.today && typeof context.amount === 'number' && context.amount >= 0 && context.amount <= p.smallClaimsCap,
+      smallClaims: ({ context, event }) =>
+        String(event.payload.filedOn) <= event.today &&
+        typeof context.amount === 'number' &&
+        context.amount >= 0 &&
+        context.amount <= p.smallClaimsCap,
     },
     actions: {
       emit: () => {},
       save: assign(({ context, event }, p: { to: string }) => ({ ...context, [p.to]: { ...event.payload } })),
       decide: assign(({ context, event }, p: { name: string; value: string }) => ({
-        ...context, decisions: [...(context.decisions ?? []), { name: p.name, value: p.value, at: event.now }],
+        ...context,
+        decisions: [...(context.decisions ?? []), { name: p.name, value: p.value, at: event.now }],
       })),
       setField: assign(({ context }, p: { field: string; value: unknown }) => ({ ...context, [p.field]: p.value })),
-      increment: assign(({ context }, p: { field: string }) => ({ ...context, [p.field]: Number(context[p.field]) + 1 })),
+      increment: assign(({ context }, p: { field: string }) => ({
+        ...context,
+        [p.field]: Number(context[p.field]) + 1,
+      })),
     },
   }).createMachine({
     id: 'dispute-mediation',
@@ -88,13 +120,20 @@ export function rawMachine(p: RawParams) {
         on: {
           AGREEMENT_SIGNED: { guard: 'effectiveOnNotFuture', target: 'agreement', actions: save('agreement') },
           MEDIATION_FAILED: { target: 'fastTrackCourt', actions: save('mediationFailure') },
-          EXTEND_MEDIATION: { guard: 'canExtend', actions: { type: 'increment', params: { field: 'mediationExtensions' } } },
+          EXTEND_MEDIATION: {
+            guard: 'canExtend',
+            actions: { type: 'increment', params: { field: 'mediationExtensions' } },
+          },
           MEDIATION_EXPIRED: { target: 'fastTrackCourt', actions: decide('mediation', 'expired') },
         },
       },
       agreement: {
         on: {
-          APPLY_CONFIRMATION: { guard: 'confirmable', target: 'judicialConfirmation', actions: save('confirmationApplication') },
+          APPLY_CONFIRMATION: {
+            guard: 'confirmable',
+            target: 'judicialConfirmation',
+            actions: save('confirmationApplication'),
+          },
           PERFORMED: { target: 'closed', actions: decide('outcome', 'performed') },
           PERFORMANCE_DISPUTE: { target: 'fastTrackCourt', actions: save('performanceDispute') },
         },
@@ -117,11 +156,19 @@ export function rawMachine(p: RawParams) {
             on: {
               FILED: [
                 { guard: 'smallClaims', target: 'trial', actions: [save('filing'), setField('track', 'smallClaims')] },
-                { guard: 'filedOnNotFuture', target: 'trial', actions: [save('filing'), setField('track', 'simplified')] },
+                {
+                  guard: 'filedOnNotFuture',
+                  target: 'trial',
+                  actions: [save('filing'), setField('track', 'simplified')],
+                },
               ],
             },
           },
-          trial: { on: { JUDGED: { target: '#dispute-mediation.closed', actions: [save('judgment'), decide('outcome', 'judged')] } } },
+          trial: {
+            on: {
+              JUDGED: { target: '#dispute-mediation.closed', actions: [save('judgment'), decide('outcome', 'judged')] },
+            },
+          },
         },
       },
       closed: { type: 'final' },
@@ -146,8 +193,15 @@ function exported(machine: Machine): Pure {
 function reusedScope(machine: Machine): Pure {
   const self = createActor(machine, { input: { data: {} as Data } });
   const scope = {
-    self, defer: () => {}, id: '', logger: () => {}, sessionId: '', stopChild: () => {},
-    system: self.system, emit: () => {}, actionExecutor: () => {},
+    self,
+    defer: () => {},
+    id: '',
+    logger: () => {},
+    sessionId: '',
+    stopChild: () => {},
+    system: self.system,
+    emit: () => {},
+    actionExecutor: () => {},
   } as unknown as AnyActorScope;
   return {
     initial: (input) => machine.getInitialSnapshot(scope, input),
@@ -159,7 +213,11 @@ function reusedScope(machine: Machine): Pure {
  * Builds a runner of one case along the path; returns the transitions it took. `scope`: `exported` uses
  * `initialTransition()` / `transition()`; `reused` calls the machine with one inert actor scope.
  */
-export function rawXStateCase(path: ConfirmationPath, params: RawParams, scope: 'exported' | 'reused' = 'exported'): () => number {
+export function rawXStateCase(
+  path: ConfirmationPath,
+  params: RawParams,
+  scope: 'exported' | 'reused' = 'exported',
+): () => number {
   const machine = rawMachine(params);
   const pure = scope === 'exported' ? exported(machine) : reusedScope(machine);
   const events = path.steps.map((s) => {

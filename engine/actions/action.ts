@@ -72,7 +72,13 @@ export type BuiltinAction = DataAction | EffectAction;
 export const def = (name: string): JSONSchema => ({ $ref: `#/$defs/${name}` });
 
 /** A dotted path into the case data, e.g. `agreement` or `meeting.result`. */
-export const dataPath: JSONSchema = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}(\\.[A-Za-z_][A-Za-z0-9_]{0,63})*$' };
+export const dataPath: JSONSchema = {
+  type: 'string',
+  pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}(\\.[A-Za-z_][A-Za-z0-9_]{0,63})*$',
+};
 
 /** A fact path an action reads: `event.x`, `data.x.y`, `today`, `now`. */
-export const factPath: JSONSchema = { type: 'string', pattern: '^((data|event)(\\.[A-Za-z_][A-Za-z0-9_]{0,63})+|today|now)$' };
+export const factPath: JSONSchema = {
+  type: 'string',
+  pattern: '^((data|event)(\\.[A-Za-z_][A-Za-z0-9_]{0,63})+|today|now)$',
+};

@@ -19,12 +19,18 @@ export const assignIds: DataAction = {
   type: 'assignIds',
   kind: 'data',
   paramsSchema: {
-    type: 'object', required: ['path', 'prefix'], additionalProperties: false,
+    type: 'object',
+    required: ['path', 'prefix'],
+    additionalProperties: false,
     properties: { path: dataPath, prefix: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,20}$' } },
   },
   doc: {
-    does: { 'zh-CN': '为数组中没有 id 的每一项编号(如 p1、p2)', en: 'gives every object of the array at `path` without an `id` the first free id p1, p2, …' },
+    does: {
+      'zh-CN': '为数组中没有 id 的每一项编号(如 p1、p2)',
+      en: 'gives every object of the array at `path` without an `id` the first free id p1, p2, …',
+    },
     example: { path: 'parties', prefix: 'p' },
   },
-  apply: (data, params) => setPath(data, String(params.path), withIds(getPath(data, String(params.path)), String(params.prefix))),
+  apply: (data, params) =>
+    setPath(data, String(params.path), withIds(getPath(data, String(params.path)), String(params.prefix))),
 };

@@ -5,7 +5,12 @@ import { deadlineExists } from './deadline-ref';
 export const cancelDeadline: EffectAction = {
   type: 'cancelDeadline',
   kind: 'effect',
-  paramsSchema: { type: 'object', required: ['deadline'], additionalProperties: false, properties: { deadline: def('identifier') } },
+  paramsSchema: {
+    type: 'object',
+    required: ['deadline'],
+    additionalProperties: false,
+    properties: { deadline: def('identifier') },
+  },
   doc: {
     does: { 'zh-CN': '取消一个正在计时的期限', en: 'cancels an armed deadline' },
     example: { deadline: 'mediationPeriod' },

@@ -5,8 +5,11 @@ import type { ProcedureDoc } from '../types';
 export function deadlineExists(params: ActionParams, doc: ProcedureDoc): ParamsProblem[] {
   const name = params.deadline;
   if (typeof name === 'string' && doc.deadlines && Object.prototype.hasOwnProperty.call(doc.deadlines, name)) return [];
-  return [{
-    path: '/deadline', code: 'UNKNOWN_DEADLINE',
-    message: { 'zh-CN': `期限「${String(name)}」不存在`, en: `deadline '${String(name)}' does not exist` },
-  }];
+  return [
+    {
+      path: '/deadline',
+      code: 'UNKNOWN_DEADLINE',
+      message: { 'zh-CN': `期限「${String(name)}」不存在`, en: `deadline '${String(name)}' does not exist` },
+    },
+  ];
 }

@@ -7,7 +7,9 @@ export const extendDeadline: EffectAction = {
   type: 'extendDeadline',
   kind: 'effect',
   paramsSchema: {
-    type: 'object', required: ['deadline', 'amount', 'unit'], additionalProperties: false,
+    type: 'object',
+    required: ['deadline', 'amount', 'unit'],
+    additionalProperties: false,
     properties: { deadline: def('identifier'), amount: def('amount'), unit: def('unit') },
   },
   doc: {
@@ -15,5 +17,6 @@ export const extendDeadline: EffectAction = {
     example: { deadline: 'mediationPeriod', amount: { param: 'mediationExtensionDays' }, unit: 'calendarDays' },
   },
   check: deadlineExists,
-  apply: (step, params) => step.extendDeadline(String(params.deadline), Number(params.amount), params.unit as PeriodUnit),
+  apply: (step, params) =>
+    step.extendDeadline(String(params.deadline), Number(params.amount), params.unit as PeriodUnit),
 };

@@ -13,9 +13,27 @@ import { emit } from './emit';
 import { extendDeadline } from './extend-deadline';
 import { cancelDeadline } from './cancel-deadline';
 
-export const BUILTIN_ACTIONS: readonly BuiltinAction[] = [save, set, increment, assignIds, recordDecision, emit, extendDeadline, cancelDeadline];
+export const BUILTIN_ACTIONS: readonly BuiltinAction[] = [
+  save,
+  set,
+  increment,
+  assignIds,
+  recordDecision,
+  emit,
+  extendDeadline,
+  cancelDeadline,
+];
 
 export const ACTIONS: ReadonlyMap<string, BuiltinAction> = new Map(BUILTIN_ACTIONS.map((a) => [a.type, a]));
 export const ACTION_TYPES: readonly string[] = BUILTIN_ACTIONS.map((a) => a.type);
 
-export type { BuiltinAction, DataAction, EffectAction, EffectStep, EngineEvent, ActionParams, CaseData, ParamsProblem } from './action';
+export type {
+  BuiltinAction,
+  DataAction,
+  EffectAction,
+  EffectStep,
+  EngineEvent,
+  ActionParams,
+  CaseData,
+  ParamsProblem,
+} from './action';

@@ -5,11 +5,16 @@ export const recordDecision: DataAction = {
   type: 'recordDecision',
   kind: 'data',
   paramsSchema: {
-    type: 'object', required: ['name'], additionalProperties: false,
+    type: 'object',
+    required: ['name'],
+    additionalProperties: false,
     properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, value: true },
   },
   doc: {
-    does: { 'zh-CN': '在 data.decisions 末尾记下一项决定 {name, value, at}', en: 'appends `{name, value, at}` to `data.decisions`' },
+    does: {
+      'zh-CN': '在 data.decisions 末尾记下一项决定 {name, value, at}',
+      en: 'appends `{name, value, at}` to `data.decisions`',
+    },
     example: { name: 'triage', value: 'mediation' },
   },
   apply(data, params, event) {

@@ -23,7 +23,9 @@ export const set: DataAction = {
   type: 'set',
   kind: 'data',
   paramsSchema: {
-    type: 'object', required: ['path'], additionalProperties: false,
+    type: 'object',
+    required: ['path'],
+    additionalProperties: false,
     properties: {
       path: dataPath,
       value: true,

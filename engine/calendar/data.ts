@@ -48,17 +48,30 @@ export interface CalendarYearView {
 }
 
 /** One year of a pack's calendar as the API shows it: the notice's days, or the days the statute alone fixes. */
-export function calendarYear(data: Record<string, unknown>, year: number, policy: CalendarPolicy = 'provisional'): CalendarYearView {
+export function calendarYear(
+  data: Record<string, unknown>,
+  year: number,
+  policy: CalendarPolicy = 'provisional',
+): CalendarYearView {
   const file = calendarFiles(data).get(year);
-  if (file) return { year, official: true, source: file.source, holidays: file.holidays, workdays: file.workdays, policy };
+  if (file)
+    return { year, official: true, source: file.source, holidays: file.holidays, workdays: file.workdays, policy };
   if (!statuteCovers(year)) return { year, official: false, source: null, holidays: [], workdays: [], policy };
   return {
-    year, official: false, policy,
+    year,
+    official: false,
+    policy,
     source: {
       'zh-CN': `暂定:${year} 年国务院办公厅节假日安排通知尚未载入,按${STATUTE['zh-CN']}推算(不含调休上班日)`,
       en: `Provisional: the State Council holiday notice for ${year} is not loaded; derived from the ${STATUTE.en} (no make-up working days)`,
     },
-    holidays: provisionalHolidays(year).map((d) => ({ date: d.date, name: d.name, provisional: true, kind: d.kind, ...(d.for ? { for: d.for } : {}) })),
+    holidays: provisionalHolidays(year).map((d) => ({
+      date: d.date,
+      name: d.name,
+      provisional: true,
+      kind: d.kind,
+      ...(d.for ? { for: d.for } : {}),
+    })),
     workdays: [],
   };
 }

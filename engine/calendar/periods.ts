@@ -47,7 +47,11 @@ const provisionalIndex = new Map<number, Set<number>>();
 function indexOf(cal: CalendarData): Index {
   let idx = indexes.get(cal);
   if (!idx) {
-    idx = { holidays: new Set(cal.holidays.map(dayNumber)), workdays: new Set(cal.workdays.map(dayNumber)), years: new Set(cal.years) };
+    idx = {
+      holidays: new Set(cal.holidays.map(dayNumber)),
+      workdays: new Set(cal.workdays.map(dayNumber)),
+      years: new Set(cal.years),
+    };
     indexes.set(cal, idx);
   }
   return idx;
@@ -76,7 +80,8 @@ function rest(cal: CalendarData, idx: Index, n: number, seen: Set<number>): bool
     if (idx.holidays.has(n)) return true;
     if (idx.workdays.has(n)) return false;
   } else {
-    if (cal.policy === 'refuse' || !statuteCovers(year)) throw new CalendarRangeError(fromDayNumber(n), cal.years, cal.policy === 'refuse' ? 'refuse' : 'statute');
+    if (cal.policy === 'refuse' || !statuteCovers(year))
+      throw new CalendarRangeError(fromDayNumber(n), cal.years, cal.policy === 'refuse' ? 'refuse' : 'statute');
     if (provisionalRestDays(year).has(n)) return true;
   }
   const weekday = ((n + 3) % 7) + 1; // Monday = 1
@@ -124,7 +129,8 @@ export function computePeriod(cal: CalendarData, from: string, amount: number, u
   const idx = indexOf(cal);
   const start = dayNumber(from);
   const seen = new Set<number>();
-  if (yearStatus(cal, yearOf(start)) === 'none') throw new CalendarRangeError(from, cal.years, cal.policy === 'refuse' ? 'refuse' : 'statute');
+  if (yearStatus(cal, yearOf(start)) === 'none')
+    throw new CalendarRangeError(from, cal.years, cal.policy === 'refuse' ? 'refuse' : 'statute');
   switch (unit) {
     case 'naturalDays':
       return { date: addDays(from, amount), years: [], provisional: [] };

@@ -48,7 +48,8 @@ const statutoryCache = new Map<number, StatutoryDay[]>();
 
 /** The 13 days of Art. 2 in `year`, in date order. */
 export function statutoryDays(year: number): StatutoryDay[] {
-  if (!statuteCovers(year)) throw new RangeError(`the statute is only derived for ${STATUTE_FIRST_YEAR}–${STATUTE_LAST_YEAR}, not ${year}`);
+  if (!statuteCovers(year))
+    throw new RangeError(`the statute is only derived for ${STATUTE_FIRST_YEAR}–${STATUTE_LAST_YEAR}, not ${year}`);
   const hit = statutoryCache.get(year);
   if (hit) return hit;
   const chuyi = LunarDay.fromYmd(year, 1, 1).getSolarDay();

@@ -47,12 +47,20 @@ export function transitionsOf(node: StateJSON | MachineJSON, source: string | nu
     const list = normalize(t);
     const many = Array.isArray(t);
     list.forEach((transition, index) =>
-      out.push({ source, event, index, transition, pointer: ptr + pointer('on', event) + (many ? pointer(index) : '') }));
+      out.push({
+        source,
+        event,
+        index,
+        transition,
+        pointer: ptr + pointer('on', event) + (many ? pointer(index) : ''),
+      }),
+    );
   }
   if ('always' in node && node.always !== undefined) {
     const many = Array.isArray(node.always);
     normalize(node.always).forEach((transition, index) =>
-      out.push({ source, event: null, index, transition, pointer: ptr + '/always' + (many ? pointer(index) : '') }));
+      out.push({ source, event: null, index, transition, pointer: ptr + '/always' + (many ? pointer(index) : '') }),
+    );
   }
   return out;
 }
@@ -69,7 +77,13 @@ export function targetsOf(t: TransitionJSON): string[] {
 }
 
 /** Resolves an XState target string from a source state to a dotted state path, or null. */
-export function resolveTarget(machine: MachineJSON, machineId: string, source: string | null, target: string, known: Set<string>): string | null {
+export function resolveTarget(
+  machine: MachineJSON,
+  machineId: string,
+  source: string | null,
+  target: string,
+  known: Set<string>,
+): string | null {
   let path: string;
   if (target.startsWith('#')) {
     const rest = target.slice(1);

@@ -30,7 +30,10 @@ export function mergeDataFile(base: unknown, own: unknown): unknown {
   const out: Record<string, unknown> = { ...base };
   for (const [field, v] of Object.entries(own)) {
     const b = base[field];
-    out[field] = isItemList(b) && Array.isArray(v) && v.every((x) => isObject(x) && typeof x.id === 'string') ? mergeList(b, v as Item[]) : v;
+    out[field] =
+      isItemList(b) && Array.isArray(v) && v.every((x) => isObject(x) && typeof x.id === 'string')
+        ? mergeList(b, v as Item[])
+        : v;
   }
   return out;
 }

@@ -4,16 +4,24 @@ import { walkStates, allTransitions } from '../machine';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-function diffMap<T>(kind: Override['kind'], procedure: string | undefined, prefix: string,
-  a: Record<string, T> | undefined, b: Record<string, T> | undefined, pick: (v: T) => unknown = (v) => v): Override[] {
+function diffMap<T>(
+  kind: Override['kind'],
+  procedure: string | undefined,
+  prefix: string,
+  a: Record<string, T> | undefined,
+  b: Record<string, T> | undefined,
+  pick: (v: T) => unknown = (v) => v,
+): Override[] {
   const out: Override[] = [];
   const A = a ?? {};
   const B = b ?? {};
   for (const k of Object.keys(B)) {
     if (!(k in A)) out.push({ kind, change: 'added', procedure, path: `${prefix}${k}`, to: pick(B[k]) });
-    else if (!same(A[k], B[k])) out.push({ kind, change: 'changed', procedure, path: `${prefix}${k}`, from: pick(A[k]), to: pick(B[k]) });
+    else if (!same(A[k], B[k]))
+      out.push({ kind, change: 'changed', procedure, path: `${prefix}${k}`, from: pick(A[k]), to: pick(B[k]) });
   }
-  for (const k of Object.keys(A)) if (!(k in B)) out.push({ kind, change: 'removed', procedure, path: `${prefix}${k}`, from: pick(A[k]) });
+  for (const k of Object.keys(A))
+    if (!(k in B)) out.push({ kind, change: 'removed', procedure, path: `${prefix}${k}`, from: pick(A[k]) });
   return out;
 }
 
@@ -31,15 +39,33 @@ function stateTitles(doc: ProcedureDoc): Record<string, unknown> {
 }
 
 function transitionKeys(doc: ProcedureDoc): Record<string, unknown> {
-  return Object.fromEntries(allTransitions(doc.machine).map((t) => [`${t.source ?? '(root)'} —${t.event ?? 'always'}[${t.index}]→`, t.transition]));
+  return Object.fromEntries(
+    allTransitions(doc.machine).map((t) => [
+      `${t.source ?? '(root)'} —${t.event ?? 'always'}[${t.index}]→`,
+      t.transition,
+    ]),
+  );
 }
 
 /** Items present on both sides whose legal basis changed: one `basis` override each (besides the item's own change). */
-function diffBases<T extends { basis?: unknown }>(procedure: string | undefined, prefix: string, a: Record<string, T> | undefined, b: Record<string, T> | undefined): Override[] {
+function diffBases<T extends { basis?: unknown }>(
+  procedure: string | undefined,
+  prefix: string,
+  a: Record<string, T> | undefined,
+  b: Record<string, T> | undefined,
+): Override[] {
   const out: Override[] = [];
   for (const [k, vb] of Object.entries(b ?? {})) {
     const va = a?.[k];
-    if (va && vb && !same(va.basis, vb.basis)) out.push({ kind: 'basis', change: 'changed', procedure, path: `${prefix}${k}.basis`, from: va.basis, to: vb.basis });
+    if (va && vb && !same(va.basis, vb.basis))
+      out.push({
+        kind: 'basis',
+        change: 'changed',
+        procedure,
+        path: `${prefix}${k}.basis`,
+        from: va.basis,
+        to: vb.basis,
+      });
   }
   return out;
 }
@@ -49,7 +75,18 @@ export function diffProcedure(base: ProcedureDoc, next: ProcedureDoc): Override[
   const shapeA = stateShape(base);
   const shapeB = stateShape(next);
   return [
-    ...(same(base.title, next.title) ? [] : [{ kind: 'title' as const, change: 'changed' as const, procedure: p, path: 'title', from: base.title, to: next.title }]),
+    ...(same(base.title, next.title)
+      ? []
+      : [
+          {
+            kind: 'title' as const,
+            change: 'changed' as const,
+            procedure: p,
+            path: 'title',
+            from: base.title,
+            to: next.title,
+          },
+        ]),
     ...diffMap('state', p, 'states.', shapeA, shapeB),
     ...diffMap('title', p, 'stateTitles.', stateTitles(base), stateTitles(next)).filter((o) => o.change === 'changed'),
     ...diffMap('state', p, 'transitions.', transitionKeys(base), transitionKeys(next)),
@@ -58,7 +95,18 @@ export function diffProcedure(base: ProcedureDoc, next: ProcedureDoc): Override[
     ...diffMap('event', p, 'events.', base.events, next.events),
     ...diffMap('deadline', p, 'deadlines.', base.deadlines, next.deadlines),
     ...diffBases(p, 'deadlines.', base.deadlines, next.deadlines),
-    ...(same(base.data, next.data) ? [] : [{ kind: 'data' as const, change: 'changed' as const, procedure: p, path: 'data', from: base.data, to: next.data }]),
+    ...(same(base.data, next.data)
+      ? []
+      : [
+          {
+            kind: 'data' as const,
+            change: 'changed' as const,
+            procedure: p,
+            path: 'data',
+            from: base.data,
+            to: next.data,
+          },
+        ]),
   ];
 }
 
@@ -73,7 +121,8 @@ export function diffProcedures(a: Record<string, ProcedureDoc>, b: Record<string
     if (!a[id]) out.push({ kind: 'procedure', change: 'added', procedure: id, path: id, to: doc.title });
     else out.push(...diffProcedure(a[id], doc));
   }
-  for (const id of Object.keys(a)) if (!b[id]) out.push({ kind: 'procedure', change: 'removed', procedure: id, path: id, from: a[id].title });
+  for (const id of Object.keys(a))
+    if (!b[id]) out.push({ kind: 'procedure', change: 'removed', procedure: id, path: id, from: a[id].title });
   return out;
 }
 
@@ -112,10 +161,17 @@ export function diffData(a: Record<string, unknown>, b: Record<string, unknown>)
         out.push(...diffMap('data', undefined, `${path}/${field}/`, byKey(va), byKey(vb), (x) => itemLabel(x as Item)));
       } else {
         const change = va === undefined ? 'added' : vb === undefined ? 'removed' : 'changed';
-        out.push({ kind: 'data', change, path: `${path}/${field}`, ...(va === undefined ? {} : { from: va }), ...(vb === undefined ? {} : { to: vb }) });
+        out.push({
+          kind: 'data',
+          change,
+          path: `${path}/${field}`,
+          ...(va === undefined ? {} : { from: va }),
+          ...(vb === undefined ? {} : { to: vb }),
+        });
       }
     }
   }
-  for (const name of Object.keys(a)) if (!(name in b)) out.push({ kind: 'data', change: 'removed', path: `data/${name}`, from: label(a[name]) });
+  for (const name of Object.keys(a))
+    if (!(name in b)) out.push({ kind: 'data', change: 'removed', path: `data/${name}`, from: label(a[name]) });
   return out;
 }

@@ -16,13 +16,22 @@ function stateNode(doc: ProcedureDoc | undefined, path: string): unknown {
 const itemOf = (e: LockEntry) => (typeof e === 'string' ? e : e.item);
 
 export function checkLocks(
-  packId: string, baseManifests: PackManifest[], baseParams: Record<string, PackParameter>, params: Record<string, PackParameter>,
-  baseProcs: Record<string, ProcedureDoc>, procs: Record<string, ProcedureDoc>,
+  packId: string,
+  baseManifests: PackManifest[],
+  baseParams: Record<string, PackParameter>,
+  params: Record<string, PackParameter>,
+  baseProcs: Record<string, ProcedureDoc>,
+  procs: Record<string, ProcedureDoc>,
 ): ProblemDetail[] {
   const out: ProblemDetail[] = [];
   type Kind = 'parameters' | 'rules' | 'states' | 'deadlines';
   // item → the basis of its lock (the manifest's, else the item's own), or null when none is known
-  const locked: Record<Kind, Map<string, Basis | null>> = { parameters: new Map(), rules: new Map(), states: new Map(), deadlines: new Map() };
+  const locked: Record<Kind, Map<string, Basis | null>> = {
+    parameters: new Map(),
+    rules: new Map(),
+    states: new Map(),
+    deadlines: new Map(),
+  };
   const add = (k: Kind, item: string, basis: Basis | null | undefined) => {
     if (!locked[k].get(item)) locked[k].set(item, basis ?? null);
   };
@@ -31,29 +40,46 @@ export function checkLocks(
       for (const e of m.locked?.[k] ?? []) add(k, itemOf(e), typeof e === 'string' ? null : e.basis);
     }
   }
-  for (const [name, p] of Object.entries(baseParams)) if (p.locked || locked.parameters.has(name)) add('parameters', name, p.basis);
+  for (const [name, p] of Object.entries(baseParams))
+    if (p.locked || locked.parameters.has(name)) add('parameters', name, p.basis);
   for (const [id, doc] of Object.entries(baseProcs)) {
-    for (const [r, def] of Object.entries(doc.rules ?? {})) if (def.locked || locked.rules.has(`${id}/${r}`)) add('rules', `${id}/${r}`, def.basis);
-    for (const [d, def] of Object.entries(doc.deadlines ?? {})) if (def.locked || locked.deadlines.has(`${id}/${d}`)) add('deadlines', `${id}/${d}`, def.basis);
+    for (const [r, def] of Object.entries(doc.rules ?? {}))
+      if (def.locked || locked.rules.has(`${id}/${r}`)) add('rules', `${id}/${r}`, def.basis);
+    for (const [d, def] of Object.entries(doc.deadlines ?? {}))
+      if (def.locked || locked.deadlines.has(`${id}/${d}`)) add('deadlines', `${id}/${d}`, def.basis);
   }
   const msg = (what: string, whatEn: string, path: string, basis: Basis | null) => {
     const cite = basis ? currentBasis(basis) : null;
-    out.push(problem(path, 'PACK_LOCKED',
-      `「${what}」由上级配置包锁定(${cite ? cite['zh-CN'] : '国家法律规定'}),县级配置包不得修改`,
-      `'${whatEn}' is locked by the base pack (${cite ? cite.en : 'national law'}); a county pack may not change it`));
+    out.push(
+      problem(
+        path,
+        'PACK_LOCKED',
+        `「${what}」由上级配置包锁定(${cite ? cite['zh-CN'] : '国家法律规定'}),县级配置包不得修改`,
+        `'${whatEn}' is locked by the base pack (${cite ? cite.en : 'national law'}); a county pack may not change it`,
+      ),
+    );
   };
   for (const [name, basis] of locked.parameters) {
     if (!same(baseParams[name]?.value, params[name]?.value) || !same(baseParams[name]?.table, params[name]?.table)) {
       msg(`参数 ${name}`, `parameter ${name}`, `/packs/${packId}/parameters/${name}`, basis);
     }
   }
-  const check = (set: Map<string, Basis | null>, get: (doc: ProcedureDoc | undefined, key: string) => unknown, kind: string, seg: string) => {
+  const check = (
+    set: Map<string, Basis | null>,
+    get: (doc: ProcedureDoc | undefined, key: string) => unknown,
+    kind: string,
+    seg: string,
+  ) => {
     for (const [item, basis] of set) {
       const [proc, key] = [item.slice(0, item.indexOf('/')), item.slice(item.indexOf('/') + 1)];
       if (!baseProcs[proc]) continue;
       if (!same(get(baseProcs[proc], key), get(procs[proc], key))) {
-        msg(`${proc} 的${kind} ${key}`, `${kind === '规则' ? 'rule' : kind === '期限' ? 'deadline' : 'state'} ${key} of ${proc}`,
-          `/packs/${packId}/procedures/${proc}${pointer(seg, key)}`, basis);
+        msg(
+          `${proc} 的${kind} ${key}`,
+          `${kind === '规则' ? 'rule' : kind === '期限' ? 'deadline' : 'state'} ${key} of ${proc}`,
+          `/packs/${packId}/procedures/${proc}${pointer(seg, key)}`,
+          basis,
+        );
       }
     }
   };

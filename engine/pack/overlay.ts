@@ -54,7 +54,10 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function parsePointer(path: string): string[] {
   if (path === '') return [];
-  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -85,18 +88,30 @@ export function getAt(doc: unknown, path: string): unknown {
 
 /** Problems in an overlay's shape (untrusted input): every one, with its path under `at`. */
 export function checkOverlay(ops: unknown, at: string): ProblemDetail[] {
-  const bad = (i: number | null, zh: string, en: string) => problem(i === null ? at : `${at}/${i}`, 'INVALID_PATCH', zh, en);
+  const bad = (i: number | null, zh: string, en: string) =>
+    problem(i === null ? at : `${at}/${i}`, 'INVALID_PATCH', zh, en);
   if (!Array.isArray(ops)) return [bad(null, '补丁应为操作列表', 'a patch must be a list of operations')];
-  if (ops.length > OVERLAY_LIMITS.ops) return [bad(null, `补丁最多 ${OVERLAY_LIMITS.ops} 个操作`, `a patch holds at most ${OVERLAY_LIMITS.ops} operations`)];
+  if (ops.length > OVERLAY_LIMITS.ops)
+    return [
+      bad(null, `补丁最多 ${OVERLAY_LIMITS.ops} 个操作`, `a patch holds at most ${OVERLAY_LIMITS.ops} operations`),
+    ];
   const out: ProblemDetail[] = [];
   ops.forEach((o, i) => {
     if (!isObject(o) || !['add', 'replace', 'remove'].includes(o.op as string)) {
       out.push(bad(i, '操作应为 add、replace 或 remove', "an operation's op must be add, replace or remove"));
       return;
     }
-    const allowed = o.op === 'add' ? ['op', 'path', 'value'] : o.op === 'replace' ? ['op', 'path', 'was', 'value'] : ['op', 'path', 'was'];
+    const allowed =
+      o.op === 'add'
+        ? ['op', 'path', 'value']
+        : o.op === 'replace'
+          ? ['op', 'path', 'was', 'value']
+          : ['op', 'path', 'was'];
     const extra = Object.keys(o).filter((k) => !allowed.includes(k));
-    if (extra.length) out.push(bad(i, `操作 ${o.op} 不接受字段 ${extra.join('、')}`, `operation ${o.op} does not take ${extra.join(', ')}`));
+    if (extra.length)
+      out.push(
+        bad(i, `操作 ${o.op} 不接受字段 ${extra.join('、')}`, `operation ${o.op} does not take ${extra.join(', ')}`),
+      );
     for (const k of allowed) if (!own(o, k)) out.push(bad(i, `操作 ${o.op} 缺少 ${k}`, `operation ${o.op} needs ${k}`));
     const p = o.path;
     if (typeof p !== 'string' || !p.startsWith('/') || p.length > OVERLAY_LIMITS.pathLength) {
@@ -104,9 +119,12 @@ export function checkOverlay(ops: unknown, at: string): ProblemDetail[] {
       return;
     }
     const segs = parsePointer(p);
-    if (segs.length > OVERLAY_LIMITS.depth) out.push(bad(i, `path 最多 ${OVERLAY_LIMITS.depth} 层`, `path has at most ${OVERLAY_LIMITS.depth} levels`));
-    if (segs.some((s) => FORBIDDEN.has(s) || s === '')) out.push(bad(i, `path 含不允许的名称:${p}`, `path has a name that is not allowed: ${p}`));
-    if (segs[0] === 'id' || segs[0] === 'version') out.push(bad(i, '补丁不得修改流程编号或版本', "a patch may not change the procedure's id or version"));
+    if (segs.length > OVERLAY_LIMITS.depth)
+      out.push(bad(i, `path 最多 ${OVERLAY_LIMITS.depth} 层`, `path has at most ${OVERLAY_LIMITS.depth} levels`));
+    if (segs.some((s) => FORBIDDEN.has(s) || s === ''))
+      out.push(bad(i, `path 含不允许的名称:${p}`, `path has a name that is not allowed: ${p}`));
+    if (segs[0] === 'id' || segs[0] === 'version')
+      out.push(bad(i, '补丁不得修改流程编号或版本', "a patch may not change the procedure's id or version"));
   });
   return out;
 }
@@ -145,7 +163,17 @@ export function applyOverlay<T>(base: T, ops: OverlayOp[]): OverlayResult<T> {
       if (op.op !== 'replace') return;
       if (jsonEqual(doc, op.was)) doc = structuredClone(op.value) as Record<string, unknown>;
       else if (jsonEqual(doc, op.value)) already.push(index);
-      else conflicts.push({ index, op, reason: 'changed', base: doc, message: i18n('本地修改之后,上级流程整体也已修改;本地修改未应用', 'the base changed as a whole since the local change was made; the local change is not applied') });
+      else
+        conflicts.push({
+          index,
+          op,
+          reason: 'changed',
+          base: doc,
+          message: i18n(
+            '本地修改之后,上级流程整体也已修改;本地修改未应用',
+            'the base changed as a whole since the local change was made; the local change is not applied',
+          ),
+        });
       return;
     }
     const soft = segs[0] === 'layout';
@@ -154,11 +182,25 @@ export function applyOverlay<T>(base: T, ops: OverlayOp[]): OverlayResult<T> {
     const cur = parent && own(parent, key) ? parent[key] : undefined;
     const conflict = (reason: ConflictReason, message: I18n) => {
       if (soft) return;
-      conflicts.push({ index, op, reason, ...(cur !== undefined ? { base: cur } : {}), ...(missing ? { missing } : {}), message });
+      conflicts.push({
+        index,
+        op,
+        reason,
+        ...(cur !== undefined ? { base: cur } : {}),
+        ...(missing ? { missing } : {}),
+        message,
+      });
     };
     if (!parent) {
       if (op.op === 'remove') already.push(index);
-      else conflict('removed', i18n(`上级流程已没有 ${missing!},本地改动 ${op.path} 无处应用`, `the base no longer has ${missing}, so the change to ${op.path} has nowhere to go`));
+      else
+        conflict(
+          'removed',
+          i18n(
+            `上级流程已没有 ${missing!},本地改动 ${op.path} 无处应用`,
+            `the base no longer has ${missing}, so the change to ${op.path} has nowhere to go`,
+          ),
+        );
       return;
     }
     const set = (v: unknown) => {
@@ -172,23 +214,49 @@ export function applyOverlay<T>(base: T, ops: OverlayOp[]): OverlayResult<T> {
     if (op.op === 'add') {
       if (cur === undefined) set(op.value);
       else if (jsonEqual(cur, op.value)) already.push(index);
-      else conflict('added', i18n(`上级流程在 ${op.path} 也新增了内容,与本地新增的不同`, `the base added something else at ${op.path}`));
+      else
+        conflict(
+          'added',
+          i18n(`上级流程在 ${op.path} 也新增了内容,与本地新增的不同`, `the base added something else at ${op.path}`),
+        );
     } else if (op.op === 'replace') {
-      if (cur === undefined) conflict('removed', i18n(`上级流程已删除 ${op.path},本地对它的修改未应用`, `the base removed ${op.path}; the local change to it is not applied`));
+      if (cur === undefined)
+        conflict(
+          'removed',
+          i18n(
+            `上级流程已删除 ${op.path},本地对它的修改未应用`,
+            `the base removed ${op.path}; the local change to it is not applied`,
+          ),
+        );
       else if (jsonEqual(cur, op.was)) set(op.value);
       else if (jsonEqual(cur, op.value)) already.push(index);
-      else conflict('changed', i18n(`本地修改之后,上级流程也修改了 ${op.path};本地修改未应用`, `the base changed ${op.path} too since the local change was made; the local change is not applied`));
+      else
+        conflict(
+          'changed',
+          i18n(
+            `本地修改之后,上级流程也修改了 ${op.path};本地修改未应用`,
+            `the base changed ${op.path} too since the local change was made; the local change is not applied`,
+          ),
+        );
     } else {
       if (cur === undefined) already.push(index);
       else if (jsonEqual(cur, op.was)) del();
-      else conflict('changed', i18n(`上级流程修改了本地要删除的 ${op.path},删除未执行`, `the base changed ${op.path}, which the local change deletes; it is not deleted`));
+      else
+        conflict(
+          'changed',
+          i18n(
+            `上级流程修改了本地要删除的 ${op.path},删除未执行`,
+            `the base changed ${op.path}, which the local change deletes; it is not deleted`,
+          ),
+        );
     }
   });
   return { doc: doc as unknown as T, conflicts, already };
 }
 
 /** A bilingual text is one value (its two languages change together). */
-const isText = (v: unknown) => isObject(v) && Object.keys(v).length === 2 && typeof v['zh-CN'] === 'string' && typeof v.en === 'string';
+const isText = (v: unknown) =>
+  isObject(v) && Object.keys(v).length === 2 && typeof v['zh-CN'] === 'string' && typeof v.en === 'string';
 
 /**
  * The operations that turn `base` into `next`: objects are compared key by key, anything else (lists and bilingual
@@ -206,8 +274,15 @@ export function diffOverlay(base: unknown, next: unknown, prefix: string[] = [])
     const path = [...prefix, k];
     if (!own(base, k)) out.push({ op: 'add', path: pointer(...path), value: structuredClone(next[k]) });
     else if (!jsonEqual(base[k], next[k])) {
-      if (isObject(base[k]) && isObject(next[k]) && !isText(base[k]) && !isText(next[k])) out.push(...diffOverlay(base[k], next[k], path));
-      else out.push({ op: 'replace', path: pointer(...path), was: structuredClone(base[k]), value: structuredClone(next[k]) });
+      if (isObject(base[k]) && isObject(next[k]) && !isText(base[k]) && !isText(next[k]))
+        out.push(...diffOverlay(base[k], next[k], path));
+      else
+        out.push({
+          op: 'replace',
+          path: pointer(...path),
+          was: structuredClone(base[k]),
+          value: structuredClone(next[k]),
+        });
     }
   }
   for (const k of Object.keys(base)) {
@@ -246,7 +321,8 @@ export function settleConflict(ops: OverlayOp[], base: unknown, index: number, c
   }
   const key = segs[segs.length - 1];
   const cur = own(parent, key) ? parent[key] : undefined;
-  if (op.op === 'remove') out[index] = cur === undefined ? op : { op: 'remove', path: op.path, was: structuredClone(cur) };
+  if (op.op === 'remove')
+    out[index] = cur === undefined ? op : { op: 'remove', path: op.path, was: structuredClone(cur) };
   else if (cur === undefined) out[index] = { op: 'add', path: op.path, value: op.value };
   else out[index] = { op: 'replace', path: op.path, was: structuredClone(cur), value: op.value };
   return out;

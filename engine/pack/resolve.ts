@@ -3,7 +3,15 @@
  * (engine/pack/overlay.ts), added procedures, and data. It never holds a copy of a base procedure. The resolved pack
  * is validated whole; an overlay operation or a parameter override whose base moved is a conflict, not applied.
  */
-import type { OverlayOp, PackConflict, PackSource, PackParameter, ProblemDetail, ProcedureDoc, ResolvedPack } from '../types';
+import type {
+  OverlayOp,
+  PackConflict,
+  PackSource,
+  PackParameter,
+  ProblemDetail,
+  ProcedureDoc,
+  ResolvedPack,
+} from '../types';
 import { i18n, problem } from '../errors';
 import { ajvProblems, validatePackSchema, validateProcedure } from '../validate';
 import { calendarOfPackData } from '../calendar';
@@ -21,10 +29,15 @@ export interface ResolveResult {
    * With `upgrade`: the packs whose source held merge patches or copies of base procedures, with the overlay
    * operations they became (against the base they were resolved with) and what was turned.
    */
-  upgraded: Record<string, {
-    patches: Record<string, OverlayOp[]>; procedures: Record<string, ProcedureDoc>; parameters?: Record<string, PackParameter>;
-    turned: ({ procedure: string; from: 'merge-patch' | 'copy' } | { parameter: string; from: 'override' })[];
-  }>;
+  upgraded: Record<
+    string,
+    {
+      patches: Record<string, OverlayOp[]>;
+      procedures: Record<string, ProcedureDoc>;
+      parameters?: Record<string, PackParameter>;
+      turned: ({ procedure: string; from: 'merge-patch' | 'copy' } | { parameter: string; from: 'override' })[];
+    }
+  >;
 }
 
 export interface ResolveOptions {
@@ -47,7 +60,14 @@ function order(sources: PackSource[], problems: ProblemDetail[]): PackSource[] {
     const id = s.manifest.id;
     if (state.get(id) === 'done') return true;
     if (state.get(id) === 'visiting') {
-      problems.push(problem(`/packs/${id}/extends`, 'PACK_CYCLE', `配置包继承关系存在循环(${id})`, `pack inheritance has a cycle (${id})`));
+      problems.push(
+        problem(
+          `/packs/${id}/extends`,
+          'PACK_CYCLE',
+          `配置包继承关系存在循环(${id})`,
+          `pack inheritance has a cycle (${id})`,
+        ),
+      );
       return false;
     }
     state.set(id, 'visiting');
@@ -55,7 +75,14 @@ function order(sources: PackSource[], problems: ProblemDetail[]): PackSource[] {
     if (base) {
       const b = byId.get(base);
       if (!b) {
-        problems.push(problem(`/packs/${id}/extends`, 'UNKNOWN_BASE_PACK', `继承的配置包「${base}」不存在`, `base pack '${base}' does not exist`));
+        problems.push(
+          problem(
+            `/packs/${id}/extends`,
+            'UNKNOWN_BASE_PACK',
+            `继承的配置包「${base}」不存在`,
+            `base pack '${base}' does not exist`,
+          ),
+        );
         state.set(id, 'done');
         return false;
       }
@@ -77,21 +104,39 @@ function order(sources: PackSource[], problems: ProblemDetail[]): PackSource[] {
  * conflict when the base has moved since (changed the value, or removed the parameter): the county's value stays in
  * use, but the procedures reading it do not follow the base until the county confirms or drops it.
  */
-function overrideParameters(base: Record<string, PackParameter>, own: Record<string, PackParameter>, conflicts: PackConflict[]): Record<string, PackParameter> {
+function overrideParameters(
+  base: Record<string, PackParameter>,
+  own: Record<string, PackParameter>,
+  conflicts: PackConflict[],
+): Record<string, PackParameter> {
   const show = (v: unknown) => JSON.stringify(v);
   for (const [name, p] of Object.entries(own)) {
     if (!('baseValue' in p)) continue;
     const b = base[name];
     if (!b) {
       conflicts.push({
-        kind: 'parameter', path: name, reason: 'removed', expected: p.baseValue, county: p.value,
-        message: i18n(`上级配置包已删除参数 ${name};本地取值 ${show(p.value)} 仍保留,请确认或删除`, `the base removed parameter ${name}; the local value ${show(p.value)} is kept until confirmed or dropped`),
+        kind: 'parameter',
+        path: name,
+        reason: 'removed',
+        expected: p.baseValue,
+        county: p.value,
+        message: i18n(
+          `上级配置包已删除参数 ${name};本地取值 ${show(p.value)} 仍保留,请确认或删除`,
+          `the base removed parameter ${name}; the local value ${show(p.value)} is kept until confirmed or dropped`,
+        ),
       });
     } else if (!jsonEqual(b.value, p.baseValue) && !jsonEqual(b.value, p.value)) {
       conflicts.push({
-        kind: 'parameter', path: name, reason: 'changed', expected: p.baseValue, base: b.value, county: p.value,
-        message: i18n(`上级配置包把参数 ${name} 从 ${show(p.baseValue)} 改为 ${show(b.value)};本地取值 ${show(p.value)} 仍保留,请确认`,
-          `the base changed parameter ${name} from ${show(p.baseValue)} to ${show(b.value)}; the local value ${show(p.value)} is kept until confirmed`),
+        kind: 'parameter',
+        path: name,
+        reason: 'changed',
+        expected: p.baseValue,
+        base: b.value,
+        county: p.value,
+        message: i18n(
+          `上级配置包把参数 ${name} 从 ${show(p.baseValue)} 改为 ${show(b.value)};本地取值 ${show(p.value)} 仍保留,请确认`,
+          `the base changed parameter ${name} from ${show(p.baseValue)} to ${show(b.value)}; the local value ${show(p.value)} is kept until confirmed`,
+        ),
       });
     }
   }
@@ -106,7 +151,10 @@ function overrideParameters(base: Record<string, PackParameter>, own: Record<str
 export function resolvePacks(sources: PackSource[], opts: ResolveOptions = {}): ResolveResult {
   const problems: ProblemDetail[] = [];
   const upgraded: ResolveResult['upgraded'] = {};
-  const reused = (id: unknown) => (opts.only && typeof id === 'string' && !opts.only.has(id) && opts.reuse && Object.hasOwn(opts.reuse, id) ? opts.reuse[id] : undefined);
+  const reused = (id: unknown) =>
+    opts.only && typeof id === 'string' && !opts.only.has(id) && opts.reuse && Object.hasOwn(opts.reuse, id)
+      ? opts.reuse[id]
+      : undefined;
   const valid = sources.filter((s) => {
     if (reused(s.manifest?.id)) return true;
     if (validatePackSchema(s.manifest)) return true;
@@ -135,13 +183,26 @@ export function resolvePacks(sources: PackSource[], opts: ResolveOptions = {}): 
       });
     }
     const conflicts: PackConflict[] = [];
-    const parameters = base ? overrideParameters(base.parameters, m.parameters ?? {}, conflicts) : { ...(m.parameters ?? {}) };
+    const parameters = base
+      ? overrideParameters(base.parameters, m.parameters ?? {}, conflicts)
+      : { ...(m.parameters ?? {}) };
     const procedures: Record<string, ProcedureDoc> = structuredClone(base?.procedures ?? {});
-    const badKey = (kind: 'procedures' | 'patches', id: string, why: 'pattern' | 'mismatch') => problems.push(problem(
-      `/packs/${m.id}/${kind}/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'BAD_ID',
-      why === 'pattern' ? `编号「${id}」不合规(小写字母开头,仅含小写字母、数字和 -,最长 64 位,且不能是保留名称)` : `流程的键「${id}」必须与其 id 一致`,
-      why === 'pattern' ? `id '${id}' is invalid (a lowercase letter, then lowercase letters, digits or '-', at most 64, not a reserved name)` : `the key '${id}' must equal the procedure's id`));
-    const badProcedure = Object.entries(src.procedures ?? {}).find(([id, doc]) => !isSlug(id) || (doc as { id?: unknown })?.id !== id);
+    const badKey = (kind: 'procedures' | 'patches', id: string, why: 'pattern' | 'mismatch') =>
+      problems.push(
+        problem(
+          `/packs/${m.id}/${kind}/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+          'BAD_ID',
+          why === 'pattern'
+            ? `编号「${id}」不合规(小写字母开头,仅含小写字母、数字和 -,最长 64 位,且不能是保留名称)`
+            : `流程的键「${id}」必须与其 id 一致`,
+          why === 'pattern'
+            ? `id '${id}' is invalid (a lowercase letter, then lowercase letters, digits or '-', at most 64, not a reserved name)`
+            : `the key '${id}' must equal the procedure's id`,
+        ),
+      );
+    const badProcedure = Object.entries(src.procedures ?? {}).find(
+      ([id, doc]) => !isSlug(id) || (doc as { id?: unknown })?.id !== id,
+    );
     const badPatch = Object.keys(src.patches ?? {}).find((id) => !isSlug(id));
     if (badProcedure || badPatch) {
       // keys become file names (versions/<pack>/<procedure>/<n>.json): a pack with a bad one is refused whole
@@ -157,7 +218,14 @@ export function resolvePacks(sources: PackSource[], opts: ResolveOptions = {}): 
     for (const [id, patch] of Object.entries(src.patches ?? {})) {
       const at = `/packs/${m.id}/patches/${id}`;
       if (!Object.prototype.hasOwnProperty.call(procedures, id)) {
-        problems.push(problem(at, 'UNKNOWN_PROCEDURE', `补丁针对的流程「${id}」在上级配置包中不存在`, `patch targets procedure '${id}', which the base pack does not have`));
+        problems.push(
+          problem(
+            at,
+            'UNKNOWN_PROCEDURE',
+            `补丁针对的流程「${id}」在上级配置包中不存在`,
+            `patch targets procedure '${id}', which the base pack does not have`,
+          ),
+        );
         continue;
       }
       if (isMergePatch(patch)) {
@@ -172,9 +240,14 @@ export function resolvePacks(sources: PackSource[], opts: ResolveOptions = {}): 
     for (const [id, doc] of Object.entries(src.procedures)) {
       if (!base || !Object.prototype.hasOwnProperty.call(base.procedures, id)) continue;
       if (!opts.upgrade) {
-        problems.push(problem(`/packs/${m.id}/procedures/${id}`, 'FROZEN_COPY',
-          `县级配置包不得保存上级流程「${id}」的完整副本:改动应写成补丁(gongzhi overlay 可转换)`,
-          `a county pack may not hold a full copy of the base's procedure '${id}': write its changes as a patch (gongzhi overlay converts it)`));
+        problems.push(
+          problem(
+            `/packs/${m.id}/procedures/${id}`,
+            'FROZEN_COPY',
+            `县级配置包不得保存上级流程「${id}」的完整副本:改动应写成补丁(gongzhi overlay 可转换)`,
+            `a county pack may not hold a full copy of the base's procedure '${id}': write its changes as a patch (gongzhi overlay converts it)`,
+          ),
+        );
         continue;
       }
       // a copy becomes the operations that turn the base into it (after the pack's own patch, which it replaced)
@@ -186,8 +259,15 @@ export function resolvePacks(sources: PackSource[], opts: ResolveOptions = {}): 
       procedures[id] = r.doc;
       for (const c of r.conflicts) {
         conflicts.push({
-          kind: 'patch', procedure: id, path: c.op.path, reason: c.reason, index: c.index, op: c.op.op,
-          ...('was' in c.op ? { expected: c.op.was } : {}), ...('base' in c ? { base: c.base } : {}), ...('value' in c.op ? { county: c.op.value } : {}),
+          kind: 'patch',
+          procedure: id,
+          path: c.op.path,
+          reason: c.reason,
+          index: c.index,
+          op: c.op.op,
+          ...('was' in c.op ? { expected: c.op.was } : {}),
+          ...('base' in c ? { base: c.base } : {}),
+          ...('value' in c.op ? { county: c.op.value } : {}),
           message: c.message,
         });
       }
@@ -199,28 +279,56 @@ export function resolvePacks(sources: PackSource[], opts: ResolveOptions = {}): 
     }
     // a parameter override that does not say which base value it replaced records the base's current one
     const ownParams = m.parameters ?? {};
-    const unpinned = base ? Object.keys(ownParams).filter((n) => base.parameters[n] && !('baseValue' in ownParams[n])) : [];
+    const unpinned = base
+      ? Object.keys(ownParams).filter((n) => base.parameters[n] && !('baseValue' in ownParams[n]))
+      : [];
     if (opts.upgrade && unpinned.length) {
-      turned.parameters = Object.fromEntries(Object.entries(ownParams).map(([n, p]) => [n, unpinned.includes(n) ? { ...p, baseValue: structuredClone(base!.parameters[n].value) } : p]));
+      turned.parameters = Object.fromEntries(
+        Object.entries(ownParams).map(([n, p]) => [
+          n,
+          unpinned.includes(n) ? { ...p, baseValue: structuredClone(base!.parameters[n].value) } : p,
+        ]),
+      );
       for (const n of unpinned) turned.turned.push({ parameter: n, from: 'override' });
     }
     if (opts.upgrade && turned.turned.length) {
-      turned.patches = { ...(Object.fromEntries(Object.entries(src.patches ?? {}).filter(([, p]) => !isMergePatch(p))) as Record<string, OverlayOp[]>), ...overlays };
+      turned.patches = {
+        ...(Object.fromEntries(Object.entries(src.patches ?? {}).filter(([, p]) => !isMergePatch(p))) as Record<
+          string,
+          OverlayOp[]
+        >),
+        ...overlays,
+      };
       upgraded[m.id] = turned;
     }
     const data = mergeData(base?.data ?? {}, src.data);
     const calendarPolicy = m.calendarPolicy ?? base?.calendarPolicy ?? 'provisional';
     for (const [id, doc] of Object.entries(procedures)) {
-      for (const p of validateProcedure(doc, { parameters })) problems.push({ ...p, path: `/packs/${m.id}/procedures/${id}${p.path === '/' ? '' : p.path}` });
+      for (const p of validateProcedure(doc, { parameters }))
+        problems.push({ ...p, path: `/packs/${m.id}/procedures/${id}${p.path === '/' ? '' : p.path}` });
     }
     if (base) {
       const lineageManifests = base.lineage.map((id) => manifests.get(id)!).filter(Boolean);
       problems.push(...checkLocks(m.id, lineageManifests, base.parameters, parameters, base.procedures, procedures));
     }
     packs[m.id] = {
-      id: m.id, title: m.title, ...(m.description ? { description: m.description } : {}), ...(m.extends ? { extends: m.extends } : {}),
-      lineage: [...(base?.lineage ?? []), m.id], parameters, procedures, data, calendar: calendarOfPackData(data, calendarPolicy), calendarPolicy,
-      overrides: base ? [...diffParameters(base.parameters, parameters), ...diffProcedures(base.procedures, procedures), ...diffData(base.data, data)] : [],
+      id: m.id,
+      title: m.title,
+      ...(m.description ? { description: m.description } : {}),
+      ...(m.extends ? { extends: m.extends } : {}),
+      lineage: [...(base?.lineage ?? []), m.id],
+      parameters,
+      procedures,
+      data,
+      calendar: calendarOfPackData(data, calendarPolicy),
+      calendarPolicy,
+      overrides: base
+        ? [
+            ...diffParameters(base.parameters, parameters),
+            ...diffProcedures(base.procedures, procedures),
+            ...diffData(base.data, data),
+          ]
+        : [],
       ...(conflicts.length ? { conflicts } : {}),
     };
   }

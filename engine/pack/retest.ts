@@ -14,16 +14,32 @@ export async function retestPack(pack: ResolvedPack, scenarios: Record<string, S
   for (const [name, sc] of Object.entries(scenarios)) {
     const doc = pack.procedures[sc.procedure];
     const fail = (details: string[], zh: string, en: string) =>
-      out.push({ kind: 'scenario', procedure: sc.procedure, path: name, reason: 'failed', details, message: i18n(zh, en) });
+      out.push({
+        kind: 'scenario',
+        procedure: sc.procedure,
+        path: name,
+        reason: 'failed',
+        details,
+        message: i18n(zh, en),
+      });
     if (!doc) {
-      fail([], `场景「${title(sc)}」的流程 ${sc.procedure} 已不存在`, `scenario ${name}: procedure ${sc.procedure} no longer exists`);
+      fail(
+        [],
+        `场景「${title(sc)}」的流程 ${sc.procedure} 已不存在`,
+        `scenario ${name}: procedure ${sc.procedure} no longer exists`,
+      );
       continue;
     }
     try {
       let proc = compiled.get(sc.procedure);
       if (!proc) compiled.set(sc.procedure, (proc = compileProcedure({ ...doc, version: 1 }, pack)));
       const report = await runScenario(proc, sc);
-      if (report.failures.length) fail(report.failures, `场景「${title(sc)}」不再通过(${report.failures.length} 处不符)`, `scenario ${name} no longer passes (${report.failures.length} failure(s))`);
+      if (report.failures.length)
+        fail(
+          report.failures,
+          `场景「${title(sc)}」不再通过(${report.failures.length} 处不符)`,
+          `scenario ${name} no longer passes (${report.failures.length} failure(s))`,
+        );
     } catch (e) {
       fail([(e as Error).message], `场景「${title(sc)}」无法运行`, `scenario ${name} cannot run`);
     }

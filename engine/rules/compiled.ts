@@ -53,7 +53,9 @@ const isFactRef = (v: unknown): v is Record<string, unknown> =>
 function compileLeaf(c: Record<string, unknown>, ctx: FactContext): Eval {
   const fact = withPath(factGetter(String(c.fact), c.params as Record<string, unknown>, ctx), c.path);
   const v = c.value as Record<string, unknown> | undefined;
-  const value: Value = isFactRef(v) ? withPath(factGetter(String(v.fact), v.params as Record<string, unknown>, ctx), v.path) : () => c.value;
+  const value: Value = isFactRef(v)
+    ? withPath(factGetter(String(v.fact), v.params as Record<string, unknown>, ctx), v.path)
+    : () => c.value;
   const op = String(c.operator);
   const custom = OPERATORS[op];
   const [cb, validator] = BUILTIN[op] ?? [custom ?? (() => false)];
@@ -91,7 +93,8 @@ export function compileCondition(c: unknown, ctx: FactContext): Eval {
 export function instanceRefs(c: unknown, out: string[] = []): string[] {
   if (!c || typeof c !== 'object') return out;
   const cond = c as Record<string, unknown>;
-  for (const k of ['all', 'any']) if (Array.isArray(cond[k])) (cond[k] as unknown[]).forEach((x) => instanceRefs(x, out));
+  for (const k of ['all', 'any'])
+    if (Array.isArray(cond[k])) (cond[k] as unknown[]).forEach((x) => instanceRefs(x, out));
   if (cond.not) instanceRefs(cond.not, out);
   for (const side of [cond, cond.value as Record<string, unknown> | undefined]) {
     if (side && side.fact === 'instance') out.push(String((side.params as { id?: string } | undefined)?.id));
@@ -121,7 +124,8 @@ export function explainCondition(c: unknown, facts: SyncFacts, ctx: FactContext)
   for (const kind of ['all', 'any'] as const) {
     if (Array.isArray(cond[kind])) {
       const children = (cond[kind] as unknown[]).map((x) => explainCondition(x, facts, ctx));
-      const result = children.length === 0 || (kind === 'all' ? children.every((x) => x.result) : children.some((x) => x.result));
+      const result =
+        children.length === 0 || (kind === 'all' ? children.every((x) => x.result) : children.some((x) => x.result));
       return { kind, children, result };
     }
   }
@@ -131,6 +135,12 @@ export function explainCondition(c: unknown, facts: SyncFacts, ctx: FactContext)
   }
   const actual = withPath(factGetter(String(cond.fact), cond.params as Record<string, unknown>, ctx), cond.path)(facts);
   const v = cond.value as Record<string, unknown> | undefined;
-  const expected = isFactRef(v) ? withPath(factGetter(String(v.fact), v.params as Record<string, unknown>, ctx), v.path)(facts) : cond.value;
-  return { kind: 'leaf', result: compileLeaf(cond, ctx)(facts), leaf: { condition: cond, actual, expected } as LeafTrace };
+  const expected = isFactRef(v)
+    ? withPath(factGetter(String(v.fact), v.params as Record<string, unknown>, ctx), v.path)(facts)
+    : cond.value;
+  return {
+    kind: 'leaf',
+    result: compileLeaf(cond, ctx)(facts),
+    leaf: { condition: cond, actual, expected } as LeafTrace,
+  };
 }

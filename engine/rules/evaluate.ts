@@ -18,7 +18,11 @@ export class RuleSet {
   /** Fact paths holding instance ids that some rule looks up (fetched before a step). */
   readonly instanceRefs: string[];
 
-  constructor(readonly rules: Record<string, RuleDef>, readonly ctx: FactContext, private readonly observe?: RuleObserver) {
+  constructor(
+    readonly rules: Record<string, RuleDef>,
+    readonly ctx: FactContext,
+    private readonly observe?: RuleObserver,
+  ) {
     this.instanceRefs = [...new Set(Object.values(rules).flatMap((r) => instanceRefs(r.conditions)))];
     for (const [name, rule] of Object.entries(rules)) this.compiled.set(name, compileCondition(rule.conditions, ctx));
   }

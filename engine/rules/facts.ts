@@ -41,9 +41,14 @@ export interface FactDef {
 }
 
 /** A fact path (`data.a.b`, `event.x`, `today`) resolved against the step's facts. */
-const ref = (input: FactInput, path: unknown) => resolveFactRef(input as unknown as Record<string, unknown>, String(path));
+const ref = (input: FactInput, path: unknown) =>
+  resolveFactRef(input as unknown as Record<string, unknown>, String(path));
 
-const stepFact = (name: 'data' | 'event' | 'params' | 'today' | 'now'): FactDef => ({ name, kind: 'step', value: (_p, input) => input[name] });
+const stepFact = (name: 'data' | 'event' | 'params' | 'today' | 'now'): FactDef => ({
+  name,
+  kind: 'step',
+  value: (_p, input) => input[name],
+});
 
 /** `sum` params `{of: [fact paths]}`: the sum when every value is a finite number, else null. */
 function sumOf(values: unknown[]): number | null {
@@ -60,8 +65,14 @@ function sumOf(values: unknown[]): number | null {
  * (the row of its dated table; a parameter without a table has one value for every date), times `factor` when
  * given. Null when the parameter is unknown, the date is not a date, or it lies before the table's first row.
  */
-function paramOnValue(parameters: Record<string, PackParameter> | undefined, name: unknown, date: unknown, factor: unknown): unknown {
-  const p = parameters && Object.prototype.hasOwnProperty.call(parameters, String(name)) ? parameters[String(name)] : undefined;
+function paramOnValue(
+  parameters: Record<string, PackParameter> | undefined,
+  name: unknown,
+  date: unknown,
+  factor: unknown,
+): unknown {
+  const p =
+    parameters && Object.prototype.hasOwnProperty.call(parameters, String(name)) ? parameters[String(name)] : undefined;
   if (!p) return null;
   let v: unknown;
   if (!p.table) v = p.value;
@@ -82,7 +93,9 @@ export const FACTS: readonly FactDef[] = [
   stepFact('today'),
   stepFact('now'),
   {
-    name: 'periodEnd', kind: 'derived', params: ['from', 'amount', 'unit'],
+    name: 'periodEnd',
+    kind: 'derived',
+    params: ['from', 'amount', 'unit'],
     value(p, input, ctx) {
       const from = ref(input, p.from);
       if (!isValidDate(from) || typeof p.amount !== 'number') return null;
@@ -93,7 +106,9 @@ export const FACTS: readonly FactDef[] = [
     },
   },
   {
-    name: 'ratio', kind: 'derived', params: ['num', 'den'],
+    name: 'ratio',
+    kind: 'derived',
+    params: ['num', 'den'],
     value(p, input) {
       const num = ref(input, p.num);
       const den = ref(input, p.den);
@@ -101,22 +116,33 @@ export const FACTS: readonly FactDef[] = [
     },
   },
   {
-    name: 'sum', kind: 'derived', params: ['of'],
+    name: 'sum',
+    kind: 'derived',
+    params: ['of'],
     value: (p, input) => sumOf((Array.isArray(p.of) ? p.of : []).map((path) => ref(input, path))),
   },
   {
-    name: 'paramOn', kind: 'derived', params: ['name', 'on', 'factor'],
+    name: 'paramOn',
+    kind: 'derived',
+    params: ['name', 'on', 'factor'],
     value: (p, input, ctx) => paramOnValue(ctx.parameters, p.name, ref(input, p.on), p.factor),
   },
   {
-    name: 'packData', kind: 'derived', params: ['name'],
-    value: (p, _input, ctx) => (Object.prototype.hasOwnProperty.call(ctx.packData, String(p.name)) ? ctx.packData[String(p.name)] : null),
+    name: 'packData',
+    kind: 'derived',
+    params: ['name'],
+    value: (p, _input, ctx) =>
+      Object.prototype.hasOwnProperty.call(ctx.packData, String(p.name)) ? ctx.packData[String(p.name)] : null,
   },
   {
-    name: 'instance', kind: 'derived', params: ['id'],
+    name: 'instance',
+    kind: 'derived',
+    params: ['id'],
     value(p, input) {
       const id = ref(input, p.id);
-      return typeof id === 'string' && input.instances && Object.prototype.hasOwnProperty.call(input.instances, id) ? input.instances[id] : null;
+      return typeof id === 'string' && input.instances && Object.prototype.hasOwnProperty.call(input.instances, id)
+        ? input.instances[id]
+        : null;
     },
   },
 ];

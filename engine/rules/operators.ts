@@ -43,7 +43,11 @@ export const OPERATORS: Record<string, Evaluator> = {
   moreThanHalfOf: (fact, value) =>
     typeof fact === 'number' && typeof value === 'number' && Number.isFinite(fact) && fact * 2 > value,
   atLeastTwoThirdsOf: (fact, value) =>
-    typeof fact === 'number' && typeof value === 'number' && Number.isFinite(fact) && Number.isFinite(value) && fact * 3 >= value * 2,
+    typeof fact === 'number' &&
+    typeof value === 'number' &&
+    Number.isFinite(fact) &&
+    Number.isFinite(value) &&
+    fact * 3 >= value * 2,
   /** Every reference in the fact array names exactly one of the parties in the value array (by id, or by a unique name). */
   identifiesParties: (fact, value) =>
     Array.isArray(fact) && Array.isArray(value) && fact.every((ref) => partyNamed(ref, value) !== null),
@@ -68,8 +72,16 @@ export const OPERATORS: Record<string, Evaluator> = {
 
 /** The operators json-rules-engine ships with. */
 export const BUILTIN_OPERATORS = [
-  'equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive',
-  'in', 'notIn', 'contains', 'doesNotContain',
+  'equal',
+  'notEqual',
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
+  'in',
+  'notIn',
+  'contains',
+  'doesNotContain',
 ];
 
 export const ALL_OPERATORS = new Set([...BUILTIN_OPERATORS, ...Object.keys(OPERATORS)]);

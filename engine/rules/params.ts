@@ -1,7 +1,12 @@
 /** `{ "param": "x" }` references: inlined from pack parameters at compile time. */
 function isParamRef(v: unknown): v is { param: string } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) &&
-    Object.keys(v).length === 1 && typeof (v as { param?: unknown }).param === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.keys(v).length === 1 &&
+    typeof (v as { param?: unknown }).param === 'string'
+  );
 }
 
 export function inlineParams<T>(value: T, params: Record<string, unknown>): T {

@@ -48,7 +48,8 @@ function walk(value: unknown, tokens: Token[], i: number): unknown {
     return value.map((v) => walk(v, tokens, i + 1));
   }
   if ('index' in t) return Array.isArray(value) ? walk(value[t.index], tokens, i + 1) : undefined;
-  if (t.key === 'length' && (Array.isArray(value) || typeof value === 'string')) return walk(value.length, tokens, i + 1);
+  if (t.key === 'length' && (Array.isArray(value) || typeof value === 'string'))
+    return walk(value.length, tokens, i + 1);
   if (typeof value !== 'object') return undefined;
   return walk((value as Record<string, unknown>)[t.key], tokens, i + 1);
 }
@@ -64,7 +65,9 @@ export function pathResolver(path: string): (value: unknown) => unknown {
     tokens = tokenize(path);
   } catch (e) {
     // a bad path fails when read, as resolvePath does (validation refuses it first: BAD_PATH)
-    return () => { throw e; };
+    return () => {
+      throw e;
+    };
   }
   return (value) => walk(value, tokens, 0);
 }

@@ -26,13 +26,19 @@ export class ReferenceRule {
     this.engine = new Engine([], { allowUndefinedFacts: true, pathResolver: resolvePath });
     for (const [op, fn] of Object.entries(OPERATORS)) this.engine.addOperator(op, fn);
     for (const f of FACTS.filter((x) => x.kind === 'derived')) {
-      this.engine.addFact(f.name, (async (params: Record<string, unknown>, almanac: Almanac) => f.value(params ?? {}, await inputOf(almanac), ctx)) as never);
+      this.engine.addFact(f.name, (async (params: Record<string, unknown>, almanac: Almanac) =>
+        f.value(params ?? {}, await inputOf(almanac), ctx)) as never);
     }
     this.engine.addRule({ name, conditions: conditions as never, event: { type: name } });
   }
 
   async evaluate(input: FactInput): Promise<boolean> {
-    const { results } = await this.engine.run({ ...input, event: input.event ?? {}, instances: input.instances ?? {}, provisional: input.provisional });
+    const { results } = await this.engine.run({
+      ...input,
+      event: input.event ?? {},
+      instances: input.instances ?? {},
+      provisional: input.provisional,
+    });
     return results.length > 0;
   }
 }

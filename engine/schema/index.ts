@@ -13,7 +13,9 @@ export const PROCEDURE_SCHEMA_ID = procedureSchemaJson.$id;
 function actionDefs(): Record<string, unknown> {
   return {
     action: {
-      type: 'object', required: ['type'], additionalProperties: false,
+      type: 'object',
+      required: ['type'],
+      additionalProperties: false,
       description: 'A built-in action (engine/actions): its type, and params as that type defines them.',
       properties: { type: { enum: [...ACTION_TYPES] }, params: { type: 'object' } },
       allOf: BUILTIN_ACTIONS.map((a) => ({
@@ -24,7 +26,9 @@ function actionDefs(): Record<string, unknown> {
         },
       })),
     },
-    actionParams: Object.fromEntries(BUILTIN_ACTIONS.map((a) => [a.type, { description: a.doc.does.en, ...a.paramsSchema }])),
+    actionParams: Object.fromEntries(
+      BUILTIN_ACTIONS.map((a) => [a.type, { description: a.doc.does.en, ...a.paramsSchema }]),
+    ),
   };
 }
 

@@ -97,9 +97,7 @@ export interface StateJSON {
   [k: string]: unknown;
 }
 
-export type GuardJSON =
-  | string
-  | { type: string; params?: Record<string, unknown> };
+export type GuardJSON = string | { type: string; params?: Record<string, unknown> };
 
 export interface TransitionJSON {
   target?: string | string[];

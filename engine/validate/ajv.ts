@@ -12,10 +12,13 @@ import { i18n } from '../errors';
  * takes time linear in the input. What RE2 does not support (look-around, back-references) fails to compile, and
  * a definition using it is refused at validation (BAD_SCHEMA).
  */
-export const re2Engine = Object.assign((pattern: string) => {
-  const rx = RE2JS.compile(pattern);
-  return { test: (s: string) => rx.test(s), toString: () => `re2:${pattern}` };
-}, { code: 're2js' });
+export const re2Engine = Object.assign(
+  (pattern: string) => {
+    const rx = RE2JS.compile(pattern);
+    return { test: (s: string) => rx.test(s), toString: () => `re2:${pattern}` };
+  },
+  { code: 're2js' },
+);
 
 export function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: re2Engine } });
@@ -37,7 +40,10 @@ function describe(e: ErrorObject): { zh: string; en: string } {
     case 'type':
       return { zh: `类型应为 ${p.type}`, en: `must be of type ${p.type}` };
     case 'enum':
-      return { zh: `取值应为以下之一:${(p.allowedValues as unknown[]).join('、')}`, en: `must be one of: ${(p.allowedValues as unknown[]).join(', ')}` };
+      return {
+        zh: `取值应为以下之一:${(p.allowedValues as unknown[]).join('、')}`,
+        en: `must be one of: ${(p.allowedValues as unknown[]).join(', ')}`,
+      };
     case 'const':
       return { zh: `取值应为 ${JSON.stringify(p.allowedValue)}`, en: `must equal ${JSON.stringify(p.allowedValue)}` };
     case 'pattern':
@@ -67,7 +73,10 @@ function describe(e: ErrorObject): { zh: string; en: string } {
     case 'propertyNames':
       return { zh: `名称「${p.propertyName}」不合规`, en: `name '${p.propertyName}' is invalid` };
     case 'not':
-      return { zh: '该名称是保留名称(对象的内置属性名),不能用作编号', en: 'this name is reserved (a built-in object property) and cannot be used as an id' };
+      return {
+        zh: '该名称是保留名称(对象的内置属性名),不能用作编号',
+        en: 'this name is reserved (a built-in object property) and cannot be used as an id',
+      };
     case 'oneOf':
     case 'anyOf':
       return { zh: '不符合任何允许的形式', en: 'does not match any allowed form' };
@@ -85,18 +94,30 @@ export function ajvProblems(errors: ErrorObject[] | null | undefined, base = '')
     let path = base + e.instancePath;
     if (e.keyword === 'required') path += '/' + String((e.params as { missingProperty: string }).missingProperty);
     if (e.keyword === 'propertyNames' || e.keyword === 'additionalProperties') {
-      const name = (e.params as { propertyName?: string; additionalProperty?: string });
+      const name = e.params as { propertyName?: string; additionalProperty?: string };
       const key = name.propertyName ?? name.additionalProperty;
       if (key !== undefined) path += '/' + key.replace(/~/g, '~0').replace(/\//g, '~1');
     }
     // an `if`/`then` failure is explained by the `then` errors reported beside it
     if (e.keyword === 'if') continue;
     // a union (oneOf/anyOf) whose matching branch failed deeper: the other branches' type mismatches here are noise
-    if (e.keyword === 'type' && errors.some((o) => (o.keyword === 'oneOf' || o.keyword === 'anyOf') && o.instancePath === e.instancePath) &&
-      errors.some((o) => o.instancePath.startsWith(e.instancePath + '/'))) continue;
-    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') &&
-      errors.some((o) => o !== e && o.keyword !== e.keyword && (base + o.instancePath).startsWith(path))) continue;
-    if (e.keyword === 'pattern' && e.parentSchema === undefined && errors.some((o) => o.keyword === 'propertyNames' && o.instancePath === e.instancePath)) continue;
+    if (
+      e.keyword === 'type' &&
+      errors.some((o) => (o.keyword === 'oneOf' || o.keyword === 'anyOf') && o.instancePath === e.instancePath) &&
+      errors.some((o) => o.instancePath.startsWith(e.instancePath + '/'))
+    )
+      continue;
+    if (
+      (e.keyword === 'oneOf' || e.keyword === 'anyOf') &&
+      errors.some((o) => o !== e && o.keyword !== e.keyword && (base + o.instancePath).startsWith(path))
+    )
+      continue;
+    if (
+      e.keyword === 'pattern' &&
+      e.parentSchema === undefined &&
+      errors.some((o) => o.keyword === 'propertyNames' && o.instancePath === e.instancePath)
+    )
+      continue;
     const { zh, en } = describe(e);
     const key = `${path}|${en}`;
     if (seen.has(key)) continue;

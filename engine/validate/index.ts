@@ -17,7 +17,9 @@ export interface ValidateContext {
 /** Specific problems win over the generic schema complaint at the same place. */
 function dedupe(problems: ProblemDetail[]): ProblemDetail[] {
   const specific = problems.filter((p) => p.code !== 'SCHEMA');
-  return problems.filter((p) => p.code !== 'SCHEMA' || !specific.some((s) => p.path === s.path || p.path.startsWith(s.path + '/')));
+  return problems.filter(
+    (p) => p.code !== 'SCHEMA' || !specific.some((s) => p.path === s.path || p.path.startsWith(s.path + '/')),
+  );
 }
 
 export function validateProcedure(doc: unknown, ctx: ValidateContext = {}): ProblemDetail[] {
@@ -25,13 +27,21 @@ export function validateProcedure(doc: unknown, ctx: ValidateContext = {}): Prob
     return [problem('/', 'SCHEMA', '流程定义必须是一个 JSON 对象', 'a procedure document must be a JSON object')];
   }
   const d = doc as ProcedureDoc;
-  const structural = d.machine && typeof d.machine === 'object' && d.machine.states && typeof d.machine.states === 'object';
+  const structural =
+    d.machine && typeof d.machine === 'object' && d.machine.states && typeof d.machine.states === 'object';
   // the limits first, by counting alone: a document past them is not looked at further (that is the work they bound)
   try {
     const limits = checkLimits(d);
     if (limits.length) return limits;
   } catch (e) {
-    return [problem('/', 'SCHEMA', `流程定义结构无法解析:${(e as Error).message}`, `the document's structure could not be read: ${(e as Error).message}`)];
+    return [
+      problem(
+        '/',
+        'SCHEMA',
+        `流程定义结构无法解析:${(e as Error).message}`,
+        `the document's structure could not be read: ${(e as Error).message}`,
+      ),
+    ];
   }
   const out: ProblemDetail[] = [];
   if (!validateProcedureSchema(doc)) out.push(...ajvProblems(validateProcedureSchema.errors));
@@ -40,7 +50,14 @@ export function validateProcedure(doc: unknown, ctx: ValidateContext = {}): Prob
       out.push(...checkGraph(d.machine, d.id ?? 'procedure'));
       out.push(...checkRefs(d, ctx.parameters));
     } catch (e) {
-      out.push(problem('/', 'SCHEMA', `流程定义结构无法解析:${(e as Error).message}`, `the document's structure could not be read: ${(e as Error).message}`));
+      out.push(
+        problem(
+          '/',
+          'SCHEMA',
+          `流程定义结构无法解析:${(e as Error).message}`,
+          `the document's structure could not be read: ${(e as Error).message}`,
+        ),
+      );
     }
   }
   return dedupe(out);

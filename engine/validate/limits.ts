@@ -28,7 +28,19 @@ export const LIMITS = {
 } as const;
 
 const MAP_OF_SCHEMAS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
-const ONE_SCHEMA = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'additionalItems'];
+const ONE_SCHEMA = [
+  'items',
+  'additionalProperties',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'additionalItems',
+];
 const LIST_OF_SCHEMAS = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'];
 const REFUSED = ['$dynamicRef', '$dynamicAnchor', '$recursiveRef', '$recursiveAnchor', '$id', '$anchor'];
 const SCALAR = new Set(['string', 'number', 'integer', 'boolean', 'null']);
@@ -46,12 +58,20 @@ export function checkJsonSchema(schema: unknown, ptr: string): { problems: Probl
     if (!isObj(s) || nodes > LIMITS.schemaNodes) return;
     if (++nodes > LIMITS.schemaNodes) return;
     for (const k of REFUSED) {
-      if (k in s) out.push(problem(`${ptr}${at}/${esc(k)}`, 'SCHEMA_REFUSED', `不支持 ${k}`, `'${k}' is not supported`));
+      if (k in s)
+        out.push(problem(`${ptr}${at}/${esc(k)}`, 'SCHEMA_REFUSED', `不支持 ${k}`, `'${k}' is not supported`));
     }
     if ('$ref' in s) {
       const r = s.$ref;
       if (typeof r !== 'string' || !(r === '#' || r.startsWith('#/'))) {
-        out.push(problem(`${ptr}${at}/$ref`, 'SCHEMA_REFUSED', '只支持本文档内的引用($ref 以 #/ 开头)', "only references within the schema are supported ('$ref' starting with #/)"));
+        out.push(
+          problem(
+            `${ptr}${at}/$ref`,
+            'SCHEMA_REFUSED',
+            '只支持本文档内的引用($ref 以 #/ 开头)',
+            "only references within the schema are supported ('$ref' starting with #/)",
+          ),
+        );
       } else {
         refs.push({ at, target: decodeURIComponent(r.slice(1)) });
       }
@@ -60,19 +80,32 @@ export function checkJsonSchema(schema: unknown, ptr: string): { problems: Probl
       const types = isObj(s.items) ? ([] as unknown[]).concat(s.items.type ?? []) : [];
       const scalar = types.length > 0 && types.every((t) => typeof t === 'string' && SCALAR.has(t));
       if (!scalar && !(typeof s.maxItems === 'number' && s.maxItems <= LIMITS.uniqueItemsMaxItems)) {
-        out.push(problem(`${ptr}${at}/uniqueItems`, 'SCHEMA_LIMIT',
-          `uniqueItems 只能用于元素为简单类型的数组,或 maxItems 不超过 ${LIMITS.uniqueItemsMaxItems} 的数组`,
-          `uniqueItems needs items of a scalar type, or maxItems of at most ${LIMITS.uniqueItemsMaxItems}`));
+        out.push(
+          problem(
+            `${ptr}${at}/uniqueItems`,
+            'SCHEMA_LIMIT',
+            `uniqueItems 只能用于元素为简单类型的数组,或 maxItems 不超过 ${LIMITS.uniqueItemsMaxItems} 的数组`,
+            `uniqueItems needs items of a scalar type, or maxItems of at most ${LIMITS.uniqueItemsMaxItems}`,
+          ),
+        );
       }
     }
     if (typeof s.pattern === 'string' && s.pattern.length > LIMITS.patternLength) {
-      out.push(problem(`${ptr}${at}/pattern`, 'SCHEMA_LIMIT', `正则表达式过长(上限 ${LIMITS.patternLength} 个字符)`, `the pattern is too long (at most ${LIMITS.patternLength} characters)`));
+      out.push(
+        problem(
+          `${ptr}${at}/pattern`,
+          'SCHEMA_LIMIT',
+          `正则表达式过长(上限 ${LIMITS.patternLength} 个字符)`,
+          `the pattern is too long (at most ${LIMITS.patternLength} characters)`,
+        ),
+      );
     }
     for (const k of MAP_OF_SCHEMAS) {
       if (!isObj(s[k])) continue;
       for (const name in s[k] as object) {
         if (nodes > LIMITS.schemaNodes) break;
-        if (Object.hasOwn(s[k] as object, name)) visit((s[k] as Record<string, unknown>)[name], `${at}/${k}/${esc(name)}`);
+        if (Object.hasOwn(s[k] as object, name))
+          visit((s[k] as Record<string, unknown>)[name], `${at}/${k}/${esc(name)}`);
       }
     }
     for (const k of ONE_SCHEMA) if (isObj(s[k])) visit(s[k], `${at}/${k}`);
@@ -84,7 +117,17 @@ export function checkJsonSchema(schema: unknown, ptr: string): { problems: Probl
   };
   visit(schema, '');
   if (nodes > LIMITS.schemaNodes) {
-    return { problems: [problem(ptr, 'SCHEMA_LIMIT', `数据结构定义过大(上限 ${LIMITS.schemaNodes} 个子结构)`, `the JSON Schema is too large (at most ${LIMITS.schemaNodes} subschemas)`)], nodes };
+    return {
+      problems: [
+        problem(
+          ptr,
+          'SCHEMA_LIMIT',
+          `数据结构定义过大(上限 ${LIMITS.schemaNodes} 个子结构)`,
+          `the JSON Schema is too large (at most ${LIMITS.schemaNodes} subschemas)`,
+        ),
+      ],
+      nodes,
+    };
   }
   // recursion: expanding a schema must never come back to a schema being expanded
   const inside = (target: string) => refs.filter((r) => r.at === target || r.at.startsWith(target + '/'));
@@ -104,7 +147,14 @@ export function checkJsonSchema(schema: unknown, ptr: string): { problems: Probl
   };
   expand('');
   if (cycle !== null) {
-    out.push(problem(`${ptr}${cycle === '' ? '' : cycle}`, 'SCHEMA_REFUSED', '数据结构定义不能递归引用自身($ref 循环)', 'the JSON Schema may not refer to itself recursively (a $ref cycle)'));
+    out.push(
+      problem(
+        `${ptr}${cycle === '' ? '' : cycle}`,
+        'SCHEMA_REFUSED',
+        '数据结构定义不能递归引用自身($ref 循环)',
+        'the JSON Schema may not refer to itself recursively (a $ref cycle)',
+      ),
+    );
   }
   return { problems: out, nodes };
 }
@@ -114,12 +164,19 @@ export function checkLimits(doc: ProcedureDoc): ProblemDetail[] {
   const out: ProblemDetail[] = [];
   const count = (v: unknown) => (v && typeof v === 'object' ? Object.keys(v).length : 0);
   const over = (path: string, what: { zh: string; en: string }, n: number, max: number) => {
-    if (n > max) out.push(problem(path, 'LIMIT', `${what.zh}过多(${n},上限 ${max})`, `too many ${what.en} (${n}, at most ${max})`));
+    if (n > max)
+      out.push(
+        problem(path, 'LIMIT', `${what.zh}过多(${n},上限 ${max})`, `too many ${what.en} (${n}, at most ${max})`),
+      );
   };
-  const machine = doc.machine && typeof doc.machine === 'object' && doc.machine.states && typeof doc.machine.states === 'object' ? doc.machine : null;
+  const machine =
+    doc.machine && typeof doc.machine === 'object' && doc.machine.states && typeof doc.machine.states === 'object'
+      ? doc.machine
+      : null;
   if (machine) {
     over('/machine', { zh: '状态', en: 'states' }, walkStates(machine).length, LIMITS.states);
-    if (!out.length) over('/machine', { zh: '流转', en: 'transitions' }, allTransitions(machine).length, LIMITS.transitions);
+    if (!out.length)
+      over('/machine', { zh: '流转', en: 'transitions' }, allTransitions(machine).length, LIMITS.transitions);
   }
   over('/events', { zh: '事件', en: 'events' }, count(doc.events), LIMITS.events);
   over('/rules', { zh: '规则', en: 'rules' }, count(doc.rules), LIMITS.rules);

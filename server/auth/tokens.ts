@@ -66,7 +66,11 @@ export class Tokens {
   private flushing: Promise<void> | null = null;
   private readonly off: () => void;
 
-  constructor(private readonly store: Store, private readonly now: () => Date, private readonly log: (msg: string) => void = () => {}) {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date,
+    private readonly log: (msg: string) => void = () => {},
+  ) {
     this.off = store.changes.on((t) => {
       if (t === 'registry') this.forget();
     });
@@ -119,7 +123,8 @@ export class Tokens {
   }
 
   private async find(hash: string): Promise<Cached | null> {
-    if (hash === this.envHash) return { auth: { subject: 'admin', roles: ['admin'], packs: '*', tokenId: null }, expiresAt: Infinity };
+    if (hash === this.envHash)
+      return { auth: { subject: 'admin', roles: ['admin'], packs: '*', tokenId: null }, expiresAt: Infinity };
     const t = await this.store.tokens.byHash(hash);
     if (!t) return null;
     return {
@@ -159,26 +164,51 @@ export class Tokens {
     }
   }
 
-  async create(input: { subject: string; roles: string[]; packs: string[] | '*'; expiresAt?: string }): Promise<TokenCreatedBody> {
+  async create(input: {
+    subject: string;
+    roles: string[];
+    packs: string[] | '*';
+    expiresAt?: string;
+  }): Promise<TokenCreatedBody> {
     const now = this.now();
     if (input.expiresAt !== undefined && Date.parse(input.expiresAt) <= now.getTime()) {
-      throw fail('BAD_REQUEST', 'expiresAt 应晚于当前时间', 'expiresAt must be in the future', [{ path: '/expiresAt', message: { 'zh-CN': '应晚于当前时间', en: 'must be in the future' } }]);
+      throw fail('BAD_REQUEST', 'expiresAt 应晚于当前时间', 'expiresAt must be in the future', [
+        { path: '/expiresAt', message: { 'zh-CN': '应晚于当前时间', en: 'must be in the future' } },
+      ]);
     }
     const token = newToken();
     const stored: TokenRow = {
-      id: newId('tk'), hash: sha256(token), subject: input.subject, roles: input.roles, packs: input.packs, createdAt: iso(now),
+      id: newId('tk'),
+      hash: sha256(token),
+      subject: input.subject,
+      roles: input.roles,
+      packs: input.packs,
+      createdAt: iso(now),
       ...(input.expiresAt ? { expiresAt: iso(new Date(input.expiresAt)) } : {}),
     };
     await this.store.tokens.create(stored);
-    return { id: stored.id, token, subject: stored.subject, roles: stored.roles, packs: stored.packs, createdAt: stored.createdAt, expiresAt: stored.expiresAt ?? null };
+    return {
+      id: stored.id,
+      token,
+      subject: stored.subject,
+      roles: stored.roles,
+      packs: stored.packs,
+      createdAt: stored.createdAt,
+      expiresAt: stored.expiresAt ?? null,
+    };
   }
 
   async list(): Promise<TokenInfoBody[]> {
     return (await this.store.tokens.list()).map((t) => {
       const last = this.used.get(t.id) ?? t.lastUsedAt;
       return {
-        id: t.id, subject: t.subject, roles: t.roles, packs: t.packs, createdAt: isoOf(t.createdAt),
-        expiresAt: t.expiresAt ? isoOf(t.expiresAt) : null, lastUsedAt: last ? isoOf(last) : null,
+        id: t.id,
+        subject: t.subject,
+        roles: t.roles,
+        packs: t.packs,
+        createdAt: isoOf(t.createdAt),
+        expiresAt: t.expiresAt ? isoOf(t.expiresAt) : null,
+        lastUsedAt: last ? isoOf(last) : null,
       };
     });
   }
@@ -205,7 +235,11 @@ export function authMiddleware(tokens: Tokens) {
     const auth = m ? await tokens.lookup(m[1]) : null;
     if (!auth) {
       ctx.set('WWW-Authenticate', 'Bearer');
-      throw fail('UNAUTHORIZED', m ? '令牌无效、已吊销或已过期' : '缺少访问令牌(Authorization: Bearer …)', m ? 'unknown, revoked or expired token' : 'missing bearer token (Authorization: Bearer …)');
+      throw fail(
+        'UNAUTHORIZED',
+        m ? '令牌无效、已吊销或已过期' : '缺少访问令牌(Authorization: Bearer …)',
+        m ? 'unknown, revoked or expired token' : 'missing bearer token (Authorization: Bearer …)',
+      );
     }
     ctx.state.auth = auth;
     return next();
@@ -218,5 +252,6 @@ export function requireAdmin(auth: Auth): void {
 
 /** Pack-changing calls (drafts, publish, import): the `admin` or `designer` role, within the token's packs. */
 export function requireDesigner(auth: Auth): void {
-  if (!isAdmin(auth) && !auth.roles.includes('designer')) throw fail('FORBIDDEN', '需要设计人员(designer)或管理员权限', 'the designer or admin role is required');
+  if (!isAdmin(auth) && !auth.roles.includes('designer'))
+    throw fail('FORBIDDEN', '需要设计人员(designer)或管理员权限', 'the designer or admin role is required');
 }

@@ -29,10 +29,16 @@ export function calendarBanner(packs: ResolvedPack[], now: Date): string[] {
   const lines: string[] = [];
   for (const [year, { provisional, refused }] of [...byYear].sort((a, b) => a[0] - b[0])) {
     const span = `${year}-01-01 – ${year}-12-31`;
-    lines.push(`  ! ${year} 年国务院办公厅节假日安排通知尚未载入 / no State Council holiday notice loaded for ${year}:`);
+    lines.push(
+      `  ! ${year} 年国务院办公厅节假日安排通知尚未载入 / no State Council holiday notice loaded for ${year}:`,
+    );
     if (provisional.length) {
-      lines.push(`    读到 ${span} 的期限按${calendar.STATUTE['zh-CN']}推算,标为暂定(provisional)— 配置包:${provisional.join(', ')}`);
-      lines.push(`    periods that read ${span} are derived from the ${calendar.STATUTE.en} and marked provisional — packs: ${provisional.join(', ')}`);
+      lines.push(
+        `    读到 ${span} 的期限按${calendar.STATUTE['zh-CN']}推算,标为暂定(provisional)— 配置包:${provisional.join(', ')}`,
+      );
+      lines.push(
+        `    periods that read ${span} are derived from the ${calendar.STATUTE.en} and marked provisional — packs: ${provisional.join(', ')}`,
+      );
     }
     if (refused.length) {
       lines.push(`    calendarPolicy 为 refuse 的配置包拒绝此类期限(CALENDAR_RANGE):${refused.join(', ')}`);
@@ -40,7 +46,9 @@ export function calendarBanner(packs: ResolvedPack[], now: Date): string[] {
     }
     lines.push(`    通知发布后载入 / load the notice when it is published:`);
     lines.push(`      npx gongzhi calendar import <notice-${year}.txt> --pack national`);
-    lines.push(`      PUT /api/packs/national/calendar/${year}  {"notice": "<通知全文 / the notice's text>"}  (?dryRun=1 先预览 / preview first)`);
+    lines.push(
+      `      PUT /api/packs/national/calendar/${year}  {"notice": "<通知全文 / the notice's text>"}  (?dryRun=1 先预览 / preview first)`,
+    );
   }
   return lines;
 }

@@ -11,7 +11,9 @@ import type { CalendarService, LoadBody } from './service';
 
 function yearParam(raw: unknown, name: string): number {
   if (typeof raw !== 'string' || !/^\d{4}$/.test(raw)) {
-    throw fail('BAD_REQUEST', `${name} 应为四位年份`, `${name} must be a four-digit year`, [{ path: `/${name}`, message: { 'zh-CN': '应为 YYYY', en: 'must be YYYY' } }]);
+    throw fail('BAD_REQUEST', `${name} 应为四位年份`, `${name} must be a four-digit year`, [
+      { path: `/${name}`, message: { 'zh-CN': '应为 YYYY', en: 'must be YYYY' } },
+    ]);
   }
   return Number(raw);
 }
@@ -20,13 +22,17 @@ export function calendarRoutes(r: Router, d: AppDeps, service: CalendarService):
   const pack = (ctx: Context): ResolvedPack => {
     const id = ctx.params.pack;
     const p = d.catalog.resolved(id);
-    if (!p || !canSeePack(ctx.state.auth as Auth, id)) throw notFound({ 'zh-CN': `配置包「${id}」不存在`, en: `pack '${id}' does not exist` });
+    if (!p || !canSeePack(ctx.state.auth as Auth, id))
+      throw notFound({ 'zh-CN': `配置包「${id}」不存在`, en: `pack '${id}' does not exist` });
     return p;
   };
 
   mount(r, ops.getCalendar, (ctx, { query }) => {
     const p = pack(ctx);
-    const year = query.year === undefined ? Number(calendar.shanghaiDate(d.clock.now()).slice(0, 4)) : yearParam(query.year, 'year');
+    const year =
+      query.year === undefined
+        ? Number(calendar.shanghaiDate(d.clock.now()).slice(0, 4))
+        : yearParam(query.year, 'year');
     return { status: 200, body: service.year(p, year) };
   });
 
@@ -37,7 +43,11 @@ export function calendarRoutes(r: Router, d: AppDeps, service: CalendarService):
     const dry = query.dryRun;
     const body = raw as LoadBody | undefined;
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw fail('BAD_REQUEST', '请求体应为 {"notice": "<通知全文>"} 或 {"source", "holidays", "workdays"}', 'the body must be {"notice": "<the notice text>"} or {"source", "holidays", "workdays"}');
+      throw fail(
+        'BAD_REQUEST',
+        '请求体应为 {"notice": "<通知全文>"} 或 {"source", "holidays", "workdays"}',
+        'the body must be {"notice": "<the notice text>"} or {"source", "holidays", "workdays"}',
+      );
     }
     return { status: 200, body: await service.load(p.id, year, body, { dryRun: dry === '1' || dry === 'true' }) };
   });

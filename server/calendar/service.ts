@@ -11,7 +11,14 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  calendar, provisionalMarks, recalculation, type CalendarData, type I18n, type Instance, type ProblemDetail, type ResolvedPack,
+  calendar,
+  provisionalMarks,
+  recalculation,
+  type CalendarData,
+  type I18n,
+  type Instance,
+  type ProblemDetail,
+  type ResolvedPack,
 } from '../../engine';
 import type { Store } from '../store/seam';
 import type { PackCatalog } from '../packs/catalog';
@@ -54,7 +61,11 @@ export interface LoadBody {
   workdays?: unknown;
 }
 
-const fingerprint = (f: calendar.CalendarFile) => createHash('sha256').update(JSON.stringify([f.holidays, f.workdays])).digest('hex').slice(0, 16);
+const fingerprint = (f: calendar.CalendarFile) =>
+  createHash('sha256')
+    .update(JSON.stringify([f.holidays, f.workdays]))
+    .digest('hex')
+    .slice(0, 16);
 
 function invalid(problems: ProblemDetail[]): ApiError {
   return new ApiError('INVALID_CALENDAR', calendar.invalidCalendarMessage(problems), problems);
@@ -73,14 +84,26 @@ export class CalendarService {
 
   /** One year of a pack's calendar (API.md "Legal calendar"): the notice's days, or the statute's, provisional. */
   year(pack: ResolvedPack, year: number) {
-    return { ...calendar.calendarYear(pack.data, year, pack.calendarPolicy ?? 'provisional'), officialYears: pack.calendar.years };
+    return {
+      ...calendar.calendarYear(pack.data, year, pack.calendarPolicy ?? 'provisional'),
+      officialYears: pack.calendar.years,
+    };
   }
 
   /** Reads the body of PUT …/calendar/:year into a checked calendar file for `year`, or 422 INVALID_CALENDAR. */
   private fileOf(year: number, body: LoadBody): calendar.CalendarFile {
     if (body && typeof body === 'object' && typeof body.notice === 'string') {
       if (body.notice.length > MAX_NOTICE_CHARS) {
-        throw invalid([{ path: '/notice', code: 'NOTICE_UNREADABLE', message: { 'zh-CN': `通知正文超过 ${MAX_NOTICE_CHARS} 字`, en: `the notice text exceeds ${MAX_NOTICE_CHARS} characters` } }]);
+        throw invalid([
+          {
+            path: '/notice',
+            code: 'NOTICE_UNREADABLE',
+            message: {
+              'zh-CN': `通知正文超过 ${MAX_NOTICE_CHARS} 字`,
+              en: `the notice text exceeds ${MAX_NOTICE_CHARS} characters`,
+            },
+          },
+        ]);
       }
       const r = calendar.parseNotice(body.notice);
       if (!r.ok) throw invalid(r.problems);
@@ -94,9 +117,18 @@ export class CalendarService {
       if (problems.length) throw invalid(problems);
       const f = file as calendar.CalendarFile;
       // keep only the fields a calendar file has, in its order
-      return { year, source: { 'zh-CN': f.source['zh-CN'], en: f.source.en }, holidays: f.holidays.map(({ date, name }) => ({ date, name })), workdays: f.workdays.map(({ date, name }) => ({ date, name })) };
+      return {
+        year,
+        source: { 'zh-CN': f.source['zh-CN'], en: f.source.en },
+        holidays: f.holidays.map(({ date, name }) => ({ date, name })),
+        workdays: f.workdays.map(({ date, name }) => ({ date, name })),
+      };
     }
-    throw fail('BAD_REQUEST', '请求体应为 {"notice": "<通知全文>"} 或 {"source", "holidays", "workdays"}', 'the body must be {"notice": "<the notice text>"} or {"source", "holidays", "workdays"}');
+    throw fail(
+      'BAD_REQUEST',
+      '请求体应为 {"notice": "<通知全文>"} 或 {"source", "holidays", "workdays"}',
+      'the body must be {"notice": "<the notice text>"} or {"source", "holidays", "workdays"}',
+    );
   }
 
   /**
@@ -118,9 +150,20 @@ export class CalendarService {
           return JSON.stringify(all);
         });
         await this.d.catalog.reload();
-        recalculated = await this.follow(affected.map((p) => p.id), [year]);
+        recalculated = await this.follow(
+          affected.map((p) => p.id),
+          [year],
+        );
       }
-      return { year, official: true, source: file.source, holidays: file.holidays, workdays: file.workdays, recalculated, ...(opts.dryRun ? { dryRun: true } : {}) };
+      return {
+        year,
+        official: true,
+        source: file.source,
+        holidays: file.holidays,
+        workdays: file.workdays,
+        recalculated,
+        ...(opts.dryRun ? { dryRun: true } : {}),
+      };
     });
   }
 
@@ -137,10 +180,13 @@ export class CalendarService {
         const seen = applied?.[id];
         // a pack seen for the first time has no case computed with another calendar: it is the baseline
         if (firstRun || !seen) continue;
-        for (const [year, f] of files) if (seen[year] !== fingerprint(f)) todo.set(year, [...(todo.get(year) ?? []), id]);
+        for (const [year, f] of files)
+          if (seen[year] !== fingerprint(f)) todo.set(year, [...(todo.get(year) ?? []), id]);
       }
       for (const [year, packs] of [...todo].sort((a, b) => a[0] - b[0])) {
-        this.d.log(`  日历 / calendar: ${year} 年数据已更新,重算在办案件期限 / ${year} changed: recomputing running cases' deadlines (${packs.join(', ')})`);
+        this.d.log(
+          `  日历 / calendar: ${year} 年数据已更新,重算在办案件期限 / ${year} changed: recomputing running cases' deadlines (${packs.join(', ')})`,
+        );
         out.push(...(await this.follow(packs, [year], false)));
       }
       await this.markApplied(this.d.catalog.packIds());
@@ -157,7 +203,10 @@ export class CalendarService {
     const marks: Record<string, Record<string, string>> = {};
     for (const id of packs) {
       const pack = this.d.catalog.resolved(id);
-      if (pack) marks[id] = Object.fromEntries([...calendar.calendarFiles(pack.data)].map(([y, f]) => [String(y), fingerprint(f)]));
+      if (pack)
+        marks[id] = Object.fromEntries(
+          [...calendar.calendarFiles(pack.data)].map(([y, f]) => [String(y), fingerprint(f)]),
+        );
     }
     await this.d.store.settings.update(APPLIED, (old) => {
       const all = old ? JSON.parse(old) : {};
@@ -175,8 +224,14 @@ export class CalendarService {
     return (res.history.payload as { changes: { deadline: string; from: string; to: string }[] }).changes.map((c) => {
       const d = res.instance.deadlines.find((x) => x.name === c.deadline)!;
       return {
-        instance: inst.id, pack: inst.pack, procedure: inst.procedure, deadline: c.deadline, from: c.from, to: c.to,
-        ...provisionalMarks(d), overdueNow: Date.parse(c.to) <= now.getTime(),
+        instance: inst.id,
+        pack: inst.pack,
+        procedure: inst.procedure,
+        deadline: c.deadline,
+        from: c.from,
+        to: c.to,
+        ...provisionalMarks(d),
+        overdueNow: Date.parse(c.to) <= now.getTime(),
       };
     });
   }
@@ -218,7 +273,9 @@ export class CalendarService {
   private noticeOf(pack: ResolvedPack, years: number[]): I18n {
     const files = calendar.calendarFiles(pack.data);
     const sources = years.map((y) => files.get(y)?.source).filter((x): x is I18n => !!x);
-    return sources.length === 1 ? sources[0] : { 'zh-CN': sources.map((x) => x['zh-CN']).join(';'), en: sources.map((x) => x.en).join('; ') };
+    return sources.length === 1
+      ? sources[0]
+      : { 'zh-CN': sources.map((x) => x['zh-CN']).join(';'), en: sources.map((x) => x.en).join('; ') };
   }
 
   /** A case whose deadline cannot be recomputed (its pack now refuses the year, say) keeps it, and the log says why. */

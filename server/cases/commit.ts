@@ -14,9 +14,16 @@ import { newId } from '../util/ids';
 
 export function compactHistory(h: HistoryEntry, onBehalfOf?: string): StoredHistoryEntry {
   return {
-    seq: h.seq, at: h.at, type: h.type, ...(h.payload === undefined ? {} : { payload: h.payload }),
-    ...(h.actor ? { actor: { subject: h.actor.subject, roles: h.actor.roles, ...(onBehalfOf ? { onBehalfOf } : {}) } } : {}),
-    from: h.from, to: h.to, rules: h.rules.map((r) => (r.provisional?.length ? [r.rule, r.result, r.provisional] : [r.rule, r.result])),
+    seq: h.seq,
+    at: h.at,
+    type: h.type,
+    ...(h.payload === undefined ? {} : { payload: h.payload }),
+    ...(h.actor
+      ? { actor: { subject: h.actor.subject, roles: h.actor.roles, ...(onBehalfOf ? { onBehalfOf } : {}) } }
+      : {}),
+    from: h.from,
+    to: h.to,
+    rules: h.rules.map((r) => (r.provisional?.length ? [r.rule, r.result, r.provisional] : [r.rule, r.result])),
     effects: h.effects.map((e) => ({ name: e.name, ...(e.params ? { params: e.params } : {}) })),
     ...(h.deadlines?.length ? { deadlines: h.deadlines } : {}),
     ...(h.transitions?.length ? { transitions: h.transitions } : {}),
@@ -24,7 +31,9 @@ export function compactHistory(h: HistoryEntry, onBehalfOf?: string): StoredHist
 }
 
 function matches(w: Webhook, inst: Instance, type: string): boolean {
-  return (!w.pack || w.pack === inst.pack) && (!w.procedure || w.procedure === inst.procedure) && w.events.includes(type);
+  return (
+    (!w.pack || w.pack === inst.pack) && (!w.procedure || w.procedure === inst.procedure) && w.events.includes(type)
+  );
 }
 
 /** A deadline the server moved after a holiday notice was loaded: one `deadline` webhook each. */
@@ -49,35 +58,70 @@ export interface CommitContext {
   recalculated?: RecalculatedDeadline[];
 }
 
-export function outboxRows(proc: CompiledProcedure, res: StepOk, webhooks: readonly Webhook[], c: CommitContext = {}): OutboxRow[] {
+export function outboxRows(
+  proc: CompiledProcedure,
+  res: StepOk,
+  webhooks: readonly Webhook[],
+  c: CommitContext = {},
+): OutboxRow[] {
   const inst = res.instance;
   if (!webhooks.length) return [];
   const view = instanceView(proc, inst);
   const h = res.history;
-  const actor = h.actor ? { subject: h.actor.subject, roles: h.actor.roles, ...(c.onBehalfOf ? { onBehalfOf: c.onBehalfOf } : {}) } : undefined;
+  const actor = h.actor
+    ? { subject: h.actor.subject, roles: h.actor.roles, ...(c.onBehalfOf ? { onBehalfOf: c.onBehalfOf } : {}) }
+    : undefined;
   const transition = { seq: h.seq, type: h.type, from: h.from, to: h.to, at: h.at, ...(actor ? { actor } : {}) };
   const messages: { type: string; extra: Record<string, unknown> }[] = [];
-  if (c.cancelled) messages.push({ type: 'cancelled', extra: { cancelled: { ...inst.cancelled, ...(actor ? { actor } : {}) }, transition } });
+  if (c.cancelled)
+    messages.push({
+      type: 'cancelled',
+      extra: { cancelled: { ...inst.cancelled, ...(actor ? { actor } : {}) }, transition },
+    });
   else messages.push({ type: 'transition', extra: { transition } });
   if (c.deadline) {
     const d = res.instance.deadlines.find((x) => x.name === c.deadline);
-    messages.push({ type: 'deadline', extra: { deadline: { name: c.deadline, ...(d ? { dueAt: d.dueAt, state: d.state, ...provisionalMarks(d) } : {}) }, transition } });
+    messages.push({
+      type: 'deadline',
+      extra: {
+        deadline: { name: c.deadline, ...(d ? { dueAt: d.dueAt, state: d.state, ...provisionalMarks(d) } : {}) },
+        transition,
+      },
+    });
   }
   for (const r of c.recalculated ?? []) {
     const d = res.instance.deadlines.find((x) => x.name === r.name);
     messages.push({
       type: 'deadline',
-      extra: { deadline: { name: r.name, change: 'recalculated', previousDueAt: r.from, dueAt: r.to, ...(d ? { state: d.state, ...provisionalMarks(d) } : {}), notice: (h.payload as { notice?: unknown } | undefined)?.notice ?? null }, transition },
+      extra: {
+        deadline: {
+          name: r.name,
+          change: 'recalculated',
+          previousDueAt: r.from,
+          dueAt: r.to,
+          ...(d ? { state: d.state, ...provisionalMarks(d) } : {}),
+          notice: (h.payload as { notice?: unknown } | undefined)?.notice ?? null,
+        },
+        transition,
+      },
     });
   }
-  for (const e of res.effects) messages.push({ type: `effect:${e.name}`, extra: { effect: { name: e.name, params: e.params ?? {}, data: e.data ?? inst.data }, transition } });
+  for (const e of res.effects)
+    messages.push({
+      type: `effect:${e.name}`,
+      extra: { effect: { name: e.name, params: e.params ?? {}, data: e.data ?? inst.data }, transition },
+    });
   const rows: OutboxRow[] = [];
   for (const m of messages) {
     for (const w of webhooks) {
       if (!matches(w, inst, m.type)) continue;
       const id = newId('d');
       rows.push({
-        id, webhook: w.id, type: m.type, createdAt: h.at, ...(c.requestId ? { requestId: c.requestId } : {}),
+        id,
+        webhook: w.id,
+        type: m.type,
+        createdAt: h.at,
+        ...(c.requestId ? { requestId: c.requestId } : {}),
         body: { id, type: m.type, at: h.at, webhook: w.id, instance: view, ...m.extra },
       });
     }
@@ -85,7 +129,11 @@ export function outboxRows(proc: CompiledProcedure, res: StepOk, webhooks: reado
   return rows;
 }
 
-function satisfactionOf(proc: CompiledProcedure, h: HistoryEntry, prev: CaseRecord['satisfaction']): CaseRecord['satisfaction'] {
+function satisfactionOf(
+  proc: CompiledProcedure,
+  h: HistoryEntry,
+  prev: CaseRecord['satisfaction'],
+): CaseRecord['satisfaction'] {
   const m = proc.doc.metrics?.satisfaction;
   if (!m || h.type !== m.event) return prev;
   const sat = resolvePath(h.payload, m.satisfied);
@@ -97,7 +145,13 @@ function satisfactionOf(proc: CompiledProcedure, h: HistoryEntry, prev: CaseReco
 }
 
 /** The store write of one step: checked by the store against the revision the step started from. */
-export function stepDelta(proc: CompiledProcedure, prev: CaseState | null, res: StepOk, webhooks: readonly Webhook[], c: CommitContext = {}): CaseDelta {
+export function stepDelta(
+  proc: CompiledProcedure,
+  prev: CaseState | null,
+  res: StepOk,
+  webhooks: readonly Webhook[],
+  c: CommitContext = {},
+): CaseDelta {
   const satisfaction = satisfactionOf(proc, res.history, prev?.satisfaction);
   return {
     instance: res.instance,

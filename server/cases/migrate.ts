@@ -48,7 +48,8 @@ export interface CaseMigration {
   moved: boolean;
 }
 
-const caseNotFound = (id: string) => notFound({ 'zh-CN': `案件「${id}」不存在`, en: `instance '${id}' does not exist` });
+const caseNotFound = (id: string) =>
+  notFound({ 'zh-CN': `案件「${id}」不存在`, en: `instance '${id}' does not exist` });
 
 export class Migrations {
   constructor(private readonly d: MigrateDeps) {}
@@ -57,7 +58,10 @@ export class Migrations {
     const latest = this.d.catalog.latestVersion(pack, procedure);
     const v = toVersion ?? latest;
     if (v === undefined || !this.d.catalog.versions(pack, procedure).some((x) => x.version === v)) {
-      throw notFound({ 'zh-CN': `流程「${procedure}」没有版本 ${v ?? ''}`.trim(), en: `procedure '${procedure}' has no version ${v ?? ''}`.trim() });
+      throw notFound({
+        'zh-CN': `流程「${procedure}」没有版本 ${v ?? ''}`.trim(),
+        en: `procedure '${procedure}' has no version ${v ?? ''}`.trim(),
+      });
     }
     return v;
   }
@@ -73,10 +77,19 @@ export class Migrations {
       const fromProc = await this.d.catalog.compiled(inst.pack, inst.procedure, inst.version);
       const toProc = await this.d.catalog.compiled(inst.pack, inst.procedure, to);
       const r = await migrate(fromProc, toProc, inst, {
-        now: this.d.clock.now(), history, ...(body.stateMap ? { stateMap: body.stateMap } : {}), actor: { subject: auth.subject, roles: auth.roles },
+        now: this.d.clock.now(),
+        history,
+        ...(body.stateMap ? { stateMap: body.stateMap } : {}),
+        actor: { subject: auth.subject, roles: auth.roles },
       });
       const out: CaseMigration = {
-        id, fromVersion: inst.version, toVersion: to, state: r.report.state, deadlines: r.report.deadlines, problems: r.report.problems, moved: false,
+        id,
+        fromVersion: inst.version,
+        toVersion: to,
+        state: r.report.state,
+        deadlines: r.report.deadlines,
+        problems: r.report.problems,
+        moved: false,
       };
       if (!r.ok || dryRun) return out;
       await tx.commit(stepDelta(toProc, tx.current, r.step, this.d.webhooks()));
@@ -90,7 +103,14 @@ export class Migrations {
     if (!s || !canSeePack(auth, s.pack)) throw caseNotFound(id);
     const r = await this.one(id, body, auth);
     if (r.problems.length) {
-      throw new DomainError('MIGRATION_REFUSED', { 'zh-CN': `案件不能迁移到版本 ${r.toVersion}(${r.problems.length} 个问题)`, en: `the case cannot be moved to version ${r.toVersion} (${r.problems.length} problem(s))` }, r.problems);
+      throw new DomainError(
+        'MIGRATION_REFUSED',
+        {
+          'zh-CN': `案件不能迁移到版本 ${r.toVersion}(${r.problems.length} 个问题)`,
+          en: `the case cannot be moved to version ${r.toVersion} (${r.problems.length} problem(s))`,
+        },
+        r.problems,
+      );
     }
     return { ...r, dryRun: body.dryRun === true };
   }
@@ -99,13 +119,29 @@ export class Migrations {
    * `POST /api/packs/:pack/procedures/:proc/migrate`: the running cases the filter selects, each moved or refused on
    * its own (a refused case does not stop the others). A dry run unless `dryRun: false`.
    */
-  async migrateBatch(auth: Auth, pack: string, procedure: string, body: BatchBody): Promise<{
-    toVersion: number; dryRun: boolean; cases: CaseMigration[]; moved: number; refused: number; next: string | null;
+  async migrateBatch(
+    auth: Auth,
+    pack: string,
+    procedure: string,
+    body: BatchBody,
+  ): Promise<{
+    toVersion: number;
+    dryRun: boolean;
+    cases: CaseMigration[];
+    moved: number;
+    refused: number;
+    next: string | null;
   }> {
     const dryRun = body.dryRun !== false;
     const to = this.target(pack, procedure, body.toVersion);
     const from = body.fromVersions ? new Set(body.fromVersions) : null;
-    if (from?.has(to)) throw fail('BAD_REQUEST', `fromVersions 不能含目标版本 ${to}`, `fromVersions may not hold the target version ${to}`, { path: '/fromVersions' });
+    if (from?.has(to))
+      throw fail(
+        'BAD_REQUEST',
+        `fromVersions 不能含目标版本 ${to}`,
+        `fromVersions may not hold the target version ${to}`,
+        { path: '/fromVersions' },
+      );
     const limit = Math.min(Math.max(body.limit ?? 200, 1), 1000);
     const wanted = body.ids ? new Set(body.ids) : null;
     const cases: CaseMigration[] = [];
@@ -114,7 +150,13 @@ export class Migrations {
     // pages of the procedure's running cases, in creation order, keeping those the filter selects
     for (let page = 0; page < 1000; page++) {
       const { items, next: more } = await this.d.store.cases.list({
-        packs: auth.packs, pack, procedure, status: 'active', ...(body.state ? { state: body.state } : {}), ...(after ? { after } : {}), limit: 500,
+        packs: auth.packs,
+        pack,
+        procedure,
+        status: 'active',
+        ...(body.state ? { state: body.state } : {}),
+        ...(after ? { after } : {}),
+        limit: 500,
       });
       for (const inst of items) {
         after = inst.id;
@@ -124,14 +166,20 @@ export class Migrations {
         if (cases.length === limit) break;
       }
       if (cases.length === limit) {
-        next = more === null && items[items.length - 1]?.id === after ? null : Buffer.from(after!).toString('base64url');
+        next =
+          more === null && items[items.length - 1]?.id === after ? null : Buffer.from(after!).toString('base64url');
         break;
       }
       if (more === null) break;
       after = more;
     }
     return {
-      toVersion: to, dryRun, cases, moved: cases.filter((c) => c.moved).length, refused: cases.filter((c) => c.problems.length).length, next,
+      toVersion: to,
+      dryRun,
+      cases,
+      moved: cases.filter((c) => c.moved).length,
+      refused: cases.filter((c) => c.problems.length).length,
+      next,
     };
   }
 }

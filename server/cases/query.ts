@@ -11,16 +11,30 @@ import type { ExportCasesQuery } from '../contract';
 /** The listing's filters and order from the query the contract checked (`to` before `from` is 400). */
 export function listFilters(q: ExportCasesQuery, packs: CaseQuery['packs']): Omit<CaseQuery, 'limit'> {
   if (q.from && q.to && q.to < q.from) {
-    throw fail('BAD_REQUEST', '参数 to 不能早于 from', 'query parameter to must not be before from', [{ path: '/query/to', message: { 'zh-CN': '早于 from', en: 'before from' } }]);
+    throw fail('BAD_REQUEST', '参数 to 不能早于 from', 'query parameter to must not be before from', [
+      { path: '/query/to', message: { 'zh-CN': '早于 from', en: 'before from' } },
+    ]);
   }
   const out: Omit<CaseQuery, 'limit'> = {
-    packs, pack: q.pack, procedure: q.procedure, state: q.state, status: q.status, overdue: q.overdue, businessKey: q.businessKey,
-    businessKeyPrefix: q.businessKeyPrefix, from: q.from, to: q.to, sort: q.sort ?? 'id',
+    packs,
+    pack: q.pack,
+    procedure: q.procedure,
+    state: q.state,
+    status: q.status,
+    overdue: q.overdue,
+    businessKey: q.businessKey,
+    businessKeyPrefix: q.businessKeyPrefix,
+    from: q.from,
+    to: q.to,
+    sort: q.sort ?? 'id',
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Omit<CaseQuery, 'limit'>;
 }
 
-const badCursor = () => fail('BAD_REQUEST', 'cursor 参数无效', 'invalid cursor', [{ path: '/query/cursor', message: { 'zh-CN': '无效', en: 'invalid' } }]);
+const badCursor = () =>
+  fail('BAD_REQUEST', 'cursor 参数无效', 'invalid cursor', [
+    { path: '/query/cursor', message: { 'zh-CN': '无效', en: 'invalid' } },
+  ]);
 
 /**
  * The cursor of the next page: the last case's id, and for an order other than creation its sort key and the
@@ -43,8 +57,17 @@ export function decodeCursor(cursor: string | undefined, sort: CaseSort = 'id'):
   } catch {
     throw badCursor();
   }
-  if (!Array.isArray(v) || v.length !== 3 || typeof v[0] !== 'string' || !/^[0-9a-z]{8,40}$/.test(v[0]) || v[1] !== sort || typeof v[2] !== 'string'
-    || (v[2] !== '' && Number.isNaN(Date.parse(v[2]))) || (v[2] === '' && sort !== 'dueAt')) throw badCursor();
+  if (
+    !Array.isArray(v) ||
+    v.length !== 3 ||
+    typeof v[0] !== 'string' ||
+    !/^[0-9a-z]{8,40}$/.test(v[0]) ||
+    v[1] !== sort ||
+    typeof v[2] !== 'string' ||
+    (v[2] !== '' && Number.isNaN(Date.parse(v[2]))) ||
+    (v[2] === '' && sort !== 'dueAt')
+  )
+    throw badCursor();
   return { after: v[0], afterKey: v[2] };
 }
 

@@ -6,9 +6,28 @@
  * domain errors (server/errors.ts); this file knows nothing of HTTP.
  */
 import {
-  calendar, cancel, expireDeadline, MIGRATED, own, start, step, type Actor, type CompiledProcedure, type Instance, type Refusal, type StepEnv, type StepOk,
+  calendar,
+  cancel,
+  expireDeadline,
+  MIGRATED,
+  own,
+  start,
+  step,
+  type Actor,
+  type CompiledProcedure,
+  type Instance,
+  type Refusal,
+  type StepEnv,
+  type StepOk,
 } from '../../engine';
-import { StoreConflict, type CaseState, type CaseSummaryRow, type CaseTx, type Store, type TimerRef } from '../store/seam';
+import {
+  StoreConflict,
+  type CaseState,
+  type CaseSummaryRow,
+  type CaseTx,
+  type Store,
+  type TimerRef,
+} from '../store/seam';
 import type { PackCatalog } from '../packs/catalog';
 import type { Webhook } from '../registry';
 import type { Clock } from '../time/clock';
@@ -73,7 +92,8 @@ export interface ListQuery {
   cursor?: string;
 }
 
-const caseNotFound = (id: string) => notFound({ 'zh-CN': `案件「${id}」不存在`, en: `instance '${id}' does not exist` });
+const caseNotFound = (id: string) =>
+  notFound({ 'zh-CN': `案件「${id}」不存在`, en: `instance '${id}' does not exist` });
 const packNotFound = (id: string) => notFound({ 'zh-CN': `配置包「${id}」不存在`, en: `pack '${id}' does not exist` });
 
 /** `If-Match: "<rev>"` (quotes and a weak prefix tolerated) → the revision number, or NaN. */
@@ -125,7 +145,9 @@ export class CaseService {
     const history = await this.d.store.cases.history(id);
     // a migrated case: each entry is read with the version it was made on
     const i = state.instance;
-    const migrations = history.filter((h) => h.type === MIGRATED).map((h) => h.payload as { fromVersion: number; toVersion: number });
+    const migrations = history
+      .filter((h) => h.type === MIGRATED)
+      .map((h) => h.payload as { fromVersion: number; toVersion: number });
     let version = migrations.length ? migrations[0].fromVersion : i.version;
     const views: HistoryEntryBody[] = [];
     for (const h of history) {
@@ -141,7 +163,11 @@ export class CaseService {
     if (q.pack && (!this.d.catalog.resolved(q.pack) || !canSeePack(auth, q.pack))) throw packNotFound(q.pack);
     const filters = listFilters(q, auth.packs);
     const sort = filters.sort ?? 'id';
-    const { items, next, nextKey } = await this.d.store.cases.list({ ...filters, limit: q.limit ?? 50, ...decodeCursor(q.cursor, sort) });
+    const { items, next, nextKey } = await this.d.store.cases.list({
+      ...filters,
+      limit: q.limit ?? 50,
+      ...decodeCursor(q.cursor, sort),
+    });
     const views: InstanceView[] = [];
     for (const i of items) views.push(instanceView(await this.d.catalog.compiled(i.pack, i.procedure, i.version), i));
     return { items: views, next: next === null ? null : encodeCursor(next, sort, nextKey) };
@@ -150,25 +176,41 @@ export class CaseService {
   /** Statistics over the cases the token may see (definitions: the OpenAPI description of GET /api/stats). */
   async statistics(auth: Auth, q: StatsQuery): Promise<StatsBody> {
     if (q.pack && (!this.d.catalog.resolved(q.pack) || !canSeePack(auth, q.pack))) throw packNotFound(q.pack);
-    return statsBody(await this.d.store.cases.stats({ ...q, packs: auth.packs }), q, calendar.shanghaiDate(this.d.clock.now()));
+    return statsBody(
+      await this.d.store.cases.stats({ ...q, packs: auth.packs }),
+      q,
+      calendar.shanghaiDate(this.d.clock.now()),
+    );
   }
 
   /** One store transaction on a case; `commit` writes a step's delta, and the store's acknowledgement is measured. */
   private async transact<T>(id: string, fn: (tx: CaseTx, commit: Commit) => Promise<T>): Promise<T> {
     let t0: number | null = null;
-    const out = await this.d.store.cases.transact(id, (tx) => fn(tx, async (proc, res, c) => {
-      t0 = performance.now();
-      await tx.commit(stepDelta(proc, tx.current, res, this.d.webhooks(), c));
-    }));
+    const out = await this.d.store.cases.transact(id, (tx) =>
+      fn(tx, async (proc, res, c) => {
+        t0 = performance.now();
+        await tx.commit(stepDelta(proc, tx.current, res, this.d.webhooks(), c));
+      }),
+    );
     if (t0 !== null) this.d.hooks?.stored?.(performance.now() - t0);
     return out;
   }
 
   /** Runs an engine computation, measuring it; a refusal becomes a domain error. */
-  private async measured<T extends { ok: true } | Refusal>(inst: { pack: string; procedure: string }, type: string, run: () => Promise<T> | T): Promise<Exclude<T, Refusal>> {
+  private async measured<T extends { ok: true } | Refusal>(
+    inst: { pack: string; procedure: string },
+    type: string,
+    run: () => Promise<T> | T,
+  ): Promise<Exclude<T, Refusal>> {
     const t0 = performance.now();
     const res = await run();
-    this.d.hooks?.stepped?.({ pack: inst.pack, procedure: inst.procedure, type, ms: performance.now() - t0, ...(res.ok ? {} : { refused: res.code }) });
+    this.d.hooks?.stepped?.({
+      pack: inst.pack,
+      procedure: inst.procedure,
+      type,
+      ms: performance.now() - t0,
+      ...(res.ok ? {} : { refused: res.code }),
+    });
     if (!res.ok) throw fromRefusal(res);
     return res as Exclude<T, Refusal>;
   }
@@ -178,7 +220,12 @@ export class CaseService {
     if (body?.roles) {
       const extra = body.roles.filter((r) => !auth.roles.includes(r));
       if (extra.length && !isAdmin(auth)) {
-        throw fail('FORBIDDEN', `令牌没有角色:${extra.join('、')}`, `the token does not hold the role(s): ${extra.join(', ')}`, { roles: extra });
+        throw fail(
+          'FORBIDDEN',
+          `令牌没有角色:${extra.join('、')}`,
+          `the token does not hold the role(s): ${extra.join(', ')}`,
+          { roles: extra },
+        );
       }
       roles = body.roles;
     }
@@ -196,16 +243,34 @@ export class CaseService {
     if (!pack || !canSeePack(auth, body.pack)) throw packNotFound(body.pack);
     const version = this.d.catalog.latestVersion(body.pack, body.procedure);
     if (!own(pack.procedures, body.procedure) || version === undefined) {
-      throw notFound({ 'zh-CN': `流程「${body.procedure}」不存在`, en: `procedure '${body.procedure}' does not exist` });
+      throw notFound({
+        'zh-CN': `流程「${body.procedure}」不存在`,
+        en: `procedure '${body.procedure}' does not exist`,
+      });
     }
     const proc = await this.d.catalog.compiled(body.pack, body.procedure, version);
     const roles = Object.keys(proc.doc.roles);
     if (!isAdmin(auth) && !auth.roles.some((r) => roles.includes(r))) {
-      throw fail('FORBIDDEN', `只有该流程的角色可以立案(${roles.join('、')})`, `only the procedure's roles may start a case (${roles.join(', ')})`, { roles });
+      throw fail(
+        'FORBIDDEN',
+        `只有该流程的角色可以立案(${roles.join('、')})`,
+        `only the procedure's roles may start a case (${roles.join(', ')})`,
+        { roles },
+      );
     }
     const key = meta.idempotencyKey;
     // only a start with an Idempotency-Key is compared with a first one
-    const fingerprint = key === undefined ? '' : sha256(stableStringify({ pack: body.pack, procedure: body.procedure, data: body.data, businessKey: body.businessKey ?? null }));
+    const fingerprint =
+      key === undefined
+        ? ''
+        : sha256(
+            stableStringify({
+              pack: body.pack,
+              procedure: body.procedure,
+              data: body.data,
+              businessKey: body.businessKey ?? null,
+            }),
+          );
     type Answer = { created: boolean; instance: InstanceView };
     // the first answer to this subject's Idempotency-Key
     const replay = async (): Promise<Answer | null> => {
@@ -214,7 +279,12 @@ export class CaseService {
       const { state } = await this.record(auth, id);
       const first = state.start;
       if (!first || first.fingerprint !== fingerprint) {
-        throw fail('BAD_REQUEST', '同一个 Idempotency-Key 已用于内容不同的立案请求', 'this Idempotency-Key was already used for a different start', { key, instance: id });
+        throw fail(
+          'BAD_REQUEST',
+          '同一个 Idempotency-Key 已用于内容不同的立案请求',
+          'this Idempotency-Key was already used for a different start',
+          { key, instance: id },
+        );
       }
       const p = await this.d.catalog.compiled(first.instance.pack, first.instance.procedure, first.instance.version);
       return { created: first.status === 201, instance: instanceView(p, first.instance) };
@@ -228,9 +298,23 @@ export class CaseService {
       if (found) return found;
       const id = newCaseId();
       const res = await this.measured(body, 'START', () =>
-        start(proc, { id, data: body.data, actor: { subject: auth.subject, roles: auth.roles }, businessKey: body.businessKey }, this.env(body)));
-      const first = key === undefined ? undefined
-        : { key, subject: auth.subject, fingerprint, status: 201, at: res.instance.createdAt, instance: res.instance };
+        start(
+          proc,
+          { id, data: body.data, actor: { subject: auth.subject, roles: auth.roles }, businessKey: body.businessKey },
+          this.env(body),
+        ),
+      );
+      const first =
+        key === undefined
+          ? undefined
+          : {
+              key,
+              subject: auth.subject,
+              fingerprint,
+              status: 201,
+              at: res.instance.createdAt,
+              instance: res.instance,
+            };
       try {
         await this.transact(id, (_tx, commit) => commit(proc, res, { requestId: meta.requestId, start: first }));
       } catch (e) {
@@ -252,14 +336,22 @@ export class CaseService {
     const { state, proc } = await this.record(auth, id);
     const inst = state.instance;
     if (inst.procedure !== body.procedure) {
-      throw fail('BUSINESS_KEY_CONFLICT', `业务编号「${body.businessKey}」已用于流程「${inst.procedure}」的案件 ${id}`,
-        `business key '${body.businessKey}' already names case ${id} of procedure '${inst.procedure}'`, { instance: id, procedure: inst.procedure });
+      throw fail(
+        'BUSINESS_KEY_CONFLICT',
+        `业务编号「${body.businessKey}」已用于流程「${inst.procedure}」的案件 ${id}`,
+        `business key '${body.businessKey}' already names case ${id} of procedure '${inst.procedure}'`,
+        { instance: id, procedure: inst.procedure },
+      );
     }
     const first = (await this.d.store.cases.history(id))[0];
     const startData = first?.type === 'START' ? first.payload : undefined;
     if (stableStringify(startData ?? null) !== stableStringify(body.data)) {
-      throw fail('BUSINESS_KEY_CONFLICT', `业务编号「${body.businessKey}」已用于案件 ${id},其立案数据不同`,
-        `business key '${body.businessKey}' already names case ${id}, started with other data`, { instance: id, procedure: inst.procedure });
+      throw fail(
+        'BUSINESS_KEY_CONFLICT',
+        `业务编号「${body.businessKey}」已用于案件 ${id},其立案数据不同`,
+        `business key '${body.businessKey}' already names case ${id}, started with other data`,
+        { instance: id, procedure: inst.procedure },
+      );
     }
     return instanceView(proc, inst);
   }
@@ -268,7 +360,12 @@ export class CaseService {
     await this.visible(auth, id);
     const { actor, onBehalfOf } = this.actorOf(auth, body.actor);
     const key = meta.idempotencyKey;
-    const fingerprint = key === undefined ? '' : sha256(stableStringify({ type: body.type, payload: body.payload ?? null, actor, onBehalfOf: onBehalfOf ?? null }));
+    const fingerprint =
+      key === undefined
+        ? ''
+        : sha256(
+            stableStringify({ type: body.type, payload: body.payload ?? null, actor, onBehalfOf: onBehalfOf ?? null }),
+          );
     return this.transact(id, async (tx, commit) => {
       if (!tx.current) throw caseNotFound(id);
       const inst = tx.current.instance;
@@ -277,21 +374,38 @@ export class CaseService {
         const seen = await tx.idempotency(key);
         if (seen) {
           if (seen.fingerprint !== fingerprint) {
-            throw fail('BAD_REQUEST', '同一个 Idempotency-Key 已用于内容不同的请求', 'this Idempotency-Key was already used for a different request', { key });
+            throw fail(
+              'BAD_REQUEST',
+              '同一个 Idempotency-Key 已用于内容不同的请求',
+              'this Idempotency-Key was already used for a different request',
+              { key },
+            );
           }
           return instanceView(proc, seen.instance);
         }
       }
       if (meta.ifMatch !== undefined) {
         const want = parseIfMatch(meta.ifMatch);
-        if (Number.isNaN(want)) throw fail('BAD_REQUEST', 'If-Match 应为 "<rev>"', 'If-Match must be "<rev>"', { ifMatch: meta.ifMatch });
+        if (Number.isNaN(want))
+          throw fail('BAD_REQUEST', 'If-Match 应为 "<rev>"', 'If-Match must be "<rev>"', { ifMatch: meta.ifMatch });
         if (want !== inst.rev) {
-          throw fail('REVISION_CONFLICT', `案件已被修改(当前版本 ${inst.rev},请求基于 ${want})`, `the case has changed (current rev ${inst.rev}, request was based on ${want})`, { rev: inst.rev, ifMatch: want });
+          throw fail(
+            'REVISION_CONFLICT',
+            `案件已被修改(当前版本 ${inst.rev},请求基于 ${want})`,
+            `the case has changed (current rev ${inst.rev}, request was based on ${want})`,
+            { rev: inst.rev, ifMatch: want },
+          );
         }
       }
       const res = await this.measured(inst, body.type, () =>
-        step(proc, inst, { type: body.type, payload: body.payload, actor }, this.env(inst), { anyRole: isAdmin(actor) }));
-      const idempotency = key === undefined ? undefined : { key, fingerprint, status: 200, at: res.instance.updatedAt, instance: res.instance };
+        step(proc, inst, { type: body.type, payload: body.payload, actor }, this.env(inst), {
+          anyRole: isAdmin(actor),
+        }),
+      );
+      const idempotency =
+        key === undefined
+          ? undefined
+          : { key, fingerprint, status: 200, at: res.instance.updatedAt, instance: res.instance };
       await commit(proc, res, { onBehalfOf, idempotency, requestId: meta.requestId });
       return instanceView(proc, res.instance);
     });
@@ -302,7 +416,12 @@ export class CaseService {
    * instance becomes `cancelled`, its deadlines leave the timer queue, the history entry and a `cancelled` delivery
    * per matching subscription are written with it.
    */
-  async cancel(auth: Auth, id: string, body: { reason: string; actor?: EventBody['actor'] }, meta: CallMeta = {}): Promise<InstanceView> {
+  async cancel(
+    auth: Auth,
+    id: string,
+    body: { reason: string; actor?: EventBody['actor'] },
+    meta: CallMeta = {},
+  ): Promise<InstanceView> {
     await this.visible(auth, id);
     const { actor, onBehalfOf } = this.actorOf(auth, body.actor);
     return this.transact(id, async (tx, commit) => {
@@ -310,7 +429,8 @@ export class CaseService {
       const inst = tx.current.instance;
       const proc = await this.d.catalog.compiled(inst.pack, inst.procedure, inst.version);
       const res = await this.measured(inst, 'CANCEL', () =>
-        cancel(proc, inst, { actor, reason: body.reason }, { now: this.d.clock.now() }, { anyRole: isAdmin(actor) }));
+        cancel(proc, inst, { actor, reason: body.reason }, { now: this.d.clock.now() }, { anyRole: isAdmin(actor) }),
+      );
       await commit(proc, res, { onBehalfOf, cancelled: true, requestId: meta.requestId });
       return instanceView(proc, res.instance);
     });
@@ -349,7 +469,10 @@ export class CaseService {
    * Writes a change the server itself computes for a stored case (the legal calendar's recalculation) in the case's
    * transaction, from the case as it is then; `change` returning null writes nothing. Returns what was written.
    */
-  async amend<T>(id: string, change: (rec: CaseState, proc: CompiledProcedure) => { res: StepOk; opts?: CommitContext; out: T } | null): Promise<T | null> {
+  async amend<T>(
+    id: string,
+    change: (rec: CaseState, proc: CompiledProcedure) => { res: StepOk; opts?: CommitContext; out: T } | null,
+  ): Promise<T | null> {
     return this.transact(id, async (tx, commit) => {
       if (!tx.current) return null;
       const i = tx.current.instance;
@@ -367,11 +490,27 @@ function expiryRefused(inst: Instance, name: string, at: Date, why: Refusal): St
   const now = calendar.toShanghaiISO(at);
   const rev = inst.rev + 1;
   const instance: Instance = {
-    ...inst, rev, overdue: true, everOverdue: true, updatedAt: now,
+    ...inst,
+    rev,
+    overdue: true,
+    everOverdue: true,
+    updatedAt: now,
     deadlines: inst.deadlines.map((d) => (d.name === name ? { ...d, overdue: true } : d)),
   };
   return {
-    ok: true, instance, effects: [], timers: { arm: [], cancel: [name] },
-    history: { seq: rev, at: now, type: 'DEADLINE_EXPIRED', payload: { deadline: name, refused: { code: why.code, message: why.message } }, from: inst.state, to: inst.state, rules: [], effects: [] },
+    ok: true,
+    instance,
+    effects: [],
+    timers: { arm: [], cancel: [name] },
+    history: {
+      seq: rev,
+      at: now,
+      type: 'DEADLINE_EXPIRED',
+      payload: { deadline: name, refused: { code: why.code, message: why.message } },
+      from: inst.state,
+      to: inst.state,
+      rules: [],
+      effects: [],
+    },
   };
 }

@@ -10,10 +10,20 @@ export type Out = (line: string) => void;
 
 /** Every option of every command (strict: an unknown option, or one missing its value, is refused with the usage). */
 export const OPTIONS = {
-  out: { type: 'string' }, server: { type: 'string' }, token: { type: 'string' },
-  pack: { type: 'string' }, 'packs-dir': { type: 'string' },
-  to: { type: 'string' }, from: { type: 'string' }, state: { type: 'string' }, map: { type: 'string' }, instance: { type: 'string' }, limit: { type: 'string' },
-  'dry-run': { type: 'boolean' }, write: { type: 'boolean' }, run: { type: 'boolean' },
+  out: { type: 'string' },
+  server: { type: 'string' },
+  token: { type: 'string' },
+  pack: { type: 'string' },
+  'packs-dir': { type: 'string' },
+  to: { type: 'string' },
+  from: { type: 'string' },
+  state: { type: 'string' },
+  map: { type: 'string' },
+  instance: { type: 'string' },
+  limit: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  write: { type: 'boolean' },
+  run: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** The parsed options: strings and booleans, as `OPTIONS` types them. */

@@ -20,7 +20,11 @@ const KIND: Record<Override['kind'], string> = {
   data: '数据 data',
   basis: '依据 basis',
 };
-const CHANGE: Record<Override['change'], string> = { added: '新增 added', removed: '删除 removed', changed: '修改 changed' };
+const CHANGE: Record<Override['change'], string> = {
+  added: '新增 added',
+  removed: '删除 removed',
+  changed: '修改 changed',
+};
 
 /** The legal basis of the item an override changes, as the pack now has it (for the diff in words). */
 function basisOf(o: Override, pack?: ResolvedPack): Basis | undefined {
@@ -43,7 +47,8 @@ export function describeOverride(o: Override, pack?: ResolvedPack): string {
   if (o.kind === 'parameter') {
     const name = o.path.replace(/^\/?(parameters\/)?/, '').split('/')[0];
     const p = pack?.parameters[name];
-    const val = (x: unknown) => (x && typeof x === 'object' && 'value' in (x as object) ? (x as { value: unknown }).value : x);
+    const val = (x: unknown) =>
+      x && typeof x === 'object' && 'value' in (x as object) ? (x as { value: unknown }).value : x;
     from = show(val(o.from));
     to = show(val(o.to)) + (p?.sample ? '(示例 sample)' : '');
     return `${KIND.parameter} ${name}: ${from} → ${to}${basis}`;
@@ -54,28 +59,42 @@ export function describeOverride(o: Override, pack?: ResolvedPack): string {
   }
   if (o.change === 'added') return `${KIND[o.kind]} ${CHANGE.added} ${where}: ${to}${basis}`;
   if (o.change === 'removed') return `${KIND[o.kind]} ${CHANGE.removed} ${where} (原 was ${from})`;
-  const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x) && !('zh-CN' in x);
+  const isObj = (x: unknown): x is Record<string, unknown> =>
+    !!x && typeof x === 'object' && !Array.isArray(x) && !('zh-CN' in x);
   if (isObj(o.from) && isObj(o.to)) {
     // a changed item in words field by field: `amount: {"param":"mediationDays"} → 20`
     const A = o.from;
     const B = o.to;
-    const fields = [...new Set([...Object.keys(A), ...Object.keys(B)])].filter((k) => k !== 'basis' && JSON.stringify(A[k]) !== JSON.stringify(B[k]));
-    if (fields.length) return `${KIND[o.kind]} ${where}: ${fields.map((k) => `${k} ${show(A[k])} → ${show(B[k])}`).join(';')}${basis}`;
+    const fields = [...new Set([...Object.keys(A), ...Object.keys(B)])].filter(
+      (k) => k !== 'basis' && JSON.stringify(A[k]) !== JSON.stringify(B[k]),
+    );
+    if (fields.length)
+      return `${KIND[o.kind]} ${where}: ${fields.map((k) => `${k} ${show(A[k])} → ${show(B[k])}`).join(';')}${basis}`;
   }
   return `${KIND[o.kind]} ${where}: ${from} → ${to}${basis}`;
 }
 
 const REASON: Record<PackConflict['reason'], string> = {
-  removed: '上级已删除 removed by the base', changed: '上级也已修改 changed by the base too', added: '上级也新增了 added by the base too',
-  invalid: '不再有效 no longer valid', failed: '场景不再通过 scenario fails',
+  removed: '上级已删除 removed by the base',
+  changed: '上级也已修改 changed by the base too',
+  added: '上级也新增了 added by the base too',
+  invalid: '不再有效 no longer valid',
+  failed: '场景不再通过 scenario fails',
 };
 
 /** One conflict in words: where, why, what the county expected of the base, what the base holds now, the county's value. */
 export function describeConflict(c: PackConflict): string[] {
-  const where = c.kind === 'parameter' ? `参数 parameter ${c.path}` : c.kind === 'scenario' ? `场景 scenario ${c.path}` : `${c.procedure ?? ''} ${c.path}`.trim();
+  const where =
+    c.kind === 'parameter'
+      ? `参数 parameter ${c.path}`
+      : c.kind === 'scenario'
+        ? `场景 scenario ${c.path}`
+        : `${c.procedure ?? ''} ${c.path}`.trim();
   const lines = [`✗ [${c.kind}] ${where}: ${REASON[c.reason]}`, `    ${c.message['zh-CN']} / ${c.message.en}`];
   if ('expected' in c || 'base' in c || 'county' in c) {
-    lines.push(`    本地修改时上级为 base then ${show(c.expected)} · 上级现为 base now ${show(c.base)} · 本地 county ${show(c.county)}`);
+    lines.push(
+      `    本地修改时上级为 base then ${show(c.expected)} · 上级现为 base now ${show(c.base)} · 本地 county ${show(c.county)}`,
+    );
   }
   for (const d of c.details ?? []) lines.push(`    ${d}`);
   return lines;

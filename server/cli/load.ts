@@ -37,7 +37,8 @@ function fileOf(p: ProblemDetail, sources: PackSource[]): string {
   const seg = p.path.split('/');
   const src = sources.find((s) => s.manifest.id === seg[2]);
   const root = src?.folder ?? seg[2] ?? '?';
-  if (seg[3] === 'manifest' || seg[3] === 'extends' || seg[3] === 'parameters' || seg[3] === 'locked') return join(root, 'pack.json');
+  if (seg[3] === 'manifest' || seg[3] === 'extends' || seg[3] === 'parameters' || seg[3] === 'locked')
+    return join(root, 'pack.json');
   if (seg[3] === 'procedures' && seg[4]) {
     if (src?.patches?.[seg[4]] && !src.procedures[seg[4]]) return join(root, 'patches', `${seg[4]}.json`);
     return join(root, 'procedures', `${seg[4]}.json`);

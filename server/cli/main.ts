@@ -19,7 +19,12 @@ export async function main(argv: string[], out: Out = (l) => console.log(l)): Pr
   let positionals: string[];
   let options: Options;
   try {
-    ({ positionals, values: options } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true }));
+    ({ positionals, values: options } = parseArgs({
+      args: rest,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    }));
   } catch (e) {
     out(`✗ 参数有误 / bad arguments: ${(e as Error).message}`);
     out(USAGE);

@@ -4,7 +4,10 @@ import { Type, type Static, type TSchema, type SchemaOptions } from '@sinclair/t
 /** Marks a schema as an OpenAPI component (`#/components/schemas/<name>`); the OpenAPI builder turns it into a $ref. */
 export const named = <T extends TSchema>(name: string, schema: T): T => ({ ...schema, 'x-component': name });
 
-export const I18n = named('I18n', Type.Object({ 'zh-CN': Type.String(), en: Type.String() }, { description: 'a text in Chinese and English' }));
+export const I18n = named(
+  'I18n',
+  Type.Object({ 'zh-CN': Type.String(), en: Type.String() }, { description: 'a text in Chinese and English' }),
+);
 
 /** An instant as the API writes it: ISO 8601 in Asia/Shanghai (+08:00). */
 export const Time = (o: SchemaOptions = {}) =>
@@ -21,10 +24,13 @@ export const AnyObject = (o: SchemaOptions = {}) =>
 export const Dict = <T extends TSchema>(value: T, o: SchemaOptions = {}) =>
   Type.Unsafe<Record<string, Static<T>>>({ type: 'object', additionalProperties: value, ...o });
 
-export const Problem = named('Problem', Type.Object({
-  path: Type.String({ description: 'JSON pointer into the request' }),
-  message: I18n,
-  code: Type.Optional(Type.String()),
-}));
+export const Problem = named(
+  'Problem',
+  Type.Object({
+    path: Type.String({ description: 'JSON pointer into the request' }),
+    message: I18n,
+    code: Type.Optional(Type.String()),
+  }),
+);
 
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);

@@ -5,7 +5,17 @@
  * `lang=en`; titles, never ids, except the case number column kept for finding a case again.
  */
 import ExcelJS from 'exceljs';
-import { FIGURE, FIGURES, WINDOW_DEFINITION, leadingDeadline, provisionalMarks, stateTitleOf, type I18n, type Instance, type ProcedureDoc } from '../../engine';
+import {
+  FIGURE,
+  FIGURES,
+  WINDOW_DEFINITION,
+  leadingDeadline,
+  provisionalMarks,
+  stateTitleOf,
+  type I18n,
+  type Instance,
+  type ProcedureDoc,
+} from '../../engine';
 
 export const EXPORT_LIMIT = 10_000;
 
@@ -13,7 +23,11 @@ export type Lang = 'zh-CN' | 'en';
 const pick = (v: I18n | undefined, lang: Lang, fallback = '') => (v ? v[lang] || v['zh-CN'] : fallback);
 const tx = (zh: string, en: string): I18n => ({ 'zh-CN': zh, en });
 
-const STATUS: Record<string, I18n> = { active: tx('办理中', 'active'), done: tx('已办结', 'done'), cancelled: tx('已撤销', 'cancelled') };
+const STATUS: Record<string, I18n> = {
+  active: tx('办理中', 'active'),
+  done: tx('已办结', 'done'),
+  cancelled: tx('已撤销', 'cancelled'),
+};
 
 /** Shanghai wall-clock time of an instant, `YYYY-MM-DD HH:mm`. */
 function local(iso: string): string {
@@ -68,7 +82,15 @@ export async function casesWorkbook(x: CaseExport): Promise<Buffer> {
   let n = 0;
   for await (const i of x.cases) {
     if (n === EXPORT_LIMIT) {
-      ws.addRow([pick(tx(`仅导出前 ${EXPORT_LIMIT} 件;请缩小筛选范围后再导出其余案件`, `Only the first ${EXPORT_LIMIT} cases were exported; narrow the filters to export the rest`), lang)]).font = { italic: true };
+      ws.addRow([
+        pick(
+          tx(
+            `仅导出前 ${EXPORT_LIMIT} 件;请缩小筛选范围后再导出其余案件`,
+            `Only the first ${EXPORT_LIMIT} cases were exported; narrow the filters to export the rest`,
+          ),
+          lang,
+        ),
+      ]).font = { italic: true };
       break;
     }
     const doc = await x.docOf(i);
@@ -98,8 +120,14 @@ export interface FigureExport {
   lang: Lang;
   filters: string;
   stats: {
-    opened: number; closed: number; overdue: number; completionRate: number | null; onTimeRate: number | null; satisfactionRate: number | null;
-    resolutionRate: number | null; handedOff: number;
+    opened: number;
+    closed: number;
+    overdue: number;
+    completionRate: number | null;
+    onTimeRate: number | null;
+    satisfactionRate: number | null;
+    resolutionRate: number | null;
+    handedOff: number;
     weekly: { week: string; opened: number; closed: number }[];
     byState: Record<string, Record<string, number>>;
     timeInState: Record<string, Record<string, { days: number; n: number }>>;
@@ -115,14 +143,29 @@ export async function figuresWorkbook(x: FigureExport): Promise<Buffer> {
   const lang = x.lang;
   const s = x.stats;
   const main = wb.addWorksheet(pick(tx('指标', 'Figures'), lang), { views: [{ state: 'frozen', ySplit: 3 }] });
-  sheetHead(main, pick(tx('督办台 · 统计', 'Supervision desk · figures'), lang), `${x.filters} · ${pick(WINDOW_DEFINITION, lang)}`, 3);
-  main.addRow([pick(tx('指标', 'Figure'), lang), pick(tx('数值', 'Value'), lang), pick(tx('口径', 'Definition'), lang)]).font = { bold: true };
+  sheetHead(
+    main,
+    pick(tx('督办台 · 统计', 'Supervision desk · figures'), lang),
+    `${x.filters} · ${pick(WINDOW_DEFINITION, lang)}`,
+    3,
+  );
+  main.addRow([
+    pick(tx('指标', 'Figure'), lang),
+    pick(tx('数值', 'Value'), lang),
+    pick(tx('口径', 'Definition'), lang),
+  ]).font = { bold: true };
   main.getColumn(1).width = 16;
   main.getColumn(2).width = 12;
   main.getColumn(3).width = 100;
   const values: Record<string, number | string> = {
-    opened: s.opened, closed: s.closed, completionRate: percent(s.completionRate), onTimeRate: percent(s.onTimeRate), overdue: s.overdue,
-    satisfactionRate: percent(s.satisfactionRate), resolutionRate: percent(s.resolutionRate), handedOff: s.handedOff,
+    opened: s.opened,
+    closed: s.closed,
+    completionRate: percent(s.completionRate),
+    onTimeRate: percent(s.onTimeRate),
+    overdue: s.overdue,
+    satisfactionRate: percent(s.satisfactionRate),
+    resolutionRate: percent(s.resolutionRate),
+    handedOff: s.handedOff,
   };
   for (const f of FIGURES) {
     if (!(f.id in values)) continue;
@@ -133,14 +176,23 @@ export async function figuresWorkbook(x: FigureExport): Promise<Buffer> {
 
   const weeks = wb.addWorksheet(pick(tx('每周立案与办结', 'Per week'), lang));
   sheetHead(weeks, pick(FIGURE.weekly.title, lang), pick(FIGURE.weekly.definition, lang), 3);
-  weeks.addRow([pick(tx('周(周一)', 'Week (Monday)'), lang), pick(tx('立案', 'Opened'), lang), pick(tx('办结', 'Closed'), lang)]).font = { bold: true };
+  weeks.addRow([
+    pick(tx('周(周一)', 'Week (Monday)'), lang),
+    pick(tx('立案', 'Opened'), lang),
+    pick(tx('办结', 'Closed'), lang),
+  ]).font = { bold: true };
   weeks.getColumn(1).width = 16;
   for (const w of s.weekly) weeks.addRow([w.week, w.opened, w.closed]);
 
   const states = wb.addWorksheet(pick(tx('各环节', 'By state'), lang));
   sheetHead(states, pick(FIGURE.timeInState.title, lang), pick(FIGURE.timeInState.definition, lang), 5);
-  states.addRow([pick(tx('流程', 'Procedure'), lang), pick(tx('环节', 'State'), lang), pick(tx('当前在办', 'Open now'), lang),
-    pick(tx('平均用时(天)', 'Average days'), lang), pick(tx('停留次数', 'Stays'), lang)]).font = { bold: true };
+  states.addRow([
+    pick(tx('流程', 'Procedure'), lang),
+    pick(tx('环节', 'State'), lang),
+    pick(tx('当前在办', 'Open now'), lang),
+    pick(tx('平均用时(天)', 'Average days'), lang),
+    pick(tx('停留次数', 'Stays'), lang),
+  ]).font = { bold: true };
   states.getColumn(1).width = 24;
   states.getColumn(2).width = 28;
   const procs = [...new Set([...Object.keys(s.byState), ...Object.keys(s.timeInState)])].sort();
@@ -148,8 +200,13 @@ export async function figuresWorkbook(x: FigureExport): Promise<Buffer> {
     const doc = x.docOf(p);
     const names = [...new Set([...Object.keys(s.byState[p] ?? {}), ...Object.keys(s.timeInState[p] ?? {})])].sort();
     for (const st of names) {
-      states.addRow([pick(doc?.title, lang, p), doc ? pick(stateTitleOf(doc.machine, st), lang) : st, s.byState[p]?.[st] ?? 0,
-        s.timeInState[p]?.[st]?.days ?? '', s.timeInState[p]?.[st]?.n ?? 0]);
+      states.addRow([
+        pick(doc?.title, lang, p),
+        doc ? pick(stateTitleOf(doc.machine, st), lang) : st,
+        s.byState[p]?.[st] ?? 0,
+        s.timeInState[p]?.[st]?.days ?? '',
+        s.timeInState[p]?.[st]?.n ?? 0,
+      ]);
     }
   }
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -9,7 +9,12 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_DEPTH = 64;
 
 function tooLarge() {
-  return fail('PAYLOAD_TOO_LARGE', `请求体超过 ${MAX_BODY_BYTES} 字节上限`, `the request body exceeds the ${MAX_BODY_BYTES}-byte limit`, { limit: MAX_BODY_BYTES });
+  return fail(
+    'PAYLOAD_TOO_LARGE',
+    `请求体超过 ${MAX_BODY_BYTES} 字节上限`,
+    `the request body exceeds the ${MAX_BODY_BYTES}-byte limit`,
+    { limit: MAX_BODY_BYTES },
+  );
 }
 
 async function readRaw(ctx: Context): Promise<Buffer> {
@@ -59,7 +64,8 @@ export function jsonDepth(text: string, limit = MAX_DEPTH): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped char
+      if (c === 92)
+        i++; // backslash: skip the escaped char
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
@@ -76,17 +82,31 @@ export async function readJson(ctx: Context): Promise<unknown> {
   if (raw.length === 0) return undefined;
   const type = ctx.get('content-type');
   if (type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    throw fail('UNSUPPORTED_MEDIA_TYPE', '请求体必须是 JSON(Content-Type: application/json)', 'the body must be JSON (Content-Type: application/json)', { contentType: type });
+    throw fail(
+      'UNSUPPORTED_MEDIA_TYPE',
+      '请求体必须是 JSON(Content-Type: application/json)',
+      'the body must be JSON (Content-Type: application/json)',
+      { contentType: type },
+    );
   }
   const text = raw.toString('utf8');
   if (jsonDepth(text) > MAX_DEPTH) {
-    throw fail('BAD_REQUEST', `JSON 嵌套层级超过 ${MAX_DEPTH} 层`, `the JSON is nested deeper than ${MAX_DEPTH} levels`, { limit: MAX_DEPTH });
+    throw fail(
+      'BAD_REQUEST',
+      `JSON 嵌套层级超过 ${MAX_DEPTH} 层`,
+      `the JSON is nested deeper than ${MAX_DEPTH} levels`,
+      { limit: MAX_DEPTH },
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw fail('BAD_REQUEST', `请求体不是合法的 JSON:${(e as Error).message}`, `the body is not valid JSON: ${(e as Error).message}`);
+    throw fail(
+      'BAD_REQUEST',
+      `请求体不是合法的 JSON:${(e as Error).message}`,
+      `the body is not valid JSON: ${(e as Error).message}`,
+    );
   }
   if (MAYBE_HUGE.test(text)) refuseNonFinite(value, '');
   return value;
@@ -97,7 +117,12 @@ const MAYBE_HUGE = /\d{300}|[eE]\+?\d{3}/;
 
 function refuseNonFinite(v: unknown, path: string): void {
   if (typeof v === 'number' && !Number.isFinite(v)) {
-    throw fail('BAD_REQUEST', `数值超出可表示的范围(${path || '/'})`, `a number is too large to be represented (${path || '/'})`, [{ path: path || '/', message: { 'zh-CN': '数值过大', en: 'number too large' } }]);
+    throw fail(
+      'BAD_REQUEST',
+      `数值超出可表示的范围(${path || '/'})`,
+      `a number is too large to be represented (${path || '/'})`,
+      [{ path: path || '/', message: { 'zh-CN': '数值过大', en: 'number too large' } }],
+    );
   }
   if (v && typeof v === 'object') {
     for (const [k, x] of Object.entries(v)) refuseNonFinite(x, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);

@@ -29,7 +29,10 @@ export interface OpenApiOptions {
 
 const TAGS = [
   { name: 'instances', description: '案件 / cases: start, events, cancel, history, lists, statistics' },
-  { name: 'packs', description: '配置包与流程 / packs and procedures: definitions, drafts, versions, simulation, bundles' },
+  {
+    name: 'packs',
+    description: '配置包与流程 / packs and procedures: definitions, drafts, versions, simulation, bundles',
+  },
   { name: 'webhooks', description: '订阅与投递 / subscriptions and their deliveries' },
   { name: 'auth', description: '令牌 / tokens' },
   { name: 'system', description: '健康、文档、时钟、指标 / health, documents, the controlled clock, metrics' },
@@ -56,25 +59,31 @@ class Components {
     const out: Json = {};
     for (const [k, v] of Object.entries(schema)) {
       if (k === 'x-component') continue;
-      out[k] = k === 'properties' || k === '$defs' || k === 'patternProperties'
-        ? Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, this.convert(s, false)]))
-        : this.convert(v, false);
+      out[k] =
+        k === 'properties' || k === '$defs' || k === 'patternProperties'
+          ? Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, this.convert(s, false)]))
+          : this.convert(v, false);
     }
-    if (this.strict && out.type === 'object' && isObj(out.properties) && !('additionalProperties' in out)) out.additionalProperties = false;
+    if (this.strict && out.type === 'object' && isObj(out.properties) && !('additionalProperties' in out))
+      out.additionalProperties = false;
     return out;
   }
 
   add(name: string, schema: Json): void {
     this.schemas[name] = {}; // claimed first: a schema may refer to itself
     const { 'x-component': _n, ...rest } = schema;
-    this.schemas[name] = ('$defs' in rest || '$id' in rest) ? this.embed(name, rest) : (this.convert(rest) as Json);
+    this.schemas[name] = '$defs' in rest || '$id' in rest ? this.embed(name, rest) : (this.convert(rest) as Json);
   }
 
   /** A JSON Schema from elsewhere, placed under `name` with its `$defs` as components `name.def`. */
   embed(name: string, schema: Json): Json {
     const defs = isObj(schema.$defs) ? schema.$defs : {};
     // a $def that is a table of schemas (not a schema itself): each entry becomes its own component
-    const tables = new Set(Object.entries(defs).filter(([, s]) => isObj(s) && !isSchemaLike(s)).map(([d]) => d));
+    const tables = new Set(
+      Object.entries(defs)
+        .filter(([, s]) => isObj(s) && !isSchemaLike(s))
+        .map(([d]) => d),
+    );
     const rewrite = (v: unknown): unknown => {
       if (Array.isArray(v)) return v.map(rewrite);
       if (!isObj(v)) return v;
@@ -96,7 +105,8 @@ class Components {
       return out;
     };
     for (const [d, s] of Object.entries(defs)) {
-      if (tables.has(d)) for (const [k, t] of Object.entries(s as Json)) this.schemas[`${name}.${d}.${k}`] = rewrite(t) as Json;
+      if (tables.has(d))
+        for (const [k, t] of Object.entries(s as Json)) this.schemas[`${name}.${d}.${k}`] = rewrite(t) as Json;
       else this.schemas[`${name}.${d}`] = rewrite(s) as Json;
     }
     return rewrite(schema) as Json;
@@ -119,7 +129,33 @@ function refTarget(name: string, r: string, tables: Set<string> = new Set()): st
   return `#/components/schemas/${name}${r.slice(1)}`;
 }
 
-const SCHEMA_WORDS = ['type', 'properties', '$ref', 'oneOf', 'anyOf', 'allOf', 'enum', 'const', 'items', 'required', 'additionalProperties', 'not', 'if', 'pattern', 'format', 'description', 'title', 'minimum', 'maximum', 'minLength', 'maxLength', 'propertyNames', 'patternProperties', 'prefixItems', '$defs'];
+const SCHEMA_WORDS = [
+  'type',
+  'properties',
+  '$ref',
+  'oneOf',
+  'anyOf',
+  'allOf',
+  'enum',
+  'const',
+  'items',
+  'required',
+  'additionalProperties',
+  'not',
+  'if',
+  'pattern',
+  'format',
+  'description',
+  'title',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'propertyNames',
+  'patternProperties',
+  'prefixItems',
+  '$defs',
+];
 const isSchemaLike = (v: Json) => Object.keys(v).length === 0 || Object.keys(v).some((k) => SCHEMA_WORDS.includes(k));
 
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -134,7 +170,12 @@ function errorResponses(codes: readonly ApiCode[], writes: boolean): Record<stri
       description: list.map((c) => `${c}: ${ERROR_CODES[c].zh} / ${ERROR_CODES[c].description}`).join(' / '),
       content: {
         'application/json': {
-          schema: { allOf: [ref('Error'), { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: list } } } } }] },
+          schema: {
+            allOf: [
+              ref('Error'),
+              { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: list } } } } },
+            ],
+          },
         },
       },
     };
@@ -144,7 +185,8 @@ function errorResponses(codes: readonly ApiCode[], writes: boolean): Record<stri
 
 function operationDoc(op: Operation, c: Components): Json {
   const parameters: Json[] = [];
-  for (const m of op.path.matchAll(/\{(\w+)\}/g)) parameters.push({ name: m[1], in: 'path', required: true, description: `${m[1]} id`, schema: { type: 'string' } });
+  for (const m of op.path.matchAll(/\{(\w+)\}/g))
+    parameters.push({ name: m[1], in: 'path', required: true, description: `${m[1]} id`, schema: { type: 'string' } });
   const q = op.query;
   if (q) {
     const required = new Set((q.required as string[] | undefined) ?? []);
@@ -153,20 +195,34 @@ function operationDoc(op: Operation, c: Components): Json {
       parameters.push({ name, in: 'query', required: required.has(name), description: description ?? name, schema });
     }
   }
-  for (const h of op.headers ?? []) parameters.push({ name: h.name, in: 'header', required: false, description: h.description, schema: c.convert(h.schema) });
+  for (const h of op.headers ?? [])
+    parameters.push({
+      name: h.name,
+      in: 'header',
+      required: false,
+      description: h.description,
+      schema: c.convert(h.schema),
+    });
   const responses: Record<string, Json> = {};
   for (const [status, r] of Object.entries(op.responses)) {
     responses[status] = r.schema
-      ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: c.convert(r.schema, false) } } }
+      ? {
+          description: r.description,
+          content: { [r.contentType ?? 'application/json']: { schema: c.convert(r.schema, false) } },
+        }
       : { description: r.description };
   }
   Object.assign(responses, errorResponses(op.errors, op.method !== 'get'));
   return {
-    operationId: op.operationId, summary: op.summary, tags: [op.tag],
+    operationId: op.operationId,
+    summary: op.summary,
+    tags: [op.tag],
     ...(op.description ? { description: op.description } : {}),
     ...(op.public ? { security: [] } : {}),
     ...(parameters.length ? { parameters } : {}),
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: c.convert(op.body, false) } } } } : {}),
+    ...(op.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: c.convert(op.body, false) } } } }
+      : {}),
     responses,
   };
 }
@@ -187,10 +243,13 @@ function typedBodies(c: Components, procs: ProcedureTypes[]): void {
   };
   const generic = c.schemas.InstanceStart as Json;
   const starts = procs.map((p) => ({
-    type: 'object', additionalProperties: false, required: ['pack', 'procedure', 'data'],
+    type: 'object',
+    additionalProperties: false,
+    required: ['pack', 'procedure', 'data'],
     properties: {
       ...(generic.properties as Json),
-      pack: { const: p.pack }, procedure: { const: p.procedure },
+      pack: { const: p.pack },
+      procedure: { const: p.procedure },
       data: schemaRef(`StartData.${p.pack}.${p.procedure}`, p.data),
     },
   }));
@@ -204,26 +263,46 @@ function typedBodies(c: Components, procs: ProcedureTypes[]): void {
     }
   }
   const genericEvent = c.schemas.EventSend as Json;
-  const events = [...byType].sort((a, b) => a[0].localeCompare(b[0])).map(([type, payloads]) => ({
-    type: 'object', additionalProperties: false, required: ['type'],
-    properties: { ...(genericEvent.properties as Json), type: { const: type }, payload: payloads.length === 1 ? payloads[0] : { anyOf: payloads } },
-  }));
+  const events = [...byType]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([type, payloads]) => ({
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      properties: {
+        ...(genericEvent.properties as Json),
+        type: { const: type },
+        payload: payloads.length === 1 ? payloads[0] : { anyOf: payloads },
+      },
+    }));
   if (starts.length) {
-    c.schemas.InstanceStart = { description: 'One variant per published procedure: `data` follows that procedure’s start-data schema.', oneOf: starts };
+    c.schemas.InstanceStart = {
+      description: 'One variant per published procedure: `data` follows that procedure’s start-data schema.',
+      oneOf: starts,
+    };
   }
   if (events.length) {
-    c.schemas.EventSend = { description: 'One variant per event type: `payload` follows that event’s schema (in the case’s procedure).', oneOf: events };
+    c.schemas.EventSend = {
+      description: 'One variant per event type: `payload` follows that event’s schema (in the case’s procedure).',
+      oneOf: events,
+    };
   }
 }
 
 export function buildOpenApi(opts: OpenApiOptions): Json {
   const c = new Components(opts.strict ?? false);
   c.add('Error', {
-    type: 'object', required: ['error'],
+    type: 'object',
+    required: ['error'],
     properties: {
       error: {
-        type: 'object', required: ['code', 'message'],
-        properties: { code: { enum: API_CODES }, message: { 'x-component': 'I18n' }, details: { description: 'problems ([{path, message}]) or facts about the refusal' } },
+        type: 'object',
+        required: ['code', 'message'],
+        properties: {
+          code: { enum: API_CODES },
+          message: { 'x-component': 'I18n' },
+          details: { description: 'problems ([{path, message}]) or facts about the refusal' },
+        },
       },
     },
   });
@@ -233,15 +312,19 @@ export function buildOpenApi(opts: OpenApiOptions): Json {
   c.convert(InstanceStart, false);
   c.convert(EventSend, false);
   if (opts.procedures?.length) typedBodies(c, opts.procedures);
-  const errorList = API_CODES.map((code) => `- \`${code}\` (${ERROR_CODES[code].status}): ${ERROR_CODES[code].zh} / ${ERROR_CODES[code].description}`).join('\n');
+  const errorList = API_CODES.map(
+    (code) => `- \`${code}\` (${ERROR_CODES[code].status}): ${ERROR_CODES[code].zh} / ${ERROR_CODES[code].description}`,
+  ).join('\n');
   return {
     openapi: '3.1.0',
     info: {
       title: '共治 Gongzhi API',
       version: '1.0.0',
-      description: '社区治理流程与规则引擎的 HTTP 接口 / HTTP contract of the Gongzhi community-governance workflow engine.\n\n'
-        + 'Times are ISO 8601 in Asia/Shanghai (+08:00). Every 4xx/5xx body is `{error: {code, message: {zh-CN, en}, details}}`; a failed call changes nothing. '
-        + 'Every response carries `X-Request-Id` (the caller’s, or a new one).\n\nError codes:\n' + errorList,
+      description:
+        '社区治理流程与规则引擎的 HTTP 接口 / HTTP contract of the Gongzhi community-governance workflow engine.\n\n' +
+        'Times are ISO 8601 in Asia/Shanghai (+08:00). Every 4xx/5xx body is `{error: {code, message: {zh-CN, en}, details}}`; a failed call changes nothing. ' +
+        'Every response carries `X-Request-Id` (the caller’s, or a new one).\n\nError codes:\n' +
+        errorList,
       license: { name: 'UNLICENSED (a private project: no licence is granted)', identifier: 'LicenseRef-UNLICENSED' },
     },
     servers: [{ url: opts.serverUrl, description: 'this server' }],
@@ -256,13 +339,20 @@ export function buildOpenApi(opts: OpenApiOptions): Json {
 }
 
 /** The start-data and payload schemas of every procedure as the catalog resolves it now. */
-export function procedureTypes(catalog: { packIds(): string[]; resolved(id: string): { lineage: string[]; procedures: Record<string, ProcedureDoc> } | undefined }): ProcedureTypes[] {
+export function procedureTypes(catalog: {
+  packIds(): string[];
+  resolved(id: string): { lineage: string[]; procedures: Record<string, ProcedureDoc> } | undefined;
+}): ProcedureTypes[] {
   const out: ProcedureTypes[] = [];
   // base packs first: a county's unchanged procedure is then typed by its base's schema, under the base's name
   const depth = (id: string) => catalog.resolved(id)?.lineage.length ?? 0;
   for (const pack of [...catalog.packIds()].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b))) {
     for (const [procedure, doc] of Object.entries(catalog.resolved(pack)?.procedures ?? {})) {
-      const events = Object.fromEntries(Object.entries(doc.events).filter(([, e]) => !e.system).map(([type, e]) => [type, e.payload]));
+      const events = Object.fromEntries(
+        Object.entries(doc.events)
+          .filter(([, e]) => !e.system)
+          .map(([type, e]) => [type, e.payload]),
+      );
       out.push({ pack, procedure, data: doc.data, events });
     }
   }

@@ -32,19 +32,32 @@ function validator(schema: TSchema, forQuery = false): ValidateFunction {
 type StaticOf<S> = S extends TSchema ? Static<S> : undefined;
 
 export type Reply<O extends Operation> = {
-  [K in keyof O['responses']]: { status: K; body: O['responses'][K] extends { schema: infer S } ? StaticOf<S> : undefined }
+  [K in keyof O['responses']]: {
+    status: K;
+    body: O['responses'][K] extends { schema: infer S } ? StaticOf<S> : undefined;
+  };
 }[keyof O['responses']];
 
 export interface Input<O extends Operation> {
   query: StaticOf<O['query']>;
-  body: O['bodyCheck'] extends 'none' ? unknown : O['bodyOptional'] extends true ? StaticOf<O['body']> | undefined : StaticOf<O['body']>;
+  body: O['bodyCheck'] extends 'none'
+    ? unknown
+    : O['bodyOptional'] extends true
+      ? StaticOf<O['body']> | undefined
+      : StaticOf<O['body']>;
   params: Record<string, string>;
 }
 
 /** Checks a JSON value against a schema of the contract; a mismatch is `code` with every problem. */
-export function check<S extends TSchema>(schema: S, value: unknown, base: string, code: 'BAD_REQUEST' | 'INVALID_DEFINITION' = 'BAD_REQUEST'): Static<S> {
+export function check<S extends TSchema>(
+  schema: S,
+  value: unknown,
+  base: string,
+  code: 'BAD_REQUEST' | 'INVALID_DEFINITION' = 'BAD_REQUEST',
+): Static<S> {
   const v = validator(schema);
-  if (!v(value)) throw fail(code, '请求内容不符合要求', 'the request does not match its schema', ajvProblems(v.errors, base));
+  if (!v(value))
+    throw fail(code, '请求内容不符合要求', 'the request does not match its schema', ajvProblems(v.errors, base));
   return value as Static<S>;
 }
 
@@ -64,14 +77,21 @@ function readQuery(op: Operation, ctx: Context): unknown {
   if (!v(q)) {
     const problems = ajvProblems(v.errors, '/query');
     const names = problems.map((p) => p.path.split('/')[2]).filter(Boolean);
-    throw fail('BAD_REQUEST', `查询参数有误:${names.join('、')}`, `bad query parameter(s): ${names.join(', ')}`, problems);
+    throw fail(
+      'BAD_REQUEST',
+      `查询参数有误:${names.join('、')}`,
+      `bad query parameter(s): ${names.join(', ')}`,
+      problems,
+    );
   }
   return q;
 }
 
 /** Registers `op` with `handler`. The Koa path is the OpenAPI template with `{x}` written `:x`. */
 export function mount<O extends Operation>(
-  r: Router, op: O, handler: NoInfer<(ctx: Context, input: Input<O>) => Reply<O> | Promise<Reply<O>>>,
+  r: Router,
+  op: O,
+  handler: NoInfer<(ctx: Context, input: Input<O>) => Reply<O> | Promise<Reply<O>>>,
 ): void {
   const path = op.path.replace(/\{(\w+)\}/g, ':$1');
   r[op.method](op.operationId, path, async (ctx) => {
@@ -80,7 +100,8 @@ export function mount<O extends Operation>(
     if (op.body) {
       const raw = await readJson(ctx);
       if (raw === undefined && !op.bodyOptional) throw fail('BAD_REQUEST', '缺少请求体', 'the request body is missing');
-      body = raw === undefined || op.bodyCheck === 'none' ? raw : check(op.body, raw, '', op.bodyCheck ?? 'BAD_REQUEST');
+      body =
+        raw === undefined || op.bodyCheck === 'none' ? raw : check(op.body, raw, '', op.bodyCheck ?? 'BAD_REQUEST');
     }
     const reply = await handler(ctx, { query, body, params: ctx.params } as Input<O>);
     ctx.status = Number(reply.status);

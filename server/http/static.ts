@@ -23,7 +23,8 @@ async function isFile(path: string): Promise<boolean> {
 export function serveDesigner(distDir: string | undefined) {
   const root = distDir ? resolve(distDir) : undefined;
   return async (ctx: Context, next: Next) => {
-    if (ctx.path.startsWith('/api/') || ctx.path === '/api' || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+    if (ctx.path.startsWith('/api/') || ctx.path === '/api' || (ctx.method !== 'GET' && ctx.method !== 'HEAD'))
+      return next();
     if (!root || !(await isFile(join(root, 'index.html')))) {
       ctx.type = 'text/html; charset=utf-8';
       ctx.body = NOT_BUILT;

@@ -13,11 +13,24 @@ export interface Bundle {
 }
 
 export function bundleOf(src: Omit<PackSource, 'folder'>): Bundle {
-  return { format: BUNDLE_FORMAT, manifest: src.manifest, procedures: src.procedures, patches: src.patches ?? {}, data: src.data, scenarios: src.scenarios ?? {} };
+  return {
+    format: BUNDLE_FORMAT,
+    manifest: src.manifest,
+    procedures: src.procedures,
+    patches: src.patches ?? {},
+    data: src.data,
+    scenarios: src.scenarios ?? {},
+  };
 }
 
 export function sourceOf(b: Bundle): Omit<PackSource, 'folder'> {
-  return { manifest: b.manifest, procedures: b.procedures ?? {}, patches: b.patches ?? {}, data: b.data ?? {}, scenarios: b.scenarios ?? {} };
+  return {
+    manifest: b.manifest,
+    procedures: b.procedures ?? {},
+    patches: b.patches ?? {},
+    data: b.data ?? {},
+    scenarios: b.scenarios ?? {},
+  };
 }
 
 /** A key that becomes a file or folder name: a strict slug, never an inherited property's name. */
@@ -30,8 +43,16 @@ export const bundleSchema = {
   additionalProperties: false,
   properties: {
     format: { const: BUNDLE_FORMAT },
-    manifest: { type: 'object', additionalProperties: true, description: 'the pack manifest (GET /api/schemas/pack.json)' },
-    procedures: { type: 'object', propertyNames: slugKey, additionalProperties: { type: 'object', additionalProperties: true } },
+    manifest: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'the pack manifest (GET /api/schemas/pack.json)',
+    },
+    procedures: {
+      type: 'object',
+      propertyNames: slugKey,
+      additionalProperties: { type: 'object', additionalProperties: true },
+    },
     // overlay operations per procedure (a list), or a JSON merge patch (an object) in older bundles
     patches: { type: 'object', propertyNames: slugKey, additionalProperties: { type: ['array', 'object'] } },
     data: { type: 'object', additionalProperties: true },

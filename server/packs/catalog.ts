@@ -16,14 +16,31 @@
  * versions and their effective content (versions.ts), drafts (drafts.ts), the start-up load from a folder (disk.ts),
  * counties following their base (follow.ts) and county drafts as overlays (county.ts).
  */
-import { calendar, compileProcedure, own, resolvePacks, type CompiledProcedure, type PackSource, type ProblemDetail, type ProcedureDoc, type ResolvedPack } from '../../engine';
+import {
+  calendar,
+  compileProcedure,
+  own,
+  resolvePacks,
+  type CompiledProcedure,
+  type PackSource,
+  type ProblemDetail,
+  type ProcedureDoc,
+  type ResolvedPack,
+} from '../../engine';
 import type { StoredPack, VersionInfo } from '../registry';
 import { StoreConflict, type Draft, type Store } from '../store/seam';
 import { assess, upgradedSource, type Assessment } from './follow';
 import { PACK_DRAFT, type draftOnBase } from './county';
 import { sha256, stableStringify } from '../util/ids';
 import { DomainError as ApiError, notFound } from '../errors';
-import { calendarKey, newVersions, packOfVersion, type NewVersions, type PublishedVersion, type VersionSource } from './versions';
+import {
+  calendarKey,
+  newVersions,
+  packOfVersion,
+  type NewVersions,
+  type PublishedVersion,
+  type VersionSource,
+} from './versions';
 import { planChange, type PackChange, type Plan } from './plan';
 import { baseOf, draftRecord, draftView, packDraftChange, procedureDraftChange } from './drafts';
 import { changedOnDisk, leaveOutBroken } from './disk';
@@ -94,10 +111,15 @@ export class PackCatalog {
   }
 
   private async load(): Promise<void> {
-    const [packs, versions, imported] = await Promise.all([this.store.catalog.packs(), this.store.catalog.versions(), this.store.settings.get(IMPORTED_CALENDARS)]);
+    const [packs, versions, imported] = await Promise.all([
+      this.store.catalog.packs(),
+      this.store.catalog.versions(),
+      this.store.settings.get(IMPORTED_CALENDARS),
+    ]);
     const byPack: Record<string, Record<string, VersionInfo[]>> = {};
     for (const { pack, procedure, ...info } of versions) ((byPack[pack] ??= {})[procedure] ??= []).push(info);
-    for (const procs of Object.values(byPack)) for (const list of Object.values(procs)) list.sort((a, b) => a.version - b.version);
+    for (const procs of Object.values(byPack))
+      for (const list of Object.values(procs)) list.sort((a, b) => a.version - b.version);
     this.versionData = byPack;
     const key = sha256(stableStringify({ packs, imported: imported ?? null }));
     if (key !== this.packsKey) {
@@ -186,7 +208,13 @@ export class PackCatalog {
   commit(
     changes: Record<string, PackChange>,
     versionSource: VersionSource,
-    opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
+    opts: {
+      force?: { pack: string; procedure: string };
+      now: string;
+      dropDrafts?: { pack: string; procedure: string };
+      by?: string;
+      note?: string;
+    },
   ): Promise<CommitResult> {
     return this.exclusive(() => this.commitRetrying(changes, versionSource, opts));
   }
@@ -194,7 +222,13 @@ export class PackCatalog {
   private async commitRetrying(
     changes: Record<string, PackChange>,
     versionSource: VersionSource,
-    opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
+    opts: {
+      force?: { pack: string; procedure: string };
+      now: string;
+      dropDrafts?: { pack: string; procedure: string };
+      by?: string;
+      note?: string;
+    },
   ): Promise<CommitResult> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -210,12 +244,25 @@ export class PackCatalog {
   private async commitOnce(
     changes: Record<string, PackChange>,
     versionSource: VersionSource,
-    opts: { force?: { pack: string; procedure: string }; now: string; dropDrafts?: { pack: string; procedure: string }; by?: string; note?: string },
+    opts: {
+      force?: { pack: string; procedure: string };
+      now: string;
+      dropDrafts?: { pack: string; procedure: string };
+      by?: string;
+      note?: string;
+    },
   ): Promise<CommitResult> {
     const plain = Object.fromEntries(Object.entries(changes).map(([id, c]) => [id, c.source]));
     const { packs, problems, affected, descendants, sources } = await this.plan(plain);
     if (problems.length) {
-      throw new ApiError('INVALID_DEFINITION', { 'zh-CN': `配置包校验未通过(${problems.length} 个问题)`, en: `the pack does not validate (${problems.length} problem(s))` }, problems);
+      throw new ApiError(
+        'INVALID_DEFINITION',
+        {
+          'zh-CN': `配置包校验未通过(${problems.length} 个问题)`,
+          en: `the pack does not validate (${problems.length} problem(s))`,
+        },
+        problems,
+      );
     }
     // the packs extending a changed one follow it: re-resolved, re-tested; what conflicts is held on its versions
     const following = new Map<string, Assessment>();
@@ -223,12 +270,22 @@ export class PackCatalog {
       if (packs[id]) following.set(id, await assess(packs[id], probs, this.source(id)));
     }
     const { versions, published } = newVersions(
-      packs, affected, Object.keys(changes), (pack, procedure) => this.versions(pack, procedure),
-      (pack) => following.get(pack)?.held ?? [], versionSource, opts,
+      packs,
+      affected,
+      Object.keys(changes),
+      (pack, procedure) => this.versions(pack, procedure),
+      (pack) => following.get(pack)?.held ?? [],
+      versionSource,
+      opts,
     );
     const stored: Record<string, StoredPack> = {};
     for (const [id, c] of Object.entries(changes)) {
-      stored[id] = { source: sources[id], origin: c.origin, ...(c.diskHash ? { diskHash: c.diskHash } : {}), updatedAt: opts.now };
+      stored[id] = {
+        source: sources[id],
+        origin: c.origin,
+        ...(c.diskHash ? { diskHash: c.diskHash } : {}),
+        updatedAt: opts.now,
+      };
     }
     for (const [id, a] of following) {
       const rec = own(this.packsData, id);
@@ -236,7 +293,11 @@ export class PackCatalog {
       const { conflicts: _c, held: _h, ...rest } = rec;
       stored[id] = { ...rest, ...(a.conflicts.length ? { conflicts: a.conflicts, held: a.held } : {}) };
     }
-    await this.store.catalog.commit({ packs: stored, versions, ...(opts.dropDrafts ? { dropDraft: opts.dropDrafts } : {}) });
+    await this.store.catalog.commit({
+      packs: stored,
+      versions,
+      ...(opts.dropDrafts ? { dropDraft: opts.dropDrafts } : {}),
+    });
     await this.reload();
     this.resolvedPacks = packs;
     for (const fn of this.listeners) await fn();
@@ -248,11 +309,17 @@ export class PackCatalog {
    * registry holds (designer publishes included); a changed or new one replaces it. Packs that do not validate are
    * left out (with their problems reported) so one broken county cannot stop the others.
    */
-  loadFromDisk(sources: PackSource[], now: string): Promise<{ loaded: string[]; problems: ProblemDetail[]; published: CommitResult['published'] }> {
+  loadFromDisk(
+    sources: PackSource[],
+    now: string,
+  ): Promise<{ loaded: string[]; problems: ProblemDetail[]; published: CommitResult['published'] }> {
     return this.exclusive(() => this.loadFromDiskNow(sources, now));
   }
 
-  private async loadFromDiskNow(sources: PackSource[], now: string): Promise<{ loaded: string[]; problems: ProblemDetail[]; published: CommitResult['published'] }> {
+  private async loadFromDiskNow(
+    sources: PackSource[],
+    now: string,
+  ): Promise<{ loaded: string[]; problems: ProblemDetail[]; published: CommitResult['published'] }> {
     const changes = changedOnDisk(sources, this.packsData);
     const problems = await leaveOutBroken(changes, (c) => this.plan(c));
     const result = Object.keys(changes).length
@@ -276,7 +343,11 @@ export class PackCatalog {
   }
 
   /** Whether a county follows its base: its conflicts (as found when its base last changed) and held procedures. */
-  following(id: string): { status: 'ok' | 'conflicted'; conflicts: NonNullable<StoredPack['conflicts']>; held: string[] } {
+  following(id: string): {
+    status: 'ok' | 'conflicted';
+    conflicts: NonNullable<StoredPack['conflicts']>;
+    held: string[];
+  } {
     const rec = own(this.packsData, id);
     const conflicts = rec?.conflicts ?? [];
     return { status: conflicts.length ? 'conflicted' : 'ok', conflicts, held: rec?.held ?? [] };
@@ -295,7 +366,10 @@ export class PackCatalog {
   async version(pack: string, procedure: string, version?: number): Promise<PublishedVersion> {
     const v = version ?? this.latestVersion(pack, procedure);
     if (v === undefined || !this.versions(pack, procedure).some((x) => x.version === v)) {
-      throw notFound({ 'zh-CN': `流程「${procedure}」没有版本 ${version ?? ''}`.trim(), en: `procedure '${procedure}' has no version ${version ?? ''}`.trim() });
+      throw notFound({
+        'zh-CN': `流程「${procedure}」没有版本 ${version ?? ''}`.trim(),
+        en: `procedure '${procedure}' has no version ${version ?? ''}`.trim(),
+      });
     }
     const key = `${pack}/${procedure}@${v}`;
     const hit = this.versionCache.get(key);
@@ -333,17 +407,31 @@ export class PackCatalog {
   }
 
   /** The base pack's procedure a county draft is made against (the version the designer had, else the base now). */
-  baseOf(pack: string, procedure: string, version?: number): Promise<{ pack: string; version: number | null; doc: ProcedureDoc } | null> {
+  baseOf(
+    pack: string,
+    procedure: string,
+    version?: number,
+  ): Promise<{ pack: string; version: number | null; doc: ProcedureDoc } | null> {
     return baseOf(this, pack, procedure, version);
   }
 
   /** Saves a draft (a county's draft of a base procedure with its overlay on the base it was made against). */
-  async saveDraft(pack: string, procedure: string, doc: ProcedureDoc, by: string, now: string, baseVersion?: number): Promise<void> {
+  async saveDraft(
+    pack: string,
+    procedure: string,
+    doc: ProcedureDoc,
+    by: string,
+    now: string,
+    baseVersion?: number,
+  ): Promise<void> {
     await this.store.drafts.save(pack, procedure, await draftRecord(this, pack, procedure, doc, by, now, baseVersion));
   }
 
   /** A draft as the designer should see it: a county's draft laid on its base as it is now. */
-  async draftView(pack: string, procedure: string): Promise<{ draft: Draft; doc: ProcedureDoc; conflicts: ReturnType<typeof draftOnBase>['conflicts'] } | null> {
+  async draftView(
+    pack: string,
+    procedure: string,
+  ): Promise<{ draft: Draft; doc: ProcedureDoc; conflicts: ReturnType<typeof draftOnBase>['conflicts'] } | null> {
     const draft = await this.draft(pack, procedure);
     return draft ? draftView(this, procedure, draft) : null;
   }
@@ -352,19 +440,37 @@ export class PackCatalog {
    * The draft becomes a new version (a county's draft of a base procedure as its patch). The draft is read inside the
    * catalogue's turn: of publishes racing on one draft, one publishes it.
    */
-  publishDraft(pack: string, procedure: string, now: string, meta: { by?: string; note?: string } = {}): Promise<number> {
+  publishDraft(
+    pack: string,
+    procedure: string,
+    now: string,
+    meta: { by?: string; note?: string } = {},
+  ): Promise<number> {
     return this.exclusive(async () => {
       const change = procedureDraftChange(this, pack, procedure, await this.draft(pack, procedure));
-      const r = await this.commitRetrying(change, 'designer', { now, force: { pack, procedure }, dropDrafts: { pack, procedure }, ...meta });
+      const r = await this.commitRetrying(change, 'designer', {
+        now,
+        force: { pack, procedure },
+        dropDrafts: { pack, procedure },
+        ...meta,
+      });
       return r.published.find((p) => p.pack === pack && p.procedure === procedure)!.version;
     });
   }
 
   /** Publishes a pack draft (parameter overrides, list items): every procedure whose effective content changes gets a version. */
-  publishPackDraft(pack: string, now: string, meta: { by?: string; note?: string } = {}): Promise<CommitResult['published']> {
+  publishPackDraft(
+    pack: string,
+    now: string,
+    meta: { by?: string; note?: string } = {},
+  ): Promise<CommitResult['published']> {
     return this.exclusive(async () => {
       const change = packDraftChange(this, pack, await this.draft(pack, PACK_DRAFT));
-      const r = await this.commitRetrying(change, 'designer', { now, dropDrafts: { pack, procedure: PACK_DRAFT }, ...meta });
+      const r = await this.commitRetrying(change, 'designer', {
+        now,
+        dropDrafts: { pack, procedure: PACK_DRAFT },
+        ...meta,
+      });
       return r.published.filter((p) => p.pack === pack);
     });
   }

@@ -36,7 +36,10 @@ export function changedOnDisk(sources: PackSource[], stored: Record<string, Stor
  * Takes out of `changes` (in place) the packs with problems, planning again until none is left (an unchanged pack
  * built on a changed one follows it, conflicted if need be); after 20 rounds, all of them. Returns the problems.
  */
-export async function leaveOutBroken(changes: Record<string, PackChange>, plan: (changes: Record<string, Source>) => Promise<Plan>): Promise<ProblemDetail[]> {
+export async function leaveOutBroken(
+  changes: Record<string, PackChange>,
+  plan: (changes: Record<string, Source>) => Promise<Plan>,
+): Promise<ProblemDetail[]> {
   const plain = () => Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.source]));
   const allProblems: ProblemDetail[] = [];
   for (let round = 0; Object.keys(changes).length; round++) {

@@ -28,7 +28,10 @@ export interface CatalogView {
  * else the base as it resolves now. Null for a pack extending none, or a procedure its base does not have.
  */
 export async function baseOf(
-  cat: CatalogView, pack: string, procedure: string, version?: number,
+  cat: CatalogView,
+  pack: string,
+  procedure: string,
+  version?: number,
 ): Promise<{ pack: string; version: number | null; doc: ProcedureDoc } | null> {
   const baseId = cat.resolved(pack)?.extends;
   const now = baseId ? cat.resolved(baseId)?.procedures[procedure] : undefined;
@@ -44,7 +47,13 @@ export async function baseOf(
  * against into it (so it follows the base, and publishes as a patch).
  */
 export async function draftRecord(
-  cat: CatalogView, pack: string, procedure: string, doc: ProcedureDoc, by: string, now: string, baseVersion?: number,
+  cat: CatalogView,
+  pack: string,
+  procedure: string,
+  doc: ProcedureDoc,
+  by: string,
+  now: string,
+  baseVersion?: number,
 ): Promise<Draft> {
   const base = await baseOf(cat, pack, procedure, baseVersion);
   const overlay = base ? { overlay: overlayOf(base.doc, doc), base: { pack: base.pack, version: base.version } } : {};
@@ -56,10 +65,17 @@ export async function draftRecord(
  * is followed; operations that no longer apply are its conflicts).
  */
 export function draftView(
-  cat: CatalogView, procedure: string, draft: Draft,
+  cat: CatalogView,
+  procedure: string,
+  draft: Draft,
 ): { draft: Draft; doc: ProcedureDoc; conflicts: ReturnType<typeof draftOnBase>['conflicts'] } {
   const baseNow = draft.overlay && draft.base ? cat.resolved(draft.base.pack)?.procedures[procedure] : undefined;
-  if (!draft.overlay || !draft.base || !baseNow || draft.base.version === (cat.latestVersion(draft.base.pack, procedure) ?? null)) {
+  if (
+    !draft.overlay ||
+    !draft.base ||
+    !baseNow ||
+    draft.base.version === (cat.latestVersion(draft.base.pack, procedure) ?? null)
+  ) {
     return { draft, doc: draft.doc, conflicts: [] };
   }
   const r = draftOnBase(baseNow, draft.overlay, procedure);
@@ -78,8 +94,14 @@ function fromDesigner(cat: CatalogView, pack: string, source: Source): Record<st
  * with what each expected of the base: one the base no longer satisfies refuses the publish), any other as the
  * pack's own procedure document.
  */
-export function procedureDraftChange(cat: CatalogView, pack: string, procedure: string, draft: Draft | null): Record<string, PackChange> {
-  if (!draft) throw fail('NOT_FOUND', `流程「${procedure}」没有草稿可发布`, `procedure '${procedure}' has no draft to publish`);
+export function procedureDraftChange(
+  cat: CatalogView,
+  pack: string,
+  procedure: string,
+  draft: Draft | null,
+): Record<string, PackChange> {
+  if (!draft)
+    throw fail('NOT_FOUND', `流程「${procedure}」没有草稿可发布`, `procedure '${procedure}' has no draft to publish`);
   const src = cat.source(pack);
   if (!src) throw notFound();
   const overlay = draft.overlay && cat.resolved(pack)?.extends ? draft.overlay : undefined;
@@ -88,9 +110,9 @@ export function procedureDraftChange(cat: CatalogView, pack: string, procedure: 
 
 /** The change publishing a pack draft (parameter overrides, list items) makes. */
 export function packDraftChange(cat: CatalogView, pack: string, draft: Draft | null): Record<string, PackChange> {
-  if (!draft || (!draft.parameters && !draft.data)) throw fail('NOT_FOUND', `配置包「${pack}」没有草稿可发布`, `pack '${pack}' has no draft to publish`);
+  if (!draft || (!draft.parameters && !draft.data))
+    throw fail('NOT_FOUND', `配置包「${pack}」没有草稿可发布`, `pack '${pack}' has no draft to publish`);
   const src = cat.source(pack);
   if (!src) throw notFound();
   return fromDesigner(cat, pack, listDraftSource(parameterDraftSource(src, draft.parameters ?? {}), draft.data ?? {}));
 }
-

@@ -5,7 +5,13 @@
  * versions (running and new cases stay there); the others follow the base.
  */
 import {
-  retestPack, type OverlayOp, type PackConflict, type PackSource, type ProblemDetail, type ResolveResult, type ResolvedPack,
+  retestPack,
+  type OverlayOp,
+  type PackConflict,
+  type PackSource,
+  type ProblemDetail,
+  type ResolveResult,
+  type ResolvedPack,
 } from '../../engine';
 
 type Source = Omit<PackSource, 'folder'>;
@@ -19,7 +25,9 @@ export interface Assessment {
 /** The procedures of `pack` whose document names parameter `name` (a `{param}`, `paramOn`, a `params` path). */
 export function readersOf(pack: ResolvedPack, name: string): string[] {
   const needle = JSON.stringify(name);
-  return Object.entries(pack.procedures).filter(([, doc]) => JSON.stringify(doc).includes(needle)).map(([id]) => id);
+  return Object.entries(pack.procedures)
+    .filter(([, doc]) => JSON.stringify(doc).includes(needle))
+    .map(([id]) => id);
 }
 
 /** The procedure a problem's path names (`/packs/<id>/procedures/<proc>/…`, `/packs/<id>/patches/<proc>…`), or null. */
@@ -29,10 +37,20 @@ function procedureOfPath(path: string): string | null {
 }
 
 /** Re-tests a re-resolved county and says what conflicts and which procedures it holds back. */
-export async function assess(pack: ResolvedPack, problems: ProblemDetail[], source: Source | undefined): Promise<Assessment> {
+export async function assess(
+  pack: ResolvedPack,
+  problems: ProblemDetail[],
+  source: Source | undefined,
+): Promise<Assessment> {
   const conflicts: PackConflict[] = [
     ...(pack.conflicts ?? []),
-    ...problems.map((p): PackConflict => ({ kind: 'problem', ...(procedureOfPath(p.path) ? { procedure: procedureOfPath(p.path)! } : {}), path: p.path, reason: 'invalid', message: p.message })),
+    ...problems.map((p): PackConflict => ({
+      kind: 'problem',
+      ...(procedureOfPath(p.path) ? { procedure: procedureOfPath(p.path)! } : {}),
+      path: p.path,
+      reason: 'invalid',
+      message: p.message,
+    })),
   ];
   // scenarios only where the pack still resolves cleanly (a problem already holds it)
   if (!problems.length) conflicts.push(...(await retestPack(pack, source?.scenarios ?? {})));
@@ -51,11 +69,21 @@ export function upgradedSource(src: Source, up: ResolveResult['upgraded'][string
   const copies = new Set(up.turned.flatMap((t) => ('procedure' in t && t.from === 'copy' ? [t.procedure] : [])));
   const procedures = Object.fromEntries(Object.entries(src.procedures).filter(([id]) => !copies.has(id)));
   const patches: Record<string, OverlayOp[]> = up.patches;
-  return { ...src, manifest: { ...src.manifest, ...(up.parameters ? { parameters: up.parameters } : {}) }, procedures, patches };
+  return {
+    ...src,
+    manifest: { ...src.manifest, ...(up.parameters ? { parameters: up.parameters } : {}) },
+    procedures,
+    patches,
+  };
 }
 
 /** A conflict as a problem of the pack's own change (refusing an import or a publish that does not apply cleanly). */
 export function conflictProblem(packId: string, c: PackConflict): ProblemDetail {
-  const path = c.kind === 'patch' ? `/packs/${packId}/patches/${c.procedure}/${c.index}` : c.kind === 'parameter' ? `/packs/${packId}/parameters/${c.path}` : c.path;
+  const path =
+    c.kind === 'patch'
+      ? `/packs/${packId}/patches/${c.procedure}/${c.index}`
+      : c.kind === 'parameter'
+        ? `/packs/${packId}/parameters/${c.path}`
+        : c.path;
   return { path, code: c.kind === 'parameter' ? 'PARAMETER_CONFLICT' : 'PATCH_CONFLICT', message: c.message };
 }

@@ -5,7 +5,10 @@ import type { PackManifest, PackSource, PatchSource, ProcedureDoc, Scenario } fr
 
 export class PackFileError extends Error {
   readonly code = 'PACK_FILE';
-  constructor(readonly file: string, cause: string) {
+  constructor(
+    readonly file: string,
+    cause: string,
+  ) {
     super(`${file}: ${cause}`);
   }
 }
@@ -20,7 +23,10 @@ function readJson(file: string): unknown {
 
 function jsonFiles(dir: string): [string, string][] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => [f.slice(0, -5), join(dir, f)]);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => [f.slice(0, -5), join(dir, f)]);
 }
 
 export function loadPackDir(dir: string): PackSource {

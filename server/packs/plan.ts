@@ -50,7 +50,11 @@ function withDescendants(ids: string[], sources: PackSource[]): Set<string> {
  * Only the packs the change touches are resolved and validated again (the others keep their resolution), one pack at
  * a time, bases first, letting the server answer other requests in between.
  */
-export async function planChange(sources: PackSource[], resolved: Record<string, ResolvedPack>, changes: Record<string, Source>): Promise<Plan> {
+export async function planChange(
+  sources: PackSource[],
+  resolved: Record<string, ResolvedPack>,
+  changes: Record<string, Source>,
+): Promise<Plan> {
   const affected = withDescendants(Object.keys(changes), sources);
   const byId = new Map(sources.map((s) => [s.manifest?.id, s]));
   const depth = (id: string): number => {
@@ -77,6 +81,8 @@ export async function planChange(sources: PackSource[], resolved: Record<string,
     if (id in changes) problems.push(...of(id), ...(packs[id]?.conflicts ?? []).map((c) => conflictProblem(id, c)));
     else descendants[id] = of(id);
   }
-  const upgradedSources = Object.fromEntries(Object.entries(changes).map(([id, src]) => [id, upgradedSource(src, upgraded[id])]));
+  const upgradedSources = Object.fromEntries(
+    Object.entries(changes).map(([id, src]) => [id, upgradedSource(src, upgraded[id])]),
+  );
   return { packs, problems, affected, descendants, sources: upgradedSources };
 }

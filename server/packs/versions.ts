@@ -17,7 +17,12 @@ export interface PublishedVersion {
   publishedAt: string;
   source: VersionSource;
   doc: ProcedureDoc;
-  context: { title: ResolvedPack['title']; lineage: string[]; parameters: Record<string, PackParameter>; data: Record<string, unknown> };
+  context: {
+    title: ResolvedPack['title'];
+    lineage: string[];
+    parameters: Record<string, PackParameter>;
+    data: Record<string, unknown>;
+  };
 }
 
 /** A holiday notice is not a change of procedure: calendar files are left out of a version's effective content. */
@@ -32,8 +37,11 @@ function withoutCalendars(data: Record<string, unknown>): Record<string, unknown
 function effectiveHash(doc: ProcedureDoc, pack: ResolvedPack): string {
   const { version: _v, ...body } = doc;
   const text = JSON.stringify(body);
-  const named = <T,>(m: Record<string, T>) => Object.fromEntries(Object.entries(m).filter(([name]) => text.includes(JSON.stringify(name))));
-  return sha256(stableStringify({ doc: body, parameters: named(pack.parameters), data: named(withoutCalendars(pack.data)) }));
+  const named = <T>(m: Record<string, T>) =>
+    Object.fromEntries(Object.entries(m).filter(([name]) => text.includes(JSON.stringify(name))));
+  return sha256(
+    stableStringify({ doc: body, parameters: named(pack.parameters), data: named(withoutCalendars(pack.data)) }),
+  );
 }
 
 /** The hash as versions published before it named only the parameters read (every parameter of the pack). */
@@ -59,8 +67,14 @@ export function calendarKey(cal: ResolvedPack['calendar']): string {
  */
 export function packOfVersion(v: PublishedVersion, live: ResolvedPack | undefined): ResolvedPack {
   return {
-    id: v.pack, title: v.context.title, lineage: v.context.lineage, parameters: v.context.parameters,
-    procedures: {}, data: v.context.data, calendar: live?.calendar ?? calendar.calendarOfPackData(v.context.data), overrides: [],
+    id: v.pack,
+    title: v.context.title,
+    lineage: v.context.lineage,
+    parameters: v.context.parameters,
+    procedures: {},
+    data: v.context.data,
+    calendar: live?.calendar ?? calendar.calendarOfPackData(v.context.data),
+    overrides: [],
     ...(live?.calendarPolicy ? { calendarPolicy: live.calendarPolicy } : {}),
   };
 }
@@ -76,8 +90,11 @@ export interface NewVersions {
  * pack the change did not name follows it (`followed`: the changed packs).
  */
 export function newVersions(
-  packs: Record<string, ResolvedPack>, affected: Iterable<string>, changed: string[],
-  history: (pack: string, procedure: string) => VersionInfo[], held: (pack: string) => string[],
+  packs: Record<string, ResolvedPack>,
+  affected: Iterable<string>,
+  changed: string[],
+  history: (pack: string, procedure: string) => VersionInfo[],
+  held: (pack: string) => string[],
   versionSource: VersionSource,
   opts: { force?: { pack: string; procedure: string }; now: string; by?: string; note?: string },
 ): NewVersions {
@@ -93,18 +110,27 @@ export function newVersions(
       const latest = list[list.length - 1];
       const hash = effectiveHash(doc, pack);
       const forced = opts.force?.pack === packId && opts.force.procedure === procId;
-      if (latest && (latest.hash === hash || latest.hash === effectiveHashWithAllParameters(doc, pack)) && !forced) continue;
+      if (latest && (latest.hash === hash || latest.hash === effectiveHashWithAllParameters(doc, pack)) && !forced)
+        continue;
       const version = (latest?.version ?? 0) + 1;
       const own = changed.includes(packId);
       const info: VersionInfo = {
-        version, hash, publishedAt: opts.now, source: versionSource,
-        ...(own && opts.by ? { by: opts.by } : {}), ...(own && opts.note ? { note: opts.note } : {}),
+        version,
+        hash,
+        publishedAt: opts.now,
+        source: versionSource,
+        ...(own && opts.by ? { by: opts.by } : {}),
+        ...(own && opts.note ? { note: opts.note } : {}),
         ...(own ? {} : { followed: changed.join(',') }),
       };
       versions.push({
         info,
         record: {
-          pack: packId, procedure: procId, version, publishedAt: opts.now, source: versionSource,
+          pack: packId,
+          procedure: procId,
+          version,
+          publishedAt: opts.now,
+          source: versionSource,
           doc: { ...doc, version },
           context: { title: pack.title, lineage: pack.lineage, parameters: pack.parameters, data: pack.data },
         },

@@ -26,7 +26,8 @@ export function countyRoutes(r: Router, d: AppDeps, migrations: Migrations): voi
   const lockedParameters = (id: string) => {
     const out = new Set<string>();
     for (const b of d.catalog.resolved(id)?.lineage.filter((x) => x !== id) ?? []) {
-      for (const e of d.catalog.source(b)?.manifest.locked?.parameters ?? []) out.add(typeof e === 'string' ? e : e.item);
+      for (const e of d.catalog.source(b)?.manifest.locked?.parameters ?? [])
+        out.add(typeof e === 'string' ? e : e.item);
     }
     return out;
   };
@@ -42,7 +43,12 @@ export function countyRoutes(r: Router, d: AppDeps, migrations: Migrations): voi
     }
     return {
       status: 200,
-      body: { parameters: draft.parameters ?? {}, data: (draft.data ?? {}) as PackDraftBody['data'], savedAt: isoOf(draft.savedAt), ...(draft.savedBy ? { savedBy: draft.savedBy } : {}) },
+      body: {
+        parameters: draft.parameters ?? {},
+        data: (draft.data ?? {}) as PackDraftBody['data'],
+        savedAt: isoOf(draft.savedAt),
+        ...(draft.savedBy ? { savedBy: draft.savedBy } : {}),
+      },
     };
   });
 
@@ -51,25 +57,55 @@ export function countyRoutes(r: Router, d: AppDeps, migrations: Migrations): voi
     const p = pack(ctx);
     const auth = ctx.state.auth as Auth;
     requireDesigner(auth);
-    if (!p.extends) throw fail('BAD_REQUEST', '只有继承上级的配置包有县级参数草稿', 'only a pack extending a base has a draft of parameter overrides');
+    if (!p.extends)
+      throw fail(
+        'BAD_REQUEST',
+        '只有继承上级的配置包有县级参数草稿',
+        'only a pack extending a base has a draft of parameter overrides',
+      );
     const base = d.catalog.resolved(p.extends);
-    const { parameters, problems } = parameterDraft(p, base, (body.parameters ?? {}) as Record<string, ParameterEdit | null>, lockedParameters(p.id));
-    for (const [name, e] of Object.entries(body.parameters ?? {})) if (e?.basis !== undefined) problems.push(...checkBasis(e.basis, `/parameters/${name}/basis`));
+    const { parameters, problems } = parameterDraft(
+      p,
+      base,
+      (body.parameters ?? {}) as Record<string, ParameterEdit | null>,
+      lockedParameters(p.id),
+    );
+    for (const [name, e] of Object.entries(body.parameters ?? {}))
+      if (e?.basis !== undefined) problems.push(...checkBasis(e.basis, `/parameters/${name}/basis`));
     problems.push(...listDraft(base, (body.data ?? {}) as ListEdits));
     if (problems.length) {
-      throw new DomainError('INVALID_DEFINITION', { 'zh-CN': `参数草稿有 ${problems.length} 个问题`, en: `the parameter draft has ${problems.length} problem(s)` }, problems);
+      throw new DomainError(
+        'INVALID_DEFINITION',
+        {
+          'zh-CN': `参数草稿有 ${problems.length} 个问题`,
+          en: `the parameter draft has ${problems.length} problem(s)`,
+        },
+        problems,
+      );
     }
     const now = iso(d.clock.now());
     const data = (body.data ?? {}) as ListEdits;
-    await d.store.drafts.save(p.id, PACK_DRAFT, { doc: { id: PACK_DRAFT } as never, parameters, data, savedAt: now, savedBy: auth.subject });
-    return { status: 200, body: { saved: true as const, savedAt: now, parameters, data: data as PackDraftBody['data'] } };
+    await d.store.drafts.save(p.id, PACK_DRAFT, {
+      doc: { id: PACK_DRAFT } as never,
+      parameters,
+      data,
+      savedAt: now,
+      savedBy: auth.subject,
+    });
+    return {
+      status: 200,
+      body: { saved: true as const, savedAt: now, parameters, data: data as PackDraftBody['data'] },
+    };
   });
 
   mount(r, ops.publishPack, async (ctx, { body }) => {
     const p = pack(ctx);
     const auth = ctx.state.auth as Auth;
     requireDesigner(auth);
-    const published = await d.catalog.publishPackDraft(p.id, iso(d.clock.now()), { by: auth.subject, ...(body?.note ? { note: body.note } : {}) });
+    const published = await d.catalog.publishPackDraft(p.id, iso(d.clock.now()), {
+      by: auth.subject,
+      ...(body?.note ? { note: body.note } : {}),
+    });
     return { status: 201, body: { published } };
   });
 
@@ -82,7 +118,10 @@ export function countyRoutes(r: Router, d: AppDeps, migrations: Migrations): voi
     const p = pack(ctx);
     requireAdmin(ctx.state.auth);
     if (!p.procedures[ctx.params.proc] && !d.catalog.latestVersion(p.id, ctx.params.proc)) {
-      throw notFound({ 'zh-CN': `流程「${ctx.params.proc}」不存在`, en: `procedure '${ctx.params.proc}' does not exist` });
+      throw notFound({
+        'zh-CN': `流程「${ctx.params.proc}」不存在`,
+        en: `procedure '${ctx.params.proc}' does not exist`,
+      });
     }
     return { status: 200, body: await migrations.migrateBatch(ctx.state.auth, p.id, ctx.params.proc, body ?? {}) };
   });

@@ -20,7 +20,10 @@ export function instanceRoutes(r: Router, d: AppDeps): void {
     return created ? { status: 201, body: instance } : { status: 200, body: instance };
   });
 
-  mount(r, ops.listInstances, async (ctx, { query }) => ({ status: 200, body: await d.cases.list(ctx.state.auth, query) }));
+  mount(r, ops.listInstances, async (ctx, { query }) => ({
+    status: 200,
+    body: await d.cases.list(ctx.state.auth, query),
+  }));
 
   mount(r, ops.getInstance, async (ctx, { params }) => {
     const instance = await d.cases.get(ctx.state.auth, params.id);
@@ -40,7 +43,13 @@ export function instanceRoutes(r: Router, d: AppDeps): void {
     return { status: 200, body: instance };
   });
 
-  mount(r, ops.getHistory, async (ctx, { params }) => ({ status: 200, body: await d.cases.history(ctx.state.auth, params.id) }));
+  mount(r, ops.getHistory, async (ctx, { params }) => ({
+    status: 200,
+    body: await d.cases.history(ctx.state.auth, params.id),
+  }));
 
-  mount(r, ops.stats, async (ctx, { query }) => ({ status: 200, body: await d.cases.statistics(ctx.state.auth, query) }));
+  mount(r, ops.stats, async (ctx, { query }) => ({
+    status: 200,
+    body: await d.cases.statistics(ctx.state.auth, query),
+  }));
 }

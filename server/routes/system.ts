@@ -25,7 +25,8 @@ export function systemRoutes(r: Router, d: AppDeps): void {
   mount(r, ops.packSchema, () => ({ status: 200, body: packSchema }));
   mount(r, ops.metrics, async (ctx) => {
     const auth = ctx.state.auth;
-    if (!isAdmin(auth) && !auth.roles.includes('metrics')) throw fail('FORBIDDEN', '需要 metrics 角色或管理员权限', 'the metrics or admin role is required');
+    if (!isAdmin(auth) && !auth.roles.includes('metrics'))
+      throw fail('FORBIDDEN', '需要 metrics 角色或管理员权限', 'the metrics or admin role is required');
     ctx.type = d.metrics.contentType;
     return { status: 200, body: await d.metrics.text() };
   });

@@ -48,7 +48,10 @@ export async function readJsonFile<T>(file: string): Promise<T | null> {
 }
 
 export class AtomicJSONFile<T> implements Adapter<T> {
-  constructor(readonly file: string, private readonly fsync: boolean) {}
+  constructor(
+    readonly file: string,
+    private readonly fsync: boolean,
+  ) {}
 
   read(): Promise<T | null> {
     return readJsonFile<T>(this.file);

@@ -22,11 +22,40 @@ import type { CaseRecord, CaseSummary, InstanceStore, OutboxRow } from './types'
 import { keptIdempotency } from './idempotency';
 import { StatsIndex } from './stats-index';
 import {
-  StoreConflict, stateMatches, timerDelta, sortKey,
-  type CaseDelta, type CaseQuery, type CaseState, type CaseStore, type CaseSummaryRow, type CaseTx, type CatalogChange,
-  type CatalogStore, type ChangeTopic, type Changes, type DeliveryClaim, type DeliveryInfo, type DeliveryOutcome, type DeliveryRow,
-  type DeliveryStatus, type Draft, type DraftStore, type OpenCount, type OutboxQueue, type SettingsStore, type StatsCounts, type StatsQuery,
-  type Store, type StoreKind, type TimerQueue, type TimerRef, type TokenRow, type TokenStore, type VersionEntry, type WebhookStore,
+  StoreConflict,
+  stateMatches,
+  timerDelta,
+  sortKey,
+  type CaseDelta,
+  type CaseQuery,
+  type CaseState,
+  type CaseStore,
+  type CaseSummaryRow,
+  type CaseTx,
+  type CatalogChange,
+  type CatalogStore,
+  type ChangeTopic,
+  type Changes,
+  type DeliveryClaim,
+  type DeliveryInfo,
+  type DeliveryOutcome,
+  type DeliveryRow,
+  type DeliveryStatus,
+  type Draft,
+  type DraftStore,
+  type OpenCount,
+  type OutboxQueue,
+  type SettingsStore,
+  type StatsCounts,
+  type StatsQuery,
+  type Store,
+  type StoreKind,
+  type TimerQueue,
+  type TimerRef,
+  type TokenRow,
+  type TokenStore,
+  type VersionEntry,
+  type WebhookStore,
 } from './seam';
 
 export class LocalChanges implements Changes {
@@ -46,14 +75,26 @@ const visibleIn = (packs: string[] | '*', pack: string) => packs === '*' || pack
 
 function summaryOf(i: Instance): CaseSummaryRow {
   return {
-    id: i.id, pack: i.pack, procedure: i.procedure, version: i.version, state: i.state, status: i.status, overdue: i.overdue,
-    ...(i.businessKey ? { businessKey: i.businessKey } : {}), createdAt: i.createdAt, updatedAt: i.updatedAt,
+    id: i.id,
+    pack: i.pack,
+    procedure: i.procedure,
+    version: i.version,
+    state: i.state,
+    status: i.status,
+    overdue: i.overdue,
+    ...(i.businessKey ? { businessKey: i.businessKey } : {}),
+    createdAt: i.createdAt,
+    updatedAt: i.updatedAt,
   };
 }
 
 function stateOf(rec: CaseRecord): CaseState {
-  return { instance: rec.instance, ...(rec.satisfaction ? { satisfaction: rec.satisfaction } : {}), ...(rec.start ? { start: rec.start } : {}),
-    ...(rec.figures ? { figures: rec.figures } : {}) };
+  return {
+    instance: rec.instance,
+    ...(rec.satisfaction ? { satisfaction: rec.satisfaction } : {}),
+    ...(rec.start ? { start: rec.start } : {}),
+    ...(rec.figures ? { figures: rec.figures } : {}),
+  };
 }
 
 interface TimerEntry extends HeapItem {
@@ -84,7 +125,13 @@ class EmbeddedTimers implements TimerQueue {
       m ??= new Map();
       if (!m.has(t.name)) this.count++;
       m.set(t.name, t.dueAt);
-      this.heap.push({ at: Date.parse(t.dueAt), key: EmbeddedTimers.key(caseId, t.name, t.dueAt), caseId, name: t.name, dueAt: t.dueAt });
+      this.heap.push({
+        at: Date.parse(t.dueAt),
+        key: EmbeddedTimers.key(caseId, t.name, t.dueAt),
+        caseId,
+        name: t.name,
+        dueAt: t.dueAt,
+      });
     }
     if (m?.size) this.live.set(caseId, m);
     else this.live.delete(caseId);
@@ -189,7 +236,10 @@ class EmbeddedOutbox implements OutboxQueue {
   /** Dead rows by subscription, then id. */
   private readonly deadRows = new Map<string, Map<string, { caseId: string; row: OutboxRow }>>();
   /** The latest delivered rows of each subscription, oldest first. */
-  private readonly delivered = new Map<string, { caseId: string; row: OutboxRow; attempts: number; at: string; lastAttemptAt: string }[]>();
+  private readonly delivered = new Map<
+    string,
+    { caseId: string; row: OutboxRow; attempts: number; at: string; lastAttemptAt: string }[]
+  >();
 
   constructor(
     private readonly changeRow: (caseId: string, rowId: string, change: RowChange) => Promise<boolean>,
@@ -239,8 +289,12 @@ class EmbeddedOutbox implements OutboxQueue {
 
   async ofCase(caseId: string): Promise<DeliveryRow[]> {
     return (await this.rowsOf(caseId)).map((r) => ({
-      id: r.id, webhook: r.webhook, type: r.type, status: r.dead ? 'dead' as const : 'pending' as const,
-      attempts: r.dead?.attempts ?? this.jobs.get(r.id)?.attempts ?? 0, ...(r.dead ? { lastError: r.dead.lastError } : {}),
+      id: r.id,
+      webhook: r.webhook,
+      type: r.type,
+      status: r.dead ? ('dead' as const) : ('pending' as const),
+      attempts: r.dead?.attempts ?? this.jobs.get(r.id)?.attempts ?? 0,
+      ...(r.dead ? { lastError: r.dead.lastError } : {}),
     }));
   }
 
@@ -292,7 +346,13 @@ class EmbeddedOutbox implements OutboxQueue {
       this.leased.set(e.key, job.lease.until);
       const r = job.row;
       out.push({
-        id: r.id, caseId: job.caseId, webhook: r.webhook, type: r.type, createdAt: r.createdAt, body: r.body, attempts: job.attempts,
+        id: r.id,
+        caseId: job.caseId,
+        webhook: r.webhook,
+        type: r.type,
+        createdAt: r.createdAt,
+        body: r.body,
+        attempts: job.attempts,
         ...(r.requestId ? { requestId: r.requestId } : {}),
       });
     }
@@ -320,7 +380,13 @@ class EmbeddedOutbox implements OutboxQueue {
       await this.changeRow(job.caseId, claim.id, { kind: 'delivered' });
       const list = this.delivered.get(job.row.webhook) ?? [];
       this.delivered.set(job.row.webhook, list);
-      list.push({ caseId: job.caseId, row: job.row, attempts: job.attempts + 1, at: outcome.at, lastAttemptAt: outcome.at });
+      list.push({
+        caseId: job.caseId,
+        row: job.row,
+        attempts: job.attempts + 1,
+        at: outcome.at,
+        lastAttemptAt: outcome.at,
+      });
       if (list.length > DELIVERED_KEPT) list.shift();
     }
     this.dequeue(job);
@@ -344,25 +410,53 @@ class EmbeddedOutbox implements OutboxQueue {
 
   async list(webhook: string, opts: { status?: DeliveryStatus; limit: number }): Promise<DeliveryInfo[]> {
     const out: DeliveryInfo[] = [];
-    const base = (caseId: string, r: OutboxRow) => ({ id: r.id, webhook: r.webhook, caseId, type: r.type, createdAt: r.createdAt, requestId: r.requestId ?? null });
+    const base = (caseId: string, r: OutboxRow) => ({
+      id: r.id,
+      webhook: r.webhook,
+      caseId,
+      type: r.type,
+      createdAt: r.createdAt,
+      requestId: r.requestId ?? null,
+    });
     for (const j of this.jobs.values()) {
       if (j.row.webhook !== webhook) continue;
       out.push({
-        ...base(j.caseId, j.row), status: j.attempts ? 'failed' : 'pending', attempts: j.attempts, lastError: j.lastError ?? null,
-        lastAttemptAt: j.lastAttemptAt ?? null, nextAttemptAt: j.nextAt, deliveredAt: null,
+        ...base(j.caseId, j.row),
+        status: j.attempts ? 'failed' : 'pending',
+        attempts: j.attempts,
+        lastError: j.lastError ?? null,
+        lastAttemptAt: j.lastAttemptAt ?? null,
+        nextAttemptAt: j.nextAt,
+        deliveredAt: null,
       });
     }
     for (const { caseId, row } of this.deadRows.get(webhook)?.values() ?? []) {
       out.push({
-        ...base(caseId, row), status: 'dead', attempts: row.dead!.attempts, lastError: row.dead!.lastError,
-        lastAttemptAt: row.dead!.at, nextAttemptAt: null, deliveredAt: null,
+        ...base(caseId, row),
+        status: 'dead',
+        attempts: row.dead!.attempts,
+        lastError: row.dead!.lastError,
+        lastAttemptAt: row.dead!.at,
+        nextAttemptAt: null,
+        deliveredAt: null,
       });
     }
     for (const d of this.delivered.get(webhook) ?? []) {
-      out.push({ ...base(d.caseId, d.row), status: 'delivered', attempts: d.attempts, lastError: null, lastAttemptAt: d.lastAttemptAt, nextAttemptAt: null, deliveredAt: d.at });
+      out.push({
+        ...base(d.caseId, d.row),
+        status: 'delivered',
+        attempts: d.attempts,
+        lastError: null,
+        lastAttemptAt: d.lastAttemptAt,
+        nextAttemptAt: null,
+        deliveredAt: d.at,
+      });
     }
     // ids sort by creation: the latest `limit`, oldest first
-    return out.filter((d) => !opts.status || d.status === opts.status).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(-opts.limit);
+    return out
+      .filter((d) => !opts.status || d.status === opts.status)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(-opts.limit);
   }
 
   async redeliver(webhook: string, id: string): Promise<boolean> {
@@ -448,7 +542,12 @@ class EmbeddedCases implements CaseStore {
   }
 
   private async write(id: string, rec: CaseRecord | null, d: CaseDelta, taken: TimerRef[]): Promise<void> {
-    const idem = keptIdempotency(rec?.idempotency ?? [], d.idempotency, d.instance.updatedAt, this.idempotencyRetentionMs);
+    const idem = keptIdempotency(
+      rec?.idempotency ?? [],
+      d.idempotency,
+      d.instance.updatedAt,
+      this.idempotencyRetentionMs,
+    );
     const satisfaction = d.satisfaction ?? rec?.satisfaction;
     const figures = d.figures ?? rec?.figures;
     const next: CaseRecord = {
@@ -457,7 +556,7 @@ class EmbeddedCases implements CaseStore {
       outbox: d.outbox.length ? [...(rec?.outbox ?? []), ...d.outbox] : (rec?.outbox ?? []),
       idempotency: idem,
       ...(satisfaction ? { satisfaction } : {}),
-      ...(rec?.start ?? d.start ? { start: rec?.start ?? d.start } : {}),
+      ...((rec?.start ?? d.start) ? { start: rec?.start ?? d.start } : {}),
       ...(figures ? { figures } : {}),
     };
     await this.records.put(next);
@@ -484,13 +583,15 @@ class EmbeddedCases implements CaseStore {
         outbox = [...rec.outbox, c.row];
       } else {
         if (!has) return false;
-        outbox = c.kind === 'delivered' ? rec.outbox.filter((r) => r.id !== rowId)
-          : rec.outbox.map((r) => {
-            if (r.id !== rowId) return r;
-            if (c.kind === 'dead') return { ...r, dead: c.dead };
-            const { dead: _d, ...alive } = r;
-            return alive;
-          });
+        outbox =
+          c.kind === 'delivered'
+            ? rec.outbox.filter((r) => r.id !== rowId)
+            : rec.outbox.map((r) => {
+                if (r.id !== rowId) return r;
+                if (c.kind === 'dead') return { ...r, dead: c.dead };
+                const { dead: _d, ...alive } = r;
+                return alive;
+              });
       }
       await this.records.put({ ...rec, outbox });
       return true;
@@ -504,7 +605,20 @@ class EmbeddedCases implements CaseStore {
 
   async summary(id: string): Promise<CaseSummaryRow | null> {
     const s = this.records.summary(id);
-    return s ? { id: s.id, pack: s.pack, procedure: s.procedure, version: s.version, state: s.state, status: s.status, overdue: s.overdue, ...(s.businessKey ? { businessKey: s.businessKey } : {}), createdAt: s.createdAt, updatedAt: s.updatedAt } : null;
+    return s
+      ? {
+          id: s.id,
+          pack: s.pack,
+          procedure: s.procedure,
+          version: s.version,
+          state: s.state,
+          status: s.status,
+          overdue: s.overdue,
+          ...(s.businessKey ? { businessKey: s.businessKey } : {}),
+          createdAt: s.createdAt,
+          updatedAt: s.updatedAt,
+        }
+      : null;
   }
 
   async history(id: string): Promise<CaseRecord['history']> {
@@ -515,16 +629,25 @@ class EmbeddedCases implements CaseStore {
     const sort = q.sort ?? 'id';
     const fromMs = q.from ? Date.parse(`${q.from}T00:00:00+08:00`) : undefined;
     const toMs = q.to ? Date.parse(`${q.to}T00:00:00+08:00`) + 86_400_000 : undefined;
-    const match = (s: CaseSummary) => visibleIn(q.packs, s.pack)
-      && (!q.pack || s.pack === q.pack) && (!q.procedure || s.procedure === q.procedure)
-      && (!q.status || s.status === q.status) && (q.overdue === undefined || s.overdue === q.overdue)
-      && (q.businessKey === undefined || s.businessKey === q.businessKey)
-      && (q.businessKeyPrefix === undefined || (s.businessKey ?? '').startsWith(q.businessKeyPrefix))
-      && (!q.state || stateMatches(s.state, q.state))
-      && (fromMs === undefined || Date.parse(s.createdAt) >= fromMs) && (toMs === undefined || Date.parse(s.createdAt) < toMs);
+    const match = (s: CaseSummary) =>
+      visibleIn(q.packs, s.pack) &&
+      (!q.pack || s.pack === q.pack) &&
+      (!q.procedure || s.procedure === q.procedure) &&
+      (!q.status || s.status === q.status) &&
+      (q.overdue === undefined || s.overdue === q.overdue) &&
+      (q.businessKey === undefined || s.businessKey === q.businessKey) &&
+      (q.businessKeyPrefix === undefined || (s.businessKey ?? '').startsWith(q.businessKeyPrefix)) &&
+      (!q.state || stateMatches(s.state, q.state)) &&
+      (fromMs === undefined || Date.parse(s.createdAt) >= fromMs) &&
+      (toMs === undefined || Date.parse(s.createdAt) < toMs);
     let source: Iterable<CaseSummary>;
     // a business key names at most one case per pack
-    if (q.businessKey !== undefined) source = this.records.withBusinessKey(q.businessKey).slice().sort().map((id) => this.records.summary(id)!);
+    if (q.businessKey !== undefined)
+      source = this.records
+        .withBusinessKey(q.businessKey)
+        .slice()
+        .sort()
+        .map((id) => this.records.summary(id)!);
     else source = sort === 'id' ? this.records.summariesAfter(q.after) : this.records.summaries();
     const picked: CaseSummary[] = [];
     if (sort === 'id') {
@@ -535,12 +658,14 @@ class EmbeddedCases implements CaseStore {
       }
     } else {
       // (key, id) order; a dueAt order puts cases without a deadline last (key '')
-      const key = (s: CaseSummary) => (sort === 'dueAt' ? s.dueAt ?? '' : s.createdAt);
+      const key = (s: CaseSummary) => (sort === 'dueAt' ? (s.dueAt ?? '') : s.createdAt);
       const cmpKey = (a: string, b: string) => (a === b ? 0 : a === '' ? 1 : b === '' ? -1 : byTime(a, b));
       const dir = sort === '-createdAt' ? -1 : 1;
-      const cmp = (a: CaseSummary, b: CaseSummary) => dir * (cmpKey(key(a), key(b)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const cmp = (a: CaseSummary, b: CaseSummary) =>
+        dir * (cmpKey(key(a), key(b)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const afterS = q.after !== undefined ? { id: q.after, key: q.afterKey ?? '' } : undefined;
-      const past = (s: CaseSummary) => !afterS || dir * (cmpKey(key(s), afterS.key) || (s.id < afterS.id ? -1 : s.id > afterS.id ? 1 : 0)) > 0;
+      const past = (s: CaseSummary) =>
+        !afterS || dir * (cmpKey(key(s), afterS.key) || (s.id < afterS.id ? -1 : s.id > afterS.id ? 1 : 0)) > 0;
       for (const s of source) if (match(s) && past(s)) picked.push(s);
       picked.sort(cmp);
       picked.length = Math.min(picked.length, q.limit + 1);
@@ -553,7 +678,9 @@ class EmbeddedCases implements CaseStore {
       if (rec) items.push(rec.instance);
     }
     const last = items[items.length - 1];
-    return more && last ? { items, next: last.id, ...(sort === 'id' ? {} : { nextKey: sortKey(last, sort) }) } : { items, next: null };
+    return more && last
+      ? { items, next: last.id, ...(sort === 'id' ? {} : { nextKey: sortKey(last, sort) }) }
+      : { items, next: null };
   }
 
   async byBusinessKey(pack: string, key: string): Promise<string | null> {
@@ -578,24 +705,29 @@ class EmbeddedCases implements CaseStore {
 
   async withDeadlinesFrom(packs: string[], since: string): Promise<{ id: string; pack: string }[]> {
     const set = new Set(packs);
-    return this.records.summaries()
+    return this.records
+      .summaries()
       .filter((s) => set.has(s.pack) && s.status === 'active' && s.timers.some((t) => t.dueAt >= since))
       .map((s) => ({ id: s.id, pack: s.pack }));
   }
 }
-
-
 
 /** Pack sources, version bookkeeping and drafts in the registry; version documents in files (or memory). */
 class EmbeddedCatalog implements CatalogStore {
   private readonly memory = new Map<string, PublishedVersion>();
   private readonly lock = new KeyedLock();
 
-  constructor(private readonly registry: Registry, private readonly dir: string | null, private readonly fsync: boolean, private readonly changes: LocalChanges) {}
+  constructor(
+    private readonly registry: Registry,
+    private readonly dir: string | null,
+    private readonly fsync: boolean,
+    private readonly changes: LocalChanges,
+  ) {}
 
   /** `versions/<pack>/<procedure>/<n>.json`: only ever built from strict ids, so it cannot leave `versions/`. */
   private file(pack: string, procedure: string, version: number): string {
-    if (!isSlug(pack) || !isSlug(procedure) || !Number.isInteger(version)) throw new Error(`refusing a version path for ${JSON.stringify([pack, procedure, version])}`);
+    if (!isSlug(pack) || !isSlug(procedure) || !Number.isInteger(version))
+      throw new Error(`refusing a version path for ${JSON.stringify([pack, procedure, version])}`);
     return join(this.dir!, pack, procedure, `${version}.json`);
   }
 
@@ -621,7 +753,12 @@ class EmbeddedCatalog implements CatalogStore {
     return this.lock.run('catalog', async () => {
       for (const { record: v } of change.versions) {
         const taken = (this.registry.data.versions[v.pack]?.[v.procedure] ?? []).some((x) => x.version === v.version);
-        if (taken || change.versions.filter((o) => o.record.pack === v.pack && o.record.procedure === v.procedure && o.record.version === v.version).length > 1) {
+        if (
+          taken ||
+          change.versions.filter(
+            (o) => o.record.pack === v.pack && o.record.procedure === v.procedure && o.record.version === v.version,
+          ).length > 1
+        ) {
           throw new StoreConflict('exists', `version ${v.version} of ${v.pack}/${v.procedure} is taken`);
         }
       }
@@ -634,13 +771,17 @@ class EmbeddedCatalog implements CatalogStore {
         const file = this.file(v.pack, v.procedure, v.version);
         await mkdir(dirname(file), { recursive: true });
         // a file no registry names is a leftover of a write cut short: it may be replaced
-        if (!existsSync(file) || !(this.registry.data.versions[v.pack]?.[v.procedure] ?? []).some((x) => x.version === v.version)) {
+        if (
+          !existsSync(file) ||
+          !(this.registry.data.versions[v.pack]?.[v.procedure] ?? []).some((x) => x.version === v.version)
+        ) {
           await writeAtomic(file, JSON.stringify(v), this.fsync);
         }
       }
       await this.registry.update((reg) => {
         Object.assign(reg.packs, structuredClone(change.packs));
-        for (const { record: v, info } of change.versions) ((reg.versions[v.pack] ??= {})[v.procedure] ??= []).push(structuredClone(info));
+        for (const { record: v, info } of change.versions)
+          ((reg.versions[v.pack] ??= {})[v.procedure] ??= []).push(structuredClone(info));
         const d = change.dropDraft;
         if (d && reg.drafts[d.pack]) delete reg.drafts[d.pack][d.procedure];
       });
@@ -741,7 +882,6 @@ class EmbeddedRegistryParts {
       },
     };
   }
-
 }
 
 export interface EmbeddedStoreOptions {
@@ -771,7 +911,9 @@ export class EmbeddedStore implements Store {
   constructor(private readonly o: EmbeddedStoreOptions) {
     this.kind = o.kind;
     this.outbox = new EmbeddedOutbox(
-      (c, r, change) => this.cases.changeRow(c, r, change), async (c) => (await o.records.get(c))?.outbox ?? [], () => this.changes.emit('outbox'),
+      (c, r, change) => this.cases.changeRow(c, r, change),
+      async (c) => (await o.records.get(c))?.outbox ?? [],
+      () => this.changes.emit('outbox'),
     );
     this.cases = new EmbeddedCases(o.records, this.timers, this.outbox, this.changes, o.idempotencyRetentionMs);
     this.catalog = new EmbeddedCatalog(o.registry, o.versionsDir, o.fsync, this.changes);

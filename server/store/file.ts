@@ -45,15 +45,23 @@ export interface FileStoreOptions {
 type Line =
   | { seq: number; r: CaseRecord }
   | {
-    seq: number; id: string; base: number; instance: CaseRecord['instance']; add: CaseRecord['history']; outbox?: CaseRecord['outbox'];
-    idempotency?: CaseRecord['idempotency'];
-    /** The idempotency answers as a change: how many of the oldest were dropped, and those added. */
-    idem?: { drop: number; add: CaseRecord['idempotency'] };
-    satisfaction?: CaseRecord['satisfaction'];
-  };
+      seq: number;
+      id: string;
+      base: number;
+      instance: CaseRecord['instance'];
+      add: CaseRecord['history'];
+      outbox?: CaseRecord['outbox'];
+      idempotency?: CaseRecord['idempotency'];
+      /** The idempotency answers as a change: how many of the oldest were dropped, and those added. */
+      idem?: { drop: number; add: CaseRecord['idempotency'] };
+      satisfaction?: CaseRecord['satisfaction'];
+    };
 
 /** `next` as `prev` less its first `drop` records plus `add` (by identity), if it is that; else null. */
-function idemDelta(prev: CaseRecord['idempotency'], next: CaseRecord['idempotency']): { drop: number; add: CaseRecord['idempotency'] } | null {
+function idemDelta(
+  prev: CaseRecord['idempotency'],
+  next: CaseRecord['idempotency'],
+): { drop: number; add: CaseRecord['idempotency'] } | null {
   let drop = 0;
   while (drop < prev.length && prev[drop] !== next[0]) drop++;
   const kept = prev.length - drop;
@@ -81,10 +89,19 @@ function deepFreeze<T>(v: T): T {
 /** The journal line of `next`, as a change against `prev` when `next` continues it. */
 function lineOf(next: CaseRecord, prev: CaseRecord | undefined, seq: number): Line {
   const n = prev?.history.length ?? 0;
-  const continues = prev !== undefined && prev.seq !== undefined && n > 0 && next.history.length >= n && next.history[n - 1] === prev.history[n - 1];
+  const continues =
+    prev !== undefined &&
+    prev.seq !== undefined &&
+    n > 0 &&
+    next.history.length >= n &&
+    next.history[n - 1] === prev.history[n - 1];
   if (!continues) return { seq, r: { ...next, seq } };
   return {
-    seq, id: next.instance.id, base: prev.seq!, instance: next.instance, add: next.history.slice(n),
+    seq,
+    id: next.instance.id,
+    base: prev.seq!,
+    instance: next.instance,
+    add: next.history.slice(n),
     ...(next.outbox !== prev.outbox ? { outbox: next.outbox } : {}),
     // kept for a day whatever their number: written as what changed, so a line stays small however many there are
     ...(next.idempotency !== prev.idempotency ? idemLine(prev.idempotency, next.idempotency) : {}),
@@ -101,7 +118,10 @@ function applyLine(line: Line, base: CaseRecord | undefined): CaseRecord | null 
   if ('r' in line) return { ...line.r, seq: line.seq };
   if (!base || base.seq !== line.base) return null;
   return {
-    ...base, seq: line.seq, instance: line.instance, history: [...base.history, ...line.add],
+    ...base,
+    seq: line.seq,
+    instance: line.instance,
+    history: [...base.history, ...line.add],
     ...('outbox' in line ? { outbox: line.outbox! } : {}),
     ...('idempotency' in line ? { idempotency: line.idempotency! } : {}),
     ...('idem' in line ? { idempotency: [...base.idempotency.slice(line.idem!.drop), ...line.idem!.add] } : {}),
@@ -158,7 +178,9 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
       this.seq = Math.max(this.seq, rec.seq ?? 0);
     };
     // documents, read synchronously: nothing else runs yet, and it is ~3× faster than many async reads
-    for (const shard of readdirSync(this.opts.dir).filter((d) => SHARD.test(d)).sort()) {
+    for (const shard of readdirSync(this.opts.dir)
+      .filter((d) => SHARD.test(d))
+      .sort()) {
       const dir = join(this.opts.dir, shard);
       for (const name of readdirSync(dir)) {
         const file = join(dir, name);
@@ -199,21 +221,26 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
         const rec = applyLine(line, base ?? undefined);
         if (!rec) {
           skipped++;
-          this.opts.log?.(`✗ 日志中案件 ${id} 的第 ${line.seq} 次写入无法接续 / journal write ${line.seq} of ${id} does not follow its previous write`);
+          this.opts.log?.(
+            `✗ 日志中案件 ${id} 的第 ${line.seq} 次写入无法接续 / journal write ${line.seq} of ${id} does not follow its previous write`,
+          );
           continue;
         }
         replayed.set(id, rec);
         take(rec);
       }
     }
-    if (skipped) this.opts.log?.(`! 日志中 ${skipped} 行无法读取,已跳过 / ${skipped} unreadable journal line(s) skipped`);
+    if (skipped)
+      this.opts.log?.(`! 日志中 ${skipped} 行无法读取,已跳过 / ${skipped} unreadable journal line(s) skipped`);
     for (const [id, rec] of replayed) this.dirty.set(id, deepFreeze(rec));
     await this.journal.start();
     if (this.dirty.size || journals.length) {
       // on a full disk the store still opens (reads work, writes answer 507): the journal is kept, tried again later
       await this.checkpoint(journals).catch((e) => {
         if (!isNoSpace(e)) throw e;
-        this.opts.log?.(`✗ 存储空间已满,检查点稍后重试 / the disk is full: the checkpoint is tried again later (${(e as Error).message})`);
+        this.opts.log?.(
+          `✗ 存储空间已满,检查点稍后重试 / the disk is full: the checkpoint is tried again later (${(e as Error).message})`,
+        );
         this.retryLater();
       });
     }
@@ -279,7 +306,10 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
 
   /** Whether a checkpoint is due now: the journal file is large, or too many records wait for their documents. */
   private due(): boolean {
-    return this.journal.size >= (this.opts.checkpointBytes ?? 64 * 1024 * 1024) || this.dirty.size >= (this.opts.checkpointRecords ?? 20_000);
+    return (
+      this.journal.size >= (this.opts.checkpointBytes ?? 64 * 1024 * 1024) ||
+      this.dirty.size >= (this.opts.checkpointRecords ?? 20_000)
+    );
   }
 
   /** A background checkpoint; one that fails (a full disk, say) keeps the journal and is tried again later. */
@@ -290,7 +320,9 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
       this.timer = null;
       this.retrying = false;
       this.checkpoint().catch((e) => {
-        this.opts.log?.(`✗ 检查点写入失败,日志保留,稍后重试 / checkpoint failed, the journal is kept and it is tried again: ${(e as Error).message}`);
+        this.opts.log?.(
+          `✗ 检查点写入失败,日志保留,稍后重试 / checkpoint failed, the journal is kept and it is tried again: ${(e as Error).message}`,
+        );
         this.retryLater();
       });
     }, ms);
@@ -319,7 +351,8 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     this.timer = null;
     this.checkpointing = (async () => {
       // the files before the current one (a failed checkpoint may have left more than one)
-      const covered = files ?? (await this.journal.rotate(), this.journal.files().filter((f) => f !== this.journal.current()));
+      const covered =
+        files ?? (await this.journal.rotate(), this.journal.files().filter((f) => f !== this.journal.current()));
       // every line of the covered files must be in memory, marked dirty, before the files can go
       await Promise.allSettled([...this.inflight]);
       const ids = [...this.dirty.keys()];
@@ -342,15 +375,17 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
             recs.push([id, rec]);
           }
           if (!files.length) continue;
-          queued.push(this.writer.write(files, texts, this.opts.fsync).then(() => {
-            for (const [id, rec] of recs) {
-              if (this.dirty.get(id) !== rec) continue; // written again since: stays dirty
-              this.dirty.delete(id);
-              this.keepClean(id, rec);
-            }
-            written += recs.length;
-            this.opts.onCheckpointProgress?.(written, ids.length);
-          }));
+          queued.push(
+            this.writer.write(files, texts, this.opts.fsync).then(() => {
+              for (const [id, rec] of recs) {
+                if (this.dirty.get(id) !== rec) continue; // written again since: stays dirty
+                this.dirty.delete(id);
+                this.keepClean(id, rec);
+              }
+              written += recs.length;
+              this.opts.onCheckpointProgress?.(written, ids.length);
+            }),
+          );
           // two slices queued in the writer keep it busy; waiting on the older gives the event loop back
           if (queued.length >= 2) await queued.shift();
           else await new Promise<void>((res) => setImmediate(res));
@@ -362,15 +397,18 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
       }
       if (this.opts.fsync && shards.size) await this.writer.syncDirs([...shards]);
       await this.journal.remove(covered);
-    })().then(() => {
-      this.checkpointing = null;
-      this.retrying = false;
-      if (this.due()) this.checkpointLater(0);
-      else if (this.dirty.size) this.checkpointLater(this.opts.checkpointMs ?? 60_000);
-    }, (e: unknown) => {
-      this.checkpointing = null;
-      throw e;
-    });
+    })().then(
+      () => {
+        this.checkpointing = null;
+        this.retrying = false;
+        if (this.due()) this.checkpointLater(0);
+        else if (this.dirty.size) this.checkpointLater(this.opts.checkpointMs ?? 60_000);
+      },
+      (e: unknown) => {
+        this.checkpointing = null;
+        throw e;
+      },
+    );
     return this.checkpointing;
   }
 

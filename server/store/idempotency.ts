@@ -13,7 +13,10 @@ export const MIN_IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
  * are the same objects as before (the journal writes only what was added and how many were dropped).
  */
 export function keptIdempotency(
-  prev: readonly IdempotencyRecord[], added: IdempotencyRecord | undefined, now: string, retentionMs = DEFAULT_IDEMPOTENCY_RETENTION_MS,
+  prev: readonly IdempotencyRecord[],
+  added: IdempotencyRecord | undefined,
+  now: string,
+  retentionMs = DEFAULT_IDEMPOTENCY_RETENTION_MS,
 ): IdempotencyRecord[] {
   const cutoff = Date.parse(now) - Math.max(retentionMs, MIN_IDEMPOTENCY_RETENTION_MS);
   // answers are appended in time order: drop from the front while they are past the retention
@@ -29,7 +32,9 @@ export function retentionFromEnv(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_IDEMPOTENCY_RETENTION_MS;
   const hours = Number(value);
   if (!Number.isFinite(hours) || hours * 3_600_000 < MIN_IDEMPOTENCY_RETENTION_MS) {
-    throw new Error(`GONGZHI_IDEMPOTENCY_RETENTION_HOURS 应为不少于 24 的小时数 / must be a number of hours, at least 24: ${value}`);
+    throw new Error(
+      `GONGZHI_IDEMPOTENCY_RETENTION_HOURS 应为不少于 24 的小时数 / must be a number of hours, at least 24: ${value}`,
+    );
   }
   return hours * 3_600_000;
 }

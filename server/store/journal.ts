@@ -36,19 +36,30 @@ export class Journal {
   /** Where the current file must be cut back to before anything else is written (a failed batch began there). */
   private cutAt: number | null = null;
 
-  constructor(private readonly dir: string, private readonly fsync: boolean) {}
+  constructor(
+    private readonly dir: string,
+    private readonly fsync: boolean,
+  ) {}
 
   /** The journal files present, oldest first. */
   files(): string[] {
     mkdirSync(this.dir, { recursive: true });
-    return readdirSync(this.dir).filter((f) => /^\d+\.log$/.test(f)).sort((a, b) => parseInt(a) - parseInt(b)).map((f) => join(this.dir, f));
+    return readdirSync(this.dir)
+      .filter((f) => /^\d+\.log$/.test(f))
+      .sort((a, b) => parseInt(a) - parseInt(b))
+      .map((f) => join(this.dir, f));
   }
 
   /** The complete lines of a journal file; a torn last line (a write cut short, never acknowledged) is left out. */
   static lines(file: string): string[] {
     const text = readFileSync(file, 'utf8');
     const end = text.lastIndexOf('\n');
-    return end < 0 ? [] : text.slice(0, end).split('\n').filter((l) => l.length);
+    return end < 0
+      ? []
+      : text
+          .slice(0, end)
+          .split('\n')
+          .filter((l) => l.length);
   }
 
   /** The file appended to now. */
@@ -126,7 +137,9 @@ export class Journal {
         try {
           await this.cutBack(fh);
         } catch (cut) {
-          throw new Error(`journal write failed (${(e as Error).message}) and could not be taken back (${(cut as Error).message}); nothing more is written until it is`);
+          throw new Error(
+            `journal write failed (${(e as Error).message}) and could not be taken back (${(cut as Error).message}); nothing more is written until it is`,
+          );
         }
         throw isNoSpace(e) ? new StorageFullError(e) : e;
       }
@@ -134,7 +147,8 @@ export class Journal {
     } catch (e) {
       error = e;
     }
-    for (const w of batch) (error === null ? w.resolve() : w.reject(isNoSpace(error) ? new StorageFullError(error) : error));
+    for (const w of batch)
+      error === null ? w.resolve() : w.reject(isNoSpace(error) ? new StorageFullError(error) : error);
   }
 
   /** Truncates the current file to where a failed batch began (and syncs that), if one did. */
@@ -151,12 +165,14 @@ export class Journal {
     while (this.flushing) await this.flushing;
     // rotating holds the flush slot, so no batch is written while no file is open
     let closed = '';
-    this.flushing = this.next().then((f) => {
-      closed = f;
-    }).finally(() => {
-      this.flushing = null;
-      this.kick();
-    });
+    this.flushing = this.next()
+      .then((f) => {
+        closed = f;
+      })
+      .finally(() => {
+        this.flushing = null;
+        this.kick();
+      });
     await this.flushing;
     return closed;
   }

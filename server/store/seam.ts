@@ -79,7 +79,10 @@ export interface CaseTx {
  * Idempotency-Key already taken).
  */
 export class StoreConflict extends Error {
-  constructor(readonly kind: 'revision' | 'exists' | 'businessKey' | 'startKey', message: string) {
+  constructor(
+    readonly kind: 'revision' | 'exists' | 'businessKey' | 'startKey',
+    message: string,
+  ) {
     super(message);
     this.name = 'StoreConflict';
   }
@@ -376,9 +379,10 @@ export interface Store {
 
 /** The timers a step arms and cancels: the difference between two instances' armed deadlines. */
 export function timerDelta(prev: Instance | null, next: Instance): CaseDelta['timers'] {
-  const armed = (i: Instance | null) => new Map(
-    i && i.status === 'active' ? i.deadlines.filter((d) => !d.overdue).map((d) => [d.name, d.dueAt] as const) : [],
-  );
+  const armed = (i: Instance | null) =>
+    new Map(
+      i && i.status === 'active' ? i.deadlines.filter((d) => !d.overdue).map((d) => [d.name, d.dueAt] as const) : [],
+    );
   const before = armed(prev);
   const after = armed(next);
   const arm = [...after].filter(([n, at]) => before.get(n) !== at).map(([name, dueAt]) => ({ name, dueAt }));

@@ -55,9 +55,33 @@ export interface CohortCounts {
   handedOff: number;
 }
 
-export const COHORT_FIELDS = ['opened', 'closed', 'cancelled', 'onTime', 'overdue', 'rated', 'satisfied', 'total', 'resolvable', 'resolved', 'handedOff'] as const;
+export const COHORT_FIELDS = [
+  'opened',
+  'closed',
+  'cancelled',
+  'onTime',
+  'overdue',
+  'rated',
+  'satisfied',
+  'total',
+  'resolvable',
+  'resolved',
+  'handedOff',
+] as const;
 
-export const emptyCohort = (): CohortCounts => ({ opened: 0, closed: 0, cancelled: 0, onTime: 0, overdue: 0, rated: 0, satisfied: 0, total: 0, resolvable: 0, resolved: 0, handedOff: 0 });
+export const emptyCohort = (): CohortCounts => ({
+  opened: 0,
+  closed: 0,
+  cancelled: 0,
+  onTime: 0,
+  overdue: 0,
+  rated: 0,
+  satisfied: 0,
+  total: 0,
+  resolvable: 0,
+  resolved: 0,
+  handedOff: 0,
+});
 
 /** The parts of a case the figures read. */
 export interface FigureRow {
@@ -113,7 +137,11 @@ export function contribution(r: FigureRow): Contribution {
   };
 }
 
-const addStay = (stays: Record<string, StayTotal> | undefined, state: string, ms: number): Record<string, StayTotal> => {
+const addStay = (
+  stays: Record<string, StayTotal> | undefined,
+  state: string,
+  ms: number,
+): Record<string, StayTotal> => {
   const out = { ...(stays ?? {}) };
   const t = out[state] ?? { ms: 0, n: 0 };
   out[state] = { ms: t.ms + ms, n: t.n + 1 };
@@ -123,22 +151,36 @@ const addStay = (stays: Record<string, StayTotal> | undefined, state: string, ms
 type Metrics = ProcedureDoc['metrics'];
 
 /** A case's figures after a step (`prev` null for a new case); `at` is the step's time. */
-export function figuresAfter(metrics: Metrics, prev: { instance: Instance; figures?: CaseFigures } | null, next: Instance, at: string): CaseFigures {
+export function figuresAfter(
+  metrics: Metrics,
+  prev: { instance: Instance; figures?: CaseFigures } | null,
+  next: Instance,
+  at: string,
+): CaseFigures {
   const moved = !prev || prev.instance.state !== next.state;
   // a case stored before its figures were kept: its last step is the best known entry into its state
   const since = prev?.figures?.since ?? prev?.instance.updatedAt ?? at;
   const f: CaseFigures = { since: moved ? at : since };
   const closedAt = prev?.figures?.closedAt ?? (next.status === 'done' ? at : undefined);
   if (next.status === 'done' && closedAt) f.closedAt = closedAt;
-  if (metrics?.resolution) f.resolved = next.status === 'done' && metrics.resolution.states.some((s) => stateMatches(next.state, s));
-  if (metrics?.handoff && (prev?.figures?.handedOff || stateMatches(next.state, metrics.handoff.state))) f.handedOff = true;
-  const stays = prev && moved ? addStay(prev.figures?.stays, prev.instance.state, Math.max(0, Date.parse(at) - Date.parse(since))) : prev?.figures?.stays;
+  if (metrics?.resolution)
+    f.resolved = next.status === 'done' && metrics.resolution.states.some((s) => stateMatches(next.state, s));
+  if (metrics?.handoff && (prev?.figures?.handedOff || stateMatches(next.state, metrics.handoff.state)))
+    f.handedOff = true;
+  const stays =
+    prev && moved
+      ? addStay(prev.figures?.stays, prev.instance.state, Math.max(0, Date.parse(at) - Date.parse(since)))
+      : prev?.figures?.stays;
   if (stays && Object.keys(stays).length) f.stays = stays;
   return f;
 }
 
 /** The figures of a case replayed from its history (for a case stored before its figures were kept). */
-export function figuresFromHistory(metrics: Metrics, instance: Instance, history: readonly { at: string; to: string }[]): CaseFigures {
+export function figuresFromHistory(
+  metrics: Metrics,
+  instance: Instance,
+  history: readonly { at: string; to: string }[],
+): CaseFigures {
   let state: string | null = null;
   let since = instance.createdAt;
   let stays: Record<string, StayTotal> | undefined;
@@ -154,7 +196,8 @@ export function figuresFromHistory(metrics: Metrics, instance: Instance, history
   }
   const f: CaseFigures = { since };
   if (instance.status === 'done') f.closedAt = history.length ? history[history.length - 1].at : instance.updatedAt;
-  if (metrics?.resolution) f.resolved = instance.status === 'done' && metrics.resolution.states.some((s) => stateMatches(instance.state, s));
+  if (metrics?.resolution)
+    f.resolved = instance.status === 'done' && metrics.resolution.states.some((s) => stateMatches(instance.state, s));
   if (handedOff) f.handedOff = true;
   if (stays) f.stays = stays;
   return f;
@@ -181,7 +224,13 @@ export interface StatsCounts {
   closedByWeek: Record<string, number>;
 }
 
-export const emptyCounts = (): StatsCounts => ({ cohort: emptyCohort(), byState: {}, stays: {}, openedByWeek: {}, closedByWeek: {} });
+export const emptyCounts = (): StatsCounts => ({
+  cohort: emptyCohort(),
+  byState: {},
+  stays: {},
+  openedByWeek: {},
+  closedByWeek: {},
+});
 
 interface Bucket {
   pack: string;
@@ -208,7 +257,18 @@ export class StatsIndex {
   private add(p: Placed, k: 1 | -1): void {
     const key = `${p.pack}\u0000${p.procedure}\u0000${p.day}`;
     let b = this.buckets.get(key);
-    if (!b) this.buckets.set(key, (b = { pack: p.pack, procedure: p.procedure, day: p.day, cohort: emptyCohort(), open: new Map(), stays: new Map() }));
+    if (!b)
+      this.buckets.set(
+        key,
+        (b = {
+          pack: p.pack,
+          procedure: p.procedure,
+          day: p.day,
+          cohort: emptyCohort(),
+          open: new Map(),
+          stays: new Map(),
+        }),
+      );
     for (const f of COHORT_FIELDS) b.cohort[f] += k * p.cohort[f];
     if (p.open !== undefined) {
       const n = (b.open.get(p.open) ?? 0) + k;
@@ -233,9 +293,12 @@ export class StatsIndex {
 
   counts(q: StatsQuery): StatsCounts {
     const out = emptyCounts();
-    const inScope = (x: { pack: string; procedure: string; day: string }) => (q.packs === '*' || q.packs.includes(x.pack))
-      && (!q.pack || x.pack === q.pack) && (!q.procedure || x.procedure === q.procedure)
-      && (!q.from || x.day >= q.from) && (!q.to || x.day <= q.to);
+    const inScope = (x: { pack: string; procedure: string; day: string }) =>
+      (q.packs === '*' || q.packs.includes(x.pack)) &&
+      (!q.pack || x.pack === q.pack) &&
+      (!q.procedure || x.procedure === q.procedure) &&
+      (!q.from || x.day >= q.from) &&
+      (!q.to || x.day <= q.to);
     for (const b of this.buckets.values()) {
       if (!inScope(b)) continue;
       for (const f of COHORT_FIELDS) out.cohort[f] += b.cohort[f];

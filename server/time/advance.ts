@@ -11,11 +11,17 @@ import { iso } from './iso';
 export class ClockControl {
   private readonly lock = new KeyedLock();
 
-  constructor(private readonly clock: Clock, private readonly scheduler: Scheduler) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly scheduler: Scheduler,
+  ) {}
 
   private controlled(): ControlledClock {
     if (!(this.clock instanceof ControlledClock)) {
-      throw notFound({ 'zh-CN': '受控时钟未开启(GONGZHI_CONTROLLED_CLOCK=1)', en: 'the controlled clock is off (GONGZHI_CONTROLLED_CLOCK=1)' });
+      throw notFound({
+        'zh-CN': '受控时钟未开启(GONGZHI_CONTROLLED_CLOCK=1)',
+        en: 'the controlled clock is off (GONGZHI_CONTROLLED_CLOCK=1)',
+      });
     }
     return this.clock;
   }
@@ -26,7 +32,10 @@ export class ClockControl {
 
   advance(to: Date): Promise<{ now: string; fired: number }> {
     const clock = this.controlled();
-    const backwards = (cur: Date) => fail('CLOCK_BACKWARDS', `时钟只能向前拨动(当前 ${iso(cur)})`, `the clock only moves forward (now ${iso(cur)})`, { now: iso(cur) });
+    const backwards = (cur: Date) =>
+      fail('CLOCK_BACKWARDS', `时钟只能向前拨动(当前 ${iso(cur)})`, `the clock only moves forward (now ${iso(cur)})`, {
+        now: iso(cur),
+      });
     return this.lock.run('clock', async () => {
       const cur = clock.now();
       if (to < cur) throw backwards(cur);

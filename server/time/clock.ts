@@ -23,7 +23,10 @@ export class ControlledClock implements Clock {
   private current: Date;
   private off: (() => void) | null = null;
 
-  private constructor(private readonly settings: SettingsStore, at: Date) {
+  private constructor(
+    private readonly settings: SettingsStore,
+    at: Date,
+  ) {
     this.current = at;
   }
 

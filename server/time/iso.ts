@@ -11,7 +11,12 @@ export const isoOf = (s: string): string => calendar.toShanghaiISO(new Date(s));
 export function instant(text: string, path: string): Date {
   const d = new Date(text);
   if (Number.isNaN(d.getTime())) {
-    throw fail('BAD_REQUEST', `时间「${text}」无法表示(例如闰秒 23:59:60)`, `the instant '${text}' cannot be represented (a leap second such as 23:59:60, say)`, [{ path, message: { 'zh-CN': '无效的时间', en: 'invalid instant' } }]);
+    throw fail(
+      'BAD_REQUEST',
+      `时间「${text}」无法表示(例如闰秒 23:59:60)`,
+      `the instant '${text}' cannot be represented (a leap second such as 23:59:60, say)`,
+      [{ path, message: { 'zh-CN': '无效的时间', en: 'invalid instant' } }],
+    );
   }
   return d;
 }

@@ -87,7 +87,13 @@ export class Scheduler {
       let fired = 0;
       for (;;) {
         this.again = false;
-        const batch = this.stopped ? [] : await this.store.timers.claimDue(until, { limit: this.o.batch ?? 50, leaseMs: this.o.leaseMs ?? 30_000, owner: this.o.owner });
+        const batch = this.stopped
+          ? []
+          : await this.store.timers.claimDue(until, {
+              limit: this.o.batch ?? 50,
+              leaseMs: this.o.leaseMs ?? 30_000,
+              owner: this.o.owner,
+            });
         if (!batch.length) break;
         for (const ref of batch) {
           if (this.stopped) break;

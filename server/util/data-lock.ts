@@ -7,7 +7,17 @@
  *
  * Node has no flock(); the native addons that offer one need a compiler at install time, so this is a lock file.
  */
-import { existsSync, linkSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  openSync,
+  closeSync,
+  fsyncSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,12 +31,15 @@ interface Owner {
 
 export class DataDirLockedError extends Error {
   readonly code = 'DATA_DIR_LOCKED';
-  constructor(readonly dataDir: string, readonly owner: Partial<Owner>) {
+  constructor(
+    readonly dataDir: string,
+    readonly owner: Partial<Owner>,
+  ) {
     super(
       `数据目录 ${dataDir} 已被另一个共治服务进程使用(进程 ${owner.pid ?? '?'},主机 ${owner.host ?? '?'},自 ${owner.since ?? '?'} 起)。` +
-      `一个数据目录只能由一个进程使用:请先停止那个进程,或为本进程设置另一个 DATA_DIR。若确认那个进程已不存在,可删除 ${join(dataDir, '.lock')}。\n` +
-      `The data folder ${dataDir} is in use by another Gongzhi server process (pid ${owner.pid ?? '?'} on ${owner.host ?? '?'}, since ${owner.since ?? '?'}). ` +
-      `One DATA_DIR belongs to one process: stop that process first, or give this one another DATA_DIR. If you are sure that process is gone, delete ${join(dataDir, '.lock')}.`,
+        `一个数据目录只能由一个进程使用:请先停止那个进程,或为本进程设置另一个 DATA_DIR。若确认那个进程已不存在,可删除 ${join(dataDir, '.lock')}。\n` +
+        `The data folder ${dataDir} is in use by another Gongzhi server process (pid ${owner.pid ?? '?'} on ${owner.host ?? '?'}, since ${owner.since ?? '?'}). ` +
+        `One DATA_DIR belongs to one process: stop that process first, or give this one another DATA_DIR. If you are sure that process is gone, delete ${join(dataDir, '.lock')}.`,
     );
   }
 }
@@ -71,8 +84,14 @@ export interface DataDirLock {
 
 export function lockDataDir(dataDir: string): DataDirLock {
   const file = join(dataDir, '.lock');
-  if (held.has(file)) throw new DataDirLockedError(dataDir, { pid: process.pid, host: hostname(), since: 'this process' });
-  const me: Owner = { pid: process.pid, host: hostname(), procStart: procStart(process.pid), since: new Date().toISOString() };
+  if (held.has(file))
+    throw new DataDirLockedError(dataDir, { pid: process.pid, host: hostname(), since: 'this process' });
+  const me: Owner = {
+    pid: process.pid,
+    host: hostname(),
+    procStart: procStart(process.pid),
+    since: new Date().toISOString(),
+  };
   const text = JSON.stringify(me) + '\n';
   // written beside the lock, then linked into place: the lock file appears whole, or not at all
   const tmp = join(dataDir, `.lock.${process.pid}.${Date.now()}`);
@@ -106,7 +125,9 @@ export function lockDataDir(dataDir: string): DataDirLock {
         // another process took it over meanwhile: put its lock back and look again
         try {
           linkSync(aside, file);
-        } catch { /* a third one is there now: it is judged on the next look */ }
+        } catch {
+          /* a third one is there now: it is judged on the next look */
+        }
         rmSync(aside, { force: true });
         continue;
       }

@@ -13,13 +13,17 @@ export type AllowList = [ipaddr.IPv4 | ipaddr.IPv6, number][];
 /** Parses `127.0.0.0/8,::1/128`; a malformed range is an error naming it. */
 export function parseAllowList(text: string | undefined): AllowList {
   if (!text?.trim()) return [];
-  return text.split(',').map((s) => s.trim()).filter(Boolean).map((cidr) => {
-    try {
-      return ipaddr.parseCIDR(cidr);
-    } catch {
-      throw new Error(`GONGZHI_WEBHOOK_ALLOW: 无效的 CIDR 范围 / not a CIDR range: ${cidr}`);
-    }
-  });
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((cidr) => {
+      try {
+        return ipaddr.parseCIDR(cidr);
+      } catch {
+        throw new Error(`GONGZHI_WEBHOOK_ALLOW: 无效的 CIDR 范围 / not a CIDR range: ${cidr}`);
+      }
+    });
 }
 
 /** Whether an address may be a webhook destination: a public unicast address, or one in an allowed range. */
@@ -35,14 +39,21 @@ export function addressAllowed(address: string, allow: AllowList): boolean {
 }
 
 export class DestinationRefused extends Error {
-  constructor(readonly host: string, readonly address: string) {
+  constructor(
+    readonly host: string,
+    readonly address: string,
+  ) {
     super(`webhook destination ${host} (${address}) is not allowed`);
   }
 }
 
 /** A `dns.lookup` for http.request that refuses destinations `addressAllowed` rejects. */
 export function guardedLookup(allow: AllowList) {
-  return (hostname: string, options: object, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+  return (
+    hostname: string,
+    options: object,
+    callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       const list = addresses as LookupAddress[];

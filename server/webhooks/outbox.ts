@@ -32,14 +32,20 @@ export const httpSender = (allow: AllowList, timeoutMs = 10_000): HttpSender => 
       // an address written in the URL is not looked up, so it is checked here
       const literal = u.hostname.replace(/^\[|\]$/g, '');
       if (isIP(literal) && !addressAllowed(literal, allow)) return reject(new DestinationRefused(literal, literal));
-      const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, {
-        method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        lookup: guardedLookup(allow) as never, timeout: timeoutMs,
-      }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-        res.on('error', reject);
-      });
+      const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
+        u,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          lookup: guardedLookup(allow) as never,
+          timeout: timeoutMs,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+          res.on('error', reject);
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
       req.on('error', reject);
       req.end(body);
@@ -129,15 +135,17 @@ export class Outbox {
       return;
     }
     this.pumping = true;
-    const pump = this.fill().catch((e) => this.o.log(`✗ Webhook 队列读取失败 / outbox claim failed: ${(e as Error).message}`)).finally(() => {
-      this.pumping = false;
-      this.pumps.delete(pump);
-      if (this.again) {
-        this.again = false;
-        this.pump();
-      }
-      if (!this.pumping) for (const w of this.waiters.splice(0)) w();
-    });
+    const pump = this.fill()
+      .catch((e) => this.o.log(`✗ Webhook 队列读取失败 / outbox claim failed: ${(e as Error).message}`))
+      .finally(() => {
+        this.pumping = false;
+        this.pumps.delete(pump);
+        if (this.again) {
+          this.again = false;
+          this.pump();
+        }
+        if (!this.pumping) for (const w of this.waiters.splice(0)) w();
+      });
     this.pumps.add(pump);
   }
 
@@ -145,7 +153,12 @@ export class Outbox {
     const limit = this.o.concurrency ?? 4;
     if (this.inFlight >= limit) return;
     const now = Date.now();
-    const claims = await this.o.store.outbox.claim({ now, limit: limit - this.inFlight, leaseMs: this.o.leaseMs ?? 60_000, owner: this.o.owner });
+    const claims = await this.o.store.outbox.claim({
+      now,
+      limit: limit - this.inFlight,
+      leaseMs: this.o.leaseMs ?? 60_000,
+      owner: this.o.owner,
+    });
     for (const c of claims) {
       this.inFlight++;
       const p = this.deliver(c).finally(() => {
@@ -161,10 +174,13 @@ export class Outbox {
     if (this.timer) this.timers.clearTimeout(this.timer);
     this.timer = null;
     if (next !== null && !this.stopped) {
-      this.timer = this.timers.setTimeout(() => {
-        this.timer = null;
-        this.pump();
-      }, Math.min(Math.max(next - Date.now(), 20), 60_000));
+      this.timer = this.timers.setTimeout(
+        () => {
+          this.timer = null;
+          this.pump();
+        },
+        Math.min(Math.max(next - Date.now(), 20), 60_000),
+      );
     }
   }
 
@@ -192,7 +208,8 @@ export class Outbox {
           'user-agent': 'gongzhi-webhooks/1',
         });
         if (res.status >= 200 && res.status < 300) {
-          if (await settle(c, this.o.owner, { status: 'delivered', at: new Date().toISOString() })) this.o.observe?.delivered?.(c.createdAt);
+          if (await settle(c, this.o.owner, { status: 'delivered', at: new Date().toISOString() }))
+            this.o.observe?.delivered?.(c.createdAt);
           return;
         }
         error = `HTTP ${res.status}`;
@@ -202,12 +219,19 @@ export class Outbox {
       const attempts = c.attempts + 1;
       const at = new Date().toISOString();
       if (attempts >= (this.o.maxAttempts ?? 12)) {
-        this.o.log(`✗ Webhook 投递失败,已标记为 dead(可重新投递)/ delivery dead after ${attempts} attempts (kept, redeliverable): ${c.id} → ${hook.url}: ${error}`);
+        this.o.log(
+          `✗ Webhook 投递失败,已标记为 dead(可重新投递)/ delivery dead after ${attempts} attempts (kept, redeliverable): ${c.id} → ${hook.url}: ${error}`,
+        );
         if (await settle(c, this.o.owner, { status: 'dead', error, at })) this.o.observe?.died?.();
       } else {
         const base = this.o.retryBaseMs ?? 1000;
         const delay = Math.min(base * 2 ** (attempts - 1), this.o.retryMaxMs ?? 15 * 60_000);
-        await settle(c, this.o.owner, { status: 'retry', error, at, nextAt: Date.now() + delay * (0.8 + 0.4 * Math.random()) });
+        await settle(c, this.o.owner, {
+          status: 'retry',
+          error,
+          at,
+          nextAt: Date.now() + delay * (0.8 + 0.4 * Math.random()),
+        });
       }
     } catch (e) {
       // the store could not record the outcome: the lease runs out and the delivery is tried again

@@ -30,7 +30,8 @@ export function effectsOf(doc: ProcedureDoc): Set<string> {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      if (o.type === 'emit' && o.params && typeof (o.params as Record<string, unknown>).effect === 'string') out.add((o.params as { effect: string }).effect);
+      if (o.type === 'emit' && o.params && typeof (o.params as Record<string, unknown>).effect === 'string')
+        out.add((o.params as { effect: string }).effect);
       Object.values(o).forEach(walk);
     }
   };
@@ -42,19 +43,37 @@ export function effectsOf(doc: ProcedureDoc): Set<string> {
 const publicView = ({ secret: _s, ...w }: Webhook): WebhookBody => ({ ...w, createdAt: isoOf(w.createdAt) });
 
 const deliveryView = (d: DeliveryInfo): DeliveryBody => ({
-  id: d.id, webhook: d.webhook, instance: d.caseId, type: d.type, status: d.status, createdAt: isoOf(d.createdAt),
-  attempts: d.attempts, lastError: d.lastError, lastAttemptAt: d.lastAttemptAt === null ? null : isoOf(d.lastAttemptAt),
-  nextAttemptAt: d.nextAttemptAt === null ? null : iso(new Date(d.nextAttemptAt)), deliveredAt: d.deliveredAt === null ? null : isoOf(d.deliveredAt),
+  id: d.id,
+  webhook: d.webhook,
+  instance: d.caseId,
+  type: d.type,
+  status: d.status,
+  createdAt: isoOf(d.createdAt),
+  attempts: d.attempts,
+  lastError: d.lastError,
+  lastAttemptAt: d.lastAttemptAt === null ? null : isoOf(d.lastAttemptAt),
+  nextAttemptAt: d.nextAttemptAt === null ? null : iso(new Date(d.nextAttemptAt)),
+  deliveredAt: d.deliveredAt === null ? null : isoOf(d.deliveredAt),
   requestId: d.requestId,
 });
-const hookNotFound = (id: string) => notFound({ 'zh-CN': `订阅「${id}」不存在`, en: `subscription '${id}' does not exist` });
+const hookNotFound = (id: string) =>
+  notFound({ 'zh-CN': `订阅「${id}」不存在`, en: `subscription '${id}' does not exist` });
 
 export class WebhookService {
-  constructor(private readonly d: { subscriptions: Subscriptions; catalog: PackCatalog; outbox: OutboxQueue; now: () => Date; allow: AllowList }) {}
+  constructor(
+    private readonly d: {
+      subscriptions: Subscriptions;
+      catalog: PackCatalog;
+      outbox: OutboxQueue;
+      now: () => Date;
+      allow: AllowList;
+    },
+  ) {}
 
   /** Admins manage every subscription; integrators those of their packs. */
   private mayManage(auth: Auth): void {
-    if (!isAdmin(auth) && !auth.roles.includes('integrator')) throw fail('FORBIDDEN', '需要管理员或对接方(integrator)权限', 'the admin or integrator role is required');
+    if (!isAdmin(auth) && !auth.roles.includes('integrator'))
+      throw fail('FORBIDDEN', '需要管理员或对接方(integrator)权限', 'the admin or integrator role is required');
   }
 
   private visibleTo(auth: Auth, w: Webhook): boolean {
@@ -70,7 +89,10 @@ export class WebhookService {
 
   list(auth: Auth): WebhookBody[] {
     this.mayManage(auth);
-    return this.d.subscriptions.all().filter((w) => this.visibleTo(auth, w)).map(publicView);
+    return this.d.subscriptions
+      .all()
+      .filter((w) => this.visibleTo(auth, w))
+      .map(publicView);
   }
 
   async create(auth: Auth, body: WebhookCreate): Promise<WebhookBody> {
@@ -79,10 +101,21 @@ export class WebhookService {
       throw notFound({ 'zh-CN': `配置包「${body.pack}」不存在`, en: `pack '${body.pack}' does not exist` });
     }
     if (body.pack === undefined && auth.packs !== '*') {
-      throw fail('FORBIDDEN', '令牌只能订阅自己的配置包:请填写 pack', 'this token may subscribe to its own packs only: give `pack`', [{ path: '/pack', message: { 'zh-CN': '必填', en: 'required for this token' } }]);
+      throw fail(
+        'FORBIDDEN',
+        '令牌只能订阅自己的配置包:请填写 pack',
+        'this token may subscribe to its own packs only: give `pack`',
+        [{ path: '/pack', message: { 'zh-CN': '必填', en: 'required for this token' } }],
+      );
     }
     const problems = [...this.unknownEvents(body), ...(await this.badDestination(body.url))];
-    if (problems.length) throw fail('INVALID_WEBHOOK', `订阅有 ${problems.length} 个问题`, `the subscription has ${problems.length} problem(s)`, problems);
+    if (problems.length)
+      throw fail(
+        'INVALID_WEBHOOK',
+        `订阅有 ${problems.length} 个问题`,
+        `the subscription has ${problems.length} problem(s)`,
+        problems,
+      );
     const hook: Webhook = { id: newId('wh'), ...body, createdAt: iso(this.d.now()), createdBy: auth.subject };
     await this.d.subscriptions.create(hook);
     return publicView(hook);
@@ -102,7 +135,10 @@ export class WebhookService {
   async redeliver(auth: Auth, id: string, delivery: string): Promise<{ id: string; status: 'pending' }> {
     this.hook(auth, id);
     if (!(await this.d.outbox.redeliver(id, delivery))) {
-      throw notFound({ 'zh-CN': `投递「${delivery}」不存在或已不保留`, en: `delivery '${delivery}' does not exist or is no longer kept` });
+      throw notFound({
+        'zh-CN': `投递「${delivery}」不存在或已不保留`,
+        en: `delivery '${delivery}' does not exist or is no longer kept`,
+      });
     }
     return { id: delivery, status: 'pending' as const };
   }
@@ -121,13 +157,19 @@ export class WebhookService {
     }
     const out: { path: string; message: { 'zh-CN': string; en: string } }[] = [];
     if (body.procedure !== undefined && procedures === 0) {
-      out.push({ path: '/procedure', message: { 'zh-CN': `流程「${body.procedure}」不存在`, en: `procedure '${body.procedure}' does not exist` } });
+      out.push({
+        path: '/procedure',
+        message: { 'zh-CN': `流程「${body.procedure}」不存在`, en: `procedure '${body.procedure}' does not exist` },
+      });
     }
     body.events.forEach((e, i) => {
       if (!e.startsWith('effect:') || effects.has(e.slice(7))) return;
       out.push({
         path: `/events/${i}`,
-        message: { 'zh-CN': `没有流程会产生效果「${e.slice(7)}」`, en: `no procedure in scope emits the effect '${e.slice(7)}'` },
+        message: {
+          'zh-CN': `没有流程会产生效果「${e.slice(7)}」`,
+          en: `no procedure in scope emits the effect '${e.slice(7)}'`,
+        },
       });
     });
     return out;
@@ -136,12 +178,14 @@ export class WebhookService {
   private async badDestination(url: string) {
     const refused = await refusedAddresses(url, this.d.allow);
     if (!refused.length) return [];
-    return [{
-      path: '/url',
-      message: {
-        'zh-CN': `目标地址 ${refused.join('、')} 属于本机、内网或链路本地地址,未被允许(GONGZHI_WEBHOOK_ALLOW)`,
-        en: `the destination ${refused.join(', ')} is a loopback, private or link-local address not allowed by GONGZHI_WEBHOOK_ALLOW`,
+    return [
+      {
+        path: '/url',
+        message: {
+          'zh-CN': `目标地址 ${refused.join('、')} 属于本机、内网或链路本地地址,未被允许(GONGZHI_WEBHOOK_ALLOW)`,
+          en: `the destination ${refused.join(', ')} is a loopback, private or link-local address not allowed by GONGZHI_WEBHOOK_ALLOW`,
+        },
       },
-    }];
+    ];
   }
 }

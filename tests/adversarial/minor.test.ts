@@ -41,9 +41,15 @@ describe('instants, dates and numbers that cannot be represented', () => {
     const before = snapshot(dataDir);
     const leap = await srv.api.put('/api/admin/clock', { now: '2025-12-31T23:59:60Z' });
     expect(leap.status, JSON.stringify(leap.body)).toBe(400);
-    const sim = await srv.api.post('/api/packs/national/procedures/grid-event/simulate', { data: {}, at: '2025-12-31T23:59:60Z' });
+    const sim = await srv.api.post('/api/packs/national/procedures/grid-event/simulate', {
+      data: {},
+      at: '2025-12-31T23:59:60Z',
+    });
     expect(sim.status).toBe(400);
-    const simEv = await srv.api.post('/api/packs/national/procedures/grid-event/simulate', { data: {}, events: [{ type: 'ASSIGN', at: '2025-06-30T23:59:60+08:00' }] });
+    const simEv = await srv.api.post('/api/packs/national/procedures/grid-event/simulate', {
+      data: {},
+      events: [{ type: 'ASSIGN', at: '2025-06-30T23:59:60+08:00' }],
+    });
     expect(simEv.status).toBe(400);
     for (const q of ['from=2025-02-30', 'to=2025-13-01', 'from=2025-02-29', 'to=2024-02-30']) {
       const r = await srv.api.get(`/api/stats?${q}`);
@@ -51,7 +57,12 @@ describe('instants, dates and numbers that cannot be represented', () => {
     }
     expect((await srv.api.get('/api/stats?from=2024-02-29')).status).toBe(200);
     for (const n of ['1e309', '-1e309', '1' + '0'.repeat(400)]) {
-      const r = await srv.api.call('POST', '/api/instances', `{"pack":"national","procedure":"grid-event","data":{"x":${n}}}`, { 'content-type': 'application/json' });
+      const r = await srv.api.call(
+        'POST',
+        '/api/instances',
+        `{"pack":"national","procedure":"grid-event","data":{"x":${n}}}`,
+        { 'content-type': 'application/json' },
+      );
       expect(r.status, n).toBe(400);
       expect(r.body.error.details[0].path).toBe('/data/x');
     }
@@ -62,13 +73,25 @@ describe('instants, dates and numbers that cannot be represented', () => {
 describe('schemas that would fail at run time', () => {
   const T = { 'zh-CN': '示例', en: 'sample' };
   const withData = (data: unknown) => ({
-    id: 'x', title: T, data, roles: { clerk: { title: T } }, events: { GO: { title: T, roles: ['clerk'] } }, rules: {}, deadlines: {},
+    id: 'x',
+    title: T,
+    data,
+    roles: { clerk: { title: T } },
+    events: { GO: { title: T, roles: ['clerk'] } },
+    rules: {},
+    deadlines: {},
     machine: { initial: 'a', states: { a: { on: { GO: 'done' } }, done: { type: 'final' } } },
   });
   const cases: Record<string, unknown> = {
     "$ref: '#'": { type: 'object', properties: { child: { $ref: '#' } } },
-    'allOf cycle': { $defs: { a: { allOf: [{ $ref: '#/$defs/b' }] }, b: { allOf: [{ $ref: '#/$defs/a' }] } }, $ref: '#/$defs/a' },
-    'self-referencing definition': { $defs: { node: { type: 'object', properties: { next: { $ref: '#/$defs/node' } } } }, $ref: '#/$defs/node' },
+    'allOf cycle': {
+      $defs: { a: { allOf: [{ $ref: '#/$defs/b' }] }, b: { allOf: [{ $ref: '#/$defs/a' }] } },
+      $ref: '#/$defs/a',
+    },
+    'self-referencing definition': {
+      $defs: { node: { type: 'object', properties: { next: { $ref: '#/$defs/node' } } } },
+      $ref: '#/$defs/node',
+    },
     $dynamicRef: { $dynamicAnchor: 'n', type: 'object', properties: { next: { $dynamicRef: '#n' } } },
     'external $ref': { $ref: 'https://example.org/schema.json' },
   };
@@ -76,18 +99,33 @@ describe('schemas that would fail at run time', () => {
     it(`${name} is refused at validation`, () => {
       const problems = validateProcedure(withData(schema));
       expect(problems.length, name).toBeGreaterThan(0);
-      expect(problems.every((p) => p.path.startsWith('/data')), JSON.stringify(problems)).toBe(true);
+      expect(
+        problems.every((p) => p.path.startsWith('/data')),
+        JSON.stringify(problems),
+      ).toBe(true);
     });
   }
 
   it('a local, non-recursive $ref is still accepted', () => {
-    expect(validateProcedure(withData({ $defs: { party: { type: 'object', properties: { name: { type: 'string' } } } }, type: 'object', properties: { a: { $ref: '#/$defs/party' }, b: { $ref: '#/$defs/party' } } }))).toEqual([]);
+    expect(
+      validateProcedure(
+        withData({
+          $defs: { party: { type: 'object', properties: { name: { type: 'string' } } } },
+          type: 'object',
+          properties: { a: { $ref: '#/$defs/party' }, b: { $ref: '#/$defs/party' } },
+        }),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('an import may only extend a pack the token may read', () => {
   it('a designer scoped to its own pack cannot build it on one it may not read (422, nothing written)', async () => {
-    const t = await srv.api.post('/api/admin/tokens', { subject: '示例县设计员', roles: ['designer'], packs: ['own-county'] });
+    const t = await srv.api.post('/api/admin/tokens', {
+      subject: '示例县设计员',
+      roles: ['designer'],
+      packs: ['own-county'],
+    });
     const designer = srv.api.as(t.body.token);
     const b = structuredClone(bundleOf(loadPackDir('configs/packs/nanchang-county')));
     b.manifest = { ...b.manifest, id: 'own-county', extends: 'national' };
@@ -102,7 +140,11 @@ describe('an import may only extend a pack the token may read', () => {
     expect(r.body.error.details[0]).toMatchObject({ path: '/manifest/extends', code: 'UNKNOWN_BASE_PACK' });
     expect(snapshot(dataDir)).toEqual(before);
     // the same bundle by a token that may read national is accepted
-    const t2 = await srv.api.post('/api/admin/tokens', { subject: '示例设计员', roles: ['designer'], packs: ['own-county', 'national'] });
+    const t2 = await srv.api.post('/api/admin/tokens', {
+      subject: '示例设计员',
+      roles: ['designer'],
+      packs: ['own-county', 'national'],
+    });
     expect((await srv.api.as(t2.body.token).post('/api/packs', b)).status).toBe(201);
   });
 });

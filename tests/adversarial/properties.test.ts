@@ -18,22 +18,79 @@ beforeAll(async () => {
   srv = await server({ dataDir });
   caseId = (await srv.api.start('national', 'grid-event', gridData)).id;
   const doc = (await srv.api.get('/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-  ops = Object.entries(doc.paths).flatMap(([path, m]) => Object.keys(m).map((method) => ({ method: method.toUpperCase(), path })));
+  ops = Object.entries(doc.paths).flatMap(([path, m]) =>
+    Object.keys(m).map((method) => ({ method: method.toUpperCase(), path })),
+  );
 });
 afterAll(() => srv.close());
 
 const figures = { tried: 0, fiveHundreds: 0, refusedWithWrites: 0, accepted: 0 };
-afterAll(() => report('property-based (fast-check)', { 'inputs tried': figures.tried, '5xx': figures.fiveHundreds, 'refused calls that wrote': figures.refusedWithWrites, 'accepted calls': figures.accepted }));
+afterAll(() =>
+  report('property-based (fast-check)', {
+    'inputs tried': figures.tried,
+    '5xx': figures.fiveHundreds,
+    'refused calls that wrote': figures.refusedWithWrites,
+    'accepted calls': figures.accepted,
+  }),
+);
 
 const idLike = fc.oneof(
-  fc.constantFrom('national', 'nanchang-county', 'grid-event', 'dispute-mediation', '..', '.', '%2e%2e', '..%2F..%2Fetc', '%00', '%FF', 'a'.repeat(300), ...PROTOTYPE_KEYS),
+  fc.constantFrom(
+    'national',
+    'nanchang-county',
+    'grid-event',
+    'dispute-mediation',
+    '..',
+    '.',
+    '%2e%2e',
+    '..%2F..%2Fetc',
+    '%00',
+    '%FF',
+    'a'.repeat(300),
+    ...PROTOTYPE_KEYS,
+  ),
   fc.string({ maxLength: 40 }).map(encodeURIComponent),
   fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
 );
-const param = (name: string) => (name === 'id' ? fc.oneof(fc.constant('CASE'), idLike) : name === 'pack' ? fc.oneof(fc.constant('national'), idLike) : name === 'proc' ? fc.oneof(fc.constant('grid-event'), idLike) : idLike);
+const param = (name: string) =>
+  name === 'id'
+    ? fc.oneof(fc.constant('CASE'), idLike)
+    : name === 'pack'
+      ? fc.oneof(fc.constant('national'), idLike)
+      : name === 'proc'
+        ? fc.oneof(fc.constant('grid-event'), idLike)
+        : idLike;
 const query = fc.dictionary(
-  fc.constantFrom('limit', 'cursor', 'version', 'from', 'to', 'pack', 'procedure', 'state', 'status', 'overdue', 'year', 'dryRun', 'x'),
-  fc.oneof(fc.constantFrom('-1', '0', '1e309', '2025-02-30', '2025-12-31T23:59:60Z', 'NaN', '%FF', 'true', '__proto__', '9'.repeat(40)), fc.string({ maxLength: 12 })),
+  fc.constantFrom(
+    'limit',
+    'cursor',
+    'version',
+    'from',
+    'to',
+    'pack',
+    'procedure',
+    'state',
+    'status',
+    'overdue',
+    'year',
+    'dryRun',
+    'x',
+  ),
+  fc.oneof(
+    fc.constantFrom(
+      '-1',
+      '0',
+      '1e309',
+      '2025-02-30',
+      '2025-12-31T23:59:60Z',
+      'NaN',
+      '%FF',
+      'true',
+      '__proto__',
+      '9'.repeat(40),
+    ),
+    fc.string({ maxLength: 12 }),
+  ),
   { maxKeys: 3 },
 );
 /** Valid bodies of the main write routes, then mutated: a field replaced by any JSON value. */
@@ -44,7 +101,8 @@ const validBodies: unknown[] = [
   { data: gridData, events: [{ type: 'ASSIGN', payload: { unit: '示例', designated: true } }] },
   { now: '2025-10-01T09:00:00+08:00' },
 ];
-const mutated = fc.tuple(fc.constantFrom(...validBodies), fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 4 }))
+const mutated = fc
+  .tuple(fc.constantFrom(...validBodies), fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 4 }))
   .map(([b, key, v]) => {
     const copy = structuredClone(b) as Record<string, unknown>;
     const keys = Object.keys(copy);
@@ -54,31 +112,67 @@ const mutated = fc.tuple(fc.constantFrom(...validBodies), fc.string({ maxLength:
 const body = fc.oneof(
   fc.jsonValue({ maxDepth: 5 }),
   mutated,
-  fc.constantFrom('{"x": 1e309}', '{"__proto__": {"admin": true}}', '[', '', '{"a":'.repeat(70), '\u0000', '{"data": {"n": -1e309}}'),
+  fc.constantFrom(
+    '{"x": 1e309}',
+    '{"__proto__": {"admin": true}}',
+    '[',
+    '',
+    '{"a":'.repeat(70),
+    '\u0000',
+    '{"data": {"n": -1e309}}',
+  ),
 );
-const headers = fc.record({
-  'idempotency-key': fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
-  'if-match': fc.option(fc.oneof(fc.constantFrom('"1"', '"x"', 'W/"2"', '*'), fc.string({ maxLength: 10 })), { nil: undefined }),
-}, { requiredKeys: [] });
+const headers = fc.record(
+  {
+    'idempotency-key': fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
+    'if-match': fc.option(fc.oneof(fc.constantFrom('"1"', '"x"', 'W/"2"', '*'), fc.string({ maxLength: 10 })), {
+      nil: undefined,
+    }),
+  },
+  { requiredKeys: [] },
+);
 
 describe('any input to any route', () => {
   it('is never answered 5xx, and a refused call writes nothing', { timeout: 300_000 }, async () => {
     const failures: string[] = [];
     await fc.assert(
       fc.asyncProperty(
-        fc.nat(), fc.dictionary(fc.constantFrom('id', 'pack', 'proc', 'year', 'delivery'), fc.constant(null)), fc.option(query, { nil: undefined }), body, headers,
-        fc.record({ pack: param('pack'), proc: param('proc'), id: param('id'), year: fc.oneof(fc.constant('2025'), idLike), delivery: idLike }),
+        fc.nat(),
+        fc.dictionary(fc.constantFrom('id', 'pack', 'proc', 'year', 'delivery'), fc.constant(null)),
+        fc.option(query, { nil: undefined }),
+        body,
+        headers,
+        fc.record({
+          pack: param('pack'),
+          proc: param('proc'),
+          id: param('id'),
+          year: fc.oneof(fc.constant('2025'), idLike),
+          delivery: idLike,
+        }),
         async (pick, _unused, q, b, h, params) => {
           const op = ops[pick % ops.length];
-          let path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => (params as Record<string, string>)[name] ?? 'x').replace('CASE', caseId);
-          if (q) path += '?' + Object.entries(q).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+          let path = op.path
+            .replace(/\{(\w+)\}/g, (_, name: string) => (params as Record<string, string>)[name] ?? 'x')
+            .replace('CASE', caseId);
+          if (q)
+            path +=
+              '?' +
+              Object.entries(q)
+                .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+                .join('&');
           const extra: Record<string, string> = {};
           for (const [k, v] of Object.entries(h)) if (v !== undefined) extra[k] = v.replace(/[^\x20-\x7e]/g, '');
-          const send = op.method === 'GET' || op.method === 'DELETE' ? undefined : typeof b === 'string' ? b : JSON.stringify(b);
+          const send =
+            op.method === 'GET' || op.method === 'DELETE' ? undefined : typeof b === 'string' ? b : JSON.stringify(b);
           const before = snapshot(dataDir);
           let r;
           try {
-            r = await srv.api.call(op.method, path, send, send === undefined ? extra : { 'content-type': 'application/json', ...extra });
+            r = await srv.api.call(
+              op.method,
+              path,
+              send,
+              send === undefined ? extra : { 'content-type': 'application/json', ...extra },
+            );
           } catch (e) {
             failures.push(`${op.method} ${path}: ${(e as Error).message}`);
             return false;
@@ -86,7 +180,9 @@ describe('any input to any route', () => {
           figures.tried++;
           if (r.status >= 500) {
             figures.fiveHundreds++;
-            failures.push(`${op.method} ${path} ${String(send).slice(0, 80)} → ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`);
+            failures.push(
+              `${op.method} ${path} ${String(send).slice(0, 80)} → ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`,
+            );
             return false;
           }
           if (r.status >= 400) {

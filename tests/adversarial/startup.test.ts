@@ -14,15 +14,28 @@ afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
 });
 
-interface Launched { child: ChildProcess; url: string; atReady: number; overdue: Promise<number> }
+interface Launched {
+  child: ChildProcess;
+  url: string;
+  atReady: number;
+  overdue: Promise<number>;
+}
 
 /** A server process; `atReady` is how many expiries the journal held when it said it was listening. */
 function launch(dataDir: string, controlled: boolean): Promise<Launched> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, GONGZHI_ADMIN_TOKEN: ADMIN, GONGZHI_FSYNC: '0' };
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      GONGZHI_ADMIN_TOKEN: ADMIN,
+      GONGZHI_FSYNC: '0',
+    };
     if (controlled) Object.assign(env, { GONGZHI_CONTROLLED_CLOCK: '1', GONGZHI_NOW: '2025-09-01T09:00:00+08:00' });
     else delete env.GONGZHI_CONTROLLED_CLOCK; // the system clock: every 2025 deadline is long past
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/server/fixtures/child-server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/server/fixtures/child-server.ts'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let out = '';
     let err = '';
@@ -48,7 +61,10 @@ function expiries(dataDir: string): string[] {
   for (const f of readdirSync(dir).sort((a, b) => parseInt(a) - parseInt(b))) {
     for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
       if (!line.includes('MEDIATION_EXPIRED')) continue;
-      const l = JSON.parse(line) as { add?: { type: string; payload: { dueAt: string } }[]; r?: { history: { type: string; payload: { dueAt: string } }[] } };
+      const l = JSON.parse(line) as {
+        add?: { type: string; payload: { dueAt: string } }[];
+        r?: { history: { type: string; payload: { dueAt: string } }[] };
+      };
       for (const h of l.add ?? l.r?.history ?? []) if (h.type === 'MEDIATION_EXPIRED') out.push(h.payload.dueAt);
     }
   }
@@ -83,7 +99,12 @@ describe('start-up with many deadlines already due', () => {
       const h = (await api.get(`/api/instances/${id}/history`)).body as { type: string }[];
       expect(h.filter((e) => e.type === 'MEDIATION_EXPIRED')).toHaveLength(1);
     }
-    report('start-up', { 'deadlines due at start': ids.length, 'fired before listening': s.atReady, 'fired after': order.length - s.atReady, 'out of due order': order.filter((d, i) => i > 0 && d < order[i - 1]).length });
+    report('start-up', {
+      'deadlines due at start': ids.length,
+      'fired before listening': s.atReady,
+      'fired after': order.length - s.atReady,
+      'out of due order': order.filter((d, i) => i > 0 && d < order[i - 1]).length,
+    });
     s.child.kill('SIGTERM');
   });
 });

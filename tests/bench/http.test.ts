@@ -7,7 +7,8 @@ describe('bench/http (quick)', () => {
     const r = await run({ quick: true });
     expect(r.name).toBe('http');
     expect(r.rows.length).toBeGreaterThanOrEqual(12);
-    for (const row of r.rows) expect(Number.isFinite(row.value) && row.value > 0, `${row.label}: ${row.value}`).toBe(true);
+    for (const row of r.rows)
+      expect(Number.isFinite(row.value) && row.value > 0, `${row.label}: ${row.value}`).toBe(true);
     expect(r.ratios.map((x) => x.label)).toEqual(expect.arrayContaining(['Gongzhi / bare Koa, requests/s']));
     for (const x of r.ratios) expect(Number.isFinite(x.value) && x.value > 0, `${x.label}: ${x.value}`).toBe(true);
     expect(r.ratios.filter((x) => x.target !== undefined).every((x) => typeof x.met === 'boolean')).toBe(true);

@@ -6,7 +6,8 @@ describe('bench/store (quick)', () => {
   it('given quick sizes, then every figure is positive and finite and the scaling ratios are present', async () => {
     const r = await run({ quick: true });
     expect(r.name).toBe('store');
-    for (const row of r.rows) expect(Number.isFinite(row.value) && row.value > 0, `${row.label}: ${row.value}`).toBe(true);
+    for (const row of r.rows)
+      expect(Number.isFinite(row.value) && row.value > 0, `${row.label}: ${row.value}`).toBe(true);
     expect(r.ratios.length).toBeGreaterThanOrEqual(2);
     for (const x of r.ratios) expect(Number.isFinite(x.value) && x.value > 0, `${x.label}: ${x.value}`).toBe(true);
     expect(r.ratios.some((x) => x.target !== undefined && typeof x.met === 'boolean')).toBe(true);

@@ -5,7 +5,8 @@ import type { ProcedureDoc } from '../../engine/types';
 import { validateProcedure } from '../../engine';
 import { commands as C, buildChart } from '../../designer/src/model';
 
-const mediation = (): ProcedureDoc => JSON.parse(readFileSync('configs/packs/national/procedures/dispute-mediation.json', 'utf8'));
+const mediation = (): ProcedureDoc =>
+  JSON.parse(readFileSync('configs/packs/national/procedures/dispute-mediation.json', 'utf8'));
 const title = (zh: string) => ({ 'zh-CN': zh, en: zh });
 
 describe('command stack', () => {
@@ -50,10 +51,23 @@ describe('state commands', () => {
     let s = C.createEditor(mediation());
     s = C.execute(s, C.addState({ parent: null, key: 'review', title: title('复核') }));
     expect(validateProcedure(s.doc).map((p) => p.code)).toContain('UNREACHABLE_STATE');
-    s = C.execute(s, C.connect({ source: 'agreement', target: 'review', event: 'REVIEW', newEventTitle: title('提请复核'), guard: 'jointApplication' }));
+    s = C.execute(
+      s,
+      C.connect({
+        source: 'agreement',
+        target: 'review',
+        event: 'REVIEW',
+        newEventTitle: title('提请复核'),
+        guard: 'jointApplication',
+      }),
+    );
     s = C.execute(s, C.connect({ source: 'review', target: 'closed', event: 'PERFORMED' }));
     expect(validateProcedure(s.doc)).toEqual([]);
-    expect(buildChart(s.doc).edges.find((e) => e.event === 'REVIEW')).toMatchObject({ source: 'agreement', target: 'review', guard: ['jointApplication'] });
+    expect(buildChart(s.doc).edges.find((e) => e.event === 'REVIEW')).toMatchObject({
+      source: 'agreement',
+      target: 'review',
+      guard: ['jointApplication'],
+    });
   });
 
   it('nested states: adding a child makes the parent compound with an initial child', () => {
@@ -68,7 +82,16 @@ describe('state commands', () => {
     doc.layout = { nodes: { 'fastTrackCourt.trial': { x: 1, y: 2 } } };
     const s = C.execute(C.createEditor(doc), C.renameStateKey('fastTrackCourt', 'court'));
     const m = s.doc.machine;
-    expect(Object.keys(m.states)).toEqual(['intake', 'mediation', 'agreement', 'judicialConfirmation', 'court', 'closed', 'policeReferral', 'arbitrationReferral']);
+    expect(Object.keys(m.states)).toEqual([
+      'intake',
+      'mediation',
+      'agreement',
+      'judicialConfirmation',
+      'court',
+      'closed',
+      'policeReferral',
+      'arbitrationReferral',
+    ]);
     expect(validateProcedure(s.doc)).toEqual([]);
     expect(s.doc.deadlines.trialSmallClaims.state).toBe('court.trial');
     expect(s.doc.layout!.nodes!['court.trial']).toEqual({ x: 1, y: 2 });
@@ -87,7 +110,9 @@ describe('state commands', () => {
   });
 
   it('refuses a duplicate key with a Chinese message', () => {
-    expect(() => C.addState({ parent: null, key: 'mediation', title: title('x') }).apply(mediation())).toThrow(C.CommandError);
+    expect(() => C.addState({ parent: null, key: 'mediation', title: title('x') }).apply(mediation())).toThrow(
+      C.CommandError,
+    );
     try {
       C.addState({ parent: null, key: 'mediation', title: title('x') }).apply(mediation());
     } catch (e) {
@@ -101,16 +126,43 @@ describe('transitions, events, rules, deadlines', () => {
     let s = C.createEditor(mediation());
     const ref = { source: 'agreement', event: 'PERFORMED', index: 0 };
     s = C.execute(s, C.setGuard(ref, { type: 'allOf', params: { rules: ['jointApplication', 'contentNotExcluded'] } }));
-    expect((s.doc.machine.states.agreement.on as Record<string, { guard: unknown }>).PERFORMED.guard).toEqual({ type: 'allOf', params: { rules: ['jointApplication', 'contentNotExcluded'] } });
+    expect((s.doc.machine.states.agreement.on as Record<string, { guard: unknown }>).PERFORMED.guard).toEqual({
+      type: 'allOf',
+      params: { rules: ['jointApplication', 'contentNotExcluded'] },
+    });
     s = C.execute(s, C.setEventRoles('PERFORMED', ['party']));
-    s = C.execute(s, C.setPayloadField('PERFORMED', { name: 'performedOn', kind: 'date', title: '履行日期', required: true }));
+    s = C.execute(
+      s,
+      C.setPayloadField('PERFORMED', { name: 'performedOn', kind: 'date', title: '履行日期', required: true }),
+    );
     expect(s.doc.events.PERFORMED.payload!.required).toEqual(['performedOn']);
-    s = C.execute(s, C.editRule('bigAmount', { description: title('标的额较大'), basis: title('示例'), conditions: { all: [{ fact: 'data', path: '$.amount', operator: 'greaterThan', value: { param: 'smallClaimsCap' } }] } }));
-    s = C.execute(s, C.setDeadline('agreementPeriod', { title: title('履行期限'), state: 'agreement', amount: 10, unit: 'workingDays', onExpiry: { effects: ['supervision.notice'] }, basis: title('示例') }));
+    s = C.execute(
+      s,
+      C.editRule('bigAmount', {
+        description: title('标的额较大'),
+        basis: title('示例'),
+        conditions: {
+          all: [{ fact: 'data', path: '$.amount', operator: 'greaterThan', value: { param: 'smallClaimsCap' } }],
+        },
+      }),
+    );
+    s = C.execute(
+      s,
+      C.setDeadline('agreementPeriod', {
+        title: title('履行期限'),
+        state: 'agreement',
+        amount: 10,
+        unit: 'workingDays',
+        onExpiry: { effects: ['supervision.notice'] },
+        basis: title('示例'),
+      }),
+    );
     const problems = validateProcedure(s.doc);
     expect(problems).toEqual([]);
     s = C.execute(s, C.setTransitionEvent(ref, 'PERFORMANCE_DISPUTE'));
-    expect(Array.isArray((s.doc.machine.states.agreement.on as Record<string, unknown>).PERFORMANCE_DISPUTE)).toBe(true);
+    expect(Array.isArray((s.doc.machine.states.agreement.on as Record<string, unknown>).PERFORMANCE_DISPUTE)).toBe(
+      true,
+    );
     s = C.execute(s, C.editRule('hugeAmount', s.doc.rules.bigAmount, 'bigAmount'));
     expect(s.doc.rules.bigAmount).toBeUndefined();
   });

@@ -13,10 +13,11 @@ import { DERIVED_FACTS, STATIC_FACTS } from '../../engine/browser-rules';
 import { STRINGS } from '../../designer/src/i18n/strings';
 import { DESK_STRINGS } from '../../designer/src/i18n/desk';
 
-const files = (dir: string, ext: RegExp): string[] => readdirSync(dir).flatMap((n) => {
-  const p = join(dir, n);
-  return statSync(p).isDirectory() ? files(p, ext) : ext.test(n) ? [p] : [];
-});
+const files = (dir: string, ext: RegExp): string[] =>
+  readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p, ext) : ext.test(n) ? [p] : [];
+  });
 
 /** Runtime imports of a file (type-only imports are erased and do not count). */
 function runtimeImports(file: string): string[] {
@@ -33,7 +34,9 @@ function resolveTs(from: string, spec: string): string | null {
   for (const c of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')]) {
     try {
       if (statSync(c).isFile()) return c;
-    } catch { /* next */ }
+    } catch {
+      /* next */
+    }
   }
   return null;
 }
@@ -46,7 +49,8 @@ describe('the designer and the engine', () => {
       if (seen.has(file)) return;
       seen.add(file);
       for (const spec of runtimeImports(file)) {
-        if (spec === 'xstate' || spec === 'json-rules-engine' || spec.startsWith('node:')) bad.push(`${file} → ${spec}`);
+        if (spec === 'xstate' || spec === 'json-rules-engine' || spec.startsWith('node:'))
+          bad.push(`${file} → ${spec}`);
         const next = resolveTs(file, spec);
         if (next && /\.tsx?$/.test(next)) walk(next);
       }
@@ -61,7 +65,8 @@ describe('the designer and the engine', () => {
   it('the designer imports the engine only through engine/browser.ts (and browser-rules.ts, browser-desk.ts)', () => {
     const deep: string[] = [];
     for (const f of files('designer/src', /\.tsx?$/)) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/from\s+'((?:\.\.\/)+engine\/[^']*)'/g)) if (!/engine\/browser(-rules|-desk)?$/.test(m[1])) deep.push(`${f}: ${m[1]}`);
+      for (const m of readFileSync(f, 'utf8').matchAll(/from\s+'((?:\.\.\/)+engine\/[^']*)'/g))
+        if (!/engine\/browser(-rules|-desk)?$/.test(m[1])) deep.push(`${f}: ${m[1]}`);
     }
     expect(deep).toEqual([]);
   });
@@ -76,7 +81,13 @@ describe('every visible string comes from the i18n table', () => {
       const sf = ts.createSourceFile(f, readFileSync(f, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
       const visit = (n: ts.Node) => {
         if (ts.isJsxText(n) && letters.test(n.text)) found.push(`${f}: ${n.text.trim()}`);
-        if (ts.isJsxAttribute(n) && shown.has(n.name.getText(sf)) && n.initializer && ts.isStringLiteral(n.initializer) && letters.test(n.initializer.text)) {
+        if (
+          ts.isJsxAttribute(n) &&
+          shown.has(n.name.getText(sf)) &&
+          n.initializer &&
+          ts.isStringLiteral(n.initializer) &&
+          letters.test(n.initializer.text)
+        ) {
           found.push(`${f}: ${n.name.getText(sf)}="${n.initializer.text}"`);
         }
         ts.forEachChild(n, visit);
@@ -122,7 +133,10 @@ describe('every visible string comes from the i18n table', () => {
     for (const f of files('configs/packs', /\.json$/).filter((p) => /\/(procedures|patches)\//.test(p))) {
       const doc = JSON.parse(readFileSync(f, 'utf8'));
       walk(doc.data ?? doc.patch?.data, `${f}#data`);
-      for (const [e, ev] of Object.entries((doc.events ?? doc.patch?.events ?? {}) as Record<string, { payload?: unknown }>)) walk(ev?.payload, `${f}#events/${e}`);
+      for (const [e, ev] of Object.entries(
+        (doc.events ?? doc.patch?.events ?? {}) as Record<string, { payload?: unknown }>,
+      ))
+        walk(ev?.payload, `${f}#events/${e}`);
     }
     expect(missing).toEqual([]);
   });

@@ -7,7 +7,9 @@ import { absolute, autoLayout, buildChart, labelSizes, placeNodes, validRoutes }
 
 describe('automatic layout', () => {
   it('lays out the mediation procedure with the court group holding its children', async () => {
-    const doc: ProcedureDoc = JSON.parse(readFileSync('configs/packs/national/procedures/dispute-mediation.json', 'utf8'));
+    const doc: ProcedureDoc = JSON.parse(
+      readFileSync('configs/packs/national/procedures/dispute-mediation.json', 'utf8'),
+    );
     const model = buildChart(doc);
     const labels = labelSizes(doc, model, 'zh-CN');
     const auto = await autoLayout(new ELK(), model, (id) => labels[id]);
@@ -22,12 +24,13 @@ describe('automatic layout', () => {
       expect(c.y + c.height).toBeLessThanOrEqual(group.y + group.height);
     }
     const top = model.nodes.filter((n) => n.parent === null).map((n) => abs[n.id]);
-    for (let i = 0; i < top.length; i++) for (let j = i + 1; j < top.length; j++) {
-      const a = top[i];
-      const b = top[j];
-      const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-      expect(overlap).toBe(false);
-    }
+    for (let i = 0; i < top.length; i++)
+      for (let j = i + 1; j < top.length; j++) {
+        const a = top[i];
+        const b = top[j];
+        const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+        expect(overlap).toBe(false);
+      }
     expect(abs.intake.y).toBeLessThan(abs.mediation.y);
     // Every edge between siblings is routed by elk; moving a state drops the routes of its edges only.
     const routes = validRoutes(model, auto, pos);

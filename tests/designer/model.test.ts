@@ -5,11 +5,24 @@ import type { ProcedureDoc } from '../../engine/types';
 import { resolvePacks, validateProcedure } from '../../engine';
 import { loadPacksRoot } from '../../server/packs';
 import {
-  buildChart, chartToSvg, marksFrom, overridesFor, problemTarget, unionChart, absolute, placeNodes, acceptedEvents, formatDue,
-  fieldsOf, withField, withoutField, pathTaken,
+  buildChart,
+  chartToSvg,
+  marksFrom,
+  overridesFor,
+  problemTarget,
+  unionChart,
+  absolute,
+  placeNodes,
+  acceptedEvents,
+  formatDue,
+  fieldsOf,
+  withField,
+  withoutField,
+  pathTaken,
 } from '../../designer/src/model';
 
-const mediation = (): ProcedureDoc => JSON.parse(readFileSync('configs/packs/national/procedures/dispute-mediation.json', 'utf8'));
+const mediation = (): ProcedureDoc =>
+  JSON.parse(readFileSync('configs/packs/national/procedures/dispute-mediation.json', 'utf8'));
 
 describe('chart model of the national mediation procedure', () => {
   it('has a node per state, the court as a group holding its children, finals marked', () => {
@@ -25,9 +38,15 @@ describe('chart model of the national mediation procedure', () => {
   it('draws transitions as edges keyed by their JSON pointer, resolving #id targets', () => {
     const m = buildChart(mediation());
     const judged = m.edges.find((e) => e.event === 'JUDGED')!;
-    expect(judged).toMatchObject({ source: 'fastTrackCourt.trial', target: 'closed', pointer: '/machine/states/fastTrackCourt/states/trial/on/JUDGED' });
+    expect(judged).toMatchObject({
+      source: 'fastTrackCourt.trial',
+      target: 'closed',
+      pointer: '/machine/states/fastTrackCourt/states/trial/on/JUDGED',
+    });
     const filed = m.edges.filter((e) => e.event === 'FILED');
-    expect(filed.map((e) => e.id)).toEqual([0, 1, 2].map((i) => `/machine/states/fastTrackCourt/states/filing/on/FILED/${i}`));
+    expect(filed.map((e) => e.id)).toEqual(
+      [0, 1, 2].map((i) => `/machine/states/fastTrackCourt/states/filing/on/FILED/${i}`),
+    );
     expect(filed[1].sibling).toBe(1);
     expect(m.byId.get('mediation')!.internal.map((t) => t.event)).toEqual(['EXTEND_MEDIATION']);
     expect(m.byId.get('mediation')!.deadlines).toEqual(['mediationPeriod', 'labourMediationPeriod']);
@@ -46,9 +65,16 @@ describe('problems point at the node they concern', () => {
     expect(problemTarget(unreachable, m, doc)).toEqual({ node: 'orphan' });
     const bad = problems.find((p) => p.code === 'UNKNOWN_TARGET')!;
     expect(problemTarget(bad, m, doc).node).toBe('agreement');
-    expect(problemTarget({ path: '/deadlines/mediationPeriod/state', message: { 'zh-CN': '', en: '' } }, m, doc)).toMatchObject({ node: 'mediation', item: { kind: 'deadline' } });
-    expect(problemTarget({ path: '/machine/states/mediation/on/AGREEMENT_SIGNED/guard', message: { 'zh-CN': '', en: '' } }, m, doc))
-      .toEqual({ edge: '/machine/states/mediation/on/AGREEMENT_SIGNED', node: 'mediation' });
+    expect(
+      problemTarget({ path: '/deadlines/mediationPeriod/state', message: { 'zh-CN': '', en: '' } }, m, doc),
+    ).toMatchObject({ node: 'mediation', item: { kind: 'deadline' } });
+    expect(
+      problemTarget(
+        { path: '/machine/states/mediation/on/AGREEMENT_SIGNED/guard', message: { 'zh-CN': '', en: '' } },
+        m,
+        doc,
+      ),
+    ).toEqual({ edge: '/machine/states/mediation/on/AGREEMENT_SIGNED', node: 'mediation' });
   });
 });
 
@@ -64,7 +90,9 @@ describe('change marks', () => {
     const marks = marksFrom(list, chart, doc, base);
     expect(marks.nodes.review).toBe('changed');
     // Bao'an adds its district-level test to APPROVE
-    expect(Object.entries(marks.edges).some(([id, c]) => id.includes('/review/on/APPROVE') && c === 'changed')).toBe(true);
+    expect(Object.entries(marks.edges).some(([id, c]) => id.includes('/review/on/APPROVE') && c === 'changed')).toBe(
+      true,
+    );
   });
 
   it('a county list: its duty-list items are listed for the procedure that reads them, and the list-check transitions marked', () => {
@@ -73,12 +101,22 @@ describe('change marks', () => {
     const doc = county.procedures['duty-admission'];
     const base = packs.national.procedures['duty-admission'];
     const list = overridesFor(county.overrides, 'duty-admission', doc);
-    expect(list.filter((o) => o.kind === 'data').map((o) => o.path)).toEqual(expect.arrayContaining([
-      'data/duty-lists/statutory/BA-S01', 'data/duty-lists/assistance/BA-A01', 'data/duty-lists/negative/BA-N01',
-    ]));
-    expect(overridesFor(county.overrides, 'community-consultation', county.procedures['community-consultation']).some((o) => o.kind === 'data')).toBe(false);
+    expect(list.filter((o) => o.kind === 'data').map((o) => o.path)).toEqual(
+      expect.arrayContaining([
+        'data/duty-lists/statutory/BA-S01',
+        'data/duty-lists/assistance/BA-A01',
+        'data/duty-lists/negative/BA-N01',
+      ]),
+    );
+    expect(
+      overridesFor(county.overrides, 'community-consultation', county.procedures['community-consultation']).some(
+        (o) => o.kind === 'data',
+      ),
+    ).toBe(false);
     const marks = marksFrom(list, unionChart(base, doc), doc, base);
-    expect(Object.entries(marks.edges).some(([id, c]) => id.includes('/submitted/always') && c === 'changed')).toBe(true);
+    expect(Object.entries(marks.edges).some(([id, c]) => id.includes('/submitted/always') && c === 'changed')).toBe(
+      true,
+    );
   });
 
   it('a version diff: an added state and a removed transition, removed ones drawn from the base', async () => {
@@ -103,7 +141,13 @@ describe('placement, export, simulation helpers, fields', () => {
     const pos = placeNodes(m, {}, doc);
     expect(pos.mediation).toMatchObject({ x: 500, y: 40 });
     expect(pos.fastTrackCourt.width).toBeGreaterThan(pos['fastTrackCourt.filing'].x);
-    const { svg } = chartToSvg({ doc, model: m, boxes: absolute(m, pos), lang: 'zh-CN', title: '矛盾纠纷调解与速裁衔接 流程图' });
+    const { svg } = chartToSvg({
+      doc,
+      model: m,
+      boxes: absolute(m, pos),
+      lang: 'zh-CN',
+      title: '矛盾纠纷调解与速裁衔接 流程图',
+    });
     expect(svg).toContain('>调解<');
     expect(svg).toContain('签订调解协议');
     expect(svg.startsWith('<svg')).toBe(true);
@@ -114,7 +158,10 @@ describe('placement, export, simulation helpers, fields', () => {
     expect(acceptedEvents(doc, 'fastTrackCourt.filing')).toEqual(['FILED', 'WITHDRAWN']);
     expect(acceptedEvents(doc, 'mediation')).not.toContain('MEDIATION_EXPIRED');
     const m = buildChart(doc);
-    const taken = pathTaken(m, [{ from: null, to: 'mediation' }, { from: 'mediation', to: 'agreement', transitions: ['/machine/states/mediation/on/AGREEMENT_SIGNED'] }]);
+    const taken = pathTaken(m, [
+      { from: null, to: 'mediation' },
+      { from: 'mediation', to: 'agreement', transitions: ['/machine/states/mediation/on/AGREEMENT_SIGNED'] },
+    ]);
     expect([...taken.edges]).toContain('/machine/states/mediation/on/AGREEMENT_SIGNED');
     expect(formatDue('2025-10-27T23:59:59+08:00', 'zh-CN')).toBe('2025-10-27(周一)');
   });
@@ -122,9 +169,18 @@ describe('placement, export, simulation helpers, fields', () => {
   it('payload fields as a table', () => {
     const doc = mediation();
     const fields = fieldsOf(doc.events.AGREEMENT_SIGNED.payload);
-    expect(fields.map((f) => [f.name, f.kind, f.required])).toEqual([['effectiveOn', 'date', true], ['form', 'enum', true], ['terms', 'text', false]]);
-    const s = withField(doc.events.AGREEMENT_SIGNED.payload, { name: 'witness', kind: 'string', title: '见证人', required: true });
-    expect((s.required as string[])).toContain('witness');
+    expect(fields.map((f) => [f.name, f.kind, f.required])).toEqual([
+      ['effectiveOn', 'date', true],
+      ['form', 'enum', true],
+      ['terms', 'text', false],
+    ]);
+    const s = withField(doc.events.AGREEMENT_SIGNED.payload, {
+      name: 'witness',
+      kind: 'string',
+      title: '见证人',
+      required: true,
+    });
+    expect(s.required as string[]).toContain('witness');
     const renamed = withField(s, { name: 'signedOn', kind: 'date', title: '', required: true }, 'effectiveOn');
     expect(Object.keys(renamed.properties as object)[0]).toBe('signedOn');
     expect(withoutField(renamed, 'witness').required).toEqual(['form', 'signedOn']);
@@ -143,8 +199,14 @@ describe('the path a case took', () => {
   it('marks the start from the initial state through triage', () => {
     const doc = mediation();
     const m = buildChart(doc);
-    const taken = pathTaken(m, [{ from: null, to: 'mediation' }, { from: 'mediation', to: 'agreement' }]);
+    const taken = pathTaken(m, [
+      { from: null, to: 'mediation' },
+      { from: 'mediation', to: 'agreement' },
+    ]);
     expect([...taken.nodes].sort()).toEqual(['agreement', 'intake', 'mediation']);
-    expect([...taken.edges]).toEqual(['/machine/states/intake/always/3', '/machine/states/mediation/on/AGREEMENT_SIGNED']);
+    expect([...taken.edges]).toEqual([
+      '/machine/states/intake/always/3',
+      '/machine/states/mediation/on/AGREEMENT_SIGNED',
+    ]);
   });
 });

@@ -10,8 +10,15 @@ import { clickNode, node, openProcedure, useHarness } from './harness';
 const h = useHarness();
 const DM = 'dispute-mediation';
 const data = {
-  disputeType: 'neighbour', parties: [{ name: '张三', role: '申请人' }, { name: '李四', role: '被申请人' }],
-  amount: 3000, partiesConsent: true, criminalRisk: false, description: '楼上漏水(示例)',
+  disputeType: 'neighbour',
+  parties: [
+    { name: '张三', role: '申请人' },
+    { name: '李四', role: '被申请人' },
+  ],
+  amount: 3000,
+  partiesConsent: true,
+  criminalRisk: false,
+  description: '楼上漏水(示例)',
 };
 
 describe('a county follows its base (issue 15)', () => {
@@ -19,7 +26,11 @@ describe('a county follows its base (issue 15)', () => {
 
   it("changes nanchang-county's mediation period to 20 days from the county view and publishes it", async () => {
     const p = h.page;
-    const started = await h.api<{ id: string; version: number; deadlines: { dueDate: string }[] }>('POST', '/api/instances', { pack: 'nanchang-county', procedure: DM, data });
+    const started = await h.api<{ id: string; version: number; deadlines: { dueDate: string }[] }>(
+      'POST',
+      '/api/instances',
+      { pack: 'nanchang-county', procedure: DM, data },
+    );
     expect(started.body).toMatchObject({ version: 1, deadlines: [{ dueDate: '2025-10-27' }] });
     running = started.body.id;
 
@@ -43,7 +54,10 @@ describe('a county follows its base (issue 15)', () => {
     await p.getByTestId('params-publish').click();
     await expect.poll(() => p.getByTestId('toast').innerText()).toContain('已发布');
     await h.screenshot('county-1-parameter-published');
-    const pack = await h.api<{ parameters: Record<string, { value: number; baseValue?: number }> }>('GET', '/api/packs/nanchang-county');
+    const pack = await h.api<{ parameters: Record<string, { value: number; baseValue?: number }> }>(
+      'GET',
+      '/api/packs/nanchang-county',
+    );
     expect(pack.body.parameters.mediationDays).toMatchObject({ value: 20, baseValue: 30 });
     const exported = await h.api<{ procedures: Record<string, unknown> }>('GET', '/api/packs/nanchang-county/export');
     expect(exported.body.procedures).toEqual({}); // a parameter, not a copy of the procedure
@@ -58,7 +72,10 @@ describe('a county follows its base (issue 15)', () => {
     expect((await h.api<{ version: number }>('GET', `/api/instances/${running}`)).body.version).toBe(1);
     await p.getByTestId('migrate-run').click();
     await expect.poll(() => p.getByTestId('toast').innerText()).toContain('已迁移 1 个案件');
-    const moved = await h.api<{ version: number; deadlines: { dueDate: string }[] }>('GET', `/api/instances/${running}`);
+    const moved = await h.api<{ version: number; deadlines: { dueDate: string }[] }>(
+      'GET',
+      `/api/instances/${running}`,
+    );
     expect(moved.body).toMatchObject({ version: 2, deadlines: [{ dueDate: '2025-10-16' }] });
   });
 
@@ -73,14 +90,25 @@ describe('a county follows its base (issue 15)', () => {
     await p.getByTestId('publish-confirm').click();
     await expect.poll(() => p.getByTestId('toast').innerText()).toContain('已发布版本');
 
-    const pack = await h.api<{ status: string; parameters: Record<string, { value: number }>; procedures: Record<string, { machine: { states: Record<string, { meta: { title: Record<string, string> } }> } }> }>('GET', '/api/packs/nanchang-county');
+    const pack = await h.api<{
+      status: string;
+      parameters: Record<string, { value: number }>;
+      procedures: Record<string, { machine: { states: Record<string, { meta: { title: Record<string, string> } }> } }>;
+    }>('GET', '/api/packs/nanchang-county');
     expect(pack.body.status).toBe('ok');
     expect(pack.body.procedures[DM].machine.states.agreement.meta.title['zh-CN']).toBe('协议生效·待履行');
     expect(pack.body.parameters.mediationDays.value).toBe(20);
-    const versions = await h.api<{ version: number; followed?: string }[]>('GET', `/api/packs/nanchang-county/procedures/${DM}/versions`);
+    const versions = await h.api<{ version: number; followed?: string }[]>(
+      'GET',
+      `/api/packs/nanchang-county/procedures/${DM}/versions`,
+    );
     expect(versions.body[versions.body.length - 1]).toMatchObject({ version: 3, followed: 'national' });
     // a new nanchang case runs 20 days
-    const fresh = await h.api<{ version: number; deadlines: { dueDate: string }[] }>('POST', '/api/instances', { pack: 'nanchang-county', procedure: DM, data });
+    const fresh = await h.api<{ version: number; deadlines: { dueDate: string }[] }>('POST', '/api/instances', {
+      pack: 'nanchang-county',
+      procedure: DM,
+      data,
+    });
     expect(fresh.body).toMatchObject({ version: 3, deadlines: [{ dueDate: '2025-10-16' }] });
 
     // and the county view shows it: national's new title on the chart, 20 days local, nothing listed as deleted
@@ -111,9 +139,15 @@ describe('a county follows its base (issue 15)', () => {
     await p.getByTestId('params-publish').click();
     await expect.poll(() => p.getByTestId('toast').innerText()).toContain('已发布');
     await row.locator('[data-testid=list-item-local][data-id=BA-N09]').waitFor();
-    const pack = await h.api<{ data: Record<string, { negative: { id: string }[] }> }>('GET', '/api/packs/baoan-district');
+    const pack = await h.api<{ data: Record<string, { negative: { id: string }[] }> }>(
+      'GET',
+      '/api/packs/baoan-district',
+    );
     expect(pack.body.data['duty-lists'].negative.map((x) => x.id)).toContain('BA-N09');
-    const own = await h.api<{ data: Record<string, { negative: { id: string }[] }> }>('GET', '/api/packs/baoan-district/export');
+    const own = await h.api<{ data: Record<string, { negative: { id: string }[] }> }>(
+      'GET',
+      '/api/packs/baoan-district/export',
+    );
     expect(own.body.data['duty-lists'].negative.map((x) => x.id)).toContain('BA-N09');
     await h.screenshot('county-3-list-item');
   });
@@ -124,9 +158,22 @@ describe('a county follows its base (issue 15)', () => {
     const nat = (await h.api<Doc>('GET', `/api/packs/national/procedures/${DM}`)).body;
     const was = nat.machine.states.agreement.meta.title;
     const bundle = (await h.api<Record<string, any>>('GET', '/api/packs/nanchang-county/export')).body;
-    bundle.manifest = { ...bundle.manifest, id: 'conflict-county', title: { 'zh-CN': '冲突县(示例)', en: 'Conflict county (sample)' } };
+    bundle.manifest = {
+      ...bundle.manifest,
+      id: 'conflict-county',
+      title: { 'zh-CN': '冲突县(示例)', en: 'Conflict county (sample)' },
+    };
     bundle.scenarios = {};
-    bundle.patches = { [DM]: [{ op: 'replace', path: '/machine/states/agreement/meta/title', was, value: { 'zh-CN': '本县协议生效', en: 'Agreement in force (county)' } }] };
+    bundle.patches = {
+      [DM]: [
+        {
+          op: 'replace',
+          path: '/machine/states/agreement/meta/title',
+          was,
+          value: { 'zh-CN': '本县协议生效', en: 'Agreement in force (county)' },
+        },
+      ],
+    };
     expect((await h.api('POST', '/api/packs', bundle)).status).toBe(201);
     // national retitles the same state
     const { version: _v, ...draft } = nat;
@@ -153,6 +200,13 @@ describe('a county follows its base (issue 15)', () => {
     expect(after.body.status).toBe('ok');
     expect(after.body.procedures[DM].machine.states.agreement.meta.title['zh-CN']).toBe('本县协议生效');
     const exported = await h.api<{ patches: Record<string, unknown[]> }>('GET', '/api/packs/conflict-county/export');
-    expect(exported.body.patches[DM]).toEqual([{ op: 'replace', path: '/machine/states/agreement/meta/title', was: { 'zh-CN': '协议已生效', en: 'Agreement in force' }, value: { 'zh-CN': '本县协议生效', en: 'Agreement in force (county)' } }]);
+    expect(exported.body.patches[DM]).toEqual([
+      {
+        op: 'replace',
+        path: '/machine/states/agreement/meta/title',
+        was: { 'zh-CN': '协议已生效', en: 'Agreement in force' },
+        value: { 'zh-CN': '本县协议生效', en: 'Agreement in force (county)' },
+      },
+    ]);
   });
 });

@@ -11,7 +11,10 @@ import { ADMIN, node, openProcedure, useHarness, waitForChart } from './harness'
 
 const h = useHarness();
 
-const PARTIES = [{ name: '王五', role: '申请人' }, { name: '赵六', role: '被申请人' }];
+const PARTIES = [
+  { name: '王五', role: '申请人' },
+  { name: '赵六', role: '被申请人' },
+];
 
 async function download(click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
   const [d] = await Promise.all([h.page.waitForEvent('download'), click()]);
@@ -57,17 +60,28 @@ describe('a running case on its chart', () => {
 
   it('shows a case started over the API: current state highlighted, path, timeline, deadlines', async () => {
     const started = await h.api<{ id: string; state: string }>('POST', '/api/instances', {
-      pack: 'national', procedure: 'dispute-mediation',
-      data: { disputeType: 'neighbour', parties: PARTIES, partiesConsent: true, criminalRisk: false, description: '楼上漏水' },
+      pack: 'national',
+      procedure: 'dispute-mediation',
+      data: {
+        disputeType: 'neighbour',
+        parties: PARTIES,
+        partiesConsent: true,
+        criminalRisk: false,
+        description: '楼上漏水',
+      },
     });
     expect(started.status).toBe(201);
     id = started.body.id;
     const signed = await h.api<{ state: string }>('POST', `/api/instances/${id}/events`, {
-      type: 'AGREEMENT_SIGNED', payload: { effectiveOn: '2025-09-26', form: 'written' }, actor: { subject: '调解员甲', roles: ['mediator'] },
+      type: 'AGREEMENT_SIGNED',
+      payload: { effectiveOn: '2025-09-26', form: 'written' },
+      actor: { subject: '调解员甲', roles: ['mediator'] },
     });
     expect(signed.body.state).toBe('agreement');
     const applied = await h.api<{ state: string }>('POST', `/api/instances/${id}/events`, {
-      type: 'APPLY_CONFIRMATION', payload: { appliedOn: '2025-09-26', applicants: ['王五', '赵六'] }, actor: { subject: '王五', roles: ['party'] },
+      type: 'APPLY_CONFIRMATION',
+      payload: { appliedOn: '2025-09-26', applicants: ['王五', '赵六'] },
+      actor: { subject: '王五', roles: ['party'] },
     });
     expect(applied.body.state).toBe('judicialConfirmation');
 
@@ -79,8 +93,16 @@ describe('a running case on its chart', () => {
     expect(await node(p, 'judicialConfirmation').getAttribute('data-active')).toBe('true');
     expect(await node(p, 'mediation').getAttribute('data-active')).toBe('false');
     expect(await node(p, 'mediation').getAttribute('class')).toContain('is-visited');
-    expect(await p.locator('[data-testid=edge-label][data-edge="/machine/states/agreement/on/APPLY_CONFIRMATION"]').getAttribute('data-visited')).toBe('true');
-    expect(await p.locator('[data-testid=edge-label][data-edge="/machine/states/agreement/on/PERFORMED"]').getAttribute('data-visited')).toBe('false');
+    expect(
+      await p
+        .locator('[data-testid=edge-label][data-edge="/machine/states/agreement/on/APPLY_CONFIRMATION"]')
+        .getAttribute('data-visited'),
+    ).toBe('true');
+    expect(
+      await p
+        .locator('[data-testid=edge-label][data-edge="/machine/states/agreement/on/PERFORMED"]')
+        .getAttribute('data-visited'),
+    ).toBe('false');
     expect(await p.getByTestId('instance-current').innerText()).toContain('司法确认');
 
     const entries = p.locator('[data-testid=timeline-entry]');
@@ -136,7 +158,11 @@ describe('designer export and county view', () => {
     expect(await list.innerText()).toContain('清单外事项审核');
     expect(await list.innerText()).toContain('依据文件由区级及以上党委或政府制定');
     await expect.poll(() => node(p, 'review').getAttribute('data-mark')).toBe('changed');
-    expect(await p.locator('[data-testid=edge-label][data-edge="/machine/states/review/on/APPROVE"]').getAttribute('data-mark')).toBe('changed');
+    expect(
+      await p
+        .locator('[data-testid=edge-label][data-edge="/machine/states/review/on/APPROVE"]')
+        .getAttribute('data-mark'),
+    ).toBe('changed');
     expect(await node(p, 'exited').getAttribute('data-mark')).toBe('');
     await h.screenshot('cases-3-county');
     await p.getByTestId('county-show').uncheck();

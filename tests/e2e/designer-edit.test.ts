@@ -57,7 +57,10 @@ describe('editing the national mediation procedure', () => {
     // Centred on the canvas (after a short animation).
     const offCentre = async () => {
       const box = (await node(p, 'state1').boundingBox())!;
-      return Math.max(Math.abs(box.x + box.width / 2 - (canvas.x + canvas.width / 2)), Math.abs(box.y + box.height / 2 - (canvas.y + canvas.height / 2)));
+      return Math.max(
+        Math.abs(box.x + box.width / 2 - (canvas.x + canvas.width / 2)),
+        Math.abs(box.y + box.height / 2 - (canvas.y + canvas.height / 2)),
+      );
     };
     await expect.poll(offCentre, { timeout: 5000 }).toBeLessThan(60);
     await h.screenshot('edit-2-problem-selected');

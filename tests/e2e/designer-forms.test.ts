@@ -39,7 +39,9 @@ describe('editing rules, events and deadlines with forms', () => {
     await inner.getByTestId('cond-value-choices').locator('input[data-value=adoption]').check();
     expect(await p.getByTestId('rule-sentence').innerText()).toContain('纠纷类型 属于 婚姻关系确认、收养关系');
     await p.getByTestId('rule-save').click();
-    await expect.poll(async () => (await p.getByTestId('undo').getAttribute('title')) ?? '').toContain('新增规则「标的额超过小额诉讼上限,或纠纷性质不适宜调解」');
+    await expect
+      .poll(async () => (await p.getByTestId('undo').getAttribute('title')) ?? '')
+      .toContain('新增规则「标的额超过小额诉讼上限,或纠纷性质不适宜调解」');
     const name = await p.getByTestId('rule-form').getAttribute('data-rule');
     expect(name).toBe('aboveTheSmallClaimsCap');
 
@@ -47,7 +49,9 @@ describe('editing rules, events and deadlines with forms', () => {
     await clickEdge(p, '/machine/states/fastTrackCourt/states/filing/on/FILED/2');
     await p.getByTestId('guard-mode').selectOption('allOf');
     await p.getByTestId('guard-rules').locator(`input[data-value=${name}]`).check();
-    await expect.poll(() => p.locator('[data-testid=edge-label][data-selected=true]').innerText()).toContain('标的额超过小额诉讼上限');
+    await expect
+      .poll(() => p.locator('[data-testid=edge-label][data-selected=true]').innerText())
+      .toContain('标的额超过小额诉讼上限');
 
     const doc = await docJson();
     expect(doc.rules[name!].conditions).toEqual({
@@ -56,12 +60,15 @@ describe('editing rules, events and deadlines with forms', () => {
         { any: [{ fact: 'data', path: '$.disputeType', operator: 'in', value: ['marriage-status', 'adoption'] }] },
       ],
     });
-    expect(doc.machine.states.fastTrackCourt.states.filing.on.FILED[2].guard).toEqual({ type: 'allOf', params: { rules: ['filedOnNotFuture', name] } });
+    expect(doc.machine.states.fastTrackCourt.states.filing.on.FILED[2].guard).toEqual({
+      type: 'allOf',
+      params: { rules: ['filedOnNotFuture', name] },
+    });
     await expect.poll(() => p.getByTestId('problems-panel').getAttribute('data-count')).toBe('0');
     await h.screenshot('forms-1-rule');
   });
 
-  it('sets an event\'s roles and payload fields without JSON', async () => {
+  it("sets an event's roles and payload fields without JSON", async () => {
     const p = h.page;
     await p.getByTestId('inspector-back').click();
     await p.getByTestId('events-list').getByText('协议履行完毕').click();
@@ -73,7 +80,11 @@ describe('editing rules, events and deadlines with forms', () => {
     await p.locator('[data-testid=payload-field][data-field=performedOn]').waitFor();
     const doc = await docJson();
     expect(doc.events.PERFORMED.roles).toEqual(['mediator', 'party', 'court']);
-    expect(doc.events.PERFORMED.payload.properties.performedOn).toEqual({ type: 'string', format: 'date', title: '履行日期' });
+    expect(doc.events.PERFORMED.payload.properties.performedOn).toEqual({
+      type: 'string',
+      format: 'date',
+      title: '履行日期',
+    });
     await h.screenshot('forms-2-event');
   });
 
@@ -91,7 +102,11 @@ describe('editing rules, events and deadlines with forms', () => {
     await expect.poll(() => node(p, 'agreement').innerText()).toContain('履行期限');
     const doc = await docJson();
     expect(doc.deadlines.performancePeriod).toMatchObject({
-      state: 'agreement', amount: 20, unit: 'workingDays', onExpiry: { effects: ['supervision.notice'] }, title: { 'zh-CN': '履行期限' },
+      state: 'agreement',
+      amount: 20,
+      unit: 'workingDays',
+      onExpiry: { effects: ['supervision.notice'] },
+      title: { 'zh-CN': '履行期限' },
     });
     await expect.poll(() => p.getByTestId('problems-panel').getAttribute('data-count')).toBe('0');
     // The whole document is still one the server accepts.

@@ -47,7 +47,9 @@ describe('simulating the national mediation procedure', () => {
     expect(await criminal.getAttribute('data-result')).toBe('false');
     expect(await criminal.innerText()).toContain('《人民调解法》第25条');
     // 30 calendar days from 2025-09-26 end on Sunday 26 October: moved to Monday (民诉法 Art. 85).
-    expect(await start.locator('[data-testid=sim-deadline][data-deadline=mediationPeriod]').innerText()).toContain('2025-10-27(周一)');
+    expect(await start.locator('[data-testid=sim-deadline][data-deadline=mediationPeriod]').innerText()).toContain(
+      '2025-10-27(周一)',
+    );
     await h.screenshot('simulate-1-started');
   });
 
@@ -72,14 +74,20 @@ describe('simulating the national mediation procedure', () => {
     const joint = apply.locator('[data-testid=sim-rule][data-rule=jointApplication]');
     expect(await joint.getAttribute('data-result')).toBe('true');
     expect(await joint.innerText()).toContain('《人民调解法》第33条');
-    expect(await apply.locator('[data-testid=sim-rule][data-rule=withinConfirmationWindow]').innerText()).toContain('《民事诉讼法》第205条');
+    expect(await apply.locator('[data-testid=sim-rule][data-rule=withinConfirmationWindow]').innerText()).toContain(
+      '《民事诉讼法》第205条',
+    );
     await send('CONFIRMED', {}, 'court');
     await expect.poll(active).toBe('closed');
     await p.getByTestId('sim-finished').waitFor();
     expect(await node(p, 'closed').getAttribute('data-active')).toBe('true');
     expect(await node(p, 'closed').getAttribute('class')).toContain('is-active');
     // The path taken is drawn on the chart.
-    expect(await p.locator('[data-testid=edge-label][data-edge="/machine/states/mediation/on/AGREEMENT_SIGNED"]').getAttribute('data-visited')).toBe('true');
+    expect(
+      await p
+        .locator('[data-testid=edge-label][data-edge="/machine/states/mediation/on/AGREEMENT_SIGNED"]')
+        .getAttribute('data-visited'),
+    ).toBe('true');
     expect(await p.locator('[data-testid=sim-step]').count()).toBe(4);
     await h.screenshot('simulate-3-closed');
   });
@@ -115,7 +123,10 @@ describe('publishing and comparing versions', () => {
     expect(await p.locator('[data-testid=version-row]').count()).toBe(2);
     expect(await p.locator('[data-testid=version-row][data-version="2"]').innerText()).toContain('设计器');
     // The server has it too.
-    const versions = await h.api<{ version: number }[]>('GET', '/api/packs/national/procedures/dispute-mediation/versions');
+    const versions = await h.api<{ version: number }[]>(
+      'GET',
+      '/api/packs/national/procedures/dispute-mediation/versions',
+    );
     expect(versions.body.map((v) => v.version)).toEqual([1, 2]);
     await h.screenshot('publish-1-versions');
   });

@@ -59,7 +59,9 @@ describe('the chart as opened, in Chinese', () => {
         const r = el.getBoundingClientRect();
         if (r.bottom < 0 || r.right < 0 || r.top > innerHeight || r.left > innerWidth) continue;
         if (getComputedStyle(el).visibility === 'hidden') continue;
-        const size = parseFloat(getComputedStyle(el).fontSize) * (vp.contains(el) || el.closest('.react-flow__edgelabel-renderer') ? zoom : 1);
+        const size =
+          parseFloat(getComputedStyle(el).fontSize) *
+          (vp.contains(el) || el.closest('.react-flow__edgelabel-renderer') ? zoom : 1);
         if (size < 11) out.push(`${n.textContent.trim()} (${size.toFixed(1)} px)`);
       }
       return { zoom, out };
@@ -70,7 +72,9 @@ describe('the chart as opened, in Chinese', () => {
     const ids = idsOf(mediation);
     expect(ids.filter((id) => new RegExp(`(^|[^A-Za-z0-9_-])${id}([^A-Za-z0-9_-]|$)`).test(shown))).toEqual([]);
     // guards by what their rules say, on their edges
-    expect(await p.locator('[data-testid=edge-label][data-edge="/machine/states/intake/always/0"]').innerText()).toContain('纠纷有激化为刑事案件的风险');
+    expect(
+      await p.locator('[data-testid=edge-label][data-edge="/machine/states/intake/always/0"]').innerText(),
+    ).toContain('纠纷有激化为刑事案件的风险');
     await h.screenshot('staff-0-opened-1280x720');
     await p.setViewportSize({ width: 1500, height: 950 });
   });
@@ -91,7 +95,10 @@ describe('the chart as opened, in Chinese', () => {
     await p.getByTestId('events-list').getByText('签订调解协议').click();
     await look('event');
     await p.getByTestId('inspector-back').click();
-    await p.getByTestId('deadlines-list').getByText(/^调解期限/).click();
+    await p
+      .getByTestId('deadlines-list')
+      .getByText(/^调解期限/)
+      .click();
     await look('deadline');
     await p.getByTestId('tab-simulate').click();
     await p.getByTestId('sim-data-disputeType').waitFor();
@@ -132,7 +139,9 @@ describe('writing a rule and simulating it', () => {
     const edge = p.locator('[data-testid=edge-label][data-edge="/machine/states/mediation/on/AGREEMENT_SIGNED"]');
     await expect.poll(() => edge.innerText()).toContain('小额邻里纠纷可达成调解协议');
     expect(await edge.innerText()).toContain('协议生效日期不得晚于当日');
-    expect(await p.getByTestId('undo').getAttribute('title')).toContain('新增规则「小额邻里纠纷可达成调解协议」并用作条件');
+    expect(await p.getByTestId('undo').getAttribute('title')).toContain(
+      '新增规则「小额邻里纠纷可达成调解协议」并用作条件',
+    );
     await expect.poll(() => p.getByTestId('problems-panel').getAttribute('data-count')).toBe('0');
     await h.screenshot('staff-1-rule');
   });
@@ -154,7 +163,9 @@ describe('writing a rule and simulating it', () => {
     await p.getByTestId('sim-start').click();
     await expect.poll(() => node(p, 'mediation').getAttribute('data-active')).toBe('true');
     // a rule that does not hold at the start is an answer, not an error: shown plainly
-    const criminal = p.locator('[data-testid=sim-step][data-event=START] [data-testid=sim-rule][data-rule=criminalRisk]');
+    const criminal = p.locator(
+      '[data-testid=sim-step][data-event=START] [data-testid=sim-rule][data-rule=criminalRisk]',
+    );
     expect(await criminal.getAttribute('class')).toBe('is-no');
     expect(await criminal.innerText()).toContain('不成立');
     await p.getByTestId('sim-event').selectOption({ label: '签订调解协议' });
@@ -196,7 +207,15 @@ describe('unsaved work and drafts', () => {
 
   it('adds a state without moving any other, connects it by dropping a line on a state, saves the unfinished draft and reopens it', async () => {
     const p = h.page;
-    const places = () => p.evaluate(() => Object.fromEntries([...document.querySelectorAll('.react-flow__node')].map((n) => [n.getAttribute('data-id'), (n as HTMLElement).style.transform])));
+    const places = () =>
+      p.evaluate(() =>
+        Object.fromEntries(
+          [...document.querySelectorAll('.react-flow__node')].map((n) => [
+            n.getAttribute('data-id'),
+            (n as HTMLElement).style.transform,
+          ]),
+        ),
+      );
     const before = await places();
     await p.getByTestId('add-state').click();
     await node(p, 'state1').waitFor();
@@ -289,7 +308,11 @@ describe('the legal calendar', () => {
 
 describe('a county user and what the base locks', () => {
   it('cannot edit a rule national law locks', async () => {
-    const made = await h.api<{ token: string }>('POST', '/api/admin/tokens', { subject: '南昌县司法局', roles: ['designer'], packs: ['nanchang-county'] });
+    const made = await h.api<{ token: string }>('POST', '/api/admin/tokens', {
+      subject: '南昌县司法局',
+      roles: ['designer'],
+      packs: ['nanchang-county'],
+    });
     expect(made.status).toBe(201);
     const p = h.page;
     await p.goto(`${h.url}/?token=${made.body.token}&pack=nanchang-county&proc=dispute-mediation`);

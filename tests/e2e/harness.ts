@@ -14,8 +14,16 @@ export const ADMIN = 'e2e-admin';
 export const START_TIME = '2025-09-26T09:00:00+08:00';
 export const SCREENSHOTS = resolve('tests/e2e/screenshots');
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface Harness {
   server: RunningServer;
@@ -47,8 +55,16 @@ export async function startHarness(opts: { packsDir?: string } = {}): Promise<Ha
   const designerDir = await ensureDesignerBuilt();
   const root = mkdtempSync(join(tmpdir(), 'gongzhi-e2e-'));
   const server = await startServer({
-    port: 0, dataDir: join(root, 'data'), packsDir: opts.packsDir ?? 'configs/packs', adminToken: ADMIN,
-    controlledClock: true, now: START_TIME, quiet: true, designerDir, fsync: false, log: () => {},
+    port: 0,
+    dataDir: join(root, 'data'),
+    packsDir: opts.packsDir ?? 'configs/packs',
+    adminToken: ADMIN,
+    controlledClock: true,
+    now: START_TIME,
+    quiet: true,
+    designerDir,
+    fsync: false,
+    log: () => {},
   });
   const { browser, context } = await launchBrowser(join(root, 'chromium'));
   const page = context.pages()[0] ?? (await context.newPage());
@@ -57,10 +73,18 @@ export async function startHarness(opts: { packsDir?: string } = {}): Promise<Ha
   page.on('pageerror', (e) => errors.push(String(e)));
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
-    server, url: server.url, browser, context, page,
+    server,
+    url: server.url,
+    browser,
+    context,
+    page,
     async api(method, path, body) {
       const res = await fetch(server.url + path, {
-        method, headers: { Authorization: `Bearer ${ADMIN}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        method,
+        headers: {
+          Authorization: `Bearer ${ADMIN}`,
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();
@@ -118,19 +142,32 @@ export async function clickNode(page: Page, path: string): Promise<void> {
   const n = node(page, path);
   const box = await n.boundingBox();
   const canvas = await page.getByTestId('canvas').boundingBox();
-  const inside = box && canvas && box.x >= canvas.x && box.y >= canvas.y && box.x + box.width <= canvas.x + canvas.width && box.y + box.height <= canvas.y + canvas.height;
+  const inside =
+    box &&
+    canvas &&
+    box.x >= canvas.x &&
+    box.y >= canvas.y &&
+    box.x + box.width <= canvas.x + canvas.width &&
+    box.y + box.height <= canvas.y + canvas.height;
   if (!inside) await fitView(page);
   await n.click({ position: { x: 12, y: 10 } });
 }
 
-export const edgeLabel = (page: Page, pointer: string) => page.locator(`[data-testid=edge-label][data-edge="${pointer}"]`);
+export const edgeLabel = (page: Page, pointer: string) =>
+  page.locator(`[data-testid=edge-label][data-edge="${pointer}"]`);
 
 /** Clicks a transition's label on the chart, fitting the view first when it is out of sight. */
 export async function clickEdge(page: Page, pointer: string): Promise<void> {
   const l = edgeLabel(page, pointer);
   const box = await l.boundingBox();
   const canvas = await page.getByTestId('canvas').boundingBox();
-  const inside = box && canvas && box.x >= canvas.x && box.y >= canvas.y + 40 && box.x + box.width <= canvas.x + canvas.width && box.y + box.height <= canvas.y + canvas.height;
+  const inside =
+    box &&
+    canvas &&
+    box.x >= canvas.x &&
+    box.y >= canvas.y + 40 &&
+    box.x + box.width <= canvas.x + canvas.width &&
+    box.y + box.height <= canvas.y + canvas.height;
   if (!inside) await fitView(page);
   await l.click();
 }

@@ -5,8 +5,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  BUILTIN_ACTIONS, compileProcedure, procedureSchema, start, step, validateProcedure,
-  type BuiltinAction, type ProcedureDoc, type ResolvedPack, type StepOk,
+  BUILTIN_ACTIONS,
+  compileProcedure,
+  procedureSchema,
+  start,
+  step,
+  validateProcedure,
+  type BuiltinAction,
+  type ProcedureDoc,
+  type ResolvedPack,
+  type StepOk,
 } from '../../engine';
 import { collectParamRefs } from '../../engine/rules';
 
@@ -16,7 +24,8 @@ const basis = i18n('示例');
 /** Procedure whose GO transition (inside state p, which has a deadline) runs `actions`; FINISH ends it. */
 function docWith(actions: unknown[]): ProcedureDoc {
   return {
-    id: 'registry-probe', title: i18n('probe'),
+    id: 'registry-probe',
+    title: i18n('probe'),
     data: { type: 'object' },
     roles: { clerk: { title: i18n('clerk') } },
     events: {
@@ -26,7 +35,14 @@ function docWith(actions: unknown[]): ProcedureDoc {
     },
     rules: {},
     deadlines: {
-      mediationPeriod: { title: i18n('period'), state: 'p', amount: 30, unit: 'calendarDays', onExpiry: { event: 'LATE' }, basis },
+      mediationPeriod: {
+        title: i18n('period'),
+        state: 'p',
+        amount: 30,
+        unit: 'calendarDays',
+        onExpiry: { event: 'LATE' },
+        basis,
+      },
     },
     machine: {
       initial: 'p',
@@ -43,19 +59,37 @@ function docWith(actions: unknown[]): ProcedureDoc {
 }
 
 const parameters = Object.fromEntries(
-  BUILTIN_ACTIONS.flatMap((a) => collectParamRefs(a.doc.example)).map((r) => [r.name, { value: 15, title: i18n(r.name), basis }]),
+  BUILTIN_ACTIONS.flatMap((a) => collectParamRefs(a.doc.example)).map((r) => [
+    r.name,
+    { value: 15, title: i18n(r.name), basis },
+  ]),
 );
 const pack = {
-  id: 'p', title: i18n('p'), lineage: ['p'], parameters, procedures: {}, data: {}, overrides: [],
+  id: 'p',
+  title: i18n('p'),
+  lineage: ['p'],
+  parameters,
+  procedures: {},
+  data: {},
+  overrides: [],
   calendar: { years: [2025], holidays: [], workdays: [] },
 } as unknown as ResolvedPack;
 const clerk = { subject: 'c', roles: ['clerk'] };
 
 async function runGo(actions: unknown[]) {
   const proc = compileProcedure(docWith(actions), pack);
-  const started = (await start(proc, { id: 'x', data: { parties: [{ name: '甲' }, { id: 'p1', name: '乙' }], requestedTrack: 'small' } }, { now: new Date('2025-03-03T09:00:00+08:00') })) as StepOk;
+  const started = (await start(
+    proc,
+    { id: 'x', data: { parties: [{ name: '甲' }, { id: 'p1', name: '乙' }], requestedTrack: 'small' } },
+    { now: new Date('2025-03-03T09:00:00+08:00') },
+  )) as StepOk;
   expect(started.ok, JSON.stringify(started)).toBe(true);
-  const r = await step(proc, started.instance, { type: 'GO', payload: { track: 'small', note: 'n' }, actor: clerk }, { now: new Date('2025-03-04T09:00:00+08:00') });
+  const r = await step(
+    proc,
+    started.instance,
+    { type: 'GO', payload: { track: 'small', note: 'n' }, actor: clerk },
+    { now: new Date('2025-03-04T09:00:00+08:00') },
+  );
   expect(r.ok, JSON.stringify(r)).toBe(true);
   return r as StepOk;
 }
@@ -70,13 +104,13 @@ describe('built-in action registry', () => {
     }
   });
 
-  it('is what the procedure schema allows: the action types and each one\'s params schema', () => {
+  it("is what the procedure schema allows: the action types and each one's params schema", () => {
     const defs = procedureSchema.$defs as Record<string, any>;
     expect(defs.action.properties.type.enum).toEqual(BUILTIN_ACTIONS.map((a) => a.type));
     expect(Object.keys(defs.actionParams)).toEqual(BUILTIN_ACTIONS.map((a) => a.type));
   });
 
-  it('documents each action in FORMAT.md\'s action table, and nothing else there', () => {
+  it("documents each action in FORMAT.md's action table, and nothing else there", () => {
     const format = readFileSync('engine/FORMAT.md', 'utf8');
     const table = format.slice(format.indexOf('- **Actions**'), format.indexOf('- **Delays**'));
     const rows = [...table.matchAll(/^\s*\| `([A-Za-z]+)` \|/gm)].map((m) => m[1]);
@@ -89,14 +123,20 @@ describe('built-in action registry', () => {
     });
 
     it('given params its schema refuses, then validation names ACTION_PARAMS at the params with the example', () => {
-      const problems = validateProcedure(docWith([{ type, params: { ...action.doc.example, unknownParam: 1 } }]), { parameters });
-      expect(problems.map((p) => [p.code, p.path])).toEqual([['ACTION_PARAMS', '/machine/states/p/states/a/on/GO/actions/0/params/unknownParam']]);
+      const problems = validateProcedure(docWith([{ type, params: { ...action.doc.example, unknownParam: 1 } }]), {
+        parameters,
+      });
+      expect(problems.map((p) => [p.code, p.path])).toEqual([
+        ['ACTION_PARAMS', '/machine/states/p/states/a/on/GO/actions/0/params/unknownParam'],
+      ]);
       expect(problems[0].message.en).toContain(JSON.stringify(action.doc.example));
       for (const required of (action.paramsSchema.required as string[] | undefined) ?? []) {
         const params = { ...action.doc.example };
         delete params[required];
         const missing = validateProcedure(docWith([{ type, params }]), { parameters });
-        expect(missing.map((p) => [p.code, p.path])).toEqual([['ACTION_PARAMS', `/machine/states/p/states/a/on/GO/actions/0/params/${required}`]]);
+        expect(missing.map((p) => [p.code, p.path])).toEqual([
+          ['ACTION_PARAMS', `/machine/states/p/states/a/on/GO/actions/0/params/${required}`],
+        ]);
       }
     });
 
@@ -104,8 +144,13 @@ describe('built-in action registry', () => {
       const base = await runGo([]);
       const run = await runGo([{ type, params: action.doc.example }]);
       const dataChanged = JSON.stringify(run.instance.data) !== JSON.stringify(base.instance.data);
-      const effectsChanged = JSON.stringify([run.effects, run.instance.deadlines, run.timers]) !== JSON.stringify([base.effects, base.instance.deadlines, base.timers]);
-      expect({ dataChanged, effectsChanged }).toEqual({ dataChanged: action.kind === 'data', effectsChanged: action.kind === 'effect' });
+      const effectsChanged =
+        JSON.stringify([run.effects, run.instance.deadlines, run.timers]) !==
+        JSON.stringify([base.effects, base.instance.deadlines, base.timers]);
+      expect({ dataChanged, effectsChanged }).toEqual({
+        dataChanged: action.kind === 'data',
+        effectsChanged: action.kind === 'effect',
+      });
     });
   });
 
@@ -118,8 +163,12 @@ describe('built-in action registry', () => {
 
   it('given an action naming a deadline the document lacks, then UNKNOWN_DEADLINE at its params', () => {
     for (const a of BUILTIN_ACTIONS.filter((x) => 'deadline' in x.doc.example)) {
-      const problems = validateProcedure(docWith([{ type: a.type, params: { ...a.doc.example, deadline: 'nope' } }]), { parameters });
-      expect(problems.map((p) => [p.code, p.path])).toEqual([['UNKNOWN_DEADLINE', '/machine/states/p/states/a/on/GO/actions/0/params/deadline']]);
+      const problems = validateProcedure(docWith([{ type: a.type, params: { ...a.doc.example, deadline: 'nope' } }]), {
+        parameters,
+      });
+      expect(problems.map((p) => [p.code, p.path])).toEqual([
+        ['UNKNOWN_DEADLINE', '/machine/states/p/states/a/on/GO/actions/0/params/deadline'],
+      ]);
     }
   });
 });

@@ -13,9 +13,12 @@ describe('fact registry', () => {
     expect([...rows.keys()].sort()).toEqual(FACTS.map((f) => f.name).sort());
   });
 
-  it.each(FACTS.filter((f) => f.params).map((f) => [f.name, f.params!] as const))('%s: its FORMAT.md row names its params %j', (name, params) => {
-    for (const p of params) expect(rows.get(name)).toContain(p);
-  });
+  it.each(FACTS.filter((f) => f.params).map((f) => [f.name, f.params!] as const))(
+    '%s: its FORMAT.md row names its params %j',
+    (name, params) => {
+      for (const p of params) expect(rows.get(name)).toContain(p);
+    },
+  );
 
   it('given a condition on a fact outside the registry, then validation names UNKNOWN_FACT', () => {
     const doc = JSON.parse(readFileSync('tests/engine/fixtures/valid-small.json', 'utf8'));
@@ -24,7 +27,9 @@ describe('fact registry', () => {
     expect(validateProcedure(doc.doc, { parameters: doc.parameters }).map((p) => p.code)).toContain('UNKNOWN_FACT');
     for (const f of FACTS) {
       rule.conditions = { all: [{ fact: f.name, operator: 'exists', value: true }] };
-      expect(validateProcedure(doc.doc, { parameters: doc.parameters }).map((p) => p.code)).not.toContain('UNKNOWN_FACT');
+      expect(validateProcedure(doc.doc, { parameters: doc.parameters }).map((p) => p.code)).not.toContain(
+        'UNKNOWN_FACT',
+      );
     }
   });
 });

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { calendar, CalendarRangeError } from '../../engine';
 
-const files = [2025, 2026].map((y) => JSON.parse(readFileSync(`configs/packs/national/data/calendar-${y}.json`, 'utf8')));
+const files = [2025, 2026].map((y) =>
+  JSON.parse(readFileSync(`configs/packs/national/data/calendar-${y}.json`, 'utf8')),
+);
 const cal = calendar.mergeCalendars(files);
 const { addPeriod, isRestDay, isWorkingDay, shanghaiDate, toShanghaiISO, endOfDay, isValidDate, isoWeekday } = calendar;
 

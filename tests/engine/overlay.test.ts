@@ -5,13 +5,24 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyOverlay, checkOverlay, diffOverlay, mergePatch, overlayOfMergePatch, settleConflict, type OverlayOp } from '../../engine';
+import {
+  applyOverlay,
+  checkOverlay,
+  diffOverlay,
+  mergePatch,
+  overlayOfMergePatch,
+  settleConflict,
+  type OverlayOp,
+} from '../../engine';
 
 const base = {
-  id: 'p', title: { 'zh-CN': '流程', en: 'Procedure' },
+  id: 'p',
+  title: { 'zh-CN': '流程', en: 'Procedure' },
   rules: { a: { description: { 'zh-CN': '甲', en: 'A' } } },
   deadlines: { d: { amount: 30, unit: 'calendarDays' } },
-  machine: { states: { s1: { meta: { title: { 'zh-CN': '一', en: 'One' } }, on: { GO: 's2' } }, s2: { type: 'final' } } },
+  machine: {
+    states: { s1: { meta: { title: { 'zh-CN': '一', en: 'One' } }, on: { GO: 's2' } }, s2: { type: 'final' } },
+  },
   layout: { nodes: { s1: { x: 0, y: 0 } } },
 };
 
@@ -27,7 +38,12 @@ describe('diffOverlay → applyOverlay', () => {
       { op: 'add', path: '/rules/b', value: { description: { 'zh-CN': '乙', en: 'B' } } },
       { op: 'remove', path: '/rules/a', was: { description: { 'zh-CN': '甲', en: 'A' } } },
       { op: 'replace', path: '/deadlines/d/amount', was: 30, value: 20 },
-      { op: 'replace', path: '/machine/states/s1/meta/title', was: { 'zh-CN': '一', en: 'One' }, value: { 'zh-CN': '第一步', en: 'Step one' } },
+      {
+        op: 'replace',
+        path: '/machine/states/s1/meta/title',
+        was: { 'zh-CN': '一', en: 'One' },
+        value: { 'zh-CN': '第一步', en: 'Step one' },
+      },
     ]);
     const r = applyOverlay(base, ops);
     expect(r.conflicts).toEqual([]);
@@ -37,14 +53,31 @@ describe('diffOverlay → applyOverlay', () => {
 
   it('property: for any two JSON objects, the diff applied to the first gives the second, with no conflict', () => {
     const json = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.integer(), fc.string({ maxLength: 3 }), fc.boolean(), fc.constant(null), fc.array(tie('value'), { maxLength: 3 }), tie('object')),
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.integer(),
+        fc.string({ maxLength: 3 }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 3 }),
+        tie('object'),
+      ),
       object: fc.dictionary(fc.constantFrom('a', 'b', 'c', 'zh-CN', 'en', 'x~y', 'p/q'), tie('value'), { maxKeys: 4 }),
     }));
-    fc.assert(fc.property(json.object, json.object, (a, b) => {
-      const r = applyOverlay(a, diffOverlay(a, b));
-      expect(r.conflicts).toEqual([]);
-      expect(r.doc).toEqual(b);
-    }), { numRuns: 300, examples: [[{}, { 'zh-CN': '', en: '' }], [{ 'zh-CN': 'a', en: 'b' }, {}]] });
+    fc.assert(
+      fc.property(json.object, json.object, (a, b) => {
+        const r = applyOverlay(a, diffOverlay(a, b));
+        expect(r.conflicts).toEqual([]);
+        expect(r.doc).toEqual(b);
+      }),
+      {
+        numRuns: 300,
+        examples: [
+          [{}, { 'zh-CN': '', en: '' }],
+          [{ 'zh-CN': 'a', en: 'b' }, {}],
+        ],
+      },
+    );
   });
 
   it('a document that is one bilingual text, or becomes one, is replaced whole (found by the property above)', () => {
@@ -58,17 +91,29 @@ describe('diffOverlay → applyOverlay', () => {
   });
 
   it('a merge patch becomes the operations giving the same document', () => {
-    const patch = { machine: { states: { s1: { meta: { title: { 'zh-CN': '甲步' } } }, s3: { type: 'final' } } }, rules: { a: null } };
+    const patch = {
+      machine: { states: { s1: { meta: { title: { 'zh-CN': '甲步' } } }, s3: { type: 'final' } } },
+      rules: { a: null },
+    };
     const ops = overlayOfMergePatch(base, patch);
     expect(applyOverlay(base, ops).doc).toEqual(mergePatch(base, patch));
-    expect(ops.map((o) => `${o.op} ${o.path}`)).toEqual(['remove /rules/a', 'replace /machine/states/s1/meta/title', 'add /machine/states/s3']);
+    expect(ops.map((o) => `${o.op} ${o.path}`)).toEqual([
+      'remove /rules/a',
+      'replace /machine/states/s1/meta/title',
+      'add /machine/states/s3',
+    ]);
   });
 });
 
 describe('applyOverlay on a base that moved', () => {
   const ops: OverlayOp[] = [
     { op: 'replace', path: '/deadlines/d/amount', was: 30, value: 20 },
-    { op: 'replace', path: '/machine/states/s1/meta/title', was: { 'zh-CN': '一', en: 'One' }, value: { 'zh-CN': '第一步', en: 'Step one' } },
+    {
+      op: 'replace',
+      path: '/machine/states/s1/meta/title',
+      was: { 'zh-CN': '一', en: 'One' },
+      value: { 'zh-CN': '第一步', en: 'Step one' },
+    },
     { op: 'add', path: '/machine/states/s1/on/BACK', value: 's1' },
     { op: 'remove', path: '/rules/a', was: { description: { 'zh-CN': '甲', en: 'A' } } },
   ];
@@ -88,7 +133,10 @@ describe('applyOverlay on a base that moved', () => {
     const moved = structuredClone(base) as { machine: { states: Record<string, unknown> } };
     delete moved.machine.states.s1;
     const r = applyOverlay(moved, ops);
-    expect(r.conflicts.map((c) => [c.index, c.reason, c.missing])).toEqual([[1, 'removed', '/machine/states/s1'], [2, 'removed', '/machine/states/s1']]);
+    expect(r.conflicts.map((c) => [c.index, c.reason, c.missing])).toEqual([
+      [1, 'removed', '/machine/states/s1'],
+      [2, 'removed', '/machine/states/s1'],
+    ]);
     expect(r.conflicts[0].message['zh-CN']).toContain('上级流程已没有 /machine/states/s1');
     expect(r.doc.machine.states.s1).toBeUndefined(); // not re-created as a fragment
   });
@@ -105,11 +153,16 @@ describe('applyOverlay on a base that moved', () => {
   });
 
   it('the base added something else where the county adds, or changed what it removes: conflicts', () => {
-    const moved = structuredClone(base) as typeof base & { machine: { states: { s1: { on: Record<string, unknown> } } } };
+    const moved = structuredClone(base) as typeof base & {
+      machine: { states: { s1: { on: Record<string, unknown> } } };
+    };
     moved.machine.states.s1.on.BACK = 's2';
     moved.rules.a.description = { 'zh-CN': '甲(新)', en: 'A (new)' };
     const r = applyOverlay(moved, ops);
-    expect(r.conflicts.map((c) => [c.index, c.reason])).toEqual([[2, 'added'], [3, 'changed']]);
+    expect(r.conflicts.map((c) => [c.index, c.reason])).toEqual([
+      [2, 'added'],
+      [3, 'changed'],
+    ]);
     expect(r.doc.rules.a.description['zh-CN']).toBe('甲(新)');
   });
 
@@ -124,7 +177,12 @@ describe('applyOverlay on a base that moved', () => {
   it('settling: mine expects what the base holds now; base drops the operation', () => {
     const moved = structuredClone(base);
     moved.deadlines.d.amount = 25;
-    expect(settleConflict(ops, moved, 0, 'mine')[0]).toEqual({ op: 'replace', path: '/deadlines/d/amount', was: 25, value: 20 });
+    expect(settleConflict(ops, moved, 0, 'mine')[0]).toEqual({
+      op: 'replace',
+      path: '/deadlines/d/amount',
+      was: 25,
+      value: 20,
+    });
     expect(settleConflict(ops, moved, 0, 'base')).toEqual(ops.slice(1));
     const settled = settleConflict(ops, moved, 0, 'mine');
     expect(applyOverlay(moved, settled).conflicts).toEqual([]);
@@ -134,14 +192,17 @@ describe('applyOverlay on a base that moved', () => {
 describe('checkOverlay refuses malformed operations (untrusted input), every problem with its path', () => {
   it('not a list, unknown op, missing was, bad pointer, prototype keys, the id', () => {
     expect(checkOverlay({}, '/p')).toMatchObject([{ path: '/p', code: 'INVALID_PATCH' }]);
-    const problems = checkOverlay([
-      { op: 'move', path: '/a' },
-      { op: 'replace', path: '/a', value: 1 },
-      { op: 'add', path: 'a', value: 1 },
-      { op: 'add', path: '/__proto__/x', value: 1 },
-      { op: 'replace', path: '/id', was: 'p', value: 'q' },
-      { op: 'remove', path: '/ok', was: 1 },
-    ], '/p');
+    const problems = checkOverlay(
+      [
+        { op: 'move', path: '/a' },
+        { op: 'replace', path: '/a', value: 1 },
+        { op: 'add', path: 'a', value: 1 },
+        { op: 'add', path: '/__proto__/x', value: 1 },
+        { op: 'replace', path: '/id', was: 'p', value: 'q' },
+        { op: 'remove', path: '/ok', was: 1 },
+      ],
+      '/p',
+    );
     expect(problems.map((p) => p.path)).toEqual(['/p/0', '/p/1', '/p/2', '/p/3', '/p/4']);
     expect(problems[1].message.en).toContain('needs was');
   });

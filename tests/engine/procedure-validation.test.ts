@@ -2,11 +2,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileProcedure, DefinitionError, validateProcedure, type ProcedureDoc, type ResolvedPack } from '../../engine';
+import {
+  compileProcedure,
+  DefinitionError,
+  validateProcedure,
+  type ProcedureDoc,
+  type ResolvedPack,
+} from '../../engine';
 
 const dir = join(import.meta.dirname, 'fixtures', 'broken');
 const valid = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'valid-small.json'), 'utf8'));
-const cases = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+const cases = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
   .map((f) => ({ file: f, ...JSON.parse(readFileSync(join(dir, f), 'utf8')) }));
 
 describe('procedure validation', () => {
@@ -22,7 +30,9 @@ describe('procedure validation', () => {
   for (const c of cases) {
     it(`given ${c.file} (${c.description}), then ${c.expect.code} at ${c.expect.path}`, () => {
       let problems: ReturnType<typeof validateProcedure> = [];
-      expect(() => { problems = validateProcedure(c.doc, { parameters: valid.parameters }); }).not.toThrow();
+      expect(() => {
+        problems = validateProcedure(c.doc, { parameters: valid.parameters });
+      }).not.toThrow();
       const hit = problems.find((p) => p.code === c.expect.code && p.path === c.expect.path);
       expect(hit, `problems: ${JSON.stringify(problems.map((p) => [p.code, p.path]))}`).toBeDefined();
       expect(hit!.message['zh-CN'].length).toBeGreaterThan(0);
@@ -32,7 +42,12 @@ describe('procedure validation', () => {
 
   it('given a broken document, when compiled, then it is refused with every problem and nothing runs', () => {
     const broken = cases.find((c) => c.expect.code === 'CODE_NOT_ALLOWED')!.doc as ProcedureDoc;
-    const pack = { id: 'p', parameters: valid.parameters, calendar: { years: [2025], holidays: [], workdays: [] }, data: {} } as unknown as ResolvedPack;
+    const pack = {
+      id: 'p',
+      parameters: valid.parameters,
+      calendar: { years: [2025], holidays: [], workdays: [] },
+      data: {},
+    } as unknown as ResolvedPack;
     let error: unknown;
     try {
       compileProcedure(broken, pack);

@@ -14,15 +14,18 @@ const refuse: CalendarData = calendar.mergeCalendars(files, 'refuse');
 const { computePeriod, statutoryDays, provisionalHolidays, isRestDay, isoWeekday } = calendar;
 
 describe('the 13 statutory days (Art. 2) from the lunar calendar and the 清明 solar term', () => {
-  it.each([2025, 2026])('are all rest days of the official %i notice, inside the holiday of the same festival', (year) => {
-    const f = files[year - 2025];
-    const byDate = new Map<string, string>(f.holidays.map((h: { date: string; name: string }) => [h.date, h.name]));
-    const days = statutoryDays(year);
-    expect(days).toHaveLength(13);
-    for (const d of days) {
-      expect(byDate.get(d.date), `${d.date} ${d.name} (${d.what})`).toContain(d.name);
-    }
-  });
+  it.each([2025, 2026])(
+    'are all rest days of the official %i notice, inside the holiday of the same festival',
+    (year) => {
+      const f = files[year - 2025];
+      const byDate = new Map<string, string>(f.holidays.map((h: { date: string; name: string }) => [h.date, h.name]));
+      const days = statutoryDays(year);
+      expect(days).toHaveLength(13);
+      for (const d of days) {
+        expect(byDate.get(d.date), `${d.date} ${d.name} (${d.what})`).toContain(d.name);
+      }
+    },
+  );
 
   it('gives the 2025 and 2026 lunar and solar-term dates the notices name', () => {
     const pick = (y: number, what: string) => statutoryDays(y).find((d) => d.what === what)!.date;
@@ -38,15 +41,28 @@ describe('the 13 statutory days (Art. 2) from the lunar calendar and the 清明 
     const y2027 = statutoryDays(2027);
     expect(y2027.find((d) => d.what === '农历除夕')!.date).toBe('2027-02-05');
     expect(y2027.map((d) => d.date)).toEqual([
-      '2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-04-05', '2027-05-01', '2027-05-02',
-      '2027-06-09', '2027-09-15', '2027-10-01', '2027-10-02', '2027-10-03',
+      '2027-01-01',
+      '2027-02-05',
+      '2027-02-06',
+      '2027-02-07',
+      '2027-02-08',
+      '2027-04-05',
+      '2027-05-01',
+      '2027-05-02',
+      '2027-06-09',
+      '2027-09-15',
+      '2027-10-01',
+      '2027-10-02',
+      '2027-10-03',
     ]);
   });
 });
 
 describe('a provisional year (Art. 6 substitutes, no make-up working days)', () => {
   it('makes up each statutory day on a weekend on the first weekday after it that is not already a rest day', () => {
-    const subs = provisionalHolidays(2027).filter((d) => d.kind === 'substitute').map((d) => [d.date, d.for]);
+    const subs = provisionalHolidays(2027)
+      .filter((d) => d.kind === 'substitute')
+      .map((d) => [d.date, d.for]);
     expect(subs).toEqual([
       ['2027-02-09', '2027-02-06'], // 初一 Sat: 2/7 Sun, 2/8 初三 → Tue 2/9
       ['2027-02-10', '2027-02-07'], // 初二 Sun: 2/9 taken → Wed 2/10
@@ -65,7 +81,10 @@ describe('a provisional year (Art. 6 substitutes, no make-up working days)', () 
   });
 
   it('the days of a year without a notice are shown as provisional, the notice years as official', () => {
-    expect(calendar.calendarYear({ 'calendar-2026': files[1] }, 2026)).toMatchObject({ official: true, source: files[1].source });
+    expect(calendar.calendarYear({ 'calendar-2026': files[1] }, 2026)).toMatchObject({
+      official: true,
+      source: files[1].source,
+    });
     const y = calendar.calendarYear({ 'calendar-2026': files[1] }, 2027);
     expect(y.official).toBe(false);
     expect(y.source?.['zh-CN']).toContain('全国年节及纪念日放假办法');
@@ -77,22 +96,46 @@ describe('a provisional year (Art. 6 substitutes, no make-up working days)', () 
 
 describe('periods that read a year without a notice', () => {
   it('a 2-month period filed 2025-12-20 ends on Fri 2026-02-20 without the 2026 notice (provisional), on 2026-02-24 with it', () => {
-    expect(computePeriod(only2025, '2025-12-20', 2, 'months')).toEqual({ date: '2026-02-20', years: [2026], provisional: [2026] });
-    expect(computePeriod(full, '2025-12-20', 2, 'months')).toEqual({ date: '2026-02-24', years: [2026], provisional: [] });
+    expect(computePeriod(only2025, '2025-12-20', 2, 'months')).toEqual({
+      date: '2026-02-20',
+      years: [2026],
+      provisional: [2026],
+    });
+    expect(computePeriod(full, '2025-12-20', 2, 'months')).toEqual({
+      date: '2026-02-24',
+      years: [2026],
+      provisional: [],
+    });
   });
 
   it('a working-day period across 2026/2027 skips provisional 元旦 and names 2027', () => {
     // from Fri 2026-12-25: 12/28, 29, 30, 31 (4), 2027-01-01 元旦, 01-02/03 weekend, 01-04 (5)
-    expect(computePeriod(full, '2026-12-25', 5, 'workingDays')).toEqual({ date: '2027-01-04', years: [2026, 2027], provisional: [2027] });
+    expect(computePeriod(full, '2026-12-25', 5, 'workingDays')).toEqual({
+      date: '2027-01-04',
+      years: [2026, 2027],
+      provisional: [2027],
+    });
   });
 
   it('a 30-day mediation started on 2026-12-02 ends on Mon 2027-01-04 (01-01 元旦, then the weekend), provisional', () => {
-    expect(computePeriod(full, '2026-12-02', 30, 'calendarDays')).toEqual({ date: '2027-01-04', years: [2027], provisional: [2027] });
+    expect(computePeriod(full, '2026-12-02', 30, 'calendarDays')).toEqual({
+      date: '2027-01-04',
+      years: [2027],
+      provisional: [2027],
+    });
   });
 
   it('a period that reads only official days is not provisional; natural days read no calendar', () => {
-    expect(computePeriod(full, '2026-11-02', 30, 'calendarDays')).toEqual({ date: '2026-12-02', years: [2026], provisional: [] });
-    expect(computePeriod(full, '2026-12-20', 30, 'naturalDays')).toEqual({ date: '2027-01-19', years: [], provisional: [] });
+    expect(computePeriod(full, '2026-11-02', 30, 'calendarDays')).toEqual({
+      date: '2026-12-02',
+      years: [2026],
+      provisional: [],
+    });
+    expect(computePeriod(full, '2026-12-20', 30, 'naturalDays')).toEqual({
+      date: '2027-01-19',
+      years: [],
+      provisional: [],
+    });
   });
 
   it('with calendarPolicy "refuse" the same period is CALENDAR_RANGE, with a bilingual reason', () => {

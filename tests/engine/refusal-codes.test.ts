@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REFUSAL_CODES } from '../../engine';
 
-const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => {
-  const p = join(dir, n);
-  return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
-});
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
 
 describe('engine refusal codes', () => {
   it('are exactly the codes the engine produces', () => {
@@ -25,6 +26,7 @@ describe('engine refusal codes', () => {
   });
 
   it('name no HTTP-only code', () => {
-    for (const http of ['BAD_REQUEST', 'UNAUTHORIZED', 'REVISION_CONFLICT', 'PAYLOAD_TOO_LARGE', 'INTERNAL']) expect(REFUSAL_CODES).not.toContain(http);
+    for (const http of ['BAD_REQUEST', 'UNAUTHORIZED', 'REVISION_CONFLICT', 'PAYLOAD_TOO_LARGE', 'INTERNAL'])
+      expect(REFUSAL_CODES).not.toContain(http);
   });
 });

@@ -10,7 +10,9 @@ import { withReferenceCheck } from '../support/reference-check';
 
 const sources = loadPacksRoot('configs/packs');
 const { packs } = resolvePacks(sources);
-const scenarios = sources.flatMap((src) => Object.entries(src.scenarios ?? {}).map(([name, sc]) => ({ pack: packs[src.manifest.id], name, sc })));
+const scenarios = sources.flatMap((src) =>
+  Object.entries(src.scenarios ?? {}).map(([name, sc]) => ({ pack: packs[src.manifest.id], name, sc })),
+);
 
 describe('compiled rules ≡ json-rules-engine', () => {
   it('every pack with scenarios resolved', () => {

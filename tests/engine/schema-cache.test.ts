@@ -8,7 +8,10 @@ const { packs } = resolvePacks(loadPacksRoot('configs/packs'));
 describe('schema validators', () => {
   it('are shared between a county pack and its base when the schemas are equal', () => {
     const a = compileProcedure({ ...packs.national.procedures['dispute-mediation'], version: 1 }, packs.national);
-    const b = compileProcedure({ ...packs['nanchang-county'].procedures['dispute-mediation'], version: 1 }, packs['nanchang-county']);
+    const b = compileProcedure(
+      { ...packs['nanchang-county'].procedures['dispute-mediation'], version: 1 },
+      packs['nanchang-county'],
+    );
     expect(b.dataValidator).toBe(a.dataValidator);
     expect(b.payloadValidators.get('AGREEMENT_SIGNED')).toBe(a.payloadValidators.get('AGREEMENT_SIGNED'));
   });
@@ -22,7 +25,8 @@ describe('schema validators', () => {
 
   it('stay bounded, and ajv keeps none of the compiled schemas, however many distinct schemas are compiled', () => {
     const id = (i: number) => `urn:gongzhi:test:schema-cache:${i}`;
-    for (let i = 0; i < SCHEMA_CACHE_LIMIT + 200; i++) compileSchema({ $id: id(i), type: 'object', properties: { [`f${i}`]: { type: 'string' } } });
+    for (let i = 0; i < SCHEMA_CACHE_LIMIT + 200; i++)
+      compileSchema({ $id: id(i), type: 'object', properties: { [`f${i}`]: { type: 'string' } } });
     expect(schemaCacheSize()).toBeLessThanOrEqual(SCHEMA_CACHE_LIMIT);
     // ajv's own registry (its public getSchema) holds none of them: each was removed from ajv once compiled
     for (const i of [0, 1, SCHEMA_CACHE_LIMIT, SCHEMA_CACHE_LIMIT + 199]) expect(ajv.getSchema(id(i))).toBeUndefined();

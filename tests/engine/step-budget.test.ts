@@ -10,7 +10,13 @@ import { STEP_BUDGET } from '../../engine/budget';
 
 const T = { 'zh-CN': '示例', en: 'sample' };
 const pack = {
-  id: 'p', title: T, lineage: ['p'], parameters: {}, procedures: {}, data: {}, overrides: [],
+  id: 'p',
+  title: T,
+  lineage: ['p'],
+  parameters: {},
+  procedures: {},
+  data: {},
+  overrides: [],
   calendar: { years: [2025], holidays: [], workdays: [] },
 } as unknown as ResolvedPack;
 const clerk = { subject: 'c', roles: ['clerk'] };
@@ -18,14 +24,29 @@ const now = new Date('2025-09-01T01:00:00Z');
 
 /** `loop` is a guarded eventless transition that counts n up while n < limit, running `emits` effect actions each time. */
 function doc(opts: { limit: number; emits?: number; onInitial?: boolean; guard?: unknown }): ProcedureDoc {
-  const actions = [{ type: 'increment', params: { path: 'n' } }, ...Array.from({ length: opts.emits ?? 0 }, () => ({ type: 'emit', params: { effect: 'probe.tick' } }))];
+  const actions = [
+    { type: 'increment', params: { path: 'n' } },
+    ...Array.from({ length: opts.emits ?? 0 }, () => ({ type: 'emit', params: { effect: 'probe.tick' } })),
+  ];
   const loop = { always: { guard: opts.guard ?? 'below', actions }, on: { DONE: 'done' } };
   return {
-    id: 'budget-probe', version: 1, title: T, data: { type: 'object' }, roles: { clerk: { title: T } },
+    id: 'budget-probe',
+    version: 1,
+    title: T,
+    data: { type: 'object' },
+    roles: { clerk: { title: T } },
     events: { GO: { title: T, roles: ['clerk'] }, DONE: { title: T, roles: ['clerk'] } },
     rules: {
-      below: { description: T, basis: T, conditions: { all: [{ fact: 'data', path: '$.n', operator: 'lessThan', value: opts.limit }] } },
-      reached: { description: T, basis: T, conditions: { all: [{ fact: 'data', path: '$.n', operator: 'greaterThanInclusive', value: opts.limit }] } },
+      below: {
+        description: T,
+        basis: T,
+        conditions: { all: [{ fact: 'data', path: '$.n', operator: 'lessThan', value: opts.limit }] },
+      },
+      reached: {
+        description: T,
+        basis: T,
+        conditions: { all: [{ fact: 'data', path: '$.n', operator: 'greaterThanInclusive', value: opts.limit }] },
+      },
     },
     deadlines: {},
     machine: opts.onInitial
@@ -57,12 +78,16 @@ describe('step budget', () => {
   });
 
   it(`refuses a step past ${STEP_BUDGET.microsteps} microsteps`, async () => {
-    expect(budgetRefusal(await goFrom(doc({ limit: 10_000 })))).toContain(`more than ${STEP_BUDGET.microsteps} microsteps`);
+    expect(budgetRefusal(await goFrom(doc({ limit: 10_000 })))).toContain(
+      `more than ${STEP_BUDGET.microsteps} microsteps`,
+    );
   });
 
   it(`refuses a step past ${STEP_BUDGET.actions} actions before its microsteps run out`, async () => {
     // 40 effect actions a microstep: the action budget is spent at about 125 microsteps
-    expect(budgetRefusal(await goFrom(doc({ limit: 10_000, emits: 40 })))).toContain(`more than ${STEP_BUDGET.actions} actions`);
+    expect(budgetRefusal(await goFrom(doc({ limit: 10_000, emits: 40 })))).toContain(
+      `more than ${STEP_BUDGET.actions} actions`,
+    );
   });
 
   it('refuses a start whose initial state loops (not a case in an error state)', async () => {
@@ -70,12 +95,17 @@ describe('step budget', () => {
     const s = await start(proc, { id: 'x', data: { n: 0 }, actor: clerk }, { now });
     expect(budgetRefusal(s)).toContain(`more than ${STEP_BUDGET.microsteps} microsteps`);
     const withActions = compileProcedure(doc({ limit: 10_000, emits: 40, onInitial: true }), pack);
-    expect(budgetRefusal(await start(withActions, { id: 'x', data: { n: 0 }, actor: clerk }, { now }))).toContain('actions');
+    expect(budgetRefusal(await start(withActions, { id: 'x', data: { n: 0 }, actor: clerk }, { now }))).toContain(
+      'actions',
+    );
   });
 
   it('compiles and starts a bounded loop on the initial state that loops while no rule answers (a `not` guard)', async () => {
     // compiling runs the initial state once with no rule answers, where `not reached` holds for ever: no reason to refuse
-    const proc = compileProcedure(doc({ limit: 5, onInitial: true, guard: { type: 'not', params: { rule: 'reached' } } }), pack);
+    const proc = compileProcedure(
+      doc({ limit: 5, onInitial: true, guard: { type: 'not', params: { rule: 'reached' } } }),
+      pack,
+    );
     const s = await start(proc, { id: 'x', data: { n: 0 }, actor: clerk }, { now });
     expect(s.ok && s.instance.data).toEqual({ n: 5 });
   });

@@ -16,13 +16,34 @@ const server = createServer(async (req: IncomingMessage, res) => {
   let body = '';
   for await (const c of req) body += c;
   seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body });
-  if (req.headers.authorization !== 'Bearer t0k') { res.writeHead(401).end(JSON.stringify({ code: 'UNAUTHORIZED' })); return; }
-  if (req.method === 'GET' && req.url === '/api/packs/gaotai-county/export') { res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ format: 'gongzhi-pack/1', manifest: { id: 'gaotai-county' } })); return; }
-  if (req.method === 'POST' && req.url === '/api/packs') { res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: JSON.parse(body).manifest.id, version: 2 })); return; }
+  if (req.headers.authorization !== 'Bearer t0k') {
+    res.writeHead(401).end(JSON.stringify({ code: 'UNAUTHORIZED' }));
+    return;
+  }
+  if (req.method === 'GET' && req.url === '/api/packs/gaotai-county/export') {
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ format: 'gongzhi-pack/1', manifest: { id: 'gaotai-county' } }));
+    return;
+  }
+  if (req.method === 'POST' && req.url === '/api/packs') {
+    res
+      .writeHead(201, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ id: JSON.parse(body).manifest.id, version: 2 }));
+    return;
+  }
   res.writeHead(404).end('{}');
 });
 
-beforeAll(() => new Promise<void>((r) => server.listen(0, '127.0.0.1', () => { base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`; r(); })));
+beforeAll(
+  () =>
+    new Promise<void>((r) =>
+      server.listen(0, '127.0.0.1', () => {
+        base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        r();
+      }),
+    ),
+);
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('gongzhi export / import over HTTP', { timeout: 30_000 }, () => {

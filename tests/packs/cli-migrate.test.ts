@@ -37,9 +37,17 @@ describe('gongzhi migrate', () => {
     const v2 = await publishNational((d) => {
       d.machine.states.peopleMediation = d.machine.states.mediation;
       delete d.machine.states.mediation;
-      const re = (v: unknown): unknown => (v === 'mediation' ? 'peopleMediation' : Array.isArray(v) ? v.map(re) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, re(x)])) : v);
+      const re = (v: unknown): unknown =>
+        v === 'mediation'
+          ? 'peopleMediation'
+          : Array.isArray(v)
+            ? v.map(re)
+            : v && typeof v === 'object'
+              ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, re(x)]))
+              : v;
       d.machine = re(d.machine);
-      for (const dl of Object.values(d.deadlines) as { state: string }[]) if (dl.state === 'mediation') dl.state = 'peopleMediation';
+      for (const dl of Object.values(d.deadlines) as { state: string }[])
+        if (dl.state === 'mediation') dl.state = 'peopleMediation';
     });
 
     const dry = await cli('migrate', 'national', DM);
@@ -58,7 +66,9 @@ describe('gongzhi migrate', () => {
 
     const one = await cli('migrate', '--instance', a.id, '--map', 'mediation=peopleMediation', '--run');
     expect(one.code).toBe(0);
-    expect(one.out).toContain(`✓ ${a.id}: 版本 version 1 → ${v2} · 状态 state mediation → peopleMediation · 已迁移 moved`);
+    expect(one.out).toContain(
+      `✓ ${a.id}: 版本 version 1 → ${v2} · 状态 state mediation → peopleMediation · 已迁移 moved`,
+    );
     const refused = await cli('migrate', '--instance', b.id);
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('✗ 不能迁移 / cannot migrate');

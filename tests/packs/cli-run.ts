@@ -4,7 +4,10 @@ import { join } from 'node:path';
 
 export const CLI = join(process.cwd(), 'server/cli/gongzhi.js');
 
-export function gongzhi(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+export function gongzhi(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
     let out = '';

@@ -17,7 +17,16 @@ describe('gongzhi against a running server', { timeout: 60_000 }, () => {
     const file = join(dir, 'gaotai.json');
     expect((await gongzhi(['bundle', 'configs/packs/gaotai-county', '--out', file])).code).toBe(0);
     const bundle = JSON.parse(readFileSync(file, 'utf8'));
-    bundle.manifest.parameters = { ...bundle.manifest.parameters, noticeDays: { value: 10, title: { 'zh-CN': '会前公告天数(示例)', en: 'Notice days (sample)' }, basis: { 'zh-CN': '《村民委员会组织法》第21条', en: 'Organic Law of Villagers’ Committees, Art. 21' }, unit: 'days', sample: true } };
+    bundle.manifest.parameters = {
+      ...bundle.manifest.parameters,
+      noticeDays: {
+        value: 10,
+        title: { 'zh-CN': '会前公告天数(示例)', en: 'Notice days (sample)' },
+        basis: { 'zh-CN': '《村民委员会组织法》第21条', en: 'Organic Law of Villagers’ Committees, Art. 21' },
+        unit: 'days',
+        sample: true,
+      },
+    };
     writeFileSync(file, JSON.stringify(bundle));
     const imported = await gongzhi(['import', file, '--server', srv.url, '--token', ADMIN]);
     expect(imported.out).toContain('✓ 已导入 / imported');
@@ -26,7 +35,9 @@ describe('gongzhi against a running server', { timeout: 60_000 }, () => {
     expect(versions.map((v: { source: string }) => v.source)).toEqual(['pack', 'import']);
 
     const out = join(dir, 'exported.json');
-    const exported = await gongzhi(['export', 'gaotai-county', '--out', out, '--server', srv.url], { GONGZHI_TOKEN: ADMIN });
+    const exported = await gongzhi(['export', 'gaotai-county', '--out', out, '--server', srv.url], {
+      GONGZHI_TOKEN: ADMIN,
+    });
     expect(exported.code).toBe(0);
     // the server records which national value the county's override replaced (so a later national change is a conflict)
     const national = (await srv.api.get('/api/packs/national')).body.parameters.noticeDays.value;

@@ -21,7 +21,9 @@ const COUNTY = 'nanchang-county';
 
 describe('gongzhi validate / test on a bundled county pack', { timeout: 30_000 }, () => {
   it('the four county packs are there', () => {
-    expect(packs).toEqual(expect.arrayContaining(['national', COUNTY, 'baoan-district', 'gaotai-county', 'jiangyin-city']));
+    expect(packs).toEqual(
+      expect.arrayContaining(['national', COUNTY, 'baoan-district', 'gaotai-county', 'jiangyin-city']),
+    );
   });
   it(`validate ${COUNTY}: exit 0`, () => {
     const r = gongzhi('validate', `configs/packs/${COUNTY}`);
@@ -43,7 +45,9 @@ describe('broken fixtures fail with the right message and exit code', { timeout:
     expect(r.out).toContain('✗ 校验失败 / validation failed: broken-patch');
     expect(r.out).toContain('[UNKNOWN_RULE]');
     expect(r.out).toContain(join('broken-patch', 'patches', 'community-consultation.json'));
-    expect(r.out).toContain('/packs/broken-patch/procedures/community-consultation/machine/states/noticed/on/CONVENE/guard');
+    expect(r.out).toContain(
+      '/packs/broken-patch/procedures/community-consultation/machine/states/noticed/on/CONVENE/guard',
+    );
     expect(r.out).toContain('noSuchRule');
   });
   it('test: a broken pack is not run → exit 1', () => {
@@ -88,7 +92,9 @@ describe('gongzhi diff, bundle, help', { timeout: 30_000 }, () => {
   });
   it('diff baoan-district lists the items its duty list adds, by id and title', () => {
     const r = gongzhi('diff', 'configs/packs/baoan-district');
-    expect(r.out).toContain('数据 data 新增 added data/duty-lists/statutory/BA-S01: 「组织实施“四议两公开”社区重大事项议事决策(示例)」');
+    expect(r.out).toContain(
+      '数据 data 新增 added data/duty-lists/statutory/BA-S01: 「组织实施“四议两公开”社区重大事项议事决策(示例)」',
+    );
     expect(r.out).toContain('data/duty-lists/negative/BA-N01');
   });
   it('bundle writes a gongzhi-pack/1 file', () => {
@@ -109,7 +115,10 @@ describe('gongzhi diff, bundle, help', { timeout: 30_000 }, () => {
     expect(r.out).toContain('用法 / usage');
   });
   it('an unknown option, or an option without its value → usage, exit 2 (nothing run)', () => {
-    for (const args of [['validate', `configs/packs/${COUNTY}`, '--frob'], ['bundle', `configs/packs/${COUNTY}`, '--out']]) {
+    for (const args of [
+      ['validate', `configs/packs/${COUNTY}`, '--frob'],
+      ['bundle', `configs/packs/${COUNTY}`, '--out'],
+    ]) {
       const r = gongzhi(...args);
       expect(r.code).toBe(2);
       expect(r.out).toContain('参数有误 / bad arguments');

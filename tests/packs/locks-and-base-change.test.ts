@@ -11,13 +11,27 @@ const fresh = (): PackSource[] => structuredClone(loadPacksRoot('configs/packs')
 const COUNTIES = ['nanchang-county', 'baoan-district', 'gaotai-county', 'jiangyin-city'];
 
 function county(id: string, change: Partial<PackSource>): PackSource {
-  return { manifest: { id, extends: 'national', title: { 'zh-CN': '测试县', en: 'Test county' } }, procedures: {}, patches: {}, data: {}, ...change };
+  return {
+    manifest: { id, extends: 'national', title: { 'zh-CN': '测试县', en: 'Test county' } },
+    procedures: {},
+    patches: {},
+    data: {},
+    ...change,
+  };
 }
 
 describe('locked national items cannot be changed by a county', () => {
   it('patching the locked rule withinConfirmationWindow → PACK_LOCKED naming the rule', () => {
     const src = county('lock-rule', {
-      patches: { 'dispute-mediation': { rules: { withinConfirmationWindow: { conditions: { all: [{ fact: 'event', path: '$.appliedOn', operator: 'equal', value: '2025-01-01' }] } } } } },
+      patches: {
+        'dispute-mediation': {
+          rules: {
+            withinConfirmationWindow: {
+              conditions: { all: [{ fact: 'event', path: '$.appliedOn', operator: 'equal', value: '2025-01-01' }] },
+            },
+          },
+        },
+      },
     });
     const { problems } = resolvePacks([...fresh(), src]);
     const locked = problems.filter((p) => p.code === 'PACK_LOCKED');
@@ -30,17 +44,34 @@ describe('locked national items cannot be changed by a county', () => {
   it('overriding the locked parameter confirmationWindowDays → PACK_LOCKED', () => {
     const src = county('lock-param', {
       manifest: {
-        id: 'lock-param', extends: 'national', title: { 'zh-CN': '测试县', en: 'Test county' },
-        parameters: { confirmationWindowDays: { value: 60, title: { 'zh-CN': '期限', en: 'window' }, basis: { 'zh-CN': '无', en: 'none' }, unit: 'calendarDays' } },
+        id: 'lock-param',
+        extends: 'national',
+        title: { 'zh-CN': '测试县', en: 'Test county' },
+        parameters: {
+          confirmationWindowDays: {
+            value: 60,
+            title: { 'zh-CN': '期限', en: 'window' },
+            basis: { 'zh-CN': '无', en: 'none' },
+            unit: 'calendarDays',
+          },
+        },
       },
     });
     const { problems } = resolvePacks([...fresh(), src]);
-    expect(problems.map((p) => [p.code, p.path])).toEqual([['PACK_LOCKED', '/packs/lock-param/parameters/confirmationWindowDays']]);
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['PACK_LOCKED', '/packs/lock-param/parameters/confirmationWindowDays'],
+    ]);
   });
   it('changing the locked state judicialConfirmation (dropping NOT_CONFIRMED) → PACK_LOCKED', () => {
-    const src = county('lock-state', { patches: { 'dispute-mediation': { machine: { states: { judicialConfirmation: { on: { NOT_CONFIRMED: null } } } } } } });
+    const src = county('lock-state', {
+      patches: {
+        'dispute-mediation': { machine: { states: { judicialConfirmation: { on: { NOT_CONFIRMED: null } } } } },
+      },
+    });
     const { problems } = resolvePacks([...fresh(), src]);
-    expect(problems.some((p) => p.code === 'PACK_LOCKED' && p.message['zh-CN'].includes('judicialConfirmation'))).toBe(true);
+    expect(problems.some((p) => p.code === 'PACK_LOCKED' && p.message['zh-CN'].includes('judicialConfirmation'))).toBe(
+      true,
+    );
   });
   it('the bundled county packs touch no locked item', () => {
     expect(resolvePacks(fresh()).problems).toEqual([]);
@@ -75,7 +106,10 @@ describe('a change to the national template re-tests every county', () => {
     const s = fresh();
     const nat = s.find((x) => x.manifest.id === 'national')!;
     nat.manifest.parameters!.simplifiedMonths.value = 4;
-    expect(await failingCountyScenarios(s)).toEqual(['nanchang-county/dispute-mediation-marriage-status-10000', 'nanchang-county/dispute-mediation-over-cap-simplified']);
+    expect(await failingCountyScenarios(s)).toEqual([
+      'nanchang-county/dispute-mediation-marriage-status-10000',
+      'nanchang-county/dispute-mediation-over-cap-simplified',
+    ]);
   });
   it('national rule noticePeriodObserved with noticeDays 7 → 10: county consultation scenarios that meet a week after notice now fail', async () => {
     const s = fresh();
@@ -92,7 +126,9 @@ describe('a change to the national template re-tests every county', () => {
     const s = fresh();
     const nat = s.find((x) => x.manifest.id === 'national')!;
     const doc = nat.procedures['dispute-mediation'] as unknown as { rules: Record<string, { conditions: unknown }> };
-    const name = Object.keys(doc.rules).find((r) => JSON.stringify(doc.rules[r].conditions).includes('smallClaimsCap'))!;
+    const name = Object.keys(doc.rules).find((r) =>
+      JSON.stringify(doc.rules[r].conditions).includes('smallClaimsCap'),
+    )!;
     expect(name).toBeDefined();
     doc.rules[name].conditions = { all: [{ fact: 'data', path: '$.amount', operator: 'lessThan', value: 0 }] };
     const failing = await failingCountyScenarios(s);

@@ -4,7 +4,15 @@
  * at least 90 % of their transitions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileProcedure, coverage, percent, resolvePacks, runScenario, type CompiledProcedure, type ScenarioReport } from '../../engine';
+import {
+  compileProcedure,
+  coverage,
+  percent,
+  resolvePacks,
+  runScenario,
+  type CompiledProcedure,
+  type ScenarioReport,
+} from '../../engine';
 import { loadPacksRoot } from '../../server/packs';
 
 const sources = loadPacksRoot('configs/packs');
@@ -15,19 +23,25 @@ function compiled(packId: string, procId: string): CompiledProcedure {
   return compileProcedure({ ...pack.procedures[procId], version: 1 }, pack);
 }
 
-const scenarios = sources.flatMap((src) => Object.entries(src.scenarios ?? {}).map(([name, sc]) => ({ packId: src.manifest.id, name, sc })));
+const scenarios = sources.flatMap((src) =>
+  Object.entries(src.scenarios ?? {}).map(([name, sc]) => ({ packId: src.manifest.id, name, sc })),
+);
 /** Every scenario's report, run once before any test reads it (so each test stands alone, in any order). */
 const reports = new Map<string, ScenarioReport>(); // key: pack/scenario
 
 beforeAll(async () => {
   for (const { packId, name, sc } of scenarios) {
-    if (packs[packId]?.procedures[sc.procedure]) reports.set(`${packId}/${name}`, await runScenario(compiled(packId, sc.procedure), sc));
+    if (packs[packId]?.procedures[sc.procedure])
+      reports.set(`${packId}/${name}`, await runScenario(compiled(packId, sc.procedure), sc));
   }
 });
 
 /** The reports of one procedure's scenarios in one pack. */
 const reportsOf = (packId: string, procId: string) =>
-  scenarios.filter((x) => x.packId === packId && x.sc.procedure === procId).map((x) => reports.get(`${packId}/${x.name}`)!).filter(Boolean);
+  scenarios
+    .filter((x) => x.packId === packId && x.sc.procedure === procId)
+    .map((x) => reports.get(`${packId}/${x.name}`)!)
+    .filter(Boolean);
 
 describe('bundled packs', () => {
   it('resolve and validate without problems', () => {
@@ -49,7 +63,10 @@ describe('scenario coverage of the national procedures', () => {
     it(`${procId}: every state and ≥ 90 % of transitions reached`, () => {
       const cov = coverage(national.procedures[procId], reportsOf('national', procId));
       expect(cov.states.missing, 'states not reached').toEqual([]);
-      expect(percent(cov.transitions.reached, cov.transitions.total), `transitions not reached: ${cov.transitions.missing.join(', ')}`).toBeGreaterThanOrEqual(90);
+      expect(
+        percent(cov.transitions.reached, cov.transitions.total),
+        `transitions not reached: ${cov.transitions.missing.join(', ')}`,
+      ).toBeGreaterThanOrEqual(90);
     });
   }
 });
@@ -62,7 +79,9 @@ afterAll(() => {
     const runs = reportsOf(packId, procId);
     if (!runs.length) continue;
     const cov = coverage(packs[packId].procedures[procId], runs);
-    lines.push(`  ${key}: ${runs.length} 个场景 scenarios · 状态 states ${cov.states.reached}/${cov.states.total} (${percent(cov.states.reached, cov.states.total)} %) · 流转 transitions ${cov.transitions.reached}/${cov.transitions.total} (${percent(cov.transitions.reached, cov.transitions.total)} %)`);
+    lines.push(
+      `  ${key}: ${runs.length} 个场景 scenarios · 状态 states ${cov.states.reached}/${cov.states.total} (${percent(cov.states.reached, cov.states.total)} %) · 流转 transitions ${cov.transitions.reached}/${cov.transitions.total} (${percent(cov.transitions.reached, cov.transitions.total)} %)`,
+    );
   }
   console.log(lines.join('\n'));
 });

@@ -26,7 +26,13 @@ describe('tokens', () => {
     const registry = await storedTokensText(dataDir);
     expect(registry).not.toContain(t);
     expect(registry).toContain('调解员甲(示例)');
-    expect((await srv.api.as(t).get('/api/me')).body).toEqual({ subject: '调解员甲(示例)', roles: ['mediator'], packs: ['nanchang-county'], tokenId: expect.stringMatching(/^tk/), now: '2025-09-26T09:00:00+08:00' });
+    expect((await srv.api.as(t).get('/api/me')).body).toEqual({
+      subject: '调解员甲(示例)',
+      roles: ['mediator'],
+      packs: ['nanchang-county'],
+      tokenId: expect.stringMatching(/^tk/),
+      now: '2025-09-26T09:00:00+08:00',
+    });
   });
 
   it('scoped to one pack: other packs and their cases are 404, as if they did not exist', async () => {
@@ -40,13 +46,22 @@ describe('tokens', () => {
     const countyDesigner = srv.api.as(await token('南昌县司法局(示例)', ['designer'], ['nanchang-county']));
     const base = (await countyDesigner.get('/api/packs/national/procedures/dispute-mediation')).body;
     expect((await countyDesigner.put('/api/packs/national/procedures/dispute-mediation/draft', base)).status).toBe(404);
-    expect((await countyDesigner.post('/api/packs/national/procedures/dispute-mediation/publish', {})).status).toBe(404);
+    expect((await countyDesigner.post('/api/packs/national/procedures/dispute-mediation/publish', {})).status).toBe(
+      404,
+    );
     expect((await county.get('/api/packs/baoan-district')).status).toBe(404);
     expect((await county.get(`/api/instances/${nationalCase.id}`)).status).toBe(404);
     expect((await county.get(`/api/instances/${nationalCase.id}/history`)).status).toBe(404);
     expect((await county.event(nationalCase.id, 'MEDIATION_FAILED', { reason: '示例' })).status).toBe(404);
-    expect((await county.post('/api/instances', { pack: 'national', procedure: 'dispute-mediation', data: mediationData })).status).toBe(404);
-    const own = await county.post('/api/instances', { pack: 'nanchang-county', procedure: 'dispute-mediation', data: mediationData });
+    expect(
+      (await county.post('/api/instances', { pack: 'national', procedure: 'dispute-mediation', data: mediationData }))
+        .status,
+    ).toBe(404);
+    const own = await county.post('/api/instances', {
+      pack: 'nanchang-county',
+      procedure: 'dispute-mediation',
+      data: mediationData,
+    });
     expect(own.status).toBe(201);
     const list = (await county.get('/api/instances')).body.items.map((i: { pack: string }) => i.pack);
     expect(new Set(list)).toEqual(new Set(['nanchang-county']));
@@ -70,7 +85,12 @@ describe('tokens', () => {
   it('let a calling system name the person it acts for, but not claim a role the token lacks', async () => {
     const hotline = srv.api.as(await token('12345热线平台(示例)', ['mediator'], '*'));
     const c = await hotline.start('national', 'dispute-mediation', mediationData);
-    const claimed = await hotline.event(c.id, 'MEDIATION_FAILED', { reason: '示例' }, { subject: '王芳', roles: ['court'] });
+    const claimed = await hotline.event(
+      c.id,
+      'MEDIATION_FAILED',
+      { reason: '示例' },
+      { subject: '王芳', roles: ['court'] },
+    );
     expect(claimed.status).toBe(403);
     const ok = await hotline.event(c.id, 'MEDIATION_FAILED', { reason: '示例' }, { subject: '王芳' });
     expect(ok.status).toBe(200);
@@ -80,7 +100,10 @@ describe('tokens', () => {
 
   it('a token without any role of the procedure cannot start a case in it (403)', async () => {
     const unit = srv.api.as(await token('某单位(示例)', ['unit'], '*'));
-    expect((await unit.post('/api/instances', { pack: 'national', procedure: 'dispute-mediation', data: mediationData })).status).toBe(403);
+    expect(
+      (await unit.post('/api/instances', { pack: 'national', procedure: 'dispute-mediation', data: mediationData }))
+        .status,
+    ).toBe(403);
   });
 
   it('admin-only calls (tokens, webhooks, clock) are 403 for other tokens; pack changes need designer', async () => {
@@ -98,6 +121,7 @@ describe('tokens', () => {
     const anon = srv.api.as('');
     expect((await anon.get('/api/health')).status).toBe(200);
     expect((await anon.get('/api/schemas/procedure.json')).status).toBe(200);
-    for (const p of ['/api/packs', '/api/instances', '/api/stats', '/api/me', '/api/webhooks']) expect((await anon.get(p)).status, p).toBe(401);
+    for (const p of ['/api/packs', '/api/instances', '/api/stats', '/api/me', '/api/webhooks'])
+      expect((await anon.get(p)).status, p).toBe(401);
   });
 });

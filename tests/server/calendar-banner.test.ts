@@ -13,14 +13,20 @@ describe('calendar banner at start-up', () => {
     const text = calendarBanner(Object.values(packs), new Date('2026-11-30T09:00:00+08:00')).join('\n');
     expect(text).toContain('2027-01-01 – 2027-12-31');
     expect(text).toContain('暂定');
-    expect(text).toContain('provisional — packs: baoan-district, gaotai-county, jiangyin-city, nanchang-county, national');
+    expect(text).toContain(
+      'provisional — packs: baoan-district, gaotai-county, jiangyin-city, nanchang-county, national',
+    );
     expect(text).toContain('npx gongzhi calendar import');
     expect(text).toContain('PUT /api/packs/national/calendar/2027');
     expect(text).not.toContain('2026-01-01');
   });
 
   it('says which packs refuse such periods (calendarPolicy "refuse"), and is silent when every year ahead is official', () => {
-    const { packs } = resolvePacks(sources.map((s): PackSource => (s.manifest.id === 'gaotai-county' ? { ...s, manifest: { ...s.manifest, calendarPolicy: 'refuse' } } : s)));
+    const { packs } = resolvePacks(
+      sources.map((s): PackSource =>
+        s.manifest.id === 'gaotai-county' ? { ...s, manifest: { ...s.manifest, calendarPolicy: 'refuse' } } : s,
+      ),
+    );
     const text = calendarBanner(Object.values(packs), new Date('2026-11-30T09:00:00+08:00')).join('\n');
     expect(text).toContain('refuse such periods (CALENDAR_RANGE): gaotai-county');
     expect(text).not.toMatch(/provisional — packs:.*gaotai-county/);

@@ -19,21 +19,40 @@ const at = '2025-09-26T10:00:00.000+08:00';
 function record(id: string): CaseRecord {
   return {
     instance: {
-      id, pack: 'national', procedure: 'grid-event', version: 1, rev: 1, status: 'active', state: 'dispatch', stateValue: 'dispatch',
-      data: {}, deadlines: [], overdue: false, createdAt: at, updatedAt: at,
+      id,
+      pack: 'national',
+      procedure: 'grid-event',
+      version: 1,
+      rev: 1,
+      status: 'active',
+      state: 'dispatch',
+      stateValue: 'dispatch',
+      data: {},
+      deadlines: [],
+      overdue: false,
+      createdAt: at,
+      updatedAt: at,
     },
-    history: [{ seq: 1, at, type: 'START', from: null, to: 'dispatch', rules: [], effects: [] }], outbox: [], idempotency: [],
+    history: [{ seq: 1, at, type: 'START', from: null, to: 'dispatch', rules: [], effects: [] }],
+    outbox: [],
+    idempotency: [],
   };
 }
 
 const documents = (dir: string, ext = '.json') =>
-  readdirSync(dir).filter((s) => s !== '_journal').flatMap((s) => readdirSync(join(dir, s)).filter((f) => f.endsWith(ext)));
+  readdirSync(dir)
+    .filter((s) => s !== '_journal')
+    .flatMap((s) => readdirSync(join(dir, s)).filter((f) => f.endsWith(ext)));
 
 describe('checkpoint', () => {
   it('killed with SIGKILL mid-checkpoint, loses no acknowledged write', { timeout: 120_000 }, async () => {
     const dir = tempDir();
     const cases = 2000;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/server/fixtures/checkpoint-child.ts', dir, String(cases)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tests/server/fixtures/checkpoint-child.ts', dir, String(cases)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const acked = new Map<string, number>();
     let err = '';
     let mid: number[] | null = null;
@@ -64,7 +83,10 @@ describe('checkpoint', () => {
     expect(documents(dir).length).toBeGreaterThan(0);
     expect(readdirSync(join(dir, '_journal')).length).toBeGreaterThan(0);
     expect(acked.size).toBeGreaterThanOrEqual(cases);
-    expect([...acked.values()].some((rev) => rev === 2), 'writes were acknowledged while the checkpoint ran').toBe(true);
+    expect(
+      [...acked.values()].some((rev) => rev === 2),
+      'writes were acknowledged while the checkpoint ran',
+    ).toBe(true);
 
     const logs: string[] = [];
     const again = new FileInstanceStore({ dir, fsync: true, summarize, log: (m) => logs.push(m) });
@@ -85,7 +107,14 @@ describe('checkpoint', () => {
   it('bounds the records waiting for their documents by count: many writes checkpoint on their own', async () => {
     const dir = tempDir();
     // time and journal size would never trigger one here
-    const s = new FileInstanceStore({ dir, fsync: false, summarize, checkpointMs: 3_600_000, checkpointRecords: 50, cacheSize: 10 });
+    const s = new FileInstanceStore({
+      dir,
+      fsync: false,
+      summarize,
+      checkpointMs: 3_600_000,
+      checkpointRecords: 50,
+      cacheSize: 10,
+    });
     await s.open();
     const ids = Array.from({ length: 600 }, () => newCaseId());
     for (const id of ids) await s.put(record(id));

@@ -24,7 +24,12 @@ describe('the controlled clock', () => {
     const after = (await srv.api.get(`/api/instances/${c.id}`)).body;
     expect(after.state).toBe('fastTrackCourt.filing');
     const history = (await srv.api.get(`/api/instances/${c.id}/history`)).body;
-    expect(history.at(-1)).toMatchObject({ type: 'MEDIATION_EXPIRED', from: 'mediation', to: 'fastTrackCourt.filing', at: '2025-10-27T23:59:59+08:00' });
+    expect(history.at(-1)).toMatchObject({
+      type: 'MEDIATION_EXPIRED',
+      from: 'mediation',
+      to: 'fastTrackCourt.filing',
+      at: '2025-10-27T23:59:59+08:00',
+    });
     expect((await srv.api.clock('2025-12-01T00:00:00+08:00')).body.fired).toBe(0);
     expect((await srv.api.get(`/api/instances/${c.id}/history`)).body).toHaveLength(history.length);
   });

@@ -36,7 +36,10 @@ async function publishNational(change: (doc: any) => void, note: string): Promis
 }
 
 const addRevisit = (d: any) => {
-  d.machine.states.revisit = { meta: { title: t('回访', 'Follow-up visit'), roles: ['mediator'] }, on: { REVISITED: { target: 'closed' } } };
+  d.machine.states.revisit = {
+    meta: { title: t('回访', 'Follow-up visit'), roles: ['mediator'] },
+    on: { REVISITED: { target: 'closed' } },
+  };
   d.machine.states.agreement.on.PERFORMED.target = 'revisit';
   d.events.REVISITED = { title: t('回访完成', 'Follow-up visit done'), roles: ['mediator'] };
   d.deadlines.confirmationPeriod.amount = 20; // a changed period: the review now 20 days
@@ -48,20 +51,31 @@ describe('national publishes: nanchang follows with its own changes', () => {
   let natV2 = 0;
 
   it('a county parameter is a pack draft, published with the base value it replaces', async () => {
-    const locked = await srv.api.put('/api/packs/nanchang-county/draft', { parameters: { confirmationWindowDays: { value: 60 } } });
+    const locked = await srv.api.put('/api/packs/nanchang-county/draft', {
+      parameters: { confirmationWindowDays: { value: 60 } },
+    });
     expect(locked.status).toBe(422);
-    expect(locked.body.error.details).toEqual([expect.objectContaining({ code: 'PACK_LOCKED', path: '/parameters/confirmationWindowDays' })]);
+    expect(locked.body.error.details).toEqual([
+      expect.objectContaining({ code: 'PACK_LOCKED', path: '/parameters/confirmationWindowDays' }),
+    ]);
     expect((await srv.api.get('/api/packs/nanchang-county/draft?ifExists=1')).status).toBe(204);
 
     const put = await srv.api.put('/api/packs/nanchang-county/draft', { parameters: { mediationDays: { value: 20 } } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
-    expect(put.body.parameters.mediationDays).toMatchObject({ value: 20, baseValue: 30, unit: 'calendarDays', title: { 'zh-CN': '调解期限' } });
+    expect(put.body.parameters.mediationDays).toMatchObject({
+      value: 20,
+      baseValue: 30,
+      unit: 'calendarDays',
+      title: { 'zh-CN': '调解期限' },
+    });
     const pub = await srv.api.post('/api/packs/nanchang-county/publish', { note: '本县调解期限20日(示例)' });
     expect(pub.status, JSON.stringify(pub.body)).toBe(201);
     expect(pub.body.published).toContainEqual({ pack: 'nanchang-county', procedure: DM, version: 2 });
     const pack = (await srv.api.get('/api/packs/nanchang-county')).body;
     expect(pack.parameters.mediationDays.value).toBe(20);
-    expect(pack.overrides).toContainEqual(expect.objectContaining({ kind: 'parameter', path: 'mediationDays', from: 30, to: 20 }));
+    expect(pack.overrides).toContainEqual(
+      expect.objectContaining({ kind: 'parameter', path: 'mediationDays', from: 30, to: 20 }),
+    );
   });
 
   it("a county's change to a base procedure is published as a patch against the base, not a copy", async () => {
@@ -77,11 +91,18 @@ describe('national publishes: nanchang follows with its own changes', () => {
     expect(pub.body.version).toBe(3);
     const exported = (await srv.api.get('/api/packs/nanchang-county/export')).body;
     expect(exported.procedures).toEqual({});
-    expect(exported.patches[DM]).toEqual([{ op: 'add', path: '/deadlines/mediationPeriod/onExpiry/effects', value: ['supervision.notice'] }]);
+    expect(exported.patches[DM]).toEqual([
+      { op: 'add', path: '/deadlines/mediationPeriod/onExpiry/effects', value: ['supervision.notice'] },
+    ]);
     ncCase = await srv.api.start('nanchang-county', DM, mediationData);
     expect(ncCase).toMatchObject({ version: 3, deadlines: [{ name: 'mediationPeriod', dueDate: '2025-10-16' }] }); // 20 days
     other = await srv.api.start('nanchang-county', DM, mediationData);
-    const signed = await srv.api.event(other.id, 'AGREEMENT_SIGNED', { effectiveOn: '2025-09-26', form: 'oral' }, mediator);
+    const signed = await srv.api.event(
+      other.id,
+      'AGREEMENT_SIGNED',
+      { effectiveOn: '2025-09-26', form: 'oral' },
+      mediator,
+    );
     expect(signed.body).toMatchObject({ version: 3, state: 'agreement' });
   });
 
@@ -93,7 +114,10 @@ describe('national publishes: nanchang follows with its own changes', () => {
     const doc = pack.procedures[DM];
     expect(doc.machine.states.revisit.meta.title).toEqual(t('回访', 'Follow-up visit'));
     expect(doc.deadlines.confirmationPeriod.amount).toBe(20);
-    expect(doc.deadlines.mediationPeriod.onExpiry).toEqual({ event: 'MEDIATION_EXPIRED', effects: ['supervision.notice'] });
+    expect(doc.deadlines.mediationPeriod.onExpiry).toEqual({
+      event: 'MEDIATION_EXPIRED',
+      effects: ['supervision.notice'],
+    });
     expect(pack.parameters.mediationDays.value).toBe(20);
     expect(doc.version).toBe(4);
     const versions = (await srv.api.get(`/api/packs/nanchang-county/procedures/${DM}/versions`)).body;
@@ -113,7 +137,11 @@ describe('national publishes: nanchang follows with its own changes', () => {
     expect(dry.body).toMatchObject({ toVersion: 4, dryRun: true, moved: 0, refused: 0 });
     expect(dry.body.cases.map((c: { id: string }) => c.id).sort()).toEqual([ncCase.id, other.id].sort());
     expect(dry.body.cases.find((c: { id: string }) => c.id === ncCase.id)).toMatchObject({
-      fromVersion: 3, toVersion: 4, state: { from: 'mediation', to: 'mediation' }, moved: false, problems: [],
+      fromVersion: 3,
+      toVersion: 4,
+      state: { from: 'mediation', to: 'mediation' },
+      moved: false,
+      problems: [],
       deadlines: [{ name: 'mediationPeriod', change: 'unchanged' }],
     });
     expect(await stored(dataDir)).toEqual(before);
@@ -124,7 +152,11 @@ describe('national publishes: nanchang follows with its own changes', () => {
       const inst = (await srv.api.get(`/api/instances/${id}`)).body;
       expect(inst.version).toBe(4);
       const history = (await srv.api.get(`/api/instances/${id}/history`)).body;
-      expect(history[history.length - 1]).toMatchObject({ type: 'MIGRATED', payload: { fromVersion: 3, toVersion: 4 }, actor: { subject: 'admin' } });
+      expect(history[history.length - 1]).toMatchObject({
+        type: 'MIGRATED',
+        payload: { fromVersion: 3, toVersion: 4 },
+        actor: { subject: 'admin' },
+      });
     }
     // on version 4 the agreement case goes to the follow-up visit
     const performed = await srv.api.event(other.id, 'PERFORMED', {}, mediator);
@@ -137,7 +169,16 @@ describe('national publishes: nanchang follows with its own changes', () => {
     const b = structuredClone(bundleOf(loadPackDir('configs/packs/nanchang-county')));
     b.manifest = { ...b.manifest, id: 'revisit-county', title: t('回访县(示例)', 'Follow-up county (sample)') };
     b.scenarios = {};
-    b.patches = { [DM]: [{ op: 'replace', path: '/machine/states/revisit/meta/title', was: t('回访', 'Follow-up visit'), value: t('电话回访(示例)', 'Phone follow-up (sample)') }] };
+    b.patches = {
+      [DM]: [
+        {
+          op: 'replace',
+          path: '/machine/states/revisit/meta/title',
+          was: t('回访', 'Follow-up visit'),
+          value: t('电话回访(示例)', 'Phone follow-up (sample)'),
+        },
+      ],
+    };
     const imp = await srv.api.post('/api/packs', b);
     expect(imp.status, JSON.stringify(imp.body)).toBe(201);
     const versionBefore = (await srv.api.get(`/api/packs/revisit-county/procedures/${DM}`)).body.version;
@@ -152,10 +193,17 @@ describe('national publishes: nanchang follows with its own changes', () => {
     const pack = (await srv.api.get('/api/packs/revisit-county')).body;
     expect(pack.status).toBe('conflicted');
     expect(pack.held).toEqual([DM]);
-    expect(pack.conflicts).toEqual([expect.objectContaining({
-      kind: 'patch', procedure: DM, path: '/machine/states/revisit/meta/title', reason: 'removed', op: 'replace',
-      expected: t('回访', 'Follow-up visit'), county: t('电话回访(示例)', 'Phone follow-up (sample)'),
-    })]);
+    expect(pack.conflicts).toEqual([
+      expect.objectContaining({
+        kind: 'patch',
+        procedure: DM,
+        path: '/machine/states/revisit/meta/title',
+        reason: 'removed',
+        op: 'replace',
+        expected: t('回访', 'Follow-up visit'),
+        county: t('电话回访(示例)', 'Phone follow-up (sample)'),
+      }),
+    ]);
     expect(pack.conflicts[0].message['zh-CN']).toContain('/machine/states/revisit');
     // not applied (no fragment of the removed state), and its procedure stays on the version it had
     expect(pack.procedures[DM].machine.states.revisit).toBeUndefined();
@@ -180,33 +228,60 @@ describe('national publishes: nanchang follows with its own changes', () => {
     const refused = await srv.api.post(`/api/instances/${inst.id}/migrate`, { toVersion: natV2 + 1 });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('MIGRATION_REFUSED');
-    expect(refused.body.error.details).toEqual([expect.objectContaining({ code: 'NO_COUNTERPART', path: '/state/revisit' })]);
+    expect(refused.body.error.details).toEqual([
+      expect.objectContaining({ code: 'NO_COUNTERPART', path: '/state/revisit' }),
+    ]);
     expect(await stored(dataDir)).toEqual(before);
-    const dry = await srv.api.post(`/api/instances/${inst.id}/migrate`, { toVersion: natV2 + 1, stateMap: { revisit: 'agreement' }, dryRun: true });
+    const dry = await srv.api.post(`/api/instances/${inst.id}/migrate`, {
+      toVersion: natV2 + 1,
+      stateMap: { revisit: 'agreement' },
+      dryRun: true,
+    });
     expect(dry.body).toMatchObject({ dryRun: true, moved: false, state: { from: 'revisit', to: 'agreement' } });
     expect(await stored(dataDir)).toEqual(before);
-    const ok = await srv.api.post(`/api/instances/${inst.id}/migrate`, { toVersion: natV2 + 1, stateMap: { revisit: 'agreement' } });
+    const ok = await srv.api.post(`/api/instances/${inst.id}/migrate`, {
+      toVersion: natV2 + 1,
+      stateMap: { revisit: 'agreement' },
+    });
     expect(ok.body).toMatchObject({ moved: true, state: { to: 'agreement' } });
-    expect((await srv.api.get(`/api/instances/${inst.id}`)).body).toMatchObject({ version: natV2 + 1, state: 'agreement' });
+    expect((await srv.api.get(`/api/instances/${inst.id}`)).body).toMatchObject({
+      version: natV2 + 1,
+      state: 'agreement',
+    });
   });
 });
 
 describe('a county list item', () => {
   it('is a pack draft item, published as the county’s own item laid over the base’s list (not a copy of the list)', async () => {
-    const item = { id: 'NC-S01', title: t('组织开展本县矛盾纠纷排查(示例)', 'County dispute screening (sample)'), sample: true };
+    const item = {
+      id: 'NC-S01',
+      title: t('组织开展本县矛盾纠纷排查(示例)', 'County dispute screening (sample)'),
+      sample: true,
+    };
     const bad = await srv.api.put('/api/packs/nanchang-county/draft', { data: { 'duty-lists': { nosuch: [item] } } });
     expect(bad.status).toBe(422);
-    expect(bad.body.error.details).toEqual([expect.objectContaining({ code: 'UNKNOWN_LIST', path: '/data/duty-lists/nosuch' })]);
-    const put = await srv.api.put('/api/packs/nanchang-county/draft', { data: { 'duty-lists': { statutory: [item] } } });
+    expect(bad.body.error.details).toEqual([
+      expect.objectContaining({ code: 'UNKNOWN_LIST', path: '/data/duty-lists/nosuch' }),
+    ]);
+    const put = await srv.api.put('/api/packs/nanchang-county/draft', {
+      data: { 'duty-lists': { statutory: [item] } },
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
-    expect((await srv.api.get('/api/packs/nanchang-county/draft')).body.data).toEqual({ 'duty-lists': { statutory: [item] } });
+    expect((await srv.api.get('/api/packs/nanchang-county/draft')).body.data).toEqual({
+      'duty-lists': { statutory: [item] },
+    });
     const pub = await srv.api.post('/api/packs/nanchang-county/publish', {});
     expect(pub.status, JSON.stringify(pub.body)).toBe(201);
     expect(pub.body.published.map((p: { procedure: string }) => p.procedure)).toEqual(['duty-admission']);
     const pack = (await srv.api.get('/api/packs/nanchang-county')).body;
     const national = (await srv.api.get('/api/packs/national')).body;
-    expect(pack.data['duty-lists'].statutory.map((x: { id: string }) => x.id)).toEqual([...national.data['duty-lists'].statutory.map((x: { id: string }) => x.id), 'NC-S01']);
-    expect(pack.overrides).toContainEqual(expect.objectContaining({ kind: 'data', change: 'added', path: 'data/duty-lists/statutory/NC-S01' }));
+    expect(pack.data['duty-lists'].statutory.map((x: { id: string }) => x.id)).toEqual([
+      ...national.data['duty-lists'].statutory.map((x: { id: string }) => x.id),
+      'NC-S01',
+    ]);
+    expect(pack.overrides).toContainEqual(
+      expect.objectContaining({ kind: 'data', change: 'added', path: 'data/duty-lists/statutory/NC-S01' }),
+    );
     const own = (await srv.api.get('/api/packs/nanchang-county/export')).body.data['duty-lists'];
     expect(own.statutory).toEqual([item]);
     expect(own.negative).toBeUndefined();
@@ -226,7 +301,9 @@ describe('a bundle holding a copy of a base procedure', () => {
     expect(imp.status, JSON.stringify(imp.body)).toBe(201);
     const exported = (await srv.api.get('/api/packs/copy-county/export')).body;
     expect(exported.procedures).toEqual({});
-    expect(exported.patches[DM]).toEqual([{ op: 'replace', path: '/deadlines/mediationPeriod/amount', was: { param: 'mediationDays' }, value: 15 }]);
+    expect(exported.patches[DM]).toEqual([
+      { op: 'replace', path: '/deadlines/mediationPeriod/amount', was: { param: 'mediationDays' }, value: 15 },
+    ]);
     expect(exported.manifest.parameters.smallClaimsCap.baseValue).toBe(50000);
   });
 });

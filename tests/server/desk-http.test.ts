@@ -28,12 +28,19 @@ async function ok(r: Promise<{ status: number; body: { state?: string } }>, stat
 beforeAll(async () => {
   srv = await server({ now: '2025-09-22T09:00:00+08:00' }); // a Monday
   const api = srv.api;
-  for (const k of ['m1', 'm2', 'm4']) ids[k] = (await api.start('national', 'dispute-mediation', mediationData, { businessKey: `NC-${k}` })).id;
-  ids.m3 = (await api.start('national', 'dispute-mediation', { ...mediationData, criminalRisk: true }, { businessKey: 'NC-m3' })).id;
-  for (const k of ['g1', 'g2', 'g3']) ids[k] = (await api.start('jiangyin-city', 'grid-event', gridData, { businessKey: `JY-2025-${k}` })).id;
+  for (const k of ['m1', 'm2', 'm4'])
+    ids[k] = (await api.start('national', 'dispute-mediation', mediationData, { businessKey: `NC-${k}` })).id;
+  ids.m3 = (
+    await api.start('national', 'dispute-mediation', { ...mediationData, criminalRisk: true }, { businessKey: 'NC-m3' })
+  ).id;
+  for (const k of ['g1', 'g2', 'g3'])
+    ids[k] = (await api.start('jiangyin-city', 'grid-event', gridData, { businessKey: `JY-2025-${k}` })).id;
   // Tuesday
   await api.clock('2025-09-23T09:00:00+08:00');
-  await ok(api.event(ids.m1, 'AGREEMENT_SIGNED', { effectiveOn: '2025-09-23', form: 'written' }, mediator), 'agreement');
+  await ok(
+    api.event(ids.m1, 'AGREEMENT_SIGNED', { effectiveOn: '2025-09-23', form: 'written' }, mediator),
+    'agreement',
+  );
   await ok(api.event(ids.m2, 'MEDIATION_FAILED', { reason: '双方分歧较大(示例)' }, mediator), 'fastTrackCourt.filing');
   await ok(api.event(ids.g1, 'ASSIGN', { unit: '示例单位', designated: false }, dispatcher), 'handling');
   await ok(api.event(ids.g3, 'ASSIGN', { unit: '示例单位', designated: false }, dispatcher), 'handling');
@@ -52,7 +59,14 @@ afterAll(() => srv.close());
 describe('GET /api/stats for the desk', () => {
   it('counts resolution and hand-offs of mediation cases (police referrals are not resolved)', async () => {
     const s = (await srv.api.get('/api/stats?pack=national&procedure=dispute-mediation')).body;
-    expect(s).toMatchObject({ opened: 4, closed: 3, resolved: 2, resolutionRate: 0.5, handedOff: 1, today: '2025-10-09' });
+    expect(s).toMatchObject({
+      opened: 4,
+      closed: 3,
+      resolved: 2,
+      resolutionRate: 0.5,
+      handedOff: 1,
+      today: '2025-10-09',
+    });
     expect(s.byState).toEqual({ 'dispute-mediation': { mediation: 1 } });
   });
 
@@ -64,14 +78,20 @@ describe('GET /api/stats for the desk', () => {
       { week: '2025-10-06', opened: 0, closed: 1 },
     ]);
     const w = (await srv.api.get('/api/stats?from=2025-09-24&to=2025-10-01')).body;
-    expect(w.weekly).toEqual([{ week: '2025-09-22', opened: 0, closed: 2 }, { week: '2025-09-29', opened: 0, closed: 0 }]);
+    expect(w.weekly).toEqual([
+      { week: '2025-09-22', opened: 0, closed: 2 },
+      { week: '2025-09-29', opened: 0, closed: 0 },
+    ]);
   });
 
   it('averages the completed stays in each state, in days', async () => {
     const s = (await srv.api.get('/api/stats')).body;
     expect(s.timeInState).toEqual({
       'dispute-mediation': {
-        mediation: { days: 1, n: 2 }, agreement: { days: 2, n: 1 }, 'fastTrackCourt.filing': { days: 2, n: 1 }, 'fastTrackCourt.trial': { days: 14, n: 1 },
+        mediation: { days: 1, n: 2 },
+        agreement: { days: 2, n: 1 },
+        'fastTrackCourt.filing': { days: 2, n: 1 },
+        'fastTrackCourt.trial': { days: 14, n: 1 },
       },
       'grid-event': { dispatch: { days: 1, n: 2 }, handling: { days: 2, n: 1 }, followUp: { days: 0, n: 1 } },
     });
@@ -83,7 +103,10 @@ describe('GET /api/instances for the desk', () => {
   const keys = async (q: string) => {
     const r = await srv.api.get(`/api/instances?${q}`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    return { keys: (r.body.items as { businessKey: string }[]).map((i) => i.businessKey), next: r.body.next as string | null };
+    return {
+      keys: (r.body.items as { businessKey: string }[]).map((i) => i.businessKey),
+      next: r.body.next as string | null,
+    };
   };
 
   it('lists newest first and pages with the cursor of that order', async () => {
@@ -137,12 +160,30 @@ describe('exports', () => {
     const ws = wb.worksheets[0];
     expect(ws.name).toBe('案件列表');
     expect(String(values(ws, 2)[0])).toContain('配置包:江苏省江阴市配置包');
-    expect(values(ws, 3)).toEqual(['业务编号', '流程', '当前环节', '办理状态', '期限', '到期日', '暂定', '逾期', '立案时间', '最近办理', '配置包', '案件编号']);
+    expect(values(ws, 3)).toEqual([
+      '业务编号',
+      '流程',
+      '当前环节',
+      '办理状态',
+      '期限',
+      '到期日',
+      '暂定',
+      '逾期',
+      '立案时间',
+      '最近办理',
+      '配置包',
+      '案件编号',
+    ]);
     const rows = [4, 5, 6].map((n) => values(ws, n));
     expect(rows.map((r) => r[0])).toEqual(['JY-2025-g3', 'JY-2025-g2', 'JY-2025-g1']);
     const g1 = rows[2];
-    const packs = (await srv.api.get('/api/packs')).body as { id: string; procedures: { id: string; title: { 'zh-CN': string } }[] }[];
-    expect(g1[1]).toBe(packs.find((p) => p.id === 'jiangyin-city')!.procedures.find((p) => p.id === 'grid-event')!.title['zh-CN']);
+    const packs = (await srv.api.get('/api/packs')).body as {
+      id: string;
+      procedures: { id: string; title: { 'zh-CN': string } }[];
+    }[];
+    expect(g1[1]).toBe(
+      packs.find((p) => p.id === 'jiangyin-city')!.procedures.find((p) => p.id === 'grid-event')!.title['zh-CN'],
+    );
     expect(g1[3]).toBe('办理中');
     expect(g1[7]).toBe('是');
     expect(g1[5]).toBe('2025-09-25'); // 3 working days from receipt (this pack's sample period)

@@ -42,7 +42,11 @@ describe('bad input gets a 4xx and changes nothing', () => {
   });
 
   it('wrong types and unknown fields → 400 with every problem and its JSON path', async () => {
-    const e = await refused(() => api.post('/api/instances', { pack: 7, procedure: 'dispute-mediation', data: [], extra: true }), 400, 'BAD_REQUEST');
+    const e = await refused(
+      () => api.post('/api/instances', { pack: 7, procedure: 'dispute-mediation', data: [], extra: true }),
+      400,
+      'BAD_REQUEST',
+    );
     const paths = e.details.map((p: { path: string }) => p.path);
     expect(paths).toEqual(expect.arrayContaining(['/pack', '/data', '/extra']));
   });
@@ -54,18 +58,29 @@ describe('bad input gets a 4xx and changes nothing', () => {
   });
 
   it('a body over 1 MiB → 413 PAYLOAD_TOO_LARGE', async () => {
-    const huge = { type: 'AGREEMENT_SIGNED', payload: { effectiveOn: '2025-09-26', form: 'written', note: 'x'.repeat(1_100_000) } };
+    const huge = {
+      type: 'AGREEMENT_SIGNED',
+      payload: { effectiveOn: '2025-09-26', form: 'written', note: 'x'.repeat(1_100_000) },
+    };
     await refused(() => api.post(`/api/instances/${caseId}/events`, huge), 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it('a huge but shallow payload under 1 MiB → the event schema refuses it (422), nothing stored', async () => {
     const many = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i]));
-    const e = await refused(() => api.event(caseId, 'AGREEMENT_SIGNED', { effectiveOn: '2025-09-26', form: 'written', ...many }), 422, 'INVALID_PAYLOAD');
+    const e = await refused(
+      () => api.event(caseId, 'AGREEMENT_SIGNED', { effectiveOn: '2025-09-26', form: 'written', ...many }),
+      422,
+      'INVALID_PAYLOAD',
+    );
     expect(e.details.length).toBeGreaterThan(0);
   });
 
   it('not JSON at all → 415', async () => {
-    await refused(() => api.post('/api/instances', 'pack=national', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await refused(
+      () => api.post('/api/instances', 'pack=national', { 'content-type': 'application/x-www-form-urlencoded' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   it('no token, or an unknown one → 401 UNAUTHORIZED', async () => {
@@ -74,13 +89,25 @@ describe('bad input gets a 4xx and changes nothing', () => {
   });
 
   it('a role the event does not allow → 403 FORBIDDEN', async () => {
-    const e = await refused(() => api.event(caseId, 'AGREEMENT_SIGNED', { effectiveOn: '2025-09-26', form: 'written' }, { roles: ['court'] }), 403, 'FORBIDDEN');
+    const e = await refused(
+      () => api.event(caseId, 'AGREEMENT_SIGNED', { effectiveOn: '2025-09-26', form: 'written' }, { roles: ['court'] }),
+      403,
+      'FORBIDDEN',
+    );
     expect(e.details.roles).toEqual(['mediator']);
   });
 
   it('an unknown pack, procedure, case or endpoint → 404 NOT_FOUND', async () => {
-    await refused(() => api.post('/api/instances', { pack: 'no-such-pack', procedure: 'dispute-mediation', data: {} }), 404, 'NOT_FOUND');
-    await refused(() => api.post('/api/instances', { pack: 'national', procedure: 'no-such-procedure', data: {} }), 404, 'NOT_FOUND');
+    await refused(
+      () => api.post('/api/instances', { pack: 'no-such-pack', procedure: 'dispute-mediation', data: {} }),
+      404,
+      'NOT_FOUND',
+    );
+    await refused(
+      () => api.post('/api/instances', { pack: 'national', procedure: 'no-such-procedure', data: {} }),
+      404,
+      'NOT_FOUND',
+    );
     await refused(() => api.get('/api/instances/0000000000000000000'), 404, 'NOT_FOUND');
     await refused(() => api.get('/api/nothing-here'), 404, 'NOT_FOUND');
   });
@@ -92,7 +119,11 @@ describe('bad input gets a 4xx and changes nothing', () => {
   });
 
   it('an event whose guards all fail → 409 GUARD_REJECTED with each rule, its description and legal basis', async () => {
-    const e = await refused(() => api.event(caseId, 'EXTEND_MEDIATION', { consentingParties: ['张三'] }), 409, 'GUARD_REJECTED');
+    const e = await refused(
+      () => api.event(caseId, 'EXTEND_MEDIATION', { consentingParties: ['张三'] }),
+      409,
+      'GUARD_REJECTED',
+    );
     expect(e.details.rules.length).toBeGreaterThan(0);
     for (const r of e.details.rules) {
       expect(r.result).toBe(false);
@@ -102,14 +133,33 @@ describe('bad input gets a 4xx and changes nothing', () => {
   });
 
   it('a stale If-Match → 409 REVISION_CONFLICT with the current revision', async () => {
-    const e = await refused(() => api.event(caseId, 'MEDIATION_FAILED', { reason: '示例' }, undefined, { 'if-match': `"${rev + 5}"` }), 409, 'REVISION_CONFLICT');
+    const e = await refused(
+      () => api.event(caseId, 'MEDIATION_FAILED', { reason: '示例' }, undefined, { 'if-match': `"${rev + 5}"` }),
+      409,
+      'REVISION_CONFLICT',
+    );
     expect(e.details.rev).toBe(rev);
   });
 
   it('a payload or start data that fails its schema → 422 INVALID_PAYLOAD with paths', async () => {
-    const e = await refused(() => api.event(caseId, 'AGREEMENT_SIGNED', { effectiveOn: 'yesterday', form: 'sung' }), 422, 'INVALID_PAYLOAD');
-    expect(e.details.map((p: { path: string }) => p.path)).toEqual(expect.arrayContaining(['/payload/effectiveOn', '/payload/form']));
-    const s = await refused(() => api.post('/api/instances', { pack: 'national', procedure: 'dispute-mediation', data: { ...mediationData, parties: [] } }), 422, 'INVALID_PAYLOAD');
+    const e = await refused(
+      () => api.event(caseId, 'AGREEMENT_SIGNED', { effectiveOn: 'yesterday', form: 'sung' }),
+      422,
+      'INVALID_PAYLOAD',
+    );
+    expect(e.details.map((p: { path: string }) => p.path)).toEqual(
+      expect.arrayContaining(['/payload/effectiveOn', '/payload/form']),
+    );
+    const s = await refused(
+      () =>
+        api.post('/api/instances', {
+          pack: 'national',
+          procedure: 'dispute-mediation',
+          data: { ...mediationData, parties: [] },
+        }),
+      422,
+      'INVALID_PAYLOAD',
+    );
     expect(s.details.map((p: { path: string }) => p.path)).toContain('/data/parties');
   });
 
@@ -120,18 +170,38 @@ describe('bad input gets a 4xx and changes nothing', () => {
     doc.machine.states.orphan = { meta: { title: { 'zh-CN': '孤立', en: 'Orphan' } }, on: { PERFORMED: 'closed' } };
     const saved = await api.put('/api/packs/national/procedures/dispute-mediation/draft', doc);
     expect(saved.status).toBe(200);
-    expect(saved.body.problems.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['UNKNOWN_TARGET', 'UNREACHABLE_STATE']));
-    expect((await api.get('/api/packs/national/procedures/dispute-mediation/draft')).body.machine.states.orphan.meta.title['zh-CN']).toBe('孤立');
+    expect(saved.body.problems.map((p: { code: string }) => p.code)).toEqual(
+      expect.arrayContaining(['UNKNOWN_TARGET', 'UNREACHABLE_STATE']),
+    );
+    expect(
+      (await api.get('/api/packs/national/procedures/dispute-mediation/draft')).body.machine.states.orphan.meta.title[
+        'zh-CN'
+      ],
+    ).toBe('孤立');
     const versions = (await api.get('/api/packs/national/procedures/dispute-mediation/versions')).body.length;
-    const e = await refused(() => api.post('/api/packs/national/procedures/dispute-mediation/publish', {}), 422, 'INVALID_DEFINITION');
-    expect(e.details.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['UNKNOWN_TARGET', 'UNREACHABLE_STATE']));
+    const e = await refused(
+      () => api.post('/api/packs/national/procedures/dispute-mediation/publish', {}),
+      422,
+      'INVALID_DEFINITION',
+    );
+    expect(e.details.map((p: { code: string }) => p.code)).toEqual(
+      expect.arrayContaining(['UNKNOWN_TARGET', 'UNREACHABLE_STATE']),
+    );
     expect((await api.get('/api/packs/national/procedures/dispute-mediation/versions')).body.length).toBe(versions);
     // `?ifExists=1` answers "no draft" as 204 instead of an error
     expect((await api.get('/api/packs/national/procedures/grid-event/draft?ifExists=1')).status).toBe(204);
   });
 
   it('a bad pack bundle → 422 INVALID_DEFINITION', async () => {
-    await refused(() => api.post('/api/packs', { format: 'gongzhi-pack/1', manifest: { id: 'x-county', title: { 'zh-CN': '某县', en: 'X' }, extends: 'nowhere' } }), 422, 'INVALID_DEFINITION');
+    await refused(
+      () =>
+        api.post('/api/packs', {
+          format: 'gongzhi-pack/1',
+          manifest: { id: 'x-county', title: { 'zh-CN': '某县', en: 'X' }, extends: 'nowhere' },
+        }),
+      422,
+      'INVALID_DEFINITION',
+    );
   });
 
   it('moving the controlled clock backwards → 409 CLOCK_BACKWARDS', async () => {
@@ -150,7 +220,18 @@ describe('bad input gets a 4xx and changes nothing', () => {
   });
 
   it('covered every error code of API.md', () => {
-    for (const code of ['BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'EVENT_NOT_ALLOWED', 'GUARD_REJECTED', 'REVISION_CONFLICT', 'INVALID_PAYLOAD', 'INVALID_DEFINITION', 'PAYLOAD_TOO_LARGE']) {
+    for (const code of [
+      'BAD_REQUEST',
+      'UNAUTHORIZED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'EVENT_NOT_ALLOWED',
+      'GUARD_REJECTED',
+      'REVISION_CONFLICT',
+      'INVALID_PAYLOAD',
+      'INVALID_DEFINITION',
+      'PAYLOAD_TOO_LARGE',
+    ]) {
       expect(seen, code).toContain(code);
     }
   });

@@ -59,12 +59,23 @@ export async function storedTokensText(dataDir: string): Promise<string> {
   }
 }
 
-export async function server(opts: Partial<ServerOptions> = {}): Promise<RunningServer & { api: Api; dataDir: string }> {
+export async function server(
+  opts: Partial<ServerOptions> = {},
+): Promise<RunningServer & { api: Api; dataDir: string }> {
   const dataDir = opts.dataDir ?? tempDir();
   const srv = await startServer({
-    port: 0, dataDir, packsDir: 'configs/packs', adminToken: ADMIN, quiet: true,
-    controlledClock: true, now: '2025-09-26T09:00:00+08:00', fsync: false, log: () => {}, webhookAllow: '127.0.0.0/8,::1/128',
-    ...(opts.store ? {} : await storeOptions(dataDir)), ...opts,
+    port: 0,
+    dataDir,
+    packsDir: 'configs/packs',
+    adminToken: ADMIN,
+    quiet: true,
+    controlledClock: true,
+    now: '2025-09-26T09:00:00+08:00',
+    fsync: false,
+    log: () => {},
+    webhookAllow: '127.0.0.0/8,::1/128',
+    ...(opts.store ? {} : await storeOptions(dataDir)),
+    ...opts,
   });
   await srv.overdue; // the deadlines due at start fire after listening: tests begin once they have
   return Object.assign(srv, { api: client(srv.url), dataDir });
@@ -79,17 +90,28 @@ export interface Res<T = any> {
 export type Api = ReturnType<typeof client>;
 
 export function client(base: string, token: string = ADMIN) {
-  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+  async function call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Res<T>> {
     const res = await fetch(base + path, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;
-    } catch { /* not JSON */ }
+    } catch {
+      /* not JSON */
+    }
     // every answer is checked against the OpenAPI document (a mismatch fails the test that got it)
     const type = res.headers.get('content-type');
     checkResponse(method, base + path, res.status, type, type?.startsWith('application/json') ? parsed : text);
@@ -109,7 +131,12 @@ export function client(base: string, token: string = ADMIN) {
       return r.body;
     },
     async event(id: string, type: string, payload?: unknown, actor?: unknown, headers?: Record<string, string>) {
-      return call('POST', `/api/instances/${id}/events`, { type, ...(payload === undefined ? {} : { payload }), ...(actor ? { actor } : {}) }, headers);
+      return call(
+        'POST',
+        `/api/instances/${id}/events`,
+        { type, ...(payload === undefined ? {} : { payload }), ...(actor ? { actor } : {}) },
+        headers,
+      );
     },
     clock: (now: string) => call('PUT', '/api/admin/clock', { now }),
   };
@@ -125,22 +152,31 @@ export async function stored(dataDir: string): Promise<Record<string, string>> {
   const c = new pg.Client({ connectionString: await databaseOf(dataDir) });
   await c.connect();
   try {
-    const tables = (await c.query("SELECT tablename FROM pg_tables WHERE tablename LIKE 'gz\\_%' ORDER BY tablename")).rows.map((r) => r.tablename as string);
+    const tables = (
+      await c.query("SELECT tablename FROM pg_tables WHERE tablename LIKE 'gz\\_%' ORDER BY tablename")
+    ).rows.map((r) => r.tablename as string);
     for (const t of tables) {
       // the change counters and token use times move on reads elsewhere; the rest must stay as it was
       if (t === 'gz_changes') continue;
       // the figures' counters move from deltas into day and week rows in the background: compare what they count
       if (t === 'gz_stats_delta') continue;
       if (t === 'gz_stats') {
-        const cols = 'opened, closed, cancelled, on_time, overdue, rated, satisfied, total, resolvable, resolved, handed_off, open_n, stay_ms, stay_n';
-        const sums = cols.split(', ').map((x) => `sum(${x})`).join(', ');
-        const r = await c.query(`SELECT count(*) AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM (
+        const cols =
+          'opened, closed, cancelled, on_time, overdue, rated, satisfied, total, resolvable, resolved, handed_off, open_n, stay_ms, stay_n';
+        const sums = cols
+          .split(', ')
+          .map((x) => `sum(${x})`)
+          .join(', ');
+        const r =
+          await c.query(`SELECT count(*) AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM (
           SELECT kind, pack, procedure, day, state, ${sums} FROM (SELECT kind, pack, procedure, day, state, ${cols} FROM gz_stats WHERE grain = 'd'
             UNION ALL SELECT kind, pack, procedure, day, state, ${cols} FROM gz_stats_delta) u GROUP BY kind, pack, procedure, day, state) x`);
         files['figures'] = `${r.rows[0].n}:${r.rows[0].h}`;
         continue;
       }
-      const r = await c.query(`SELECT count(*) AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t} x`);
+      const r = await c.query(
+        `SELECT count(*) AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t} x`,
+      );
       files[`table:${t}`] = `${r.rows[0].n}:${r.rows[0].h}`;
     }
   } finally {
@@ -165,13 +201,23 @@ export function snapshot(dir: string): Record<string, string> {
 
 export const mediationData = {
   disputeType: 'neighbour',
-  parties: [{ name: '张三', role: '申请人' }, { name: '李四', role: '被申请人' }],
-  amount: 3000, partiesConsent: true, criminalRisk: false, description: '示例:邻里漏水纠纷',
+  parties: [
+    { name: '张三', role: '申请人' },
+    { name: '李四', role: '被申请人' },
+  ],
+  amount: 3000,
+  partiesConsent: true,
+  criminalRisk: false,
+  description: '示例:邻里漏水纠纷',
 };
 
 export const gridData = {
-  channel: 'hotline', category: '环境卫生', emergency: 'none', inLitigationOrPetition: false,
-  description: '示例:楼道堆放杂物', location: '示例:和平路社区5号楼',
+  channel: 'hotline',
+  category: '环境卫生',
+  emergency: 'none',
+  inLitigationOrPetition: false,
+  description: '示例:楼道堆放杂物',
+  location: '示例:和平路社区5号楼',
 };
 
 /** Polls `check` until it returns a truthy value (or fails after `ms`). */

@@ -29,9 +29,16 @@ function launch(pgUrl: string): Promise<Proc> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'tests/server/fixtures/child-server.ts'], {
       env: {
-        ...process.env, DATA_DIR: tempDir('gongzhi-mp-'), GONGZHI_ADMIN_TOKEN: ADMIN, GONGZHI_CONTROLLED_CLOCK: '1',
-        GONGZHI_NOW: '2025-09-01T09:00:00+08:00', GONGZHI_STORE: 'postgres', GONGZHI_PG_URL: pgUrl,
-        GONGZHI_TIMER_LEASE_MS: '2000', GONGZHI_DELIVERY_LEASE_MS: '3000', GONGZHI_WEBHOOK_RETRY_MS: '200',
+        ...process.env,
+        DATA_DIR: tempDir('gongzhi-mp-'),
+        GONGZHI_ADMIN_TOKEN: ADMIN,
+        GONGZHI_CONTROLLED_CLOCK: '1',
+        GONGZHI_NOW: '2025-09-01T09:00:00+08:00',
+        GONGZHI_STORE: 'postgres',
+        GONGZHI_PG_URL: pgUrl,
+        GONGZHI_TIMER_LEASE_MS: '2000',
+        GONGZHI_DELIVERY_LEASE_MS: '3000',
+        GONGZHI_WEBHOOK_RETRY_MS: '200',
         GONGZHI_WEBHOOK_ALLOW: '127.0.0.0/8',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,128 +86,165 @@ async function receiver() {
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   closers.push(() => new Promise((r) => srv.close(() => r())));
-  return { url: `http://127.0.0.1:${(srv.address() as { port: number }).port}/hook`, attempts, overlapping: () => overlapping };
+  return {
+    url: `http://127.0.0.1:${(srv.address() as { port: number }).port}/hook`,
+    attempts,
+    overlapping: () => overlapping,
+  };
 }
 
-interface Ack { id: string; rev: number; type: string }
+interface Ack {
+  id: string;
+  rev: number;
+  type: string;
+}
 
 describe('three server processes on one PostgreSQL database, one killed at random moments', () => {
-  it('lose no acknowledged event, fire every deadline once, and deliver every webhook', { timeout: 240_000 }, async () => {
-    const db = await freshDatabase('multiprocess');
-    closers.push(() => db.drop());
-    const rx = await receiver();
-    const procs: Proc[] = [await launch(db.url)];
-    procs.push(...(await Promise.all([launch(db.url), launch(db.url)])));
-    const any = () => {
-      const live = procs.filter((p) => p.alive);
-      if (!live.length) throw new Error('no live process');
-      return client(live[Math.floor(Math.random() * live.length)].url);
-    };
-    expect((await any().post('/api/webhooks', { url: rx.url, events: ['transition', 'deadline'], secret: 'a-secret-of-sixteen+' })).status).toBe(201);
-    const mediation: string[] = [];
-    for (let i = 0; i < 30; i++) mediation.push((await any().start('national', 'dispute-mediation', mediationData)).id);
-    const grid: { id: string; state: string }[] = [];
-    for (let i = 0; i < 20; i++) {
-      const g = await any().start('national', 'grid-event', gridData);
-      grid.push({ id: g.id, state: g.state });
-    }
+  it(
+    'lose no acknowledged event, fire every deadline once, and deliver every webhook',
+    { timeout: 240_000 },
+    async () => {
+      const db = await freshDatabase('multiprocess');
+      closers.push(() => db.drop());
+      const rx = await receiver();
+      const procs: Proc[] = [await launch(db.url)];
+      procs.push(...(await Promise.all([launch(db.url), launch(db.url)])));
+      const any = () => {
+        const live = procs.filter((p) => p.alive);
+        if (!live.length) throw new Error('no live process');
+        return client(live[Math.floor(Math.random() * live.length)].url);
+      };
+      expect(
+        (
+          await any().post('/api/webhooks', {
+            url: rx.url,
+            events: ['transition', 'deadline'],
+            secret: 'a-secret-of-sixteen+',
+          })
+        ).status,
+      ).toBe(201);
+      const mediation: string[] = [];
+      for (let i = 0; i < 30; i++)
+        mediation.push((await any().start('national', 'dispute-mediation', mediationData)).id);
+      const grid: { id: string; state: string }[] = [];
+      for (let i = 0; i < 20; i++) {
+        const g = await any().start('national', 'grid-event', gridData);
+        grid.push({ id: g.id, state: g.state });
+      }
 
-    // 20 clients, each on any live process, sending the grid loop's events
-    const acks: Ack[] = [];
-    let refused = 0;
-    let failed = 0;
-    let stop = false;
-    const clientLoop = async (w: number) => {
-      for (let i = 0; !stop; i++) {
-        const c = grid[(w + i) % grid.length];
-        const assign = c.state === 'dispatch';
-        try {
-          const api = any();
-          const r = await api.event(c.id, assign ? 'ASSIGN' : 'RETURN', assign ? { unit: `示例单位${w}`, designated: false } : { reason: `示例${w}` }, { roles: [assign ? 'dispatcher' : 'unit'] });
-          if (r.status === 200) {
-            acks.push({ id: c.id, rev: r.body.rev, type: assign ? 'ASSIGN' : 'RETURN' });
-            c.state = r.body.state;
-          } else {
-            refused++; // another client moved the case first
-            c.state = (await api.get(`/api/instances/${c.id}`)).body.state ?? c.state;
+      // 20 clients, each on any live process, sending the grid loop's events
+      const acks: Ack[] = [];
+      let refused = 0;
+      let failed = 0;
+      let stop = false;
+      const clientLoop = async (w: number) => {
+        for (let i = 0; !stop; i++) {
+          const c = grid[(w + i) % grid.length];
+          const assign = c.state === 'dispatch';
+          try {
+            const api = any();
+            const r = await api.event(
+              c.id,
+              assign ? 'ASSIGN' : 'RETURN',
+              assign ? { unit: `示例单位${w}`, designated: false } : { reason: `示例${w}` },
+              { roles: [assign ? 'dispatcher' : 'unit'] },
+            );
+            if (r.status === 200) {
+              acks.push({ id: c.id, rev: r.body.rev, type: assign ? 'ASSIGN' : 'RETURN' });
+              c.state = r.body.state;
+            } else {
+              refused++; // another client moved the case first
+              c.state = (await api.get(`/api/instances/${c.id}`)).body.state ?? c.state;
+            }
+          } catch {
+            failed++; // the process died under this request: it was never acknowledged
+            await new Promise((r) => setTimeout(r, 20));
           }
-        } catch {
-          failed++; // the process died under this request: it was never acknowledged
-          await new Promise((r) => setTimeout(r, 20));
         }
+      };
+      const clients = Array.from({ length: 20 }, (_, w) => clientLoop(w));
+
+      // 10 trials: kill a random process at a random moment, start a new one; trial 4 kills while deadlines fire
+      const trials = 10;
+      const restarts: Promise<void>[] = [];
+      const done = new Set<Promise<void>>();
+      for (let t = 0; t < trials; t++) {
+        await new Promise((r) => setTimeout(r, 300 + Math.random() * 700));
+        // never the last live process: wait for a restart when only one is up
+        while (procs.filter((p) => p.alive).length < 2) await Promise.race(restarts.filter((r) => !done.has(r)));
+        const live = procs.filter((p) => p.alive);
+        const victim = live[Math.floor(Math.random() * live.length)];
+        if (t === 3) {
+          void client(victim.url)
+            .clock('2025-11-01T09:00:00+08:00')
+            .catch(() => undefined);
+          await new Promise((r) => setTimeout(r, 30 + Math.random() * 100));
+        }
+        victim.alive = false;
+        victim.child.kill('SIGKILL');
+        const restart: Promise<void> = launch(db.url).then((p) => {
+          procs[procs.indexOf(victim)] = p;
+          done.add(restart);
+        });
+        restarts.push(restart);
       }
-    };
-    const clients = Array.from({ length: 20 }, (_, w) => clientLoop(w));
+      await Promise.all(restarts);
+      stop = true;
+      await Promise.all(clients);
 
-    // 10 trials: kill a random process at a random moment, start a new one; trial 4 kills while deadlines fire
-    const trials = 10;
-    const restarts: Promise<void>[] = [];
-    const done = new Set<Promise<void>>();
-    for (let t = 0; t < trials; t++) {
-      await new Promise((r) => setTimeout(r, 300 + Math.random() * 700));
-      // never the last live process: wait for a restart when only one is up
-      while (procs.filter((p) => p.alive).length < 2) await Promise.race(restarts.filter((r) => !done.has(r)));
-      const live = procs.filter((p) => p.alive);
-      const victim = live[Math.floor(Math.random() * live.length)];
-      if (t === 3) {
-        void client(victim.url).clock('2025-11-01T09:00:00+08:00').catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 30 + Math.random() * 100));
+      // the clock is where trial 4 put it; any process finishes what is still due, and deliveries drain
+      const settle = await any().clock('2025-11-01T09:00:00+08:00');
+      expect(settle.status).toBe(200);
+      const sql = new pg.Client({ connectionString: db.url });
+      sql.on('error', () => undefined);
+      await sql.connect();
+      closers.push(() => sql.end());
+      const outboxLeft = async () =>
+        Number((await sql.query("SELECT count(*) AS n FROM gz_outbox WHERE status <> 'delivered'")).rows[0].n);
+      await until(async () => (await outboxLeft()) === 0, 60_000, 'every delivery to be made');
+
+      // every acknowledged event is in its case's history, at its revision
+      let lost = 0;
+      const histories = new Map<string, { seq: number; type: string }[]>();
+      for (const id of [...grid.map((g) => g.id), ...mediation])
+        histories.set(id, (await any().get(`/api/instances/${id}/history`)).body);
+      for (const a of acks) {
+        const e = histories.get(a.id)![a.rev - 1];
+        if (!e || e.seq !== a.rev || e.type !== a.type) lost++;
       }
-      victim.alive = false;
-      victim.child.kill('SIGKILL');
-      const restart: Promise<void> = launch(db.url).then((p) => {
-        procs[procs.indexOf(victim)] = p;
-        done.add(restart);
-      });
-      restarts.push(restart);
-    }
-    await Promise.all(restarts);
-    stop = true;
-    await Promise.all(clients);
+      for (const h of histories.values()) expect(h.map((e) => e.seq)).toEqual(h.map((_, i) => i + 1));
+      // every mediation deadline fell due: each fired exactly once
+      const expiries = mediation.map((id) => histories.get(id)!.filter((e) => e.type === 'MEDIATION_EXPIRED').length);
+      const once = expiries.filter((n) => n === 1).length;
+      const twice = expiries.filter((n) => n > 1).length;
+      const never = expiries.filter((n) => n === 0).length;
+      // every delivery row was delivered, and the receiver saw each of them
+      const rows = (await sql.query('SELECT id, status, attempts FROM gz_outbox')).rows as {
+        id: string;
+        status: string;
+        attempts: number;
+      }[];
+      const missing = rows.filter((r) => !rx.attempts.has(r.id)).length;
+      const repeated = [...rx.attempts.values()].filter((n) => n > 1).length;
 
-    // the clock is where trial 4 put it; any process finishes what is still due, and deliveries drain
-    const settle = await any().clock('2025-11-01T09:00:00+08:00');
-    expect(settle.status).toBe(200);
-    const sql = new pg.Client({ connectionString: db.url });
-    sql.on('error', () => undefined);
-    await sql.connect();
-    closers.push(() => sql.end());
-    const outboxLeft = async () => Number((await sql.query("SELECT count(*) AS n FROM gz_outbox WHERE status <> 'delivered'")).rows[0].n);
-    await until(async () => (await outboxLeft()) === 0, 60_000, 'every delivery to be made');
-
-    // every acknowledged event is in its case's history, at its revision
-    let lost = 0;
-    const histories = new Map<string, { seq: number; type: string }[]>();
-    for (const id of [...grid.map((g) => g.id), ...mediation]) histories.set(id, (await any().get(`/api/instances/${id}/history`)).body);
-    for (const a of acks) {
-      const e = histories.get(a.id)![a.rev - 1];
-      if (!e || e.seq !== a.rev || e.type !== a.type) lost++;
-    }
-    for (const h of histories.values()) expect(h.map((e) => e.seq)).toEqual(h.map((_, i) => i + 1));
-    // every mediation deadline fell due: each fired exactly once
-    const expiries = mediation.map((id) => histories.get(id)!.filter((e) => e.type === 'MEDIATION_EXPIRED').length);
-    const once = expiries.filter((n) => n === 1).length;
-    const twice = expiries.filter((n) => n > 1).length;
-    const never = expiries.filter((n) => n === 0).length;
-    // every delivery row was delivered, and the receiver saw each of them
-    const rows = (await sql.query('SELECT id, status, attempts FROM gz_outbox')).rows as { id: string; status: string; attempts: number }[];
-    const missing = rows.filter((r) => !rx.attempts.has(r.id)).length;
-    const repeated = [...rx.attempts.values()].filter((n) => n > 1).length;
-
-    console.log([
-      '', '多进程故障测试 / multi-process kill test (3 processes, 1 PostgreSQL database, 20 clients):',
-      `  trials (SIGKILL + restart): ${trials}`,
-      `  events acknowledged: ${acks.length} · lost: ${lost} · refused (state moved by another client): ${refused} · cut off by a kill (never acknowledged): ${failed}`,
-      `  deadlines due: ${mediation.length} · fired once: ${once} · twice: ${twice} · never: ${never}`,
-      `  webhook deliveries: ${rows.length} · delivered: ${rows.filter((r) => r.status === 'delivered').length} · never received: ${missing} · received more than once (at least once, after a kill): ${repeated} · attempted by two processes at once: ${rx.overlapping()}`,
-    ].join('\n'));
-    expect(acks.length).toBeGreaterThan(100);
-    expect(lost).toBe(0);
-    expect({ once, twice, never }).toEqual({ once: mediation.length, twice: 0, never: 0 });
-    expect(rows.length).toBeGreaterThan(mediation.length * 3);
-    expect(rows.every((r) => r.status === 'delivered')).toBe(true);
-    expect(missing).toBe(0);
-    expect(rx.overlapping()).toBe(0);
-    for (const p of procs) p.child.kill('SIGTERM');
-  });
+      console.log(
+        [
+          '',
+          '多进程故障测试 / multi-process kill test (3 processes, 1 PostgreSQL database, 20 clients):',
+          `  trials (SIGKILL + restart): ${trials}`,
+          `  events acknowledged: ${acks.length} · lost: ${lost} · refused (state moved by another client): ${refused} · cut off by a kill (never acknowledged): ${failed}`,
+          `  deadlines due: ${mediation.length} · fired once: ${once} · twice: ${twice} · never: ${never}`,
+          `  webhook deliveries: ${rows.length} · delivered: ${rows.filter((r) => r.status === 'delivered').length} · never received: ${missing} · received more than once (at least once, after a kill): ${repeated} · attempted by two processes at once: ${rx.overlapping()}`,
+        ].join('\n'),
+      );
+      expect(acks.length).toBeGreaterThan(100);
+      expect(lost).toBe(0);
+      expect({ once, twice, never }).toEqual({ once: mediation.length, twice: 0, never: 0 });
+      expect(rows.length).toBeGreaterThan(mediation.length * 3);
+      expect(rows.every((r) => r.status === 'delivered')).toBe(true);
+      expect(missing).toBe(0);
+      expect(rx.overlapping()).toBe(0);
+      for (const p of procs) p.child.kill('SIGTERM');
+    },
+  );
 });

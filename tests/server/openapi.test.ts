@@ -25,8 +25,12 @@ beforeAll(async () => {
 afterAll(() => srv.close());
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
-const operations = () => Object.entries(doc.paths as Record<string, Record<string, any>>)
-  .flatMap(([path, ops]) => Object.entries(ops).filter(([m]) => METHODS.includes(m)).map(([method, op]) => ({ path, method, op })));
+const operations = () =>
+  Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) =>
+    Object.entries(ops)
+      .filter(([m]) => METHODS.includes(m))
+      .map(([method, op]) => ({ path, method, op })),
+  );
 
 function refsIn(v: unknown, out: string[] = []): string[] {
   if (Array.isArray(v)) v.forEach((x) => refsIn(x, out));
@@ -39,8 +43,12 @@ function refsIn(v: unknown, out: string[] = []): string[] {
   return out;
 }
 
-const pointerGet = (root: unknown, ref: string) => ref.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-  .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), root);
+const pointerGet = (root: unknown, ref: string) =>
+  ref
+    .slice(2)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), root);
 
 describe('OpenAPI document', () => {
   it('is served without a token, is OpenAPI 3.1, and names the address it was asked at in `servers`', async () => {
@@ -52,7 +60,10 @@ describe('OpenAPI document', () => {
     const other = await new Promise<string>((ok, no) => {
       get(`${srv.url}/api/openapi.json`, { headers: { host: 'gongzhi.example.org:8443' } }, (res) => {
         let text = '';
-        res.on('data', (c) => (text += c)).on('end', () => ok(text)).on('error', no);
+        res
+          .on('data', (c) => (text += c))
+          .on('end', () => ok(text))
+          .on('error', no);
       }).on('error', no);
     });
     expect(JSON.parse(other).servers[0].url).toBe('http://gongzhi.example.org:8443');
@@ -65,8 +76,14 @@ describe('OpenAPI document', () => {
       const path = String(layer.path).replace(/:(\w+)/g, '{$1}');
       for (const m of layer.methods) if (m !== 'HEAD') routed.add(`${m} ${path}`);
     }
-    expect([...routed].filter((r) => !documented.has(r)), 'routes missing from the OpenAPI document').toEqual([]);
-    expect([...documented].filter((d) => !routed.has(d)), 'documented paths without a route').toEqual([]);
+    expect(
+      [...routed].filter((r) => !documented.has(r)),
+      'routes missing from the OpenAPI document',
+    ).toEqual([]);
+    expect(
+      [...documented].filter((d) => !routed.has(d)),
+      'documented paths without a route',
+    ).toEqual([]);
     expect(routed.size).toBeGreaterThanOrEqual(30);
   });
 
@@ -93,21 +110,35 @@ describe('OpenAPI document', () => {
         if (Number(status) < 400) continue;
         const codes: string[] = res.content['application/json'].schema.allOf[1].properties.error.properties.code.enum;
         expect(codes.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
-        for (const c of codes) expect(ERROR_CODES[c as keyof typeof ERROR_CODES].status, `${method} ${path}: ${c} under ${status}`).toBe(Number(status));
+        for (const c of codes)
+          expect(ERROR_CODES[c as keyof typeof ERROR_CODES].status, `${method} ${path}: ${c} under ${status}`).toBe(
+            Number(status),
+          );
       }
     }
     // the codes this suite's scenarios meet are in the table (a new code the table lacks fails here and in tsc)
-    for (const c of ['BUSINESS_KEY_CONFLICT', 'CALENDAR_RANGE', 'CASE_CLOSED', 'INVALID_WEBHOOK', 'STORAGE_FULL']) expect(API_CODES).toContain(c);
+    for (const c of ['BUSINESS_KEY_CONFLICT', 'CALENDAR_RANGE', 'CASE_CLOSED', 'INVALID_WEBHOOK', 'STORAGE_FULL'])
+      expect(API_CODES).toContain(c);
   });
 
   it('the response check fails an answer that breaks the contract (an unlisted code, an undocumented field, a UTC time)', () => {
     const err = (code: string) => ({ error: { code, message: { 'zh-CN': 'x', en: 'x' } } });
-    expect(() => checkResponse('POST', '/api/instances/x/events', 409, 'application/json', err('REVISION_CONFLICT'))).not.toThrow();
-    expect(() => checkResponse('POST', '/api/instances/x/events', 409, 'application/json', err('BUSINESS_KEY_CONFLICT'))).toThrow(/does not match/);
+    expect(() =>
+      checkResponse('POST', '/api/instances/x/events', 409, 'application/json', err('REVISION_CONFLICT')),
+    ).not.toThrow();
+    expect(() =>
+      checkResponse('POST', '/api/instances/x/events', 409, 'application/json', err('BUSINESS_KEY_CONFLICT')),
+    ).toThrow(/does not match/);
     expect(() => checkResponse('GET', '/api/instances/x', 418, 'application/json', {})).toThrow(/does not list/);
-    expect(() => checkResponse('GET', '/api/health', 200, 'application/json', { status: 'ok', extra: 1 })).toThrow(/does not match/);
-    expect(() => checkResponse('GET', '/api/admin/clock', 200, 'application/json', { now: '2025-10-01T04:00:00.000Z' })).toThrow(/does not match/);
-    expect(() => checkResponse('GET', '/api/admin/clock', 200, 'application/json', { now: '2025-10-01T12:00:00+08:00' })).not.toThrow();
+    expect(() => checkResponse('GET', '/api/health', 200, 'application/json', { status: 'ok', extra: 1 })).toThrow(
+      /does not match/,
+    );
+    expect(() =>
+      checkResponse('GET', '/api/admin/clock', 200, 'application/json', { now: '2025-10-01T04:00:00.000Z' }),
+    ).toThrow(/does not match/);
+    expect(() =>
+      checkResponse('GET', '/api/admin/clock', 200, 'application/json', { now: '2025-10-01T12:00:00+08:00' }),
+    ).not.toThrow();
   });
 
   it('resolves standalone: every $ref points inside the document', () => {
@@ -123,8 +154,16 @@ describe('OpenAPI document', () => {
     expect(typed.InstanceStart.oneOf.length).toBeGreaterThan(4);
     const anon = (await srv.api.as('').get('/api/openapi.json')).body.components.schemas;
     expect(Object.keys(anon).filter((k) => k.startsWith('StartData.'))).toEqual([]);
-    const t = (await srv.api.post('/api/admin/tokens', { subject: '江阴对接(示例)', roles: ['integrator'], packs: ['jiangyin-city'] })).body.token;
-    const scoped = Object.keys((await srv.api.as(t).get('/api/openapi.json')).body.components.schemas).filter((k) => k.startsWith('StartData.'));
+    const t = (
+      await srv.api.post('/api/admin/tokens', {
+        subject: '江阴对接(示例)',
+        roles: ['integrator'],
+        packs: ['jiangyin-city'],
+      })
+    ).body.token;
+    const scoped = Object.keys((await srv.api.as(t).get('/api/openapi.json')).body.components.schemas).filter((k) =>
+      k.startsWith('StartData.'),
+    );
     expect(scoped.length).toBeGreaterThan(0);
     expect(scoped.every((k) => !k.includes('nanchang'))).toBe(true);
   });
@@ -136,10 +175,15 @@ describe('OpenAPI document', () => {
     const run = promisify(execFile);
     const bin = resolve('node_modules/.bin/redocly');
     const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' };
-    const { stdout } = await run(bin, ['lint', file, '--format', 'json'], { cwd: dir, env, timeout: 120_000 }).catch((e) => {
-      throw new Error(`redocly lint failed:\n${e.stdout}\n${e.stderr}`);
-    });
-    const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string }[] };
+    const { stdout } = await run(bin, ['lint', file, '--format', 'json'], { cwd: dir, env, timeout: 120_000 }).catch(
+      (e) => {
+        throw new Error(`redocly lint failed:\n${e.stdout}\n${e.stderr}`);
+      },
+    );
+    const report = JSON.parse(stdout) as {
+      totals: { errors: number; warnings: number };
+      problems: { ruleId: string; message: string }[];
+    };
     expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
   }, 150_000);
@@ -151,10 +195,22 @@ describe('OpenAPI document', () => {
     writeFileSync(join(dir, 'api.ts'), types);
     writeFileSync(join(dir, 'client.ts'), CLIENT);
     const program = ts.createProgram([join(dir, 'client.ts')], {
-      strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: [], skipLibCheck: true, noUnusedLocals: false,
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+      types: [],
+      skipLibCheck: true,
+      noUnusedLocals: false,
     });
-    const problems = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').pop()}:${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : '?'} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .map(
+        (d) =>
+          `${d.file?.fileName.split('/').pop()}:${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : '?'} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+      );
     expect(problems).toEqual([]);
   }, 120_000);
 });

@@ -19,7 +19,9 @@ afterEach(async () => {
 
 /** The value of a sample line `name{labels} value` (summed over the lines that contain every fragment). */
 function sample(text: string, name: string, ...fragments: string[]): number {
-  return text.split('\n').filter((l) => l.startsWith(name) && fragments.every((f) => l.includes(f)))
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name) && fragments.every((f) => l.includes(f)))
     .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
@@ -27,7 +29,8 @@ describe('GET /metrics', () => {
   it('answers a metrics or admin token with Prometheus text whose counters move with the traffic', async () => {
     const srv = await server();
     open.push(srv);
-    const t = (await srv.api.post('/api/admin/tokens', { subject: 'prometheus', roles: ['metrics'], packs: [] })).body.token;
+    const t = (await srv.api.post('/api/admin/tokens', { subject: 'prometheus', roles: ['metrics'], packs: [] })).body
+      .token;
     const scrape = async () => {
       const r = await srv.api.as(t).get('/metrics');
       expect(r.status).toBe(200);
@@ -42,7 +45,9 @@ describe('GET /metrics', () => {
     const steps = (s: string) => sample(s, 'gongzhi_steps_total', 'pack="national"', 'procedure="grid-event"');
     expect(steps(after) - steps(before)).toBe(2);
     expect(sample(after, 'gongzhi_refusals_total', 'code="EVENT_NOT_ALLOWED"')).toBe(1);
-    expect(sample(after, 'gongzhi_http_requests_total', 'route="/api/instances"', 'method="POST"', 'status="201"')).toBe(1);
+    expect(
+      sample(after, 'gongzhi_http_requests_total', 'route="/api/instances"', 'method="POST"', 'status="201"'),
+    ).toBe(1);
     expect(sample(after, 'gongzhi_step_duration_seconds_count', 'procedure="grid-event"')).toBeGreaterThanOrEqual(2);
     expect(sample(after, 'gongzhi_store_write_duration_seconds_count')).toBeGreaterThanOrEqual(2);
     expect(sample(after, 'gongzhi_cases_open', 'pack="national"', 'procedure="grid-event"')).toBe(1);
@@ -76,21 +81,45 @@ describe('GET /metrics', () => {
 describe('structured logs', () => {
   it('log each request as one JSON line with its request id, status and time in +08:00', async () => {
     const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({ write(chunk, _e, cb) { for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l)); cb(); } });
+    const sink = new Writable({
+      write(chunk, _e, cb) {
+        for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+        cb();
+      },
+    });
     const logger = createLogger({ destination: sink });
     const srv = await server({ logger, log: undefined });
     open.push(srv);
     await srv.api.get('/api/packs', { 'x-request-id': 'court-trace-9' });
     const line = lines.find((l) => l.reqId === 'court-trace-9');
-    expect(line).toMatchObject({ msg: 'request', method: 'GET', path: '/api/packs', status: 200, subject: 'admin', level: 30 });
+    expect(line).toMatchObject({
+      msg: 'request',
+      method: 'GET',
+      path: '/api/packs',
+      status: 200,
+      subject: 'admin',
+      level: 30,
+    });
     expect(typeof line!.ms).toBe('number');
     expect(line!.time).toMatch(/\+08:00$/);
   });
 
   it('the server’s logger writes JSON lines with times in +08:00', () => {
     const out: string[] = [];
-    createLogger({ destination: new Writable({ write(c, _e, cb) { out.push(String(c)); cb(); } }) }).info('示例');
-    expect(JSON.parse(out[0])).toMatchObject({ level: 30, service: 'gongzhi', msg: '示例', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+\+08:00$/) });
+    createLogger({
+      destination: new Writable({
+        write(c, _e, cb) {
+          out.push(String(c));
+          cb();
+        },
+      }),
+    }).info('示例');
+    expect(JSON.parse(out[0])).toMatchObject({
+      level: 30,
+      service: 'gongzhi',
+      msg: '示例',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+\+08:00$/),
+    });
   });
 });
 
@@ -100,8 +129,18 @@ describe('a port in use', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const err = await startServer({ port, dataDir: tempDir(), packsDir: 'configs/packs', adminToken: 'x', quiet: true, log: () => {}, fsync: false })
-        .then(() => null, (e: unknown) => e);
+      const err = await startServer({
+        port,
+        dataDir: tempDir(),
+        packsDir: 'configs/packs',
+        adminToken: 'x',
+        quiet: true,
+        log: () => {},
+        fsync: false,
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ListenError);
       expect((err as Error).message).toContain(`端口 ${port} 已被占用`);
       expect((err as Error).message).toContain(`Port ${port} is already in use`);
@@ -116,14 +155,18 @@ describe('the repository', () => {
   it('package-lock.json agrees with package.json, so `npm install` has nothing to rewrite', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     const root = JSON.parse(readFileSync('package-lock.json', 'utf8')).packages[''];
-    for (const k of ['name', 'version', 'dependencies', 'devDependencies', 'engines']) expect(root[k], k).toEqual(pkg[k]);
+    for (const k of ['name', 'version', 'dependencies', 'devDependencies', 'engines'])
+      expect(root[k], k).toEqual(pkg[k]);
     // npm writes bin paths without a leading ./
-    const bin = (b: Record<string, string>) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v.replace(/^\.\//, '')]));
+    const bin = (b: Record<string, string>) =>
+      Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v.replace(/^\.\//, '')]));
     expect(bin(root.bin)).toEqual(bin(pkg.bin));
   });
 
   it('READMEs link only files that are in the repository', () => {
-    const files = ['README.md', 'server/README.md', 'server/API.md', 'designer/README.md', 'engine/FORMAT.md'].filter((f) => existsSync(f));
+    const files = ['README.md', 'server/README.md', 'server/API.md', 'designer/README.md', 'engine/FORMAT.md'].filter(
+      (f) => existsSync(f),
+    );
     expect(files).toContain('server/API.md');
     const broken: string[] = [];
     for (const f of files) {

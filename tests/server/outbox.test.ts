@@ -31,24 +31,43 @@ afterEach(() => {
 });
 
 const stores: [string, () => Promise<Store>][] = [
-  ['memory', async () => {
-    const s = new EmbeddedStore({ kind: 'memory', records: new MemoryInstanceStore(summarize), registry: Registry.inMemory(), versionsDir: null, fsync: false });
-    await s.open();
-    return s;
-  }],
-  ['postgres', async () => {
-    const db = await freshDatabase('outbox');
-    const s = new PgStore({ url: db.url, pollMs: 100 });
-    await s.open();
-    cleanup.push(async () => {
-      await s.close();
-      await db.drop();
-    });
-    return s;
-  }],
+  [
+    'memory',
+    async () => {
+      const s = new EmbeddedStore({
+        kind: 'memory',
+        records: new MemoryInstanceStore(summarize),
+        registry: Registry.inMemory(),
+        versionsDir: null,
+        fsync: false,
+      });
+      await s.open();
+      return s;
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const db = await freshDatabase('outbox');
+      const s = new PgStore({ url: db.url, pollMs: 100 });
+      await s.open();
+      cleanup.push(async () => {
+        await s.close();
+        await db.drop();
+      });
+      return s;
+    },
+  ],
 ];
 
-const hook: Webhook = { id: 'wh1', url: 'http://receiver.invalid/hook', events: ['transition'], secret: 'secret-示例', createdAt: new Date(T0).toISOString(), createdBy: 'admin' };
+const hook: Webhook = {
+  id: 'wh1',
+  url: 'http://receiver.invalid/hook',
+  events: ['transition'],
+  secret: 'secret-示例',
+  createdAt: new Date(T0).toISOString(),
+  createdBy: 'admin',
+};
 
 /** One step of a case that writes deliveries `types` to the subscription (in this order). */
 async function deliveries(s: Store, caseId: string, rev: number, types: string[]): Promise<string[]> {
@@ -57,11 +76,23 @@ async function deliveries(s: Store, caseId: string, rev: number, types: string[]
     const prev = tx.current?.instance ?? null;
     const at = new Date().toISOString();
     const next: Instance = {
-      id: caseId, pack: 'p', procedure: 'q', version: 1, rev, status: 'active', state: 's', stateValue: 's', data: {}, overdue: false,
-      deadlines: [], createdAt: at, updatedAt: at,
+      id: caseId,
+      pack: 'p',
+      procedure: 'q',
+      version: 1,
+      rev,
+      status: 'active',
+      state: 's',
+      stateValue: 's',
+      data: {},
+      overdue: false,
+      deadlines: [],
+      createdAt: at,
+      updatedAt: at,
     };
     await tx.commit({
-      instance: next, timers: timerDelta(prev, next),
+      instance: next,
+      timers: timerDelta(prev, next),
       outbox: types.map((type, i) => ({ id: ids[i], webhook: hook.id, type, createdAt: at, body: { type } })),
       history: { seq: rev, at, type: 'X', from: null, to: 's', rules: [], effects: [] },
     });
@@ -75,8 +106,13 @@ describe.each(stores)('outbox on time moved by hand (%s store)', (_n, make) => {
     const time = manualTime(T0);
     const sent: { type: string; at: number; key: string }[] = [];
     const outbox = new Outbox({
-      store: s, owner: 'me', log: () => {}, webhook: (id) => (id === hook.id ? hook : undefined),
-      retryBaseMs: 1000, maxAttempts: 3, timers: time.timers,
+      store: s,
+      owner: 'me',
+      log: () => {},
+      webhook: (id) => (id === hook.id ? hook : undefined),
+      retryBaseMs: 1000,
+      maxAttempts: 3,
+      timers: time.timers,
       sender: {
         async post(_url, body, headers) {
           const { type } = JSON.parse(body) as { type: string };
@@ -123,7 +159,13 @@ describe.each(stores)('outbox on time moved by hand (%s store)', (_n, make) => {
     const time = manualTime(T0);
     let calls = 0;
     const outbox = new Outbox({
-      store: s, owner: 'me', log: () => {}, webhook: () => hook, retryBaseMs: 1000, maxAttempts: 5, timers: time.timers,
+      store: s,
+      owner: 'me',
+      log: () => {},
+      webhook: () => hook,
+      retryBaseMs: 1000,
+      maxAttempts: 5,
+      timers: time.timers,
       sender: { post: async () => ({ status: ++calls === 1 ? 503 : 204 }) },
     });
     await deliveries(s, newCaseId(), 1, ['only']);

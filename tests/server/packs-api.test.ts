@@ -20,10 +20,21 @@ afterAll(() => srv.close());
 function demoBundle(mediationDays: number) {
   const b = structuredClone(bundleOf(loadPackDir('configs/packs/nanchang-county')));
   b.manifest = {
-    ...b.manifest, id: 'demo-county', title: { 'zh-CN': '示例县配置包', en: 'Demo county pack (sample)' },
+    ...b.manifest,
+    id: 'demo-county',
+    title: { 'zh-CN': '示例县配置包', en: 'Demo county pack (sample)' },
     parameters: {
       ...b.manifest.parameters,
-      mediationDays: { value: mediationDays, title: { 'zh-CN': '委派调解期限(示例)', en: 'Mediation period (sample)' }, unit: 'days', basis: { 'zh-CN': '《最高人民法院关于人民法院特邀调解的规定》第27条', en: 'SPC Provisions on Specially Invited Mediation, Art. 27' }, sample: true },
+      mediationDays: {
+        value: mediationDays,
+        title: { 'zh-CN': '委派调解期限(示例)', en: 'Mediation period (sample)' },
+        unit: 'days',
+        basis: {
+          'zh-CN': '《最高人民法院关于人民法院特邀调解的规定》第27条',
+          en: 'SPC Provisions on Specially Invited Mediation, Art. 27',
+        },
+        sample: true,
+      },
     },
   };
   b.scenarios = {};
@@ -52,7 +63,10 @@ describe('importing packs over HTTP', () => {
     expect(extNew.body).toMatchObject({ version: 2, deadlines: [{ dueDate: '2025-11-17' }] }); // 11-15 is a Saturday → Monday
     expect((await srv.api.get('/api/packs/demo-county/procedures/dispute-mediation?version=1')).body.version).toBe(1);
     const versions = (await srv.api.get('/api/packs/demo-county/procedures/dispute-mediation/versions')).body;
-    expect(versions.map((v: { version: number; source: string }) => [v.version, v.source])).toEqual([[1, 'import'], [2, 'import']]);
+    expect(versions.map((v: { version: number; source: string }) => [v.version, v.source])).toEqual([
+      [1, 'import'],
+      [2, 'import'],
+    ]);
   });
 
   it('re-importing an unchanged bundle publishes nothing new', async () => {
@@ -71,7 +85,10 @@ describe('importing packs over HTTP', () => {
   it('refuses a bad bundle with every problem (422) and changes nothing', async () => {
     const bad = demoBundle(25);
     bad.manifest.id = 'bad-county';
-    (bad.patches as Record<string, unknown>)['dispute-mediation'] = { rules: { nosuch: null }, machine: { states: { mediation: { on: { AGREEMENT_SIGNED: { guard: 'nosuch' } } } } } };
+    (bad.patches as Record<string, unknown>)['dispute-mediation'] = {
+      rules: { nosuch: null },
+      machine: { states: { mediation: { on: { AGREEMENT_SIGNED: { guard: 'nosuch' } } } } },
+    };
     bad.manifest.parameters!.confirmationWindowDays = { ...bad.manifest.parameters!.mediationDays, value: 60 };
     const before = await stored(dataDir);
     const r = await srv.api.post('/api/packs', bad);
@@ -79,7 +96,9 @@ describe('importing packs over HTTP', () => {
     expect(r.body.error.code).toBe('INVALID_DEFINITION');
     const codes = r.body.error.details.map((p: { code: string }) => p.code);
     expect(codes).toEqual(expect.arrayContaining(['UNKNOWN_RULE', 'PACK_LOCKED']));
-    expect(r.body.error.details.find((p: { code: string }) => p.code === 'PACK_LOCKED').message['zh-CN']).toMatch(/锁定/);
+    expect(r.body.error.details.find((p: { code: string }) => p.code === 'PACK_LOCKED').message['zh-CN']).toMatch(
+      /锁定/,
+    );
     expect(await stored(dataDir)).toEqual(before);
     expect((await srv.api.get('/api/packs/bad-county')).status).toBe(404);
   });
@@ -92,9 +111,14 @@ describe('drafts and publishing', () => {
     doc.machine.states.mediation.meta.title = { 'zh-CN': '人民调解(已修改)', en: 'People’s mediation (edited)' };
     delete doc.version;
     expect((await srv.api.put('/api/packs/national/procedures/dispute-mediation/draft', doc)).status).toBe(200);
-    expect((await srv.api.get('/api/packs/national/procedures/dispute-mediation/draft')).body.machine.states.mediation.meta.title['zh-CN']).toBe('人民调解(已修改)');
+    expect(
+      (await srv.api.get('/api/packs/national/procedures/dispute-mediation/draft')).body.machine.states.mediation.meta
+        .title['zh-CN'],
+    ).toBe('人民调解(已修改)');
     const before = (await srv.api.get('/api/packs/nanchang-county/procedures/dispute-mediation/versions')).body.length;
-    const pub = await srv.api.post('/api/packs/national/procedures/dispute-mediation/publish', { note: '调解标题修改' });
+    const pub = await srv.api.post('/api/packs/national/procedures/dispute-mediation/publish', {
+      note: '调解标题修改',
+    });
     expect(pub.status).toBe(201);
     expect(pub.body.version).toBe(2);
     const mine = (await srv.api.get('/api/packs/national/procedures/dispute-mediation/versions')).body.at(-1);
@@ -103,7 +127,10 @@ describe('drafts and publishing', () => {
     expect((await srv.api.get('/api/packs/national/procedures/dispute-mediation/draft')).status).toBe(404);
     const latest = (await srv.api.get('/api/packs/national/procedures/dispute-mediation')).body;
     expect([latest.version, latest.machine.states.mediation.meta.title['zh-CN']]).toEqual([2, '人民调解(已修改)']);
-    expect((await srv.api.get('/api/packs/national/procedures/dispute-mediation?version=1')).body.machine.states.mediation.meta.title['zh-CN']).not.toBe('人民调解(已修改)');
+    expect(
+      (await srv.api.get('/api/packs/national/procedures/dispute-mediation?version=1')).body.machine.states.mediation
+        .meta.title['zh-CN'],
+    ).not.toBe('人民调解(已修改)');
     const county = (await srv.api.get('/api/packs/nanchang-county/procedures/dispute-mediation/versions')).body;
     expect(county.length).toBe(before + 1);
     // the county's new version says it follows national's publish, and is not the county's own
@@ -114,18 +141,26 @@ describe('drafts and publishing', () => {
   it('simulate the draft or an unsaved definition; nothing is stored', async () => {
     const before = await stored(dataDir);
     const trace = await srv.api.post('/api/packs/national/procedures/dispute-mediation/simulate', {
-      data: mediationData, at: '2025-09-26T10:00:00+08:00',
+      data: mediationData,
+      at: '2025-09-26T10:00:00+08:00',
       events: [
         { type: 'AGREEMENT_SIGNED', payload: { effectiveOn: '2025-09-26', form: 'written' } },
-        { type: 'APPLY_CONFIRMATION', payload: { appliedOn: '2025-10-10', applicants: ['张三'] }, at: '2025-10-10T09:00:00+08:00' },
+        {
+          type: 'APPLY_CONFIRMATION',
+          payload: { appliedOn: '2025-10-10', applicants: ['张三'] },
+          at: '2025-10-10T09:00:00+08:00',
+        },
         { type: 'APPLY_CONFIRMATION', payload: { appliedOn: '2025-10-10', applicants: ['张三', '李四'] } },
         { type: 'CONFIRMED', payload: {}, at: '2025-10-15T09:00:00+08:00' },
       ],
     });
     expect(trace.status, JSON.stringify(trace.body)).toBe(200);
     expect(trace.body.map((t: { event: string; state: string }) => [t.event, t.state])).toEqual([
-      ['START', 'mediation'], ['AGREEMENT_SIGNED', 'agreement'], ['APPLY_CONFIRMATION', 'agreement'],
-      ['APPLY_CONFIRMATION', 'judicialConfirmation'], ['CONFIRMED', 'closed'],
+      ['START', 'mediation'],
+      ['AGREEMENT_SIGNED', 'agreement'],
+      ['APPLY_CONFIRMATION', 'agreement'],
+      ['APPLY_CONFIRMATION', 'judicialConfirmation'],
+      ['CONFIRMED', 'closed'],
     ]);
     expect(trace.body[2].refused.code).toBe('GUARD_REJECTED');
     expect(trace.body[3].deadlines[0]).toMatchObject({ name: 'confirmationPeriod', dueDate: '2025-10-27' });
@@ -135,20 +170,28 @@ describe('drafts and publishing', () => {
     const unsaved = (await srv.api.get('/api/packs/national/procedures/dispute-mediation')).body;
     delete unsaved.version; // a draft has no version yet
     unsaved.machine.states.mediation.meta.title = { 'zh-CN': '未保存的修改', en: 'Unsaved edit' };
-    const sim = await srv.api.post('/api/packs/national/procedures/dispute-mediation/simulate', { data: mediationData, definition: unsaved });
+    const sim = await srv.api.post('/api/packs/national/procedures/dispute-mediation/simulate', {
+      data: mediationData,
+      definition: unsaved,
+    });
     expect(sim.status, JSON.stringify(sim.body)).toBe(200);
     expect(sim.body[0].state).toBe('mediation');
 
     const broken = (await srv.api.get('/api/packs/national/procedures/dispute-mediation')).body;
     broken.machine.initial = 'nowhere';
-    const bad = await srv.api.post('/api/packs/national/procedures/dispute-mediation/simulate', { data: mediationData, definition: broken });
+    const bad = await srv.api.post('/api/packs/national/procedures/dispute-mediation/simulate', {
+      data: mediationData,
+      definition: broken,
+    });
     expect(bad.status).toBe(422);
   });
 
   it('a county pack overriding a locked rule is refused over HTTP', async () => {
     const b = demoBundle(25);
     b.manifest.id = 'locked-county';
-    (b.patches as Record<string, unknown>)['dispute-mediation'] = { rules: { withinConfirmationWindow: { description: { 'zh-CN': '60日内', en: 'within 60 days' } } } };
+    (b.patches as Record<string, unknown>)['dispute-mediation'] = {
+      rules: { withinConfirmationWindow: { description: { 'zh-CN': '60日内', en: 'within 60 days' } } },
+    };
     const r = await srv.api.post('/api/packs', b);
     expect(r.status).toBe(422);
     expect(r.body.error.details.map((p: { code: string }) => p.code)).toContain('PACK_LOCKED');
@@ -167,7 +210,9 @@ describe('GET /api/packs/:pack', () => {
   it('shows what a county changes against its base', async () => {
     const p = (await srv.api.get('/api/packs/nanchang-county')).body;
     expect(p.lineage).toEqual(['national', 'nanchang-county']);
-    expect(p.overrides).toContainEqual(expect.objectContaining({ kind: 'parameter', path: expect.stringContaining('smallClaimsCap') }));
+    expect(p.overrides).toContainEqual(
+      expect.objectContaining({ kind: 'parameter', path: expect.stringContaining('smallClaimsCap') }),
+    );
     expect(p.procedures['dispute-mediation'].version).toBeGreaterThanOrEqual(1);
   });
 });

@@ -10,7 +10,9 @@ import type { Scenario } from '../../engine';
 import { server, type Api } from './helpers';
 
 const dir = 'configs/packs/national/scenarios';
-const scenarios = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+const scenarios = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
   .map((f) => ({ name: f.slice(0, -5), sc: JSON.parse(readFileSync(join(dir, f), 'utf8')) as Scenario }))
   // scenarios that look up other cases by made-up ids are for the engine alone
   .filter(({ sc }) => !sc.instances);
@@ -44,19 +46,25 @@ async function drive(api: Api, sc: Scenario) {
       if (st.expect?.refused) {
         expect(r.body.error?.code, JSON.stringify(r.body)).toBe(st.expect.refused.code);
         // GUARD_REJECTED lists its rules in details.rules; a 422 from payload rules lists problems, each naming its rule
-        const judged = (Array.isArray(r.body.error.details) ? r.body.error.details : r.body.error.details?.rules ?? []) as { rule?: string; basis?: { 'zh-CN': string } }[];
+        const judged = (
+          Array.isArray(r.body.error.details) ? r.body.error.details : (r.body.error.details?.rules ?? [])
+        ) as { rule?: string; basis?: { 'zh-CN': string } }[];
         const failing = judged.map((x) => x.rule);
         for (const rule of st.expect.refused.rules ?? []) expect(failing).toContain(rule);
         for (const rule of judged.filter((x) => x.rule)) expect(rule.basis?.['zh-CN'].length).toBeGreaterThan(0);
-        for (const [rule, text] of Object.entries(st.expect.bases ?? {})) expect(judged.find((x) => x.rule === rule)?.basis?.['zh-CN']).toContain(text);
+        for (const [rule, text] of Object.entries(st.expect.bases ?? {}))
+          expect(judged.find((x) => x.rule === rule)?.basis?.['zh-CN']).toContain(text);
       } else {
         expect(r.status, `${st.event.type}: ${JSON.stringify(r.body)}`).toBe(200);
         last = r.body;
         if (st.expect?.bases) {
           // the history names the text of each rule's basis in force on the step's date
-          const history = (await api.get(`/api/instances/${id}/history`)).body as { rules: { rule: string; basis?: { 'zh-CN': string } }[] }[];
+          const history = (await api.get(`/api/instances/${id}/history`)).body as {
+            rules: { rule: string; basis?: { 'zh-CN': string } }[];
+          }[];
           const rules = history[history.length - 1].rules;
-          for (const [rule, text] of Object.entries(st.expect.bases)) expect(rules.find((x) => x.rule === rule)?.basis?.['zh-CN'], rule).toContain(text);
+          for (const [rule, text] of Object.entries(st.expect.bases))
+            expect(rules.find((x) => x.rule === rule)?.basis?.['zh-CN'], rule).toContain(text);
         }
       }
     }
@@ -86,7 +94,12 @@ describe('national scenarios over HTTP', () => {
   }
 
   it('reach a final state of each of the four procedures', () => {
-    expect([...finals.keys()].sort()).toEqual(['community-consultation', 'dispute-mediation', 'duty-admission', 'grid-event']);
+    expect([...finals.keys()].sort()).toEqual([
+      'community-consultation',
+      'dispute-mediation',
+      'duty-admission',
+      'grid-event',
+    ]);
     expect(finals.get('dispute-mediation')).toContain('closed');
     expect(finals.get('community-consultation')).toContain('closed');
     expect(finals.get('grid-event')).toContain('closed');

@@ -38,28 +38,56 @@ const manualTime = () => {
 };
 
 const stores: [string, () => Promise<Store>][] = [
-  ['memory', async () => {
-    const s = new EmbeddedStore({ kind: 'memory', records: new MemoryInstanceStore(summarize), registry: Registry.inMemory(), versionsDir: null, fsync: false });
-    await s.open();
-    return s;
-  }],
-  ['postgres', async () => {
-    const db = await freshDatabase('sched');
-    const s = new PgStore({ url: db.url, pollMs: 100 });
-    await s.open();
-    cleanup.push(async () => {
-      await s.close();
-      await db.drop();
-    });
-    return s;
-  }],
+  [
+    'memory',
+    async () => {
+      const s = new EmbeddedStore({
+        kind: 'memory',
+        records: new MemoryInstanceStore(summarize),
+        registry: Registry.inMemory(),
+        versionsDir: null,
+        fsync: false,
+      });
+      await s.open();
+      return s;
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const db = await freshDatabase('sched');
+      const s = new PgStore({ url: db.url, pollMs: 100 });
+      await s.open();
+      cleanup.push(async () => {
+        await s.close();
+        await db.drop();
+      });
+      return s;
+    },
+  ],
 ];
 
 function instance(id: string, rev: number, deadlines: { name: string; dueAt: string; overdue?: boolean }[]): Instance {
   return {
-    id, pack: 'p', procedure: 'q', version: 1, rev, status: 'active', state: 's', stateValue: 's', data: {}, overdue: false,
-    deadlines: deadlines.map((d) => ({ state: 's', dueDate: d.dueAt.slice(0, 10), armedAt: d.dueAt, overdue: false, ...d })),
-    createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z',
+    id,
+    pack: 'p',
+    procedure: 'q',
+    version: 1,
+    rev,
+    status: 'active',
+    state: 's',
+    stateValue: 's',
+    data: {},
+    overdue: false,
+    deadlines: deadlines.map((d) => ({
+      state: 's',
+      dueDate: d.dueAt.slice(0, 10),
+      armedAt: d.dueAt,
+      overdue: false,
+      ...d,
+    })),
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
   };
 }
 
@@ -68,20 +96,35 @@ async function arm(s: Store, id: string, deadlines: { name: string; dueAt: strin
   await s.cases.transact(id, async (tx) => {
     const prev = tx.current?.instance ?? null;
     const next = instance(id, (prev?.rev ?? 0) + 1, deadlines);
-    await tx.commit({ instance: next, timers: timerDelta(prev, next), outbox: [], history: { seq: next.rev, at: next.updatedAt, type: 'X', from: null, to: 's', rules: [], effects: [] } });
+    await tx.commit({
+      instance: next,
+      timers: timerDelta(prev, next),
+      outbox: [],
+      history: { seq: next.rev, at: next.updatedAt, type: 'X', from: null, to: 's', rules: [], effects: [] },
+    });
   });
 }
 
 /** What the case service does: take the timer in the case's transaction and mark the deadline expired. */
 function firer(s: Store, log: (ref: TimerRef) => void) {
-  return (ref: TimerRef) => s.cases.transact(ref.caseId, async (tx) => {
-    if (!(await tx.takeTimer(ref.name, ref.dueAt))) return false;
-    log(ref);
-    const prev = tx.current!.instance;
-    const next = { ...prev, rev: prev.rev + 1, deadlines: prev.deadlines.map((d) => (d.name === ref.name ? { ...d, overdue: true } : d)) };
-    await tx.commit({ instance: next, timers: timerDelta(prev, next), outbox: [], history: { seq: next.rev, at: next.updatedAt, type: 'EXPIRED', from: 's', to: 's', rules: [], effects: [] } });
-    return true;
-  });
+  return (ref: TimerRef) =>
+    s.cases.transact(ref.caseId, async (tx) => {
+      if (!(await tx.takeTimer(ref.name, ref.dueAt))) return false;
+      log(ref);
+      const prev = tx.current!.instance;
+      const next = {
+        ...prev,
+        rev: prev.rev + 1,
+        deadlines: prev.deadlines.map((d) => (d.name === ref.name ? { ...d, overdue: true } : d)),
+      };
+      await tx.commit({
+        instance: next,
+        timers: timerDelta(prev, next),
+        outbox: [],
+        history: { seq: next.rev, at: next.updatedAt, type: 'EXPIRED', from: 's', to: 's', rules: [], effects: [] },
+      });
+      return true;
+    });
 }
 
 describe.each(stores)('scheduler on the system clock, time moved by hand (%s store)', (_n, make) => {
@@ -89,7 +132,13 @@ describe.each(stores)('scheduler on the system clock, time moved by hand (%s sto
     const s = await make();
     const time = manualTime();
     const fired: [string, string, number][] = [];
-    const sch = new Scheduler(s, clock, firer(s, (r) => fired.push([r.caseId, r.name, Date.now() - T0])), () => {}, { owner: 'me', timers: time.timers });
+    const sch = new Scheduler(
+      s,
+      clock,
+      firer(s, (r) => fired.push([r.caseId, r.name, Date.now() - T0])),
+      () => {},
+      { owner: 'me', timers: time.timers },
+    );
     const a = newCaseId();
     const b = newCaseId();
     await arm(s, b, [{ name: 'late', dueAt: at(600) }]);
@@ -106,7 +155,10 @@ describe.each(stores)('scheduler on the system clock, time moved by hand (%s sto
     expect(fired).toEqual([[a, 'early', 301]]);
     expect(time.next()).toBe(601);
     await time.advanceTo(10_000, sch);
-    expect(fired).toEqual([[a, 'early', 301], [b, 'late', 601]]);
+    expect(fired).toEqual([
+      [a, 'early', 301],
+      [b, 'late', 601],
+    ]);
     // once: nothing left to fire or to wake up for
     expect(await sch.expireDue(clock.now())).toBe(0);
     expect(await sch.pending()).toBe(0);
@@ -119,11 +171,17 @@ describe.each(stores)('scheduler on the system clock, time moved by hand (%s sto
     const time = manualTime();
     const attempts: number[] = [];
     const fire = firer(s, () => {});
-    const sch = new Scheduler(s, clock, async (ref) => {
-      attempts.push(Date.now() - T0);
-      if (attempts.length <= 2) throw new Error('disk full (simulated)');
-      return fire(ref);
-    }, () => {}, { owner: 'me', timers: time.timers });
+    const sch = new Scheduler(
+      s,
+      clock,
+      async (ref) => {
+        attempts.push(Date.now() - T0);
+        if (attempts.length <= 2) throw new Error('disk full (simulated)');
+        return fire(ref);
+      },
+      () => {},
+      { owner: 'me', timers: time.timers },
+    );
     await arm(s, newCaseId(), [{ name: 'd', dueAt: at(-1000) }]);
     sch.start();
     await sch.idle();
@@ -153,7 +211,13 @@ describe.each(stores)('scheduler on the system clock, time moved by hand (%s sto
     const s = await make();
     const time = manualTime();
     const fired: [string, number][] = [];
-    const sch = new Scheduler(s, clock, firer(s, (r) => fired.push([r.caseId, Date.now() - T0])), () => {}, { owner: 'me', timers: time.timers });
+    const sch = new Scheduler(
+      s,
+      clock,
+      firer(s, (r) => fired.push([r.caseId, Date.now() - T0])),
+      () => {},
+      { owner: 'me', timers: time.timers },
+    );
     const later = newCaseId();
     const sooner = newCaseId();
     await arm(s, later, [{ name: 'reply', dueAt: at(300) }]);
@@ -171,7 +235,10 @@ describe.each(stores)('scheduler on the system clock, time moved by hand (%s sto
     await sch.idle();
     expect(time.next()).toBe(701);
     await time.advanceTo(10_000, sch);
-    expect(fired).toEqual([[sooner, 701], [later, 901]]);
+    expect(fired).toEqual([
+      [sooner, 701],
+      [later, 901],
+    ]);
     await sch.stop();
   });
 
@@ -179,10 +246,17 @@ describe.each(stores)('scheduler on the system clock, time moved by hand (%s sto
     const s = await make();
     const fired: string[] = [];
     const controlled = { controlled: true as const, now: () => new Date('2025-01-01T00:00:00Z') };
-    const sch = new Scheduler(s, controlled, firer(s, (r) => fired.push(`${r.caseId}@${r.dueAt}`)), () => {}, { owner: 'me' });
+    const sch = new Scheduler(
+      s,
+      controlled,
+      firer(s, (r) => fired.push(`${r.caseId}@${r.dueAt}`)),
+      () => {},
+      { owner: 'me' },
+    );
     const loop = newCaseId();
     const once = newCaseId();
-    for (let i = 0; i < 200; i++) await arm(s, loop, [{ name: 'reply', dueAt: new Date(Date.UTC(2025, 1, 1) + i * 60_000).toISOString() }]);
+    for (let i = 0; i < 200; i++)
+      await arm(s, loop, [{ name: 'reply', dueAt: new Date(Date.UTC(2025, 1, 1) + i * 60_000).toISOString() }]);
     await arm(s, once, [{ name: 'reply', dueAt: '2025-03-01T00:00:00.000Z' }]);
     expect(await sch.expireDue(new Date('2026-01-01T00:00:00Z'))).toBe(2);
     const lastLoop = new Date(Date.UTC(2025, 1, 1) + 199 * 60_000).toISOString();

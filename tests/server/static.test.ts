@@ -23,7 +23,9 @@ afterAll(() => servers.forEach((s) => s.close()));
 async function serve(dir: string | undefined): Promise<string> {
   const app = new Koa();
   app.use(serveDesigner(dir));
-  app.use((ctx) => { ctx.body = { api: true }; });
+  app.use((ctx) => {
+    ctx.body = { api: true };
+  });
   const s = app.listen(0);
   servers.push(s);
   await new Promise((r) => s.once('listening', r));
@@ -34,16 +36,25 @@ describe('serving the designer build', () => {
   it('answers files with their type; assets are cached for good, pages not', async () => {
     const base = await serve(dist);
     const js = await fetch(`${base}/assets/app-1234.js`);
-    expect([js.status, js.headers.get('content-type'), js.headers.get('cache-control'), await js.text()])
-      .toEqual([200, 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable', 'console.log(1)']);
+    expect([js.status, js.headers.get('content-type'), js.headers.get('cache-control'), await js.text()]).toEqual([
+      200,
+      'text/javascript; charset=utf-8',
+      'public, max-age=31536000, immutable',
+      'console.log(1)',
+    ]);
     expect((await fetch(`${base}/assets/app-1234.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
     const page = await fetch(`${base}/`);
-    expect([page.headers.get('content-type'), page.headers.get('cache-control'), await page.text()]).toEqual(['text/html; charset=utf-8', 'no-cache', '<!doctype html><title>共治</title>']);
+    expect([page.headers.get('content-type'), page.headers.get('cache-control'), await page.text()]).toEqual([
+      'text/html; charset=utf-8',
+      'no-cache',
+      '<!doctype html><title>共治</title>',
+    ]);
   });
 
   it('answers any other page path with index.html, never a file outside the build, and leaves /api to the API', async () => {
     const base = await serve(dist);
-    for (const path of ['/cases/abc', '/..%2f..%2fetc%2fpasswd', '/assets/missing.js']) expect(await (await fetch(`${base}${path}`)).text()).toBe('<!doctype html><title>共治</title>');
+    for (const path of ['/cases/abc', '/..%2f..%2fetc%2fpasswd', '/assets/missing.js'])
+      expect(await (await fetch(`${base}${path}`)).text()).toBe('<!doctype html><title>共治</title>');
     expect(await (await fetch(`${base}/api/x`)).json()).toEqual({ api: true });
   });
 

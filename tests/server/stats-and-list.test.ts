@@ -35,21 +35,35 @@ describe('GET /api/stats', () => {
   it('counts per state, opened, closed, overdue and the rates for grid events', async () => {
     const s = (await srv.api.get('/api/stats?pack=national&procedure=grid-event')).body;
     expect(s).toMatchObject({
-      opened: 4, closed: 2, active: 2, overdue: 1,
+      opened: 4,
+      closed: 2,
+      active: 2,
+      overdue: 1,
       byState: { 'grid-event': { handling: 1, dispatch: 1 } },
-      completionRate: 0.5, onTimeRate: 0.5, rated: 3, satisfactionRate: 0.6667,
+      completionRate: 0.5,
+      onTimeRate: 0.5,
+      rated: 3,
+      satisfactionRate: 0.6667,
     });
   });
 
   it('selects cases by the day they were opened', async () => {
-    expect((await srv.api.get('/api/stats?from=2025-10-01&to=2025-10-31')).body).toMatchObject({ opened: 1, closed: 0, byState: { 'dispute-mediation': { mediation: 1 } }, completionRate: 0, onTimeRate: null, satisfactionRate: null });
+    expect((await srv.api.get('/api/stats?from=2025-10-01&to=2025-10-31')).body).toMatchObject({
+      opened: 1,
+      closed: 0,
+      byState: { 'dispute-mediation': { mediation: 1 } },
+      completionRate: 0,
+      onTimeRate: null,
+      satisfactionRate: null,
+    });
     expect((await srv.api.get('/api/stats?to=2025-09-30')).body.opened).toBe(4);
   });
 });
 
 describe('GET /api/instances', () => {
   it('filters by procedure, state (a compound state matches its children), status and overdue', async () => {
-    const items = (q: string) => srv.api.get(`/api/instances?${q}`).then((r) => r.body.items as { state: string; status: string }[]);
+    const items = (q: string) =>
+      srv.api.get(`/api/instances?${q}`).then((r) => r.body.items as { state: string; status: string }[]);
     expect((await items('procedure=grid-event')).length).toBe(4);
     expect((await items('procedure=grid-event&status=done')).map((i) => i.state)).toEqual(['closed', 'closed']);
     expect((await items('overdue=true')).length).toBe(1);

@@ -14,12 +14,43 @@ import { tempDir, until } from './helpers';
 function record(id: string, state = 'mediation', extra: Partial<CaseRecord['instance']> = {}): CaseRecord {
   return {
     instance: {
-      id, pack: 'national', procedure: 'dispute-mediation', version: 1, rev: 1, status: 'active', state, stateValue: state,
-      data: { n: 1 }, deadlines: [{ name: 'mediationPeriod', state: 'mediation', dueAt: '2025-10-27T23:59:59+08:00', dueDate: '2025-10-27', armedAt: '2025-09-26T10:00:00+08:00', overdue: false }],
-      overdue: false, createdAt: '2025-09-26T10:00:00+08:00', updatedAt: '2025-09-26T10:00:00+08:00', ...extra,
+      id,
+      pack: 'national',
+      procedure: 'dispute-mediation',
+      version: 1,
+      rev: 1,
+      status: 'active',
+      state,
+      stateValue: state,
+      data: { n: 1 },
+      deadlines: [
+        {
+          name: 'mediationPeriod',
+          state: 'mediation',
+          dueAt: '2025-10-27T23:59:59+08:00',
+          dueDate: '2025-10-27',
+          armedAt: '2025-09-26T10:00:00+08:00',
+          overdue: false,
+        },
+      ],
+      overdue: false,
+      createdAt: '2025-09-26T10:00:00+08:00',
+      updatedAt: '2025-09-26T10:00:00+08:00',
+      ...extra,
     },
-    history: [{ seq: 1, at: '2025-09-26T10:00:00+08:00', type: 'START', from: null, to: state, rules: [['criminalRisk', false]], effects: [] }],
-    outbox: [], idempotency: [],
+    history: [
+      {
+        seq: 1,
+        at: '2025-09-26T10:00:00+08:00',
+        type: 'START',
+        from: null,
+        to: state,
+        rules: [['criminalRisk', false]],
+        effects: [],
+      },
+    ],
+    outbox: [],
+    idempotency: [],
   };
 }
 
@@ -77,16 +108,24 @@ describe('file store', () => {
     const ids = Array.from({ length: 20 }, () => newCaseId());
     for (const id of ids) await s.put(record(id));
     await s.checkpoint();
-    const files = () => readdirSync(dir).filter((sh) => sh !== '_journal').flatMap((sh) => readdirSync(join(dir, sh)).map((f) => join(dir, sh, f)));
+    const files = () =>
+      readdirSync(dir)
+        .filter((sh) => sh !== '_journal')
+        .flatMap((sh) => readdirSync(join(dir, sh)).map((f) => join(dir, sh, f)));
     expect(files().filter((f) => f.endsWith('.json'))).toHaveLength(20);
     // a document is rewritten by a new file renamed over it: a new inode (no wait for the clock's mtime to move)
     const inodes = new Map(files().map((f) => [f, statSync(f).ino]));
-    await s.put({ ...record(ids[7], 'agreement'), instance: { ...record(ids[7]).instance, rev: 2, state: 'agreement' } });
+    await s.put({
+      ...record(ids[7], 'agreement'),
+      instance: { ...record(ids[7]).instance, rev: 2, state: 'agreement' },
+    });
     await s.checkpoint();
     const changed = files().filter((f) => statSync(f).ino !== inodes.get(f));
     expect(changed).toEqual([expect.stringContaining(ids[7])]);
     expect(files().some((f) => f.endsWith('.tmp'))).toBe(false);
-    expect(JSON.parse(readFileSync(join(dir, ids[7].slice(-2), `${ids[7]}.json`), 'utf8')).instance.state).toBe('agreement');
+    expect(JSON.parse(readFileSync(join(dir, ids[7].slice(-2), `${ids[7]}.json`), 'utf8')).instance.state).toBe(
+      'agreement',
+    );
     await s.close();
   });
 
@@ -135,7 +174,9 @@ describe('file store journal', () => {
     const b = newCaseId();
     await s.put(record(a));
     const j = join(dir, '_journal');
-    const current = readdirSync(j).sort((x, y) => parseInt(x) - parseInt(y)).at(-1)!;
+    const current = readdirSync(j)
+      .sort((x, y) => parseInt(x) - parseInt(y))
+      .at(-1)!;
     appendFileSync(join(j, current), 'garbage that is not json\n');
     await s.put(record(b));
     appendFileSync(join(j, current), JSON.stringify({ ...record(a, 'closed'), seq: 99 }).slice(0, 60)); // torn: no newline
@@ -153,12 +194,15 @@ describe('file store journal', () => {
     await s.open();
     const ids = Array.from({ length: 40 }, () => newCaseId());
     await Promise.all(ids.map((id) => s.put(record(id))));
-    const during = Promise.all(ids.map((id, i) => s.put({ ...record(id), instance: { ...record(id).instance, rev: 2, data: { n: i } } })));
+    const during = Promise.all(
+      ids.map((id, i) => s.put({ ...record(id), instance: { ...record(id).instance, rev: 2, data: { n: i } } })),
+    );
     const cp = s.checkpoint();
     await Promise.all([during, cp]);
     const other = new FileInstanceStore({ dir, fsync: true, summarize }); // without closing s
     await other.open();
-    for (const [i, id] of ids.entries()) expect((await other.get(id))!.instance).toMatchObject({ rev: 2, data: { n: i } });
+    for (const [i, id] of ids.entries())
+      expect((await other.get(id))!.instance).toMatchObject({ rev: 2, data: { n: i } });
   });
 
   it('journals later writes of a case as changes, and replays them over its document after a crash', async () => {
@@ -171,15 +215,31 @@ describe('file store journal', () => {
       const prev = (await s.get(id))!;
       const rev = prev.instance.rev + 1;
       await s.put({
-        ...prev, instance: { ...prev.instance, rev, state },
-        history: [...prev.history, { seq: rev, at: '2025-09-27T10:00:00+08:00', type: `TO_${state}`, from: prev.instance.state, to: state, rules: [], effects: [] }],
+        ...prev,
+        instance: { ...prev.instance, rev, state },
+        history: [
+          ...prev.history,
+          {
+            seq: rev,
+            at: '2025-09-27T10:00:00+08:00',
+            type: `TO_${state}`,
+            from: prev.instance.state,
+            to: state,
+            rules: [],
+            effects: [],
+          },
+        ],
       });
     };
     await next('agreement');
     await next('judicialConfirmation');
     await s.checkpoint(); // the document now holds rev 3; later writes are changes against it
     await next('closed');
-    const lines = readdirSync(join(dir, '_journal')).flatMap((f) => readFileSync(join(dir, '_journal', f), 'utf8').split('\n').filter(Boolean));
+    const lines = readdirSync(join(dir, '_journal')).flatMap((f) =>
+      readFileSync(join(dir, '_journal', f), 'utf8')
+        .split('\n')
+        .filter(Boolean),
+    );
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0])).toMatchObject({ id, add: [{ type: 'TO_closed' }] });
     expect(JSON.parse(lines[0]).r).toBeUndefined(); // a change, not the whole record
@@ -200,7 +260,9 @@ describe('file store journal', () => {
     await s.put(record(id));
     await until(() => logs.some((m) => /checkpoint failed/.test(m)), 5_000, 'a failed checkpoint');
     // the journal file holding the write was kept (beside the current one)
-    const kept = readdirSync(join(dir, '_journal')).map((f) => readFileSync(join(dir, '_journal', f), 'utf8')).join('');
+    const kept = readdirSync(join(dir, '_journal'))
+      .map((f) => readFileSync(join(dir, '_journal', f), 'utf8'))
+      .join('');
     expect(kept).toContain(id);
     rmSync(join(dir, id.slice(-2)));
     await s.checkpoint();

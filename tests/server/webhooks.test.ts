@@ -9,7 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { server, tempDir, until, mediationData } from './helpers';
 
-interface Received { body: string; headers: Record<string, string | string[] | undefined>; answered: number }
+interface Received {
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+  answered: number;
+}
 
 function receiver(answer: (n: number, body: any) => number) {
   const got: Received[] = [];
@@ -21,10 +25,17 @@ function receiver(answer: (n: number, body: any) => number) {
     res.writeHead(status).end();
   });
   return new Promise<{ url: string; got: Received[]; close(): Promise<void> }>((resolve) => {
-    http.listen(0, '127.0.0.1', () => resolve({
-      url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/hook`, got,
-      close: () => new Promise<void>((r) => { http.closeAllConnections(); http.close(() => r()); }),
-    }));
+    http.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/hook`,
+        got,
+        close: () =>
+          new Promise<void>((r) => {
+            http.closeAllConnections();
+            http.close(() => r());
+          }),
+      }),
+    );
   });
 }
 
@@ -48,7 +59,13 @@ describe('webhooks', () => {
     cleanup.push(rx.close);
     const srv = await server({ webhookRetryBaseMs: 30 });
     cleanup.push(() => srv.close());
-    const sub = await srv.api.post('/api/webhooks', { url: rx.url, pack: 'national', procedure: 'dispute-mediation', events: ['effect:court.handoff', 'transition'], secret: SECRET });
+    const sub = await srv.api.post('/api/webhooks', {
+      url: rx.url,
+      pack: 'national',
+      procedure: 'dispute-mediation',
+      events: ['effect:court.handoff', 'transition'],
+      secret: SECRET,
+    });
     expect(sub.status).toBe(201);
     expect(sub.body.secret).toBeUndefined();
 
@@ -56,10 +73,14 @@ describe('webhooks', () => {
     const failed = await srv.api.event(c.id, 'MEDIATION_FAILED', { reason: '双方分歧较大(示例)' });
     expect(failed.body.state).toBe('fastTrackCourt.filing');
 
-    const handoffs = await until(() => {
-      const h = rx.got.filter((g) => JSON.parse(g.body).type === 'effect:court.handoff');
-      return h.length >= 2 ? h : null;
-    }, 10_000, 'court.handoff to be retried');
+    const handoffs = await until(
+      () => {
+        const h = rx.got.filter((g) => JSON.parse(g.body).type === 'effect:court.handoff');
+        return h.length >= 2 ? h : null;
+      },
+      10_000,
+      'court.handoff to be retried',
+    );
     expect(handoffs.map((h) => h.answered)).toEqual([500, 204]);
     expect(handoffs[0].headers['idempotency-key']).toBe(handoffs[1].headers['idempotency-key']);
     for (const h of handoffs) {
@@ -67,7 +88,10 @@ describe('webhooks', () => {
       expect(h.headers['gongzhi-signature']).toBe(expected);
     }
     const body = JSON.parse(handoffs[1].body);
-    expect(body).toMatchObject({ type: 'effect:court.handoff', instance: { id: c.id, state: 'fastTrackCourt.filing' } });
+    expect(body).toMatchObject({
+      type: 'effect:court.handoff',
+      instance: { id: c.id, state: 'fastTrackCourt.filing' },
+    });
     // the case file carries the parties as started, each with the id the engine gave it (p1, p2, …)
     expect(body.effect.data.parties).toEqual(mediationData.parties.map((p, i) => ({ id: `p${i + 1}`, ...p })));
     expect(body.effect.data.mediationFailure.reason).toBe('双方分歧较大(示例)');
@@ -125,8 +149,17 @@ describe('webhooks', () => {
     cleanup.push(() => srv.close());
     const bad = await srv.api.post('/api/webhooks', { url: 'ftp://x', events: ['whatever'], secret: 'short' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['/url', '/events/0', '/secret']));
-    const t = (await srv.api.post('/api/admin/tokens', { subject: 'm', roles: ['mediator'], packs: ['national'] })).body.token;
-    expect((await srv.api.as(t).post('/api/webhooks', { url: 'http://127.0.0.1/x', events: ['transition'], secret: '12345678' })).status).toBe(403);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(
+      expect.arrayContaining(['/url', '/events/0', '/secret']),
+    );
+    const t = (await srv.api.post('/api/admin/tokens', { subject: 'm', roles: ['mediator'], packs: ['national'] })).body
+      .token;
+    expect(
+      (
+        await srv.api
+          .as(t)
+          .post('/api/webhooks', { url: 'http://127.0.0.1/x', events: ['transition'], secret: '12345678' })
+      ).status,
+    ).toBe(403);
   });
 });

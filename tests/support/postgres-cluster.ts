@@ -21,7 +21,12 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-const BIN_DIRS = [process.env.GONGZHI_PG_BIN, '/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'].filter(Boolean) as string[];
+const BIN_DIRS = [
+  process.env.GONGZHI_PG_BIN,
+  '/usr/lib/postgresql/15/bin',
+  '/usr/lib/postgresql/16/bin',
+  '/usr/lib/postgresql/17/bin',
+].filter(Boolean) as string[];
 
 function findBin(): string | undefined {
   return BIN_DIRS.find((d) => existsSync(join(d, 'initdb')) && existsSync(join(d, 'pg_ctl')));
@@ -77,13 +82,16 @@ export async function startCluster(opts: { durable?: boolean } = {}): Promise<Cl
   const bin = findBin();
   if (!bin) {
     throw new Error(
-      'No PostgreSQL server for the PostgreSQL store tests: GONGZHI_PG_URL is not set and no initdb/pg_ctl was found in '
-      + `${BIN_DIRS.join(', ')}. Install Debian's postgresql-15 (apt-get install postgresql-15; .ci/run does) or set GONGZHI_PG_URL.`,
+      'No PostgreSQL server for the PostgreSQL store tests: GONGZHI_PG_URL is not set and no initdb/pg_ctl was found in ' +
+        `${BIN_DIRS.join(', ')}. Install Debian's postgresql-15 (apt-get install postgresql-15; .ci/run does) or set GONGZHI_PG_URL.`,
     );
   }
   const root = process.getuid?.() === 0;
   const owner = root ? uidOf('postgres') : null;
-  if (root && !owner) throw new Error('Running as root, but there is no `postgres` user to run PostgreSQL as (install postgresql-15, which creates it).');
+  if (root && !owner)
+    throw new Error(
+      'Running as root, but there is no `postgres` user to run PostgreSQL as (install postgresql-15, which creates it).',
+    );
   const dir = mkdtempSync(join(tmpdir(), 'gongzhi-pg-'));
   const data = join(dir, 'data');
   if (owner) {
@@ -91,22 +99,34 @@ export async function startCluster(opts: { durable?: boolean } = {}): Promise<Cl
     chmodSync(dir, 0o700);
   }
   const user = owner ? 'postgres' : null;
-  const init = runPg(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], user);
+  const init = runPg(
+    join(bin, 'initdb'),
+    ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+    user,
+  );
   if (init.status !== 0) throw new Error(`initdb failed (${bin}/initdb): ${init.out.trim().slice(-2000)}`);
   const port = await freePort();
   const conf = [
-    `port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`,
-    'max_connections = 300', 'shared_buffers = 128MB',
+    `port = ${port}`,
+    "listen_addresses = '127.0.0.1'",
+    `unix_socket_directories = '${dir}'`,
+    'max_connections = 300',
+    'shared_buffers = 128MB',
     ...(opts.durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']),
   ].join('\n');
   writeFileSync(join(data, 'postgresql.auto.conf'), conf + '\n');
   if (owner) chownSync(join(data, 'postgresql.auto.conf'), owner.uid, owner.gid);
-  const start = runPg(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], user);
+  const start = runPg(
+    join(bin, 'pg_ctl'),
+    ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'],
+    user,
+  );
   if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.out.trim().slice(-2000)}`);
   const adminUrl = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   let stopped = false;
   return {
-    adminUrl, owned: true,
+    adminUrl,
+    owned: true,
     async stop() {
       if (stopped) return;
       stopped = true;

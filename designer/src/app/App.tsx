@@ -63,19 +63,55 @@ export function App() {
   }, []);
 
   if (!api) {
-    return <SignIn error={authError} onSignIn={(tok) => { storeToken(tok); setAuthError(null); setToken(tok); }} />;
+    return (
+      <SignIn
+        error={authError}
+        onSignIn={(tok) => {
+          storeToken(tok);
+          setAuthError(null);
+          setToken(tok);
+        }}
+      />
+    );
   }
   return (
     <div className="gz-app">
-      <Header packs={packs ?? []} route={route} onNavigate={go} onSignOut={() => { forgetToken(); setToken(null); }} />
-      {error && <div className="gz-error" data-testid="app-error">{error}</div>}
+      <Header
+        packs={packs ?? []}
+        route={route}
+        onNavigate={go}
+        onSignOut={() => {
+          forgetToken();
+          setToken(null);
+        }}
+      />
+      {error && (
+        <div className="gz-error" data-testid="app-error">
+          {error}
+        </div>
+      )}
       <Suspense fallback={<div className="gz-center gz-muted">{t('loading')}</div>}>
-        {route.view === 'cases' ? (packs ? <CaseList api={api} packs={packs} params={route.params ?? ''} onNavigate={go} /> : <div className="gz-center gz-muted">{t('loading')}</div>)
-          : route.view === 'figures' ? (packs ? <Figures api={api} packs={packs} params={route.params ?? ''} onNavigate={go} /> : <div className="gz-center gz-muted">{t('loading')}</div>)
-            : route.instance && route.print ? <CasePrint api={api} id={route.instance} packs={packs ?? []} onNavigate={go} />
-              : route.instance ? <InstanceView api={api} id={route.instance} onNavigate={go} />
-                : route.pack && route.proc ? <WorkspaceScreen api={api} packId={route.pack} procId={route.proc} />
-                  : <Home packs={packs} onNavigate={go} />}
+        {route.view === 'cases' ? (
+          packs ? (
+            <CaseList api={api} packs={packs} params={route.params ?? ''} onNavigate={go} />
+          ) : (
+            <div className="gz-center gz-muted">{t('loading')}</div>
+          )
+        ) : route.view === 'figures' ? (
+          packs ? (
+            <Figures api={api} packs={packs} params={route.params ?? ''} onNavigate={go} />
+          ) : (
+            <div className="gz-center gz-muted">{t('loading')}</div>
+          )
+        ) : route.instance && route.print ? (
+          <CasePrint api={api} id={route.instance} packs={packs ?? []} onNavigate={go} />
+        ) : route.instance ? (
+          <InstanceView api={api} id={route.instance} onNavigate={go} />
+        ) : route.pack && route.proc ? (
+          <WorkspaceScreen api={api} packId={route.pack} procId={route.proc} />
+        ) : (
+          <Home packs={packs} onNavigate={go} />
+        )}
       </Suspense>
     </div>
   );
@@ -89,19 +125,42 @@ function Home({ packs, onNavigate }: { packs: PackSummary[] | null; onNavigate(r
       <section className="gz-home-desk" data-testid="home-desk">
         <h2>{t('deskTitle')}</h2>
         <p className="gz-muted">{t('deskIntro')}</p>
-        <button type="button" data-testid="home-desk-cases" onClick={() => onNavigate({ view: 'cases' })}>{t('deskCases')}</button>
-        <button type="button" data-testid="home-desk-figures" onClick={() => onNavigate({ view: 'figures' })}>{t('deskFigures')}</button>
+        <button type="button" data-testid="home-desk-cases" onClick={() => onNavigate({ view: 'cases' })}>
+          {t('deskCases')}
+        </button>
+        <button type="button" data-testid="home-desk-figures" onClick={() => onNavigate({ view: 'figures' })}>
+          {t('deskFigures')}
+        </button>
       </section>
       <p>{t('chooseProcedure')}</p>
       {packs.map((p) => (
         <section key={p.id} className="gz-home-pack" data-testid="home-pack" data-pack={p.id}>
-          <h2>{pick(p.title)} <span className="gz-muted">{ids ? `${p.id} · ` : ''}{p.extends ? t('extendsPack', { base: pick(packs.find((x) => x.id === p.extends)?.title) || p.extends }) : ''}</span></h2>
+          <h2>
+            {pick(p.title)}{' '}
+            <span className="gz-muted">
+              {ids ? `${p.id} · ` : ''}
+              {p.extends
+                ? t('extendsPack', { base: pick(packs.find((x) => x.id === p.extends)?.title) || p.extends })
+                : ''}
+            </span>
+          </h2>
           <ul>
             {p.procedures.map((proc) => (
               <li key={proc.id}>
-                <button type="button" className="gz-link" data-testid="home-procedure" data-procedure={proc.id}
-                  onClick={() => onNavigate({ pack: p.id, proc: proc.id })}>{pick(proc.title)}</button>
-                <span className="gz-muted"> {ids ? `${proc.id} · ` : ''}{proc.version === null ? '' : t('version', { n: proc.version })}</span>
+                <button
+                  type="button"
+                  className="gz-link"
+                  data-testid="home-procedure"
+                  data-procedure={proc.id}
+                  onClick={() => onNavigate({ pack: p.id, proc: proc.id })}
+                >
+                  {pick(proc.title)}
+                </button>
+                <span className="gz-muted">
+                  {' '}
+                  {ids ? `${proc.id} · ` : ''}
+                  {proc.version === null ? '' : t('version', { n: proc.version })}
+                </span>
               </li>
             ))}
           </ul>

@@ -14,7 +14,10 @@ export function useLoad<T>(load: () => Promise<T>, keys: unknown[]): { value: T 
     let live = true;
     setValue(null);
     setError(null);
-    load().then((v) => live && setValue(v), (e) => live && setError(e instanceof ApiError ? pick(e.i18n) : String(e)));
+    load().then(
+      (v) => live && setValue(v),
+      (e) => live && setError(e instanceof ApiError ? pick(e.i18n) : String(e)),
+    );
     return () => {
       live = false;
     };

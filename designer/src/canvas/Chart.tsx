@@ -9,12 +9,35 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
-  Background, ControlButton, Controls, MarkerType, MiniMap, Position, ReactFlow, ReactFlowProvider, useReactFlow,
-  type Connection, type FinalConnectionState, type NodeChange, type NodeMouseHandler, type EdgeMouseHandler, type OnNodeDrag,
+  Background,
+  ControlButton,
+  Controls,
+  MarkerType,
+  MiniMap,
+  Position,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Connection,
+  type FinalConnectionState,
+  type NodeChange,
+  type NodeMouseHandler,
+  type EdgeMouseHandler,
+  type OnNodeDrag,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { PackParameter, ProcedureDoc } from '../../../engine/browser';
-import { absolute, deadlineText, edgeLabel, roleTitle, stateTitle, type ChartModel, type Marks, type Positions, type Route } from '../model';
+import {
+  absolute,
+  deadlineText,
+  edgeLabel,
+  roleTitle,
+  stateTitle,
+  type ChartModel,
+  type Marks,
+  type Positions,
+  type Route,
+} from '../model';
 import { useI18n, type StringKey } from '../i18n';
 import { StateNode, GroupNode } from './StateNode';
 import { TransitionEdge } from './TransitionEdge';
@@ -40,7 +63,8 @@ export interface Overlay {
 }
 
 /** Where a context menu was asked for: a state, a transition, or the empty canvas (with the chart position). */
-export type MenuTarget = { kind: 'state'; id: string } | { kind: 'edge'; id: string } | { kind: 'pane'; x: number; y: number };
+export type MenuTarget =
+  { kind: 'state'; id: string } | { kind: 'edge'; id: string } | { kind: 'pane'; x: number; y: number };
 
 export interface ChartApi {
   /** Screen point → chart point (for a menu's "add state here"). */
@@ -97,10 +121,13 @@ function FlowChart(p: ChartProps) {
   const propsRef = useRef(p);
   propsRef.current = p;
   const onSelect = useCallback((sel: ChartSelection | null) => propsRef.current.onSelect(sel), []);
-  const selectInternal = useCallback((id: string) => {
-    const node = propsRef.current.model.nodes.find((n) => n.internal.some((x) => x.id === id));
-    if (node) onSelect({ kind: 'internal', id, node: node.id });
-  }, [onSelect]);
+  const selectInternal = useCallback(
+    (id: string) => {
+      const node = propsRef.current.model.nodes.find((n) => n.internal.some((x) => x.id === id));
+      if (node) onSelect({ kind: 'internal', id, node: node.id });
+    },
+    [onSelect],
+  );
   const selectEdge = useCallback((id: string) => onSelect({ kind: 'edge', id }), [onSelect]);
   const renamed = useCallback((id: string, title: string | null) => propsRef.current.onRenamed?.(id, title), []);
 
@@ -116,75 +143,133 @@ function FlowChart(p: ChartProps) {
     return new Set(s?.kind === 'state' ? [s.id] : s?.kind === 'states' ? s.ids : []);
   }, [p.selection]);
 
-  const freshNodes = useMemo<StateFlowNode[]>(() => p.model.nodes.map((n) => {
-    const box = p.positions[n.id] ?? { x: 0, y: 0, width: n.width, height: n.height };
-    const sel = p.selection;
-    const o = p.overlay;
-    const compound = n.kind === 'compound';
-    return {
-      id: n.id,
-      type: compound ? 'group' : 'state',
-      position: { x: box.x, y: box.y },
-      width: box.width,
-      height: box.height,
-      // Known sizes and handle places: React Flow need not measure, and edges never blink while nodes update.
-      measured: { width: box.width, height: box.height },
-      handles: [
-        { type: 'target' as const, position: Position.Top, x: box.width / 2 - 5, y: -5, width: 10, height: 10 },
-        { type: 'source' as const, position: Position.Bottom, x: box.width / 2 - 5, y: box.height - 5, width: 10, height: 10 },
-      ],
-      ...(n.parent ? { parentId: n.parent, extent: 'parent' as const } : {}),
-      selected: selectedStates.has(n.id),
-      draggable: p.editable,
-      connectable: p.editable,
-      zIndex: compound ? 0 : 1,
-      data: {
-        path: n.id,
-        title: stateTitle(n, lang),
-        stateKey: ids ? n.key : '',
-        kind: n.kind,
-        initial: n.initial,
-        roles: n.roles.map((r) => roleTitle(p.doc, r, lang)).join(lang === 'zh-CN' ? '、' : ', '),
-        deadlines: n.deadlines.map((d) => deadlineText(p.doc, d, params, lang)).join(lang === 'zh-CN' ? ';' : '; '),
-        internal: n.internal.map((x) => {
-          const l = edgeLabel(p.doc, x, lang, ids);
-          return { id: x.id, label: `${l.event} ${l.guard}`.trim(), selected: sel?.kind === 'internal' && sel.id === x.id };
-        }),
-        broken: n.broken.length,
-        active: o?.active === n.id,
-        visited: o?.visitedNodes?.has(n.id) ?? false,
-        found: o?.found?.has(n.id) ?? false,
-        mark: o?.marks?.nodes[n.id],
-        problems: o?.problems?.get(n.id) ?? 0,
-        editing: p.editing === n.id,
-        onSelectInternal: selectInternal,
-        onRenamed: renamed,
-      },
-    };
-  }), [p.model, p.positions, p.selection, p.overlay, p.doc, p.editable, p.editing, lang, ids, params, selectedStates, selectInternal, renamed]);
+  const freshNodes = useMemo<StateFlowNode[]>(
+    () =>
+      p.model.nodes.map((n) => {
+        const box = p.positions[n.id] ?? { x: 0, y: 0, width: n.width, height: n.height };
+        const sel = p.selection;
+        const o = p.overlay;
+        const compound = n.kind === 'compound';
+        return {
+          id: n.id,
+          type: compound ? 'group' : 'state',
+          position: { x: box.x, y: box.y },
+          width: box.width,
+          height: box.height,
+          // Known sizes and handle places: React Flow need not measure, and edges never blink while nodes update.
+          measured: { width: box.width, height: box.height },
+          handles: [
+            { type: 'target' as const, position: Position.Top, x: box.width / 2 - 5, y: -5, width: 10, height: 10 },
+            {
+              type: 'source' as const,
+              position: Position.Bottom,
+              x: box.width / 2 - 5,
+              y: box.height - 5,
+              width: 10,
+              height: 10,
+            },
+          ],
+          ...(n.parent ? { parentId: n.parent, extent: 'parent' as const } : {}),
+          selected: selectedStates.has(n.id),
+          draggable: p.editable,
+          connectable: p.editable,
+          zIndex: compound ? 0 : 1,
+          data: {
+            path: n.id,
+            title: stateTitle(n, lang),
+            stateKey: ids ? n.key : '',
+            kind: n.kind,
+            initial: n.initial,
+            roles: n.roles.map((r) => roleTitle(p.doc, r, lang)).join(lang === 'zh-CN' ? '、' : ', '),
+            deadlines: n.deadlines.map((d) => deadlineText(p.doc, d, params, lang)).join(lang === 'zh-CN' ? ';' : '; '),
+            internal: n.internal.map((x) => {
+              const l = edgeLabel(p.doc, x, lang, ids);
+              return {
+                id: x.id,
+                label: `${l.event} ${l.guard}`.trim(),
+                selected: sel?.kind === 'internal' && sel.id === x.id,
+              };
+            }),
+            broken: n.broken.length,
+            active: o?.active === n.id,
+            visited: o?.visitedNodes?.has(n.id) ?? false,
+            found: o?.found?.has(n.id) ?? false,
+            mark: o?.marks?.nodes[n.id],
+            problems: o?.problems?.get(n.id) ?? 0,
+            editing: p.editing === n.id,
+            onSelectInternal: selectInternal,
+            onRenamed: renamed,
+          },
+        };
+      }),
+    [
+      p.model,
+      p.positions,
+      p.selection,
+      p.overlay,
+      p.doc,
+      p.editable,
+      p.editing,
+      lang,
+      ids,
+      params,
+      selectedStates,
+      selectInternal,
+      renamed,
+    ],
+  );
 
   const baseNodes = useMemo(() => reuse(freshNodes, nodeCache.current), [freshNodes]);
 
-  const nodes = useMemo(() => (Object.keys(drag).length === 0 ? baseNodes
-    : baseNodes.map((n) => (drag[n.id] ? { ...n, position: drag[n.id] } : n))), [baseNodes, drag]);
+  const nodes = useMemo(
+    () =>
+      Object.keys(drag).length === 0
+        ? baseNodes
+        : baseNodes.map((n) => (drag[n.id] ? { ...n, position: drag[n.id] } : n)),
+    [baseNodes, drag],
+  );
 
-  const freshEdges = useMemo<TransitionFlowEdge[]>(() => p.model.edges.map((e) => {
-    const l = edgeLabel(p.doc, e, lang, ids);
-    const mark = p.overlay?.marks?.edges[e.id];
-    const visited = p.overlay?.visitedEdges?.has(e.id) ?? false;
-    const refused = p.overlay?.refusedEdges?.has(e.id) ?? false;
-    const colour = refused ? '#cf222e' : mark === 'added' ? '#1a7f37' : mark === 'removed' ? '#cf222e' : mark === 'changed' ? '#bf8700' : visited ? '#0969da' : '#57606a';
-    return {
-      id: e.id, source: e.source, target: e.target, type: 'transition',
-      selected: p.selection?.kind === 'edge' && p.selection.id === e.id,
-      markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 18, height: 18 },
-      zIndex: 2,
-      data: {
-        event: l.event, guard: l.guard, sibling: e.sibling, route: drag[e.source] || drag[e.target] ? undefined : p.routes[e.id],
-        mark, visited, refused, problem: p.overlay?.problemEdges?.has(e.id) ?? false, onSelect: selectEdge,
-      },
-    };
-  }), [p.model, p.doc, p.overlay, p.selection, p.routes, drag, lang, ids, selectEdge]);
+  const freshEdges = useMemo<TransitionFlowEdge[]>(
+    () =>
+      p.model.edges.map((e) => {
+        const l = edgeLabel(p.doc, e, lang, ids);
+        const mark = p.overlay?.marks?.edges[e.id];
+        const visited = p.overlay?.visitedEdges?.has(e.id) ?? false;
+        const refused = p.overlay?.refusedEdges?.has(e.id) ?? false;
+        const colour = refused
+          ? '#cf222e'
+          : mark === 'added'
+            ? '#1a7f37'
+            : mark === 'removed'
+              ? '#cf222e'
+              : mark === 'changed'
+                ? '#bf8700'
+                : visited
+                  ? '#0969da'
+                  : '#57606a';
+        return {
+          id: e.id,
+          source: e.source,
+          target: e.target,
+          type: 'transition',
+          selected: p.selection?.kind === 'edge' && p.selection.id === e.id,
+          markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 18, height: 18 },
+          zIndex: 2,
+          data: {
+            event: l.event,
+            guard: l.guard,
+            sibling: e.sibling,
+            route: drag[e.source] || drag[e.target] ? undefined : p.routes[e.id],
+            mark,
+            visited,
+            refused,
+            problem: p.overlay?.problemEdges?.has(e.id) ?? false,
+            onSelect: selectEdge,
+          },
+        };
+      }),
+    [p.model, p.doc, p.overlay, p.selection, p.routes, drag, lang, ids, selectEdge],
+  );
   const edges = useMemo(() => reuse(freshEdges, edgeCache.current), [freshEdges]);
 
   // Box selection (Shift + drag): React Flow reports it as select changes while the box is drawn.
@@ -212,23 +297,31 @@ function FlowChart(p: ChartProps) {
     if (changed) propsRef.current.onMove?.(out);
   }, []);
 
-  const onNodeClick: NodeMouseHandler<StateFlowNode> = useCallback((e, node) => {
-    interacted.current = true;
-    const cur = propsRef.current.selection;
-    if (e.ctrlKey || e.metaKey || e.shiftKey) {
-      const set = new Set(cur?.kind === 'state' ? [cur.id] : cur?.kind === 'states' ? cur.ids : []);
-      if (set.has(node.id)) set.delete(node.id);
-      else set.add(node.id);
-      const list = [...set];
-      onSelect(list.length === 0 ? null : list.length === 1 ? { kind: 'state', id: list[0] } : { kind: 'states', ids: list });
-      return;
-    }
-    onSelect({ kind: 'state', id: node.id });
-  }, [onSelect]);
+  const onNodeClick: NodeMouseHandler<StateFlowNode> = useCallback(
+    (e, node) => {
+      interacted.current = true;
+      const cur = propsRef.current.selection;
+      if (e.ctrlKey || e.metaKey || e.shiftKey) {
+        const set = new Set(cur?.kind === 'state' ? [cur.id] : cur?.kind === 'states' ? cur.ids : []);
+        if (set.has(node.id)) set.delete(node.id);
+        else set.add(node.id);
+        const list = [...set];
+        onSelect(
+          list.length === 0 ? null : list.length === 1 ? { kind: 'state', id: list[0] } : { kind: 'states', ids: list },
+        );
+        return;
+      }
+      onSelect({ kind: 'state', id: node.id });
+    },
+    [onSelect],
+  );
   const onNodeDoubleClick: NodeMouseHandler<StateFlowNode> = useCallback((_e, node) => {
     if (propsRef.current.editable) propsRef.current.onRenameStart?.(node.id);
   }, []);
-  const onEdgeClick: EdgeMouseHandler<TransitionFlowEdge> = useCallback((_e, edge) => onSelect({ kind: 'edge', id: edge.id }), [onSelect]);
+  const onEdgeClick: EdgeMouseHandler<TransitionFlowEdge> = useCallback(
+    (_e, edge) => onSelect({ kind: 'edge', id: edge.id }),
+    [onSelect],
+  );
   const onConnect = useCallback((c: Connection) => {
     if (c.source && c.target) propsRef.current.onConnect?.(c.source, c.target);
   }, []);
@@ -237,7 +330,10 @@ function FlowChart(p: ChartProps) {
     if (state.isValid || !state.fromNode) return;
     const pt = 'changedTouches' in e ? e.changedTouches[0] : e;
     // the line being drawn is topmost under the pointer: look through it for the innermost state
-    const el = document.elementsFromPoint(pt.clientX, pt.clientY).map((x) => x.closest('[data-state]')).find(Boolean);
+    const el = document
+      .elementsFromPoint(pt.clientX, pt.clientY)
+      .map((x) => x.closest('[data-state]'))
+      .find(Boolean);
     const target = el?.getAttribute('data-state');
     if (target && target !== state.fromNode.id) propsRef.current.onConnect?.(state.fromNode.id, target);
   }, []);
@@ -282,17 +378,27 @@ function FlowChart(p: ChartProps) {
       const maxX = Math.max(...boxes.map((b) => b.x + b.width));
       const maxY = Math.max(...boxes.map((b) => b.y + b.height));
       const pad = 40;
-      const fit = Math.min((el.clientWidth - 2 * pad) / (maxX - minX || 1), (el.clientHeight - 2 * pad) / (maxY - minY || 1));
+      const fit = Math.min(
+        (el.clientWidth - 2 * pad) / (maxX - minX || 1),
+        (el.clientHeight - 2 * pad) / (maxY - minY || 1),
+      );
       if (fit >= READABLE_ZOOM) {
         const zoom = Math.min(fit, 1.1);
-        void rf.setViewport({ x: (el.clientWidth - (maxX - minX) * zoom) / 2 - minX * zoom, y: (el.clientHeight - (maxY - minY) * zoom) / 2 - minY * zoom, zoom });
+        void rf.setViewport({
+          x: (el.clientWidth - (maxX - minX) * zoom) / 2 - minX * zoom,
+          y: (el.clientHeight - (maxY - minY) * zoom) / 2 - minY * zoom,
+          zoom,
+        });
         return;
       }
       const init = p.model.nodes.find((n) => n.parent === null && n.initial) ?? p.model.nodes[0];
       const b = init ? abs[init.id] : undefined;
       const cx = b ? b.x + b.width / 2 : (minX + maxX) / 2;
       // the whole width when it fits, else the initial state in the middle
-      const x = (maxX - minX) * READABLE_ZOOM <= el.clientWidth - 2 * pad ? (el.clientWidth - (maxX - minX)) / 2 - minX : el.clientWidth / 2 - cx;
+      const x =
+        (maxX - minX) * READABLE_ZOOM <= el.clientWidth - 2 * pad
+          ? (el.clientWidth - (maxX - minX)) / 2 - minX
+          : el.clientWidth / 2 - cx;
       void rf.setViewport({ x, y: pad - minY, zoom: READABLE_ZOOM });
     });
     return () => cancelAnimationFrame(raf);
@@ -311,47 +417,84 @@ function FlowChart(p: ChartProps) {
   const aria = useMemo(() => {
     const a = (k: StringKey) => t(k);
     return {
-      'node.a11yDescription.default': a('a11yNode'), 'node.a11yDescription.keyboardDisabled': a('a11yNode'),
-      'node.a11yDescription.ariaLiveMessage': () => a('a11yMoved'), 'edge.a11yDescription.default': a('a11yEdge'),
-      'controls.ariaLabel': a('chartControls'), 'controls.zoomIn.ariaLabel': a('zoomIn'), 'controls.zoomOut.ariaLabel': a('zoomOut'),
-      'controls.fitView.ariaLabel': a('fitView'), 'controls.interactive.ariaLabel': a('chartControls'), 'minimap.ariaLabel': a('minimap'),
+      'node.a11yDescription.default': a('a11yNode'),
+      'node.a11yDescription.keyboardDisabled': a('a11yNode'),
+      'node.a11yDescription.ariaLiveMessage': () => a('a11yMoved'),
+      'edge.a11yDescription.default': a('a11yEdge'),
+      'controls.ariaLabel': a('chartControls'),
+      'controls.zoomIn.ariaLabel': a('zoomIn'),
+      'controls.zoomOut.ariaLabel': a('zoomOut'),
+      'controls.fitView.ariaLabel': a('fitView'),
+      'controls.interactive.ariaLabel': a('chartControls'),
+      'minimap.ariaLabel': a('minimap'),
       'handle.ariaLabel': a('handle'),
     };
   }, [t]);
 
   return (
     <div ref={wrapper} style={{ width: '100%', height: '100%' }} onDragOver={onDragOver} onDrop={onDrop}>
-    <ReactFlow<StateFlowNode, TransitionFlowEdge>
-      nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
-      onNodesChange={onNodesChange} onNodeDragStop={onNodeDragStop}
-      onNodeClick={onNodeClick} onNodeDoubleClick={onNodeDoubleClick} onEdgeClick={onEdgeClick}
-      onPaneClick={() => onSelect(null)}
-      onConnect={onConnect} onConnectEnd={onConnectEnd} connectionRadius={30}
-      onNodeContextMenu={(e, n) => menu({ kind: 'state', id: n.id }, e)}
-      onEdgeContextMenu={(e, ed) => menu({ kind: 'edge', id: ed.id }, e)}
-      onPaneContextMenu={(e) => { const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }); menu({ kind: 'pane', x: at.x, y: at.y }, e); }}
-      onSelectionStart={() => { boxing.current = new Set(); }}
-      onSelectionEnd={() => {
-        const got = [...(boxing.current ?? [])];
-        boxing.current = null;
-        if (got.length) onSelect(got.length === 1 ? { kind: 'state', id: got[0] } : { kind: 'states', ids: got });
-      }}
-      onMoveStart={(e) => { if (e) interacted.current = true; }}
-      nodesDraggable={p.editable} nodesConnectable={p.editable} elementsSelectable
-      deleteKeyCode={null} selectionKeyCode="Shift" multiSelectionKeyCode={null} selectNodesOnDrag={false}
-      zoomOnDoubleClick={false} minZoom={0.1} maxZoom={2}
-      ariaLabelConfig={aria}
-      proOptions={{ hideAttribution: true }}
-      data-testid={p.testId ?? 'chart'}
-    >
-      <Background gap={24} size={1} />
-      <Controls showInteractive={false}>
-        <ControlButton onClick={() => setMap(!map)} title={t('minimap')} aria-label={t('minimap')} data-testid="toggle-minimap" className={map ? 'is-on' : ''}>
-          <svg viewBox="0 0 12 12" width="12" height="12" aria-hidden><rect x="1" y="2" width="10" height="8" fill="none" stroke="currentColor" /><rect x="3" y="4" width="4" height="3" fill="currentColor" /></svg>
-        </ControlButton>
-      </Controls>
-      {map && p.layoutKind !== 'quick' && <MiniMap pannable zoomable style={{ width: 160, height: 110 }} />}
-    </ReactFlow>
+      <ReactFlow<StateFlowNode, TransitionFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onNodeDragStop={onNodeDragStop}
+        onNodeClick={onNodeClick}
+        onNodeDoubleClick={onNodeDoubleClick}
+        onEdgeClick={onEdgeClick}
+        onPaneClick={() => onSelect(null)}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        connectionRadius={30}
+        onNodeContextMenu={(e, n) => menu({ kind: 'state', id: n.id }, e)}
+        onEdgeContextMenu={(e, ed) => menu({ kind: 'edge', id: ed.id }, e)}
+        onPaneContextMenu={(e) => {
+          const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+          menu({ kind: 'pane', x: at.x, y: at.y }, e);
+        }}
+        onSelectionStart={() => {
+          boxing.current = new Set();
+        }}
+        onSelectionEnd={() => {
+          const got = [...(boxing.current ?? [])];
+          boxing.current = null;
+          if (got.length) onSelect(got.length === 1 ? { kind: 'state', id: got[0] } : { kind: 'states', ids: got });
+        }}
+        onMoveStart={(e) => {
+          if (e) interacted.current = true;
+        }}
+        nodesDraggable={p.editable}
+        nodesConnectable={p.editable}
+        elementsSelectable
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={null}
+        selectNodesOnDrag={false}
+        zoomOnDoubleClick={false}
+        minZoom={0.1}
+        maxZoom={2}
+        ariaLabelConfig={aria}
+        proOptions={{ hideAttribution: true }}
+        data-testid={p.testId ?? 'chart'}
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false}>
+          <ControlButton
+            onClick={() => setMap(!map)}
+            title={t('minimap')}
+            aria-label={t('minimap')}
+            data-testid="toggle-minimap"
+            className={map ? 'is-on' : ''}
+          >
+            <svg viewBox="0 0 12 12" width="12" height="12" aria-hidden>
+              <rect x="1" y="2" width="10" height="8" fill="none" stroke="currentColor" />
+              <rect x="3" y="4" width="4" height="3" fill="currentColor" />
+            </svg>
+          </ControlButton>
+        </Controls>
+        {map && p.layoutKind !== 'quick' && <MiniMap pannable zoomable style={{ width: 160, height: 110 }} />}
+      </ReactFlow>
     </div>
   );
 }

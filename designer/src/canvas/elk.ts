@@ -23,12 +23,18 @@ export function getElk(): Promise<ELK> {
 }
 
 const WARM: ElkNode = {
-  id: 'warm', layoutOptions: { 'elk.algorithm': 'layered', 'elk.hierarchyHandling': 'INCLUDE_CHILDREN' },
-  children: [{ id: 'a', width: 10, height: 10 }, { id: 'g', children: [{ id: 'b', width: 10, height: 10 }] }],
+  id: 'warm',
+  layoutOptions: { 'elk.algorithm': 'layered', 'elk.hierarchyHandling': 'INCLUDE_CHILDREN' },
+  children: [
+    { id: 'a', width: 10, height: 10 },
+    { id: 'g', children: [{ id: 'b', width: 10, height: 10 }] },
+  ],
   edges: [{ id: 'e', sources: ['a'], targets: ['b'] }],
 };
 
 /** Starts the worker and runs a tiny layout so the real one finds it loaded. */
 export function warmElk(): void {
-  void getElk().then((elk) => elk.layout(structuredClone(WARM))).catch(() => {});
+  void getElk()
+    .then((elk) => elk.layout(structuredClone(WARM)))
+    .catch(() => {});
 }

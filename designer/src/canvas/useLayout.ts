@@ -10,7 +10,17 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ProcedureDoc } from '../../../engine/browser';
 import {
-  autoLayout, labelSizes, layoutSignature, placeNodes, quickLayout, validRoutes, type AutoLayout, type ChartModel, type Lang, type Positions, type Route,
+  autoLayout,
+  labelSizes,
+  layoutSignature,
+  placeNodes,
+  quickLayout,
+  validRoutes,
+  type AutoLayout,
+  type ChartModel,
+  type Lang,
+  type Positions,
+  type Route,
 } from '../model';
 import { getElk } from './elk';
 
@@ -31,7 +41,12 @@ export const QUICK_FIRST = 60;
 /** How long a small chart waits for elk before it is drawn with the quick layout anyway. */
 const ELK_WAIT_MS = 2500;
 
-export function useChartLayout(model: ChartModel, doc: ProcedureDoc, lang: Lang, opts: { pin?: boolean; enabled?: boolean; ids?: boolean } = {}): ChartLayout {
+export function useChartLayout(
+  model: ChartModel,
+  doc: ProcedureDoc,
+  lang: Lang,
+  opts: { pin?: boolean; enabled?: boolean; ids?: boolean } = {},
+): ChartLayout {
   const { pin = false, enabled = true, ids = false } = opts;
   const labels = useMemo(() => labelSizes(doc, model, lang, ids), [doc, model, lang, ids]);
   const signature = useMemo(() => layoutSignature(model, labels), [model, labels]);
@@ -66,7 +81,7 @@ export function useChartLayout(model: ChartModel, doc: ProcedureDoc, lang: Lang,
   const quick = useMemo(() => (auto || !enabled ? null : quickLayout(model)), [auto, model, enabled]);
   const positions = useMemo(() => {
     if (!enabled) return {};
-    const base = pin && pinned.current ? pinned.current : auto?.positions ?? quick ?? {};
+    const base = pin && pinned.current ? pinned.current : (auto?.positions ?? quick ?? {});
     const placed = placeNodes(model, base, doc);
     if (pin && auto && auto.epoch === epoch) {
       pinned.current = { ...(pinned.current ?? {}), ...placed };

@@ -11,13 +11,23 @@ import { useI18n } from '../i18n';
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 
-export function DataView({ schema, value, testId }: { schema: JSONSchema | undefined; value: unknown; testId?: string }) {
+export function DataView({
+  schema,
+  value,
+  testId,
+}: {
+  schema: JSONSchema | undefined;
+  value: unknown;
+  testId?: string;
+}) {
   const props = obj(obj(schema).properties);
   const data = obj(value);
   const keys = [...Object.keys(props).filter((k) => k in data), ...Object.keys(data).filter((k) => !(k in props))];
   return (
     <dl className="gz-dataview" data-testid={testId}>
-      {keys.map((k) => <Field key={k} name={k} schema={obj(props[k])} value={data[k]} />)}
+      {keys.map((k) => (
+        <Field key={k} name={k} schema={obj(props[k])} value={data[k]} />
+      ))}
     </dl>
   );
 }
@@ -26,8 +36,13 @@ function Field({ name, schema, value }: { name: string; schema: Obj; value: unkn
   const { lang, ids } = useI18n();
   return (
     <div className="gz-dataview-field" data-testid="data-field" data-field={name}>
-      <dt>{text(splitTitle(schema.title, name), lang)}{ids && <span className="gz-muted"> ({name})</span>}</dt>
-      <dd><Value schema={schema} value={value} /></dd>
+      <dt>
+        {text(splitTitle(schema.title, name), lang)}
+        {ids && <span className="gz-muted"> ({name})</span>}
+      </dt>
+      <dd>
+        <Value schema={schema} value={value} />
+      </dd>
     </div>
   );
 }
@@ -41,14 +56,38 @@ function Value({ schema, value }: { schema: Obj; value: unknown }) {
   if (Array.isArray(value)) {
     const items = obj(schema.items);
     const rowsAreObjects = value.every((v) => v && typeof v === 'object' && !Array.isArray(v));
-    if (!rowsAreObjects) return <>{value.map((v, i) => <span key={i}>{i > 0 ? '、' : ''}<Value schema={items} value={v} /></span>)}</>;
+    if (!rowsAreObjects)
+      return (
+        <>
+          {value.map((v, i) => (
+            <span key={i}>
+              {i > 0 ? '、' : ''}
+              <Value schema={items} value={v} />
+            </span>
+          ))}
+        </>
+      );
     const props = obj(items.properties);
     const cols = [...new Set([...Object.keys(props), ...value.flatMap((v) => Object.keys(obj(v)))])];
     return (
       <table className="gz-table gz-dataview-rows">
-        <thead><tr>{cols.map((c) => <th key={c}>{text(splitTitle(obj(props[c]).title, c), lang)}</th>)}</tr></thead>
+        <thead>
+          <tr>
+            {cols.map((c) => (
+              <th key={c}>{text(splitTitle(obj(props[c]).title, c), lang)}</th>
+            ))}
+          </tr>
+        </thead>
         <tbody>
-          {value.map((row, i) => <tr key={i}>{cols.map((c) => <td key={c}><Value schema={obj(props[c])} value={obj(row)[c]} /></td>)}</tr>)}
+          {value.map((row, i) => (
+            <tr key={i}>
+              {cols.map((c) => (
+                <td key={c}>
+                  <Value schema={obj(props[c])} value={obj(row)[c]} />
+                </td>
+              ))}
+            </tr>
+          ))}
         </tbody>
       </table>
     );

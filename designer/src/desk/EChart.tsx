@@ -14,9 +14,21 @@ import type { GridComponentOption, LegendComponentOption, TooltipComponentOption
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
-export type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+export type ChartOption = ComposeOption<
+  BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
+>;
 
-export function EChart({ option, height = 260, testId, values }: { option: ChartOption; height?: number; testId: string; values?: unknown }) {
+export function EChart({
+  option,
+  height = 260,
+  testId,
+  values,
+}: {
+  option: ChartOption;
+  height?: number;
+  testId: string;
+  values?: unknown;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   useEffect(() => {
@@ -34,5 +46,13 @@ export function EChart({ option, height = 260, testId, values }: { option: Chart
   useEffect(() => {
     chart.current?.setOption({ animation: false, ...option }, true);
   }, [option]);
-  return <div ref={box} className="gz-chart" style={{ height }} data-testid={testId} data-values={values === undefined ? undefined : JSON.stringify(values)} />;
+  return (
+    <div
+      ref={box}
+      className="gz-chart"
+      style={{ height }}
+      data-testid={testId}
+      data-values={values === undefined ? undefined : JSON.stringify(values)}
+    />
+  );
 }

@@ -17,7 +17,17 @@ import { EChart, type ChartOption } from './EChart';
 import { readFigureFilters, statsParams, withPeriod, writeFigureFilters, type FigureFilters } from './query';
 import { formatRate } from './format';
 
-export function Figures({ api, packs, params, onNavigate }: { api: Api; packs: PackSummary[]; params: string; onNavigate(r: Route): void }) {
+export function Figures({
+  api,
+  packs,
+  params,
+  onNavigate,
+}: {
+  api: Api;
+  packs: PackSummary[];
+  params: string;
+  onNavigate(r: Route): void;
+}) {
   const { t, lang, pick, dt } = useDeskI18n();
   const filters = useMemo(() => readFigureFilters(new URLSearchParams(params)), [params]);
   const today = useToday(api);
@@ -30,19 +40,29 @@ export function Figures({ api, packs, params, onNavigate }: { api: Api; packs: P
     let live = true;
     setStats(null);
     setError(null);
-    api.stats(statsParams(filters)).then(async (s) => {
-      // titles of states: the chosen pack's documents, else the base pack's
-      const procs = new Set([...Object.keys(s.byState ?? {}), ...Object.keys(s.timeInState ?? {})]);
-      const loaded: Record<string, ProcedureDoc> = {};
-      await Promise.all([...procs].map(async (proc) => {
-        const pack = filters.pack ?? (packs.find((p) => !p.extends && p.procedures.some((x) => x.id === proc)) ?? packs.find((p) => p.procedures.some((x) => x.id === proc)))?.id;
-        if (pack) loaded[proc] = await loadDoc(api, pack, proc).catch(() => undefined as never);
-      }));
-      if (live) {
-        setDocs(loaded);
-        setStats(s);
-      }
-    }, (e) => live && setError(e instanceof ApiError ? pick(e.i18n) : String(e)));
+    api.stats(statsParams(filters)).then(
+      async (s) => {
+        // titles of states: the chosen pack's documents, else the base pack's
+        const procs = new Set([...Object.keys(s.byState ?? {}), ...Object.keys(s.timeInState ?? {})]);
+        const loaded: Record<string, ProcedureDoc> = {};
+        await Promise.all(
+          [...procs].map(async (proc) => {
+            const pack =
+              filters.pack ??
+              (
+                packs.find((p) => !p.extends && p.procedures.some((x) => x.id === proc)) ??
+                packs.find((p) => p.procedures.some((x) => x.id === proc))
+              )?.id;
+            if (pack) loaded[proc] = await loadDoc(api, pack, proc).catch(() => undefined as never);
+          }),
+        );
+        if (live) {
+          setDocs(loaded);
+          setStats(s);
+        }
+      },
+      (e) => live && setError(e instanceof ApiError ? pick(e.i18n) : String(e)),
+    );
     return () => {
       live = false;
     };
@@ -74,15 +94,37 @@ export function Figures({ api, packs, params, onNavigate }: { api: Api; packs: P
   return (
     <div className="gz-desk" data-testid="figures">
       <div className="gz-desk-filters" data-testid="figure-filters">
-        <PackPicker packs={packs} pack={filters.pack} procedure={filters.procedure} onChange={(pack, procedure) => set({ ...filters, pack, procedure })} />
-        <PeriodPicker period={filters.period} from={filters.from} to={filters.to}
+        <PackPicker
+          packs={packs}
+          pack={filters.pack}
+          procedure={filters.procedure}
+          onChange={(pack, procedure) => set({ ...filters, pack, procedure })}
+        />
+        <PeriodPicker
+          period={filters.period}
+          from={filters.from}
+          to={filters.to}
           onPeriod={(p) => set(withPeriod({ ...filters, sort: 'newest' }, p, today) as FigureFilters)}
-          onDates={(from, to) => set({ ...filters, from, to, period: undefined })} />
+          onDates={(from, to) => set({ ...filters, from, to, period: undefined })}
+        />
         <span className="gz-spacer" />
-        <button type="button" data-testid="export-figures" disabled={exporting || !stats} onClick={() => void exportFigures()}>{exporting ? dt('exporting') : dt('exportXlsx')}</button>
+        <button
+          type="button"
+          data-testid="export-figures"
+          disabled={exporting || !stats}
+          onClick={() => void exportFigures()}
+        >
+          {exporting ? dt('exporting') : dt('exportXlsx')}
+        </button>
       </div>
-      <p className="gz-muted gz-desk-scope" data-testid="figures-scope">{pick(WINDOW_DEFINITION)}</p>
-      {error && <div className="gz-error" data-testid="figures-error">{error}</div>}
+      <p className="gz-muted gz-desk-scope" data-testid="figures-scope">
+        {pick(WINDOW_DEFINITION)}
+      </p>
+      {error && (
+        <div className="gz-error" data-testid="figures-error">
+          {error}
+        </div>
+      )}
       {!stats && !error && <div className="gz-muted gz-desk-empty">{t('loading')}</div>}
       {stats && (
         <div className="gz-desk-body gz-figures" data-testid="figures-body">
@@ -96,12 +138,27 @@ export function Figures({ api, packs, params, onNavigate }: { api: Api; packs: P
             <Kpi id="resolutionRate" value={formatRate(stats.resolutionRate ?? null)} />
             <Kpi id="handedOff" value={stats.handedOff === undefined ? '—' : String(stats.handedOff)} />
           </div>
-          <FigureChart id="weekly" testId="chart-weekly" option={weeklyOption(stats, dt('figOpened'), dt('figClosed'))}
-            values={stats.weekly ?? []} empty={!stats.weekly?.length} />
-          <FigureChart id="completionRate" also={['onTimeRate', 'satisfactionRate', 'resolutionRate']} testId="chart-rates"
-            option={ratesOption(stats, lang)} values={rateValues(stats)} />
-          <FigureChart id="timeInState" testId="chart-time-in-state" option={timeInStateOption(stats, stateName, dt('days'), (days, n) => dt('daysStays', { days, n }))}
-            values={flatten(stats.timeInState ?? {}, (v) => v.days)} empty={!Object.keys(stats.timeInState ?? {}).length} />
+          <FigureChart
+            id="weekly"
+            testId="chart-weekly"
+            option={weeklyOption(stats, dt('figOpened'), dt('figClosed'))}
+            values={stats.weekly ?? []}
+            empty={!stats.weekly?.length}
+          />
+          <FigureChart
+            id="completionRate"
+            also={['onTimeRate', 'satisfactionRate', 'resolutionRate']}
+            testId="chart-rates"
+            option={ratesOption(stats, lang)}
+            values={rateValues(stats)}
+          />
+          <FigureChart
+            id="timeInState"
+            testId="chart-time-in-state"
+            option={timeInStateOption(stats, stateName, dt('days'), (days, n) => dt('daysStays', { days, n }))}
+            values={flatten(stats.timeInState ?? {}, (v) => v.days)}
+            empty={!Object.keys(stats.timeInState ?? {}).length}
+          />
           <ByStateChart stats={stats} stateName={stateName} />
         </div>
       )}
@@ -111,7 +168,11 @@ export function Figures({ api, packs, params, onNavigate }: { api: Api; packs: P
 
 function Definition({ id }: { id: FigureId }) {
   const { pick, dt } = useDeskI18n();
-  return <p className="gz-definition" data-testid="figure-definition" data-figure={id}>{pick(FIGURE[id].definition)}</p>;
+  return (
+    <p className="gz-definition" data-testid="figure-definition" data-figure={id}>
+      {pick(FIGURE[id].definition)}
+    </p>
+  );
 }
 
 function Kpi({ id, value, bad }: { id: FigureId; value: string; bad?: boolean }) {
@@ -119,20 +180,49 @@ function Kpi({ id, value, bad }: { id: FigureId; value: string; bad?: boolean })
   return (
     <section className={`gz-kpi${bad ? ' is-bad' : ''}`} data-testid="kpi" data-figure={id}>
       <h3>{pick(FIGURE[id].title)}</h3>
-      <div className="gz-kpi-value" data-testid="kpi-value">{value}</div>
+      <div className="gz-kpi-value" data-testid="kpi-value">
+        {value}
+      </div>
       <Definition id={id} />
     </section>
   );
 }
 
-function FigureChart({ id, also = [], testId, option, values, empty }: { id: FigureId; also?: FigureId[]; testId: string; option: ChartOption; values: unknown; empty?: boolean }) {
+function FigureChart({
+  id,
+  also = [],
+  testId,
+  option,
+  values,
+  empty,
+}: {
+  id: FigureId;
+  also?: FigureId[];
+  testId: string;
+  option: ChartOption;
+  values: unknown;
+  empty?: boolean;
+}) {
   const { t, pick, dt } = useDeskI18n();
   return (
     <section className="gz-figure" data-testid="figure" data-figure={id}>
       <h3>{[id, ...also].map((x) => pick(FIGURE[x].title)).join(' · ')}</h3>
       <div className="gz-figure-row">
-        {empty ? <div className="gz-muted gz-chart-empty" data-testid={`${testId}-empty`}>{dt('noData')}</div> : <EChart option={option} testId={testId} values={values} />}
-        <div className="gz-figure-defs">{[id, ...also].map((x) => <div key={x}><strong>{pick(FIGURE[x].title)}</strong><Definition id={x} /></div>)}</div>
+        {empty ? (
+          <div className="gz-muted gz-chart-empty" data-testid={`${testId}-empty`}>
+            {dt('noData')}
+          </div>
+        ) : (
+          <EChart option={option} testId={testId} values={values} />
+        )}
+        <div className="gz-figure-defs">
+          {[id, ...also].map((x) => (
+            <div key={x}>
+              <strong>{pick(FIGURE[x].title)}</strong>
+              <Definition id={x} />
+            </div>
+          ))}
+        </div>
       </div>
     </section>
   );
@@ -140,21 +230,40 @@ function FigureChart({ id, also = [], testId, option, values, empty }: { id: Fig
 
 function ByStateChart({ stats, stateName }: { stats: Stats; stateName(proc: string, state: string): string }) {
   const { t, dt } = useDeskI18n();
-  const entries = Object.entries(stats.byState ?? {}).flatMap(([proc, states]) => Object.entries(states).map(([s, n]) => ({ label: stateName(proc, s), n })));
+  const entries = Object.entries(stats.byState ?? {}).flatMap(([proc, states]) =>
+    Object.entries(states).map(([s, n]) => ({ label: stateName(proc, s), n })),
+  );
   const option: ChartOption = {
     grid: { left: 8, right: 40, top: 10, bottom: 10, containLabel: true },
     tooltip: {},
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', data: entries.map((e) => e.label), inverse: true },
-    series: [{ type: 'bar', data: entries.map((e) => e.n), label: { show: true, position: 'right' }, itemStyle: { color: '#0969da' } }],
+    series: [
+      {
+        type: 'bar',
+        data: entries.map((e) => e.n),
+        label: { show: true, position: 'right' },
+        itemStyle: { color: '#0969da' },
+      },
+    ],
   };
   return (
     <section className="gz-figure" data-testid="figure" data-figure="byState">
       <h3>{dt('figByState')}</h3>
       <div className="gz-figure-row">
-        {entries.length ? <EChart option={option} testId="chart-by-state" height={Math.max(160, entries.length * 26 + 30)} values={entries} />
-          : <div className="gz-muted gz-chart-empty">{dt('noData')}</div>}
-        <div className="gz-figure-defs"><p className="gz-definition">{dt('figByStateDef')}</p></div>
+        {entries.length ? (
+          <EChart
+            option={option}
+            testId="chart-by-state"
+            height={Math.max(160, entries.length * 26 + 30)}
+            values={entries}
+          />
+        ) : (
+          <div className="gz-muted gz-chart-empty">{dt('noData')}</div>
+        )}
+        <div className="gz-figure-defs">
+          <p className="gz-definition">{dt('figByStateDef')}</p>
+        </div>
       </div>
     </section>
   );
@@ -169,8 +278,20 @@ function weeklyOption(s: Stats, opened: string, closed: string): ChartOption {
     xAxis: { type: 'category', data: weeks.map((w) => w.week.slice(5)) },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
-      { name: opened, type: 'bar', data: weeks.map((w) => w.opened), label: { show: true, position: 'top' }, itemStyle: { color: '#0969da' } },
-      { name: closed, type: 'bar', data: weeks.map((w) => w.closed), label: { show: true, position: 'top' }, itemStyle: { color: '#1a7f37' } },
+      {
+        name: opened,
+        type: 'bar',
+        data: weeks.map((w) => w.opened),
+        label: { show: true, position: 'top' },
+        itemStyle: { color: '#0969da' },
+      },
+      {
+        name: closed,
+        type: 'bar',
+        data: weeks.map((w) => w.closed),
+        label: { show: true, position: 'top' },
+        itemStyle: { color: '#1a7f37' },
+      },
     ],
   };
 }
@@ -178,7 +299,9 @@ function weeklyOption(s: Stats, opened: string, closed: string): ChartOption {
 const RATE_IDS: FigureId[] = ['completionRate', 'onTimeRate', 'satisfactionRate', 'resolutionRate'];
 
 function rateValues(s: Stats): Record<string, number | null> {
-  return Object.fromEntries(RATE_IDS.map((id) => [id, (s as unknown as Record<string, number | null | undefined>)[id] ?? null]));
+  return Object.fromEntries(
+    RATE_IDS.map((id) => [id, (s as unknown as Record<string, number | null | undefined>)[id] ?? null]),
+  );
 }
 
 function ratesOption(s: Stats, lang: 'zh-CN' | 'en'): ChartOption {
@@ -189,26 +312,52 @@ function ratesOption(s: Stats, lang: 'zh-CN' | 'en'): ChartOption {
     tooltip: {},
     xAxis: { type: 'category', data: names },
     yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
-    series: [{
-      type: 'bar',
-      data: RATE_IDS.map((id) => (v[id] === null ? null : Math.round(v[id]! * 1000) / 10)),
-      label: { show: true, position: 'top', formatter: (p: { dataIndex: number }) => formatRate(v[RATE_IDS[p.dataIndex]]) },
-      itemStyle: { color: '#8250df' },
-    }],
+    series: [
+      {
+        type: 'bar',
+        data: RATE_IDS.map((id) => (v[id] === null ? null : Math.round(v[id]! * 1000) / 10)),
+        label: {
+          show: true,
+          position: 'top',
+          formatter: (p: { dataIndex: number }) => formatRate(v[RATE_IDS[p.dataIndex]]),
+        },
+        itemStyle: { color: '#8250df' },
+      },
+    ],
   };
 }
 
-function timeInStateOption(s: Stats, stateName: (proc: string, state: string) => string, days: string, label: (days: number, n: number) => string): ChartOption {
-  const entries = Object.entries(s.timeInState ?? {}).flatMap(([proc, states]) => Object.entries(states).map(([st, v]) => ({ label: stateName(proc, st), ...v })));
+function timeInStateOption(
+  s: Stats,
+  stateName: (proc: string, state: string) => string,
+  days: string,
+  label: (days: number, n: number) => string,
+): ChartOption {
+  const entries = Object.entries(s.timeInState ?? {}).flatMap(([proc, states]) =>
+    Object.entries(states).map(([st, v]) => ({ label: stateName(proc, st), ...v })),
+  );
   return {
     grid: { left: 8, right: 60, top: 10, bottom: 10, containLabel: true },
     tooltip: {},
     xAxis: { type: 'value', name: days },
     yAxis: { type: 'category', data: entries.map((e) => e.label), inverse: true },
-    series: [{ type: 'bar', data: entries.map((e) => e.days), label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => label(entries[p.dataIndex].days, entries[p.dataIndex].n) }, itemStyle: { color: '#bf8700' } }],
+    series: [
+      {
+        type: 'bar',
+        data: entries.map((e) => e.days),
+        label: {
+          show: true,
+          position: 'right',
+          formatter: (p: { dataIndex: number }) => label(entries[p.dataIndex].days, entries[p.dataIndex].n),
+        },
+        itemStyle: { color: '#bf8700' },
+      },
+    ],
   };
 }
 
 function flatten<V>(o: Record<string, Record<string, V>>, f: (v: V) => number): Record<string, number> {
-  return Object.fromEntries(Object.entries(o).flatMap(([p, states]) => Object.entries(states).map(([s, v]) => [`${p}/${s}`, f(v)])));
+  return Object.fromEntries(
+    Object.entries(o).flatMap(([p, states]) => Object.entries(states).map(([s, v]) => [`${p}/${s}`, f(v)])),
+  );
 }

@@ -11,9 +11,12 @@ export function useToday(api: Api): string {
   const [today, setToday] = useState(() => shanghaiDate(new Date()));
   useEffect(() => {
     let live = true;
-    api.me().then((me) => {
-      if (live && me?.now) setToday(shanghaiDate(new Date(me.now)));
-    }, () => {});
+    api.me().then(
+      (me) => {
+        if (live && me?.now) setToday(shanghaiDate(new Date(me.now)));
+      },
+      () => {},
+    );
     return () => {
       live = false;
     };
@@ -34,8 +37,16 @@ export function loadDoc(api: Api, pack: string, procedure: string, version?: num
   return p;
 }
 
-export function PackPicker({ packs, pack, procedure, onChange }: {
-  packs: PackSummary[]; pack?: string; procedure?: string; onChange(pack?: string, procedure?: string): void;
+export function PackPicker({
+  packs,
+  pack,
+  procedure,
+  onChange,
+}: {
+  packs: PackSummary[];
+  pack?: string;
+  procedure?: string;
+  onChange(pack?: string, procedure?: string): void;
 }) {
   const { t, pick, dt } = useDeskI18n();
   const chosen = packs.find((p) => p.id === pack);
@@ -43,16 +54,33 @@ export function PackPicker({ packs, pack, procedure, onChange }: {
     <>
       <label className="gz-inline">
         {t('pack')}
-        <select value={pack ?? ''} data-testid="desk-pack" onChange={(e) => onChange(e.target.value || undefined, undefined)}>
+        <select
+          value={pack ?? ''}
+          data-testid="desk-pack"
+          onChange={(e) => onChange(e.target.value || undefined, undefined)}
+        >
           <option value="">{dt('allPacks')}</option>
-          {packs.map((p) => <option key={p.id} value={p.id}>{pick(p.title)}</option>)}
+          {packs.map((p) => (
+            <option key={p.id} value={p.id}>
+              {pick(p.title)}
+            </option>
+          ))}
         </select>
       </label>
       <label className="gz-inline">
         {t('procedure')}
-        <select value={procedure ?? ''} data-testid="desk-procedure" disabled={!chosen} onChange={(e) => onChange(pack, e.target.value || undefined)}>
+        <select
+          value={procedure ?? ''}
+          data-testid="desk-procedure"
+          disabled={!chosen}
+          onChange={(e) => onChange(pack, e.target.value || undefined)}
+        >
           <option value="">{dt('allProcedures')}</option>
-          {chosen?.procedures.map((p) => <option key={p.id} value={p.id}>{pick(p.title)}</option>)}
+          {chosen?.procedures.map((p) => (
+            <option key={p.id} value={p.id}>
+              {pick(p.title)}
+            </option>
+          ))}
         </select>
       </label>
     </>
@@ -60,25 +88,55 @@ export function PackPicker({ packs, pack, procedure, onChange }: {
 }
 
 /** A named period (本周 …), or dates of one's own. */
-export function PeriodPicker({ period, from, to, onPeriod, onDates }: {
-  period?: Period; from?: string; to?: string; onPeriod(p?: Period): void; onDates(from?: string, to?: string): void;
+export function PeriodPicker({
+  period,
+  from,
+  to,
+  onPeriod,
+  onDates,
+}: {
+  period?: Period;
+  from?: string;
+  to?: string;
+  onPeriod(p?: Period): void;
+  onDates(from?: string, to?: string): void;
 }) {
   const { t, dt } = useDeskI18n();
   return (
     <span className="gz-inline" data-testid="desk-period-box">
       {dt('openedBetween')}
-      <select value={period ?? (from || to ? 'custom' : '')} data-testid="desk-period" onChange={(e) => {
-        const v = e.target.value;
-        if (v === '') onPeriod(undefined);
-        else if (v !== 'custom') onPeriod(v as Period);
-      }}>
+      <select
+        value={period ?? (from || to ? 'custom' : '')}
+        data-testid="desk-period"
+        onChange={(e) => {
+          const v = e.target.value;
+          if (v === '') onPeriod(undefined);
+          else if (v !== 'custom') onPeriod(v as Period);
+        }}
+      >
         <option value="">{dt('anyTime')}</option>
-        {PERIODS.map((p) => <option key={p} value={p}>{dt(`period_${p}` as DeskKey)}</option>)}
+        {PERIODS.map((p) => (
+          <option key={p} value={p}>
+            {dt(`period_${p}` as DeskKey)}
+          </option>
+        ))}
         <option value="custom">{dt('customDates')}</option>
       </select>
-      <input type="date" value={from ?? ''} data-testid="desk-from" aria-label={dt('fromDate')} onChange={(e) => onDates(e.target.value || undefined, to)} />
+      <input
+        type="date"
+        value={from ?? ''}
+        data-testid="desk-from"
+        aria-label={dt('fromDate')}
+        onChange={(e) => onDates(e.target.value || undefined, to)}
+      />
       <span>–</span>
-      <input type="date" value={to ?? ''} data-testid="desk-to" aria-label={dt('toDate')} onChange={(e) => onDates(from, e.target.value || undefined)} />
+      <input
+        type="date"
+        value={to ?? ''}
+        data-testid="desk-to"
+        aria-label={dt('toDate')}
+        onChange={(e) => onDates(from, e.target.value || undefined)}
+      />
     </span>
   );
 }

@@ -9,10 +9,23 @@ export type Sort = 'newest' | 'oldest' | 'due' | 'updated';
 export const SORTS: readonly Sort[] = ['newest', 'oldest', 'due', 'updated'];
 
 /** The API's `sort` for each of the desk's orders. */
-export const SORT_PARAM: Record<Sort, string> = { newest: '-createdAt', oldest: 'createdAt', due: 'dueAt', updated: '-updatedAt' };
+export const SORT_PARAM: Record<Sort, string> = {
+  newest: '-createdAt',
+  oldest: 'createdAt',
+  due: 'dueAt',
+  updated: '-updatedAt',
+};
 
 export type Period = 'today' | 'thisWeek' | 'lastWeek' | 'thisMonth' | 'last30' | 'last12Weeks' | 'thisYear';
-export const PERIODS: readonly Period[] = ['today', 'thisWeek', 'lastWeek', 'thisMonth', 'last30', 'last12Weeks', 'thisYear'];
+export const PERIODS: readonly Period[] = [
+  'today',
+  'thisWeek',
+  'lastWeek',
+  'thisMonth',
+  'last30',
+  'last12Weeks',
+  'thisYear',
+];
 
 export interface CaseFilters {
   pack?: string;
@@ -45,7 +58,8 @@ function addDays(day: string, n: number): string {
 /** The days a named period covers, counted from `today` (YYYY-MM-DD); weeks run Monday to Sunday. */
 export function periodRange(p: Period, today: string): { from: string; to: string } {
   switch (p) {
-    case 'today': return { from: today, to: today };
+    case 'today':
+      return { from: today, to: today };
     case 'thisWeek': {
       const mon = weekOf(today);
       return { from: mon, to: addDays(mon, 6) };
@@ -60,12 +74,14 @@ export function periodRange(p: Period, today: string): { from: string; to: strin
       next.setUTCMonth(next.getUTCMonth() + 1);
       return { from: first, to: addDays(next.toISOString().slice(0, 10), -1) };
     }
-    case 'last30': return { from: addDays(today, -29), to: today };
+    case 'last30':
+      return { from: addDays(today, -29), to: today };
     case 'last12Weeks': {
       const mon = weekOf(today);
       return { from: addDays(mon, -77), to: addDays(mon, 6) };
     }
-    case 'thisYear': return { from: `${today.slice(0, 4)}-01-01`, to: `${today.slice(0, 4)}-12-31` };
+    case 'thisYear':
+      return { from: `${today.slice(0, 4)}-01-01`, to: `${today.slice(0, 4)}-12-31` };
   }
 }
 
@@ -151,8 +167,11 @@ export interface FigureFilters {
 /** Reads the figures' filters from the address. */
 export function readFigureFilters(q: URLSearchParams): FigureFilters {
   const f = readFilters(q);
-  return Object.fromEntries(Object.entries({ pack: f.pack, procedure: f.procedure, from: f.from, to: f.to, period: f.period })
-    .filter(([, v]) => v !== undefined)) as FigureFilters;
+  return Object.fromEntries(
+    Object.entries({ pack: f.pack, procedure: f.procedure, from: f.from, to: f.to, period: f.period }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  ) as FigureFilters;
 }
 
 /** `GET /api/stats` parameters. */

@@ -19,7 +19,8 @@ export interface CaseRow {
 
 /** Documents by `pack/procedure/version`, as loaded for the rows' titles. */
 export type DocIndex = Map<string, ProcedureDoc>;
-export const docKey = (i: Pick<InstanceBody, 'pack' | 'procedure' | 'version'>) => `${i.pack}/${i.procedure}/${i.version}`;
+export const docKey = (i: Pick<InstanceBody, 'pack' | 'procedure' | 'version'>) =>
+  `${i.pack}/${i.procedure}/${i.version}`;
 
 export function caseRow(i: InstanceBody, docs: DocIndex, packs: PackSummary[], lang: Lang): CaseRow {
   const doc = docs.get(docKey(i));
@@ -34,12 +35,16 @@ export function caseRow(i: InstanceBody, docs: DocIndex, packs: PackSummary[], l
     stateTitle: doc ? text(stateTitleOf(doc.machine, i.state), lang) : '',
     status: i.status,
     overdue: !!i.overdue,
-    ...(d ? {
-      deadline: {
-        title: text(d.title ?? doc?.deadlines?.[d.name]?.title, lang) || d.name,
-        dueAt: d.dueAt, overdue: !!d.overdue, provisional: !!d.provisional,
-      },
-    } : {}),
+    ...(d
+      ? {
+          deadline: {
+            title: text(d.title ?? doc?.deadlines?.[d.name]?.title, lang) || d.name,
+            dueAt: d.dueAt,
+            overdue: !!d.overdue,
+            provisional: !!d.provisional,
+          },
+        }
+      : {}),
     createdAt: i.createdAt,
     updatedAt: i.updatedAt,
   };

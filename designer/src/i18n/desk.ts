@@ -45,7 +45,10 @@ export const DESK_STRINGS = {
   pageN: ['第 {n} 页', 'Page {n}'],
   backToCase: ['返回案件', 'Back to the case'],
   print: ['打印', 'Print'],
-  printHint: ['A4 纸张;可在打印对话框中选择“另存为 PDF”。', 'A4 paper; choose “Save as PDF” in the print dialog for a PDF.'],
+  printHint: [
+    'A4 纸张;可在打印对话框中选择“另存为 PDF”。',
+    'A4 paper; choose “Save as PDF” in the print dialog for a PDF.',
+  ],
   historyOf: ['{procedure}办理记录', '{procedure}: case history'],
   pathTaken: ['办理经过', 'Path taken'],
   time: ['时间', 'Time'],
@@ -57,7 +60,10 @@ export const DESK_STRINGS = {
   figOpened: ['立案', 'Opened'],
   figClosed: ['办结', 'Closed'],
   figByState: ['当前在办案件所处环节', 'Open cases by current state'],
-  figByStateDef: ['统计期内立案、仍在办理的案件,按其当前环节计数。', 'Cases opened in the window and still open, counted by their current state.'],
+  figByStateDef: [
+    '统计期内立案、仍在办理的案件,按其当前环节计数。',
+    'Cases opened in the window and still open, counted by their current state.',
+  ],
   days: ['天', 'days'],
   daysStays: ['{days} 天(共 {n} 次)', '{days} d ({n} stays)'],
   noData: ['暂无数据', 'No data'],
@@ -74,5 +80,9 @@ export function deskTranslate(lang: 'zh-CN' | 'en', key: DeskKey, vars?: Record<
 /** `t` for the designer's shared strings and `dt` for the desk's own. */
 export function useDeskI18n() {
   const i = useI18n();
-  return { ...i, dt: (key: DeskKey, vars?: Record<string, string | number>) => deskTranslate(i.lang, key, vars), translate: (key: StringKey) => translate(i.lang, key) };
+  return {
+    ...i,
+    dt: (key: DeskKey, vars?: Record<string, string | number>) => deskTranslate(i.lang, key, vars),
+    translate: (key: StringKey) => translate(i.lang, key),
+  };
 }

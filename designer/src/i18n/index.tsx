@@ -26,21 +26,24 @@ const IDS_KEY = 'gongzhi.ids';
 export function LangProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(() => (localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN'));
   const [ids, setIdsState] = useState(() => localStorage.getItem(IDS_KEY) === '1');
-  const api = useMemo<I18nApi>(() => ({
-    ids,
-    setIds(v) {
-      localStorage.setItem(IDS_KEY, v ? '1' : '0');
-      setIdsState(v);
-    },
-    lang,
-    setLang(l) {
-      localStorage.setItem(STORAGE_KEY, l);
-      document.documentElement.lang = l;
-      setLangState(l);
-    },
-    t: (key, vars) => translate(lang, key, vars),
-    pick: (v) => (v == null ? '' : typeof v === 'string' ? v : v[lang] || v['zh-CN'] || v.en || ''),
-  }), [lang, ids]);
+  const api = useMemo<I18nApi>(
+    () => ({
+      ids,
+      setIds(v) {
+        localStorage.setItem(IDS_KEY, v ? '1' : '0');
+        setIdsState(v);
+      },
+      lang,
+      setLang(l) {
+        localStorage.setItem(STORAGE_KEY, l);
+        document.documentElement.lang = l;
+        setLangState(l);
+      },
+      t: (key, vars) => translate(lang, key, vars),
+      pick: (v) => (v == null ? '' : typeof v === 'string' ? v : v[lang] || v['zh-CN'] || v.en || ''),
+    }),
+    [lang, ids],
+  );
   return <LangContext.Provider value={api}>{children}</LangContext.Provider>;
 }
 

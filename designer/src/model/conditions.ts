@@ -59,7 +59,12 @@ export function updateAt(root: Cond, at: Address, fn: (c: Cond) => Cond): Cond {
 export function removeAt(root: Cond, at: Address): Cond {
   if (at.length === 0) return root;
   const parentAt = at.slice(0, -1);
-  return updateAt(root, parentAt, (p) => withChildren(p, children(p).filter((_, i) => i !== at[at.length - 1])));
+  return updateAt(root, parentAt, (p) =>
+    withChildren(
+      p,
+      children(p).filter((_, i) => i !== at[at.length - 1]),
+    ),
+  );
 }
 
 export function appendAt(root: Cond, at: Address, child: Cond): Cond {
@@ -113,7 +118,13 @@ export const emptyConditions = (): Cond => ({ all: [newLeaf()] });
 export function asCond(v: unknown): Cond {
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if (Array.isArray(o.all) || Array.isArray(o.any) || (o.not && typeof o.not === 'object') || typeof o.fact === 'string') return v as Cond;
+    if (
+      Array.isArray(o.all) ||
+      Array.isArray(o.any) ||
+      (o.not && typeof o.not === 'object') ||
+      typeof o.fact === 'string'
+    )
+      return v as Cond;
   }
   return emptyConditions();
 }

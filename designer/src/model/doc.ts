@@ -9,7 +9,8 @@ export const text = (v: I18n | string | undefined | null, lang: Lang): string =>
 
 export const machineIdOf = (doc: ProcedureDoc): string => doc.id ?? doc.machine.id ?? 'procedure';
 
-export const parentPath = (path: string): string | null => (path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : null);
+export const parentPath = (path: string): string | null =>
+  path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : null;
 export const keyOf = (path: string): string => path.slice(path.lastIndexOf('.') + 1);
 
 /** The state at a dotted path, or undefined. */
@@ -25,7 +26,11 @@ export function stateAt(machine: MachineJSON, path: string): StateJSON | undefin
 }
 
 /** The `states` map that holds children of `parent` (null: the machine root), created when `create`. */
-export function childStates(machine: MachineJSON, parent: string | null, create = false): Record<string, StateJSON> | undefined {
+export function childStates(
+  machine: MachineJSON,
+  parent: string | null,
+  create = false,
+): Record<string, StateJSON> | undefined {
   if (parent === null) return machine.states;
   const node = stateAt(machine, parent);
   if (!node) return undefined;
@@ -67,11 +72,17 @@ export interface TransitionRef {
 
 export function transitionList(owner: StateJSON | MachineJSON, event: string | null): TransitionJSON[] {
   const raw = event === null ? owner.always : (owner.on as Record<string, unknown> | undefined)?.[event];
-  return asList(raw as TransitionJSON | TransitionJSON[] | string | undefined).map((t) => (typeof t === 'string' ? { target: t } : t));
+  return asList(raw as TransitionJSON | TransitionJSON[] | string | undefined).map((t) =>
+    typeof t === 'string' ? { target: t } : t,
+  );
 }
 
 /** Writes a transition list back in its simplest form (one object, or an array; removed when empty). */
-export function writeTransitionList(owner: StateJSON | MachineJSON, event: string | null, list: TransitionJSON[]): void {
+export function writeTransitionList(
+  owner: StateJSON | MachineJSON,
+  event: string | null,
+  list: TransitionJSON[],
+): void {
   const value = list.length === 1 ? list[0] : list;
   if (event === null) {
     if (list.length === 0) delete owner.always;
@@ -88,15 +99,32 @@ export function writeTransitionList(owner: StateJSON | MachineJSON, event: strin
 /** JSON pointer of a transition, the same as the engine's (`/machine/states/a/on/E` or `/machine/states/a/on/E/1`). */
 export function transitionPointer(doc: ProcedureDoc, ref: TransitionRef): string {
   const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-  const base = ref.source === null ? '/machine' : '/machine' + ref.source.split('.').map((k) => `/states/${esc(k)}`).join('');
+  const base =
+    ref.source === null
+      ? '/machine'
+      : '/machine' +
+        ref.source
+          .split('.')
+          .map((k) => `/states/${esc(k)}`)
+          .join('');
   const owner = ownerAt(doc.machine, ref.source);
-  const raw = owner ? (ref.event === null ? owner.always : (owner.on as Record<string, unknown> | undefined)?.[ref.event]) : undefined;
+  const raw = owner
+    ? ref.event === null
+      ? owner.always
+      : (owner.on as Record<string, unknown> | undefined)?.[ref.event]
+    : undefined;
   const many = Array.isArray(raw);
   return base + (ref.event === null ? '/always' : `/on/${esc(ref.event)}`) + (many ? `/${ref.index}` : '');
 }
 
 export function statePointer(path: string): string {
-  return '/machine' + path.split('.').map((k) => `/states/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  return (
+    '/machine' +
+    path
+      .split('.')
+      .map((k) => `/states/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`)
+      .join('')
+  );
 }
 
 export const clone = <T>(v: T): T => structuredClone(v);

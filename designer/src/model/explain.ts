@@ -33,11 +33,20 @@ export function failedConditions(input: ExplainInput, ctx: Ctx): FailedCondition
   if (!rule) return [];
   const params = Object.fromEntries(Object.entries(input.parameters).map(([k, p]) => [k, p.value]));
   const at = input.at ? new Date(input.at) : new Date();
-  const facts = { data: input.data ?? {}, event: input.payload ?? {}, params, today: shanghaiDate(at), now: at.toISOString() };
+  const facts = {
+    data: input.data ?? {},
+    event: input.payload ?? {},
+    params,
+    today: shanghaiDate(at),
+    now: at.toISOString(),
+  };
   const calendar = input.calendar ?? { years: [], holidays: [], workdays: [] };
   let trace: ConditionTrace;
   try {
-    trace = explainCondition(inlineParams(rule.conditions, params), facts, { calendar, packData: input.packData ?? {} });
+    trace = explainCondition(inlineParams(rule.conditions, params), facts, {
+      calendar,
+      packData: input.packData ?? {},
+    });
   } catch {
     return [];
   }
@@ -48,7 +57,11 @@ export function failedConditions(input: ExplainInput, ctx: Ctx): FailedCondition
     if (t.kind === 'leaf' && t.leaf) {
       const leaf = cond as Parameters<typeof leafSentence>[0];
       const field = findField(ctx.catalog, leaf.fact, leaf.path);
-      out.push({ sentence: leafSentence(leaf, ctx), actual: t.leaf.actual === undefined ? translate(ctx.lang, 'notGiven') : literalText(t.leaf.actual, field, ctx.lang) });
+      out.push({
+        sentence: leafSentence(leaf, ctx),
+        actual:
+          t.leaf.actual === undefined ? translate(ctx.lang, 'notGiven') : literalText(t.leaf.actual, field, ctx.lang),
+      });
       return;
     }
     const c = cond as Record<string, unknown>;

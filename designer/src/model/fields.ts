@@ -6,7 +6,8 @@
 import type { I18n, JSONSchema } from '../../../engine/browser';
 import { enumChoices } from './rules';
 
-export type FieldKind = 'string' | 'text' | 'number' | 'integer' | 'boolean' | 'date' | 'enum' | 'stringList' | 'objectList' | 'advanced';
+export type FieldKind =
+  'string' | 'text' | 'number' | 'integer' | 'boolean' | 'date' | 'enum' | 'stringList' | 'objectList' | 'advanced';
 
 export interface FieldSpec {
   name: string;
@@ -21,9 +22,19 @@ export interface FieldSpec {
   items?: FieldSpec[];
 }
 
-export const EDITABLE_KINDS: FieldKind[] = ['string', 'text', 'number', 'integer', 'boolean', 'date', 'enum', 'stringList'];
+export const EDITABLE_KINDS: FieldKind[] = [
+  'string',
+  'text',
+  'number',
+  'integer',
+  'boolean',
+  'date',
+  'enum',
+  'stringList',
+];
 
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 export function kindOf(prop: Record<string, unknown>): FieldKind {
   if (Array.isArray(prop.enum) && prop.enum.every((x) => typeof x === 'string')) return 'enum';
@@ -58,11 +69,17 @@ export function fieldsOf(schema: JSONSchema | undefined): FieldSpec[] {
   return Object.entries(props).map(([name, raw]) => {
     const p = obj(raw);
     const kind = kindOf(p);
-    const spec: FieldSpec = { name, kind, title: typeof p.title === 'string' ? p.title : '', required: required.has(name) };
+    const spec: FieldSpec = {
+      name,
+      kind,
+      title: typeof p.title === 'string' ? p.title : '',
+      required: required.has(name),
+    };
     if (kind === 'enum') {
       spec.choices = (p.enum as string[]).slice();
       const titles = enumChoices(p);
-      if (titles?.some((c) => c.title['zh-CN'] !== c.value)) spec.choiceTitles = Object.fromEntries(titles.map((c) => [c.value, c.title]));
+      if (titles?.some((c) => c.title['zh-CN'] !== c.value))
+        spec.choiceTitles = Object.fromEntries(titles.map((c) => [c.value, c.title]));
     }
     if (kind === 'objectList') spec.items = fieldsOf(obj(p.items) as JSONSchema);
     return spec;
@@ -75,18 +92,40 @@ export function propertySchema(f: FieldSpec, previous?: Record<string, unknown>)
   delete keep.title;
   let base: Record<string, unknown>;
   switch (f.kind) {
-    case 'string': base = { type: 'string', maxLength: 200 }; break;
-    case 'text': base = { type: 'string', maxLength: 5000 }; break;
-    case 'number': base = { type: 'number' }; break;
-    case 'integer': base = { type: 'integer' }; break;
-    case 'boolean': base = { type: 'boolean' }; break;
-    case 'date': base = { type: 'string', format: 'date' }; break;
-    case 'enum': base = { enum: (f.choices ?? []).filter(Boolean) }; break;
-    case 'stringList': base = { type: 'array', items: { type: 'string', minLength: 1 } }; break;
-    default: return { ...(previous ?? {}), ...(f.title ? { title: f.title } : {}) };
+    case 'string':
+      base = { type: 'string', maxLength: 200 };
+      break;
+    case 'text':
+      base = { type: 'string', maxLength: 5000 };
+      break;
+    case 'number':
+      base = { type: 'number' };
+      break;
+    case 'integer':
+      base = { type: 'integer' };
+      break;
+    case 'boolean':
+      base = { type: 'boolean' };
+      break;
+    case 'date':
+      base = { type: 'string', format: 'date' };
+      break;
+    case 'enum':
+      base = { enum: (f.choices ?? []).filter(Boolean) };
+      break;
+    case 'stringList':
+      base = { type: 'array', items: { type: 'string', minLength: 1 } };
+      break;
+    default:
+      return { ...(previous ?? {}), ...(f.title ? { title: f.title } : {}) };
   }
   if (f.kind === 'enum') delete keep.enum;
-  return { ...base, ...keep, ...(f.kind === 'enum' ? { enum: base.enum } : {}), ...(f.title ? { title: f.title } : {}) };
+  return {
+    ...base,
+    ...keep,
+    ...(f.kind === 'enum' ? { enum: base.enum } : {}),
+    ...(f.title ? { title: f.title } : {}),
+  };
 }
 
 /** Returns a new object schema with the field set (added, changed, or renamed from `oldName`). */
@@ -103,7 +142,9 @@ export function withField(schema: JSONSchema | undefined, f: FieldSpec, oldName?
     } else if (k !== f.name) nextProps[k] = v;
   }
   if (!placed) nextProps[f.name] = propertySchema(f);
-  const required = (Array.isArray(s.required) ? (s.required as string[]) : []).filter((r) => r !== from && r !== f.name);
+  const required = (Array.isArray(s.required) ? (s.required as string[]) : []).filter(
+    (r) => r !== from && r !== f.name,
+  );
   if (f.required) required.push(f.name);
   const out: Record<string, unknown> = { ...s, properties: nextProps };
   if (required.length) out.required = required;
@@ -137,7 +178,10 @@ export function parseFieldValue(f: FieldSpec, raw: string): unknown {
     case 'boolean':
       return v === 'true';
     case 'stringList':
-      return v.split(/[,,、\n]/).map((x) => x.trim()).filter(Boolean);
+      return v
+        .split(/[,,、\n]/)
+        .map((x) => x.trim())
+        .filter(Boolean);
     case 'advanced':
     case 'objectList':
       try {

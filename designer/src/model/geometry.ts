@@ -43,10 +43,26 @@ export function selfLoop(sx: number, sy: number, tx: number, ty: number, halfWid
 export function stepPath(sx: number, sy: number, tx: number, ty: number, sibling = 0): EdgePath {
   if (ty >= sy + 24) {
     const mid = Math.min(ty - 12, Math.max(sy + 12, (sy + ty) / 2 + sibling * 20));
-    return routePath({ points: [{ x: sx, y: sy }, { x: sx, y: mid }, { x: tx, y: mid }, { x: tx, y: ty }] });
+    return routePath({
+      points: [
+        { x: sx, y: sy },
+        { x: sx, y: mid },
+        { x: tx, y: mid },
+        { x: tx, y: ty },
+      ],
+    });
   }
   const side = Math.max(sx, tx) + 120 + sibling * 30;
-  return routePath({ points: [{ x: sx, y: sy }, { x: sx, y: sy + 24 }, { x: side, y: sy + 24 }, { x: side, y: ty - 24 }, { x: tx, y: ty - 24 }, { x: tx, y: ty }] });
+  return routePath({
+    points: [
+      { x: sx, y: sy },
+      { x: sx, y: sy + 24 },
+      { x: side, y: sy + 24 },
+      { x: side, y: ty - 24 },
+      { x: tx, y: ty - 24 },
+      { x: tx, y: ty },
+    ],
+  });
 }
 
 /** Path between two absolute boxes (a self-loop when they are the same state). */
@@ -73,7 +89,9 @@ export function routePath(route: Route, radius = 8): EdgePath {
   const last = pts[pts.length - 1];
   d += ` L ${last.x},${last.y}`;
   // The label sits on the line: where elk reserved room for it, moved onto the nearest point of the path.
-  const label = route.label ? nearestOnPath(pts, { x: route.label.x + route.label.width / 2, y: route.label.y + route.label.height / 2 }) : midpoint(pts);
+  const label = route.label
+    ? nearestOnPath(pts, { x: route.label.x + route.label.width / 2, y: route.label.y + route.label.height / 2 })
+    : midpoint(pts);
   return { d, ...label };
 }
 
@@ -106,7 +124,10 @@ function midpoint(pts: Point[]): { labelX: number; labelY: number } {
     const seg = dist(pts[i - 1], pts[i]);
     if (walked + seg >= total / 2) {
       const f = seg ? (total / 2 - walked) / seg : 0;
-      return { labelX: pts[i - 1].x + (pts[i].x - pts[i - 1].x) * f, labelY: pts[i - 1].y + (pts[i].y - pts[i - 1].y) * f };
+      return {
+        labelX: pts[i - 1].x + (pts[i].x - pts[i - 1].x) * f,
+        labelY: pts[i - 1].y + (pts[i].y - pts[i - 1].y) * f,
+      };
     }
     walked += seg;
   }

@@ -126,15 +126,30 @@ export function buildChart(doc: ProcedureDoc): ChartModel {
       const target = resolveTarget(machine, machineId, t.source, raw, known);
       if (!target) {
         // unknown target: reported by the problems panel, listed on its source so the forms can mend it
-        if (!source.broken.some((b) => b.id === t.pointer)) source.broken.push({ id: t.pointer, event: t.event, index: t.index, guard: g.rules, guardType: g.type, target: raw });
+        if (!source.broken.some((b) => b.id === t.pointer))
+          source.broken.push({
+            id: t.pointer,
+            event: t.event,
+            index: t.index,
+            guard: g.rules,
+            guardType: g.type,
+            target: raw,
+          });
         return;
       }
       const pair = `${t.source}→${target}`;
       const sibling = pairCount.get(pair) ?? 0;
       pairCount.set(pair, sibling + 1);
       edges.push({
-        id: i === 0 ? t.pointer : `${t.pointer}#${i}`, pointer: t.pointer, source: t.source!, target,
-        event: t.event, index: t.index, guard: g.rules, guardType: g.type, sibling,
+        id: i === 0 ? t.pointer : `${t.pointer}#${i}`,
+        pointer: t.pointer,
+        source: t.source!,
+        target,
+        event: t.event,
+        index: t.index,
+        guard: g.rules,
+        guardType: g.type,
+        sibling,
       });
     });
   }
@@ -143,14 +158,24 @@ export function buildChart(doc: ProcedureDoc): ChartModel {
     if (n.kind === 'compound') continue;
     const title = Math.max(lines(n.title?.['zh-CN'] ?? n.key, TITLE_FONT), lines(n.title?.en ?? n.key, TITLE_FONT));
     const roleText = (lang: 'zh-CN' | 'en') => n.roles.map((r) => doc.roles?.[r]?.title?.[lang] ?? r).join('、');
-    const roles = n.roles.length ? Math.max(lines(roleText('zh-CN'), SMALL_FONT), lines(roleText('en'), SMALL_FONT)) : 0;
+    const roles = n.roles.length
+      ? Math.max(lines(roleText('zh-CN'), SMALL_FONT), lines(roleText('en'), SMALL_FONT))
+      : 0;
     const events = n.internal.reduce((sum, t) => {
       const ev = t.event ? doc.events?.[t.event]?.title : undefined;
-      return sum + Math.max(lines(`⟳ ${ev?.['zh-CN'] ?? t.event ?? ''} ${'字'.repeat(t.guard.length * 8)}`, SMALL_FONT), 1);
+      return (
+        sum + Math.max(lines(`⟳ ${ev?.['zh-CN'] ?? t.event ?? ''} ${'字'.repeat(t.guard.length * 8)}`, SMALL_FONT), 1)
+      );
     }, 0);
     const deadlines = n.deadlines.reduce((sum, d) => {
       const tt = doc.deadlines?.[d]?.title;
-      return sum + Math.max(lines(`⟳ ${tt?.['zh-CN'] ?? d} 999个工作日`, SMALL_FONT), lines(`⟳ ${tt?.en ?? d} 999 working days`, SMALL_FONT));
+      return (
+        sum +
+        Math.max(
+          lines(`⟳ ${tt?.['zh-CN'] ?? d} 999个工作日`, SMALL_FONT),
+          lines(`⟳ ${tt?.en ?? d} 999 working days`, SMALL_FONT),
+        )
+      );
     }, 0);
     n.height = Math.max(NODE_HEIGHT, 14 + title * TITLE_LINE + (roles + events + deadlines) * SMALL_LINE + 8);
   }
@@ -160,12 +185,19 @@ export function buildChart(doc: ProcedureDoc): ChartModel {
 /** A stable key of what the layout depends on: the states, their nesting and sizes, and the edges. */
 export function layoutSignature(model: ChartModel, labels?: Record<string, { width: number; height: number }>): string {
   const n = model.nodes.map((x) => `${x.id}:${x.kind}:${x.height}`).join('|');
-  const e = model.edges.map((x) => `${x.id}:${x.source}>${x.target}:${labels?.[x.id]?.width ?? 0}x${labels?.[x.id]?.height ?? 0}`).join('|');
+  const e = model.edges
+    .map((x) => `${x.id}:${x.source}>${x.target}:${labels?.[x.id]?.width ?? 0}x${labels?.[x.id]?.height ?? 0}`)
+    .join('|');
   return `${n}#${e}`;
 }
 
 /** Label of a guard: the rules' short Chinese titles (their names in the advanced view), combined the way the guard combines them. */
-export function guardLabel(guard: string[], type: string | null, lang: Lang, title: (rule: string) => string = (r) => r): string {
+export function guardLabel(
+  guard: string[],
+  type: string | null,
+  lang: Lang,
+  title: (rule: string) => string = (r) => r,
+): string {
   if (guard.length === 0) return '';
   const sep = translate(lang, type === 'anyOf' ? 'or' : 'and');
   const shown = guard.map(title).join(sep);

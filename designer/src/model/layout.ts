@@ -74,15 +74,20 @@ export function toElkGraph(model: ChartModel, labelSize?: LabelSize): ElkNode {
   const root: ElkNode = { id: '__root__', layoutOptions: options, children: [], edges: [] };
   const elkNodes = new Map<string, ElkNode>();
   for (const n of model.nodes) {
-    const node: ElkNode = n.kind === 'compound'
-      ? {
-        id: n.id, children: [],
-        layoutOptions: { 'elk.padding': `[top=${GROUP_PADDING.top},left=${GROUP_PADDING.left},bottom=${GROUP_PADDING.bottom},right=${GROUP_PADDING.right}]` },
-      }
-      // states of one layer line up by their tops (their heights differ with what they hold)
-      : { id: n.id, width: n.width, height: n.height, layoutOptions: { 'elk.alignment': 'TOP' } };
+    const node: ElkNode =
+      n.kind === 'compound'
+        ? {
+            id: n.id,
+            children: [],
+            layoutOptions: {
+              'elk.padding': `[top=${GROUP_PADDING.top},left=${GROUP_PADDING.left},bottom=${GROUP_PADDING.bottom},right=${GROUP_PADDING.right}]`,
+            },
+          }
+        : // states of one layer line up by their tops (their heights differ with what they hold)
+          { id: n.id, width: n.width, height: n.height, layoutOptions: { 'elk.alignment': 'TOP' } };
     // The initial state opens the chart: first layer, so the flow reads from the top.
-    if (n.initial) node.layoutOptions = { ...(node.layoutOptions ?? {}), 'elk.layered.layering.layerConstraint': 'FIRST' };
+    if (n.initial)
+      node.layoutOptions = { ...(node.layoutOptions ?? {}), 'elk.layered.layering.layerConstraint': 'FIRST' };
     elkNodes.set(n.id, node);
     const parent = n.parent === null ? root : elkNodes.get(n.parent);
     (parent ?? root).children!.push(node);
@@ -91,7 +96,12 @@ export function toElkGraph(model: ChartModel, labelSize?: LabelSize): ElkNode {
   for (const e of model.edges) {
     if (isAncestor(e.source, e.target) || isAncestor(e.target, e.source)) continue;
     const size = labelSize?.(e.id);
-    edges.push({ id: e.id, sources: [e.source], targets: [e.target], ...(size ? { labels: [{ text: ' ', ...size }] } : {}) });
+    edges.push({
+      id: e.id,
+      sources: [e.source],
+      targets: [e.target],
+      ...(size ? { labels: [{ text: ' ', ...size }] } : {}),
+    });
   }
   root.edges = edges;
   return root;
@@ -99,7 +109,12 @@ export function toElkGraph(model: ChartModel, labelSize?: LabelSize): ElkNode {
 
 function collect(node: ElkNode, out: Positions): void {
   for (const c of node.children ?? []) {
-    out[c.id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0), width: Math.round(c.width ?? 0), height: Math.round(c.height ?? 0) };
+    out[c.id] = {
+      x: Math.round(c.x ?? 0),
+      y: Math.round(c.y ?? 0),
+      width: Math.round(c.width ?? 0),
+      height: Math.round(c.height ?? 0),
+    };
     collect(c, out);
   }
 }
@@ -115,9 +130,17 @@ export async function autoLayout(elk: ELK, model: ChartModel, labelSize?: LabelS
   for (const e of (result.edges ?? []) as ElkExtendedEdge[]) {
     const s = e.sections?.[0];
     if (!s || (e.sections?.length ?? 0) > 1) continue;
-    const points = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => ({ x: Math.round(p.x), y: Math.round(p.y) }));
+    const points = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => ({
+      x: Math.round(p.x),
+      y: Math.round(p.y),
+    }));
     const l = e.labels?.[0];
-    routes[e.id] = { points, ...(l && l.x !== undefined ? { label: { x: Math.round(l.x), y: Math.round(l.y ?? 0), width: l.width ?? 0, height: l.height ?? 0 } } : {}) };
+    routes[e.id] = {
+      points,
+      ...(l && l.x !== undefined
+        ? { label: { x: Math.round(l.x), y: Math.round(l.y ?? 0), width: l.width ?? 0, height: l.height ?? 0 } }
+        : {}),
+    };
   }
   return { positions, routes, ends };
 }
@@ -133,12 +156,20 @@ export function validRoutes(model: ChartModel, auto: AutoLayout | null, placed: 
   const same = (id: string) => {
     const x = a[id];
     const y = p[id];
-    return !!x && !!y && Math.abs(x.x - y.x) < 1 && Math.abs(x.y - y.y) < 1 && Math.abs(x.width - y.width) < 1 && Math.abs(x.height - y.height) < 1;
+    return (
+      !!x &&
+      !!y &&
+      Math.abs(x.x - y.x) < 1 &&
+      Math.abs(x.y - y.y) < 1 &&
+      Math.abs(x.width - y.width) < 1 &&
+      Math.abs(x.height - y.height) < 1
+    );
   };
   const out: Record<string, Route> = {};
   for (const e of model.edges) {
     const r = auto.routes[e.id];
-    if (r && same(e.source) && same(e.target) && (!auto.ends || auto.ends[e.id] === `${e.source}>${e.target}`)) out[e.id] = r;
+    if (r && same(e.source) && same(e.target) && (!auto.ends || auto.ends[e.id] === `${e.source}>${e.target}`))
+      out[e.id] = r;
   }
   return out;
 }

@@ -20,7 +20,9 @@ export const transitionKey = (e: { source: string | null; event: string | null; 
 
 const TRANSITION = /^transitions\.(.+) —(.+)\[(\d+)\]→$/;
 
-export function parseTransitionKey(path: string): { source: string | null; event: string | null; index: number } | null {
+export function parseTransitionKey(
+  path: string,
+): { source: string | null; event: string | null; index: number } | null {
   const m = TRANSITION.exec(path);
   if (!m) return null;
   return { source: m[1] === '(root)' ? null : m[1], event: m[2] === 'always' ? null : m[2], index: Number(m[3]) };
@@ -52,18 +54,24 @@ export function unionChart(base: ProcedureDoc | null, next: ProcedureDoc): Chart
   const order = new Map<string, number>();
   const sorted: ChartNode[] = [];
   const visit = (parent: string | null) => {
-    for (const n of nodes) if (n.parent === parent && !order.has(n.id)) {
-      order.set(n.id, sorted.length);
-      sorted.push(n);
-      visit(n.id);
-    }
+    for (const n of nodes)
+      if (n.parent === parent && !order.has(n.id)) {
+        order.set(n.id, sorted.length);
+        sorted.push(n);
+        visit(n.id);
+      }
   };
   visit(null);
   return { nodes: sorted, edges, byId };
 }
 
 /** Marks for `chart` (built by unionChart) from the overrides of one procedure. */
-export function marksFrom(overrides: Override[], chart: ChartModel, next: ProcedureDoc, base?: ProcedureDoc | null): Marks {
+export function marksFrom(
+  overrides: Override[],
+  chart: ChartModel,
+  next: ProcedureDoc,
+  base?: ProcedureDoc | null,
+): Marks {
   const marks: Marks = { nodes: {}, edges: {} };
   const markNode = (id: string, c: Change) => {
     if (!chart.byId.has(id)) return;
@@ -74,7 +82,9 @@ export function marksFrom(overrides: Override[], chart: ChartModel, next: Proced
     for (const e of chart.edges) if (pred(e) && !marks.edges[e.id]) marks.edges[e.id] = c;
   };
   const rulesUsingParam = (param: string): string[] =>
-    Object.entries(next.rules ?? {}).filter(([, r]) => collectParamRefs(r.conditions).some((x) => x.name === param)).map(([n]) => n);
+    Object.entries(next.rules ?? {})
+      .filter(([, r]) => collectParamRefs(r.conditions).some((x) => x.name === param))
+      .map(([n]) => n);
 
   for (const o of overrides) {
     if (o.path.startsWith('states.')) markNode(o.path.slice('states.'.length), o.change);
@@ -83,7 +93,8 @@ export function marksFrom(overrides: Override[], chart: ChartModel, next: Proced
       const k = parseTransitionKey(o.path);
       if (!k) continue;
       const key = transitionKey(k);
-      if (o.change === 'removed') markEdgesWhere((e) => e.id.startsWith('removed:') && transitionKey(e) === key, 'removed');
+      if (o.change === 'removed')
+        markEdgesWhere((e) => e.id.startsWith('removed:') && transitionKey(e) === key, 'removed');
       else markEdgesWhere((e) => !e.id.startsWith('removed:') && transitionKey(e) === key, o.change);
       if (k.source && !chart.edges.some((e) => transitionKey(e) === key)) markNode(k.source, 'changed'); // a stay-in-state transition
     } else if (o.kind === 'rule' && o.path.startsWith('rules.')) {
@@ -99,14 +110,17 @@ export function marksFrom(overrides: Override[], chart: ChartModel, next: Proced
     } else if (o.kind === 'data' && o.path.startsWith('data/')) {
       // a list the procedure's rules read (e.g. the duty lists): mark the transitions those rules guard
       const file = o.path.split('/')[1];
-      const rules = Object.entries(next.rules ?? {}).filter(([, r]) => packDataRead(r.conditions).has(file)).map(([n]) => n);
+      const rules = Object.entries(next.rules ?? {})
+        .filter(([, r]) => packDataRead(r.conditions).has(file))
+        .map(([n]) => n);
       markEdgesWhere((e) => e.guard.some((r) => rules.includes(r)), 'changed');
     } else if (o.kind === 'parameter') {
       const rules = rulesUsingParam(o.path);
       markEdgesWhere((e) => e.guard.some((r) => rules.includes(r)), 'changed');
       for (const [, d] of Object.entries(next.deadlines ?? {})) {
         const amount = d.amount as unknown;
-        if (amount && typeof amount === 'object' && (amount as { param?: string }).param === o.path) markNode(d.state, 'changed');
+        if (amount && typeof amount === 'object' && (amount as { param?: string }).param === o.path)
+          markNode(d.state, 'changed');
       }
     }
   }
@@ -130,8 +144,14 @@ function packDataRead(v0: unknown): Set<string> {
 
 /** Overrides that concern one procedure (parameters and pack data concern every procedure that uses them). */
 export function overridesFor(overrides: Override[], procedure: string, doc: ProcedureDoc): Override[] {
-  const used = new Set(collectParamRefs({ rules: doc.rules, deadlines: doc.deadlines, machine: doc.machine }).map((r) => r.name));
+  const used = new Set(
+    collectParamRefs({ rules: doc.rules, deadlines: doc.deadlines, machine: doc.machine }).map((r) => r.name),
+  );
   const data = packDataRead(doc.rules);
-  return overrides.filter((o) => o.procedure === procedure || (o.kind === 'parameter' && used.has(o.path))
-    || (o.kind === 'data' && !o.procedure && data.has(o.path.split('/')[1])));
+  return overrides.filter(
+    (o) =>
+      o.procedure === procedure ||
+      (o.kind === 'parameter' && used.has(o.path)) ||
+      (o.kind === 'data' && !o.procedure && data.has(o.path.split('/')[1])),
+  );
 }

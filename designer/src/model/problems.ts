@@ -34,10 +34,14 @@ export function problemTarget(problem: ProblemDetail, model: ChartModel, doc: Pr
   if (path.startsWith('/machine')) {
     // The longest transition pointer that prefixes the path wins (an edge, or an internal transition).
     let best: { id: string; len: number; node?: string } | null = null;
-    for (const e of model.edges) if (isPrefix(e.pointer, path) && (!best || e.pointer.length > best.len)) best = { id: e.id, len: e.pointer.length };
-    for (const n of model.nodes) for (const t of n.internal) {
-      if (isPrefix(t.id, path) && (!best || t.id.length > best.len)) best = { id: t.id, len: t.id.length, node: n.id };
-    }
+    for (const e of model.edges)
+      if (isPrefix(e.pointer, path) && (!best || e.pointer.length > best.len))
+        best = { id: e.id, len: e.pointer.length };
+    for (const n of model.nodes)
+      for (const t of n.internal) {
+        if (isPrefix(t.id, path) && (!best || t.id.length > best.len))
+          best = { id: t.id, len: t.id.length, node: n.id };
+      }
     const { state } = splitStatePointer(path);
     if (best && !best.node) return { edge: best.id, node: model.edges.find((e) => e.id === best!.id)?.source };
     if (best?.node) return { node: best.node };
@@ -45,7 +49,8 @@ export function problemTarget(problem: ProblemDetail, model: ChartModel, doc: Pr
     // An unknown-target problem names a transition whose edge could not be drawn: point at its source.
     if (state) {
       const parts = state.split('.');
-      for (let i = parts.length; i > 0; i--) if (model.byId.has(parts.slice(0, i).join('.'))) return { node: parts.slice(0, i).join('.') };
+      for (let i = parts.length; i > 0; i--)
+        if (model.byId.has(parts.slice(0, i).join('.'))) return { node: parts.slice(0, i).join('.') };
     }
     if (path === '/machine/initial' || path === '/machine') {
       const first = model.nodes.find((n) => n.parent === null && n.initial) ?? model.nodes[0];
@@ -63,7 +68,10 @@ export function problemTarget(problem: ProblemDetail, model: ChartModel, doc: Pr
     case 'events': {
       const edge = model.edges.find((e) => e.event === name);
       const internal = model.nodes.find((n) => n.internal.some((t) => t.event === name));
-      return { item: { kind: 'event', name }, ...(edge ? { edge: edge.id, node: edge.source } : internal ? { node: internal.id } : {}) };
+      return {
+        item: { kind: 'event', name },
+        ...(edge ? { edge: edge.id, node: edge.source } : internal ? { node: internal.id } : {}),
+      };
     }
     case 'rules': {
       const edge = model.edges.find((e) => e.guard.includes(name));
@@ -98,7 +106,12 @@ export const rulesOfGuard = (guard: unknown): string[] => guardRules(guard).rule
 export function humanizeMessage(message: string, doc: ProcedureDoc, lang: 'zh-CN' | 'en'): string {
   const titles = new Map<string, string>();
   const pick = (t: { 'zh-CN': string; en: string } | undefined) => (t ? t[lang] || t['zh-CN'] : '');
-  const walk = (states: Record<string, { meta?: { title?: { 'zh-CN': string; en: string } }; states?: Record<string, unknown> }> | undefined, prefix: string) => {
+  const walk = (
+    states:
+      | Record<string, { meta?: { title?: { 'zh-CN': string; en: string } }; states?: Record<string, unknown> }>
+      | undefined,
+    prefix: string,
+  ) => {
     for (const [k, s] of Object.entries(states ?? {})) {
       const t = pick(s.meta?.title);
       if (t) {
@@ -110,7 +123,8 @@ export function humanizeMessage(message: string, doc: ProcedureDoc, lang: 'zh-CN
   };
   walk(doc.machine?.states as never, '');
   for (const [k, e] of Object.entries(doc.events ?? {})) if (e?.title) titles.set(k, pick(e.title));
-  for (const [k, r] of Object.entries(doc.rules ?? {})) if (r?.description) titles.set(k, pick(r.description).split(/[,;，；。]/)[0]);
+  for (const [k, r] of Object.entries(doc.rules ?? {}))
+    if (r?.description) titles.set(k, pick(r.description).split(/[,;，；。]/)[0]);
   for (const [k, d] of Object.entries(doc.deadlines ?? {})) if (d?.title) titles.set(k, pick(d.title));
   for (const [k, r] of Object.entries(doc.roles ?? {})) if (r?.title) titles.set(k, pick(r.title));
   return message.replace(/「([^」]+)」|'([^']+)'/g, (all, zh?: string, en?: string) => {

@@ -27,10 +27,11 @@ export function quickLayout(model: ChartModel): Positions {
 
   const place = (container: string | null): { width: number; height: number } => {
     const kids = children.get(container) ?? [];
-    for (const k of kids) if (k.kind === 'compound') {
-      const size = place(k.id);
-      out[k.id] = { x: 0, y: 0, width: size.width, height: size.height };
-    } else out[k.id] = { x: 0, y: 0, width: k.width, height: k.height };
+    for (const k of kids)
+      if (k.kind === 'compound') {
+        const size = place(k.id);
+        out[k.id] = { x: 0, y: 0, width: size.width, height: size.height };
+      } else out[k.id] = { x: 0, y: 0, width: k.width, height: k.height };
 
     // Edges projected onto this container's children.
     const next = new Map<string, string[]>();
@@ -48,10 +49,11 @@ export function quickLayout(model: ChartModel): Positions {
     }
     while (queue.length) {
       const id = queue.shift()!;
-      for (const t of next.get(id) ?? []) if (!layer.has(t)) {
-        layer.set(t, layer.get(id)! + 1);
-        queue.push(t);
-      }
+      for (const t of next.get(id) ?? [])
+        if (!layer.has(t)) {
+          layer.set(t, layer.get(id)! + 1);
+          queue.push(t);
+        }
     }
     let last = Math.max(-1, ...layer.values());
     for (const k of kids) if (!layer.has(k.id)) layer.set(k.id, ++last);
@@ -60,7 +62,9 @@ export function quickLayout(model: ChartModel): Positions {
     for (const k of kids) (rows[layer.get(k.id)!] ??= []).push(k.id);
     const top = container === null ? 0 : GROUP_PADDING.top;
     const left = container === null ? 0 : GROUP_PADDING.left;
-    const widths = rows.map((r) => (r ?? []).reduce((s, id) => s + out[id].width, 0) + GAP_X * Math.max(0, (r ?? []).length - 1));
+    const widths = rows.map(
+      (r) => (r ?? []).reduce((s, id) => s + out[id].width, 0) + GAP_X * Math.max(0, (r ?? []).length - 1),
+    );
     const maxWidth = Math.max(0, ...widths);
     let y = top;
     rows.forEach((row, i) => {

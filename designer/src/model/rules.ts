@@ -25,7 +25,8 @@ export interface PickField {
   events?: string[];
 }
 
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const CJK = /[\u3400-\u9fff]/;
 
 /** A schema `title` as bilingual text: "纠纷类型 Dispute type" → {zh-CN: 纠纷类型, en: Dispute type}. */
@@ -42,10 +43,15 @@ export function splitTitle(raw: unknown, fallback: string): I18n {
 export function enumChoices(schema: Record<string, unknown>): { value: string; title: I18n }[] | undefined {
   const titles = obj(schema.enumTitles);
   if (Array.isArray(schema.enum)) {
-    return (schema.enum as unknown[]).filter((v): v is string => typeof v === 'string').map((v) => ({ value: v, title: splitTitle(titles[v], v) }));
+    return (schema.enum as unknown[])
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => ({ value: v, title: splitTitle(titles[v], v) }));
   }
   if (Array.isArray(schema.oneOf) && (schema.oneOf as unknown[]).every((o) => typeof obj(o).const === 'string')) {
-    return (schema.oneOf as Record<string, unknown>[]).map((o) => ({ value: String(o.const), title: splitTitle(o.title, String(o.const)) }));
+    return (schema.oneOf as Record<string, unknown>[]).map((o) => ({
+      value: String(o.const),
+      title: splitTitle(o.title, String(o.const)),
+    }));
   }
   return undefined;
 }
@@ -64,12 +70,20 @@ function typeOf(p: Record<string, unknown>): FieldType | null {
   return null;
 }
 
-function schemaFields(schema: JSONSchema | undefined, fact: 'data' | 'event', prefix = '$', titlePrefix?: I18n, depth = 0): PickField[] {
+function schemaFields(
+  schema: JSONSchema | undefined,
+  fact: 'data' | 'event',
+  prefix = '$',
+  titlePrefix?: I18n,
+  depth = 0,
+): PickField[] {
   const out: PickField[] = [];
   for (const [name, raw] of Object.entries(obj(obj(schema).properties))) {
     const p = obj(raw);
     const own = splitTitle(p.title, name);
-    const title = titlePrefix ? { 'zh-CN': `${titlePrefix['zh-CN']}·${own['zh-CN']}`, en: `${titlePrefix.en} ${own.en}` } : own;
+    const title = titlePrefix
+      ? { 'zh-CN': `${titlePrefix['zh-CN']}·${own['zh-CN']}`, en: `${titlePrefix.en} ${own.en}` }
+      : own;
     const path = `${prefix}.${name}`;
     const type = typeOf(p);
     if (p.type === 'object' && depth < 2) {
@@ -83,11 +97,21 @@ function schemaFields(schema: JSONSchema | undefined, fact: 'data' | 'event', pr
     if (type === 'list' && enumChoices(items)) field.choices = enumChoices(items);
     out.push(field);
     if (type === 'list') {
-      out.push({ fact, path: `${path}.length`, title: { 'zh-CN': `${title['zh-CN']}数量`, en: `number of ${title.en}` }, type: 'count' });
+      out.push({
+        fact,
+        path: `${path}.length`,
+        title: { 'zh-CN': `${title['zh-CN']}数量`, en: `number of ${title.en}` },
+        type: 'count',
+      });
       // a table's column as a list: `$.parties[*].name`
       for (const [col, c] of Object.entries(obj(items.properties))) {
         const ct = splitTitle(obj(c).title, col);
-        out.push({ fact, path: `${path}[*].${col}`, title: { 'zh-CN': `${title['zh-CN']}的${ct['zh-CN']}`, en: `${title.en}' ${ct.en}` }, type: 'list' });
+        out.push({
+          fact,
+          path: `${path}[*].${col}`,
+          title: { 'zh-CN': `${title['zh-CN']}的${ct['zh-CN']}`, en: `${title.en}' ${ct.en}` },
+          type: 'list',
+        });
       }
     }
   }
@@ -110,7 +134,11 @@ export function fieldCatalog(doc: ProcedureDoc): PickField[] {
   const seen = new Set(out.filter((f) => f.fact === 'data').map((f) => f.path));
   for (const t of allTransitions(doc.machine)) {
     if (!t.event) continue;
-    const actions = Array.isArray(t.transition.actions) ? t.transition.actions : t.transition.actions ? [t.transition.actions] : [];
+    const actions = Array.isArray(t.transition.actions)
+      ? t.transition.actions
+      : t.transition.actions
+        ? [t.transition.actions]
+        : [];
     for (const a of actions) {
       if (typeof a !== 'object' || a.type !== 'save' || typeof a.params?.to !== 'string') continue;
       const ev = doc.events?.[t.event];
@@ -131,7 +159,17 @@ export function findField(catalog: PickField[], fact: string, path: string | und
 
 /** The operators that make sense for a kind of field, in the order a form offers them. */
 export const OPERATORS_FOR: Record<FieldType, string[]> = {
-  number: ['lessThanInclusive', 'lessThan', 'greaterThan', 'greaterThanInclusive', 'equal', 'notEqual', 'moreThanHalfOf', 'exists', 'notExists'],
+  number: [
+    'lessThanInclusive',
+    'lessThan',
+    'greaterThan',
+    'greaterThanInclusive',
+    'equal',
+    'notEqual',
+    'moreThanHalfOf',
+    'exists',
+    'notExists',
+  ],
   count: ['greaterThanInclusive', 'greaterThan', 'lessThanInclusive', 'lessThan', 'equal', 'notEqual'],
   date: ['dateOnOrBefore', 'dateOnOrAfter', 'dateBefore', 'dateAfter', 'isWeekday', 'equal', 'exists', 'notExists'],
   boolean: ['isTrue', 'isFalse', 'exists', 'notExists'],
@@ -148,7 +186,12 @@ const num = (v: number, lang: Lang) => v.toLocaleString(lang === 'zh-CN' ? 'zh-C
 export function paramText(name: string, parameters: Record<string, PackParameter>, lang: Lang): string {
   const p = parameters[name];
   if (!p) return name;
-  const v = typeof p.value === 'number' ? num(p.value, lang) : Array.isArray(p.value) ? `${p.value.length}` : String(p.value ?? '');
+  const v =
+    typeof p.value === 'number'
+      ? num(p.value, lang)
+      : Array.isArray(p.value)
+        ? `${p.value.length}`
+        : String(p.value ?? '');
   const unit = p.unit ? ` ${unitWord(p.unit, lang)}` : '';
   return lang === 'zh-CN' ? `${text(p.title, lang)}(${v}${unit})` : `${text(p.title, lang)} (${v}${unit})`;
 }
@@ -168,19 +211,33 @@ export interface Ctx {
 }
 
 /** The fact side of a condition as words. */
-export function factText(fact: string, path: string | undefined, params: Record<string, unknown> | undefined, c: Ctx): string {
+export function factText(
+  fact: string,
+  path: string | undefined,
+  params: Record<string, unknown> | undefined,
+  c: Ctx,
+): string {
   const f = findField(c.catalog, fact, path);
   if (f) return text(f.title, c.lang);
   const t = (k: StringKey, v?: Record<string, string | number>) => translate(c.lang, k, v);
   switch (fact) {
-    case 'today': return t('fact_today');
-    case 'now': return t('fact_now');
-    case 'params': return path ? paramText(path.replace(/^\$\./, ''), c.parameters, c.lang) : t('fact_params');
+    case 'today':
+      return t('fact_today');
+    case 'now':
+      return t('fact_now');
+    case 'params':
+      return path ? paramText(path.replace(/^\$\./, ''), c.parameters, c.lang) : t('fact_params');
     case 'periodEnd': {
       const from = String(params?.from ?? '');
       const [src, ...rest] = from.split('.');
-      const start = src === 'today' ? t('fact_today') : factText(src, rest.length ? `$.${rest.join('.')}` : undefined, undefined, c);
-      const amount = params?.amount && typeof params.amount === 'object' ? paramText(String((params.amount as { param: string }).param), c.parameters, c.lang) : String(params?.amount ?? '');
+      const start =
+        src === 'today'
+          ? t('fact_today')
+          : factText(src, rest.length ? `$.${rest.join('.')}` : undefined, undefined, c);
+      const amount =
+        params?.amount && typeof params.amount === 'object'
+          ? paramText(String((params.amount as { param: string }).param), c.parameters, c.lang)
+          : String(params?.amount ?? '');
       return t('periodEndText', { from: start, amount, unit: unitWord(String(params?.unit ?? ''), c.lang) });
     }
     case 'ratio': {
@@ -200,14 +257,21 @@ export function factText(fact: string, path: string | undefined, params: Record<
     }
     case 'paramOn': {
       const [src, ...rest] = String(params?.on ?? '').split('.');
-      const on = src === 'today' ? t('fact_today') : factText(src, rest.length ? `$.${rest.join('.')}` : undefined, undefined, c);
+      const on =
+        src === 'today'
+          ? t('fact_today')
+          : factText(src, rest.length ? `$.${rest.join('.')}` : undefined, undefined, c);
       const name = String(params?.name ?? '');
       const p = c.parameters[name];
       const base = t('paramOnText', { name: p ? text(p.title, c.lang) : name, on });
-      return typeof params?.factor === 'number' && params.factor !== 1 ? t('timesText', { what: base, n: params.factor }) : base;
+      return typeof params?.factor === 'number' && params.factor !== 1
+        ? t('timesText', { what: base, n: params.factor })
+        : base;
     }
-    case 'packData': return t('packDataText', { name: String(params?.name ?? '') });
-    case 'instance': return t('fact_instance');
+    case 'packData':
+      return t('packDataText', { name: String(params?.name ?? '') });
+    case 'instance':
+      return t('fact_instance');
     default: {
       const base = t(`fact_${fact}` as StringKey);
       return path ? `${base} ${path.replace(/^\$\./, '')}` : base;
@@ -243,7 +307,8 @@ export function leafSentence(l: Leaf, c: Ctx): string {
   const field = findField(c.catalog, l.fact, l.path);
   const subject = factText(l.fact, l.path, l.params, c);
   if (UNARY.has(l.operator)) return `${subject} ${opName(l.operator, c.lang)}`;
-  if (l.operator === 'isWeekday') return `${subject} ${translate(c.lang, 'op_isWeekday_n', { n: translate(c.lang, `weekday_${l.value}` as StringKey) })}`;
+  if (l.operator === 'isWeekday')
+    return `${subject} ${translate(c.lang, 'op_isWeekday_n', { n: translate(c.lang, `weekday_${l.value}` as StringKey) })}`;
   return `${subject} ${opName(l.operator, c.lang)} ${valueText(l.value, field, c)}`;
 }
 
@@ -254,7 +319,9 @@ export function conditionSentence(cond: Cond, c: Ctx): string {
   const kids = children(cond);
   if (kind === 'not') return translate(c.lang, 'notText', { what: conditionSentence(kids[0], c) });
   const sep = translate(c.lang, kind === 'any' ? 'or' : 'and');
-  const parts = kids.map((k) => (isLeaf(k) || kids.length === 1 ? conditionSentence(k, c) : `(${conditionSentence(k, c)})`));
+  const parts = kids.map((k) =>
+    isLeaf(k) || kids.length === 1 ? conditionSentence(k, c) : `(${conditionSentence(k, c)})`,
+  );
   return parts.join(sep);
 }
 
@@ -271,8 +338,15 @@ export function ruleShortTitle(doc: ProcedureDoc, rule: string, lang: Lang): str
 /** A fresh rule name from its English description (camelCase), else rule1, rule2, … */
 export function ruleNameFor(description: I18n, taken: Iterable<string>): string {
   const used = new Set(taken);
-  const words = description.en.replace(/[^A-Za-z0-9 ]/g, ' ').trim().split(/\s+/).filter(Boolean).slice(0, 5);
-  const camel = words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase())).join('');
+  const words = description.en
+    .replace(/[^A-Za-z0-9 ]/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 5);
+  const camel = words
+    .map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase()))
+    .join('');
   const base = /^[A-Za-z]/.test(camel) ? camel.slice(0, 48) : 'rule';
   if (base !== 'rule' && !used.has(base)) return base;
   for (let i = 1; ; i++) if (!used.has(`${base}${i}`)) return `${base}${i}`;
@@ -289,11 +363,17 @@ export function defaultValue(field: PickField | undefined, op: string): unknown 
   if (op === 'in' || op === 'notIn' || op === 'includesAll') return [];
   if (op === 'isWeekday') return 5;
   switch (field?.type) {
-    case 'number': case 'count': return 0;
-    case 'date': return { fact: 'today' };
-    case 'enum': return field.choices?.[0]?.value ?? '';
-    case 'boolean': return true;
-    default: return '';
+    case 'number':
+    case 'count':
+      return 0;
+    case 'date':
+      return { fact: 'today' };
+    case 'enum':
+      return field.choices?.[0]?.value ?? '';
+    case 'boolean':
+      return true;
+    default:
+      return '';
   }
 }
 

@@ -31,7 +31,7 @@ export interface TraceEntry {
   refused?: { code: string; message: { 'zh-CN': string; en: string }; details?: unknown };
 }
 
-export const eventType = (e: TraceEntry['event']): string => (typeof e === 'string' ? e : e?.type ?? '');
+export const eventType = (e: TraceEntry['event']): string => (typeof e === 'string' ? e : (e?.type ?? ''));
 
 /** Events accepted in the active leaf (own transitions, then ancestors', then the root's), not system events. */
 export function acceptedEvents(doc: ProcedureDoc, leaf: string | null): string[] {
@@ -66,21 +66,32 @@ export function activeAfter(trace: TraceEntry[]): string | null {
 }
 
 /** States and edges a case went through: from the history's transitions pointers, or from → to pairs. */
-export function pathTaken(model: ChartModel, steps: { from: string | null; to: string; transitions?: string[] }[]): { nodes: Set<string>; edges: Set<string> } {
+export function pathTaken(
+  model: ChartModel,
+  steps: { from: string | null; to: string; transitions?: string[] }[],
+): { nodes: Set<string>; edges: Set<string> } {
   const nodes = new Set<string>();
   const edges = new Set<string>();
   // The start goes from the initial state (through its automatic transitions) to where the case settled.
   const initial = model.nodes.find((n) => n.parent === null && n.initial)?.id ?? null;
   for (const step of steps) {
-    const s = step.from === null && !step.transitions?.length && initial && initial !== step.to ? { ...step, from: initial } : step;
+    const s =
+      step.from === null && !step.transitions?.length && initial && initial !== step.to
+        ? { ...step, from: initial }
+        : step;
     if (s.from) nodes.add(s.from);
     if (s.to) nodes.add(s.to);
     for (const p of [s.from, s.to]) if (p) for (const a of ancestors(p)) nodes.add(a);
     if (s.transitions?.length) {
       for (const ptr of s.transitions) for (const e of model.edges) if (e.pointer === ptr) edges.add(e.id);
     } else if (s.from && s.to) {
-      const e = model.edges.find((x) => x.source === s.from && x.target === s.to) ??
-        model.edges.find((x) => (s.from === x.source || s.from!.startsWith(x.source + '.')) && (s.to === x.target || s.to.startsWith(x.target + '.')));
+      const e =
+        model.edges.find((x) => x.source === s.from && x.target === s.to) ??
+        model.edges.find(
+          (x) =>
+            (s.from === x.source || s.from!.startsWith(x.source + '.')) &&
+            (s.to === x.target || s.to.startsWith(x.target + '.')),
+        );
       if (e) edges.add(e.id);
     }
   }
@@ -88,7 +99,8 @@ export function pathTaken(model: ChartModel, steps: { from: string | null; to: s
 }
 
 /** The steps of a case's history (the engine's entries, or the server's history answer). */
-export const historyToSteps = (h: Pick<HistoryEntry, 'from' | 'to' | 'transitions'>[]) => h.map((x) => ({ from: x.from, to: x.to, transitions: x.transitions }));
+export const historyToSteps = (h: Pick<HistoryEntry, 'from' | 'to' | 'transitions'>[]) =>
+  h.map((x) => ({ from: x.from, to: x.to, transitions: x.transitions }));
 
 const WEEKDAYS_ZH = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 const WEEKDAYS_EN = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

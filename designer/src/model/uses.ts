@@ -27,14 +27,24 @@ function reads(v: unknown, test: (o: Record<string, unknown>) => boolean): boole
 }
 
 const readsParam = (name: string) => (o: Record<string, unknown>) =>
-  o.param === name || ((o.fact === 'paramOn' || o.fact === 'params') && ((o.params as { name?: unknown } | undefined)?.name === name || o.path === `$.${name}`));
+  o.param === name ||
+  ((o.fact === 'paramOn' || o.fact === 'params') &&
+    ((o.params as { name?: unknown } | undefined)?.name === name || o.path === `$.${name}`));
 const readsList = (file: string, list?: string) => (o: Record<string, unknown>) =>
-  o.fact === 'packData' && (o.params as { name?: unknown } | undefined)?.name === file && (!list || String(o.path ?? '').startsWith(`$.${list}`));
+  o.fact === 'packData' &&
+  (o.params as { name?: unknown } | undefined)?.name === file &&
+  (!list || String(o.path ?? '').startsWith(`$.${list}`));
 
 function usesOf(doc: ProcedureDoc, test: (o: Record<string, unknown>) => boolean): Uses {
-  const deadlines = Object.entries(doc.deadlines ?? {}).filter(([, d]) => reads(d.amount, test)).map(([n]) => n);
-  const rules = Object.entries(doc.rules ?? {}).filter(([, r]) => reads(r.conditions, test)).map(([n]) => n);
-  const expiries = new Set(deadlines.map((n) => `${doc.deadlines[n].state}\u0000${doc.deadlines[n].onExpiry?.event ?? ''}`));
+  const deadlines = Object.entries(doc.deadlines ?? {})
+    .filter(([, d]) => reads(d.amount, test))
+    .map(([n]) => n);
+  const rules = Object.entries(doc.rules ?? {})
+    .filter(([, r]) => reads(r.conditions, test))
+    .map(([n]) => n);
+  const expiries = new Set(
+    deadlines.map((n) => `${doc.deadlines[n].state}\u0000${doc.deadlines[n].onExpiry?.event ?? ''}`),
+  );
   const transitions: TouchedTransition[] = [];
   for (const t of allTransitions(doc.machine)) {
     const guarded = guardRules(t.transition.guard).rules.some((r) => rules.includes(r));

@@ -25,11 +25,14 @@ export function CalendarPanel() {
   useEffect(() => {
     let live = true;
     setError('');
-    api.calendar(packId, year ?? undefined).then((c) => {
-      if (!live) return;
-      setCal(c);
-      if (year === null) setYear(c.year);
-    }, (e) => live && setError(e instanceof ApiError ? pick(e.i18n) : String(e)));
+    api.calendar(packId, year ?? undefined).then(
+      (c) => {
+        if (!live) return;
+        setCal(c);
+        if (year === null) setYear(c.year);
+      },
+      (e) => live && setError(e instanceof ApiError ? pick(e.i18n) : String(e)),
+    );
     return () => {
       live = false;
     };
@@ -60,14 +63,40 @@ export function CalendarPanel() {
   const workdays = new Map(cal.workdays.map((w) => [w.date, w]));
   const deadlineName = (name: string) => pick(doc.deadlines?.[name]?.title) || name;
   return (
-    <div className="gz-calendar" data-testid="calendar-panel" data-year={year} data-official={cal.official ? 'true' : 'false'}>
-      <Section title={t('calendarTitle')} actions={(
-        <span className="gz-row">
-          <button type="button" data-testid="calendar-prev" onClick={() => { setTrial(null); setYear(year - 1); }}>{t('prevYear')}</button>
-          <strong data-testid="calendar-year">{t('yearN', { n: year })}</strong>
-          <button type="button" data-testid="calendar-next" onClick={() => { setTrial(null); setYear(year + 1); }}>{t('nextYear')}</button>
-        </span>
-      )}>
+    <div
+      className="gz-calendar"
+      data-testid="calendar-panel"
+      data-year={year}
+      data-official={cal.official ? 'true' : 'false'}
+    >
+      <Section
+        title={t('calendarTitle')}
+        actions={
+          <span className="gz-row">
+            <button
+              type="button"
+              data-testid="calendar-prev"
+              onClick={() => {
+                setTrial(null);
+                setYear(year - 1);
+              }}
+            >
+              {t('prevYear')}
+            </button>
+            <strong data-testid="calendar-year">{t('yearN', { n: year })}</strong>
+            <button
+              type="button"
+              data-testid="calendar-next"
+              onClick={() => {
+                setTrial(null);
+                setYear(year + 1);
+              }}
+            >
+              {t('nextYear')}
+            </button>
+          </span>
+        }
+      >
         <p className={cal.official ? 'gz-ok' : 'gz-warning'} data-testid="calendar-source">
           {cal.official ? t('calendarOfficial', { source: pick(cal.source) }) : pick(cal.source) || t('calendarNone')}
         </p>
@@ -85,7 +114,13 @@ export function CalendarPanel() {
             return (
               <table key={m} className="gz-month" data-testid="calendar-month">
                 <caption>{t('monthN', { n: m + 1 })}</caption>
-                <thead><tr>{[1, 2, 3, 4, 5, 6, 7].map((d) => <th key={d}>{t(`weekdayShort_${d}` as never)}</th>)}</tr></thead>
+                <thead>
+                  <tr>
+                    {[1, 2, 3, 4, 5, 6, 7].map((d) => (
+                      <th key={d}>{t(`weekdayShort_${d}` as never)}</th>
+                    ))}
+                  </tr>
+                </thead>
                 <tbody>
                   {Array.from({ length: Math.ceil((lead + days) / 7) }, (_, w) => (
                     <tr key={w}>
@@ -95,8 +130,25 @@ export function CalendarPanel() {
                         const date = `${year}-${pad(m + 1)}-${pad(day)}`;
                         const h = holidays.get(date);
                         const wd = workdays.get(date);
-                        const cls = h ? (h.provisional ? 'is-provisional' : 'is-holiday') : wd ? 'is-workday' : d >= 5 ? 'is-weekend' : '';
-                        return <td key={d} className={`gz-day ${cls}`} data-date={date} title={h?.name ?? wd?.name ?? undefined}>{day}</td>;
+                        const cls = h
+                          ? h.provisional
+                            ? 'is-provisional'
+                            : 'is-holiday'
+                          : wd
+                            ? 'is-workday'
+                            : d >= 5
+                              ? 'is-weekend'
+                              : '';
+                        return (
+                          <td
+                            key={d}
+                            className={`gz-day ${cls}`}
+                            data-date={date}
+                            title={h?.name ?? wd?.name ?? undefined}
+                          >
+                            {day}
+                          </td>
+                        );
                       })}
                     </tr>
                   ))}
@@ -108,29 +160,79 @@ export function CalendarPanel() {
         <ul className="gz-list gz-daylist" data-testid="calendar-days">
           {cal.holidays.map((h) => (
             <li key={`h${h.date}`} data-testid="calendar-holiday" data-date={h.date}>
-              {formatDue(h.date, lang)} {h.name}{h.provisional ? <span className="gz-pill gz-provisional">{t('provisional')}</span> : null}
+              {formatDue(h.date, lang)} {h.name}
+              {h.provisional ? <span className="gz-pill gz-provisional">{t('provisional')}</span> : null}
             </li>
           ))}
-          {cal.workdays.map((w) => <li key={`w${w.date}`} data-testid="calendar-workday">{formatDue(w.date, lang)} {t('makeUpWorkday', { name: w.name })}</li>)}
+          {cal.workdays.map((w) => (
+            <li key={`w${w.date}`} data-testid="calendar-workday">
+              {formatDue(w.date, lang)} {t('makeUpWorkday', { name: w.name })}
+            </li>
+          ))}
         </ul>
       </Section>
       <Section title={t('loadNotice')} testId="calendar-load">
         <p className="gz-muted">{t('loadNoticeHelp', { year })}</p>
-        <textarea rows={6} value={notice} data-testid="calendar-notice" aria-label={t('loadNotice')} onChange={(e) => { setNotice(e.target.value); setTrial(null); }} />
+        <textarea
+          rows={6}
+          value={notice}
+          data-testid="calendar-notice"
+          aria-label={t('loadNotice')}
+          onChange={(e) => {
+            setNotice(e.target.value);
+            setTrial(null);
+          }}
+        />
         <div className="gz-row">
-          <button type="button" data-testid="calendar-dry-run" disabled={busy || !notice.trim()} onClick={() => void load(true)}>{t('dryRun')}</button>
-          <button type="button" className="gz-primary" data-testid="calendar-apply" disabled={busy || !trial} onClick={() => void load(false)}>{t('applyNotice')}</button>
+          <button
+            type="button"
+            data-testid="calendar-dry-run"
+            disabled={busy || !notice.trim()}
+            onClick={() => void load(true)}
+          >
+            {t('dryRun')}
+          </button>
+          <button
+            type="button"
+            className="gz-primary"
+            data-testid="calendar-apply"
+            disabled={busy || !trial}
+            onClick={() => void load(false)}
+          >
+            {t('applyNotice')}
+          </button>
         </div>
-        {error && <div className="gz-error" data-testid="calendar-error">{error}</div>}
+        {error && (
+          <div className="gz-error" data-testid="calendar-error">
+            {error}
+          </div>
+        )}
         {trial && (
           <div data-testid="calendar-trial">
-            <p>{t('trialSummary', { h: trial.holidays.length, w: trial.workdays.length, n: trial.recalculated.length })}</p>
+            <p>
+              {t('trialSummary', { h: trial.holidays.length, w: trial.workdays.length, n: trial.recalculated.length })}
+            </p>
             {trial.recalculated.length > 0 && (
               <table className="gz-table">
-                <thead><tr><th>{t('instance')}</th><th>{t('deadline')}</th><th>{t('dueBefore')}</th><th>{t('dueAfter')}</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>{t('instance')}</th>
+                    <th>{t('deadline')}</th>
+                    <th>{t('dueBefore')}</th>
+                    <th>{t('dueAfter')}</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {trial.recalculated.map((r, i) => (
-                    <tr key={i} data-testid="calendar-moved"><td>{r.instance}</td><td>{deadlineName(r.deadline)}</td><td>{formatDue(r.from, lang)}</td><td>{formatDue(r.to, lang)}{r.overdueNow ? ` · ${t('overdue')}` : ''}</td></tr>
+                    <tr key={i} data-testid="calendar-moved">
+                      <td>{r.instance}</td>
+                      <td>{deadlineName(r.deadline)}</td>
+                      <td>{formatDue(r.from, lang)}</td>
+                      <td>
+                        {formatDue(r.to, lang)}
+                        {r.overdueNow ? ` · ${t('overdue')}` : ''}
+                      </td>
+                    </tr>
                   ))}
                 </tbody>
               </table>

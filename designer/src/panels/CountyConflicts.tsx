@@ -21,7 +21,10 @@ function keepLocal(c: PackConflict): Command {
     label: { 'zh-CN': `保留本地修改 ${c.path}`, en: `Keep the local change at ${c.path}` },
     apply: (doc: ProcedureDoc) => {
       const cur = getAt(doc, c.path);
-      const op = cur === undefined ? { op: 'add' as const, path: c.path, value: c.county } : { op: 'replace' as const, path: c.path, was: cur, value: c.county };
+      const op =
+        cur === undefined
+          ? { op: 'add' as const, path: c.path, value: c.county }
+          : { op: 'replace' as const, path: c.path, was: cur, value: c.county };
       return applyOverlay(doc, [op]).doc;
     },
   };
@@ -29,8 +32,12 @@ function keepLocal(c: PackConflict): Command {
 
 /** Where a conflict is, in words: the state, deadline, rule or event its path lies in (titles as the document has them). */
 function whereOf(doc: ProcedureDoc, path: string, lang: 'zh-CN' | 'en'): string {
-  const seg = path.split('/').slice(1).map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const title = (v: unknown, fallback: string) => (v && typeof v === 'object' && 'zh-CN' in (v as object) ? (v as Record<string, string>)[lang] : fallback);
+  const seg = path
+    .split('/')
+    .slice(1)
+    .map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const title = (v: unknown, fallback: string) =>
+    v && typeof v === 'object' && 'zh-CN' in (v as object) ? (v as Record<string, string>)[lang] : fallback;
   const zh = lang === 'zh-CN';
   if (seg[0] === 'machine' && seg[1] === 'states') {
     const keys: string[] = [];
@@ -40,7 +47,8 @@ function whereOf(doc: ProcedureDoc, path: string, lang: 'zh-CN' | 'en'): string 
     return zh ? `状态「${title(s?.meta?.title, p)}」` : `state “${title(s?.meta?.title, p)}”`;
   }
   const groups: Record<string, [string, string, (n: string) => unknown]> = {
-    deadlines: ['期限', 'deadline', (n) => doc.deadlines?.[n]?.title], rules: ['规则', 'rule', (n) => doc.rules?.[n]?.description],
+    deadlines: ['期限', 'deadline', (n) => doc.deadlines?.[n]?.title],
+    rules: ['规则', 'rule', (n) => doc.rules?.[n]?.description],
     events: ['事件', 'event', (n) => doc.events?.[n]?.title],
   };
   const g = groups[seg[0]];
@@ -52,10 +60,21 @@ export function CountyConflicts({ draft }: { draft: PackDraftState }) {
   const { pack, procId, doc, run } = useWorkspace();
   const { t, pick, lang } = useI18n();
   const [settled, setSettled] = useState<Record<number, 'local' | 'base'>>({});
-  const mine = (pack.conflicts ?? []).map((c, i) => ({ c, i })).filter(({ c }) =>
-    c.procedure === procId || (c.kind === 'parameter' && (parameterUses(doc, c.path).deadlines.length || parameterUses(doc, c.path).rules.length)));
+  const mine = (pack.conflicts ?? [])
+    .map((c, i) => ({ c, i }))
+    .filter(
+      ({ c }) =>
+        c.procedure === procId ||
+        (c.kind === 'parameter' &&
+          (parameterUses(doc, c.path).deadlines.length || parameterUses(doc, c.path).rules.length)),
+    );
   if (pack.status !== 'conflicted' || !mine.length) return null;
-  const show = (v: unknown) => (v === undefined ? t('conflictNothing') : v && typeof v === 'object' && 'zh-CN' in (v as object) ? pick(v as never) : JSON.stringify(v));
+  const show = (v: unknown) =>
+    v === undefined
+      ? t('conflictNothing')
+      : v && typeof v === 'object' && 'zh-CN' in (v as object)
+        ? pick(v as never)
+        : JSON.stringify(v);
 
   // a local parameter the base changed: kept (it then records the base's new value) or dropped, in the pack draft
   const settleParam = (c: PackConflict, i: number, choice: 'local' | 'base') => {
@@ -73,22 +92,53 @@ export function CountyConflicts({ draft }: { draft: PackDraftState }) {
       <p className="gz-error">{t('countyConflicted')}</p>
       {mine.map(({ c, i }) => {
         // keeping a local change is possible where the base still has the place it goes
-        const canKeep = c.kind === 'parameter' || (c.kind === 'patch' && !(c.reason === 'removed' && c.base === undefined && c.path.split('/').length > 2 && getAt(doc, c.path.split('/').slice(0, -1).join('/')) === undefined));
+        const canKeep =
+          c.kind === 'parameter' ||
+          (c.kind === 'patch' &&
+            !(
+              c.reason === 'removed' &&
+              c.base === undefined &&
+              c.path.split('/').length > 2 &&
+              getAt(doc, c.path.split('/').slice(0, -1).join('/')) === undefined
+            ));
         return (
-          <div key={i} className={`gz-conflict${settled[i] ? ' is-settled' : ''}`} data-testid="county-conflict" data-kind={c.kind} data-path={c.path} data-reason={c.reason}>
+          <div
+            key={i}
+            className={`gz-conflict${settled[i] ? ' is-settled' : ''}`}
+            data-testid="county-conflict"
+            data-kind={c.kind}
+            data-path={c.path}
+            data-reason={c.reason}
+          >
             {c.kind === 'patch' && <strong data-testid="conflict-where">{whereOf(doc, c.path, lang)}</strong>}
             <div>{pick(c.message)}</div>
             {(c.kind === 'patch' || c.kind === 'parameter') && (
               <div className="gz-muted">
-                {t('conflictExpected')}:{show(c.expected)} · {t('conflictBaseNow')}:{show(c.base)} · {t('conflictLocal')}:{show(c.county)}
+                {t('conflictExpected')}:{show(c.expected)} · {t('conflictBaseNow')}:{show(c.base)} ·{' '}
+                {t('conflictLocal')}:{show(c.county)}
               </div>
             )}
-            {c.kind === 'scenario' && (c.details ?? []).map((d, j) => <div key={j} className="gz-muted">{d}</div>)}
-            {settled[i] ? <div data-testid="conflict-settled">{t('conflictSettled')}</div> : (c.kind === 'patch' || c.kind === 'parameter') && (
-              <div className="gz-row">
-                {canKeep && <button type="button" data-testid="conflict-keep" onClick={() => settle(c, i, 'local')}>{t('conflictKeepLocal')}</button>}
-                <button type="button" data-testid="conflict-base" onClick={() => settle(c, i, 'base')}>{t('conflictTakeBase')}</button>
-              </div>
+            {c.kind === 'scenario' &&
+              (c.details ?? []).map((d, j) => (
+                <div key={j} className="gz-muted">
+                  {d}
+                </div>
+              ))}
+            {settled[i] ? (
+              <div data-testid="conflict-settled">{t('conflictSettled')}</div>
+            ) : (
+              (c.kind === 'patch' || c.kind === 'parameter') && (
+                <div className="gz-row">
+                  {canKeep && (
+                    <button type="button" data-testid="conflict-keep" onClick={() => settle(c, i, 'local')}>
+                      {t('conflictKeepLocal')}
+                    </button>
+                  )}
+                  <button type="button" data-testid="conflict-base" onClick={() => settle(c, i, 'base')}>
+                    {t('conflictTakeBase')}
+                  </button>
+                </div>
+              )
             )}
           </div>
         );

@@ -16,7 +16,8 @@ import type { PackDraftState } from './usePackDraft';
 import { Field, Section } from './widgets';
 
 type Item = ListItem & { title?: I18n };
-const isItemList = (v: unknown): v is Item[] => Array.isArray(v) && v.length > 0 && v.every((x) => x && typeof x === 'object' && typeof (x as Item).id === 'string');
+const isItemList = (v: unknown): v is Item[] =>
+  Array.isArray(v) && v.length > 0 && v.every((x) => x && typeof x === 'object' && typeof (x as Item).id === 'string');
 
 export function CountyLists({ basePack, draft }: { basePack: PackDetail | null; draft: PackDraftState }) {
   const { doc } = useWorkspace();
@@ -30,7 +31,13 @@ export function CountyLists({ basePack, draft }: { basePack: PackDetail | null; 
       for (const [field, v] of Object.entries(content as Record<string, unknown>)) {
         if (!isItemList(v)) continue;
         const here = (data[file] as Record<string, unknown> | undefined)?.[field];
-        out.push({ file, field, title: text((content as { title?: I18n }).title, lang) || file, base: v, here: isItemList(here) ? here : v });
+        out.push({
+          file,
+          field,
+          title: text((content as { title?: I18n }).title, lang) || file,
+          base: v,
+          here: isItemList(here) ? here : v,
+        });
       }
     }
     return out;
@@ -39,12 +46,28 @@ export function CountyLists({ basePack, draft }: { basePack: PackDetail | null; 
   return (
     <Section title={t('countyLists')} testId="county-lists">
       <p className="gz-muted">{t('countyListsHelp')}</p>
-      {lists.map((l) => <ListRow key={`${l.file}/${l.field}`} {...l} draft={draft} />)}
+      {lists.map((l) => (
+        <ListRow key={`${l.file}/${l.field}`} {...l} draft={draft} />
+      ))}
     </Section>
   );
 }
 
-function ListRow({ file, field, title, base, here, draft }: { file: string; field: string; title: string; base: Item[]; here: Item[]; draft: PackDraftState }) {
+function ListRow({
+  file,
+  field,
+  title,
+  base,
+  here,
+  draft,
+}: {
+  file: string;
+  field: string;
+  title: string;
+  base: Item[];
+  here: Item[];
+  draft: PackDraftState;
+}) {
   const { doc } = useWorkspace();
   const { t, lang } = useI18n();
   const [open, setOpen] = useState(false);
@@ -60,7 +83,11 @@ function ListRow({ file, field, title, base, here, draft }: { file: string; fiel
   const valid = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id) && !taken.has(id) && zh.trim() && en.trim();
   const add = () => {
     if (!valid) return;
-    draft.setItem(file, field, { id, title: { 'zh-CN': zh.trim(), en: en.trim() }, ...(sample ? { sample: true } : {}) });
+    draft.setItem(file, field, {
+      id,
+      title: { 'zh-CN': zh.trim(), en: en.trim() },
+      ...(sample ? { sample: true } : {}),
+    });
     setId('');
     setZh('');
     setEn('');
@@ -68,31 +95,64 @@ function ListRow({ file, field, title, base, here, draft }: { file: string; fiel
   };
   return (
     <div className="gz-county-list" data-testid="county-list-row" data-file={file} data-list={field}>
-      <div><strong>{t(`list_${field}` as never) !== `list_${field}` ? t(`list_${field}` as never) : field}</strong> <span className="gz-muted">({title})</span></div>
+      <div>
+        <strong>{t(`list_${field}` as never) !== `list_${field}` ? t(`list_${field}` as never) : field}</strong>{' '}
+        <span className="gz-muted">({title})</span>
+      </div>
       <div className="gz-muted">{t('listCounts', { base: base.length, local: local.length })}</div>
       <ul className="gz-plain-list">
-        {local.map((x) => <li key={x.id} data-testid="list-item-local" data-id={x.id}>{text(x.title, lang) || x.id}</li>)}
+        {local.map((x) => (
+          <li key={x.id} data-testid="list-item-local" data-id={x.id}>
+            {text(x.title, lang) || x.id}
+          </li>
+        ))}
         {pendingItems.map((x) => (
           <li key={x.id} data-testid="list-item-pending" data-id={x.id}>
             <ins>{text(x.title, lang) || x.id}</ins>
-            <button type="button" className="gz-link" data-testid="list-item-drop" onClick={() => draft.dropItem(file, field, x.id)}>{t('delete')}</button>
+            <button
+              type="button"
+              className="gz-link"
+              data-testid="list-item-drop"
+              onClick={() => draft.dropItem(file, field, x.id)}
+            >
+              {t('delete')}
+            </button>
           </li>
         ))}
       </ul>
-      <div><span className="gz-muted">{t('paramTouches')}:</span> <Touches doc={doc} uses={uses} /></div>
+      <div>
+        <span className="gz-muted">{t('paramTouches')}:</span> <Touches doc={doc} uses={uses} />
+      </div>
       {open ? (
         <div className="gz-list-form" data-testid="list-item-form">
-          <Field label={t('listItemId')}><input value={id} data-testid="list-item-id" onChange={(e) => setId(e.target.value.trim())} /></Field>
-          <Field label={t('titleZh')}><input value={zh} data-testid="list-item-zh" onChange={(e) => setZh(e.target.value)} /></Field>
-          <Field label={t('titleEn')}><input value={en} data-testid="list-item-en" onChange={(e) => setEn(e.target.value)} /></Field>
-          <label className="gz-check"><input type="checkbox" checked={sample} onChange={(e) => setSample(e.target.checked)} />{t('listItemSample')}</label>
+          <Field label={t('listItemId')}>
+            <input value={id} data-testid="list-item-id" onChange={(e) => setId(e.target.value.trim())} />
+          </Field>
+          <Field label={t('titleZh')}>
+            <input value={zh} data-testid="list-item-zh" onChange={(e) => setZh(e.target.value)} />
+          </Field>
+          <Field label={t('titleEn')}>
+            <input value={en} data-testid="list-item-en" onChange={(e) => setEn(e.target.value)} />
+          </Field>
+          <label className="gz-check">
+            <input type="checkbox" checked={sample} onChange={(e) => setSample(e.target.checked)} />
+            {t('listItemSample')}
+          </label>
           {id && taken.has(id) && <div className="gz-error">{t('listItemTaken')}</div>}
           <div className="gz-row">
-            <button type="button" className="gz-primary" data-testid="list-item-add" disabled={!valid} onClick={add}>{t('listItemAdd')}</button>
-            <button type="button" onClick={() => setOpen(false)}>{t('cancel')}</button>
+            <button type="button" className="gz-primary" data-testid="list-item-add" disabled={!valid} onClick={add}>
+              {t('listItemAdd')}
+            </button>
+            <button type="button" onClick={() => setOpen(false)}>
+              {t('cancel')}
+            </button>
           </div>
         </div>
-      ) : <button type="button" data-testid="list-item-new" onClick={() => setOpen(true)}>{t('listItemNew')}</button>}
+      ) : (
+        <button type="button" data-testid="list-item-new" onClick={() => setOpen(true)}>
+          {t('listItemNew')}
+        </button>
+      )}
     </div>
   );
 }

@@ -15,14 +15,31 @@ import { useWorkspace } from '../workspace/context';
 import { ChangeList } from './changes';
 import { Section } from './widgets';
 
-export function CountyPanel({ base, basePack, overrides, show, onShow, onPickState }: {
-  base: ProcedureDoc | null; basePack: PackDetail | null; overrides: Override[]; show: boolean; onShow(v: boolean): void; onPickState(path: string): void;
+export function CountyPanel({
+  base,
+  basePack,
+  overrides,
+  show,
+  onShow,
+  onPickState,
+}: {
+  base: ProcedureDoc | null;
+  basePack: PackDetail | null;
+  overrides: Override[];
+  show: boolean;
+  onShow(v: boolean): void;
+  onPickState(path: string): void;
 }) {
   const { pack, doc, parameters, packId, procId } = useWorkspace();
   const { t, pick } = useI18n();
   const draft = usePackDraft();
   const [offer, setOffer] = useState<{ version: number; n: number } | null>(null);
-  if (!pack.extends) return <p className="gz-muted" data-testid="county-panel">{t('notCounty')}</p>;
+  if (!pack.extends)
+    return (
+      <p className="gz-muted" data-testid="county-panel">
+        {t('notCounty')}
+      </p>
+    );
   const publish = async () => {
     const published = await draft.publish();
     const mine = published?.find((p) => p.procedure === procId);
@@ -34,19 +51,56 @@ export function CountyPanel({ base, basePack, overrides, show, onShow, onPickSta
       <CountyParameters basePack={basePack} draft={draft} />
       <CountyLists basePack={basePack} draft={draft} />
       <div className="gz-row gz-county-draft">
-        {(draft.dirty || draft.pending) && <span className="gz-muted" data-testid="params-pending">{t('paramsPending')}</span>}
-        <button type="button" data-testid="params-save" disabled={draft.busy || !draft.dirty} onClick={() => void draft.save()}>{t('paramsSave')}</button>
-        <button type="button" className="gz-primary" data-testid="params-publish" disabled={draft.busy || (!draft.dirty && !draft.pending)} onClick={() => void publish()}>{t('paramsPublish')}</button>
+        {(draft.dirty || draft.pending) && (
+          <span className="gz-muted" data-testid="params-pending">
+            {t('paramsPending')}
+          </span>
+        )}
+        <button
+          type="button"
+          data-testid="params-save"
+          disabled={draft.busy || !draft.dirty}
+          onClick={() => void draft.save()}
+        >
+          {t('paramsSave')}
+        </button>
+        <button
+          type="button"
+          className="gz-primary"
+          data-testid="params-publish"
+          disabled={draft.busy || (!draft.dirty && !draft.pending)}
+          onClick={() => void publish()}
+        >
+          {t('paramsPublish')}
+        </button>
       </div>
-      {offer && <MigrateOffer key={offer.n} packId={packId} procId={procId} version={offer.version} inline onDone={() => setOffer(null)} />}
+      {offer && (
+        <MigrateOffer
+          key={offer.n}
+          packId={packId}
+          procId={procId}
+          version={offer.version}
+          inline
+          onDone={() => setOffer(null)}
+        />
+      )}
       <Section title={t('tabCounty')}>
         <p className="gz-muted">{t('countyHelp', { base: pick(pack.baseTitle) || pack.extends })}</p>
         <label className="gz-check">
           <input type="checkbox" checked={show} data-testid="county-show" onChange={(e) => onShow(e.target.checked)} />
           {t('showOnChart')}
         </label>
-        {overrides.length === 0 ? <p className="gz-muted">{t('noCountyChanges')}</p>
-          : <ChangeList overrides={overrides} docs={[doc, base]} params={parameters} onPick={onPickState} testId="county-list" />}
+        {overrides.length === 0 ? (
+          <p className="gz-muted">{t('noCountyChanges')}</p>
+        ) : (
+          <ChangeList
+            overrides={overrides}
+            docs={[doc, base]}
+            params={parameters}
+            onPick={onPickState}
+            testId="county-list"
+          />
+        )}
       </Section>
     </div>
   );

@@ -30,12 +30,35 @@ export function JsonPanel() {
   return (
     <div className="gz-jsonview" data-testid="json-panel">
       <p className="gz-muted">{t('jsonHelp')}</p>
-      <textarea className="gz-json" spellCheck={false} value={textValue} data-testid="json-text"
-        onChange={(e) => { setText(e.target.value); setDirty(true); }} />
-      {error && <div className="gz-error" data-testid="json-error">{error}</div>}
+      <textarea
+        className="gz-json"
+        spellCheck={false}
+        value={textValue}
+        data-testid="json-text"
+        onChange={(e) => {
+          setText(e.target.value);
+          setDirty(true);
+        }}
+      />
+      {error && (
+        <div className="gz-error" data-testid="json-error">
+          {error}
+        </div>
+      )}
       <div className="gz-row">
-        <button type="button" className="gz-primary" data-testid="json-apply" disabled={!dirty} onClick={apply}>{t('apply')}</button>
-        <button type="button" disabled={!dirty} onClick={() => { setDirty(false); setError(''); }}>{t('cancel')}</button>
+        <button type="button" className="gz-primary" data-testid="json-apply" disabled={!dirty} onClick={apply}>
+          {t('apply')}
+        </button>
+        <button
+          type="button"
+          disabled={!dirty}
+          onClick={() => {
+            setDirty(false);
+            setError('');
+          }}
+        >
+          {t('cancel')}
+        </button>
       </div>
     </div>
   );

@@ -9,7 +9,19 @@ import { stateAt, text } from '../model';
 import { useI18n } from '../i18n';
 import { useWorkspace } from '../workspace/context';
 
-export function MigrateOffer({ packId, procId, version, onDone, inline }: { packId: string; procId: string; version: number; onDone(): void; inline?: boolean }) {
+export function MigrateOffer({
+  packId,
+  procId,
+  version,
+  onDone,
+  inline,
+}: {
+  packId: string;
+  procId: string;
+  version: number;
+  onDone(): void;
+  inline?: boolean;
+}) {
   const { api, doc, notify } = useWorkspace();
   const { t, lang, pick } = useI18n();
   const [cases, setCases] = useState<CaseMigration[] | null>(null);
@@ -29,14 +41,21 @@ export function MigrateOffer({ packId, procId, version, onDone, inline }: { pack
   }, [api, packId, procId, version]);
   if (!cases || cases.length === 0) return null;
   const versions = [...new Set(cases.map((c) => c.fromVersion))].sort((a, b) => a - b).join('、');
-  const stateName = (path: string) => path.split(',').map((p) => text(stateAt(doc.machine, p)?.meta?.title, lang) || p).join('、');
+  const stateName = (path: string) =>
+    path
+      .split(',')
+      .map((p) => text(stateAt(doc.machine, p)?.meta?.title, lang) || p)
+      .join('、');
   const day = (iso?: string) => (iso ? iso.slice(0, 10) : '—');
 
   const run = async () => {
     setBusy(true);
     try {
       const r = await api.migrate(packId, procId, { toVersion: version, dryRun: false });
-      notify(t('migrateDone', { moved: r.moved }) + (r.refused ? `;${t('migrateRefusedN', { n: r.refused })}` : ''), r.refused ? 'error' : 'info');
+      notify(
+        t('migrateDone', { moved: r.moved }) + (r.refused ? `;${t('migrateRefusedN', { n: r.refused })}` : ''),
+        r.refused ? 'error' : 'info',
+      );
       const left = r.cases.filter((c) => !c.moved);
       if (left.length) {
         setCases(left);
@@ -53,19 +72,49 @@ export function MigrateOffer({ packId, procId, version, onDone, inline }: { pack
     <div className={inline ? 'gz-offer is-inline' : 'gz-offer'} data-testid="migrate-offer" data-count={cases.length}>
       <div className="gz-row">
         <span>{t('migrateOffer', { n: cases.length, versions })}</span>
-        <button type="button" className="gz-link" data-testid="migrate-dry-run" onClick={() => setOpen(!open)}>{t('migrateDryRun')}</button>
-        <button type="button" className="gz-primary" data-testid="migrate-run" disabled={busy} onClick={() => void run()}>{t('migrateRun', { v: version })}</button>
-        <button type="button" className="gz-link" data-testid="migrate-close" onClick={onDone}>{t('close')}</button>
+        <button type="button" className="gz-link" data-testid="migrate-dry-run" onClick={() => setOpen(!open)}>
+          {t('migrateDryRun')}
+        </button>
+        <button
+          type="button"
+          className="gz-primary"
+          data-testid="migrate-run"
+          disabled={busy}
+          onClick={() => void run()}
+        >
+          {t('migrateRun', { v: version })}
+        </button>
+        <button type="button" className="gz-link" data-testid="migrate-close" onClick={onDone}>
+          {t('close')}
+        </button>
       </div>
       {open && (
         <ul className="gz-offer-list" data-testid="migrate-list">
           {cases.map((c) => (
             <li key={c.id} data-testid="migrate-case" data-id={c.id} data-ok={c.problems.length ? 'false' : 'true'}>
-              {t('migrateCase', { id: c.id, from: c.fromVersion, to: c.toVersion, sfrom: stateName(c.state.from), sto: stateName(c.state.to) })}
-              {c.deadlines.filter((d) => d.from !== d.to).map((d) => (
-                <div key={d.name} className="gz-muted">{t('migrateDeadline', { name: text(doc.deadlines?.[d.name]?.title, lang) || d.name, from: day(d.from), to: day(d.to) })}</div>
+              {t('migrateCase', {
+                id: c.id,
+                from: c.fromVersion,
+                to: c.toVersion,
+                sfrom: stateName(c.state.from),
+                sto: stateName(c.state.to),
+              })}
+              {c.deadlines
+                .filter((d) => d.from !== d.to)
+                .map((d) => (
+                  <div key={d.name} className="gz-muted">
+                    {t('migrateDeadline', {
+                      name: text(doc.deadlines?.[d.name]?.title, lang) || d.name,
+                      from: day(d.from),
+                      to: day(d.to),
+                    })}
+                  </div>
+                ))}
+              {c.problems.map((p, i) => (
+                <div key={i} className="gz-error">
+                  {pick(p.message)}
+                </div>
               ))}
-              {c.problems.map((p, i) => <div key={i} className="gz-error">{pick(p.message)}</div>)}
             </li>
           ))}
         </ul>

@@ -35,23 +35,38 @@ export function usePackDraft(): PackDraftState {
   const [currentData, setCurrentData] = useState(pack.data ?? {});
   const [params, setParams] = useState<Record<string, ParamEdit>>({});
   const [lists, setLists] = useState<ListEdits>({});
-  const [saved, setSaved] = useState<{ params: Record<string, ParamEdit>; lists: ListEdits }>({ params: {}, lists: {} });
+  const [saved, setSaved] = useState<{ params: Record<string, ParamEdit>; lists: ListEdits }>({
+    params: {},
+    lists: {},
+  });
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     let live = true;
-    void api.packDraft(packId).then((d) => {
-      if (!live || !d) return;
-      const p = Object.fromEntries(Object.entries(d.parameters ?? {}).map(([k, v]) => [k, v ? { value: v.value } : null]));
-      setParams(p);
-      setLists(d.data ?? {});
-      setSaved({ params: p, lists: d.data ?? {} });
-    }, () => {});
+    void api.packDraft(packId).then(
+      (d) => {
+        if (!live || !d) return;
+        const p = Object.fromEntries(
+          Object.entries(d.parameters ?? {}).map(([k, v]) => [k, v ? { value: v.value } : null]),
+        );
+        setParams(p);
+        setLists(d.data ?? {});
+        setSaved({ params: p, lists: d.data ?? {} });
+      },
+      () => {},
+    );
     return () => {
       live = false;
     };
   }, [api, packId]);
 
-  const error = useCallback((e: unknown) => notify(e instanceof ApiError ? `${pick(e.i18n)} ${e.problems.map((p) => pick(p.message)).join(';')}` : String(e), 'error'), [notify, pick]);
+  const error = useCallback(
+    (e: unknown) =>
+      notify(
+        e instanceof ApiError ? `${pick(e.i18n)} ${e.problems.map((p) => pick(p.message)).join(';')}` : String(e),
+        'error',
+      ),
+    [notify, pick],
+  );
   const dirty = JSON.stringify({ params, lists }) !== JSON.stringify(saved);
   const pending = Object.keys(saved.params).length > 0 || Object.keys(saved.lists).length > 0;
 
@@ -81,7 +96,14 @@ export function usePackDraft(): PackDraftState {
       setParams({});
       setLists({});
       setSaved({ params: {}, lists: {} });
-      notify(t('paramsPublished', { list: r.published.map((p) => `${pick(fresh.procedures?.[p.procedure]?.title) || p.procedure} v${p.version}`).join('、') || '—' }));
+      notify(
+        t('paramsPublished', {
+          list:
+            r.published
+              .map((p) => `${pick(fresh.procedures?.[p.procedure]?.title) || p.procedure} v${p.version}`)
+              .join('、') || '—',
+        }),
+      );
       return r.published;
     } catch (e) {
       error(e);
@@ -92,24 +114,35 @@ export function usePackDraft(): PackDraftState {
   };
 
   return {
-    params, lists, dirty, pending, busy, current, currentData, save, publish,
-    setParam: (name, edit) => setParams((p) => {
-      const next = { ...p };
-      if (edit === undefined) delete next[name];
-      else next[name] = edit;
-      return next;
-    }),
-    setItem: (file, list, item) => setLists((l) => {
-      const items = (l[file]?.[list] ?? []).filter((x) => x.id !== item.id);
-      return { ...l, [file]: { ...(l[file] ?? {}), [list]: [...items, item] } };
-    }),
-    dropItem: (file, list, id) => setLists((l) => {
-      const items = (l[file]?.[list] ?? []).filter((x) => x.id !== id);
-      const f = { ...(l[file] ?? {}), [list]: items };
-      if (!items.length) delete f[list];
-      const next = { ...l, [file]: f };
-      if (!Object.keys(f).length) delete next[file];
-      return next;
-    }),
+    params,
+    lists,
+    dirty,
+    pending,
+    busy,
+    current,
+    currentData,
+    save,
+    publish,
+    setParam: (name, edit) =>
+      setParams((p) => {
+        const next = { ...p };
+        if (edit === undefined) delete next[name];
+        else next[name] = edit;
+        return next;
+      }),
+    setItem: (file, list, item) =>
+      setLists((l) => {
+        const items = (l[file]?.[list] ?? []).filter((x) => x.id !== item.id);
+        return { ...l, [file]: { ...(l[file] ?? {}), [list]: [...items, item] } };
+      }),
+    dropItem: (file, list, id) =>
+      setLists((l) => {
+        const items = (l[file]?.[list] ?? []).filter((x) => x.id !== id);
+        const f = { ...(l[file] ?? {}), [list]: items };
+        if (!items.length) delete f[list];
+        const next = { ...l, [file]: f };
+        if (!Object.keys(f).length) delete next[file];
+        return next;
+      }),
   };
 }

@@ -46,7 +46,8 @@ export function useCanvasEditing(a: Args) {
   const latest = useRef(a);
   latest.current = a;
 
-  const selectedStates = (sel: Selection | null): string[] => (sel?.kind === 'state' ? [sel.id] : sel?.kind === 'states' ? sel.ids : []);
+  const selectedStates = (sel: Selection | null): string[] =>
+    sel?.kind === 'state' ? [sel.id] : sel?.kind === 'states' ? sel.ids : [];
 
   const addState = useCallback((final: boolean, parent: string | null = null, position?: { x: number; y: number }) => {
     const { model, run, select } = latest.current;
@@ -72,19 +73,26 @@ export function useCanvasEditing(a: Args) {
       const e = model.edges.find((x) => x.id === selection.id);
       const owner = selection.kind === 'internal' ? model.byId.get(selection.node) : undefined;
       const it = owner?.internal.find((x) => x.id === selection.id);
-      const ref = e ? { source: e.source, event: e.event, index: e.index } : it && owner ? { source: owner.id, event: it.event, index: it.index } : null;
+      const ref = e
+        ? { source: e.source, event: e.event, index: e.index }
+        : it && owner
+          ? { source: owner.id, event: it.event, index: it.index }
+          : null;
       if (ref && run(C.deleteTransition(ref))) select(null);
     }
   }, []);
 
-  const copy = useCallback((ids?: string[]) => {
-    const { doc, selection, positions, notify } = latest.current;
-    const list = ids ?? selectedStates(selection);
-    const snip = C.copyStates(doc, list, positions);
-    if (!snip) return;
-    clipboard = snip;
-    notify(translate(lang, 'copied', { n: snip.states.length }));
-  }, [lang]);
+  const copy = useCallback(
+    (ids?: string[]) => {
+      const { doc, selection, positions, notify } = latest.current;
+      const list = ids ?? selectedStates(selection);
+      const snip = C.copyStates(doc, list, positions);
+      if (!snip) return;
+      clipboard = snip;
+      notify(translate(lang, 'copied', { n: snip.states.length }));
+    },
+    [lang],
+  );
 
   const paste = useCallback((at?: { x: number; y: number }) => {
     const { doc, run, select } = latest.current;
@@ -124,27 +132,35 @@ export function useCanvasEditing(a: Args) {
     const { doc, run, select } = latest.current;
     // A line drawn between two states: a new event, selected so it can be named and given roles.
     const name = freshKey('EVENT_', Object.keys(doc.events ?? {}));
-    const cmd = C.connect({ source, target, event: name, newEventTitle: { 'zh-CN': translate('zh-CN', 'newEventDefault'), en: translate('en', 'newEventDefault') } });
+    const cmd = C.connect({
+      source,
+      target,
+      event: name,
+      newEventTitle: { 'zh-CN': translate('zh-CN', 'newEventDefault'), en: translate('en', 'newEventDefault') },
+    });
     if (!run(cmd)) return false;
     select({ kind: 'event', name });
     return true;
   }, []);
 
-  const dropNew = useCallback((kind: string, at: { x: number; y: number }, parent: string | null) => {
-    const { positions, model } = latest.current;
-    // positions of children are relative to their parent
-    let rel = at;
-    if (parent) {
-      let x = 0;
-      let y = 0;
-      for (let p: string | null = parent; p; p = model.byId.get(p)?.parent ?? null) {
-        x += positions[p]?.x ?? 0;
-        y += positions[p]?.y ?? 0;
+  const dropNew = useCallback(
+    (kind: string, at: { x: number; y: number }, parent: string | null) => {
+      const { positions, model } = latest.current;
+      // positions of children are relative to their parent
+      let rel = at;
+      if (parent) {
+        let x = 0;
+        let y = 0;
+        for (let p: string | null = parent; p; p = model.byId.get(p)?.parent ?? null) {
+          x += positions[p]?.x ?? 0;
+          y += positions[p]?.y ?? 0;
+        }
+        rel = { x: at.x - x, y: at.y - y };
       }
-      rel = { x: at.x - x, y: at.y - y };
-    }
-    addState(kind === 'final', parent, { x: rel.x - 90, y: rel.y - 28 });
-  }, [addState]);
+      addState(kind === 'final', parent, { x: rel.x - 90, y: rel.y - 28 });
+    },
+    [addState],
+  );
 
   const openMenu = useCallback((target: MenuTarget, at: { x: number; y: number }) => {
     if (!latest.current.editable) return;
@@ -162,7 +178,11 @@ export function useCanvasEditing(a: Args) {
     if (m.kind === 'pane') {
       return [
         { id: 'add', label: t('menuAddHere'), run: () => addState(false, null, { x: m.x - 90, y: m.y - 28 }) },
-        { id: 'add-final', label: t('menuAddFinalHere'), run: () => addState(true, null, { x: m.x - 90, y: m.y - 28 }) },
+        {
+          id: 'add-final',
+          label: t('menuAddFinalHere'),
+          run: () => addState(true, null, { x: m.x - 90, y: m.y - 28 }),
+        },
         { id: 'paste', label: t('menuPaste'), run: () => paste({ x: m.x, y: m.y }), disabled: !clipboard },
         { id: 'select-all', label: t('menuSelectAll'), run: selectAll },
       ];
@@ -205,10 +225,36 @@ export function useCanvasEditing(a: Args) {
     return () => window.removeEventListener('keydown', onKey);
   }, [deleteSelected, copy, paste, selectAll]);
 
-  return { addState, deleteSelected, copy, paste, selectAll, connect, dropNew, menu, openMenu, closeMenu, menuActions, renaming, startRename, finishRename, found, setFound, searchRef };
+  return {
+    addState,
+    deleteSelected,
+    copy,
+    paste,
+    selectAll,
+    connect,
+    dropNew,
+    menu,
+    openMenu,
+    closeMenu,
+    menuActions,
+    renaming,
+    startRename,
+    finishRename,
+    found,
+    setFound,
+    searchRef,
+  };
 }
 
-export function CanvasMenu({ menu, actions, onClose }: { menu: { x: number; y: number }; actions: MenuAction[]; onClose(): void }) {
+export function CanvasMenu({
+  menu,
+  actions,
+  onClose,
+}: {
+  menu: { x: number; y: number };
+  actions: MenuAction[];
+  onClose(): void;
+}) {
   useEffect(() => {
     const close = () => onClose();
     window.addEventListener('click', close);
@@ -222,8 +268,19 @@ export function CanvasMenu({ menu, actions, onClose }: { menu: { x: number; y: n
     <ul className="gz-menu" role="menu" data-testid="canvas-menu" style={{ left: menu.x, top: menu.y }}>
       {actions.map((a) => (
         <li key={a.id}>
-          <button type="button" role="menuitem" disabled={a.disabled} data-testid={`menu-${a.id}`}
-            onClick={(e) => { e.stopPropagation(); onClose(); a.run(); }}>{a.label}</button>
+          <button
+            type="button"
+            role="menuitem"
+            disabled={a.disabled}
+            data-testid={`menu-${a.id}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              onClose();
+              a.run();
+            }}
+          >
+            {a.label}
+          </button>
         </li>
       ))}
     </ul>
@@ -234,10 +291,20 @@ export function CanvasMenu({ menu, actions, onClose }: { menu: { x: number; y: n
 export function Palette({ onAdd }: { onAdd(final: boolean): void }) {
   const { t } = useI18n();
   const item = (kind: 'state' | 'final', label: string) => (
-    <button type="button" draggable className={`gz-palette-item is-${kind}`} data-testid={`palette-${kind}`} title={t('paletteHelp')}
-      onDragStart={(e) => { e.dataTransfer.setData('application/x-gongzhi-palette', kind); e.dataTransfer.effectAllowed = 'copy'; }}
-      onClick={() => onAdd(kind === 'final')}>
-      <span className="gz-palette-shape" aria-hidden />{label}
+    <button
+      type="button"
+      draggable
+      className={`gz-palette-item is-${kind}`}
+      data-testid={`palette-${kind}`}
+      title={t('paletteHelp')}
+      onDragStart={(e) => {
+        e.dataTransfer.setData('application/x-gongzhi-palette', kind);
+        e.dataTransfer.effectAllowed = 'copy';
+      }}
+      onClick={() => onAdd(kind === 'final')}
+    >
+      <span className="gz-palette-shape" aria-hidden />
+      {label}
     </button>
   );
   return (
@@ -249,14 +316,33 @@ export function Palette({ onAdd }: { onAdd(final: boolean): void }) {
 }
 
 /** Finds states by title (or key): Enter goes to the next match and selects it; matches are outlined on the chart. */
-export function SearchBox({ model, onFind, onGo, inputRef }: { model: ChartModel; onFind(s: Set<string> | undefined): void; onGo(id: string): void; inputRef: RefObject<HTMLInputElement | null> }) {
+export function SearchBox({
+  model,
+  onFind,
+  onGo,
+  inputRef,
+}: {
+  model: ChartModel;
+  onFind(s: Set<string> | undefined): void;
+  onGo(id: string): void;
+  inputRef: RefObject<HTMLInputElement | null>;
+}) {
   const { t, lang } = useI18n();
   const [q, setQ] = useState('');
   const [at, setAt] = useState(0);
   const hits = useMemo(() => {
     const s = q.trim().toLowerCase();
     if (!s) return [];
-    return model.nodes.filter((n) => stateTitle(n, lang).toLowerCase().includes(s) || text(n.title, lang === 'zh-CN' ? 'en' : 'zh-CN').toLowerCase().includes(s) || n.key.toLowerCase() === s).map((n) => n.id);
+    return model.nodes
+      .filter(
+        (n) =>
+          stateTitle(n, lang).toLowerCase().includes(s) ||
+          text(n.title, lang === 'zh-CN' ? 'en' : 'zh-CN')
+            .toLowerCase()
+            .includes(s) ||
+          n.key.toLowerCase() === s,
+      )
+      .map((n) => n.id);
   }, [q, model, lang]);
   useEffect(() => {
     onFind(hits.length ? new Set(hits) : undefined);
@@ -264,7 +350,12 @@ export function SearchBox({ model, onFind, onGo, inputRef }: { model: ChartModel
   }, [hits, onFind]);
   return (
     <div className="gz-search" data-testid="search">
-      <input ref={inputRef} value={q} placeholder={t('searchPlaceholder')} aria-label={t('search')} data-testid="search-input"
+      <input
+        ref={inputRef}
+        value={q}
+        placeholder={t('searchPlaceholder')}
+        aria-label={t('search')}
+        data-testid="search-input"
         onChange={(e) => setQ(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && hits.length) {
@@ -272,23 +363,57 @@ export function SearchBox({ model, onFind, onGo, inputRef }: { model: ChartModel
             setAt(at + 1);
           }
           if (e.key === 'Escape') setQ('');
-        }} />
-      {q.trim() && <span className="gz-muted" data-testid="search-count">{hits.length ? t('searchCount', { n: hits.length }) : t('searchNone')}</span>}
+        }}
+      />
+      {q.trim() && (
+        <span className="gz-muted" data-testid="search-count">
+          {hits.length ? t('searchCount', { n: hits.length }) : t('searchNone')}
+        </span>
+      )}
     </div>
   );
 }
 
-export function LeaveDialog({ busy, onSave, onDiscard, onStay }: { busy: boolean; onSave(): void; onDiscard(): void; onStay(): void }) {
+export function LeaveDialog({
+  busy,
+  onSave,
+  onDiscard,
+  onStay,
+}: {
+  busy: boolean;
+  onSave(): void;
+  onDiscard(): void;
+  onStay(): void;
+}) {
   const { t } = useI18n();
   return (
-    <div className="gz-modal-back" data-testid="leave-dialog" role="dialog" aria-modal="true" aria-labelledby="gz-leave-title">
+    <div
+      className="gz-modal-back"
+      data-testid="leave-dialog"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="gz-leave-title"
+    >
       <div className="gz-modal">
         <h3 id="gz-leave-title">{t('leaveTitle')}</h3>
         <p>{t('leaveText')}</p>
         <div className="gz-row">
-          <button type="button" className="gz-primary" data-testid="leave-save" disabled={busy} autoFocus onClick={onSave}>{t('saveAndLeave')}</button>
-          <button type="button" data-testid="leave-discard" onClick={onDiscard}>{t('leaveWithout')}</button>
-          <button type="button" data-testid="leave-stay" onClick={onStay}>{t('stayHere')}</button>
+          <button
+            type="button"
+            className="gz-primary"
+            data-testid="leave-save"
+            disabled={busy}
+            autoFocus
+            onClick={onSave}
+          >
+            {t('saveAndLeave')}
+          </button>
+          <button type="button" data-testid="leave-discard" onClick={onDiscard}>
+            {t('leaveWithout')}
+          </button>
+          <button type="button" data-testid="leave-stay" onClick={onStay}>
+            {t('stayHere')}
+          </button>
         </div>
       </div>
     </div>

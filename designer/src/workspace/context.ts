@@ -9,7 +9,11 @@ import type { ChartSelection } from '../canvas';
 export type Selection =
   | ChartSelection
   | { kind: 'event'; name: string }
-  | { kind: 'rule'; name: string | null; /** A new rule made from a transition's guard editor: attached there when saved. */ forGuard?: string }
+  | {
+      kind: 'rule';
+      name: string | null;
+      /** A new rule made from a transition's guard editor: attached there when saved. */ forGuard?: string;
+    }
   | { kind: 'deadline'; name: string | null; state?: string };
 
 export interface Workspace {

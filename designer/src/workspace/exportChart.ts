@@ -20,7 +20,16 @@ export interface ExportInput {
 
 export async function exportChart(kind: 'svg' | 'png', o: ExportInput): Promise<void> {
   const { svg, width, height } = chartToSvg({
-    doc: o.doc, model: o.model, boxes: absolute(o.model, o.positions), lang: o.lang, parameters: o.parameters ?? {}, title: o.title, subtitle: o.subtitle, marks: o.marks, active: o.active, routes: o.routes,
+    doc: o.doc,
+    model: o.model,
+    boxes: absolute(o.model, o.positions),
+    lang: o.lang,
+    parameters: o.parameters ?? {},
+    title: o.title,
+    subtitle: o.subtitle,
+    marks: o.marks,
+    active: o.active,
+    routes: o.routes,
   });
   if (kind === 'svg') {
     const blob = new Blob([svg], { type: 'image/svg+xml;charset=utf-8' });

@@ -8,7 +8,16 @@ import type { Override, ProcedureDoc } from '../../../engine/browser';
 import { diffProcedure } from '../../../engine/browser';
 import type { VersionInfo } from '../api';
 import type { Overlay } from '../canvas';
-import { activeAfter, marksFrom, pathTaken, refusedEdges, unionChart, type ChartModel, type Marks, type TraceEntry } from '../model';
+import {
+  activeAfter,
+  marksFrom,
+  pathTaken,
+  refusedEdges,
+  unionChart,
+  type ChartModel,
+  type Marks,
+  type TraceEntry,
+} from '../model';
 import type { StringKey } from '../i18n';
 import type { Comparison } from '../panels/VersionsPanel';
 import { Inspector } from '../panels/inspector/Inspector';
@@ -62,27 +71,65 @@ const define = <S,>(p: PanelDef<S>) => p as unknown as PanelDef;
 export const PANELS: PanelDef[] = [
   define<null>({ id: 'inspect', label: 'tabInspect', initial: null, Component: () => <Inspector /> }),
   define<SimState>({
-    id: 'simulate', label: 'tabSimulate', initial: { trace: null, refusal: null }, keep: true,
+    id: 'simulate',
+    label: 'tabSimulate',
+    initial: { trace: null, refusal: null },
+    keep: true,
     Component: ({ ctx }) => <SimulatePanel onTrace={(trace, refusal) => ctx.setState({ trace, refusal })} />,
     overlay: ({ state, model }) => {
       if (!state.trace) return null;
-      const taken = pathTaken(model, state.trace.filter((e) => !e.refused).map((e) => ({ from: e.from, to: e.state ?? e.to, transitions: e.transitions })));
+      const taken = pathTaken(
+        model,
+        state.trace
+          .filter((e) => !e.refused)
+          .map((e) => ({ from: e.from, to: e.state ?? e.to, transitions: e.transitions })),
+      );
       const active = activeAfter(state.trace);
-      return { active, visitedNodes: taken.nodes, visitedEdges: taken.edges, refusedEdges: state.refusal ? refusedEdges(model, active, state.refusal) : undefined };
+      return {
+        active,
+        visitedNodes: taken.nodes,
+        visitedEdges: taken.edges,
+        refusedEdges: state.refusal ? refusedEdges(model, active, state.refusal) : undefined,
+      };
     },
   }),
   define<Comparison | null>({
-    id: 'versions', label: 'tabVersions', initial: null,
-    Component: ({ ctx }) => <VersionsPanel versions={ctx.versions} comparison={ctx.state} onCompare={ctx.setState} onPickState={ctx.onPickState} />,
+    id: 'versions',
+    label: 'tabVersions',
+    initial: null,
+    Component: ({ ctx }) => (
+      <VersionsPanel
+        versions={ctx.versions}
+        comparison={ctx.state}
+        onCompare={ctx.setState}
+        onPickState={ctx.onPickState}
+      />
+    ),
     view: ({ state }) => {
       if (!state) return null;
       const m = unionChart(state.a.doc, state.b.doc);
-      return { doc: state.b.doc, model: m, marks: marksFrom(diffProcedure(state.a.doc, state.b.doc), m, state.b.doc, state.a.doc) };
+      return {
+        doc: state.b.doc,
+        model: m,
+        marks: marksFrom(diffProcedure(state.a.doc, state.b.doc), m, state.b.doc, state.a.doc),
+      };
     },
   }),
   define<boolean>({
-    id: 'county', label: 'tabCounty', initial: true, when: (l) => !!l.pack.extends,
-    Component: ({ ctx }) => <CountyPanel base={ctx.loaded.base} basePack={ctx.loaded.basePack} overrides={ctx.countyOverrides} show={ctx.state} onShow={ctx.setState} onPickState={ctx.onPickState} />,
+    id: 'county',
+    label: 'tabCounty',
+    initial: true,
+    when: (l) => !!l.pack.extends,
+    Component: ({ ctx }) => (
+      <CountyPanel
+        base={ctx.loaded.base}
+        basePack={ctx.loaded.basePack}
+        overrides={ctx.countyOverrides}
+        show={ctx.state}
+        onShow={ctx.setState}
+        onPickState={ctx.onPickState}
+      />
+    ),
     view: ({ state, loaded, doc, countyOverrides }) => {
       if (!state || !loaded.base) return null;
       const m = unionChart(loaded.base, doc);

@@ -19,26 +19,37 @@ const typing = (el: EventTarget | null) => {
 
 export function useEditor(initial: ProcedureDoc, locks: C.Locks = C.noLocks()): Editor {
   const [state, setState] = useState(() => C.createEditor(initial));
-  const check = useMemo(() => C.lockCheck(locks, (kind, name) => {
-    const d = ref.current.doc;
-    const title = kind === 'rule' ? d.rules?.[name]?.description : kind === 'deadline' ? d.deadlines?.[name]?.title : undefined;
-    return title ?? { 'zh-CN': name, en: name };
-  }), [locks]);
+  const check = useMemo(
+    () =>
+      C.lockCheck(locks, (kind, name) => {
+        const d = ref.current.doc;
+        const title =
+          kind === 'rule' ? d.rules?.[name]?.description : kind === 'deadline' ? d.deadlines?.[name]?.title : undefined;
+        return title ?? { 'zh-CN': name, en: name };
+      }),
+    [locks],
+  );
   const ref = useRef(state);
   ref.current = state;
   const update = useCallback((next: C.EditorState) => {
     ref.current = next;
     setState(next);
   }, []);
-  const run = useCallback((cmd: C.Command): C.CommandError | null => {
-    try {
-      update(C.execute(ref.current, cmd, check));
-      return null;
-    } catch (e) {
-      if (e instanceof C.CommandError) return e;
-      return new C.CommandError({ 'zh-CN': `操作失败:${(e as Error).message}`, en: `Edit failed: ${(e as Error).message}` });
-    }
-  }, [update, check]);
+  const run = useCallback(
+    (cmd: C.Command): C.CommandError | null => {
+      try {
+        update(C.execute(ref.current, cmd, check));
+        return null;
+      } catch (e) {
+        if (e instanceof C.CommandError) return e;
+        return new C.CommandError({
+          'zh-CN': `操作失败:${(e as Error).message}`,
+          en: `Edit failed: ${(e as Error).message}`,
+        });
+      }
+    },
+    [update, check],
+  );
   const undo = useCallback(() => update(C.undo(ref.current)), [update]);
   const redo = useCallback(() => update(C.redo(ref.current)), [update]);
   const markSaved = useCallback((doc?: ProcedureDoc) => update(C.markSaved(ref.current, doc)), [update]);

@@ -20,29 +20,38 @@ function getChecker(): Check {
       waiting.get(e.data.id)?.(e.data.problems);
       waiting.delete(e.data.id);
     };
-    checker = (doc, parameters) => new Promise((resolve) => {
-      const id = ++next;
-      waiting.set(id, resolve);
-      worker.postMessage({ id, doc, parameters });
-    });
+    checker = (doc, parameters) =>
+      new Promise((resolve) => {
+        const id = ++next;
+        waiting.set(id, resolve);
+        worker.postMessage({ id, doc, parameters });
+      });
   } catch {
-    checker = async (doc, parameters) => (await import('../../../engine/browser-rules')).validateProcedure(doc, { parameters });
+    checker = async (doc, parameters) =>
+      (await import('../../../engine/browser-rules')).validateProcedure(doc, { parameters });
   }
   return checker;
 }
 
-export function useProblems(doc: ProcedureDoc, parameters: Record<string, PackParameter>, delay = 150): ProblemDetail[] {
+export function useProblems(
+  doc: ProcedureDoc,
+  parameters: Record<string, PackParameter>,
+  delay = 150,
+): ProblemDetail[] {
   const [problems, setProblems] = useState<ProblemDetail[]>([]);
   const [first, setFirst] = useState(true);
   useEffect(() => {
     let live = true;
-    const id = setTimeout(() => {
-      void getChecker()(doc, parameters).then((found) => {
-        if (!live) return;
-        setProblems(found);
-        setFirst(false);
-      });
-    }, first ? 0 : delay);
+    const id = setTimeout(
+      () => {
+        void getChecker()(doc, parameters).then((found) => {
+          if (!live) return;
+          setProblems(found);
+          setFirst(false);
+        });
+      },
+      first ? 0 : delay,
+    );
     return () => {
       live = false;
       clearTimeout(id);

@@ -9,7 +9,10 @@ interface Request {
 }
 
 // The worker's global scope, typed here rather than through the webworker lib (which would apply to the whole program).
-const scope = self as unknown as { onmessage: ((e: MessageEvent<Request>) => void) | null; postMessage(message: unknown): void };
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent<Request>) => void) | null;
+  postMessage(message: unknown): void;
+};
 
 scope.onmessage = (e) => {
   const { id, doc, parameters } = e.data;

@@ -21,11 +21,23 @@ export const calendarImport: Command = {
       out(usage);
       return 2;
     }
-    return cmdCalendarImport(file, { pack: options.pack || 'national', packsDir: options['packs-dir'] || 'configs/packs', dryRun: options['dry-run'] === true }, out);
+    return cmdCalendarImport(
+      file,
+      {
+        pack: options.pack || 'national',
+        packsDir: options['packs-dir'] || 'configs/packs',
+        dryRun: options['dry-run'] === true,
+      },
+      out,
+    );
   },
 };
 
-export function cmdCalendarImport(file: string, opts: { pack: string; packsDir: string; dryRun: boolean }, out: Out): number {
+export function cmdCalendarImport(
+  file: string,
+  opts: { pack: string; packsDir: string; dryRun: boolean },
+  out: Out,
+): number {
   if (!/^[a-z][a-z0-9-]{0,63}$/.test(opts.pack)) {
     out(`✗ 配置包编号无效 / invalid pack id: ${opts.pack}`);
     return 2;
@@ -54,7 +66,9 @@ export function cmdCalendarImport(file: string, opts: { pack: string; packsDir: 
   const json = JSON.stringify(f, null, 1);
   const existing = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
   out(`✓ 已读取 / read: ${f.source['zh-CN']}`);
-  out(`  ${f.year} 年:放假 ${f.holidays.length} 天,调休上班 ${f.workdays.length} 天 / ${f.holidays.length} days off, ${f.workdays.length} make-up working days; 法定假日核对通过 / statutory days checked`);
+  out(
+    `  ${f.year} 年:放假 ${f.holidays.length} 天,调休上班 ${f.workdays.length} 天 / ${f.holidays.length} days off, ${f.workdays.length} make-up working days; 法定假日核对通过 / statutory days checked`,
+  );
   if (existing !== undefined && JSON.stringify(JSON.parse(existing)) === JSON.stringify(f)) {
     out(`  = 未变 / unchanged: ${target}`);
     return 0;
@@ -65,7 +79,9 @@ export function cmdCalendarImport(file: string, opts: { pack: string; packsDir: 
   }
   writeFileSync(target, json);
   out(`  ${existing === undefined ? '+ 已写入 / written' : '~ 已替换 / replaced'}: ${target}`);
-  out(`  服务器下次启动时按此重算在办案件的期限;或不重启载入运行中的服务器 / the server recomputes running cases' deadlines at its next start; or load it into a running server:`);
+  out(
+    `  服务器下次启动时按此重算在办案件的期限;或不重启载入运行中的服务器 / the server recomputes running cases' deadlines at its next start; or load it into a running server:`,
+  );
   out(`    PUT /api/packs/${opts.pack}/calendar/${f.year}  {"notice": "…"}`);
   return 0;
 }

@@ -10,7 +10,8 @@ import { loadResolved, printProblems } from '../load';
 
 export const diff: Command = {
   name: 'diff',
-  usage: '  gongzhi diff <pack-dir>              列出相对上级包的改动及冲突 / list what the pack changes against its base, and its conflicts',
+  usage:
+    '  gongzhi diff <pack-dir>              列出相对上级包的改动及冲突 / list what the pack changes against its base, and its conflicts',
   async run({ positionals: [dir], out, usage }) {
     const r = loadResolved(dir, out, usage);
     if (typeof r === 'number') return r;
@@ -25,7 +26,12 @@ export const diff: Command = {
     if (!p.extends) return 0;
     const conflicts: PackConflict[] = [
       ...(p.conflicts ?? []),
-      ...r.problems.map((x): PackConflict => ({ kind: 'problem', path: x.path, reason: 'invalid', message: x.message })),
+      ...r.problems.map((x): PackConflict => ({
+        kind: 'problem',
+        path: x.path,
+        reason: 'invalid',
+        message: x.message,
+      })),
       ...(r.problems.length ? [] : await retestPack(p, r.target.scenarios ?? {})),
     ];
     if (!conflicts.length) {

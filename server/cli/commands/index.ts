@@ -10,4 +10,14 @@ import { overlay } from './overlay';
 import { test } from './test';
 import { validate } from './validate';
 
-export const COMMANDS: readonly Command[] = [validate, test, diff, overlay, bundle, exportPack, importPack, migrate, calendarImport];
+export const COMMANDS: readonly Command[] = [
+  validate,
+  test,
+  diff,
+  overlay,
+  bundle,
+  exportPack,
+  importPack,
+  migrate,
+  calendarImport,
+];

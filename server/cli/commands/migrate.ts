@@ -18,12 +18,15 @@ interface MigratedCase {
 
 function printMigrated(c: MigratedCase, out: Out) {
   const mark = c.problems.length ? '✗' : c.moved ? '✓' : '·';
-  out(`  ${mark} ${c.id}: 版本 version ${c.fromVersion} → ${c.toVersion} · 状态 state ${c.state.from} → ${c.state.to}${c.moved ? ' · 已迁移 moved' : ''}`);
+  out(
+    `  ${mark} ${c.id}: 版本 version ${c.fromVersion} → ${c.toVersion} · 状态 state ${c.state.from} → ${c.state.to}${c.moved ? ' · 已迁移 moved' : ''}`,
+  );
   for (const d of c.deadlines) {
     const day = (x?: string) => (x ? x.slice(0, 10) : '—');
     out(`      期限 deadline ${d.name}: ${d.change} ${day(d.from)} → ${day(d.to)}`);
   }
-  for (const p of c.problems) out(`      ✗ [${p.code ?? 'PROBLEM'}] ${p.path}: ${p.message['zh-CN']} / ${p.message.en}`);
+  for (const p of c.problems)
+    out(`      ✗ [${p.code ?? 'PROBLEM'}] ${p.path}: ${p.message['zh-CN']} / ${p.message.en}`);
 }
 
 export const migrate: Command = {
@@ -34,7 +37,10 @@ export const migrate: Command = {
     '  gongzhi migrate --instance <id> [--to N] [--map a=b] [--run]   迁移一个案件 / one case',
   ].join('\n'),
   async run({ positionals: pos, options: opt, server, token, out, usage }) {
-    const stateMap = typeof opt.map === 'string' ? Object.fromEntries(opt.map.split(',').map((x) => x.split('=').map((y) => y.trim()))) : undefined;
+    const stateMap =
+      typeof opt.map === 'string'
+        ? Object.fromEntries(opt.map.split(',').map((x) => x.split('=').map((y) => y.trim())))
+        : undefined;
     if (stateMap && Object.entries(stateMap).some(([k, v]) => !k || !v)) {
       out('✗ --map 应为 from=to,from=to / --map must be from=to,from=to');
       return 2;
@@ -43,12 +49,19 @@ export const migrate: Command = {
     const to = typeof opt.to === 'string' ? Number(opt.to) : undefined;
     const base = { ...(to ? { toVersion: to } : {}), ...(stateMap ? { stateMap } : {}), dryRun: !run };
     if (typeof opt.instance === 'string') {
-      const r = await http('POST', `${server}/api/instances/${encodeURIComponent(opt.instance)}/migrate`, token, base, out);
+      const r = await http(
+        'POST',
+        `${server}/api/instances/${encodeURIComponent(opt.instance)}/migrate`,
+        token,
+        base,
+        out,
+      );
       if (!r) return 1;
       if (r.status === 409) {
         const e = (r.json as { error: { message: { 'zh-CN': string; en: string }; details: ProblemDetail[] } }).error;
         out(`✗ 不能迁移 / cannot migrate: ${e.message['zh-CN']} / ${e.message.en}`);
-        for (const p of e.details ?? []) out(`    ✗ [${p.code ?? 'PROBLEM'}] ${p.path}: ${p.message['zh-CN']} / ${p.message.en}`);
+        for (const p of e.details ?? [])
+          out(`    ✗ [${p.code ?? 'PROBLEM'}] ${p.path}: ${p.message['zh-CN']} / ${p.message.en}`);
         return 1;
       }
       if (r.status !== 200) {
@@ -83,8 +96,17 @@ export const migrate: Command = {
         out(`✗ 迁移失败 / migrate failed: HTTP ${r.status} ${JSON.stringify(r.json)}`);
         return 1;
       }
-      const res = r.json as { toVersion: number; cases: MigratedCase[]; moved: number; refused: number; next: string | null };
-      if (!total) out(`${run ? '迁移 / migrating' : '预演 / dry run'}: ${pack}/${proc} → 版本 version ${res.toVersion}${run ? '' : '(加 --run 执行 / add --run to move)'}`);
+      const res = r.json as {
+        toVersion: number;
+        cases: MigratedCase[];
+        moved: number;
+        refused: number;
+        next: string | null;
+      };
+      if (!total)
+        out(
+          `${run ? '迁移 / migrating' : '预演 / dry run'}: ${pack}/${proc} → 版本 version ${res.toVersion}${run ? '' : '(加 --run 执行 / add --run to move)'}`,
+        );
       for (const c of res.cases) printMigrated(c, out);
       total += res.cases.length;
       moved += res.moved;
@@ -92,7 +114,9 @@ export const migrate: Command = {
       target = res.toVersion;
       cursor = res.next ?? undefined;
     } while (cursor);
-    out(`${refused ? '✗' : '✓'} ${total} 个案件 case(s) → 版本 version ${target}: ${run ? `已迁移 moved ${moved}` : '未改动 nothing changed'}${refused ? `,不能迁移 refused ${refused}` : ''}`);
+    out(
+      `${refused ? '✗' : '✓'} ${total} 个案件 case(s) → 版本 version ${target}: ${run ? `已迁移 moved ${moved}` : '未改动 nothing changed'}${refused ? `,不能迁移 refused ${refused}` : ''}`,
+    );
     return refused ? 1 : 0;
   },
 };

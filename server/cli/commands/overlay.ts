@@ -11,7 +11,8 @@ import { loadWithBases } from '../load';
 
 export const overlay: Command = {
   name: 'overlay',
-  usage: '  gongzhi overlay <pack-dir> [--write] 把完整副本和合并补丁转成记录上级原值的补丁 / turn copies and merge patches into overlays',
+  usage:
+    '  gongzhi overlay <pack-dir> [--write] 把完整副本和合并补丁转成记录上级原值的补丁 / turn copies and merge patches into overlays',
   run({ positionals: [dir], options, out }) {
     const write = options.write === true;
     if (!dir || !existsSync(join(dir, 'pack.json'))) {
@@ -28,11 +29,15 @@ export const overlay: Command = {
     }
     for (const t of up.turned) {
       if ('parameter' in t) {
-        out(`  • 参数 parameter ${t.parameter}: 记录上级原值 records the base value ${JSON.stringify(up.parameters?.[t.parameter]?.baseValue)}`);
+        out(
+          `  • 参数 parameter ${t.parameter}: 记录上级原值 records the base value ${JSON.stringify(up.parameters?.[t.parameter]?.baseValue)}`,
+        );
         continue;
       }
       const n = up.patches[t.procedure]?.length ?? 0;
-      out(`  • ${t.procedure}: ${t.from === 'copy' ? '完整副本 full copy' : '合并补丁 merge patch'} → ${n} 个操作 operation(s)`);
+      out(
+        `  • ${t.procedure}: ${t.from === 'copy' ? '完整副本 full copy' : '合并补丁 merge patch'} → ${n} 个操作 operation(s)`,
+      );
     }
     if (!write) {
       out('(预演 dry run: 加 --write 写入 / add --write to rewrite the files)');
@@ -45,7 +50,10 @@ export const overlay: Command = {
     }
     for (const t of up.turned) {
       if ('parameter' in t) continue;
-      writeFileSync(join(dir, 'patches', `${t.procedure}.json`), JSON.stringify({ procedure: t.procedure, changes: up.patches[t.procedure] }, null, 2) + '\n');
+      writeFileSync(
+        join(dir, 'patches', `${t.procedure}.json`),
+        JSON.stringify({ procedure: t.procedure, changes: up.patches[t.procedure] }, null, 2) + '\n',
+      );
       if (t.from === 'copy') rmSync(join(dir, 'procedures', `${t.procedure}.json`), { force: true });
     }
     out(`✓ 已转换 / rewritten: ${up.turned.length} 个流程 procedure(s) in ${join(dir, 'patches')}`);

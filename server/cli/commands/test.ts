@@ -2,7 +2,15 @@
  * `gongzhi test <pack-dir>`: runs the pack's and its bases' scenarios (a pack's scenario of the same file name as its
  * base's replaces it), one line each, then the state and transition coverage of each procedure.
  */
-import { compileProcedure, coverage, percent, runScenario, type PackSource, type Scenario, type ScenarioReport } from '../../../engine';
+import {
+  compileProcedure,
+  coverage,
+  percent,
+  runScenario,
+  type PackSource,
+  type Scenario,
+  type ScenarioReport,
+} from '../../../engine';
 import type { Command } from '../command';
 import { loadResolved, printProblems } from '../load';
 
@@ -22,7 +30,8 @@ export const test: Command = {
     let failed = 0;
     let total = 0;
     const byName = new Map<string, { src: PackSource; sc: Scenario }>();
-    for (const src of r.sources) for (const [name, sc] of Object.entries(src.scenarios ?? {})) byName.set(name, { src, sc });
+    for (const src of r.sources)
+      for (const [name, sc] of Object.entries(src.scenarios ?? {})) byName.set(name, { src, sc });
     for (const [name, { src, sc }] of byName) {
       total++;
       const title = typeof sc.title === 'string' ? sc.title : `${sc.title['zh-CN']}`;
@@ -48,14 +57,18 @@ export const test: Command = {
         for (const f of report.failures) out(`      ${f}`);
       } else out(`  ✓ ${label} — ${title}`);
       for (const p of report.provisional) {
-        out(`      暂定 provisional: ${p.deadline} ${p.dueDate}(${p.years.join('、')} 年节假日通知未载入,按法定假日推算 / no holiday notice for ${p.years.join(', ')}: derived from the statute)`);
+        out(
+          `      暂定 provisional: ${p.deadline} ${p.dueDate}(${p.years.join('、')} 年节假日通知未载入,按法定假日推算 / no holiday notice for ${p.years.join(', ')}: derived from the statute)`,
+        );
       }
     }
     out('覆盖 / coverage:');
     for (const [procId, doc] of Object.entries(pack.procedures)) {
       const reports = runs.get(procId) ?? [];
       const cov = coverage(doc, reports);
-      out(`  ${procId}: ${reports.length} 个场景 scenarios · 状态 states ${cov.states.reached}/${cov.states.total} (${percent(cov.states.reached, cov.states.total)} %) · 流转 transitions ${cov.transitions.reached}/${cov.transitions.total} (${percent(cov.transitions.reached, cov.transitions.total)} %)`);
+      out(
+        `  ${procId}: ${reports.length} 个场景 scenarios · 状态 states ${cov.states.reached}/${cov.states.total} (${percent(cov.states.reached, cov.states.total)} %) · 流转 transitions ${cov.transitions.reached}/${cov.transitions.total} (${percent(cov.transitions.reached, cov.transitions.total)} %)`,
+      );
     }
     if (failed) {
       out(`✗ 场景失败 / scenarios failed: ${failed}/${total} (${pack.id})`);

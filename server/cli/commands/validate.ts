@@ -22,7 +22,9 @@ export const validate: Command = {
     }
     out(`✓ 校验通过 / validation passed: ${p.id} (${p.title['zh-CN']} / ${p.title.en})`);
     out(`  继承 / lineage: ${p.lineage.join(' → ')}`);
-    out(`  流程 / procedures: ${Object.keys(p.procedures).length} · 参数 / parameters: ${Object.keys(p.parameters).length} · 改动 / overrides: ${p.overrides.length} · 场景 / scenarios: ${Object.keys(r.target.scenarios ?? {}).length}`);
+    out(
+      `  流程 / procedures: ${Object.keys(p.procedures).length} · 参数 / parameters: ${Object.keys(p.parameters).length} · 改动 / overrides: ${p.overrides.length} · 场景 / scenarios: ${Object.keys(r.target.scenarios ?? {}).length}`,
+    );
     return 0;
   },
 };

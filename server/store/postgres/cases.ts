@@ -7,8 +7,18 @@ import type pg from 'pg';
 import type { Instance } from '../../../engine';
 import type { IdempotencyRecord, StartRecord, StoredHistoryEntry } from '../types';
 import {
-  StoreConflict, earliestDue, sortKey, type CaseDelta, type CaseQuery, type CaseState, type CaseStore, type CaseSummaryRow, type CaseTx,
-  type OpenCount, type StatsCounts, type StatsQuery,
+  StoreConflict,
+  earliestDue,
+  sortKey,
+  type CaseDelta,
+  type CaseQuery,
+  type CaseState,
+  type CaseStore,
+  type CaseSummaryRow,
+  type CaseTx,
+  type OpenCount,
+  type StatsCounts,
+  type StatsQuery,
 } from '../seam';
 import type { FigureRow } from '../stats-index';
 import { likeEscape, num, placeholders, uniqueViolation, type Queryable } from './sql';
@@ -19,27 +29,57 @@ export function stateRoot(state: string): string {
   return state.includes(',') ? '*' : state.split('.')[0];
 }
 
-const CASE_COLUMNS = 'id, pack, procedure, version, rev, status, state, state_root, overdue, ever_overdue, business_key, created_at, updated_at, instance, satisfied, satisfaction_total, start_key, start_record, due_at, figures';
+const CASE_COLUMNS =
+  'id, pack, procedure, version, rev, status, state, state_root, overdue, ever_overdue, business_key, created_at, updated_at, instance, satisfied, satisfaction_total, start_key, start_record, due_at, figures';
 /** What a transaction and `get` read of a case row. */
 const STATE_COLUMNS = 'instance, satisfied, satisfaction_total, start_record, figures';
 
 /** The unique column `start_key` of a keyed start: `["<subject>","<Idempotency-Key>"]` (text may not hold NUL). */
 const startKeyOf = (subject: string, key: string) => JSON.stringify([subject, key]);
 
-function caseValues(i: Instance, sat: CaseState['satisfaction'], start: StartRecord | undefined, figures: CaseState['figures']): unknown[] {
+function caseValues(
+  i: Instance,
+  sat: CaseState['satisfaction'],
+  start: StartRecord | undefined,
+  figures: CaseState['figures'],
+): unknown[] {
   return [
-    i.id, i.pack, i.procedure, i.version, i.rev, i.status, i.state, stateRoot(i.state), i.overdue, !!i.everOverdue,
-    i.businessKey ?? null, i.createdAt, i.updatedAt, JSON.stringify(i), sat?.satisfied ?? null, sat?.total ?? null,
-    start ? startKeyOf(start.subject, start.key) : null, start ? JSON.stringify(start) : null,
-    earliestDue(i) ?? null, figures ? JSON.stringify(figures) : null,
+    i.id,
+    i.pack,
+    i.procedure,
+    i.version,
+    i.rev,
+    i.status,
+    i.state,
+    stateRoot(i.state),
+    i.overdue,
+    !!i.everOverdue,
+    i.businessKey ?? null,
+    i.createdAt,
+    i.updatedAt,
+    JSON.stringify(i),
+    sat?.satisfied ?? null,
+    sat?.total ?? null,
+    start ? startKeyOf(start.subject, start.key) : null,
+    start ? JSON.stringify(start) : null,
+    earliestDue(i) ?? null,
+    figures ? JSON.stringify(figures) : null,
   ];
 }
 
-function stateOf(row: { instance: string; satisfied: number | null; satisfaction_total: number | null; start_record: string | null; figures?: string | null }): CaseState {
+function stateOf(row: {
+  instance: string;
+  satisfied: number | null;
+  satisfaction_total: number | null;
+  start_record: string | null;
+  figures?: string | null;
+}): CaseState {
   const instance = JSON.parse(row.instance) as Instance;
   return {
     instance,
-    ...(row.satisfied === null || row.satisfaction_total === null ? {} : { satisfaction: { satisfied: Number(row.satisfied), total: Number(row.satisfaction_total) } }),
+    ...(row.satisfied === null || row.satisfaction_total === null
+      ? {}
+      : { satisfaction: { satisfied: Number(row.satisfied), total: Number(row.satisfaction_total) } }),
     ...(row.start_record ? { start: JSON.parse(row.start_record) as StartRecord } : {}),
     ...(row.figures ? { figures: JSON.parse(row.figures) } : {}),
   };
@@ -49,8 +89,15 @@ function stateOf(row: { instance: string; satisfied: number | null; satisfaction
 function figureRowOf(st: CaseState): FigureRow {
   const i = st.instance;
   return {
-    pack: i.pack, procedure: i.procedure, createdAt: i.createdAt, status: i.status, state: i.state, overdue: i.overdue, everOverdue: !!i.everOverdue,
-    ...(st.satisfaction ? { satisfaction: st.satisfaction } : {}), ...(st.figures ? { figures: st.figures } : {}),
+    pack: i.pack,
+    procedure: i.procedure,
+    createdAt: i.createdAt,
+    status: i.status,
+    state: i.state,
+    overdue: i.overdue,
+    everOverdue: !!i.everOverdue,
+    ...(st.satisfaction ? { satisfaction: st.satisfaction } : {}),
+    ...(st.figures ? { figures: st.figures } : {}),
   };
 }
 
@@ -81,7 +128,11 @@ export class PgCases implements CaseStore {
           return q.rows[0] ? (JSON.parse(q.rows[0].record) as IdempotencyRecord) : undefined;
         },
         takeTimer: async (name, dueAt) => {
-          const q = await c.query('DELETE FROM gz_timers WHERE case_id = $1 AND name = $2 AND due_at = $3', [id, name, dueAt]);
+          const q = await c.query('DELETE FROM gz_timers WHERE case_id = $1 AND name = $2 AND due_at = $3', [
+            id,
+            name,
+            dueAt,
+          ]);
           return (q.rowCount ?? 0) > 0;
         },
         commit: async (d) => {
@@ -117,29 +168,64 @@ export class PgCases implements CaseStore {
       const u = await c.query(
         `UPDATE gz_cases SET version = $2, rev = $3, status = $4, state = $5, state_root = $6, overdue = $7, ever_overdue = $8,
            updated_at = $9, instance = $10, satisfied = $11, satisfaction_total = $12, due_at = $14, figures = $15 WHERE id = $1 AND rev = $13`,
-        [i.id, i.version, i.rev, i.status, i.state, stateRoot(i.state), i.overdue, !!i.everOverdue, i.updatedAt, JSON.stringify(i), sat?.satisfied ?? null, sat?.total ?? null, rev,
-          earliestDue(i) ?? null, figures ? JSON.stringify(figures) : null],
+        [
+          i.id,
+          i.version,
+          i.rev,
+          i.status,
+          i.state,
+          stateRoot(i.state),
+          i.overdue,
+          !!i.everOverdue,
+          i.updatedAt,
+          JSON.stringify(i),
+          sat?.satisfied ?? null,
+          sat?.total ?? null,
+          rev,
+          earliestDue(i) ?? null,
+          figures ? JSON.stringify(figures) : null,
+        ],
       );
       if (!u.rowCount) throw new StoreConflict('revision', `case ${i.id} changed (revision ${rev} is gone)`);
     } else {
       try {
         await c.query('SAVEPOINT gz_insert');
-        await c.query(`INSERT INTO gz_cases (${CASE_COLUMNS}) VALUES (${placeholders(1, 20)})`, caseValues(i, sat, d.start, figures));
+        await c.query(
+          `INSERT INTO gz_cases (${CASE_COLUMNS}) VALUES (${placeholders(1, 20)})`,
+          caseValues(i, sat, d.start, figures),
+        );
         await c.query('RELEASE SAVEPOINT gz_insert');
       } catch (e) {
         const which = uniqueViolation(e);
         if (which === null) throw e;
-        if (which.includes('business_key')) throw new StoreConflict('businessKey', `business key ${i.businessKey} of pack ${i.pack} is taken`);
-        if (which.includes('start_key')) throw new StoreConflict('startKey', `the start key ${d.start?.key} of ${d.start?.subject} is taken`);
+        if (which.includes('business_key'))
+          throw new StoreConflict('businessKey', `business key ${i.businessKey} of pack ${i.pack} is taken`);
+        if (which.includes('start_key'))
+          throw new StoreConflict('startKey', `the start key ${d.start?.key} of ${d.start?.subject} is taken`);
         throw new StoreConflict('exists', `case ${i.id} exists`);
       }
     }
     const h = d.history;
-    await c.query('INSERT INTO gz_history (case_id, seq, at, entry) VALUES ($1, $2, $3, $4)', [i.id, h.seq, h.at, JSON.stringify(h)]);
+    await c.query('INSERT INTO gz_history (case_id, seq, at, entry) VALUES ($1, $2, $3, $4)', [
+      i.id,
+      h.seq,
+      h.at,
+      JSON.stringify(h),
+    ]);
     // the figures' counters: this case's new contribution less its old one (appended, never updated in place)
-    await appendDeltas(c, deltaRows(current ? figureRowOf(current) : null, figureRowOf({ instance: i, ...(sat ? { satisfaction: sat } : {}), ...(figures ? { figures } : {}) })));
+    await appendDeltas(
+      c,
+      deltaRows(
+        current ? figureRowOf(current) : null,
+        figureRowOf({ instance: i, ...(sat ? { satisfaction: sat } : {}), ...(figures ? { figures } : {}) }),
+      ),
+    );
     const names = [...new Set([...d.timers.cancel, ...d.timers.arm.map((t) => t.name)])];
-    if (names.length && current) await c.query(`DELETE FROM gz_timers WHERE case_id = $1 AND name IN (${placeholders(2, names.length)})`, [i.id, ...names]);
+    if (names.length && current)
+      await c.query(`DELETE FROM gz_timers WHERE case_id = $1 AND name IN (${placeholders(2, names.length)})`, [
+        i.id,
+        ...names,
+      ]);
     if (d.timers.arm.length) {
       const vals: unknown[] = [];
       const rows = d.timers.arm.map((t, k) => {
@@ -154,10 +240,18 @@ export class PgCases implements CaseStore {
         vals.push(o.id, i.id, o.webhook, o.type, o.createdAt, JSON.stringify(o.body), o.requestId ?? null);
         return `(${placeholders(k * 7 + 1, 7)}, 'pending')`;
       });
-      await c.query(`INSERT INTO gz_outbox (id, case_id, webhook, type, created_at, body, request_id, status) VALUES ${rows.join(', ')}`, vals);
+      await c.query(
+        `INSERT INTO gz_outbox (id, case_id, webhook, type, created_at, body, request_id, status) VALUES ${rows.join(', ')}`,
+        vals,
+      );
     }
     if (d.idempotency) {
-      await c.query('INSERT INTO gz_idempotency (case_id, key, at, record) VALUES ($1, $2, $3, $4)', [i.id, d.idempotency.key, d.idempotency.at, JSON.stringify(d.idempotency)]);
+      await c.query('INSERT INTO gz_idempotency (case_id, key, at, record) VALUES ($1, $2, $3, $4)', [
+        i.id,
+        d.idempotency.key,
+        d.idempotency.at,
+        JSON.stringify(d.idempotency),
+      ]);
     }
     if (this.notify) {
       if (d.timers.arm.length) await c.query("SELECT pg_notify('gongzhi', 'timers')");
@@ -175,8 +269,16 @@ export class PgCases implements CaseStore {
     if (!r.rows[0]) return null;
     const i = JSON.parse(r.rows[0].instance) as Instance;
     return {
-      id: i.id, pack: i.pack, procedure: i.procedure, version: i.version, state: i.state, status: i.status, overdue: i.overdue,
-      ...(i.businessKey ? { businessKey: i.businessKey } : {}), createdAt: i.createdAt, updatedAt: i.updatedAt,
+      id: i.id,
+      pack: i.pack,
+      procedure: i.procedure,
+      version: i.version,
+      state: i.state,
+      status: i.status,
+      overdue: i.overdue,
+      ...(i.businessKey ? { businessKey: i.businessKey } : {}),
+      createdAt: i.createdAt,
+      updatedAt: i.updatedAt,
     };
   }
 
@@ -204,7 +306,8 @@ export class PgCases implements CaseStore {
       if (q.status !== undefined) add('status = ?', q.status);
       if (q.overdue !== undefined) add(q.overdue ? 'overdue' : 'NOT overdue');
       if (q.businessKey !== undefined) add('business_key = ?', q.businessKey);
-      if (q.businessKeyPrefix !== undefined) add("business_key LIKE ? ESCAPE '\\'", `${likeEscape(q.businessKeyPrefix)}%`);
+      if (q.businessKeyPrefix !== undefined)
+        add("business_key LIKE ? ESCAPE '\\'", `${likeEscape(q.businessKeyPrefix)}%`);
       if (q.from !== undefined) add('created_at >= ?', new Date(`${q.from}T00:00:00+08:00`));
       if (q.to !== undefined) add('created_at < ?', new Date(Date.parse(`${q.to}T00:00:00+08:00`) + 86_400_000));
       if (root !== undefined && q.state !== undefined) {
@@ -232,7 +335,8 @@ export class PgCases implements CaseStore {
         }
       } else {
         const desc = sort === '-createdAt';
-        if (q.after !== undefined) add(`(created_at, id) ${desc ? '<' : '>'} (?, ?)`, new Date(q.afterKey ?? 0), q.after);
+        if (q.after !== undefined)
+          add(`(created_at, id) ${desc ? '<' : '>'} (?, ?)`, new Date(q.afterKey ?? 0), q.after);
         order = desc ? 'created_at DESC, id DESC' : 'created_at, id';
         key = ', created_at AS k';
       }
@@ -259,7 +363,9 @@ export class PgCases implements CaseStore {
     const more = rows.length > q.limit;
     const items = rows.slice(0, q.limit).map((r) => JSON.parse(r.instance) as Instance);
     const last = items[items.length - 1];
-    return more && last ? { items, next: last.id, ...(sort === 'id' ? {} : { nextKey: sortKey(last, sort) }) } : { items, next: null };
+    return more && last
+      ? { items, next: last.id, ...(sort === 'id' ? {} : { nextKey: sortKey(last, sort) }) }
+      : { items, next: null };
   }
 
   async byBusinessKey(pack: string, key: string): Promise<string | null> {

@@ -94,9 +94,11 @@ export class PgStore implements Store {
     }
     const foldLoop = () => {
       this.folder = setTimeout(() => {
-        this.folding = fold(this.pool).catch((e) => this.o.log?.(`! 统计汇总失败 / folding the figures failed: ${(e as Error).message}`)).finally(() => {
-          if (!this.closed) foldLoop();
-        });
+        this.folding = fold(this.pool)
+          .catch((e) => this.o.log?.(`! 统计汇总失败 / folding the figures failed: ${(e as Error).message}`))
+          .finally(() => {
+            if (!this.closed) foldLoop();
+          });
       }, this.o.foldMs ?? 1000);
       this.folder.unref();
     };
@@ -104,9 +106,11 @@ export class PgStore implements Store {
     if (this.notify) await this.listen();
     const tick = () => {
       this.poller = setTimeout(() => {
-        void this.poll().catch((e) => this.o.log?.(`! 变更轮询失败 / change poll failed: ${(e as Error).message}`)).finally(() => {
-          if (!this.closed) tick();
-        });
+        void this.poll()
+          .catch((e) => this.o.log?.(`! 变更轮询失败 / change poll failed: ${(e as Error).message}`))
+          .finally(() => {
+            if (!this.closed) tick();
+          });
       }, this.o.pollMs ?? 500);
       this.poller.unref();
     };
@@ -132,12 +136,15 @@ export class PgStore implements Store {
   private async listen(): Promise<void> {
     const c = new pg.Client({ connectionString: this.o.url });
     c.on('error', (e) => {
-      this.o.log?.(`! LISTEN 连接断开,改为轮询直至重连 / LISTEN connection lost, polling until it is back: ${e.message}`);
+      this.o.log?.(
+        `! LISTEN 连接断开,改为轮询直至重连 / LISTEN connection lost, polling until it is back: ${e.message}`,
+      );
       this.listener = null;
       if (!this.closed) setTimeout(() => void this.listen().catch(() => undefined), 1000).unref();
     });
     c.on('notification', (m) => {
-      if (m.channel === 'gongzhi' && TOPICS.includes(m.payload as ChangeTopic)) this.changes.emit(m.payload as ChangeTopic);
+      if (m.channel === 'gongzhi' && TOPICS.includes(m.payload as ChangeTopic))
+        this.changes.emit(m.payload as ChangeTopic);
     });
     await c.connect();
     await c.query('LISTEN gongzhi');

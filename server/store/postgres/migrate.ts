@@ -20,13 +20,20 @@ export interface Migration {
 }
 
 export function migrations(dir = DIR): Migration[] {
-  return readdirSync(dir).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f)).sort()
+  return readdirSync(dir)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
     .map((f) => ({ version: Number(f.slice(0, 3)), name: f.slice(4, -4), sql: readFileSync(join(dir, f), 'utf8') }));
 }
 
 export class SchemaTooNew extends Error {
-  constructor(readonly database: number, readonly server: number) {
-    super(`数据库结构版本 ${database} 比本服务(${server})新,请升级服务 / the database schema (migration ${database}) is newer than this server knows (${server}): upgrade the server`);
+  constructor(
+    readonly database: number,
+    readonly server: number,
+  ) {
+    super(
+      `数据库结构版本 ${database} 比本服务(${server})新,请升级服务 / the database schema (migration ${database}) is newer than this server knows (${server}): upgrade the server`,
+    );
     this.name = 'SchemaTooNew';
   }
 }
@@ -37,8 +44,12 @@ export async function migrate(pool: pg.Pool, list: Migration[] = migrations()): 
   try {
     await c.query('SELECT pg_advisory_lock($1)', [LOCK]);
     try {
-      await c.query('CREATE TABLE IF NOT EXISTS gz_migrations (version integer PRIMARY KEY, name varchar(200) NOT NULL, applied_at timestamptz(3) NOT NULL)');
-      const applied = new Set((await c.query<{ version: number }>('SELECT version FROM gz_migrations')).rows.map((r) => Number(r.version)));
+      await c.query(
+        'CREATE TABLE IF NOT EXISTS gz_migrations (version integer PRIMARY KEY, name varchar(200) NOT NULL, applied_at timestamptz(3) NOT NULL)',
+      );
+      const applied = new Set(
+        (await c.query<{ version: number }>('SELECT version FROM gz_migrations')).rows.map((r) => Number(r.version)),
+      );
       const known = Math.max(0, ...list.map((m) => m.version));
       const newest = Math.max(0, ...applied);
       if (newest > known) throw new SchemaTooNew(newest, known);
@@ -48,7 +59,11 @@ export async function migrate(pool: pg.Pool, list: Migration[] = migrations()): 
         await c.query('BEGIN');
         try {
           await c.query(m.sql);
-          await c.query('INSERT INTO gz_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date()]);
+          await c.query('INSERT INTO gz_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+            m.version,
+            m.name,
+            new Date(),
+          ]);
           await c.query('COMMIT');
         } catch (e) {
           await c.query('ROLLBACK').catch(() => undefined);

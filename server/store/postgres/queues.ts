@@ -6,7 +6,16 @@
  * deleted means it fired already), so a lost lease can never make it fire twice.
  */
 import type pg from 'pg';
-import type { DeliveryClaim, DeliveryInfo, DeliveryOutcome, DeliveryRow, DeliveryStatus, OutboxQueue, TimerQueue, TimerRef } from '../seam';
+import type {
+  DeliveryClaim,
+  DeliveryInfo,
+  DeliveryOutcome,
+  DeliveryRow,
+  DeliveryStatus,
+  OutboxQueue,
+  TimerQueue,
+  TimerRef,
+} from '../seam';
 import { num } from './sql';
 
 export class PgTimers implements TimerQueue {
@@ -44,7 +53,10 @@ export class PgTimers implements TimerQueue {
   }
 
   async counts(until: Date): Promise<{ armed: number; due: number }> {
-    const r = await this.pool.query('SELECT count(*) AS armed, sum(CASE WHEN due <= $1 THEN 1 ELSE 0 END) AS due FROM gz_timers', [until]);
+    const r = await this.pool.query(
+      'SELECT count(*) AS armed, sum(CASE WHEN due <= $1 THEN 1 ELSE 0 END) AS due FROM gz_timers',
+      [until],
+    );
     return { armed: num(r.rows[0].armed), due: num(r.rows[0].due) };
   }
 }
@@ -59,7 +71,10 @@ const STATUS_WHERE: Record<DeliveryStatus, string> = {
 
 export class PgOutbox implements OutboxQueue {
   /** `changed` tells this process (and, with NOTIFY, the others) that a delivery became due. */
-  constructor(private readonly pool: pg.Pool, private readonly changed: (c: pg.Pool) => Promise<void>) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly changed: (c: pg.Pool) => Promise<void>,
+  ) {}
 
   async claim(opts: { now: number; limit: number; leaseMs: number; owner: string }): Promise<DeliveryClaim[]> {
     const r = await this.pool.query(
@@ -73,10 +88,18 @@ export class PgOutbox implements OutboxQueue {
         RETURNING ord, id, case_id, webhook, type, created_at, body, attempts, request_id`,
       [opts.owner, opts.now + opts.leaseMs, opts.now, opts.limit],
     );
-    return r.rows.sort((a, b) => num(a.ord) - num(b.ord)).map((x) => ({
-      id: x.id, caseId: x.case_id, webhook: x.webhook, type: x.type, createdAt: x.created_at,
-      body: JSON.parse(x.body) as Record<string, unknown>, attempts: num(x.attempts), ...(x.request_id ? { requestId: x.request_id } : {}),
-    }));
+    return r.rows
+      .sort((a, b) => num(a.ord) - num(b.ord))
+      .map((x) => ({
+        id: x.id,
+        caseId: x.case_id,
+        webhook: x.webhook,
+        type: x.type,
+        createdAt: x.created_at,
+        body: JSON.parse(x.body) as Record<string, unknown>,
+        attempts: num(x.attempts),
+        ...(x.request_id ? { requestId: x.request_id } : {}),
+      }));
   }
 
   async settle(claim: DeliveryClaim, owner: string, outcome: DeliveryOutcome): Promise<boolean> {
@@ -130,9 +153,17 @@ export class PgOutbox implements OutboxQueue {
     return r.rows.reverse().map((x) => {
       const status: DeliveryStatus = x.status === 'pending' ? (num(x.attempts) ? 'failed' : 'pending') : x.status;
       return {
-        id: x.id, webhook: x.webhook, caseId: x.case_id, type: x.type, status, createdAt: x.created_at, attempts: num(x.attempts),
-        lastError: status === 'delivered' ? null : x.last_error ?? null, lastAttemptAt: x.last_attempt_at ?? null,
-        nextAttemptAt: x.status === 'pending' ? num(x.next_at) : null, deliveredAt: status === 'delivered' ? x.settled_at : null,
+        id: x.id,
+        webhook: x.webhook,
+        caseId: x.case_id,
+        type: x.type,
+        status,
+        createdAt: x.created_at,
+        attempts: num(x.attempts),
+        lastError: status === 'delivered' ? null : (x.last_error ?? null),
+        lastAttemptAt: x.last_attempt_at ?? null,
+        nextAttemptAt: x.status === 'pending' ? num(x.next_at) : null,
+        deliveredAt: status === 'delivered' ? x.settled_at : null,
         requestId: x.request_id ?? null,
       };
     });
@@ -148,14 +179,25 @@ export class PgOutbox implements OutboxQueue {
       await this.changed(this.pool);
       return true;
     }
-    const p = await this.pool.query("SELECT 1 FROM gz_outbox WHERE id = $1 AND webhook = $2 AND status = 'pending'", [id, webhook]);
+    const p = await this.pool.query("SELECT 1 FROM gz_outbox WHERE id = $1 AND webhook = $2 AND status = 'pending'", [
+      id,
+      webhook,
+    ]);
     return p.rows.length > 0;
   }
 
   async ofCase(caseId: string): Promise<DeliveryRow[]> {
-    const r = await this.pool.query('SELECT id, webhook, type, status, attempts, last_error FROM gz_outbox WHERE case_id = $1 ORDER BY ord', [caseId]);
+    const r = await this.pool.query(
+      'SELECT id, webhook, type, status, attempts, last_error FROM gz_outbox WHERE case_id = $1 ORDER BY ord',
+      [caseId],
+    );
     return r.rows.map((x) => ({
-      id: x.id, webhook: x.webhook, type: x.type, status: x.status, attempts: num(x.attempts), ...(x.last_error ? { lastError: x.last_error } : {}),
+      id: x.id,
+      webhook: x.webhook,
+      type: x.type,
+      status: x.status,
+      attempts: num(x.attempts),
+      ...(x.last_error ? { lastError: x.last_error } : {}),
     }));
   }
 }

@@ -9,22 +9,44 @@ import type pg from 'pg';
 import type { StoredPack, VersionInfo, Webhook } from '../../registry';
 import type { PublishedVersion } from '../../packs/catalog';
 import {
-  StoreConflict, type CatalogChange, type CatalogStore, type Draft, type DraftStore, type SettingsStore, type TokenRow,
-  type TokenStore, type VersionEntry, type WebhookStore,
+  StoreConflict,
+  type CatalogChange,
+  type CatalogStore,
+  type Draft,
+  type DraftStore,
+  type SettingsStore,
+  type TokenRow,
+  type TokenStore,
+  type VersionEntry,
+  type WebhookStore,
 } from '../seam';
 import { inTransaction, uniqueViolation, type Queryable } from './sql';
 
 export type Bump = (c: Queryable, topic: 'registry' | 'clock') => Promise<void>;
 
 /** Writes `value` under `key` in a (key, value) table: update the row, or insert it when there is none. */
-async function put(c: Queryable, table: string, keyCols: string[], key: unknown[], valueCol: string, value: unknown): Promise<void> {
+async function put(
+  c: Queryable,
+  table: string,
+  keyCols: string[],
+  key: unknown[],
+  valueCol: string,
+  value: unknown,
+): Promise<void> {
   const where = keyCols.map((k, i) => `${k} = $${i + 2}`).join(' AND ');
   const u = await c.query(`UPDATE ${table} SET ${valueCol} = $1 WHERE ${where}`, [value, ...key]);
-  if (!u.rowCount) await c.query(`INSERT INTO ${table} (${[...keyCols, valueCol].join(', ')}) VALUES (${[...keyCols, valueCol].map((_, i) => `$${i + 1}`).join(', ')})`, [...key, value]);
+  if (!u.rowCount)
+    await c.query(
+      `INSERT INTO ${table} (${[...keyCols, valueCol].join(', ')}) VALUES (${[...keyCols, valueCol].map((_, i) => `$${i + 1}`).join(', ')})`,
+      [...key, value],
+    );
 }
 
 export class PgCatalog implements CatalogStore {
-  constructor(private readonly pool: pg.Pool, private readonly bump: Bump) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly bump: Bump,
+  ) {}
 
   async packs(): Promise<Record<string, StoredPack>> {
     const r = await this.pool.query('SELECT id, body FROM gz_packs ORDER BY id');
@@ -32,15 +54,25 @@ export class PgCatalog implements CatalogStore {
   }
 
   async versions(): Promise<VersionEntry[]> {
-    const r = await this.pool.query('SELECT pack, procedure, version, hash, published_at, source, meta FROM gz_versions ORDER BY pack, procedure, version');
+    const r = await this.pool.query(
+      'SELECT pack, procedure, version, hash, published_at, source, meta FROM gz_versions ORDER BY pack, procedure, version',
+    );
     return r.rows.map((x) => ({
-      pack: x.pack, procedure: x.procedure, version: Number(x.version), hash: x.hash, publishedAt: x.published_at, source: x.source,
+      pack: x.pack,
+      procedure: x.procedure,
+      version: Number(x.version),
+      hash: x.hash,
+      publishedAt: x.published_at,
+      source: x.source,
       ...(x.meta ? (JSON.parse(x.meta) as Pick<VersionInfo, 'by' | 'note' | 'followed'>) : {}),
     }));
   }
 
   async version(pack: string, procedure: string, version: number): Promise<PublishedVersion | null> {
-    const r = await this.pool.query('SELECT body FROM gz_versions WHERE pack = $1 AND procedure = $2 AND version = $3', [pack, procedure, version]);
+    const r = await this.pool.query(
+      'SELECT body FROM gz_versions WHERE pack = $1 AND procedure = $2 AND version = $3',
+      [pack, procedure, version],
+    );
     return r.rows[0] ? (JSON.parse(r.rows[0].body) as PublishedVersion) : null;
   }
 
@@ -52,7 +84,10 @@ export class PgCatalog implements CatalogStore {
         await put(c, 'gz_packs', ['id'], [id], 'body', JSON.stringify(change.packs[id]));
       }
       for (const { record: v, info } of change.versions) {
-        const meta = info.by || info.note || info.followed ? JSON.stringify({ by: info.by, note: info.note, followed: info.followed }) : null;
+        const meta =
+          info.by || info.note || info.followed
+            ? JSON.stringify({ by: info.by, note: info.note, followed: info.followed })
+            : null;
         try {
           await c.query('SAVEPOINT gz_version');
           await c.query(
@@ -65,14 +100,21 @@ export class PgCatalog implements CatalogStore {
           throw new StoreConflict('exists', `version ${v.version} of ${v.pack}/${v.procedure} is taken`);
         }
       }
-      if (change.dropDraft) await c.query('DELETE FROM gz_drafts WHERE pack = $1 AND procedure = $2', [change.dropDraft.pack, change.dropDraft.procedure]);
+      if (change.dropDraft)
+        await c.query('DELETE FROM gz_drafts WHERE pack = $1 AND procedure = $2', [
+          change.dropDraft.pack,
+          change.dropDraft.procedure,
+        ]);
       await this.bump(c, 'registry');
     });
   }
 }
 
 export class PgDrafts implements DraftStore {
-  constructor(private readonly pool: pg.Pool, private readonly bump: Bump) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly bump: Bump,
+  ) {}
 
   async get(pack: string, procedure: string): Promise<Draft | null> {
     const r = await this.pool.query('SELECT body FROM gz_drafts WHERE pack = $1 AND procedure = $2', [pack, procedure]);
@@ -80,11 +122,13 @@ export class PgDrafts implements DraftStore {
   }
 
   async save(pack: string, procedure: string, draft: Draft): Promise<void> {
-    await retryOnInsertRace(() => inTransaction(this.pool, async (c) => {
-      await c.query('SELECT pack FROM gz_drafts WHERE pack = $1 AND procedure = $2 FOR UPDATE', [pack, procedure]);
-      await put(c, 'gz_drafts', ['pack', 'procedure'], [pack, procedure], 'body', JSON.stringify(draft));
-      await this.bump(c, 'registry');
-    }));
+    await retryOnInsertRace(() =>
+      inTransaction(this.pool, async (c) => {
+        await c.query('SELECT pack FROM gz_drafts WHERE pack = $1 AND procedure = $2 FOR UPDATE', [pack, procedure]);
+        await put(c, 'gz_drafts', ['pack', 'procedure'], [pack, procedure], 'body', JSON.stringify(draft));
+        await this.bump(c, 'registry');
+      }),
+    );
   }
 }
 
@@ -100,7 +144,10 @@ async function retryOnInsertRace<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export class PgTokens implements TokenStore {
-  constructor(private readonly pool: pg.Pool, private readonly bump: Bump) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly bump: Bump,
+  ) {}
 
   private static row(x: { body: string; last_used_at: string | null }): TokenRow {
     const t = JSON.parse(x.body) as TokenRow;
@@ -110,7 +157,12 @@ export class PgTokens implements TokenStore {
   async create(t: TokenRow): Promise<void> {
     const { lastUsedAt: _l, ...body } = t;
     await inTransaction(this.pool, async (c) => {
-      await c.query('INSERT INTO gz_tokens (id, hash, body, last_used_at) VALUES ($1, $2, $3, $4)', [t.id, t.hash, JSON.stringify(body), t.lastUsedAt ?? null]);
+      await c.query('INSERT INTO gz_tokens (id, hash, body, last_used_at) VALUES ($1, $2, $3, $4)', [
+        t.id,
+        t.hash,
+        JSON.stringify(body),
+        t.lastUsedAt ?? null,
+      ]);
       await this.bump(c, 'registry');
     });
   }
@@ -139,11 +191,18 @@ export class PgTokens implements TokenStore {
 }
 
 export class PgWebhooks implements WebhookStore {
-  constructor(private readonly pool: pg.Pool, private readonly bump: Bump) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly bump: Bump,
+  ) {}
 
   async create(w: Webhook): Promise<void> {
     await inTransaction(this.pool, async (c) => {
-      await c.query('INSERT INTO gz_webhooks (id, created_at, body) VALUES ($1, $2, $3)', [w.id, w.createdAt, JSON.stringify(w)]);
+      await c.query('INSERT INTO gz_webhooks (id, created_at, body) VALUES ($1, $2, $3)', [
+        w.id,
+        w.createdAt,
+        JSON.stringify(w),
+      ]);
       await this.bump(c, 'registry');
     });
   }
@@ -168,7 +227,10 @@ export class PgWebhooks implements WebhookStore {
 }
 
 export class PgSettings implements SettingsStore {
-  constructor(private readonly pool: pg.Pool, private readonly bump: Bump) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly bump: Bump,
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
     const r = await this.pool.query('SELECT value FROM gz_settings WHERE key = $1', [key]);
@@ -176,12 +238,14 @@ export class PgSettings implements SettingsStore {
   }
 
   async update(key: string, fn: (old: string | undefined) => string): Promise<string> {
-    return retryOnInsertRace(() => inTransaction(this.pool, async (c) => {
-      const r = await c.query('SELECT value FROM gz_settings WHERE key = $1 FOR UPDATE', [key]);
-      const v = fn(r.rows[0]?.value);
-      await put(c, 'gz_settings', ['key'], [key], 'value', v);
-      await this.bump(c, key === 'clock' ? 'clock' : 'registry');
-      return v;
-    }));
+    return retryOnInsertRace(() =>
+      inTransaction(this.pool, async (c) => {
+        const r = await c.query('SELECT value FROM gz_settings WHERE key = $1 FOR UPDATE', [key]);
+        const v = fn(r.rows[0]?.value);
+        await put(c, 'gz_settings', ['key'], [key], 'value', v);
+        await this.bump(c, key === 'clock' ? 'clock' : 'registry');
+        return v;
+      }),
+    );
   }
 }

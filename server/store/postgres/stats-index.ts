@@ -8,16 +8,48 @@
  */
 import type pg from 'pg';
 import { calendar } from '../../../engine';
-import { COHORT_FIELDS, emptyCounts, placed, type CohortCounts, type FigureRow, type Placed, type StatsCounts } from '../stats-index';
+import {
+  COHORT_FIELDS,
+  emptyCounts,
+  placed,
+  type CohortCounts,
+  type FigureRow,
+  type Placed,
+  type StatsCounts,
+} from '../stats-index';
 import type { OpenCount, StatsQuery } from '../seam';
 import { num, placeholders, type Queryable } from './sql';
 
 /** Counter columns in the order of the tables. */
-const COLS = ['opened', 'closed', 'cancelled', 'on_time', 'overdue', 'rated', 'satisfied', 'total', 'resolvable', 'resolved', 'handed_off', 'open_n', 'stay_ms', 'stay_n'] as const;
+const COLS = [
+  'opened',
+  'closed',
+  'cancelled',
+  'on_time',
+  'overdue',
+  'rated',
+  'satisfied',
+  'total',
+  'resolvable',
+  'resolved',
+  'handed_off',
+  'open_n',
+  'stay_ms',
+  'stay_n',
+] as const;
 type Col = (typeof COLS)[number];
 const COHORT_COL: Record<keyof CohortCounts, Col> = {
-  opened: 'opened', closed: 'closed', cancelled: 'cancelled', onTime: 'on_time', overdue: 'overdue', rated: 'rated', satisfied: 'satisfied',
-  total: 'total', resolvable: 'resolvable', resolved: 'resolved', handedOff: 'handed_off',
+  opened: 'opened',
+  closed: 'closed',
+  cancelled: 'cancelled',
+  onTime: 'on_time',
+  overdue: 'overdue',
+  rated: 'rated',
+  satisfied: 'satisfied',
+  total: 'total',
+  resolvable: 'resolvable',
+  resolved: 'resolved',
+  handedOff: 'handed_off',
 };
 
 /** One counter row: where (kind, pack, procedure, day, state) and the amounts. */
@@ -30,7 +62,8 @@ export interface CounterRow {
   v: Partial<Record<Col, number>>;
 }
 
-const rowKey = (r: Pick<CounterRow, 'kind' | 'pack' | 'procedure' | 'day' | 'state'>) => `${r.kind}\u0000${r.pack}\u0000${r.procedure}\u0000${r.day}\u0000${r.state}`;
+const rowKey = (r: Pick<CounterRow, 'kind' | 'pack' | 'procedure' | 'day' | 'state'>) =>
+  `${r.kind}\u0000${r.pack}\u0000${r.procedure}\u0000${r.day}\u0000${r.state}`;
 
 /** Adds `k` × a case's contribution to `acc` (rows by key). */
 export function addContribution(acc: Map<string, CounterRow>, p: Placed, k: 1 | -1): void {
@@ -71,7 +104,10 @@ export async function appendDeltas(db: Queryable, rows: CounterRow[]): Promise<v
     vals.push(r.kind, r.pack, r.procedure, r.day, r.state, ...COLS.map((c) => r.v[c] ?? 0));
     return `(${placeholders(i * per + 1, per)})`;
   });
-  await db.query(`INSERT INTO gz_stats_delta (kind, pack, procedure, day, state, ${COLS.join(', ')}) VALUES ${tuples.join(', ')}`, vals);
+  await db.query(
+    `INSERT INTO gz_stats_delta (kind, pack, procedure, day, state, ${COLS.join(', ')}) VALUES ${tuples.join(', ')}`,
+    vals,
+  );
 }
 
 /** The advisory lock key of the fold ("gzstat"). */
@@ -94,11 +130,19 @@ export async function fold(pool: pg.Pool): Promise<number> {
       await c.query('ROLLBACK');
       return 0;
     }
-    const moved = await c.query(`DELETE FROM gz_stats_delta RETURNING kind, pack, procedure, to_char(day, 'YYYY-MM-DD') AS day, state, ${COLS.join(', ')}`);
+    const moved = await c.query(
+      `DELETE FROM gz_stats_delta RETURNING kind, pack, procedure, to_char(day, 'YYYY-MM-DD') AS day, state, ${COLS.join(', ')}`,
+    );
     const acc = new Map<string, CounterRow & { grain: 'd' | 'w' }>();
     for (const row of moved.rows) {
       for (const grain of ['d', 'w'] as const) {
-        const at = { kind: row.kind, pack: row.pack, procedure: row.procedure, day: grain === 'd' ? row.day : mondayOf(row.day), state: row.state };
+        const at = {
+          kind: row.kind,
+          pack: row.pack,
+          procedure: row.procedure,
+          day: grain === 'd' ? row.day : mondayOf(row.day),
+          state: row.state,
+        };
         const k = `${grain}\u0000${rowKey(at)}`;
         let r = acc.get(k);
         if (!r) acc.set(k, (r = { grain, ...at, v: {} }));
@@ -107,8 +151,17 @@ export async function fold(pool: pg.Pool): Promise<number> {
     }
     const rows = [...acc.values()];
     const per = 6 + COLS.length;
-    const types = ['char(1)', 'char(1)', 'varchar', 'varchar', 'date', 'varchar', ...COLS.map((col) => (col === 'satisfied' || col === 'total' ? 'double precision' : 'bigint'))];
-    const keys = 's.grain = f.grain AND s.kind = f.kind AND s.pack = f.pack AND s.procedure = f.procedure AND s.day = f.day AND s.state = f.state';
+    const types = [
+      'char(1)',
+      'char(1)',
+      'varchar',
+      'varchar',
+      'date',
+      'varchar',
+      ...COLS.map((col) => (col === 'satisfied' || col === 'total' ? 'double precision' : 'bigint')),
+    ];
+    const keys =
+      's.grain = f.grain AND s.kind = f.kind AND s.pack = f.pack AND s.procedure = f.procedure AND s.day = f.day AND s.state = f.state';
     const names = ['grain', 'kind', 'pack', 'procedure', 'day', 'state', ...COLS];
     for (let i = 0; i < rows.length; i += 300) {
       const chunk = rows.slice(i, i + 300);
@@ -119,8 +172,14 @@ export async function fold(pool: pg.Pool): Promise<number> {
       });
       const f = `(VALUES ${tuples.join(', ')}) AS f (${names.join(', ')})`;
       // one folder at a time (the lock above): no other writer adds rows to gz_stats meanwhile
-      await c.query(`UPDATE gz_stats s SET ${COLS.map((col) => `${col} = s.${col} + f.${col}`).join(', ')} FROM ${f} WHERE ${keys}`, vals);
-      await c.query(`INSERT INTO gz_stats (${names.join(', ')}) SELECT ${names.map((x) => `f.${x}`).join(', ')} FROM ${f} WHERE NOT EXISTS (SELECT 1 FROM gz_stats s WHERE ${keys})`, vals);
+      await c.query(
+        `UPDATE gz_stats s SET ${COLS.map((col) => `${col} = s.${col} + f.${col}`).join(', ')} FROM ${f} WHERE ${keys}`,
+        vals,
+      );
+      await c.query(
+        `INSERT INTO gz_stats (${names.join(', ')}) SELECT ${names.map((x) => `f.${x}`).join(', ')} FROM ${f} WHERE NOT EXISTS (SELECT 1 FROM gz_stats s WHERE ${keys})`,
+        vals,
+      );
     }
     await c.query('COMMIT');
     return moved.rows.length;
@@ -135,7 +194,6 @@ export async function fold(pool: pg.Pool): Promise<number> {
     c.release(broken);
   }
 }
-
 
 /** The figures of a scope: week rows for whole weeks inside the window, day rows for the rest, and the deltas. */
 export async function queryCounts(db: Queryable, q: StatsQuery): Promise<StatsCounts> {
@@ -152,19 +210,35 @@ export async function queryCounts(db: Queryable, q: StatsQuery): Promise<StatsCo
   const w0 = q.from ? (calendar.isoWeekday(q.from) === 1 ? q.from : addDays(mondayOf(q.from), 7)) : undefined;
   const w1 = q.to ? (calendar.isoWeekday(q.to) === 7 ? addDays(q.to, 1) : mondayOf(q.to)) : undefined;
   const parts: string[] = [];
-  const within = (lo?: string, hi?: string) => [lo ? `day >= ${p(lo)}` : '', hi ? `day < ${p(hi)}` : ''].filter(Boolean);
+  const within = (lo?: string, hi?: string) =>
+    [lo ? `day >= ${p(lo)}` : '', hi ? `day < ${p(hi)}` : ''].filter(Boolean);
   const select = `kind, procedure, day, state, ${COLS.map((c) => `${c}`).join(', ')}`;
   if (w0 === undefined || w1 === undefined || w0 < w1) {
-    parts.push(`SELECT ${select} FROM gz_stats WHERE grain = 'w' ${[...within(w0, w1)].map((x) => `AND ${x}`).join(' ')}${and}`);
-    if (w0 !== undefined) parts.push(`SELECT ${select} FROM gz_stats WHERE grain = 'd' AND ${[...within(q.from, w0)].join(' AND ')}${and}`);
-    if (w1 !== undefined) parts.push(`SELECT ${select} FROM gz_stats WHERE grain = 'd' AND ${[...within(w1, addDays(q.to!, 1))].join(' AND ')}${and}`);
+    parts.push(
+      `SELECT ${select} FROM gz_stats WHERE grain = 'w' ${[...within(w0, w1)].map((x) => `AND ${x}`).join(' ')}${and}`,
+    );
+    if (w0 !== undefined)
+      parts.push(`SELECT ${select} FROM gz_stats WHERE grain = 'd' AND ${[...within(q.from, w0)].join(' AND ')}${and}`);
+    if (w1 !== undefined)
+      parts.push(
+        `SELECT ${select} FROM gz_stats WHERE grain = 'd' AND ${[...within(w1, addDays(q.to!, 1))].join(' AND ')}${and}`,
+      );
   } else {
-    parts.push(`SELECT ${select} FROM gz_stats WHERE grain = 'd' ${within(q.from, q.to ? addDays(q.to, 1) : undefined).map((x) => `AND ${x}`).join(' ')}${and}`);
+    parts.push(
+      `SELECT ${select} FROM gz_stats WHERE grain = 'd' ${within(q.from, q.to ? addDays(q.to, 1) : undefined)
+        .map((x) => `AND ${x}`)
+        .join(' ')}${and}`,
+    );
   }
-  parts.push(`SELECT ${select} FROM gz_stats_delta WHERE true ${within(q.from, q.to ? addDays(q.to, 1) : undefined).map((x) => `AND ${x}`).join(' ')}${and}`);
+  parts.push(
+    `SELECT ${select} FROM gz_stats_delta WHERE true ${within(q.from, q.to ? addDays(q.to, 1) : undefined)
+      .map((x) => `AND ${x}`)
+      .join(' ')}${and}`,
+  );
   const r = await db.query(
     `SELECT kind, procedure, to_char(day, 'YYYY-MM-DD') AS day, state, ${COLS.map((c) => `sum(${c}) AS ${c}`).join(', ')}
-       FROM (${parts.join(' UNION ALL ')}) x GROUP BY kind, procedure, day, state`, vals,
+       FROM (${parts.join(' UNION ALL ')}) x GROUP BY kind, procedure, day, state`,
+    vals,
   );
   for (const row of r.rows) {
     if (row.kind === 'c') {
@@ -174,7 +248,8 @@ export async function queryCounts(db: Queryable, q: StatsQuery): Promise<StatsCo
       if (n) out.openedByWeek[w] = (out.openedByWeek[w] ?? 0) + n;
     } else if (row.kind === 's') {
       const open = num(row.open_n);
-      if (open) (out.byState[row.procedure] ??= {})[row.state] = ((out.byState[row.procedure] ?? {})[row.state] ?? 0) + open;
+      if (open)
+        (out.byState[row.procedure] ??= {})[row.state] = ((out.byState[row.procedure] ?? {})[row.state] ?? 0) + open;
       const n = num(row.stay_n);
       if (n) {
         const m = (out.stays[row.procedure] ??= {});
@@ -198,20 +273,40 @@ export async function openCounts(db: Queryable): Promise<OpenCount[]> {
              UNION ALL SELECT pack, procedure, opened, closed, cancelled, overdue FROM gz_stats_delta WHERE kind = 'c') x
       GROUP BY pack, procedure ORDER BY pack, procedure`,
   );
-  return r.rows.map((x) => ({ pack: x.pack as string, procedure: x.procedure as string, open: num(x.open), overdue: num(x.overdue) }))
+  return r.rows
+    .map((x) => ({
+      pack: x.pack as string,
+      procedure: x.procedure as string,
+      open: num(x.open),
+      overdue: num(x.overdue),
+    }))
     .filter((e) => e.open > 0);
 }
 
 /** A case row as the figures read it. */
 export function figureRow(row: {
-  pack: string; procedure: string; created_at: Date | string; status: string; state: string; overdue: boolean; ever_overdue: boolean;
-  satisfied: number | null; satisfaction_total: number | null; figures: string | null;
+  pack: string;
+  procedure: string;
+  created_at: Date | string;
+  status: string;
+  state: string;
+  overdue: boolean;
+  ever_overdue: boolean;
+  satisfied: number | null;
+  satisfaction_total: number | null;
+  figures: string | null;
 }): FigureRow {
   return {
-    pack: row.pack, procedure: row.procedure,
+    pack: row.pack,
+    procedure: row.procedure,
     createdAt: row.created_at instanceof Date ? row.created_at.toISOString() : row.created_at,
-    status: row.status, state: row.state, overdue: row.overdue, everOverdue: row.ever_overdue,
-    ...(row.satisfied === null || row.satisfaction_total === null ? {} : { satisfaction: { satisfied: Number(row.satisfied), total: Number(row.satisfaction_total) } }),
+    status: row.status,
+    state: row.state,
+    overdue: row.overdue,
+    everOverdue: row.ever_overdue,
+    ...(row.satisfied === null || row.satisfaction_total === null
+      ? {}
+      : { satisfaction: { satisfied: Number(row.satisfied), total: Number(row.satisfaction_total) } }),
     ...(row.figures ? { figures: JSON.parse(row.figures) } : {}),
   };
 }
@@ -234,7 +329,8 @@ export async function recount(pool: pg.Pool): Promise<{ cases: number; rows: num
     for (;;) {
       const r = await c.query(
         `SELECT id, pack, procedure, created_at, status, state, overdue, ever_overdue, satisfied, satisfaction_total, figures
-           FROM gz_cases WHERE id > $1 ORDER BY id LIMIT 20000`, [after],
+           FROM gz_cases WHERE id > $1 ORDER BY id LIMIT 20000`,
+        [after],
       );
       if (!r.rows.length) break;
       for (const row of r.rows) addContribution(acc, placed(figureRow(row)), 1);
@@ -260,7 +356,10 @@ export async function recount(pool: pg.Pool): Promise<{ cases: number; rows: num
         vals.push(grain, x.kind, x.pack, x.procedure, x.day, x.state, ...COLS.map((col) => x.v[col] ?? 0));
         return `(${placeholders(j * per + 1, per)})`;
       });
-      await c.query(`INSERT INTO gz_stats (grain, kind, pack, procedure, day, state, ${COLS.join(', ')}) VALUES ${tuples.join(', ')}`, vals);
+      await c.query(
+        `INSERT INTO gz_stats (grain, kind, pack, procedure, day, state, ${COLS.join(', ')}) VALUES ${tuples.join(', ')}`,
+        vals,
+      );
     }
     await c.query("DELETE FROM gz_settings WHERE key = 'stats.recount'");
     await c.query('COMMIT');

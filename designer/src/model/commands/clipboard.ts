@@ -20,7 +20,11 @@ export interface Snippet {
 const inside = (p: string, root: string) => p === root || p.startsWith(root + '.');
 
 /** The selected states (those inside another selected state are taken with it), ready to paste. */
-export function copyStates(doc: ProcedureDoc, ids: string[], positions: Record<string, { x: number; y: number }> = {}): Snippet | null {
+export function copyStates(
+  doc: ProcedureDoc,
+  ids: string[],
+  positions: Record<string, { x: number; y: number }> = {},
+): Snippet | null {
   const roots = ids.filter((id) => stateAt(doc.machine, id) && !ids.some((o) => o !== id && inside(id, o)));
   if (!roots.length) return null;
   const parent = parentPath(roots[0]);
@@ -56,7 +60,11 @@ export function copyStates(doc: ProcedureDoc, ids: string[], positions: Record<s
     if (out.states) for (const [k, child] of Object.entries(out.states)) out.states[k] = fix(child, `${path}.${k}`);
     return out;
   };
-  const states = picked.map((id) => ({ key: keyOf(id), node: fix(stateAt(doc.machine, id)!, id), ...(positions[id] ? { pos: positions[id] } : {}) }));
+  const states = picked.map((id) => ({
+    key: keyOf(id),
+    node: fix(stateAt(doc.machine, id)!, id),
+    ...(positions[id] ? { pos: positions[id] } : {}),
+  }));
   const deadlines = Object.entries(doc.deadlines ?? {}).flatMap(([name, def]) => {
     const root = picked.find((r) => inside(def.state, r));
     return root ? [{ name, def: clone(def), rel: keyOf(root) + def.state.slice(root.length) }] : [];
@@ -76,7 +84,8 @@ function freshName(base: string, taken: Set<string>): string {
 export function pasteStates(snippet: Snippet, parent: string | null, offset = { x: 40, y: 40 }): Command {
   const n = snippet.states.length;
   return command('pasteStates', { 'zh-CN': `粘贴 ${n} 个状态`, en: `Paste ${n} state${n === 1 ? '' : 's'}` }, (doc) => {
-    if (parent !== null && !stateAt(doc.machine, parent)) fail(`上级状态「${parent}」不存在`, `parent state '${parent}' does not exist`);
+    if (parent !== null && !stateAt(doc.machine, parent))
+      fail(`上级状态「${parent}」不存在`, `parent state '${parent}' does not exist`);
     const into = childStates(doc.machine, parent, true)!;
     const taken = new Set(Object.keys(into));
     const rename = new Map<string, string>(); // old absolute root → new absolute root
@@ -94,7 +103,10 @@ export function pasteStates(snippet: Snippet, parent: string | null, offset = { 
     const rewrite = (v: unknown): unknown => {
       if (typeof v === 'string' && v.startsWith('@copy:')) return `#${machineId}.${newPath(v.slice(6))}`;
       if (Array.isArray(v)) return v.map(rewrite);
-      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'target' || typeof x === 'object' ? rewrite(x) : x]));
+      if (v && typeof v === 'object')
+        return Object.fromEntries(
+          Object.entries(v).map(([k, x]) => [k, k === 'target' || typeof x === 'object' ? rewrite(x) : x]),
+        );
       return v;
     };
     doc.layout = { ...(doc.layout ?? {}), nodes: { ...(doc.layout?.nodes ?? {}) } };
@@ -129,6 +141,10 @@ export function deleteStates(paths: string[]): Command {
   return {
     name: 'deleteStates',
     label: { 'zh-CN': `删除 ${roots.length} 个状态`, en: `Delete ${roots.length} states` },
-    apply: (doc) => roots.reduce((cur, p) => (walkStates(cur.machine).some((s) => s.path === p) ? deleteState(p).apply(cur) : cur), doc),
+    apply: (doc) =>
+      roots.reduce(
+        (cur, p) => (walkStates(cur.machine).some((s) => s.path === p) ? deleteState(p).apply(cur) : cur),
+        doc,
+      ),
   };
 }

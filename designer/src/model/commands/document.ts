@@ -9,7 +9,8 @@ export function moveNodes(positions: NodePositions): Command {
   const n = Object.keys(positions).length;
   return command('moveNodes', { 'zh-CN': `移动 ${n} 个状态`, en: `Move ${n} state${n === 1 ? '' : 's'}` }, (doc) => {
     doc.layout = { ...(doc.layout ?? {}), nodes: { ...(doc.layout?.nodes ?? {}) } };
-    for (const [k, p] of Object.entries(positions)) doc.layout.nodes![k] = { ...p, x: Math.round(p.x), y: Math.round(p.y) };
+    for (const [k, p] of Object.entries(positions))
+      doc.layout.nodes![k] = { ...p, x: Math.round(p.x), y: Math.round(p.y) };
   });
 }
 
@@ -21,9 +22,13 @@ export function resetLayout(): Command {
 }
 
 export function setProcedureTitle(title: I18n): Command {
-  return command('setProcedureTitle', { 'zh-CN': `修改流程名称「${title['zh-CN']}」`, en: `Retitle procedure '${title.en}'` }, (doc) => {
-    doc.title = title;
-  });
+  return command(
+    'setProcedureTitle',
+    { 'zh-CN': `修改流程名称「${title['zh-CN']}」`, en: `Retitle procedure '${title.en}'` },
+    (doc) => {
+      doc.title = title;
+    },
+  );
 }
 
 /** The advanced JSON view: replaces the document with (a frozen copy of) what the expert typed. */

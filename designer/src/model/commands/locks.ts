@@ -22,15 +22,22 @@ export const noLocks = (): Locks => ({ rules: new Set(), deadlines: new Set(), s
  */
 type Listed = (string | { item: string })[];
 
-export function locksOf(base: ProcedureDoc | null, listed: { rules?: Listed; states?: Listed; deadlines?: Listed } = {}, procedure = base?.id ?? ''): Locks {
+export function locksOf(
+  base: ProcedureDoc | null,
+  listed: { rules?: Listed; states?: Listed; deadlines?: Listed } = {},
+  procedure = base?.id ?? '',
+): Locks {
   const locks = noLocks();
   if (base) {
     for (const [k, r] of Object.entries(base.rules ?? {})) if (r.locked) locks.rules.add(k);
     for (const [k, d] of Object.entries(base.deadlines ?? {})) if (d.locked) locks.deadlines.add(k);
   }
   // a manifest lists `procedure/item`, or `{item, basis}` where the lock cites its (dated) basis
-  const mine = (list?: Listed) => (list ?? []).map((x) => (typeof x === 'string' ? x : x.item))
-    .filter((x) => x.startsWith(`${procedure}/`)).map((x) => x.slice(procedure.length + 1));
+  const mine = (list?: Listed) =>
+    (list ?? [])
+      .map((x) => (typeof x === 'string' ? x : x.item))
+      .filter((x) => x.startsWith(`${procedure}/`))
+      .map((x) => x.slice(procedure.length + 1));
   for (const r of mine(listed.rules)) locks.rules.add(r);
   for (const d of mine(listed.deadlines)) locks.deadlines.add(d);
   for (const s of mine(listed.states)) locks.states.add(s);
@@ -48,7 +55,11 @@ function stateBody(doc: ProcedureDoc, path: string): unknown {
 }
 
 /** The first locked item `after` changes against `before`, as [kind, name], or null. */
-export function lockedChange(before: ProcedureDoc, after: ProcedureDoc, locks: Locks): ['rule' | 'deadline' | 'state', string] | null {
+export function lockedChange(
+  before: ProcedureDoc,
+  after: ProcedureDoc,
+  locks: Locks,
+): ['rule' | 'deadline' | 'state', string] | null {
   for (const r of locks.rules) if (!same(before.rules?.[r], after.rules?.[r])) return ['rule', r];
   for (const d of locks.deadlines) if (!same(before.deadlines?.[d], after.deadlines?.[d])) return ['deadline', d];
   for (const s of locks.states) if (!same(stateBody(before, s), stateBody(after, s))) return ['state', s];
@@ -58,7 +69,10 @@ export function lockedChange(before: ProcedureDoc, after: ProcedureDoc, locks: L
 const KIND = { rule: ['规则', 'rule'], deadline: ['期限', 'deadline'], state: ['状态', 'state'] } as const;
 
 /** A stack check refusing commands that change a locked item (named by its title where it has one). */
-export function lockCheck(locks: Locks, title: (kind: 'rule' | 'deadline' | 'state', name: string) => { 'zh-CN': string; en: string }): Check {
+export function lockCheck(
+  locks: Locks,
+  title: (kind: 'rule' | 'deadline' | 'state', name: string) => { 'zh-CN': string; en: string },
+): Check {
   return (before, after) => {
     const hit = lockedChange(before, after, locks);
     if (!hit) return null;

@@ -67,13 +67,25 @@ export function execute(state: EditorState, command: Command, check?: Check): Ed
 export function undo(state: EditorState): EditorState {
   const entry = state.past[state.past.length - 1];
   if (!entry) return state;
-  return { ...state, doc: entry.before, past: state.past.slice(0, -1), future: [entry, ...state.future], revision: state.revision + 1 };
+  return {
+    ...state,
+    doc: entry.before,
+    past: state.past.slice(0, -1),
+    future: [entry, ...state.future],
+    revision: state.revision + 1,
+  };
 }
 
 export function redo(state: EditorState): EditorState {
   const entry = state.future[0];
   if (!entry) return state;
-  return { ...state, doc: entry.after, past: [...state.past, entry], future: state.future.slice(1), revision: state.revision + 1 };
+  return {
+    ...state,
+    doc: entry.after,
+    past: [...state.past, entry],
+    future: state.future.slice(1),
+    revision: state.revision + 1,
+  };
 }
 
 export const canUndo = (s: EditorState) => s.past.length > 0;
@@ -85,13 +97,18 @@ export const isDirty = (s: EditorState) => s.doc !== s.saved;
 export const markSaved = (s: EditorState, doc: ProcedureDoc = s.doc): EditorState => ({ ...s, saved: doc });
 
 /** Helper to define a command whose `apply` edits a draft of the document (`original` is the document before). */
-export function command(name: string, label: I18n, edit: (draft: ProcedureDoc, original: ProcedureDoc) => void): Command {
+export function command(
+  name: string,
+  label: I18n,
+  edit: (draft: ProcedureDoc, original: ProcedureDoc) => void,
+): Command {
   return {
     name,
     label,
-    apply: (doc) => produce(doc, (draft) => {
-      edit(draft as ProcedureDoc, doc);
-    }),
+    apply: (doc) =>
+      produce(doc, (draft) => {
+        edit(draft as ProcedureDoc, doc);
+      }),
   };
 }
 

@@ -25,47 +25,65 @@ function transitionAt(doc: ProcedureDoc, ref: TransitionRef): { list: Transition
 
 export function connect({ source, target, event, newEventTitle, guard }: ConnectArgs): Command {
   const to = target ? keyOf(target) : '—';
-  return command('connect', { 'zh-CN': `连接流转「${keyOf(source)}」→「${to}」`, en: `Connect '${keyOf(source)}' → '${to}'` }, (doc) => {
-    const o = owner(doc, source);
-    if (stateAt(doc.machine, source)?.type === 'final') fail('终止状态不能有流出的流转', 'a final state cannot have outgoing transitions');
-    if (target !== null && !stateAt(doc.machine, target)) fail(`目标状态「${target}」不存在`, `target state '${target}' does not exist`);
-    if (event !== null && !doc.events[event]) {
-      if (!newEventTitle) fail(`事件「${event}」不存在`, `event '${event}' does not exist`);
-      doc.events[event] = { title: newEventTitle!, roles: [] };
-    }
-    const t: TransitionJSON = {};
-    if (target !== null) t.target = targetString(doc, source, target);
-    if (guard !== undefined) t.guard = guard;
-    const list = transitionList(o, event);
-    list.push(t);
-    writeTransitionList(o, event, list);
-  });
+  return command(
+    'connect',
+    { 'zh-CN': `连接流转「${keyOf(source)}」→「${to}」`, en: `Connect '${keyOf(source)}' → '${to}'` },
+    (doc) => {
+      const o = owner(doc, source);
+      if (stateAt(doc.machine, source)?.type === 'final')
+        fail('终止状态不能有流出的流转', 'a final state cannot have outgoing transitions');
+      if (target !== null && !stateAt(doc.machine, target))
+        fail(`目标状态「${target}」不存在`, `target state '${target}' does not exist`);
+      if (event !== null && !doc.events[event]) {
+        if (!newEventTitle) fail(`事件「${event}」不存在`, `event '${event}' does not exist`);
+        doc.events[event] = { title: newEventTitle!, roles: [] };
+      }
+      const t: TransitionJSON = {};
+      if (target !== null) t.target = targetString(doc, source, target);
+      if (guard !== undefined) t.guard = guard;
+      const list = transitionList(o, event);
+      list.push(t);
+      writeTransitionList(o, event, list);
+    },
+  );
 }
 
 export function setTransitionTarget(ref: TransitionRef, target: string | null): Command {
-  return command('setTransitionTarget', { 'zh-CN': `修改流转目标为「${target ? keyOf(target) : '留在本状态'}」`, en: `Retarget transition to '${target ?? '(stay)'}'` }, (doc) => {
-    const { list, t } = transitionAt(doc, ref);
-    if (target === null) delete t.target;
-    else {
-      if (!stateAt(doc.machine, target)) fail(`目标状态「${target}」不存在`, `target state '${target}' does not exist`);
-      t.target = targetString(doc, ref.source, target);
-    }
-    writeTransitionList(owner(doc, ref.source), ref.event, list);
-  });
+  return command(
+    'setTransitionTarget',
+    {
+      'zh-CN': `修改流转目标为「${target ? keyOf(target) : '留在本状态'}」`,
+      en: `Retarget transition to '${target ?? '(stay)'}'`,
+    },
+    (doc) => {
+      const { list, t } = transitionAt(doc, ref);
+      if (target === null) delete t.target;
+      else {
+        if (!stateAt(doc.machine, target))
+          fail(`目标状态「${target}」不存在`, `target state '${target}' does not exist`);
+        t.target = targetString(doc, ref.source, target);
+      }
+      writeTransitionList(owner(doc, ref.source), ref.event, list);
+    },
+  );
 }
 
 export function setTransitionEvent(ref: TransitionRef, event: string | null): Command {
-  return command('setTransitionEvent', { 'zh-CN': `修改流转事件为「${event ?? '自动'}」`, en: `Set transition event '${event ?? 'automatic'}'` }, (doc) => {
-    if (event === ref.event) return;
-    if (event !== null && !doc.events[event]) fail(`事件「${event}」不存在`, `event '${event}' does not exist`);
-    const o = owner(doc, ref.source);
-    const { list, t } = transitionAt(doc, ref);
-    list.splice(ref.index, 1);
-    writeTransitionList(o, ref.event, list);
-    const next = transitionList(o, event);
-    next.push(t);
-    writeTransitionList(o, event, next);
-  });
+  return command(
+    'setTransitionEvent',
+    { 'zh-CN': `修改流转事件为「${event ?? '自动'}」`, en: `Set transition event '${event ?? 'automatic'}'` },
+    (doc) => {
+      if (event === ref.event) return;
+      if (event !== null && !doc.events[event]) fail(`事件「${event}」不存在`, `event '${event}' does not exist`);
+      const o = owner(doc, ref.source);
+      const { list, t } = transitionAt(doc, ref);
+      list.splice(ref.index, 1);
+      writeTransitionList(o, ref.event, list);
+      const next = transitionList(o, event);
+      next.push(t);
+      writeTransitionList(o, event, next);
+    },
+  );
 }
 
 /** Where a transition lands after setTransitionEvent (it is appended to the new event's list). */
@@ -77,20 +95,28 @@ export function refAfterEventChange(doc: ProcedureDoc, ref: TransitionRef, event
 
 export function setGuard(ref: TransitionRef, guard: GuardJSON | undefined): Command {
   const shown = guard === undefined ? '无' : typeof guard === 'string' ? guard : guard.type;
-  return command('setGuard', { 'zh-CN': `设置流转条件「${shown}」`, en: `Set guard '${guard === undefined ? 'none' : shown}'` }, (doc) => {
-    const { list, t } = transitionAt(doc, ref);
-    if (guard === undefined) delete t.guard;
-    else t.guard = guard;
-    writeTransitionList(owner(doc, ref.source), ref.event, list);
-  });
+  return command(
+    'setGuard',
+    { 'zh-CN': `设置流转条件「${shown}」`, en: `Set guard '${guard === undefined ? 'none' : shown}'` },
+    (doc) => {
+      const { list, t } = transitionAt(doc, ref);
+      if (guard === undefined) delete t.guard;
+      else t.guard = guard;
+      writeTransitionList(owner(doc, ref.source), ref.event, list);
+    },
+  );
 }
 
 export function deleteTransition(ref: TransitionRef): Command {
-  return command('deleteTransition', { 'zh-CN': `删除流转「${ref.event ?? '自动'}」`, en: `Delete transition '${ref.event ?? 'automatic'}'` }, (doc) => {
-    const { list } = transitionAt(doc, ref);
-    list.splice(ref.index, 1);
-    writeTransitionList(owner(doc, ref.source), ref.event, list);
-  });
+  return command(
+    'deleteTransition',
+    { 'zh-CN': `删除流转「${ref.event ?? '自动'}」`, en: `Delete transition '${ref.event ?? 'automatic'}'` },
+    (doc) => {
+      const { list } = transitionAt(doc, ref);
+      list.splice(ref.index, 1);
+      writeTransitionList(owner(doc, ref.source), ref.event, list);
+    },
+  );
 }
 
 /** Moves a transition up (-1) or down (+1) in its list: order decides which guarded branch wins. */

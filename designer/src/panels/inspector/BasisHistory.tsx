@@ -9,7 +9,13 @@ export function BasisHistory({ basis }: { basis: Basis }) {
   const versions = basisVersions(basis);
   if (versions.length < 2) return null;
   const span = (from?: string, until?: string) =>
-    from && until ? t('basisSpan', { from, until }) : from ? t('basisFrom', { from }) : until ? t('basisUntil', { until }) : '';
+    from && until
+      ? t('basisSpan', { from, until })
+      : from
+        ? t('basisFrom', { from })
+        : until
+          ? t('basisUntil', { until })
+          : '';
   return (
     <div className="gz-basis-history" data-testid="basis-history">
       <div className="gz-muted">{t('basisHistory')}</div>

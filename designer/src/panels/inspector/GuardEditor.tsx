@@ -23,10 +23,14 @@ export function guardMode(guard: GuardJSON | undefined): Mode {
 export function makeGuard(mode: Mode, rules: string[]): GuardJSON | undefined {
   const list = rules.filter(Boolean);
   switch (mode) {
-    case 'none': return undefined;
-    case 'rule': return list[0] ?? undefined;
-    case 'not': return list[0] ? { type: 'not', params: { rule: list[0] } } : undefined;
-    default: return list.length ? { type: mode, params: { rules: list } } : undefined;
+    case 'none':
+      return undefined;
+    case 'rule':
+      return list[0] ?? undefined;
+    case 'not':
+      return list[0] ? { type: 'not', params: { rule: list[0] } } : undefined;
+    default:
+      return list.length ? { type: mode, params: { rules: list } } : undefined;
   }
 }
 
@@ -51,14 +55,25 @@ export function composeGuard(doc: ProcedureDoc, ref: TransitionRef, rule: string
   return { type: 'allOf', params: { rules: [...had, rule] } };
 }
 
-export function GuardEditor({ guard, onChange, transition }: { guard: GuardJSON | undefined; onChange(g: GuardJSON | undefined): void; transition: string }) {
+export function GuardEditor({
+  guard,
+  onChange,
+  transition,
+}: {
+  guard: GuardJSON | undefined;
+  onChange(g: GuardJSON | undefined): void;
+  transition: string;
+}) {
   const { doc, select } = useWorkspace();
   const { t, lang, ids } = useI18n();
   const current = guardMode(guard);
   const [chosen, setChosen] = useState<Mode | null>(null);
   const mode = chosen ?? current;
   const rules = guardRules(guard).rules;
-  const options = Object.keys(doc.rules ?? {}).map((k) => ({ value: k, label: `${ruleShortTitle(doc, k, lang)}${ids ? ` (${k})` : ''}` }));
+  const options = Object.keys(doc.rules ?? {}).map((k) => ({
+    value: k,
+    label: `${ruleShortTitle(doc, k, lang)}${ids ? ` (${k})` : ''}`,
+  }));
   const modes = [
     { value: 'none', label: t('guardNone') },
     { value: 'rule', label: t('guardRule') },
@@ -78,23 +93,43 @@ export function GuardEditor({ guard, onChange, transition }: { guard: GuardJSON 
       </Field>
       {(mode === 'rule' || mode === 'not') && (
         <Field label={t('chooseRule')}>
-          <Select value={rules[0] ?? ''} options={options} placeholder={t('choose')} testId="guard-rule"
-            onChange={(r) => onChange(makeGuard(mode, [r]))} />
+          <Select
+            value={rules[0] ?? ''}
+            options={options}
+            placeholder={t('choose')}
+            testId="guard-rule"
+            onChange={(r) => onChange(makeGuard(mode, [r]))}
+          />
         </Field>
       )}
       {(mode === 'allOf' || mode === 'anyOf') && (
         <Field label={t('chooseRule')}>
-          <CheckList options={options} value={rules} testId="guard-rules" onChange={(rs) => onChange(makeGuard(mode, rs))} />
+          <CheckList
+            options={options}
+            value={rules}
+            testId="guard-rules"
+            onChange={(rs) => onChange(makeGuard(mode, rs))}
+          />
         </Field>
       )}
-      <button type="button" data-testid="guard-new-rule" onClick={() => select({ kind: 'rule', name: null, forGuard: transition })}>{t('newRuleFromGuard')}</button>
+      <button
+        type="button"
+        data-testid="guard-new-rule"
+        onClick={() => select({ kind: 'rule', name: null, forGuard: transition })}
+      >
+        {t('newRuleFromGuard')}
+      </button>
       {rules.length > 0 && (
         <div className="gz-guard-rules">
           {rules.map((r) => (
             <div key={r} className="gz-rule-summary">
-              <button type="button" className="gz-link" onClick={() => select({ kind: 'rule', name: r })}>{t('editRule')}「{ruleShortTitle(doc, r, lang)}」</button>
+              <button type="button" className="gz-link" onClick={() => select({ kind: 'rule', name: r })}>
+                {t('editRule')}「{ruleShortTitle(doc, r, lang)}」
+              </button>
               <div className="gz-muted">{text(doc.rules?.[r]?.description, lang)}</div>
-              <div className="gz-basis">{t('basisInForce')}:{doc.rules?.[r]?.basis ? text(currentBasis(doc.rules[r].basis), lang) : ''}</div>
+              <div className="gz-basis">
+                {t('basisInForce')}:{doc.rules?.[r]?.basis ? text(currentBasis(doc.rules[r].basis), lang) : ''}
+              </div>
             </div>
           ))}
         </div>

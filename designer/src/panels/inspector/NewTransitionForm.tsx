@@ -1,6 +1,14 @@
 /** Connect a state to another: pick (or create) the event, the target, and optionally a guard rule. */
 import { useState } from 'react';
-import { commands as C, text, statePaths, transitionPointer, ownerAt, transitionList, ruleShortTitle } from '../../model';
+import {
+  commands as C,
+  text,
+  statePaths,
+  transitionPointer,
+  ownerAt,
+  transitionList,
+  ruleShortTitle,
+} from '../../model';
 import { useI18n } from '../../i18n';
 import { useWorkspace } from '../../workspace/context';
 import { CommitInput, Field, Select } from '../widgets';
@@ -18,12 +26,21 @@ export function NewTransitionForm({ source }: { source: string }) {
   const [guard, setGuard] = useState('');
 
   const eventOptions = [
-    ...Object.entries(doc.events ?? {}).map(([k, e]) => ({ value: k, label: `${text(e.title, lang) || k}${ids ? ` (${k})` : ''}` })),
+    ...Object.entries(doc.events ?? {}).map(([k, e]) => ({
+      value: k,
+      label: `${text(e.title, lang) || k}${ids ? ` (${k})` : ''}`,
+    })),
     { value: AUTO, label: t('automatic') },
     { value: NEW, label: t('newEvent') },
   ];
-  const targets = statePaths(doc).map((p) => ({ value: p, label: `${text(model.byId.get(p)?.title, lang) || p}${ids ? ` (${p})` : ''}` }));
-  const rules = Object.keys(doc.rules ?? {}).map((k) => ({ value: k, label: `${ruleShortTitle(doc, k, lang)}${ids ? ` (${k})` : ''}` }));
+  const targets = statePaths(doc).map((p) => ({
+    value: p,
+    label: `${text(model.byId.get(p)?.title, lang) || p}${ids ? ` (${p})` : ''}`,
+  }));
+  const rules = Object.keys(doc.rules ?? {}).map((k) => ({
+    value: k,
+    label: `${ruleShortTitle(doc, k, lang)}${ids ? ` (${k})` : ''}`,
+  }));
 
   const submit = () => {
     if (!event || !target) return;
@@ -50,7 +67,13 @@ export function NewTransitionForm({ source }: { source: string }) {
     <div className="gz-subform" data-testid="new-transition">
       <h4>{t('newTransition')}</h4>
       <Field label={t('event')}>
-        <Select value={event} options={eventOptions} placeholder={t('choose')} onChange={setEvent} testId="new-transition-event" />
+        <Select
+          value={event}
+          options={eventOptions}
+          placeholder={t('choose')}
+          onChange={setEvent}
+          testId="new-transition-event"
+        />
       </Field>
       {event === NEW && (
         <Field label={t('newEventTitle')}>
@@ -58,12 +81,32 @@ export function NewTransitionForm({ source }: { source: string }) {
         </Field>
       )}
       <Field label={t('target')}>
-        <Select value={target} options={targets} placeholder={t('choose')} onChange={setTarget} testId="new-transition-target" />
+        <Select
+          value={target}
+          options={targets}
+          placeholder={t('choose')}
+          onChange={setTarget}
+          testId="new-transition-target"
+        />
       </Field>
       <Field label={t('guard')}>
-        <Select value={guard} options={rules} placeholder={t('guardNone')} onChange={setGuard} testId="new-transition-guard" />
+        <Select
+          value={guard}
+          options={rules}
+          placeholder={t('guardNone')}
+          onChange={setGuard}
+          testId="new-transition-guard"
+        />
       </Field>
-      <button type="button" className="gz-primary" data-testid="new-transition-submit" disabled={!event || !target} onClick={submit}>{t('connect')}</button>
+      <button
+        type="button"
+        className="gz-primary"
+        data-testid="new-transition-submit"
+        disabled={!event || !target}
+        onClick={submit}
+      >
+        {t('connect')}
+      </button>
     </div>
   );
 }

@@ -39,43 +39,105 @@ export function ProcedureOverview() {
       <Section title={t('events')} testId="events-list">
         <ul className="gz-list">
           {Object.entries(doc.events ?? {}).map(([k, e]) => (
-            <li key={k}><LinkButton onClick={() => select({ kind: 'event', name: k })}>{text(e.title, lang) || k}</LinkButton> <span className="gz-muted">{ids ? `${k} · ` : ''}{e.system ? t('systemEventShort') : ''}</span></li>
+            <li key={k}>
+              <LinkButton onClick={() => select({ kind: 'event', name: k })}>{text(e.title, lang) || k}</LinkButton>{' '}
+              <span className="gz-muted">
+                {ids ? `${k} · ` : ''}
+                {e.system ? t('systemEventShort') : ''}
+              </span>
+            </li>
           ))}
         </ul>
         <div className="gz-row">
-          <input placeholder={t('newEventTitle')} value={eventTitle} data-testid="new-event-title" onChange={(e) => setEventTitle(e.target.value)} />
-          <button type="button" data-testid="new-event-add" onClick={addEvent}>{t('addEvent')}</button>
+          <input
+            placeholder={t('newEventTitle')}
+            value={eventTitle}
+            data-testid="new-event-title"
+            onChange={(e) => setEventTitle(e.target.value)}
+          />
+          <button type="button" data-testid="new-event-add" onClick={addEvent}>
+            {t('addEvent')}
+          </button>
         </div>
       </Section>
-      <Section title={t('rules')} testId="rules-list" actions={<button type="button" data-testid="new-rule" onClick={() => select({ kind: 'rule', name: null })}>{t('addRule')}</button>}>
+      <Section
+        title={t('rules')}
+        testId="rules-list"
+        actions={
+          <button type="button" data-testid="new-rule" onClick={() => select({ kind: 'rule', name: null })}>
+            {t('addRule')}
+          </button>
+        }
+      >
         <ul className="gz-list">
           {Object.entries(doc.rules ?? {}).map(([k, r]) => (
-            <li key={k}><LinkButton onClick={() => select({ kind: 'rule', name: k })}>{text(r.description, lang) || k}</LinkButton>{locks.rules.has(k) && <span className="gz-pill">{t('lockedShort')}</span>}{ids && <span className="gz-muted"> {k}</span>}</li>
+            <li key={k}>
+              <LinkButton onClick={() => select({ kind: 'rule', name: k })}>
+                {text(r.description, lang) || k}
+              </LinkButton>
+              {locks.rules.has(k) && <span className="gz-pill">{t('lockedShort')}</span>}
+              {ids && <span className="gz-muted"> {k}</span>}
+            </li>
           ))}
         </ul>
       </Section>
-      <Section title={t('deadlines')} testId="deadlines-list" actions={<button type="button" onClick={() => select({ kind: 'deadline', name: null })}>{t('addDeadline')}</button>}>
+      <Section
+        title={t('deadlines')}
+        testId="deadlines-list"
+        actions={
+          <button type="button" onClick={() => select({ kind: 'deadline', name: null })}>
+            {t('addDeadline')}
+          </button>
+        }
+      >
         <ul className="gz-list">
           {Object.entries(doc.deadlines ?? {}).map(([k, d]) => (
-            <li key={k}><LinkButton onClick={() => select({ kind: 'deadline', name: k })}>{deadlineText(doc, k, parameters, lang)}</LinkButton> <span className="gz-muted">{text(stateAt(doc.machine, d.state)?.meta?.title, lang) || (ids ? d.state : '')}</span></li>
+            <li key={k}>
+              <LinkButton onClick={() => select({ kind: 'deadline', name: k })}>
+                {deadlineText(doc, k, parameters, lang)}
+              </LinkButton>{' '}
+              <span className="gz-muted">
+                {text(stateAt(doc.machine, d.state)?.meta?.title, lang) || (ids ? d.state : '')}
+              </span>
+            </li>
           ))}
         </ul>
       </Section>
       <Section title={t('roles')} testId="roles-list">
         <ul className="gz-list">
-          {Object.entries(doc.roles ?? {}).map(([k, r]) => <li key={k}>{text(r.title, lang)}{ids && <span className="gz-muted"> {k}</span>}</li>)}
+          {Object.entries(doc.roles ?? {}).map(([k, r]) => (
+            <li key={k}>
+              {text(r.title, lang)}
+              {ids && <span className="gz-muted"> {k}</span>}
+            </li>
+          ))}
         </ul>
         <div className="gz-row">
-          {ids && <Field label={t('name')}><input value={roleName} onChange={(e) => setRoleName(e.target.value)} /></Field>}
-          <Field label={t('titleZh')}><input value={roleTitle} onChange={(e) => setRoleTitle(e.target.value)} /></Field>
-          <button type="button" onClick={addRole}>{t('addRole')}</button>
+          {ids && (
+            <Field label={t('name')}>
+              <input value={roleName} onChange={(e) => setRoleName(e.target.value)} />
+            </Field>
+          )}
+          <Field label={t('titleZh')}>
+            <input value={roleTitle} onChange={(e) => setRoleTitle(e.target.value)} />
+          </Field>
+          <button type="button" onClick={addRole}>
+            {t('addRole')}
+          </button>
         </div>
       </Section>
       <Section title={t('parameters')}>
         <table className="gz-table">
           <tbody>
             {Object.entries(parameters).map(([k, p]) => (
-              <tr key={k}><td>{text(p.title, lang) || k}{p.sample ? t('sampleValue') : ''}</td><td>{paramValueText(p, lang)}</td>{ids && <td className="gz-muted">{k}</td>}</tr>
+              <tr key={k}>
+                <td>
+                  {text(p.title, lang) || k}
+                  {p.sample ? t('sampleValue') : ''}
+                </td>
+                <td>{paramValueText(p, lang)}</td>
+                {ids && <td className="gz-muted">{k}</td>}
+              </tr>
             ))}
           </tbody>
         </table>

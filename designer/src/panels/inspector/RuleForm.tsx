@@ -33,9 +33,16 @@ export function RuleForm({ name, forGuard }: { name: string | null; forGuard?: s
   const locked = !!name && locks.rules.has(name);
   // a dated basis (versions by from/until) is edited in its current version; the earlier ones are shown below
   const setText = (key: 'description' | 'basis', lng: keyof I18n, v: string) =>
-    setDraft(key === 'basis' ? { ...draft, basis: editCurrentBasis(draft.basis, lng, v) } : { ...draft, description: { ...draft.description, [lng]: v } });
+    setDraft(
+      key === 'basis'
+        ? { ...draft, basis: editCurrentBasis(draft.basis, lng, v) }
+        : { ...draft, description: { ...draft.description, [lng]: v } },
+    );
   const cur = currentBasis(draft.basis);
-  const missing = { description: !draft.description['zh-CN'].trim() && !draft.description.en.trim(), basis: !cur['zh-CN'].trim() && !cur.en.trim() };
+  const missing = {
+    description: !draft.description['zh-CN'].trim() && !draft.description.en.trim(),
+    basis: !cur['zh-CN'].trim() && !cur.en.trim(),
+  };
   const save = () => {
     setTried(true);
     if (missing.description || missing.basis || locked) return;
@@ -48,8 +55,20 @@ export function RuleForm({ name, forGuard }: { name: string | null; forGuard?: s
     if (ref) {
       // made from a guard editor: the rule and its use as the condition are one step
       const guard = composeGuard(doc, ref, ruleName);
-      const both2 = C.sequence('addRuleAsGuard', { 'zh-CN': `新增规则「${rule.description['zh-CN']}」并用作条件`, en: `Add rule '${rule.description.en}' as the condition` }, [add, C.setGuard(ref, guard)]);
-      if (run(both2)) select(ref.kind === 'edge' ? { kind: 'edge', id: forGuard! } : { kind: 'internal', id: forGuard!, node: ref.source! });
+      const both2 = C.sequence(
+        'addRuleAsGuard',
+        {
+          'zh-CN': `新增规则「${rule.description['zh-CN']}」并用作条件`,
+          en: `Add rule '${rule.description.en}' as the condition`,
+        },
+        [add, C.setGuard(ref, guard)],
+      );
+      if (run(both2))
+        select(
+          ref.kind === 'edge'
+            ? { kind: 'edge', id: forGuard! }
+            : { kind: 'internal', id: forGuard!, node: ref.source! },
+        );
       return;
     }
     if (run(add)) select({ kind: 'rule', name: ruleName });
@@ -57,33 +76,81 @@ export function RuleForm({ name, forGuard }: { name: string | null; forGuard?: s
   const uses = model.edges.filter((e) => name && e.guard.includes(name));
   const sentence = conditionSentence(K.asCond(draft.conditions), { doc, catalog, parameters, lang });
   return (
-    <div className="gz-inspector" data-testid="rule-form" data-rule={name ?? ''} data-locked={locked ? 'true' : 'false'}>
+    <div
+      className="gz-inspector"
+      data-testid="rule-form"
+      data-rule={name ?? ''}
+      data-locked={locked ? 'true' : 'false'}
+    >
       <Section title={`${t('rules')} · ${text(draft.description, lang) || t('addRule')}`}>
-        {locked && <p className="gz-warning" data-testid="rule-locked">{t('ruleLocked')}</p>}
-        {ids && name && <p className="gz-muted">{t('name')}:{name}</p>}
+        {locked && (
+          <p className="gz-warning" data-testid="rule-locked">
+            {t('ruleLocked')}
+          </p>
+        )}
+        {ids && name && (
+          <p className="gz-muted">
+            {t('name')}:{name}
+          </p>
+        )}
         <fieldset disabled={locked} className="gz-plain">
-          <Field label={`${t('ruleDescription')}${t('inChinese')}`} hint={tried && missing.description ? t('descriptionRequired') : undefined}>
-            <textarea rows={2} value={draft.description['zh-CN']} data-testid="rule-description-zh" onChange={(e) => setText('description', 'zh-CN', e.target.value)} />
+          <Field
+            label={`${t('ruleDescription')}${t('inChinese')}`}
+            hint={tried && missing.description ? t('descriptionRequired') : undefined}
+          >
+            <textarea
+              rows={2}
+              value={draft.description['zh-CN']}
+              data-testid="rule-description-zh"
+              onChange={(e) => setText('description', 'zh-CN', e.target.value)}
+            />
           </Field>
           <Field label={`${t('ruleDescription')}${t('inEnglish')}`}>
-            <textarea rows={2} value={draft.description.en} data-testid="rule-description-en" onChange={(e) => setText('description', 'en', e.target.value)} />
+            <textarea
+              rows={2}
+              value={draft.description.en}
+              data-testid="rule-description-en"
+              onChange={(e) => setText('description', 'en', e.target.value)}
+            />
           </Field>
           <Field label={`${t('ruleBasis')}${t('inChinese')} *`}>
-            <input value={cur['zh-CN']} data-testid="rule-basis-zh" aria-invalid={tried && missing.basis} onChange={(e) => setText('basis', 'zh-CN', e.target.value)} />
+            <input
+              value={cur['zh-CN']}
+              data-testid="rule-basis-zh"
+              aria-invalid={tried && missing.basis}
+              onChange={(e) => setText('basis', 'zh-CN', e.target.value)}
+            />
           </Field>
-          {tried && missing.basis && <div className="gz-error" data-testid="rule-basis-required">{t('basisRequired')}</div>}
+          {tried && missing.basis && (
+            <div className="gz-error" data-testid="rule-basis-required">
+              {t('basisRequired')}
+            </div>
+          )}
           <Field label={`${t('ruleBasis')}${t('inEnglish')}`}>
-            <input value={cur.en} data-testid="rule-basis-en" onChange={(e) => setText('basis', 'en', e.target.value)} />
+            <input
+              value={cur.en}
+              data-testid="rule-basis-en"
+              onChange={(e) => setText('basis', 'en', e.target.value)}
+            />
           </Field>
           <BasisHistory basis={draft.basis} />
         </fieldset>
       </Section>
       <Section title={t('conditions')} testId="rule-conditions">
-        <ConditionTree value={K.asCond(draft.conditions)} readOnly={locked} onChange={(c) => setDraft({ ...draft, conditions: c as Record<string, unknown> })} />
-        <p className="gz-rule-sentence"><span className="gz-muted">{t('ruleSentence')}:</span><span data-testid="rule-sentence">{sentence}</span></p>
+        <ConditionTree
+          value={K.asCond(draft.conditions)}
+          readOnly={locked}
+          onChange={(c) => setDraft({ ...draft, conditions: c as Record<string, unknown> })}
+        />
+        <p className="gz-rule-sentence">
+          <span className="gz-muted">{t('ruleSentence')}:</span>
+          <span data-testid="rule-sentence">{sentence}</span>
+        </p>
       </Section>
       <div className="gz-row">
-        <button type="button" className="gz-primary" data-testid="rule-save" disabled={locked} onClick={save}>{t('saveRule')}</button>
+        <button type="button" className="gz-primary" data-testid="rule-save" disabled={locked} onClick={save}>
+          {t('saveRule')}
+        </button>
         {uses.length > 0 && <span className="gz-muted">{t('usedBy')}:</span>}
         {uses.map((e) => (
           <LinkButton key={e.id} onClick={() => select({ kind: 'edge', id: e.id })}>

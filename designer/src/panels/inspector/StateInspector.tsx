@@ -16,7 +16,8 @@ export function StateInspector({ path }: { path: string }) {
   const [confirming, setConfirming] = useState(false);
   if (!node || !state) return null;
   const parent = parentPath(path);
-  const isInitial = parent === null ? doc.machine.initial === node.key : stateAt(doc.machine, parent)?.initial === node.key;
+  const isInitial =
+    parent === null ? doc.machine.initial === node.key : stateAt(doc.machine, parent)?.initial === node.key;
   const out = model.edges.filter((e) => e.source === path);
   const roleOptions = Object.entries(doc.roles ?? {}).map(([k, r]) => ({ value: k, label: text(r.title, lang) || k }));
 
@@ -24,7 +25,8 @@ export function StateInspector({ path }: { path: string }) {
     const taken = Object.keys(state.states ?? {});
     const key = freshKey('step', taken);
     const n = taken.length + 1;
-    if (run(C.addState({ parent: path, key, title: { 'zh-CN': `子状态${n}`, en: `Step ${n}` } }))) select({ kind: 'state', id: `${path}.${key}` }, true);
+    if (run(C.addState({ parent: path, key, title: { 'zh-CN': `子状态${n}`, en: `Step ${n}` } })))
+      select({ kind: 'state', id: `${path}.${key}` }, true);
   };
 
   return (
@@ -33,23 +35,46 @@ export function StateInspector({ path }: { path: string }) {
         <TitleInputs value={state.meta?.title} testId="state-title" onCommit={(v) => run(C.setStateTitle(path, v))} />
         {ids && (
           <Field label={t('stateKey')} hint={t('identifierHelp')}>
-            <CommitInput value={node.key} testId="state-key" onCommit={(k) => {
-              if (run(C.renameStateKey(path, k))) select({ kind: 'state', id: parent ? `${parent}.${k}` : k });
-            }} />
+            <CommitInput
+              value={node.key}
+              testId="state-key"
+              onCommit={(k) => {
+                if (run(C.renameStateKey(path, k))) select({ kind: 'state', id: parent ? `${parent}.${k}` : k });
+              }}
+            />
           </Field>
         )}
         <div className="gz-row">
           <label className="gz-check">
-            <input type="checkbox" data-testid="state-final" checked={state.type === 'final'} disabled={node.kind === 'compound'}
-              onChange={(e) => run(C.setFinal(path, e.target.checked))} />
+            <input
+              type="checkbox"
+              data-testid="state-final"
+              checked={state.type === 'final'}
+              disabled={node.kind === 'compound'}
+              onChange={(e) => run(C.setFinal(path, e.target.checked))}
+            />
             {t('finalState')}
           </label>
-          {isInitial ? <span className="gz-pill">{t('initialState')}</span>
-            : <button type="button" data-testid="state-make-initial" onClick={() => run(C.setInitial(path))}>{t('makeInitial')}</button>}
-          {node.kind !== 'final' && <button type="button" data-testid="state-add-child" onClick={addChild}>{t('addChild')}</button>}
+          {isInitial ? (
+            <span className="gz-pill">{t('initialState')}</span>
+          ) : (
+            <button type="button" data-testid="state-make-initial" onClick={() => run(C.setInitial(path))}>
+              {t('makeInitial')}
+            </button>
+          )}
+          {node.kind !== 'final' && (
+            <button type="button" data-testid="state-add-child" onClick={addChild}>
+              {t('addChild')}
+            </button>
+          )}
         </div>
         <Field label={t('workRoles')}>
-          <CheckList options={roleOptions} value={node.roles} testId="state-roles" onChange={(roles) => run(C.setStateRoles(path, roles))} />
+          <CheckList
+            options={roleOptions}
+            value={node.roles}
+            testId="state-roles"
+            onChange={(roles) => run(C.setStateRoles(path, roles))}
+          />
         </Field>
       </Section>
 
@@ -62,22 +87,28 @@ export function StateInspector({ path }: { path: string }) {
               return (
                 <li key={e.id}>
                   <LinkButton onClick={() => select({ kind: 'edge', id: e.id })}>
-                    {l.event} → {target ? text(target.title, lang) || target.key : e.target} <span className="gz-muted">{l.guard}</span>
+                    {l.event} → {target ? text(target.title, lang) || target.key : e.target}{' '}
+                    <span className="gz-muted">{l.guard}</span>
                   </LinkButton>
                 </li>
               );
             })}
             {node.broken.map((b) => (
               <li key={b.id} className="gz-broken-item">
-                <LinkButton testId="state-broken-transition" onClick={() => select({ kind: 'internal', id: b.id, node: path })}>
-                  {edgeLabel(doc, b, lang, ids).event} → <span className="gz-error-text">{t('brokenTarget', { target: b.target })}</span>
+                <LinkButton
+                  testId="state-broken-transition"
+                  onClick={() => select({ kind: 'internal', id: b.id, node: path })}
+                >
+                  {edgeLabel(doc, b, lang, ids).event} →{' '}
+                  <span className="gz-error-text">{t('brokenTarget', { target: b.target })}</span>
                 </LinkButton>
               </li>
             ))}
             {node.internal.map((it) => (
               <li key={it.id}>
                 <LinkButton onClick={() => select({ kind: 'internal', id: it.id, node: path })}>
-                  <LoopIcon /> {edgeLabel(doc, it, lang, ids).event} <span className="gz-muted">{edgeLabel(doc, it, lang, ids).guard}</span>
+                  <LoopIcon /> {edgeLabel(doc, it, lang, ids).event}{' '}
+                  <span className="gz-muted">{edgeLabel(doc, it, lang, ids).guard}</span>
                 </LinkButton>
               </li>
             ))}
@@ -86,11 +117,26 @@ export function StateInspector({ path }: { path: string }) {
         </Section>
       )}
 
-      <Section title={t('stateDeadlines')} testId="state-deadlines"
-        actions={<button type="button" data-testid="state-add-deadline" onClick={() => select({ kind: 'deadline', name: null, state: path })}>{t('addDeadline')}</button>}>
+      <Section
+        title={t('stateDeadlines')}
+        testId="state-deadlines"
+        actions={
+          <button
+            type="button"
+            data-testid="state-add-deadline"
+            onClick={() => select({ kind: 'deadline', name: null, state: path })}
+          >
+            {t('addDeadline')}
+          </button>
+        }
+      >
         <ul className="gz-list">
           {node.deadlines.map((d) => (
-            <li key={d}><LinkButton onClick={() => select({ kind: 'deadline', name: d })}><ClockIcon /> {deadlineText(doc, d, ws.parameters, lang)}</LinkButton></li>
+            <li key={d}>
+              <LinkButton onClick={() => select({ kind: 'deadline', name: d })}>
+                <ClockIcon /> {deadlineText(doc, d, ws.parameters, lang)}
+              </LinkButton>
+            </li>
           ))}
         </ul>
       </Section>
@@ -99,13 +145,31 @@ export function StateInspector({ path }: { path: string }) {
         {confirming ? (
           <>
             <span>{t('confirmDelete', { what: text(node.title, lang) || keyOf(path) })}</span>
-            <button type="button" data-testid="state-delete-confirm" className="gz-danger-btn" onClick={() => {
-              if (run(C.deleteState(path, node.title ?? undefined))) select(null);
-              setConfirming(false);
-            }}>{t('delete')}</button>
-            <button type="button" onClick={() => setConfirming(false)}>{t('cancel')}</button>
+            <button
+              type="button"
+              data-testid="state-delete-confirm"
+              className="gz-danger-btn"
+              onClick={() => {
+                if (run(C.deleteState(path, node.title ?? undefined))) select(null);
+                setConfirming(false);
+              }}
+            >
+              {t('delete')}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              {t('cancel')}
+            </button>
           </>
-        ) : <button type="button" data-testid="state-delete" className="gz-danger-btn" onClick={() => setConfirming(true)}>{t('delete')}</button>}
+        ) : (
+          <button
+            type="button"
+            data-testid="state-delete"
+            className="gz-danger-btn"
+            onClick={() => setConfirming(true)}
+          >
+            {t('delete')}
+          </button>
+        )}
       </div>
     </div>
   );

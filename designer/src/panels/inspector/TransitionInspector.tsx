@@ -1,7 +1,15 @@
 /** Properties of one transition: event, target, guard, order among branches; links to the event and rules. */
 import { useState } from 'react';
 import type { TransitionJSON } from '../../../../engine/browser';
-import { commands as C, ownerAt, transitionList, transitionPointer, statePaths, text, type TransitionRef } from '../../model';
+import {
+  commands as C,
+  ownerAt,
+  transitionList,
+  transitionPointer,
+  statePaths,
+  text,
+  type TransitionRef,
+} from '../../model';
 import { useI18n } from '../../i18n';
 import { useWorkspace } from '../../workspace/context';
 import { Field, LinkButton, Section, Select } from '../widgets';
@@ -40,49 +48,112 @@ export function TransitionInspector({ id }: { id: string }) {
   };
 
   const eventOptions = [
-    ...Object.entries(doc.events ?? {}).map(([k, e]) => ({ value: k, label: `${text(e.title, lang) || k}${ids ? ` (${k})` : ''}` })),
+    ...Object.entries(doc.events ?? {}).map(([k, e]) => ({
+      value: k,
+      label: `${text(e.title, lang) || k}${ids ? ` (${k})` : ''}`,
+    })),
     { value: AUTO, label: t('automatic') },
   ];
-  const targetOptions = [{ value: STAY, label: t('stay') }, ...statePaths(doc).map((p) => ({ value: p, label: `${text(model.byId.get(p)?.title, lang) || p}${ids ? ` (${p})` : ''}` }))];
+  const targetOptions = [
+    { value: STAY, label: t('stay') },
+    ...statePaths(doc).map((p) => ({
+      value: p,
+      label: `${text(model.byId.get(p)?.title, lang) || p}${ids ? ` (${p})` : ''}`,
+    })),
+  ];
 
   return (
     <div className="gz-inspector" data-testid="transition-inspector" data-transition={id}>
       <Section title={t('transition')}>
-        <p className="gz-muted">{t('from')}:<LinkButton onClick={() => select({ kind: 'state', id: ref.source! })}>{text(sourceNode?.title, lang) || ref.source}</LinkButton></p>
+        <p className="gz-muted">
+          {t('from')}:
+          <LinkButton onClick={() => select({ kind: 'state', id: ref.source! })}>
+            {text(sourceNode?.title, lang) || ref.source}
+          </LinkButton>
+        </p>
         <Field label={t('event')}>
-          <Select value={ref.event ?? AUTO} options={eventOptions} testId="transition-event" onChange={(v) => {
-            const ev = v === AUTO ? null : v;
-            runAndTrack(C.setTransitionEvent(ref, ev), C.refAfterEventChange(doc, ref, ev));
-          }} />
+          <Select
+            value={ref.event ?? AUTO}
+            options={eventOptions}
+            testId="transition-event"
+            onChange={(v) => {
+              const ev = v === AUTO ? null : v;
+              runAndTrack(C.setTransitionEvent(ref, ev), C.refAfterEventChange(doc, ref, ev));
+            }}
+          />
         </Field>
         {ref.event && (
-          <LinkButton testId="transition-edit-event" onClick={() => select({ kind: 'event', name: ref.event! })}>{t('editEvent')}「{text(doc.events?.[ref.event]?.title, lang) || ref.event}」</LinkButton>
+          <LinkButton testId="transition-edit-event" onClick={() => select({ kind: 'event', name: ref.event! })}>
+            {t('editEvent')}「{text(doc.events?.[ref.event]?.title, lang) || ref.event}」
+          </LinkButton>
         )}
         <Field label={t('target')}>
-          {broken && <div className="gz-error" data-testid="transition-broken">{t('brokenTarget', { target: broken.target })}</div>}
-          <Select value={edge ? edge.target : broken ? '' : STAY} options={targetOptions} placeholder={broken ? t('choose') : undefined} testId="transition-target" onChange={(v) => {
-            runAndTrack(C.setTransitionTarget(ref, v === STAY ? null : v), ref);
-          }} />
+          {broken && (
+            <div className="gz-error" data-testid="transition-broken">
+              {t('brokenTarget', { target: broken.target })}
+            </div>
+          )}
+          <Select
+            value={edge ? edge.target : broken ? '' : STAY}
+            options={targetOptions}
+            placeholder={broken ? t('choose') : undefined}
+            testId="transition-target"
+            onChange={(v) => {
+              runAndTrack(C.setTransitionTarget(ref, v === STAY ? null : v), ref);
+            }}
+          />
         </Field>
         <GuardEditor guard={tr.guard} transition={id} onChange={(g) => runAndTrack(C.setGuard(ref, g), ref)} />
         {count > 1 && (
           <div className="gz-row">
-            <span className="gz-muted">{t('order')} {ref.index + 1}/{count}</span>
-            <button type="button" disabled={ref.index === 0} onClick={() => runAndTrack(C.reorderTransition(ref, -1), { ...ref, index: ref.index - 1 })}>{t('moveUp')}</button>
-            <button type="button" disabled={ref.index === count - 1} onClick={() => runAndTrack(C.reorderTransition(ref, 1), { ...ref, index: ref.index + 1 })}>{t('moveDown')}</button>
+            <span className="gz-muted">
+              {t('order')} {ref.index + 1}/{count}
+            </span>
+            <button
+              type="button"
+              disabled={ref.index === 0}
+              onClick={() => runAndTrack(C.reorderTransition(ref, -1), { ...ref, index: ref.index - 1 })}
+            >
+              {t('moveUp')}
+            </button>
+            <button
+              type="button"
+              disabled={ref.index === count - 1}
+              onClick={() => runAndTrack(C.reorderTransition(ref, 1), { ...ref, index: ref.index + 1 })}
+            >
+              {t('moveDown')}
+            </button>
           </div>
         )}
       </Section>
       <div className="gz-danger">
         {confirming ? (
           <>
-            <button type="button" className="gz-danger-btn" data-testid="transition-delete-confirm" onClick={() => {
-              if (run(C.deleteTransition(ref))) select({ kind: 'state', id: ref.source! });
-              setConfirming(false);
-            }}>{t('delete')}</button>
-            <button type="button" onClick={() => setConfirming(false)}>{t('cancel')}</button>
+            <button
+              type="button"
+              className="gz-danger-btn"
+              data-testid="transition-delete-confirm"
+              onClick={() => {
+                if (run(C.deleteTransition(ref))) select({ kind: 'state', id: ref.source! });
+                setConfirming(false);
+              }}
+            >
+              {t('delete')}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              {t('cancel')}
+            </button>
           </>
-        ) : <button type="button" className="gz-danger-btn" data-testid="transition-delete" onClick={() => setConfirming(true)}>{t('delete')}</button>}
+        ) : (
+          <button
+            type="button"
+            className="gz-danger-btn"
+            data-testid="transition-delete"
+            onClick={() => setConfirming(true)}
+          >
+            {t('delete')}
+          </button>
+        )}
       </div>
     </div>
   );
