@@ -58,6 +58,15 @@ export interface CommitResult {
   published: NewVersions['published'];
 }
 
+/** How a change is committed: `force` publishes that procedure even when unchanged; `dropDrafts` removes its draft. */
+export interface CommitOptions {
+  force?: { pack: string; procedure: string };
+  now: string;
+  dropDrafts?: { pack: string; procedure: string };
+  by?: string;
+  note?: string;
+}
+
 export class PackCatalog {
   private resolvedPacks: Record<string, ResolvedPack> = {};
   private readonly versionCache = new Map<string, PublishedVersion>();
@@ -208,13 +217,7 @@ export class PackCatalog {
   commit(
     changes: Record<string, PackChange>,
     versionSource: VersionSource,
-    opts: {
-      force?: { pack: string; procedure: string };
-      now: string;
-      dropDrafts?: { pack: string; procedure: string };
-      by?: string;
-      note?: string;
-    },
+    opts: CommitOptions,
   ): Promise<CommitResult> {
     return this.exclusive(() => this.commitRetrying(changes, versionSource, opts));
   }
@@ -222,13 +225,7 @@ export class PackCatalog {
   private async commitRetrying(
     changes: Record<string, PackChange>,
     versionSource: VersionSource,
-    opts: {
-      force?: { pack: string; procedure: string };
-      now: string;
-      dropDrafts?: { pack: string; procedure: string };
-      by?: string;
-      note?: string;
-    },
+    opts: CommitOptions,
   ): Promise<CommitResult> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -244,13 +241,7 @@ export class PackCatalog {
   private async commitOnce(
     changes: Record<string, PackChange>,
     versionSource: VersionSource,
-    opts: {
-      force?: { pack: string; procedure: string };
-      now: string;
-      dropDrafts?: { pack: string; procedure: string };
-      by?: string;
-      note?: string;
-    },
+    opts: CommitOptions,
   ): Promise<CommitResult> {
     const plain = Object.fromEntries(Object.entries(changes).map(([id, c]) => [id, c.source]));
     const { packs, problems, affected, descendants, sources } = await this.plan(plain);
