@@ -8,71 +8,18 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { join } from 'node:path';
 import type { Instance } from '../../engine';
-import { EmbeddedStore } from '../../server/store/embedded';
 import { PgStore } from '../../server/store/postgres';
 import { fold, recount } from '../../server/store/postgres/stats-index';
-import { FileInstanceStore, MemoryInstanceStore } from '../../server/store';
-import { Registry } from '../../server/registry';
-import { summarize } from '../../server/cases/summarize';
 import { newCaseId } from '../../server/util/ids';
 import { timerDelta, type CaseDelta, type CaseSort, type StatsCounts, type Store } from '../../server/store/seam';
 import type { CaseFigures } from '../../server/store/stats-index';
-import { tempDir } from './helpers';
-import { freshDatabase } from '../support/pg';
+import { testStores } from '../support/stores';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const f of cleanup.reverse()) await f().catch(() => undefined);
-});
+afterAll(() => close());
 
-const stores: [string, () => Promise<Store>][] = [
-  [
-    'memory',
-    async () => {
-      const s = new EmbeddedStore({
-        kind: 'memory',
-        records: new MemoryInstanceStore(summarize),
-        registry: Registry.inMemory(),
-        versionsDir: null,
-        fsync: false,
-      });
-      await s.open();
-      return s;
-    },
-  ],
-  [
-    'file',
-    async () => {
-      const dir = tempDir();
-      const s = new EmbeddedStore({
-        kind: 'file',
-        records: new FileInstanceStore({ dir: join(dir, 'instances'), fsync: false, summarize }),
-        registry: new Registry(dir, false),
-        versionsDir: join(dir, 'versions'),
-        fsync: false,
-      });
-      await s.open();
-      cleanup.push(() => s.close());
-      return s;
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const db = await freshDatabase('desk');
-      // folding only when the test asks for it
-      const s = new PgStore({ url: db.url, pollMs: 100, poolSize: 5, foldMs: 3_600_000 });
-      await s.open();
-      cleanup.push(async () => {
-        await s.close().catch(() => undefined);
-        await db.drop();
-      });
-      return s;
-    },
-  ],
-];
+// PostgreSQL folds its deltas only when the test asks for it
+const { stores, close } = testStores({ prefix: 'desk', file: true, pg: { poolSize: 5, foldMs: 3_600_000 } });
 
 function instance(id: string, extra: Partial<Instance> = {}): Instance {
   return {

@@ -8,21 +8,14 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Instance } from '../../engine';
 import { Outbox } from '../../server/webhooks/outbox';
-import { EmbeddedStore } from '../../server/store/embedded';
-import { PgStore } from '../../server/store/postgres';
-import { MemoryInstanceStore } from '../../server/store';
-import { Registry, type Webhook } from '../../server/registry';
-import { summarize } from '../../server/cases/summarize';
+import { type Webhook } from '../../server/registry';
 import { timerDelta, type Store } from '../../server/store/seam';
 import { newCaseId, newId } from '../../server/util/ids';
-import { freshDatabase } from '../support/pg';
+import { testStores } from '../support/stores';
 import { manualTime } from '../support/manual-time';
 
 const T0 = Date.parse('2025-06-02T00:00:00.000Z');
-const cleanup: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const f of cleanup) await f().catch(() => undefined);
-});
+afterAll(() => close());
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'], now: T0 });
 });
@@ -30,35 +23,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const stores: [string, () => Promise<Store>][] = [
-  [
-    'memory',
-    async () => {
-      const s = new EmbeddedStore({
-        kind: 'memory',
-        records: new MemoryInstanceStore(summarize),
-        registry: Registry.inMemory(),
-        versionsDir: null,
-        fsync: false,
-      });
-      await s.open();
-      return s;
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const db = await freshDatabase('outbox');
-      const s = new PgStore({ url: db.url, pollMs: 100 });
-      await s.open();
-      cleanup.push(async () => {
-        await s.close();
-        await db.drop();
-      });
-      return s;
-    },
-  ],
-];
+const { stores, close } = testStores({ prefix: 'outbox' });
 
 const hook: Webhook = {
   id: 'wh1',

@@ -8,23 +8,15 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Instance } from '../../engine';
 import { Scheduler } from '../../server/time/scheduler';
-import { EmbeddedStore } from '../../server/store/embedded';
-import { PgStore } from '../../server/store/postgres';
-import { MemoryInstanceStore } from '../../server/store';
-import { Registry } from '../../server/registry';
-import { summarize } from '../../server/cases/summarize';
 import { timerDelta, type Store, type TimerRef } from '../../server/store/seam';
 import { newCaseId } from '../../server/util/ids';
-import { freshDatabase } from '../support/pg';
+import { testStores } from '../support/stores';
 import { manualTime as manualTimeFrom } from '../support/manual-time';
 
 const T0 = Date.parse('2025-06-02T00:00:00.000Z');
 const clock = { controlled: false as const, now: () => new Date() };
 const at = (ms: number) => new Date(T0 + ms).toISOString();
-const cleanup: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const f of cleanup) await f().catch(() => undefined);
-});
+afterAll(() => close());
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'], now: T0 });
 });
@@ -37,35 +29,7 @@ const manualTime = () => {
   return { ...t, advanceTo: (ms: number, sch: Scheduler) => t.advanceTo(ms, () => sch.idle()) };
 };
 
-const stores: [string, () => Promise<Store>][] = [
-  [
-    'memory',
-    async () => {
-      const s = new EmbeddedStore({
-        kind: 'memory',
-        records: new MemoryInstanceStore(summarize),
-        registry: Registry.inMemory(),
-        versionsDir: null,
-        fsync: false,
-      });
-      await s.open();
-      return s;
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const db = await freshDatabase('sched');
-      const s = new PgStore({ url: db.url, pollMs: 100 });
-      await s.open();
-      cleanup.push(async () => {
-        await s.close();
-        await db.drop();
-      });
-      return s;
-    },
-  ],
-];
+const { stores, close } = testStores({ prefix: 'sched' });
 
 function instance(id: string, rev: number, deadlines: { name: string; dueAt: string; overdue?: boolean }[]): Instance {
   return {
