@@ -377,14 +377,16 @@ export interface Store {
   readonly changes: Changes;
 }
 
+/** The armed deadlines of an instance, name → due time. */
+const armedOf = (i: Instance | null) =>
+  new Map(
+    i && i.status === 'active' ? i.deadlines.filter((d) => !d.overdue).map((d) => [d.name, d.dueAt] as const) : [],
+  );
+
 /** The timers a step arms and cancels: the difference between two instances' armed deadlines. */
 export function timerDelta(prev: Instance | null, next: Instance): CaseDelta['timers'] {
-  const armed = (i: Instance | null) =>
-    new Map(
-      i && i.status === 'active' ? i.deadlines.filter((d) => !d.overdue).map((d) => [d.name, d.dueAt] as const) : [],
-    );
-  const before = armed(prev);
-  const after = armed(next);
+  const before = armedOf(prev);
+  const after = armedOf(next);
   const arm = [...after].filter(([n, at]) => before.get(n) !== at).map(([name, dueAt]) => ({ name, dueAt }));
   const cancel = [...before.keys()].filter((n) => !after.has(n));
   return { arm, cancel };

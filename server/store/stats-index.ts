@@ -108,7 +108,16 @@ export interface Contribution {
   stays?: Record<string, StayTotal>;
 }
 
-export const dayOf = (iso: string): string => calendar.shanghaiDate(new Date(iso));
+/**
+ * The Asia/Shanghai day of an ISO 8601 instant. The instants the server writes carry `+08:00` (toShanghaiISO), so
+ * their day is their first ten characters — read as such on every change of a case, without a Date and its
+ * formatting; any other form is converted.
+ */
+export const dayOf = (iso: string): string =>
+  iso.length >= 25 && iso.endsWith('+08:00') && iso.charCodeAt(10) === 84 /* T */ && SHANGHAI_DAY.test(iso)
+    ? iso.slice(0, 10)
+    : calendar.shanghaiDate(new Date(iso));
+const SHANGHAI_DAY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?\+08:00$/;
 
 export function contribution(r: FigureRow): Contribution {
   const c = emptyCohort();
@@ -251,8 +260,19 @@ export class StatsIndex {
 
   /** Counts `next` in place of `prev` (the same case before the change, or none for a new case). */
   apply(prev: CaseSummary | undefined, next: CaseSummary): void {
-    if (prev) this.add(placed(prev), -1);
-    this.add(placed(next), 1);
+    if (prev) this.add(this.placedOf(prev), -1);
+    this.add(this.placedOf(next), 1);
+  }
+
+  /**
+   * Where a summary is counted. Summaries are replaced, never changed, and the one a change takes away is the one
+   * the change before added: its placement is kept with it rather than worked out again on every step.
+   */
+  private readonly placements = new WeakMap<CaseSummary, Placed>();
+  private placedOf(s: CaseSummary): Placed {
+    let p = this.placements.get(s);
+    if (!p) this.placements.set(s, (p = placed(s)));
+    return p;
   }
   private add(p: Placed, k: 1 | -1): void {
     const key = `${p.pack}\u0000${p.procedure}\u0000${p.day}`;
