@@ -9,7 +9,7 @@
  * the next free case from a queue and gives it back on its answer, so the events spread evenly over all cases.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -39,13 +39,32 @@ export interface ServerChild {
   stop(): Promise<void>;
 }
 
-/** Starts bench/http-server.ts with `args`; resolves once it printed its address. */
+/**
+ * The Node flags `npm start` runs the server with (package.json's start script, e.g. the young generation's size):
+ * the benchmark's servers run with the same, so it measures the server as production starts it.
+ */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`http bench: the start script does not run node: ${pkg.scripts.start}`);
+  const flags: string[] = [];
+  for (let i = 1; i < words.length && words[i].startsWith('--'); i++) {
+    if (words[i] === '--import')
+      i++; // the TypeScript loader: spawnServer adds it
+    else flags.push(words[i]);
+  }
+  return flags;
+}
+
+/** Starts bench/http-server.ts with `args` and the start script's Node flags; resolves once it printed its address. */
 export async function spawnServer(
   args: string[],
   nodeArgs: string[] = [],
   env: Record<string, string> = {},
 ): Promise<ServerChild> {
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', SERVER_SCRIPT, ...args], {
+  const proc = spawn(process.execPath, [...startFlags(), ...nodeArgs, '--import', 'tsx', SERVER_SCRIPT, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });
@@ -414,7 +433,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       ],
       notes: [
         `Workload: ${cases.toLocaleString('en-US')} national grid-event cases per Gongzhi server, started in \`dispatch\` through the case service; each request sends the case's next event of the loop ASSIGN (→ handling) / RETURN (→ dispatch) with the admin token. A request takes the next free case and gives it back on its answer, so no case is hit by two connections at once and the events spread evenly over the cases: by the end each case had taken ≈ ${perCase(servers.fsync).toFixed(0)} events with fsync on (≈ ${perCase(servers.nofsync).toFixed(0)} with fsync off, ≈ ${perCase(servers.memory).toFixed(0)} in memory); each event adds one history entry to the case's record, which the store appends whole to its journal (and rewrites in the case's document at the next checkpoint). Every answer is checked: a single non-2xx answer fails the benchmark.`,
-        `Each server runs alone in its own Node process (\`bench/http-server.ts\`, started once, idle while another is measured); autocannon runs in the benchmark process with ${connections} connections, pipelining 1, keep-alive; the client and the servers share the machine's cores.`,
+        `Each server runs alone in its own Node process (\`bench/http-server.ts\`, started once, idle while another is measured) with the Node flags of \`npm start\` (${startFlags().join(' ') || 'none'}; bare Koa too); autocannon runs in the benchmark process with ${connections} connections, pipelining 1, keep-alive; the client and the servers share the machine's cores.`,
         'Bare Koa: Koa + @koa/router, the same two POST routes (an event, a creation) that read the body, JSON.parse it and send the same bytes as the Gongzhi server: a real answer of it taken at the start (its status, its headers — security headers, X-Request-Id, ETag, Location — and its body, id and rev replaced by values of the same length); no auth, no validation, no store, no engine.',
         `Creation rows: \`POST /api/instances\` of a national grid-event case (the start data of the store benchmark) on the fsync-on server, ${connections} connections; every answer must be 201. The creations add cases to that server (its event rows run on the ${cases.toLocaleString('en-US')} it started with).`,
         "Gongzhi: the whole server as started by startServer: error and auth middleware (token cache), router, body limits and depth check, ajv body validation, case lock, the case’s record (store cache or its document), engine step, new record appended to the shared journal with group commit (one fdatasync for the events of a moment; fsync off skips it), summary and scheduler, answer with the allowed events; case documents are rewritten at checkpoints (every 60 s, at 64 MiB of journal or when 20,000 records wait; on a thread of their own). The in-memory row is the same server with the store's in-memory twin (`store: 'memory'`, records kept as JSON text): what everything but the disk costs.",
