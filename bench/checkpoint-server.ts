@@ -10,7 +10,7 @@
  * Exits when stdin ends (closing the server).
  */
 import { createInterface } from 'node:readline';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, constants as perf } from 'node:perf_hooks';
 import { ADMIN, GRID_DATA, NOW } from './grid-event';
 import type { EmbeddedStore } from '../server/store/embedded';
 import type { FileInstanceStore } from '../server/store';
@@ -28,12 +28,24 @@ const srv = await startServer({
   quiet: true,
   log: () => {},
   fsync: process.env.BENCH_FSYNC !== '0',
-  ...(auto ? {} : { checkpoint: { ms: 1e9, bytes: 1e15, records: 1e9 } }),
+  ...(auto ? {} : { checkpoint: { ms: 1e9, bytes: 1e15, records: 1e9, heldChars: 1e15 } }),
 });
 const records = (srv.deps.store as EmbeddedStore).records as FileInstanceStore;
 const ids = records.summaries().map((s) => s.id);
 process.stdout.write(`${JSON.stringify({ url: srv.url, token: srv.adminToken, ids })}\n`);
 const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
+
+/** The mean JSON length of up to 500 records held (dirty and clean), taken evenly. */
+function heldJson(): number {
+  const maps = records as unknown as { dirty: Map<string, unknown>; clean: Map<string, unknown> };
+  const all = [...maps.dirty.values(), ...maps.clean.values()];
+  if (!all.length) return 0;
+  const step = Math.max(1, Math.floor(all.length / 500));
+  let bytes = 0;
+  let n = 0;
+  for (let i = 0; i < all.length; i += step, n++) bytes += JSON.stringify(all[i]).length;
+  return bytes / n;
+}
 
 const gc = (globalThis as { gc?: () => void }).gc;
 async function memory() {
@@ -47,18 +59,19 @@ async function memory() {
     external: m.external,
     arrayBuffers: m.arrayBuffers,
     held: records.held ?? { dirty: -1, clean: -1 },
+    heldJson: heldJson(),
     cases: records.summaries().length,
   };
 }
 
 // the journal's batches (writev + fdatasync), timed: how long a group commit keeps its events waiting
-const journal = (records as unknown as { journal: { flush: () => Promise<void> } }).journal;
+const journal = (records as unknown as { journal: { flush: (batch: unknown) => Promise<unknown> } }).journal;
 const flush = journal.flush.bind(journal);
 let flushes = { n: 0, max: 0, total: 0 };
-journal.flush = async () => {
+journal.flush = async (batch: unknown) => {
   const t0 = performance.now();
   try {
-    await flush();
+    return await flush(batch);
   } finally {
     const ms = performance.now() - t0;
     flushes.n++;
@@ -68,6 +81,23 @@ journal.flush = async () => {
 };
 const delay = monitorEventLoopDelay({ resolution: 5 });
 delay.enable();
+// garbage collection pauses (the main thread's share of each collection), per kind: what part of the event loop's
+// longest delay is the collector's
+const MAJOR = perf.NODE_PERFORMANCE_GC_MAJOR;
+let gcs = { n: 0, max: 0, total: 0, majorN: 0, majorMax: 0, majorTotal: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const major = (e as unknown as { detail?: { kind?: number } }).detail?.kind === MAJOR;
+    gcs.n++;
+    gcs.total += e.duration;
+    gcs.max = Math.max(gcs.max, e.duration);
+    if (major) {
+      gcs.majorN++;
+      gcs.majorTotal += e.duration;
+      gcs.majorMax = Math.max(gcs.majorMax, e.duration);
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
 const rl = createInterface({ input: process.stdin });
 rl.on('line', async (cmd) => {
   const reply = (o: Record<string, unknown>) => say({ cmd, ...o });
@@ -96,9 +126,12 @@ rl.on('line', async (cmd) => {
       p99: delay.percentile(99) / 1e6,
       mean: delay.mean / 1e6,
       journal: { batches: flushes.n, maxMs: flushes.max, meanMs: flushes.total / (flushes.n || 1) },
+      gc: gcs,
+      heapUsed: process.memoryUsage().heapUsed,
     });
     delay.reset();
     flushes = { n: 0, max: 0, total: 0 };
+    gcs = { n: 0, max: 0, total: 0, majorN: 0, majorMax: 0, majorTotal: 0 };
   } else if (cmd === 'memory') {
     reply(await memory());
   } else if (cmd === 'start') {

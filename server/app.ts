@@ -79,8 +79,8 @@ export interface ServerOptions {
   deliveryLeaseMs?: number;
   /** How long Idempotency-Key answers are kept, in ms (default and minimum 24 h; GONGZHI_IDEMPOTENCY_RETENTION_HOURS). */
   idempotencyRetentionMs?: number;
-  /** The file store's checkpoint triggers (defaults: 60 s, 64 MiB of journal, 20,000 records waiting; benchmarks change them). */
-  checkpoint?: { ms?: number; bytes?: number; records?: number };
+  /** The file store's checkpoint triggers (defaults: 60 s, 64 MiB of journal, 20,000 records or 64 Mi chars of JSON waiting; benchmarks change them). */
+  checkpoint?: { ms?: number; bytes?: number; records?: number; heldChars?: number };
 }
 
 export interface RunningServer {
@@ -116,6 +116,7 @@ export function makeStore(opts: ServerOptions, dataDir: string, fsync: boolean, 
           checkpointMs: opts.checkpoint?.ms,
           checkpointBytes: opts.checkpoint?.bytes,
           checkpointRecords: opts.checkpoint?.records,
+          checkpointHeldChars: opts.checkpoint?.heldChars,
         });
   return new EmbeddedStore({
     kind: opts.store === 'memory' ? 'memory' : 'file',

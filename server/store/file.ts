@@ -33,10 +33,17 @@ export interface FileStoreOptions {
   checkpointBytes?: number;
   /** …or this long after the first write not yet in the documents (default 60 s). */
   checkpointMs?: number;
-  /** …or when this many records wait for their documents (default 20,000): what bounds the memory dirty records hold. */
+  /** …or when this many records wait for their documents (default 20,000): what bounds the memory dirty records hold… */
   checkpointRecords?: number;
-  /** How many clean records to keep in memory for reads (default 5,000; dirty ones are always kept). */
+  /**
+   * …or when the records waiting weigh this many characters of JSON (default 64 Mi): the same bound for records that
+   * grew long (a case's history grows with every event, so a count alone would let memory grow with the load's length).
+   */
+  checkpointHeldChars?: number;
+  /** How many clean records to keep in memory for reads (default 5,000; dirty ones are always kept)… */
   cacheSize?: number;
+  /** …and at most this many characters of JSON of them (default 32 Mi). */
+  cacheChars?: number;
   /** Called as a checkpoint's documents are written (records written so far, records to write): tests and benchmarks. */
   onCheckpointProgress?: (written: number, total: number) => void;
 }
@@ -136,6 +143,13 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
   private readonly dirty = new Map<string, CaseRecord>();
   /** Records that are in their documents, held for reads (frozen), least recently used first; at most `cacheSize`. */
   private readonly clean = new Map<string, CaseRecord>();
+  /**
+   * The JSON length of each record held (dirty or clean): exact when read from or written to its document, else its
+   * previous length plus its journal line (a change line adds about what the record grew by). Summed per map.
+   */
+  private readonly chars = new Map<string, number>();
+  private dirtyChars = 0;
+  private cleanChars = 0;
   private seq = 0;
   private checkpointing: Promise<void> | null = null;
   /** A checkpoint failed: the next is tried when the retry timer fires. */
@@ -156,9 +170,9 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     return this.journal.batches;
   }
 
-  /** Records held in memory now: those not yet in their documents, and those kept for reads. */
-  get held(): { dirty: number; clean: number } {
-    return { dirty: this.dirty.size, clean: this.clean.size };
+  /** Records held in memory now: those not yet in their documents, and those kept for reads (and their JSON length). */
+  get held(): { dirty: number; clean: number; dirtyChars: number; cleanChars: number } {
+    return { dirty: this.dirty.size, clean: this.clean.size, dirtyChars: this.dirtyChars, cleanChars: this.cleanChars };
   }
 
   private fileOf(id: string): string {
@@ -232,7 +246,7 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     }
     if (skipped)
       this.opts.log?.(`! 日志中 ${skipped} 行无法读取,已跳过 / ${skipped} unreadable journal line(s) skipped`);
-    for (const [id, rec] of replayed) this.dirty.set(id, deepFreeze(rec));
+    for (const [id, rec] of replayed) this.markDirty(id, deepFreeze(rec), JSON.stringify(rec).length);
     await this.journal.start();
     if (this.dirty.size || journals.length) {
       // on a full disk the store still opens (reads work, writes answer 507): the journal is kept, tried again later
@@ -264,21 +278,44 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
       this.clean.set(id, hit);
       return hit;
     }
+    const text = readFileSync(this.fileOf(id), 'utf8');
     // read synchronously: a document of a few KB is in the page cache nearly always, and a sync read costs the main
     // thread less than the four thread-pool round trips of an async one (open, fstat, read, close). Above all it
     // keeps the pool free for the journal: under many connections those reads queued there (first in, first out)
     // ahead of the journal's writev and fdatasync, and every event waited behind them.
-    const rec = deepFreeze(JSON.parse(readFileSync(this.fileOf(id), 'utf8')) as CaseRecord);
-    this.keepClean(id, rec);
+    const rec = deepFreeze(JSON.parse(text) as CaseRecord);
+    this.keepClean(id, rec, text.length);
     return rec;
   }
 
-  /** Holds a record that is in its document, evicting the least recently used beyond `cacheSize` (O(1) each). */
-  private keepClean(id: string, rec: CaseRecord): void {
-    this.clean.delete(id);
+  /**
+   * Holds a record that is in its document, evicting the least recently used beyond `cacheSize` records or
+   * `cacheChars` of JSON (O(1) each).
+   */
+  private keepClean(id: string, rec: CaseRecord, chars: number): void {
+    this.dropClean(id);
     this.clean.set(id, rec);
+    this.chars.set(id, chars);
+    this.cleanChars += chars;
     const limit = this.opts.cacheSize ?? 5000;
-    while (this.clean.size > limit) this.clean.delete(this.clean.keys().next().value!);
+    const limitChars = this.opts.cacheChars ?? 32 * 1024 * 1024;
+    while (this.clean.size > limit || (this.cleanChars > limitChars && this.clean.size))
+      this.dropClean(this.clean.keys().next().value!);
+  }
+
+  private dropClean(id: string): void {
+    if (!this.clean.delete(id)) return;
+    this.cleanChars -= this.chars.get(id) ?? 0;
+    this.chars.delete(id);
+  }
+
+  /** Holds a record whose latest write is in the journal only (it leaves the read cache if it was there). */
+  private markDirty(id: string, rec: CaseRecord, chars: number): void {
+    this.dropClean(id);
+    if (this.dirty.has(id)) this.dirtyChars -= this.chars.get(id) ?? 0;
+    this.dirty.set(id, rec);
+    this.chars.set(id, chars);
+    this.dirtyChars += chars;
   }
 
   async put(record: CaseRecord): Promise<void> {
@@ -288,9 +325,10 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     const prev = this.cached(id);
     const line = lineOf(record, prev, seq);
     const stored = deepFreeze({ ...record, seq });
-    const done = this.journal.append(JSON.stringify(line)).then(() => {
-      this.clean.delete(id);
-      this.dirty.set(id, stored);
+    const text = JSON.stringify(line);
+    const chars = 'r' in line ? text.length : (this.chars.get(id) ?? 0) + text.length;
+    const done = this.journal.append(text).then(() => {
+      this.markDirty(id, stored, chars);
       this.index.set(this.opts.summarize(stored));
     });
     this.inflight.add(done);
@@ -304,11 +342,12 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     else if (!this.timer && !this.checkpointing) this.checkpointLater(this.opts.checkpointMs ?? 60_000);
   }
 
-  /** Whether a checkpoint is due now: the journal file is large, or too many records wait for their documents. */
+  /** Whether a checkpoint is due now: the journal file is large, or too many records (or too much) wait for documents. */
   private due(): boolean {
     return (
       this.journal.size >= (this.opts.checkpointBytes ?? 64 * 1024 * 1024) ||
-      this.dirty.size >= (this.opts.checkpointRecords ?? 20_000)
+      this.dirty.size >= (this.opts.checkpointRecords ?? 20_000) ||
+      this.dirtyChars >= (this.opts.checkpointHeldChars ?? 64 * 1024 * 1024)
     );
   }
 
@@ -363,7 +402,7 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
         for (let i = 0; i < ids.length;) {
           const files: string[] = [];
           const texts: string[] = [];
-          const recs: [string, CaseRecord][] = [];
+          const recs: [string, CaseRecord, number][] = [];
           const t0 = performance.now();
           while (i < ids.length && files.length < SLICE_RECORDS && performance.now() - t0 < SLICE_MS) {
             const id = ids[i++];
@@ -371,16 +410,19 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
             if (!rec) continue;
             shards.add(join(this.opts.dir, id.slice(-2)));
             files.push(this.fileOf(id));
-            texts.push(JSON.stringify(rec));
-            recs.push([id, rec]);
+            const text = JSON.stringify(rec);
+            texts.push(text);
+            recs.push([id, rec, text.length]);
           }
           if (!files.length) continue;
           queued.push(
             this.writer.write(files, texts, this.opts.fsync).then(() => {
-              for (const [id, rec] of recs) {
+              for (const [id, rec, chars] of recs) {
                 if (this.dirty.get(id) !== rec) continue; // written again since: stays dirty
                 this.dirty.delete(id);
-                this.keepClean(id, rec);
+                this.dirtyChars -= this.chars.get(id) ?? 0;
+                this.chars.delete(id);
+                this.keepClean(id, rec, chars);
               }
               written += recs.length;
               this.opts.onCheckpointProgress?.(written, ids.length);

@@ -5,12 +5,17 @@
  *   journal line is skipped.
  * - The records waiting for their documents are bounded by a count, not only by time or journal size: writing many
  *   cases starts checkpoints on its own, and the store then holds no more than its read cache.
+ * - And by size (characters of JSON), as is the read cache: a case's history grows with every event, so a count alone
+ *   would let the memory held grow with the length of the load.
+ * - The journal's next batch is on its way to the disk before the writers of the previous one are answered (their
+ *   continuations overlap with its sync), and every line still lands in order, each acknowledged after its own sync.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileInstanceStore, type CaseRecord } from '../../server/store';
+import { Journal } from '../../server/store/journal';
 import { summarize } from '../../server/cases/summarize';
 import { newCaseId } from '../../server/util/ids';
 import { tempDir, until } from './helpers';
@@ -124,5 +129,68 @@ describe('checkpoint', () => {
     // what left memory is read back from its document
     expect((await s.get(ids[0]))?.instance.id).toBe(ids[0]);
     await s.close();
+  });
+
+  it('bounds them by size too: long records start checkpoints and leave the read cache by its size', async () => {
+    const dir = tempDir();
+    // a count would never trigger here (nor time, nor the journal's size): only what the records weigh
+    const s = new FileInstanceStore({
+      dir,
+      fsync: false,
+      summarize,
+      checkpointMs: 3_600_000,
+      checkpointRecords: 1_000_000,
+      checkpointHeldChars: 200_000,
+      cacheSize: 1_000_000,
+      cacheChars: 100_000,
+    });
+    await s.open();
+    const long = (id: string): CaseRecord => {
+      const r = record(id);
+      return { ...r, history: [{ ...r.history[0], payload: { note: 'x'.repeat(20_000) } }] };
+    };
+    const ids = Array.from({ length: 60 }, () => newCaseId());
+    for (const id of ids) await s.put(long(id));
+    await until(() => s.held.dirtyChars < 200_000 && documents(dir).length >= 50, 20_000, 'checkpoints by size');
+    expect(s.held.dirty).toBeLessThan(10);
+    expect(s.held.cleanChars).toBeLessThanOrEqual(100_000);
+    expect(s.held.clean).toBeLessThanOrEqual(5);
+    // a record written again grows by its journal line: the estimate follows it
+    const before = s.held.dirtyChars;
+    const last = (await s.get(ids[59]))!;
+    await s.put({
+      ...last,
+      history: [...last.history, { ...last.history[0], seq: 2, payload: { note: 'y'.repeat(5_000) } }],
+    });
+    expect(s.held.dirtyChars - before).toBeGreaterThan(5_000);
+    // what left memory is read back from its document
+    expect((await s.get(ids[0]))?.history[0].payload).toEqual({ note: 'x'.repeat(20_000) });
+    await s.close();
+  });
+
+  it('journal: the next batch starts before the writers of the previous one continue; lines stay in order', async () => {
+    const dir = tempDir();
+    const j = new Journal(join(dir, '_journal'), true);
+    await j.start();
+    const inner = j as unknown as { waiting: unknown[] };
+    const seen: { line: number; waiting: number; batches: number }[] = [];
+    const acks: Promise<void>[] = [];
+    // the first line starts a batch; the next ones arrive while it is being written
+    for (let i = 0; i < 50; i++) {
+      acks.push(
+        j
+          .append(`{"n":${i}}`)
+          .then(() => void seen.push({ line: i, waiting: inner.waiting.length, batches: j.batches })),
+      );
+    }
+    await Promise.all(acks);
+    // the first line's writer continued after its batch was on the disk, and the lines that waited were already taken
+    // into the next batch
+    expect(seen[0]).toEqual({ line: 0, waiting: 0, batches: 1 });
+    expect(j.batches).toBeGreaterThanOrEqual(2);
+    // each acknowledged only after a batch holding it was written: acknowledgements in order, never ahead of a batch
+    expect(seen.map((s) => s.line)).toEqual([...Array(50).keys()]);
+    await j.close();
+    expect(Journal.lines(j.current()).map((l) => (JSON.parse(l) as { n: number }).n)).toEqual([...Array(50).keys()]);
   });
 });
