@@ -10,6 +10,7 @@
  * Exits when stdin ends (closing the server).
  */
 import { createInterface } from 'node:readline';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, PerformanceObserver, constants as perf } from 'node:perf_hooks';
 import { ADMIN, GRID_DATA, NOW } from './grid-event';
 import type { EmbeddedStore } from '../server/store/embedded';
@@ -79,6 +80,9 @@ journal.flush = async (batch: unknown) => {
     flushes.max = Math.max(flushes.max, ms);
   }
 };
+// the CPU time the server's threads got (user + system) against the wall time: on a shared machine, how much of a core
+// it was given while its requests waited
+let cpuFrom = { cpu: process.cpuUsage(), at: performance.now() };
 const delay = monitorEventLoopDelay({ resolution: 5 });
 delay.enable();
 // garbage collection pauses (the main thread's share of each collection), per kind: what part of the event loop's
@@ -128,7 +132,12 @@ rl.on('line', async (cmd) => {
       journal: { batches: flushes.n, maxMs: flushes.max, meanMs: flushes.total / (flushes.n || 1) },
       gc: gcs,
       heapUsed: process.memoryUsage().heapUsed,
+      cpu: (({ user, system }) => (user + system) / 1000 / (performance.now() - cpuFrom.at))(
+        process.cpuUsage(cpuFrom.cpu),
+      ),
+      load: loadavg()[0],
     });
+    cpuFrom = { cpu: process.cpuUsage(), at: performance.now() };
     delay.reset();
     flushes = { n: 0, max: 0, total: 0 };
     gcs = { n: 0, max: 0, total: 0, majorN: 0, majorMax: 0, majorTotal: 0 };

@@ -171,7 +171,14 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     // 1. stalls
     let c = await server(dataDir, 'manual');
     const pool = new CasePool(c.ids);
-    type Window = LoadFigures & { loopMax: number; batchMax: number; gcMax: number; gcShare: number };
+    type Window = LoadFigures & {
+      loopMax: number;
+      batchMax: number;
+      gcMax: number;
+      gcShare: number;
+      cpu: number;
+      load: number;
+    };
     const window = async (conns: number): Promise<Window> => {
       await c.ask('delay');
       const f = await load(c.url, c.token, pool, conns, seconds);
@@ -179,6 +186,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         max: number;
         journal: { maxMs: number };
         gc: { max: number; total: number };
+        cpu: number;
+        load: number;
       };
       if (process.env.BENCH_DEBUG)
         console.error(
@@ -199,6 +208,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         batchMax: d.journal.maxMs,
         gcMax: d.gc.max,
         gcShare: d.gc.total / (seconds * 1000),
+        cpu: d.cpu,
+        load: d.load,
       };
     };
     let done: Record<string, unknown> | null = null;
@@ -225,7 +236,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
 
     const worst = (fs: Window[], k: 'max' | 'loopMax' | 'batchMax' | 'gcMax' = 'max') =>
       fs.length ? Math.max(...fs.map((f) => f[k])) : Number.NaN;
-    const med = (fs: Window[], k: 'p99' | 'rps' | 'gcShare') => (fs.length ? median(fs.map((f) => f[k])) : Number.NaN);
+    const med = (fs: Window[], k: 'p99' | 'rps' | 'gcShare' | 'cpu' | 'load') =>
+      fs.length ? median(fs.map((f) => f[k])) : Number.NaN;
     for (const n of [100, 500]) {
       rows.push(
         ...(
@@ -249,6 +261,12 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
             value: worst(ws, 'batchMax'),
             unit: 'ms',
           },
+          {
+            label: '  server: CPU time its threads got / wall time (median of windows)',
+            value: 100 * med(ws, 'cpu'),
+            unit: '% of a core',
+          },
+          { label: '  machine: load average (1 min) at the windows’ end (median)', value: med(ws, 'load'), unit: '' },
           { label: '  windows measured', value: ws.length, unit: 'windows' },
         ]),
       );
