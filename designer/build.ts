@@ -1,8 +1,13 @@
 /**
  * Builds the designer with Vite's JS API when `designer/dist` is missing or older than its sources
- * (designer/src, designer/index.html, designer/vite.config.ts, engine/). Safe when several processes
+ * (designer/src, designer/index.html, designer/vite.config.ts, engine/, this file). Safe when several processes
  * call it at once: one builds under a lock file into a temporary folder and renames it into place;
  * the others wait for the lock and then find a fresh build.
+ *
+ * Always a production build: Vite takes React's development or production code from NODE_ENV, and a build
+ * started from the test suite (NODE_ENV=test) came out as React's development build — half as fast again — which
+ * the server and the benchmarks then served as long as it was fresh. The build runs in a child process with
+ * NODE_ENV=production, so the caller's environment decides nothing and is left as it was.
  */
 import {
   existsSync,
@@ -16,6 +21,7 @@ import {
   closeSync,
   readFileSync,
 } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,7 +48,13 @@ export function designerBuildIsFresh(): boolean {
   const index = join(distDir, 'index.html');
   if (!existsSync(index)) return false;
   const built = statSync(index).mtimeMs;
-  const sources = [join(here, 'src'), join(here, 'index.html'), join(here, 'vite.config.ts'), join(root, 'engine')];
+  const sources = [
+    join(here, 'src'),
+    join(here, 'index.html'),
+    join(here, 'vite.config.ts'),
+    join(root, 'engine'),
+    fileURLToPath(import.meta.url),
+  ];
   return sources.every((p) => newestMtime(p) <= built);
 }
 
@@ -77,12 +89,23 @@ function tryLock(): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function buildInto(outDir: string): Promise<void> {
-  const { build } = await import('vite');
-  await build({
+  const options = {
     configFile: join(here, 'vite.config.ts'),
     root: here,
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true },
+  };
+  const script = `const { build } = await import('vite'); await build(${JSON.stringify(options)});`;
+  await new Promise<void>((done, fail) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', fail);
+    child.on('exit', (code, signal) =>
+      code === 0 ? done() : fail(new Error(`designer build failed (exit ${code ?? signal}); its output is above`)),
+    );
   });
 }
 
