@@ -134,9 +134,20 @@ function FlowChart(p: ChartProps) {
   if (p.apiRef) p.apiRef.current = { toChart: (x, y) => rf.screenToFlowPosition({ x, y }) };
 
   // Node and edge objects keep their identity while their content is the same, so React Flow redraws
-  // only what changed (a click re-renders two states, not two hundred).
+  // only what changed (a click re-renders two states, not two hundred). The selection is laid over the kept
+  // objects afterwards: selecting copies only the states and transitions it changes, and neither rebuilds nor
+  // compares the rest.
   const nodeCache = useRef(new Map<string, { key: string; item: StateFlowNode }>());
   const edgeCache = useRef(new Map<string, { key: string; item: TransitionFlowEdge }>());
+  const selectedCopies = useRef(new WeakMap<object, { key: string; item: StateFlowNode | TransitionFlowEdge }>());
+  /** The selected copy of a kept node or edge, the same object while neither it nor its selection changes. */
+  const selectedCopy = <T extends StateFlowNode | TransitionFlowEdge>(item: T, key: string, make: () => T): T => {
+    const hit = selectedCopies.current.get(item);
+    if (hit?.key === key) return hit.item as T;
+    const made = make();
+    selectedCopies.current.set(item, { key, item: made });
+    return made;
+  };
 
   const selectedStates = useMemo(() => {
     const s = p.selection;
@@ -147,7 +158,6 @@ function FlowChart(p: ChartProps) {
     () =>
       p.model.nodes.map((n) => {
         const box = p.positions[n.id] ?? { x: 0, y: 0, width: n.width, height: n.height };
-        const sel = p.selection;
         const o = p.overlay;
         const compound = n.kind === 'compound';
         return {
@@ -170,7 +180,7 @@ function FlowChart(p: ChartProps) {
             },
           ],
           ...(n.parent ? { parentId: n.parent, extent: 'parent' as const } : {}),
-          selected: selectedStates.has(n.id),
+          selected: false,
           draggable: p.editable,
           connectable: p.editable,
           zIndex: compound ? 0 : 1,
@@ -184,11 +194,7 @@ function FlowChart(p: ChartProps) {
             deadlines: n.deadlines.map((d) => deadlineText(p.doc, d, params, lang)).join(lang === 'zh-CN' ? ';' : '; '),
             internal: n.internal.map((x) => {
               const l = edgeLabel(p.doc, x, lang, ids);
-              return {
-                id: x.id,
-                label: `${l.event} ${l.guard}`.trim(),
-                selected: sel?.kind === 'internal' && sel.id === x.id,
-              };
+              return { id: x.id, label: `${l.event} ${l.guard}`.trim(), selected: false };
             }),
             broken: n.broken.length,
             active: o?.active === n.id,
@@ -202,24 +208,27 @@ function FlowChart(p: ChartProps) {
           },
         };
       }),
-    [
-      p.model,
-      p.positions,
-      p.selection,
-      p.overlay,
-      p.doc,
-      p.editable,
-      p.editing,
-      lang,
-      ids,
-      params,
-      selectedStates,
-      selectInternal,
-      renamed,
-    ],
+    [p.model, p.positions, p.overlay, p.doc, p.editable, p.editing, lang, ids, params, selectInternal, renamed],
   );
 
-  const baseNodes = useMemo(() => reuse(freshNodes, nodeCache.current), [freshNodes]);
+  const keptNodes = useMemo(() => reuse(freshNodes, nodeCache.current), [freshNodes]);
+  const baseNodes = useMemo(() => {
+    const sel = p.selection;
+    const internal = sel?.kind === 'internal' ? sel : null;
+    if (!selectedStates.size && !internal) return keptNodes;
+    return keptNodes.map((n) => {
+      const selected = selectedStates.has(n.id);
+      const inner = internal?.node === n.id;
+      if (!selected && !inner) return n;
+      return selectedCopy(n, `${selected}|${inner ? internal.id : ''}`, () => ({
+        ...n,
+        selected,
+        data: inner
+          ? { ...n.data, internal: n.data.internal.map((x) => (x.id === internal.id ? { ...x, selected: true } : x)) }
+          : n.data,
+      }));
+    });
+  }, [keptNodes, selectedStates, p.selection]);
 
   const nodes = useMemo(
     () =>
@@ -252,7 +261,7 @@ function FlowChart(p: ChartProps) {
           source: e.source,
           target: e.target,
           type: 'transition',
-          selected: p.selection?.kind === 'edge' && p.selection.id === e.id,
+          selected: false,
           markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 18, height: 18 },
           zIndex: 2,
           data: {
@@ -268,9 +277,17 @@ function FlowChart(p: ChartProps) {
           },
         };
       }),
-    [p.model, p.doc, p.overlay, p.selection, p.routes, drag, lang, ids, selectEdge],
+    [p.model, p.doc, p.overlay, p.routes, drag, lang, ids, selectEdge],
   );
-  const edges = useMemo(() => reuse(freshEdges, edgeCache.current), [freshEdges]);
+  const keptEdges = useMemo(() => reuse(freshEdges, edgeCache.current), [freshEdges]);
+  const selectedEdge = p.selection?.kind === 'edge' ? p.selection.id : null;
+  const edges = useMemo(
+    () =>
+      selectedEdge === null
+        ? keptEdges
+        : keptEdges.map((e) => (e.id === selectedEdge ? selectedCopy(e, 'edge', () => ({ ...e, selected: true })) : e)),
+    [keptEdges, selectedEdge],
+  );
 
   // Box selection (Shift + drag): React Flow reports it as select changes while the box is drawn.
   const boxing = useRef<Set<string> | null>(null);

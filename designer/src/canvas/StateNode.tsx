@@ -54,6 +54,20 @@ function Title({ data }: { data: StateFlowNode['data'] }) {
   );
 }
 
+/**
+ * Where transitions end: beside the state's box (children of React Flow's node, not of the bordered box), so their
+ * places do not depend on the border's drawn width and are exactly those the chart gives React Flow up front;
+ * measuring the drawn nodes then moves no transition's end, and no transition is drawn a second time.
+ */
+function Handles() {
+  return (
+    <>
+      <Handle type="target" position={Position.Top} />
+      <Handle type="source" position={Position.Bottom} />
+    </>
+  );
+}
+
 function Sub({ data }: { data: StateFlowNode['data'] }) {
   const parts = [data.stateKey, data.roles].filter(Boolean);
   return parts.length ? <span className="gz-sub">{parts.join(' · ')}</span> : null;
@@ -61,97 +75,99 @@ function Sub({ data }: { data: StateFlowNode['data'] }) {
 
 export const StateNode = memo(function StateNode({ data, selected }: NodeProps<StateFlowNode>) {
   return (
-    <div
-      className={classes(data, selected)}
-      data-testid="state-node"
-      data-state={data.path}
-      data-kind={data.kind}
-      data-selected={selected ? 'true' : 'false'}
-      data-active={data.active ? 'true' : 'false'}
-      data-mark={data.mark ?? ''}
-    >
-      <Handle type="target" position={Position.Top} />
-      {data.initial && <span className="gz-initial" aria-hidden />}
-      {data.problems > 0 && (
-        <span className="gz-badge" data-testid="node-problems">
-          {data.problems}
-        </span>
-      )}
-      <div className="gz-title-row">
-        <Title data={data} />
-      </div>
-      <div className="gz-sub-row">
-        <Sub data={data} />
-      </div>
-      {data.internal.map((t) => (
-        <div
-          key={t.id}
-          className={`gz-internal${t.selected ? ' is-selected' : ''}${t.mark ? ` is-${t.mark}` : ''}`}
-          data-transition={t.id}
-          onClick={(e) => {
-            e.stopPropagation();
-            data.onSelectInternal?.(t.id);
-          }}
-        >
-          <LoopIcon /> {t.label}
-        </div>
-      ))}
-      {data.broken > 0 && (
-        <div className="gz-broken">
-          <WarnIcon />
-        </div>
-      )}
-      {data.deadlines && (
-        <div className="gz-deadline">
-          <ClockIcon /> {data.deadlines}
-        </div>
-      )}
-      <Handle type="source" position={Position.Bottom} />
-    </div>
-  );
-});
-
-export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<StateFlowNode>) {
-  return (
-    <div
-      className={classes(data, selected)}
-      data-testid="state-node"
-      data-state={data.path}
-      data-kind="compound"
-      data-selected={selected ? 'true' : 'false'}
-      data-active={data.active ? 'true' : 'false'}
-      data-mark={data.mark ?? ''}
-    >
-      <Handle type="target" position={Position.Top} />
-      <div className="gz-group-head">
+    <>
+      <div
+        className={classes(data, selected)}
+        data-testid="state-node"
+        data-state={data.path}
+        data-kind={data.kind}
+        data-selected={selected ? 'true' : 'false'}
+        data-active={data.active ? 'true' : 'false'}
+        data-mark={data.mark ?? ''}
+      >
         {data.initial && <span className="gz-initial" aria-hidden />}
-        <Title data={data} /> <Sub data={data} />
-        {data.deadlines && (
-          <span className="gz-deadline">
-            {' '}
-            <ClockIcon /> {data.deadlines}
-          </span>
-        )}
         {data.problems > 0 && (
           <span className="gz-badge" data-testid="node-problems">
             {data.problems}
           </span>
         )}
-      </div>
-      {data.internal.map((t) => (
-        <div
-          key={t.id}
-          className={`gz-internal${t.selected ? ' is-selected' : ''}`}
-          data-transition={t.id}
-          onClick={(e) => {
-            e.stopPropagation();
-            data.onSelectInternal?.(t.id);
-          }}
-        >
-          <LoopIcon /> {t.label}
+        <div className="gz-title-row">
+          <Title data={data} />
         </div>
-      ))}
-      <Handle type="source" position={Position.Bottom} />
-    </div>
+        <div className="gz-sub-row">
+          <Sub data={data} />
+        </div>
+        {data.internal.map((t) => (
+          <div
+            key={t.id}
+            className={`gz-internal${t.selected ? ' is-selected' : ''}${t.mark ? ` is-${t.mark}` : ''}`}
+            data-transition={t.id}
+            onClick={(e) => {
+              e.stopPropagation();
+              data.onSelectInternal?.(t.id);
+            }}
+          >
+            <LoopIcon /> {t.label}
+          </div>
+        ))}
+        {data.broken > 0 && (
+          <div className="gz-broken">
+            <WarnIcon />
+          </div>
+        )}
+        {data.deadlines && (
+          <div className="gz-deadline">
+            <ClockIcon /> {data.deadlines}
+          </div>
+        )}
+      </div>
+      <Handles />
+    </>
+  );
+});
+
+export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<StateFlowNode>) {
+  return (
+    <>
+      <div
+        className={classes(data, selected)}
+        data-testid="state-node"
+        data-state={data.path}
+        data-kind="compound"
+        data-selected={selected ? 'true' : 'false'}
+        data-active={data.active ? 'true' : 'false'}
+        data-mark={data.mark ?? ''}
+      >
+        <div className="gz-group-head">
+          {data.initial && <span className="gz-initial" aria-hidden />}
+          <Title data={data} /> <Sub data={data} />
+          {data.deadlines && (
+            <span className="gz-deadline">
+              {' '}
+              <ClockIcon /> {data.deadlines}
+            </span>
+          )}
+          {data.problems > 0 && (
+            <span className="gz-badge" data-testid="node-problems">
+              {data.problems}
+            </span>
+          )}
+        </div>
+        {data.internal.map((t) => (
+          <div
+            key={t.id}
+            className={`gz-internal${t.selected ? ' is-selected' : ''}`}
+            data-transition={t.id}
+            onClick={(e) => {
+              e.stopPropagation();
+              data.onSelectInternal?.(t.id);
+            }}
+          >
+            <LoopIcon /> {t.label}
+          </div>
+        ))}
+      </div>
+      <Handles />
+    </>
   );
 });

@@ -185,7 +185,8 @@ function LoadedWorkspace({
     const seen = new Set(problems.map((p) => `${p.path}|${p.message.en}`));
     return [...problems, ...serverProblems.filter((p) => !seen.has(`${p.path}|${p.message.en}`))];
   }, [problems, serverProblems]);
-  useEffect(() => setServerProblems([]), [doc]);
+  // (the same empty list kept: a new one would redraw the whole workspace for nothing, as on opening)
+  useEffect(() => setServerProblems((had) => (had.length ? [] : had)), [doc]);
 
   const edit = useCanvasEditing({
     doc,
