@@ -5,6 +5,13 @@
  * (cold cache) and measures from navigation until every state is drawn and a click on a state selects it.
  *
  *   node --import tsx bench/designer-open.ts          (prints the figure; `--quick` for one run)
+ *   node --import tsx bench/designer-open.ts --verbose   (also prints, per run, where the time went: the page's
+ *                                                         requests, the designer's `gz:` marks, long tasks)
+ *   node --import tsx bench/designer-open.ts --trace=FILE  (and writes Chrome's performance trace of the last run)
+ *   node --import tsx bench/designer-open.ts --cpuprofile=FILE  (or the page's JavaScript CPU profile, .cpuprofile)
+ *   node --import tsx bench/designer-open.ts --against=DIR [--runs=N]  (this build against another built designer,
+ *                                                         runs alternating, medians and ratio: a before/after
+ *                                                         that holds on a busy machine)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,9 +101,45 @@ interface Timing {
   interactive: number;
 }
 
-async function openOnce(browser: Browser, url: string): Promise<Timing> {
+/** Long tasks of the page's main thread, recorded from the start (for `--verbose`). */
+const LONG_TASKS = `(() => {
+  window.__gzLong = [];
+  try {
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__gzLong.push([Math.round(e.startTime), Math.round(e.duration)]); })
+      .observe({ type: 'longtask', buffered: true });
+  } catch {}
+})();`;
+
+/** What the page saw, in ms from navigation start: requests, `gz:` marks, long tasks (for `--verbose`). */
+const TIMELINE = `(() => {
+  const r = (x) => Math.round(x);
+  const nav = performance.getEntriesByType('navigation')[0];
+  const lines = [\`  page: response \${r(nav.responseEnd)}, DOMContentLoaded \${r(nav.domContentLoadedEventEnd)}, load \${r(nav.loadEventEnd)}\`];
+  for (const e of performance.getEntriesByType('resource'))
+    lines.push(\`  \${String(r(e.startTime)).padStart(5)} → \${String(r(e.responseEnd)).padStart(5)}  \${String(Math.round(e.encodedBodySize / 1024)).padStart(5)} KiB  \${e.name.replace(location.origin, '').slice(0, 90)}\`);
+  for (const m of performance.getEntriesByType('mark')) lines.push(\`  \${String(r(m.startTime)).padStart(5)}  mark \${m.name}\`);
+  const long = window.__gzLong ?? [];
+  lines.push(\`  long tasks (start+duration): \${long.map(([s, d]) => s + '+' + d).join(' ')}\`);
+  return lines.join('\\n');
+})()`;
+
+async function openOnce(
+  browser: Browser,
+  url: string,
+  verbose = false,
+  trace?: string,
+  profile?: string,
+): Promise<Timing> {
   const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, locale: 'zh-CN' });
+  if (verbose) await context.addInitScript(LONG_TASKS);
   const page = await context.newPage();
+  if (trace) await browser.startTracing(page, { path: trace, screenshots: false });
+  const cdp = profile ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+    await cdp.send('Profiler.start');
+  }
   try {
     const t0 = performance.now();
     await page.goto(`${url}/?token=${ADMIN}&pack=bench&proc=generated`, { waitUntil: 'commit' });
@@ -115,6 +158,15 @@ async function openOnce(browser: Browser, url: string): Promise<Timing> {
       timeout: 30_000,
     });
     const interactive = performance.now() - t0;
+    if (verbose) {
+      await page.evaluate(() => performance.mark('gz:bench-interactive'));
+      console.log(
+        `run: first state ${Math.round(firstNode)}, all ${Math.round(allNodes)}, interactive ${Math.round(interactive)} ms (bench clock)`,
+      );
+      console.log(await page.evaluate(TIMELINE));
+    }
+    if (trace) await browser.stopTracing();
+    if (cdp && profile) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     return { firstNode, allNodes, interactive };
   } finally {
     await context.close();
@@ -126,7 +178,12 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-export async function run(opts: { quick: boolean }): Promise<BenchResult> {
+export async function run(opts: {
+  quick: boolean;
+  verbose?: boolean;
+  trace?: string;
+  profile?: string;
+}): Promise<BenchResult> {
   const doc = generateProcedure();
   const problems = validateProcedure(doc, { parameters: {} });
   if (problems.length)
@@ -155,7 +212,16 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
   const timings: Timing[] = [];
   try {
     if (!opts.quick) await openOnce(browser, server.url); // warm-up: the browser's first page start
-    for (let i = 0; i < runs; i++) timings.push(await openOnce(browser, server.url));
+    for (let i = 0; i < runs; i++)
+      timings.push(
+        await openOnce(
+          browser,
+          server.url,
+          opts.verbose,
+          i === runs - 1 ? opts.trace : undefined,
+          i === runs - 1 ? opts.profile : undefined,
+        ),
+      );
   } finally {
     await browser.close();
     await server.close();
@@ -201,9 +267,64 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult> {
   };
 }
 
+/**
+ * This build against another built designer (`--against=DIR`, e.g. main's, built into a temporary folder), runs
+ * alternating between the two in one browser, so both see the same machine load; prints both medians and their
+ * ratio.
+ */
+async function compare(otherDir: string, runs: number): Promise<void> {
+  const doc = generateProcedure();
+  const { ensureDesignerBuilt } = await import('../designer/build');
+  const { startServer } = await import('../server/app');
+  const dirs = { this: await ensureDesignerBuilt(), other: resolve(otherDir) };
+  const root = mkdtempSync(join(tmpdir(), 'gongzhi-bench-designer-'));
+  writePack(join(root, 'packs'), doc);
+  const servers = {} as Record<keyof typeof dirs, Awaited<ReturnType<typeof startServer>>>;
+  for (const k of ['this', 'other'] as const)
+    servers[k] = await startServer({
+      port: 0,
+      dataDir: join(root, `data-${k}`),
+      packsDir: join(root, 'packs'),
+      adminToken: ADMIN,
+      quiet: true,
+      designerDir: dirs[k],
+      fsync: false,
+      log: () => {},
+    });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ARGS,
+  });
+  const seen = { this: [] as Timing[], other: [] as Timing[] };
+  try {
+    await openOnce(browser, servers.this.url);
+    await openOnce(browser, servers.other.url);
+    for (let i = 0; i < runs; i++)
+      for (const k of i % 2 ? (['other', 'this'] as const) : (['this', 'other'] as const))
+        seen[k].push(await openOnce(browser, servers[k].url));
+  } finally {
+    await browser.close();
+    for (const s of Object.values(servers)) await s.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+  const row = (k: keyof typeof seen, f: keyof Timing) => Math.round(median(seen[k].map((x) => x[f])));
+  for (const f of ['firstNode', 'allNodes', 'interactive'] as const)
+    console.log(
+      `  ${f}: this ${row('this', f)} ms, other ${row('other', f)} ms, ratio ${(row('this', f) / row('other', f)).toFixed(2)}`,
+    );
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const against = process.argv.find((a) => a.startsWith('--against='))?.slice('--against='.length);
+  if (against) {
+    const n = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 8);
+    await compare(against, n);
+    process.exit(0);
+  }
   const quick = process.argv.includes('--quick');
-  run({ quick }).then(
+  const trace = process.argv.find((a) => a.startsWith('--trace='))?.slice('--trace='.length);
+  const profile = process.argv.find((a) => a.startsWith('--cpuprofile='))?.slice('--cpuprofile='.length);
+  run({ quick, verbose: process.argv.includes('--verbose') || !!trace || !!profile, trace, profile }).then(
     (r) => {
       console.log(r.title);
       for (const row of r.rows) console.log(`  ${row.label}: ${row.value} ${row.unit}`);

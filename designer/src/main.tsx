@@ -5,6 +5,7 @@ import { App } from './app/App';
 import './styles.css';
 import { warmElk } from './canvas';
 
+performance.mark('gz:boot');
 warmElk();
 
 createRoot(document.getElementById('root')!).render(

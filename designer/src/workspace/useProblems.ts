@@ -46,6 +46,7 @@ export function useProblems(
       () => {
         void getChecker()(doc, parameters).then((found) => {
           if (!live) return;
+          if (first) performance.mark('gz:problems');
           setProblems(found);
           setFirst(false);
         });
