@@ -116,7 +116,8 @@ describe('publishing and comparing versions', () => {
     await p.getByTestId('publish').click();
     await p.getByTestId('publish-confirm').click();
     const toast = p.getByTestId('toast');
-    await expect.poll(() => toast.innerText()).toContain('已发布版本 2');
+    // saving and publishing are two requests; the default 1 s of polling was too short on a loaded machine
+    await expect.poll(() => toast.innerText(), { timeout: 15_000 }).toContain('已发布版本 2');
     expect(await p.getByTestId('doc-status').innerText()).toContain('版本 2');
     await p.getByTestId('tab-versions').click();
     await p.locator('[data-testid=version-row][data-version="2"]').waitFor();
