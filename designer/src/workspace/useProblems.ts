@@ -3,7 +3,7 @@
  * debounced after edits, so checking a large procedure never blocks the page. Falls back to the main
  * thread where workers are unavailable.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PackParameter, ProblemDetail, ProcedureDoc } from '../../../engine/browser';
 
 type Check = (doc: ProcedureDoc, parameters: Record<string, PackParameter>) => Promise<ProblemDetail[]>;
@@ -39,25 +39,26 @@ export function useProblems(
   delay = 150,
 ): ProblemDetail[] {
   const [problems, setProblems] = useState<ProblemDetail[]>([]);
-  const [first, setFirst] = useState(true);
+  // Whether the first check is still to come (it runs at once; later ones wait for edits to pause). A ref, and
+  // "still none" keeps the same empty list: neither redraws the workspace when a valid procedure opens.
+  const first = useRef(true);
   useEffect(() => {
     let live = true;
     const id = setTimeout(
       () => {
         void getChecker()(doc, parameters).then((found) => {
           if (!live) return;
-          if (first) performance.mark('gz:problems');
-          setProblems(found);
-          setFirst(false);
+          if (first.current) performance.mark('gz:problems');
+          first.current = false;
+          setProblems((had) => (had.length === 0 && found.length === 0 ? had : found));
         });
       },
-      first ? 0 : delay,
+      first.current ? 0 : delay,
     );
     return () => {
       live = false;
       clearTimeout(id);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [doc, parameters, delay]);
   return problems;
 }
