@@ -355,11 +355,40 @@ function FlowChart(p: ChartProps) {
     if (target && target !== state.fromNode.id) propsRef.current.onConnect?.(state.fromNode.id, target);
   }, []);
 
-  const menu = (target: MenuTarget, e: { preventDefault(): void; clientX: number; clientY: number }) => {
+  // Every handler given to React Flow keeps its identity: a new function would be handed down to all 200 node and
+  // 243 transition wrappers on each click and redraw them all.
+  const menu = useCallback((target: MenuTarget, e: { preventDefault(): void; clientX: number; clientY: number }) => {
     if (!propsRef.current.onMenu) return;
     e.preventDefault();
     propsRef.current.onMenu(target, { x: e.clientX, y: e.clientY });
-  };
+  }, []);
+  const onNodeContextMenu: NodeMouseHandler<StateFlowNode> = useCallback(
+    (e, n) => menu({ kind: 'state', id: n.id }, e),
+    [menu],
+  );
+  const onEdgeContextMenu: EdgeMouseHandler<TransitionFlowEdge> = useCallback(
+    (e, ed) => menu({ kind: 'edge', id: ed.id }, e),
+    [menu],
+  );
+  const onPaneContextMenu = useCallback(
+    (e: MouseEvent | React.MouseEvent) => {
+      const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      menu({ kind: 'pane', x: at.x, y: at.y }, e);
+    },
+    [menu, rf],
+  );
+  const onPaneClick = useCallback(() => onSelect(null), [onSelect]);
+  const onSelectionStart = useCallback(() => {
+    boxing.current = new Set();
+  }, []);
+  const onSelectionEnd = useCallback(() => {
+    const got = [...(boxing.current ?? [])];
+    boxing.current = null;
+    if (got.length) onSelect(got.length === 1 ? { kind: 'state', id: got[0] } : { kind: 'states', ids: got });
+  }, [onSelect]);
+  const onMoveStart = useCallback((e: MouseEvent | TouchEvent | null) => {
+    if (e) interacted.current = true;
+  }, []);
 
   const onDragOver = (e: DragEvent) => {
     if (!p.editable || !e.dataTransfer.types.includes('application/x-gongzhi-palette')) return;
@@ -460,27 +489,16 @@ function FlowChart(p: ChartProps) {
         onNodeClick={onNodeClick}
         onNodeDoubleClick={onNodeDoubleClick}
         onEdgeClick={onEdgeClick}
-        onPaneClick={() => onSelect(null)}
+        onPaneClick={onPaneClick}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         connectionRadius={30}
-        onNodeContextMenu={(e, n) => menu({ kind: 'state', id: n.id }, e)}
-        onEdgeContextMenu={(e, ed) => menu({ kind: 'edge', id: ed.id }, e)}
-        onPaneContextMenu={(e) => {
-          const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-          menu({ kind: 'pane', x: at.x, y: at.y }, e);
-        }}
-        onSelectionStart={() => {
-          boxing.current = new Set();
-        }}
-        onSelectionEnd={() => {
-          const got = [...(boxing.current ?? [])];
-          boxing.current = null;
-          if (got.length) onSelect(got.length === 1 ? { kind: 'state', id: got[0] } : { kind: 'states', ids: got });
-        }}
-        onMoveStart={(e) => {
-          if (e) interacted.current = true;
-        }}
+        onNodeContextMenu={onNodeContextMenu}
+        onEdgeContextMenu={onEdgeContextMenu}
+        onPaneContextMenu={onPaneContextMenu}
+        onSelectionStart={onSelectionStart}
+        onSelectionEnd={onSelectionEnd}
+        onMoveStart={onMoveStart}
         nodesDraggable={p.editable}
         nodesConnectable={p.editable}
         elementsSelectable
