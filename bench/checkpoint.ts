@@ -18,7 +18,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { openGongzhi, populate } from './store';
-import { BODIES, CasePool, load, type LoadFigures } from './http';
+import { BODIES, CasePool, load, startFlags, type LoadFigures } from './http';
 import { ADMIN, GRID_DATA } from './grid-event';
 import { median } from './measure';
 import type { EmbeddedStore } from '../server/store/embedded';
@@ -43,7 +43,8 @@ interface Child {
 async function server(dataDir: string, mode: 'manual' | 'auto'): Promise<Child> {
   const proc: ChildProcess = spawn(
     process.execPath,
-    ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', SCRIPT, dataDir, mode],
+    // npm start's Node flags (the young generation's size), as the HTTP benchmark's servers
+    [...startFlags(), '--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', SCRIPT, dataDir, mode],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((res) => proc.once('exit', () => res()));
