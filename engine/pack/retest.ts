@@ -1,13 +1,19 @@
 /**
  * A county re-resolved on a new base is re-tested with its own scenarios: each that now fails is a conflict of the
- * procedure it runs (the county must look at it before that procedure follows the base).
+ * procedure it runs (the county must look at it before that procedure follows the base). `pause`, awaited after each
+ * scenario, lets a server answer other requests in between (a scenario's rules are awaited, but as promises already
+ * settled: without a pause the whole re-test would hold the event loop).
  */
 import type { PackConflict, ResolvedPack, Scenario } from '../types';
 import { compileProcedure, type CompiledProcedure } from '../compile';
 import { runScenario } from '../scenario';
 import { i18n } from '../errors';
 
-export async function retestPack(pack: ResolvedPack, scenarios: Record<string, Scenario>): Promise<PackConflict[]> {
+export async function retestPack(
+  pack: ResolvedPack,
+  scenarios: Record<string, Scenario>,
+  pause?: () => Promise<void>,
+): Promise<PackConflict[]> {
   const out: PackConflict[] = [];
   const compiled = new Map<string, CompiledProcedure>();
   const title = (sc: Scenario) => (typeof sc.title === 'string' ? sc.title : sc.title['zh-CN']);
@@ -43,6 +49,7 @@ export async function retestPack(pack: ResolvedPack, scenarios: Record<string, S
     } catch (e) {
       fail([(e as Error).message], `场景「${title(sc)}」无法运行`, `scenario ${name} cannot run`);
     }
+    await pause?.();
   }
   return out;
 }

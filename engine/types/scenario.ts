@@ -27,6 +27,7 @@ export interface ScenarioStep {
 }
 
 export interface ScenarioExpect {
+  /** The state reached, or a state containing it (`mediation` holds in `mediation.people`). */
   state?: string;
   status?: 'active' | 'done';
   data?: Record<string, unknown>;

@@ -41,7 +41,7 @@ import {
   type PublishedVersion,
   type VersionSource,
 } from './versions';
-import { planChange, type PackChange, type Plan } from './plan';
+import { planChange, resolveInTurns, type PackChange, type Plan } from './plan';
 import { baseOf, draftRecord, draftView, packDraftChange, procedureDraftChange } from './drafts';
 import { changedOnDisk, leaveOutBroken } from './disk';
 
@@ -132,10 +132,12 @@ export class PackCatalog {
     this.versionData = byPack;
     const key = sha256(stableStringify({ packs, imported: imported ?? null }));
     if (key !== this.packsKey) {
+      // resolved a pack at a time (other requests answered in between), then everything swapped at once
+      const resolved = await resolveInTurns(sourcesOf(packs, {}, parseCalendars(imported)));
       this.packsData = packs;
       this.importedRaw = imported;
       this.packsKey = key;
-      this.resolvedPacks = resolvePacks(this.sources()).packs;
+      this.resolvedPacks = resolved;
     }
   }
 
@@ -167,8 +169,7 @@ export class PackCatalog {
    * data when it is resolved: the pack and every pack extending it see the year as official.
    */
   importedCalendars(): Record<string, Record<string, calendar.CalendarFile>> {
-    const raw = this.importedRaw;
-    return raw ? (JSON.parse(raw) as Record<string, Record<string, calendar.CalendarFile>>) : {};
+    return parseCalendars(this.importedRaw);
   }
 
   /** The packs as they would resolve with `extra` imported calendars too (a dry run), without changing anything. */
@@ -179,13 +180,7 @@ export class PackCatalog {
   }
 
   private sources(overrides: Record<string, Source> = {}, calendars = this.importedCalendars()): PackSource[] {
-    const all: Record<string, Source> = {};
-    for (const [id, p] of Object.entries(this.packsData)) all[id] = p.source;
-    Object.assign(all, overrides);
-    return Object.entries(all).map(([id, s]) => {
-      const cal = Object.fromEntries(Object.entries(calendars[id] ?? {}).map(([year, f]) => [`calendar-${year}`, f]));
-      return { ...s, data: { ...s.data, ...cal }, folder: id };
-    });
+    return sourcesOf(this.packsData, overrides, calendars);
   }
 
   /**
@@ -465,4 +460,26 @@ export class PackCatalog {
       return r.published.filter((p) => p.pack === pack);
     });
   }
+}
+
+type Calendars = Record<string, Record<string, calendar.CalendarFile>>;
+
+/** The imported calendars as stored (JSON text), by pack and year. */
+function parseCalendars(raw: string | null | undefined): Calendars {
+  return raw ? (JSON.parse(raw) as Calendars) : {};
+}
+
+/** The stored packs' sources (with `overrides` in place of some), each with its imported calendars laid over its data. */
+function sourcesOf(
+  packsData: Record<string, StoredPack>,
+  overrides: Record<string, Source>,
+  calendars: Calendars,
+): PackSource[] {
+  const all: Record<string, Source> = {};
+  for (const [id, p] of Object.entries(packsData)) all[id] = p.source;
+  Object.assign(all, overrides);
+  return Object.entries(all).map(([id, s]) => {
+    const cal = Object.fromEntries(Object.entries(calendars[id] ?? {}).map(([year, f]) => [`calendar-${year}`, f]));
+    return { ...s, data: { ...s.data, ...cal }, folder: id };
+  });
 }

@@ -36,6 +36,9 @@ function procedureOfPath(path: string): string | null {
   return (seg[3] === 'procedures' || seg[3] === 'patches') && seg[4] ? seg[4] : null;
 }
 
+/** The event loop's next turn: other requests are answered before a re-test goes on. */
+const nextTurn = () => new Promise<void>((res) => setImmediate(res));
+
 /** Re-tests a re-resolved county and says what conflicts and which procedures it holds back. */
 export async function assess(
   pack: ResolvedPack,
@@ -53,7 +56,7 @@ export async function assess(
     })),
   ];
   // scenarios only where the pack still resolves cleanly (a problem already holds it)
-  if (!problems.length) conflicts.push(...(await retestPack(pack, source?.scenarios ?? {})));
+  if (!problems.length) conflicts.push(...(await retestPack(pack, source?.scenarios ?? {}, nextTurn)));
   const held = new Set<string>();
   for (const c of conflicts) {
     if (c.procedure) held.add(c.procedure);

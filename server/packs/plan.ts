@@ -45,6 +45,33 @@ function withDescendants(ids: string[], sources: PackSource[]): Set<string> {
   return out;
 }
 
+/** The event loop's next turn: the server answers other requests before the work goes on. */
+const nextTurn = () => new Promise<void>((res) => setImmediate(res));
+
+/** How many bases a pack has above it (its depth in the tree of packs; bases are resolved first). */
+function depthIn(byId: Map<unknown, PackSource>): (id: string) => number {
+  return (id) => {
+    let n = 0;
+    for (let cur = byId.get(id)?.manifest?.extends; cur && n < 64; cur = byId.get(cur)?.manifest?.extends) n++;
+    return n;
+  };
+}
+
+/**
+ * Every pack resolved, as `resolvePacks(sources).packs`, but one pack at a time, bases first, letting the server
+ * answer other requests in between (resolving every pack at once held the event loop for tens of milliseconds).
+ */
+export async function resolveInTurns(sources: PackSource[]): Promise<Record<string, ResolvedPack>> {
+  const depth = depthIn(new Map(sources.map((s) => [s.manifest?.id, s])));
+  const ordered = [...sources].sort((a, b) => depth(a.manifest?.id) - depth(b.manifest?.id));
+  let packs: Record<string, ResolvedPack> = {};
+  for (let i = 0; i < ordered.length; i++) {
+    packs = resolvePacks(ordered.slice(0, i + 1), { reuse: packs, only: new Set([ordered[i].manifest?.id]) }).packs;
+    if (i + 1 < ordered.length) await nextTurn();
+  }
+  return packs;
+}
+
 /**
  * Plans `changes` over `sources` (every pack, the changed ones as changed) from `resolved` (the resolution before).
  * Only the packs the change touches are resolved and validated again (the others keep their resolution), one pack at
@@ -57,11 +84,7 @@ export async function planChange(
 ): Promise<Plan> {
   const affected = withDescendants(Object.keys(changes), sources);
   const byId = new Map(sources.map((s) => [s.manifest?.id, s]));
-  const depth = (id: string): number => {
-    let n = 0;
-    for (let cur = byId.get(id)?.manifest?.extends; cur && n < 64; cur = byId.get(cur)?.manifest?.extends) n++;
-    return n;
-  };
+  const depth = depthIn(byId);
   let packs: Record<string, ResolvedPack> = { ...resolved };
   const all: ProblemDetail[] = [];
   const upgraded: ReturnType<typeof resolvePacks>['upgraded'] = {};
@@ -71,7 +94,7 @@ export async function planChange(
     packs = r.packs;
     if (Object.hasOwn(r.upgraded, id)) upgraded[id] = r.upgraded[id];
     all.push(...r.problems.filter((p) => !all.some((q) => q.path === p.path && q.code === p.code)));
-    await new Promise<void>((res) => setImmediate(res));
+    await nextTurn();
   }
   for (const id of Object.keys(packs)) if (!byId.has(id)) delete packs[id];
   const of = (id: string) => all.filter((p) => p.path === `/packs/${id}` || p.path.startsWith(`/packs/${id}/`));

@@ -140,7 +140,10 @@ describe('resolvePacks', () => {
         'added data/duty-lists/negative/BA-N01',
       ]),
     );
-    expect(packs['nanchang-county'].overrides.some((x) => x.kind === 'data')).toBe(false);
+    // nanchang adds no list items; its only data change is the dispute types its triage adds to the case data
+    expect(packs['nanchang-county'].overrides.filter((x) => x.kind === 'data').map((x) => x.procedure)).toEqual([
+      'dispute-mediation',
+    ]);
   });
 
   it('overriding a locked parameter or rule fails with PACK_LOCKED and a clear message', () => {

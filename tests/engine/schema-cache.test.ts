@@ -8,12 +8,15 @@ const { packs } = resolvePacks(loadPacksRoot('configs/packs'));
 describe('schema validators', () => {
   it('are shared between a county pack and its base when the schemas are equal', () => {
     const a = compileProcedure({ ...packs.national.procedures['dispute-mediation'], version: 1 }, packs.national);
-    const b = compileProcedure(
-      { ...packs['nanchang-county'].procedures['dispute-mediation'], version: 1 },
-      packs['nanchang-county'],
-    );
+    const on = (pack: string) =>
+      compileProcedure({ ...packs[pack].procedures['dispute-mediation'], version: 1 }, packs[pack]);
+    const b = on('jiangyin-city'); // jiangyin changes only the grid event
     expect(b.dataValidator).toBe(a.dataValidator);
     expect(b.payloadValidators.get('AGREEMENT_SIGNED')).toBe(a.payloadValidators.get('AGREEMENT_SIGNED'));
+    // nanchang adds dispute types to the case data (its triage): its own data validator, the payloads' still shared
+    const c = on('nanchang-county');
+    expect(c.dataValidator).not.toBe(a.dataValidator);
+    expect(c.payloadValidators.get('AGREEMENT_SIGNED')).toBe(a.payloadValidators.get('AGREEMENT_SIGNED'));
   });
 
   it('still validate: a bad payload is refused with its errors', () => {

@@ -57,7 +57,8 @@ describe('gongzhi export / import over HTTP', { timeout: 30_000 }, () => {
     const post = seen.find((s) => s.method === 'POST')!;
     expect(post.url).toBe('/api/packs');
     expect(JSON.parse(post.body).format).toBe('gongzhi-pack/1');
-    expect(Object.keys(JSON.parse(post.body).patches)).toEqual(['community-consultation']);
+    // gaotai's changes of two national procedures: the consultation's meeting day, the grid event's graded response
+    expect(Object.keys(JSON.parse(post.body).patches).sort()).toEqual(['community-consultation', 'grid-event']);
   });
   it('export writes the server bundle to --out', async () => {
     const out = join(dir, 'exp.json');

@@ -3,7 +3,7 @@
  * base's value then and now and the county's); `gongzhi overlay --write` turns a copy of a base procedure and a merge
  * patch into overlay operations, after which the pack validates and its diff is unchanged.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,9 @@ describe('gongzhi overlay', () => {
   it('turns a full copy and a merge patch into operations against the base; the pack then validates and diffs the same', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'gz-overlay-')), 'copy-county');
     cpSync('configs/packs/nanchang-county', dir, { recursive: true });
+    // nanchang lends its manifest only: its own changes of procedures (its triage) and their scenarios are not copied
+    rmSync(join(dir, 'patches'), { recursive: true });
+    rmSync(join(dir, 'scenarios'), { recursive: true });
     const manifest = JSON.parse(readFileSync(join(dir, 'pack.json'), 'utf8'));
     manifest.id = 'copy-county';
     delete manifest.parameters.smallClaimsCap.baseValue;

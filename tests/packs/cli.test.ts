@@ -104,8 +104,11 @@ describe('gongzhi diff, bundle, help', { timeout: 30_000 }, () => {
     const b = JSON.parse(readFileSync(out, 'utf8'));
     expect(b.format).toBe('gongzhi-pack/1');
     expect(b.manifest.id).toBe('gaotai-county');
-    expect(Object.keys(b.patches)).toEqual(['community-consultation']);
-    expect(Object.keys(b.scenarios)).toContain('community-consultation-friday');
+    // gaotai changes two national procedures: the consultation's meeting day, and the grid event's graded response
+    expect(Object.keys(b.patches).sort()).toEqual(['community-consultation', 'grid-event']);
+    expect(Object.keys(b.scenarios)).toEqual(
+      expect.arrayContaining(['community-consultation-friday', 'grid-event-graded-by-rule']),
+    );
   });
   it('help exits 0; unknown command → usage, exit 2', () => {
     expect(gongzhi('help').code).toBe(0);

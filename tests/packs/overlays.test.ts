@@ -56,7 +56,11 @@ function nanchangWithOwnChanges(sources: PackSource[]): void {
       value: { event: 'MEDIATION_EXPIRED', effects: ['supervision.notice'] },
     },
   ];
-  nc.patches = { ...(nc.patches ?? {}), 'dispute-mediation': ops };
+  // added to what nanchang ships for the procedure (its triage to stationed departments' mediation), not instead of it
+  nc.patches = {
+    ...(nc.patches ?? {}),
+    'dispute-mediation': [...((nc.patches?.['dispute-mediation'] ?? []) as OverlayOp[]), ...ops],
+  };
   const sc: Scenario = {
     title: t(
       '南昌县:调解期限20日(末日为星期日,顺延至星期一),期满移交速裁并通知督办(示例)',
@@ -87,7 +91,7 @@ function nanchangWithOwnChanges(sources: PackSource[]): void {
 }
 
 describe('national publishes a new version: nanchang is re-resolved and follows it', () => {
-  it('keeps its own parameter and its patched deadline, gains the new state, and its scenarios pass', async () => {
+  it('keeps its own parameter, its triage and its patched deadline, gains the new state, and its scenarios pass', async () => {
     const sources = fresh();
     nanchangWithOwnChanges(sources);
     const before = resolvePacks(sources);
@@ -107,6 +111,13 @@ describe('national publishes a new version: nanchang is re-resolved and follows 
     // nanchang's own changes
     expect(nc.parameters.mediationDays.value).toBe(20);
     expect(nc.parameters.smallClaimsCap.value).toBe(38000);
+    expect(Object.keys(doc.machine.states.mediation.states ?? {})).toEqual([
+      'routing',
+      'traffic',
+      'labour',
+      'medical',
+      'people',
+    ]);
     expect(doc.deadlines.mediationPeriod.onExpiry).toEqual({
       event: 'MEDIATION_EXPIRED',
       effects: ['supervision.notice'],

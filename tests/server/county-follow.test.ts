@@ -6,6 +6,7 @@
  * (one case, or a batch with a dry run first).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyOverlay, jsonEqual, type OverlayOp } from '../../engine';
 import { loadPackDir } from '../../server/packs';
 import { bundleOf } from '../../server/packs/bundle';
 import { mediationData, server, stored, tempDir } from './helpers';
@@ -80,6 +81,9 @@ describe('national publishes: nanchang follows with its own changes', () => {
 
   it("a county's change to a base procedure is published as a patch against the base, not a copy", async () => {
     const natVersion = (await srv.api.get(`/api/packs/national/procedures/${DM}`)).body.version;
+    // what nanchang ships for the procedure (its triage to stationed departments' mediation), as operations
+    const shipped = (await srv.api.get('/api/packs/nanchang-county/export')).body.patches[DM];
+    expect(shipped.length).toBeGreaterThan(0);
     const doc = (await srv.api.get(`/api/packs/nanchang-county/procedures/${DM}`)).body;
     const { version: _v, ...draft } = doc;
     draft.deadlines.mediationPeriod.onExpiry = { event: 'MEDIATION_EXPIRED', effects: ['supervision.notice'] };
@@ -91,9 +95,13 @@ describe('national publishes: nanchang follows with its own changes', () => {
     expect(pub.body.version).toBe(3);
     const exported = (await srv.api.get('/api/packs/nanchang-county/export')).body;
     expect(exported.procedures).toEqual({});
-    expect(exported.patches[DM]).toEqual([
-      { op: 'add', path: '/deadlines/mediationPeriod/onExpiry/effects', value: ['supervision.notice'] },
-    ]);
+    // its change is one operation, beside what it ships: the others, laid over national, give what the shipped did
+    const added = { op: 'add', path: '/deadlines/mediationPeriod/onExpiry/effects', value: ['supervision.notice'] };
+    expect(exported.patches[DM]).toContainEqual(added);
+    const base = (await srv.api.get(`/api/packs/national/procedures/${DM}`)).body;
+    const rest = exported.patches[DM].filter((op: OverlayOp) => !jsonEqual(op, added));
+    expect(applyOverlay(base, rest)).toEqual(applyOverlay(base, shipped));
+    expect(applyOverlay(base, rest).conflicts).toEqual([]);
     ncCase = await srv.api.start('nanchang-county', DM, mediationData);
     expect(ncCase).toMatchObject({ version: 3, deadlines: [{ name: 'mediationPeriod', dueDate: '2025-10-16' }] }); // 20 days
     other = await srv.api.start('nanchang-county', DM, mediationData);
@@ -139,7 +147,7 @@ describe('national publishes: nanchang follows with its own changes', () => {
     expect(dry.body.cases.find((c: { id: string }) => c.id === ncCase.id)).toMatchObject({
       fromVersion: 3,
       toVersion: 4,
-      state: { from: 'mediation', to: 'mediation' },
+      state: { from: 'mediation.people', to: 'mediation.people' }, // a neighbours' dispute: people's mediation
       moved: false,
       problems: [],
       deadlines: [{ name: 'mediationPeriod', change: 'unchanged' }],
