@@ -78,6 +78,8 @@ export class PackCatalog {
   private importedRaw: string | undefined;
   private versionData: Record<string, Record<string, VersionInfo[]>> = {};
   private reloading: Promise<void> | null = null;
+  /** The resolution of what a commit under way stores (its plan's), taken by the reload that reads it back. */
+  private committing: Record<string, ResolvedPack> | null = null;
   private reloadAgain = false;
   private off: (() => void) | null = null;
 
@@ -132,8 +134,9 @@ export class PackCatalog {
     this.versionData = byPack;
     const key = sha256(stableStringify({ packs, imported: imported ?? null }));
     if (key !== this.packsKey) {
-      // resolved a pack at a time (other requests answered in between), then everything swapped at once
-      const resolved = await resolveInTurns(sourcesOf(packs, {}, parseCalendars(imported)));
+      // what this process just committed it has resolved already (its plan); otherwise resolved a pack at a time
+      // (other requests answered in between), then everything swapped at once
+      const resolved = this.committing ?? (await resolveInTurns(sourcesOf(packs, {}, parseCalendars(imported))));
       this.packsData = packs;
       this.importedRaw = imported;
       this.packsKey = key;
@@ -253,7 +256,9 @@ export class PackCatalog {
     // the packs extending a changed one follow it: re-resolved, re-tested; what conflicts is held on its versions
     const following = new Map<string, Assessment>();
     for (const [id, probs] of Object.entries(descendants)) {
-      if (packs[id]) following.set(id, await assess(packs[id], probs, this.source(id)));
+      // a county with no conflict re-tests only what the change can touch (follow.ts scenariosToRetest)
+      const before = own(this.packsData, id)?.conflicts?.length ? undefined : own(this.resolvedPacks, id);
+      if (packs[id]) following.set(id, await assess(packs[id], probs, this.source(id), before));
     }
     const { versions, published } = newVersions(
       packs,
@@ -279,12 +284,17 @@ export class PackCatalog {
       const { conflicts: _c, held: _h, ...rest } = rec;
       stored[id] = { ...rest, ...(a.conflicts.length ? { conflicts: a.conflicts, held: a.held } : {}) };
     }
-    await this.store.catalog.commit({
-      packs: stored,
-      versions,
-      ...(opts.dropDrafts ? { dropDraft: opts.dropDrafts } : {}),
-    });
-    await this.reload();
+    this.committing = packs;
+    try {
+      await this.store.catalog.commit({
+        packs: stored,
+        versions,
+        ...(opts.dropDrafts ? { dropDraft: opts.dropDrafts } : {}),
+      });
+      await this.reload();
+    } finally {
+      this.committing = null;
+    }
     this.resolvedPacks = packs;
     for (const fn of this.listeners) await fn();
     return { packs: [...affected], published };

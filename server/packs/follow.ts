@@ -5,7 +5,9 @@
  * versions (running and new cases stay there); the others follow the base.
  */
 import {
+  jsonEqual,
   retestPack,
+  type Scenario,
   type OverlayOp,
   type PackConflict,
   type PackSource,
@@ -39,11 +41,34 @@ function procedureOfPath(path: string): string | null {
 /** The event loop's next turn: other requests are answered before a re-test goes on. */
 const nextTurn = () => new Promise<void>((res) => setImmediate(res));
 
+/**
+ * The county's scenarios a change of its base can make fail: those of the procedures whose resolved document changed,
+ * or all when anything else a scenario reads (parameters, data, …) changed. `before` is the county as it resolved
+ * before the change, given only while it had no conflict (all its scenarios passed then): a scenario of an unchanged
+ * procedure would pass again (the re-test of every county's every scenario on each publish was most of its cost).
+ */
+export function scenariosToRetest(
+  pack: ResolvedPack,
+  before: ResolvedPack | undefined,
+  scenarios: Record<string, Scenario>,
+): Record<string, Scenario> {
+  if (!before) return scenarios;
+  const rest = (p: ResolvedPack) => ({ ...p, procedures: null, overrides: null, conflicts: null });
+  if (!jsonEqual(rest(before), rest(pack))) return scenarios;
+  const same = new Map<string, boolean>();
+  const unchanged = (proc: string) => {
+    if (!same.has(proc)) same.set(proc, jsonEqual(before.procedures[proc], pack.procedures[proc]));
+    return same.get(proc)!;
+  };
+  return Object.fromEntries(Object.entries(scenarios).filter(([, sc]) => !unchanged(sc.procedure)));
+}
+
 /** Re-tests a re-resolved county and says what conflicts and which procedures it holds back. */
 export async function assess(
   pack: ResolvedPack,
   problems: ProblemDetail[],
   source: Source | undefined,
+  before?: ResolvedPack,
 ): Promise<Assessment> {
   const conflicts: PackConflict[] = [
     ...(pack.conflicts ?? []),
@@ -56,7 +81,8 @@ export async function assess(
     })),
   ];
   // scenarios only where the pack still resolves cleanly (a problem already holds it)
-  if (!problems.length) conflicts.push(...(await retestPack(pack, source?.scenarios ?? {}, nextTurn)));
+  if (!problems.length)
+    conflicts.push(...(await retestPack(pack, scenariosToRetest(pack, before, source?.scenarios ?? {}), nextTurn)));
   const held = new Set<string>();
   for (const c of conflicts) {
     if (c.procedure) held.add(c.procedure);
