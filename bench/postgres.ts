@@ -6,9 +6,8 @@
  *    against the embedded file store (fsync on), alternating rounds;
  * 2. events/s of 1 server process against 2 (each with 20 cases) on one database;
  * 3. the cost of one event (sequential, random case) with 1,000 against 1,000,000 stored cases (target ≤ 1.5×);
- * 4. listing at 1,000,000 cases: by business key, and by state (first page and a deep page), p50/p99; and over HTTP
- *    the supervision desk's first pages (newest, by due date, overdue) and GET /api/stats for this week, p50/p99 at
- *    1,000,000 against 1,000 cases in the same run, against the HTTP p99 target (20 ms);
+ * 4. listing at 1,000,000 cases: by business key, and by state (first page and a deep page), p50/p99 (the supervision
+ *    desk's pages and figures over HTTP, on a realistic mix of cases, are bench/postgres-desk.ts);
  * 5. 20,000 deadlines falling due at once, fired by 2 processes: the rate, and that each fired exactly once.
  *
  * The large databases are filled with SQL (INSERT … SELECT from generate_series) from real cases started through the
@@ -44,14 +43,14 @@ const MEDIATION = {
   description: '示例',
 };
 
-interface Opened {
+export interface Opened {
   deps: AppDeps;
   /** Serves the app over HTTP on a free port: its base URL, and a close. */
   serve(): Promise<{ base: string; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
-async function open(store: 'file' | 'postgres', pgUrl?: string): Promise<Opened> {
+export async function open(store: 'file' | 'postgres', pgUrl?: string): Promise<Opened> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-pg-'));
   const { deps, app } = await createGongzhi({
     dataDir,
@@ -172,7 +171,7 @@ async function fill(c: pg.Client, templates: string[], prefix: string, count: nu
 }
 
 /** Counts the stats index again from the cases (server/store/postgres/stats-index.ts `recount`). */
-async function recountStats(url: string): Promise<number> {
+export async function recountStats(url: string): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
     return (await recount(pool)).cases;
@@ -196,7 +195,7 @@ async function templates(deps: AppDeps): Promise<string[]> {
   return [a, b];
 }
 
-function percentile(xs: number[], p: number): number {
+export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 }
@@ -372,64 +371,6 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         ] as const) {
           rows.push({ label: `list ${label} at ${fmt(nLarge)} cases, p50`, value: percentile(xs, 50), unit: 'ms' });
           rows.push({ label: `list ${label} at ${fmt(nLarge)} cases, p99`, value: percentile(xs, 99), unit: 'ms' });
-        }
-
-        // the supervision desk over HTTP: its list's first pages and the figures of this week, 1,000 against 1,000,000
-        stage('desk over HTTP');
-        const week = { from: '2025-09-22', to: '2025-09-28' }; // NOW's week, Monday to Sunday
-        const desk: [string, string, (body: { items?: unknown[]; opened?: number }, n: number) => boolean][] = [
-          [
-            'list, newest first, first page of 50',
-            '/api/instances?sort=-createdAt&limit=50',
-            (b) => b.items?.length === 50,
-          ],
-          ['list by due date, first page of 50', '/api/instances?sort=dueAt&limit=50', (b) => b.items?.length === 50],
-          // the copies are of running cases not yet overdue: the page is empty, and must stay cheap at any size
-          [
-            'list of overdue cases, newest first, first page',
-            '/api/instances?overdue=true&sort=-createdAt&limit=50',
-            (b) => Array.isArray(b.items),
-          ],
-          ['GET /api/stats, this week', `/api/stats?from=${week.from}&to=${week.to}`, (b, n) => b.opened === n],
-        ];
-        const servers = await Promise.all([small.serve(), large.serve()]);
-        try {
-          const nh = q ? 30 : 300;
-          for (const [label, path, ok] of desk) {
-            const lat: number[][] = [[], []];
-            for (let r = 0; r < nh; r++) {
-              for (const [k, srv] of servers.entries()) {
-                const t0 = performance.now();
-                const res = await fetch(srv.base + path, { headers: { authorization: 'Bearer bench-admin' } });
-                const body = (await res.json()) as { items?: unknown[]; opened?: number };
-                lat[k].push(performance.now() - t0);
-                if (res.status !== 200 || !ok(body, k === 0 ? nSmall : nLarge))
-                  throw new Error(`postgres bench: ${path} → ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
-              }
-            }
-            const [ps, pl] = [percentile(lat[0], 99), percentile(lat[1], 99)];
-            rows.push({
-              label: `HTTP ${label} at ${fmt(nSmall)} cases, p50`,
-              value: percentile(lat[0], 50),
-              unit: 'ms',
-            });
-            rows.push({ label: `HTTP ${label} at ${fmt(nSmall)} cases, p99`, value: ps, unit: 'ms' });
-            rows.push({
-              label: `HTTP ${label} at ${fmt(nLarge)} cases, p50`,
-              value: percentile(lat[1], 50),
-              unit: 'ms',
-            });
-            rows.push({ label: `HTTP ${label} at ${fmt(nLarge)} cases, p99`, value: pl, unit: 'ms' });
-            ratios.push({
-              label: `HTTP ${label}: p99 at ${fmt(nLarge)} cases ÷ 20 ms (the HTTP p99 target)`,
-              value: pl / 20,
-              target: '≤ 1',
-              met: pl <= 20,
-            });
-            ratios.push({ label: `HTTP ${label}: p99, ${fmt(nLarge)} ÷ ${fmt(nSmall)} cases`, value: pl / ps });
-          }
-        } finally {
-          for (const srv of servers) await srv.close();
         }
       } finally {
         await small.close();

@@ -20,6 +20,7 @@ export const REGISTRY: [string, string][] = [
   ['store', './store.ts'],
   ['checkpoint', './checkpoint.ts'],
   ['postgres', './postgres.ts'],
+  ['desk', './postgres-desk.ts'],
   ['packs', './packs.ts'],
   ['designer', './designer-open.ts'],
 ];
