@@ -3,7 +3,7 @@
  * and of national opened last week and this week, some overdue, the supervisor picks the pack, the procedure,
  * 仅逾期 and 本周 from the menus (no id typed anywhere), sees exactly this week's overdue jiangyin events in red,
  * opens one by clicking its row, comes back and exports the list; the .xlsx is opened with exceljs and its cells
- * checked. Then the figures screen: a KPI and a chart's drawn label checked against GET /api/stats for the same scope.
+ * checked. Then a search by the beginning of a business key, typed in the search box. Then the figures screen: a KPI and a chart's drawn label checked against GET /api/stats for the same scope.
  */
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
@@ -178,6 +178,22 @@ describe('a supervisor finds this week’s overdue grid events of jiangyin-city,
       expect(r[7]).toBe('是');
     }
     expect(ws.getRow(6).values).toEqual([]);
+  });
+});
+
+describe('the supervisor searches by business key', () => {
+  it('types the beginning of a key in the search box: the cases whose key begins so, of any pack; then one key', async () => {
+    const p = h.page;
+    await p.getByTestId('desk-clear').click();
+    await expect.poll(async () => new Set(await shownRows())).toEqual(new Set(Object.values(ids)));
+    await p.getByTestId('desk-key').fill('JY-WEEK');
+    await p.getByTestId('desk-search').click();
+    await expect
+      .poll(async () => new Set(await shownRows()))
+      .toEqual(new Set(['JY-WEEK-1', 'JY-WEEK-2', 'JY-WEEK-3', 'JY-WEEK-4'].map((k) => ids[k])));
+    await p.getByTestId('desk-key').fill('JY-WEEK-3');
+    await p.getByTestId('desk-search').click();
+    await expect.poll(async () => await shownRows()).toEqual([ids['JY-WEEK-3']]);
   });
 });
 
