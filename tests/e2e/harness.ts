@@ -131,15 +131,33 @@ export async function waitForChart(page: Page): Promise<void> {
 
 export const node = (page: Page, path: string) => page.locator(`[data-testid=state-node][data-state="${path}"]`);
 
+/**
+ * Waits until the chart's view stands still: the designer pans and zooms with a short animation (e.g. it centres
+ * on a state just added), and a position read during it is stale by the time of a click.
+ */
+export async function viewStill(page: Page): Promise<void> {
+  const transform = () => page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+  let before = await transform();
+  for (let i = 0; i < 50; i++) {
+    await page.waitForTimeout(60);
+    const now = await transform();
+    if (now === before) return;
+    before = now;
+  }
+  throw new Error('the chart view kept moving for 3 s');
+}
+
 /** Fits the whole chart into view (React Flow's fit-view control). */
 export async function fitView(page: Page): Promise<void> {
   await page.locator('.react-flow__controls-fitview').click();
   await page.waitForTimeout(150);
+  await viewStill(page);
 }
 
 /** Clicks a state on the chart, fitting the view first when it is out of sight. */
 export async function clickNode(page: Page, path: string): Promise<void> {
   const n = node(page, path);
+  await viewStill(page);
   const box = await n.boundingBox();
   const canvas = await page.getByTestId('canvas').boundingBox();
   const inside =
@@ -159,6 +177,7 @@ export const edgeLabel = (page: Page, pointer: string) =>
 /** Clicks a transition's label on the chart, fitting the view first when it is out of sight. */
 export async function clickEdge(page: Page, pointer: string): Promise<void> {
   const l = edgeLabel(page, pointer);
+  await viewStill(page);
   const box = await l.boundingBox();
   const canvas = await page.getByTestId('canvas').boundingBox();
   const inside =
