@@ -34,6 +34,8 @@ const CASE_COLUMNS =
 /** What a transaction and `get` read of a case row. */
 const STATE_COLUMNS = 'instance, satisfied, satisfaction_total, start_record, figures';
 
+/** Up to how many matches a business-key prefix is read through its own index (see `list`). */
+const PREFIX_FEW = 100_000;
 /** The unique column `start_key` of a keyed start: `["<subject>","<Idempotency-Key>"]` (text may not hold NUL). */
 const startKeyOf = (subject: string, key: string) => JSON.stringify([subject, key]);
 
@@ -290,6 +292,18 @@ export class PgCases implements CaseStore {
   async list(q: CaseQuery): Promise<{ items: Instance[]; next: string | null; nextKey?: string }> {
     const sort = q.sort ?? 'id';
     type Row = { id: string; instance: string; k?: Date | null };
+    // A business-key prefix can match many cases that lie far back in the order asked for (a month's keys, a month
+    // ago): the planner then walks the order's index past every newer case (≈ 1.7 s at 1,000,000 cases). When the
+    // prefix matches fewer than PREFIX_FEW cases, they are read through the prefix index and only they are sorted.
+    const pattern = q.businessKeyPrefix !== undefined ? `${likeEscape(q.businessKeyPrefix)}%` : undefined;
+    const byPrefix =
+      pattern !== undefined &&
+      (
+        await this.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM (SELECT 1 FROM gz_cases WHERE business_key LIKE $1 ESCAPE '\\' LIMIT ${PREFIX_FEW}) x`,
+          [pattern],
+        )
+      ).rows[0]!.n < PREFIX_FEW;
     /** One indexed query: `root` narrows a state filter to one state_root; `phase` of a dueAt order. */
     const run = async (root: string | undefined, phase?: 'due' | 'none'): Promise<Row[]> => {
       const where: string[] = [];
@@ -306,8 +320,7 @@ export class PgCases implements CaseStore {
       if (q.status !== undefined) add('status = ?', q.status);
       if (q.overdue !== undefined) add(q.overdue ? 'overdue' : 'NOT overdue');
       if (q.businessKey !== undefined) add('business_key = ?', q.businessKey);
-      if (q.businessKeyPrefix !== undefined)
-        add("business_key LIKE ? ESCAPE '\\'", `${likeEscape(q.businessKeyPrefix)}%`);
+      if (pattern !== undefined) add("business_key LIKE ? ESCAPE '\\'", pattern);
       if (q.from !== undefined) add('created_at >= ?', new Date(`${q.from}T00:00:00+08:00`));
       if (q.to !== undefined) add('created_at < ?', new Date(Date.parse(`${q.to}T00:00:00+08:00`) + 86_400_000));
       if (root !== undefined && q.state !== undefined) {
@@ -340,7 +353,13 @@ export class PgCases implements CaseStore {
         order = desc ? 'created_at DESC, id DESC' : 'created_at, id';
         key = ', created_at AS k';
       }
-      const sql = `SELECT id, instance${key} FROM gz_cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${q.limit + 1}`;
+      const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const sql = byPrefix
+        ? // the prefix's few matches first (MATERIALIZED: not planned into a walk of the order's index), then ordered
+          `WITH m AS MATERIALIZED (SELECT id, created_at, due_at FROM gz_cases ${cond}), ` +
+          `t AS (SELECT id, created_at, due_at FROM m ORDER BY ${order} LIMIT ${q.limit + 1}) ` +
+          `SELECT id, (SELECT c.instance FROM gz_cases c WHERE c.id = t.id) AS instance${key} FROM t ORDER BY ${order}`
+        : `SELECT id, instance${key} FROM gz_cases ${cond} ORDER BY ${order} LIMIT ${q.limit + 1}`;
       return (await this.pool.query<Row>(sql, vals)).rows;
     };
     const cmp = (x: Row, y: Row) => {
