@@ -88,13 +88,14 @@ export class Metrics {
 
   constructor(g: Gauges) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gongzhi_' }); // gongzhi_process_cpu_seconds_total, gongzhi_nodejs_eventloop_lag_seconds…
-    // gauges read together in one scrape are read from the store once
+    // gauges read together in one scrape are read from the store once — per scrape, never a scrape's values given
+    // to the next (a time window did that: a scrape within 50 ms of the one before answered its counts)
     const once = <T>(read: () => Promise<T>) => {
-      let at = 0;
+      let scrape = -1;
       let last: Promise<T> | null = null;
       return () => {
-        if (!last || Date.now() - at > 50) {
-          at = Date.now();
+        if (!last || scrape !== this.scrapes) {
+          scrape = this.scrapes;
           last = read();
         }
         return last;
@@ -155,7 +156,11 @@ export class Metrics {
     });
   }
 
+  /** Scrapes so far: the gauges read from the store are read once per scrape. */
+  private scrapes = 0;
+
   text(): Promise<string> {
+    this.scrapes++;
     return this.registry.metrics();
   }
 
