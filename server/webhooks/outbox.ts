@@ -230,7 +230,9 @@ export class Outbox {
           status: 'retry',
           error,
           at,
-          nextAt: Date.now() + delay * (0.8 + 0.4 * Math.random()),
+          // whole milliseconds, as the clock reads: a fractional due time woke its timer a fraction before the
+          // clock reached it, found nothing due and slept the 20 ms minimum again
+          nextAt: Date.now() + Math.ceil(delay * (0.8 + 0.4 * Math.random())),
         });
       }
     } catch (e) {

@@ -119,6 +119,39 @@ describe.each(stores)('outbox on time moved by hand (%s store)', (_n, make) => {
     await outbox.stop();
   });
 
+  it('sends a retry when its back-off ends, also when the jitter ends it a fraction of a millisecond before a whole one', async () => {
+    const s = await make();
+    const time = manualTime(T0);
+    const sent: number[] = [];
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.9999); // back-off 1,199.96 ms
+    try {
+      const outbox = new Outbox({
+        store: s,
+        owner: 'me',
+        log: () => {},
+        webhook: (id) => (id === hook.id ? hook : undefined),
+        retryBaseMs: 1000,
+        maxAttempts: 3,
+        timers: time.timers,
+        sender: {
+          async post() {
+            sent.push(Date.now() - T0);
+            return { status: sent.length === 1 ? 500 : 204 };
+          },
+        },
+      });
+      await deliveries(s, newCaseId(), 1, ['first']);
+      outbox.start();
+      await outbox.quiet();
+      await time.advanceTo(1200, () => outbox.quiet());
+      // due at 1,200 ms (whole milliseconds, as the clock reads), not woken at 1,199 to find it not due and sleep on
+      expect(sent).toEqual([0, 1200]);
+      await outbox.stop();
+    } finally {
+      random.mockRestore();
+    }
+  });
+
   it('idle() resolves once every delivery is settled, following the wake-ups instead of polling', async () => {
     const s = await make();
     const time = manualTime(T0);
