@@ -16,6 +16,19 @@ import {
 import { loadPacksRoot } from '../server/packs';
 
 export const PACKS_ROOT = 'configs/packs';
+
+/** A national dispute-mediation case's start data (示例: no real party). */
+export const MEDIATION_DATA = {
+  disputeType: 'neighbour',
+  parties: [
+    { name: '张三(示例)', role: '申请人' },
+    { name: '李四(示例)', role: '被申请人' },
+  ],
+  amount: 3000,
+  partiesConsent: true,
+  criminalRisk: false,
+  description: '示例',
+};
 const SCENARIO = `${PACKS_ROOT}/national/scenarios/dispute-mediation-confirmation.json`;
 
 export interface PathStep {

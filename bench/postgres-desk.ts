@@ -22,6 +22,7 @@
 import pg from 'pg';
 import { startCluster, createDatabase } from '../tests/support/postgres-cluster';
 import { ADMIN, GRID_DATA, LOOP, REALISTIC_PATH } from './grid-event';
+import { MEDIATION_DATA } from './mediation-path';
 import { open, percentile, recountStats, type Opened } from './postgres';
 import type { BenchOptions, BenchResult, BenchRatio, BenchRow } from './types';
 
@@ -33,17 +34,6 @@ const WEEK = { from: '2025-11-10', to: '2025-11-16' };
 const QUARTER = { from: '2025-08-18', to: '2025-11-16' };
 const AT = '2025-11-14T17:00:00+08:00';
 
-const MEDIATION = {
-  disputeType: 'neighbour',
-  parties: [
-    { name: '张三(示例)', role: '申请人' },
-    { name: '李四(示例)', role: '被申请人' },
-  ],
-  amount: 3000,
-  partiesConsent: true,
-  criminalRisk: false,
-  description: '示例',
-};
 const JIANGYIN_GRID = { ...GRID_DATA, microGrid: { id: '示例-01', households: 80 } };
 
 type Kind = 'closed' | 'overdue' | 'open';
@@ -103,11 +93,11 @@ async function templates(o: Opened, base: string): Promise<Template[]> {
   byKind['GR open'] = await start('national', 'grid-event', GRID_DATA, 'TPL-GR-open');
   await send(byKind['GR open'], LOOP.ASSIGN);
   byKind['JY open'] = await start('jiangyin-city', 'grid-event', JIANGYIN_GRID, 'TPL-JY-open');
-  byKind['DM open'] = await start('national', 'dispute-mediation', MEDIATION, 'TPL-DM-open');
+  byKind['DM open'] = await start('national', 'dispute-mediation', MEDIATION_DATA, 'TPL-DM-open');
   byKind['NC open'] = await start(
     'nanchang-county',
     'dispute-mediation',
-    { ...MEDIATION, disputeType: 'traffic' },
+    { ...MEDIATION_DATA, disputeType: 'traffic' },
     'TPL-NC-open',
   );
   for (const [code, pack, data] of [
@@ -121,7 +111,12 @@ async function templates(o: Opened, base: string): Promise<Template[]> {
     ['DM', 'national'],
     ['NC', 'nanchang-county'],
   ] as const) {
-    const id = (byKind[`${code} closed`] = await start(pack, 'dispute-mediation', MEDIATION, `TPL-${code}-closed`));
+    const id = (byKind[`${code} closed`] = await start(
+      pack,
+      'dispute-mediation',
+      MEDIATION_DATA,
+      `TPL-${code}-closed`,
+    ));
     await send(id, { type: 'AGREEMENT_SIGNED', payload: { effectiveOn: '2025-11-14', form: 'oral' } });
     await send(id, { type: 'PERFORMED', payload: {} });
   }

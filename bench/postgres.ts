@@ -28,20 +28,8 @@ import type { AppDeps } from '../server/deps';
 import { startCluster, createDatabase } from '../tests/support/postgres-cluster';
 import { ADMIN, GRID_DATA, LOOP, NOW, nextInLoop, type LoopEvent } from './grid-event';
 import { alternate, median, pairedRatio } from './measure';
-import { PACKS_ROOT } from './mediation-path';
+import { MEDIATION_DATA, PACKS_ROOT } from './mediation-path';
 import type { BenchOptions, BenchResult, BenchRow, BenchRatio } from './types';
-
-const MEDIATION = {
-  disputeType: 'neighbour',
-  parties: [
-    { name: '张三', role: '申请人' },
-    { name: '李四', role: '被申请人' },
-  ],
-  amount: 3000,
-  partiesConsent: true,
-  criminalRisk: false,
-  description: '示例',
-};
 
 export interface Opened {
   deps: AppDeps;
@@ -384,7 +372,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       const url = await db('bench_timers');
       const seed = await open('postgres', url);
       const t = (
-        await seed.deps.cases.start(ADMIN, { pack: 'national', procedure: 'dispute-mediation', data: MEDIATION })
+        await seed.deps.cases.start(ADMIN, { pack: 'national', procedure: 'dispute-mediation', data: MEDIATION_DATA })
       ).instance;
       stage('template started');
       await seed.close();
