@@ -7,7 +7,7 @@ import { assign, setup, type AnyStateMachine } from 'xstate';
 import type { ValidateFunction } from 'ajv';
 import type { DeadlineDef, MachineJSON, ProcedureDoc, ResolvedPack, StateJSON, TransitionJSON } from './types';
 import { DefinitionError, pointer } from './errors';
-import { BUILTIN_ACTIONS, type EngineEvent } from './actions';
+import { ACTIONS, BUILTIN_ACTIONS, type DataAction, type EngineEvent } from './actions';
 import { MARK, MARKERS } from './markers';
 import { compileSchema, validateProcedure } from './validate';
 import { RuleSet, inlineParams, type RuleObserver } from './rules';
@@ -58,6 +58,12 @@ function eventOf(args: ActionArgs): StepEvent {
 function actionImplementations(): Record<string, unknown> {
   const noop = () => undefined;
   const impl: Record<string, unknown> = Object.fromEntries(MARKERS.map((m) => [m, noop]));
+  impl[DATA_RUN] = assign((args: ActionArgs, params: { actions: Action[] }) => {
+    const event = eventOf(args);
+    let data = args.context;
+    for (const a of params.actions) data = (ACTIONS.get(a.type) as DataAction).apply(data, a.params ?? {}, event);
+    return data;
+  });
   for (const a of BUILTIN_ACTIONS) {
     impl[a.type] =
       a.kind === 'data'
@@ -90,6 +96,48 @@ function instrumentTransitions(node: StateJSON | MachineJSON, ptr: string): void
     (node as StateJSON).always = each(node.always, `${ptr}/always`) as never;
 }
 
+type Action = { type: string; params?: Record<string, unknown> };
+
+/**
+ * Consecutive data actions of one list, run as one XState `assign` (the compiled machine's own action, never written
+ * in a document). Each `assign` makes XState copy the context and rebuild its snapshot; a run of them applied in
+ * order by one gives the same data, and no other action of the list comes between them.
+ */
+const DATA_RUN = 'gz.dataRun';
+
+const isData = (a: unknown) => !!a && typeof a === 'object' && ACTIONS.get(String((a as Action).type))?.kind === 'data';
+
+function mergeDataRuns(list: unknown): unknown {
+  if (!Array.isArray(list)) return list;
+  const out: unknown[] = [];
+  for (let i = 0; i < list.length;) {
+    let j = i;
+    while (j < list.length && isData(list[j])) j++;
+    if (j - i >= 2) {
+      out.push({ type: DATA_RUN, params: { actions: list.slice(i, j) } });
+      i = j;
+    } else out.push(list[i++]);
+  }
+  return out;
+}
+
+function mergeRunsOf(node: StateJSON | MachineJSON): void {
+  const n = node as StateJSON;
+  const transitions = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(transitions)
+      : v && typeof v === 'object'
+        ? { ...v, actions: mergeDataRuns((v as TransitionJSON).actions) }
+        : v;
+  if (n.on) {
+    const on = n.on as Record<string, unknown>;
+    for (const ev of Object.keys(on)) on[ev] = transitions(on[ev]);
+  }
+  if ('always' in n && n.always !== undefined) n.always = transitions(n.always) as never;
+  if ('entry' in n && n.entry !== undefined) n.entry = mergeDataRuns(n.entry) as never;
+  if ('exit' in n && n.exit !== undefined) n.exit = mergeDataRuns(n.exit) as never;
+}
+
 function withDeadlineHooks(machine: MachineJSON, deadlines: Record<string, DeadlineDef>): MachineJSON {
   const copy = structuredClone(machine) as MachineJSON;
   instrumentTransitions(copy, '/machine');
@@ -102,6 +150,8 @@ function withDeadlineHooks(machine: MachineJSON, deadlines: Record<string, Deadl
     node.entry = [{ type: MARK.armDeadlines, params: { state: s.path } }, ...asList(node.entry)];
     node.exit = [...asList(node.exit), { type: MARK.dropDeadlines, params: { state: s.path } }];
   }
+  mergeRunsOf(copy);
+  for (const s of walkStates(copy)) mergeRunsOf(s.node);
   return copy;
 }
 

@@ -9,6 +9,8 @@ import type { FactInput } from './rules';
 import type { RuleResult } from './types';
 import { basisOn } from './basis';
 
+const ascending = (a: number, b: number) => a - b;
+
 export class GuardSession implements RuleAnswers {
   /**
    * The first error a rule raised while XState ran its guards (a calendar failure). XState turns an error thrown by a
@@ -26,15 +28,34 @@ export class GuardSession implements RuleAnswers {
   check(rule: string, context: unknown): boolean {
     if (this.failure) return false;
     const seen = new Set<number>();
+    const f = this.facts;
+    // built field by field: V8 takes a slow path (≈ 1–2 µs) for `{ ...facts, data, provisional }`, whose spread copy
+    // then gains properties the source does not have
+    const input: FactInput = {
+      data: context,
+      event: f.event,
+      params: f.params,
+      today: f.today,
+      now: f.now,
+      instances: f.instances,
+      provisional: seen,
+    };
     let result: boolean;
     try {
-      result = this.proc.rules.evaluate(rule, { ...this.facts, data: context, provisional: seen });
+      result = this.proc.rules.evaluate(rule, input);
     } catch (error) {
       this.failure = { error };
       return false;
     }
-    this.evaluated.push({ rule, result, provisional: [...seen].sort((a, b) => a - b) });
+    this.evaluated.push({ rule, result, provisional: seen.size ? [...seen].sort(ascending) : [] });
     return result;
+  }
+
+  /** The last answer of `rule` in this step (undefined when it was not evaluated). */
+  answer(rule: string): boolean | undefined {
+    for (let i = this.evaluated.length - 1; i >= 0; i--)
+      if (this.evaluated[i].rule === rule) return this.evaluated[i].result;
+    return undefined;
   }
 
   /** Evaluates rules outside XState (start, payload and data rules; a deadline's `when`). */

@@ -19,14 +19,38 @@ export function configurationOf(leaves: string[]): string {
   return leaves.join(',');
 }
 
-export function handledEvents(proc: CompiledProcedure, leaves: string[]): Set<string> {
+/** Configurations remembered per compiled procedure (a parallel chart has many; past this many, start again). */
+export const HANDLED_CACHE_MAX = 1_000;
+
+/**
+ * Per compiled procedure, the handled events of each configuration met: they depend only on the procedure's
+ * transitions (fixed when it is compiled) and the active leaves. A procedure recompiled (a new version, a pack
+ * changed) is another object, with a cache of its own.
+ */
+const handledCache = new WeakMap<CompiledProcedure, Map<string, ReadonlySet<string>>>();
+
+/** The events the configuration's states (leaves and their ancestors, the machine's own `on` included) handle. */
+export function handledEvents(proc: CompiledProcedure, leaves: string[]): ReadonlySet<string> {
+  let byConfiguration = handledCache.get(proc);
+  if (!byConfiguration) handledCache.set(proc, (byConfiguration = new Map()));
+  // state keys are identifiers (no `,`): the configuration string names the leaves exactly
+  const key = configurationOf(leaves);
+  const hit = byConfiguration.get(key);
+  if (hit) return hit;
   const out = new Set<string>();
   for (const leaf of leaves) {
     for (const p of [leaf, ...ancestors(leaf), '']) {
       for (const ev of proc.handlers.get(p)?.keys() ?? []) out.add(ev);
     }
   }
+  if (byConfiguration.size >= HANDLED_CACHE_MAX) byConfiguration.clear();
+  byConfiguration.set(key, out);
   return out;
+}
+
+/** How many configurations the cache holds for `proc` (tests: the bound). */
+export function handledCacheSize(proc: CompiledProcedure): number {
+  return handledCache.get(proc)?.size ?? 0;
 }
 
 export interface AllowedEvent {

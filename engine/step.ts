@@ -4,18 +4,20 @@
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import { shanghaiDate, toShanghaiISO, CalendarError } from './calendar';
-import type { CompiledProcedure } from './compile';
+import type { CompiledProcedure, StepEvent } from './compile';
 import type { Actor, HistoryEntry, Instance, StepResult } from './types';
 import { i18n, refuse } from './errors';
 import { GuardSession } from './session';
 import type { EngineEvent } from './actions';
-import { resolveFactRef, type InstanceLookup } from './rules';
+import { resolveFactRef, type FactInput, type InstanceLookup } from './rules';
 import { ajvProblems } from './validate';
 import { activeLeaves, allowedEvents, handledEvents, configurationOf } from './state';
 import { applyActions } from './apply';
 import { transitionsTaken } from './markers';
 import { own } from './ids';
 import { StepBudgetError } from './budget';
+
+const NO_EVENTS: ReadonlySet<string> = new Set();
 
 export interface StepEnv {
   now: Date;
@@ -28,15 +30,27 @@ export interface EventInput {
   actor?: Actor;
 }
 
-async function facts(proc: CompiledProcedure, ev: EngineEvent, env: StepEnv, data: unknown) {
-  const base = { event: ev.payload, params: proc.params, today: ev.today, now: ev.now };
+type StepFacts = Omit<FactInput, 'data' | 'provisional'>;
+
+/** The step's facts; a promise only when a rule reads the `instance` fact (its lookups are async). */
+function facts(proc: CompiledProcedure, ev: EngineEvent, env: StepEnv, data: unknown): StepFacts | Promise<StepFacts> {
+  const base: StepFacts = { event: ev.payload, params: proc.params, today: ev.today, now: ev.now };
   if (proc.rules.instanceRefs.length === 0) return base;
+  return withInstances(proc, base, env, data);
+}
+
+async function withInstances(proc: CompiledProcedure, base: StepFacts, env: StepEnv, data: unknown) {
   const instances: Record<string, unknown> = {};
   for (const ref of proc.rules.instanceRefs) {
-    const id = resolveFactRef({ data, event: ev.payload }, ref);
+    const id = resolveFactRef({ data, event: base.event }, ref);
     if (typeof id === 'string' && id && env.lookupInstance) instances[id] = await env.lookupInstance(id);
   }
   return { ...base, instances };
+}
+
+/** The event a step hands XState: the engine event with the session answering its guards (built field by field). */
+function stepEvent(ev: EngineEvent, session: GuardSession): StepEvent {
+  return { type: ev.type, payload: ev.payload, actor: ev.actor, now: ev.now, today: ev.today, rules: session };
 }
 
 function engineEvent(type: string, payload: unknown, actor: Actor | undefined, now: Date): EngineEvent {
@@ -132,7 +146,8 @@ export async function start(
     );
   }
   const ev = engineEvent('xstate.init', {}, input.actor, env.now);
-  const session = new GuardSession(proc, await facts(proc, ev, env, data));
+  const f = facts(proc, ev, env, data);
+  const session = new GuardSession(proc, f instanceof Promise ? await f : f);
   try {
     if (proc.doc.startRules?.length) {
       session.evaluate(proc.doc.startRules, data);
@@ -148,7 +163,7 @@ export async function start(
         );
       }
     }
-    const [snap, actions] = session.run(() => proc.pure.initial({ data, event: { ...ev, rules: session } }));
+    const [snap, actions] = session.run(() => proc.pure.initial({ data, event: stepEvent(ev, session) }));
     if (proc.doc.dataRules?.length) {
       session.evaluate(proc.doc.dataRules, snap.context);
       const bad = ruleProblems(proc, session, proc.doc.dataRules, 'data', '/data');
@@ -192,7 +207,7 @@ export async function step(
 ): Promise<StepResult> {
   const def = own(proc.doc.events, input.type);
   const leaves = activeLeaves(instance.stateValue);
-  const handled = instance.status !== 'active' ? new Set<string>() : handledEvents(proc, leaves);
+  const handled: ReadonlySet<string> = instance.status !== 'active' ? NO_EVENTS : handledEvents(proc, leaves);
   if (!def || !handled.has(input.type) || (def.system && !opts.system)) {
     const allowed = allowedEvents(proc, instance).map((e) => e.type);
     return refuse(
@@ -228,14 +243,15 @@ export async function step(
     value: instance.stateValue as never,
     context: instance.data,
   }) as AnyMachineSnapshot;
-  const session = new GuardSession(proc, await facts(proc, ev, env, instance.data));
+  const f = facts(proc, ev, env, instance.data);
+  const session = new GuardSession(proc, f instanceof Promise ? await f : f);
   try {
     if (def.payloadRules?.length) {
       session.evaluate(def.payloadRules, snapshot.context);
       const bad = ruleProblems(proc, session, def.payloadRules, 'event', '/payload');
       if (bad) return bad;
     }
-    const [next, actions] = session.run(() => proc.pure.transition(snapshot, { ...ev, rules: session }));
+    const [next, actions] = session.run(() => proc.pure.transition(snapshot, stepEvent(ev, session)));
     const own = proc.eventPointers.get(input.type);
     if (!transitionsTaken(actions).some((t) => own?.has(t))) {
       const failing = session.results().filter((r) => !r.result);

@@ -1,4 +1,5 @@
 /** `recordDecision`: appends `{name, value, at}` to `data.decisions`. */
+import { withKey } from '../data-path';
 import type { DataAction } from './action';
 
 export const recordDecision: DataAction = {
@@ -19,6 +20,6 @@ export const recordDecision: DataAction = {
   },
   apply(data, params, event) {
     const list = Array.isArray(data.decisions) ? (data.decisions as unknown[]) : [];
-    return { ...data, decisions: [...list, { name: params.name, value: params.value ?? null, at: event.now }] };
+    return withKey(data, 'decisions', [...list, { name: params.name, value: params.value ?? null, at: event.now }]);
   },
 };

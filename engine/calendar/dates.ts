@@ -64,15 +64,53 @@ export function compareDates(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const DAY_MS = 86_400_000;
+/** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: between them `toISOString` has a four-digit year. */
+const FOUR_DIGIT_YEARS = [-62_167_219_200_000, 253_402_300_800_000] as const;
+
+/** The last local day formatted (a step formats its `now` and `today`, and consecutive steps share a day). */
+let lastDay = Number.NaN;
+let lastDayText = '';
+
+function dayText(dayNumber: number): string {
+  if (dayNumber !== lastDay) {
+    lastDayText = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+    lastDay = dayNumber;
+  }
+  return lastDayText;
+}
+
+const two = (n: number) => (n < 10 ? '0' : '') + n;
+const three = (n: number) => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
+
 export function shanghaiDate(instant: Date): string {
-  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  const local = instant.getTime() + SHANGHAI_OFFSET_MS;
+  if (!(local >= FOUR_DIGIT_YEARS[0] && local < FOUR_DIGIT_YEARS[1])) return isoOf(local).slice(0, 10);
+  return dayText(Math.floor(local / DAY_MS));
 }
 
 /** e.g. 2025-10-01T09:00:00+08:00 (milliseconds kept when present). */
 export function toShanghaiISO(instant: Date): string {
-  const local = new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString();
-  const ms = local.slice(19, 23);
-  return local.slice(0, 19) + (ms === '.000' ? '' : ms) + '+08:00';
+  const local = instant.getTime() + SHANGHAI_OFFSET_MS;
+  if (!(local >= FOUR_DIGIT_YEARS[0] && local < FOUR_DIGIT_YEARS[1])) {
+    // years outside 0000–9999, and invalid dates (RangeError), as toISOString has them
+    const text = isoOf(local);
+    const ms = text.slice(19, 23);
+    return text.slice(0, 19) + (ms === '.000' ? '' : ms) + '+08:00';
+  }
+  const dayNumber = Math.floor(local / DAY_MS);
+  let rest = local - dayNumber * DAY_MS;
+  const ms = rest % 1000;
+  rest = (rest - ms) / 1000;
+  const s = rest % 60;
+  rest = (rest - s) / 60;
+  const m = rest % 60;
+  const h = (rest - m) / 60;
+  return `${dayText(dayNumber)}T${two(h)}:${two(m)}:${two(s)}${ms ? '.' + three(ms) : ''}+08:00`;
+}
+
+function isoOf(local: number): string {
+  return new Date(local).toISOString();
 }
 
 export function endOfDay(date: string): string {

@@ -154,6 +154,34 @@ describe('built-in action registry', () => {
     });
   });
 
+  it('a run of data actions (one XState assign when compiled) gives the data of the same actions run one by one', async () => {
+    const data = [
+      { type: 'set', params: { path: 'x', value: 1 } },
+      { type: 'increment', params: { path: 'x' } },
+      { type: 'save', params: { to: 'saved' } },
+      { type: 'set', params: { path: 'y', from: 'data.x' } },
+      { type: 'recordDecision', params: { name: 'track', value: 'small' } },
+      { type: 'assignIds', params: { path: 'parties', prefix: 'p' } },
+      { type: 'increment', params: { path: 'x' } },
+    ];
+    const emit = { type: 'emit', params: { effect: 'court.handoff' } };
+    // together: one run; every other action an effect: no two data actions next to each other
+    const together = await runGo([...data.slice(0, 4), emit, ...data.slice(4)]);
+    const apart = await runGo(data.flatMap((a) => [a, emit]));
+    const proc = compileProcedure(docWith([...data.slice(0, 4), emit, ...data.slice(4)]), pack);
+    const go = (proc.machine.config as any).states.p.states.a.on.GO;
+    expect(go.actions.map((a: { type: string }) => a.type)).toEqual([
+      'gz.dataRun',
+      'emit',
+      'gz.dataRun',
+      'gz.transitionTaken',
+    ]);
+    expect(together.instance.data).toEqual(apart.instance.data);
+    expect(together.instance.data).toMatchObject({ x: 3, y: 2, saved: { track: 'small', note: 'n' } });
+    expect(together.history.transitions).toEqual(apart.history.transitions);
+    expect(together.effects.map((e) => e.data)).toEqual([together.instance.data]);
+  });
+
   it('given an action type outside the registry, then UNKNOWN_ACTION lists the registered ones', () => {
     const problems = validateProcedure(docWith([{ type: 'sendEmail', params: {} }]), { parameters });
     const hit = problems.find((p) => p.code === 'UNKNOWN_ACTION');
