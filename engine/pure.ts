@@ -38,10 +38,18 @@ export function inertScope(self: AnyActorRef, actions: unknown[]) {
     stopChild: nothing,
     system: self.system,
     emit: nothing,
-    actionExecutor: (a: unknown) => {
-      if (actions.length >= STEP_BUDGET.actions) throw new StepBudgetError(`more than ${STEP_BUDGET.actions} actions`);
-      actions.push(a);
-    },
+    actionExecutor: collector(actions),
+  };
+}
+
+/**
+ * The executor that collects into `actions`, made by a function so that it gets no inferred name: under tsx (keepNames)
+ * a closure named at a property would be wrapped in a `__name` call, a property definition, on every step.
+ */
+function collector(actions: unknown[]) {
+  return function (a: unknown) {
+    if (actions.length >= STEP_BUDGET.actions) throw new StepBudgetError(`more than ${STEP_BUDGET.actions} actions`);
+    actions.push(a);
   };
 }
 

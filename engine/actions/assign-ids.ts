@@ -2,9 +2,10 @@
 import { getPath, setPath } from '../data-path';
 import { dataPath, type DataAction } from './action';
 
+const idOf = (x: unknown) => (x && typeof x === 'object' ? (x as { id?: unknown }).id : undefined);
+
 function withIds(list: unknown, prefix: string): unknown {
   if (!Array.isArray(list)) return list;
-  const idOf = (x: unknown) => (x && typeof x === 'object' ? (x as { id?: unknown }).id : undefined);
   const used = new Set(list.map(idOf).filter((id) => typeof id === 'string'));
   let n = 1;
   return list.map((x) => {

@@ -122,8 +122,36 @@ function nextWorkingDayFrom(cal: CalendarData, idx: Index, n: number, seen: Set<
   return d;
 }
 
+/** Periods remembered per calendar (a deadline armed today is the same period as the last one armed today). */
+export const PERIOD_CACHE_MAX = 10_000;
+
+/**
+ * Per calendar object, the periods computed on it (their arrays copied in and out: a caller keeps its own). A period
+ * depends only on its calendar (holidays, make-up days, years with a notice, policy), its start, amount and unit; a
+ * calendar is never changed in place (a notice loaded makes a new one, as `indexes` above also relies on), so a
+ * notice loaded at run time is a new calendar with nothing remembered. Refused periods (errors) are not remembered.
+ */
+const periods = new WeakMap<CalendarData, Map<string, PeriodResult>>();
+
 /** The due day of a period, with the calendar years it read and which of them are provisional. */
 export function computePeriod(cal: CalendarData, from: string, amount: number, unit: PeriodUnit): PeriodResult {
+  let known = periods.get(cal);
+  if (!known) periods.set(cal, (known = new Map()));
+  const key = `${from}|${amount}|${unit}`;
+  const hit = typeof from === 'string' && typeof amount === 'number' ? known.get(key) : undefined;
+  if (hit) return { date: hit.date, years: [...hit.years], provisional: [...hit.provisional] };
+  const r = periodOf(cal, from, amount, unit);
+  if (known.size >= PERIOD_CACHE_MAX) known.clear();
+  known.set(key, { date: r.date, years: [...r.years], provisional: [...r.provisional] });
+  return r;
+}
+
+/** How many periods are remembered for `cal` (tests: the bound). */
+export function periodCacheSize(cal: CalendarData): number {
+  return periods.get(cal)?.size ?? 0;
+}
+
+function periodOf(cal: CalendarData, from: string, amount: number, unit: PeriodUnit): PeriodResult {
   if (!isValidDate(from)) throw new InvalidPeriodError('date', from);
   if (!Number.isInteger(amount) || amount < 0) throw new InvalidPeriodError('amount', amount);
   const idx = indexOf(cal);
