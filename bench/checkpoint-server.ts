@@ -48,6 +48,14 @@ function heldJson(): number {
   return bytes / n;
 }
 
+let peak = 0;
+setInterval(() => (peak = Math.max(peak, records.held.dirty)), 20).unref();
+function takePeak(): number {
+  const p = Math.max(peak, records.held.dirty);
+  peak = 0;
+  return p;
+}
+
 const gc = (globalThis as { gc?: () => void }).gc;
 async function memory() {
   gc?.();
@@ -60,6 +68,10 @@ async function memory() {
     external: m.external,
     arrayBuffers: m.arrayBuffers,
     held: records.held ?? { dirty: -1, clean: -1 },
+    // the most records waiting for their documents at any moment since the last sample (sampled every 20 ms), and the
+    // writes the store's hard bound has held back so far (count, ms in all)
+    peakDirty: takePeak(),
+    heldBack: { ...records.held_back },
     heldJson: heldJson(),
     cases: records.summaries().length,
   };

@@ -3,6 +3,11 @@
  * of writing done with synchronous calls in a loop over 1,000 files in 200 folders, wall time and process CPU
  * (user, system) per write. Evidence for bench/SERVER-NOTES.md; not run by `npm run bench`.
  *   node --import tsx bench/fs-write-costs.ts [writes]
+ *
+ * With `checkpoint`, instead: a checkpoint's documents per second (issue 17), each way with the store's durability
+ * (every document's data synced before the rename that replaces its predecessor) — the syncs one at a time, or
+ * several in flight at once from several threads (ext4's journal folds concurrent fdatasyncs into one commit).
+ *   node --import tsx bench/fs-write-costs.ts <documents> checkpoint
  */
 import {
   closeSync,
@@ -18,6 +23,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 const N = Number(process.argv[2] ?? 2000);
 const FOLDERS = 200;
@@ -104,21 +110,126 @@ const ways: [string, (i: number) => void][] = [
   ],
 ];
 
-try {
-  console.log(`${N} writes each, ${record.length} B record, ${entry.length} B entry; two rounds`);
-  for (let round = 0; round < 2; round++) {
-    for (const [label, write] of ways) {
-      const u0 = process.cpuUsage();
-      const t0 = performance.now();
-      for (let i = 0; i < N; i++) write(i);
-      const ms = performance.now() - t0;
-      const u = process.cpuUsage(u0);
-      console.log(
-        `${label.padEnd(76)} ${((1000 * ms) / N).toFixed(0).padStart(5)} µs wall  user ${(u.user / N).toFixed(0).padStart(4)} µs  system ${(u.system / N).toFixed(0).padStart(4)} µs`,
-      );
+/** A thread doing synchronous file calls on request: `docs` (temp file, fdatasync, rename, for each) or `sync` (fds). */
+const THREAD = `
+const { parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
+parentPort.on('message', (m) => {
+  if (m.op === 'docs')
+    for (let i = 0; i < m.files.length; i++) {
+      const tmp = m.files[i] + '.t' + m.tag + '.tmp';
+      const fd = fs.openSync(tmp, 'w');
+      fs.writeSync(fd, m.text);
+      fs.fdatasyncSync(fd);
+      fs.closeSync(fd);
+      fs.renameSync(tmp, m.files[i]);
     }
+  else for (const fd of m.fds) fs.fdatasyncSync(fd);
+  parentPort.postMessage(0);
+});`;
+
+async function checkpointWays(): Promise<void> {
+  const threads = Array.from({ length: 16 }, () => new Worker(THREAD, { eval: true }));
+  const ask = (w: Worker, m: Record<string, unknown>) =>
+    new Promise<void>((res) => {
+      w.once('message', () => res());
+      w.postMessage(m);
+    });
+  const docs = (from: number, n: number) =>
+    Array.from({ length: n }, (_, k) => join(folder(from + k), `d${from + k}.json`));
+  let round = 0;
+  const ways: [string, (from: number, n: number) => Promise<void>][] = [
+    [
+      '(a) one thread: temp + fdatasync + rename, one document at a time (the store now)',
+      (from, n) => ask(threads[0], { op: 'docs', files: docs(from, n), text: record, tag: round }),
+    ],
+    ...[2, 4, 8, 16].map((k): [string, (from: number, n: number) => Promise<void>] => [
+      `(b) ${k} threads, each (a) on its share (${k} syncs in flight)`,
+      async (from, n) => {
+        const all = docs(from, n);
+        await Promise.all(
+          threads
+            .slice(0, k)
+            .map((w, t) => ask(w, { op: 'docs', files: all.filter((_, j) => j % k === t), text: record, tag: round })),
+        );
+      },
+    ]),
+    [
+      '(c) one thread, slices of 256: write all temps, fdatasync each, then rename each',
+      async (from, n) => {
+        for (let s = 0; s < n; s += 256) {
+          const fs = docs(from + s, Math.min(256, n - s));
+          const fds = fs.map((f) => {
+            const fd = openSync(`${f}.tmp`, 'w');
+            writeSync(fd, record);
+            return fd;
+          });
+          for (const fd of fds) fdatasyncSync(fd);
+          fds.forEach((fd, j) => (closeSync(fd), renameSync(`${fs[j]}.tmp`, fs[j])));
+        }
+      },
+    ],
+    ...[4, 8, 16].map((k): [string, (from: number, n: number) => Promise<void>] => [
+      `(d) slices of 256: temps written by one thread, fdatasync'ed from ${k} threads, then renamed`,
+      async (from, n) => {
+        for (let s = 0; s < n; s += 256) {
+          const fs = docs(from + s, Math.min(256, n - s));
+          const fds = fs.map((f) => {
+            const fd = openSync(`${f}.tmp`, 'w');
+            writeSync(fd, record);
+            return fd;
+          });
+          await Promise.all(
+            threads.slice(0, k).map((w, t) => ask(w, { op: 'sync', fds: fds.filter((_, j) => j % k === t) })),
+          );
+          fds.forEach((fd, j) => (closeSync(fd), renameSync(`${fs[j]}.tmp`, fs[j])));
+        }
+      },
+    ]),
+  ];
+  console.log(
+    `${N} documents of ${record.length} B each way, in ${FOLDERS} folders, replacing existing ones; two rounds`,
+  );
+  try {
+    for (round = 0; round < 2; round++)
+      for (const [label, way] of ways) {
+        const u0 = process.cpuUsage();
+        const t0 = performance.now();
+        await way(0, N);
+        const ms = performance.now() - t0;
+        const u = process.cpuUsage(u0);
+        console.log(
+          `${label.padEnd(92)} ${((1000 * N) / ms).toFixed(0).padStart(6)} documents/s  CPU ${((u.user + u.system) / N).toFixed(0).padStart(4)} µs each`,
+        );
+      }
+  } finally {
+    await Promise.all(threads.map((w) => w.terminate()));
   }
-} finally {
-  for (const fd of [...folderFds.values(), ...logFds.values()]) closeSync(fd);
-  rmSync(root, { recursive: true, force: true });
 }
+
+if (process.argv[3] === 'checkpoint') {
+  for (let i = 0; i < N; i++) writeFileSync(join(folder(i), `d${i}.json`), record);
+  try {
+    await checkpointWays();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+} else
+  try {
+    console.log(`${N} writes each, ${record.length} B record, ${entry.length} B entry; two rounds`);
+    for (let round = 0; round < 2; round++) {
+      for (const [label, write] of ways) {
+        const u0 = process.cpuUsage();
+        const t0 = performance.now();
+        for (let i = 0; i < N; i++) write(i);
+        const ms = performance.now() - t0;
+        const u = process.cpuUsage(u0);
+        console.log(
+          `${label.padEnd(76)} ${((1000 * ms) / N).toFixed(0).padStart(5)} µs wall  user ${(u.user / N).toFixed(0).padStart(4)} µs  system ${(u.system / N).toFixed(0).padStart(4)} µs`,
+        );
+      }
+    }
+  } finally {
+    for (const fd of [...folderFds.values(), ...logFds.values()]) closeSync(fd);
+    rmSync(root, { recursive: true, force: true });
+  }

@@ -10,6 +10,12 @@
  * has grown or time has passed, and at close. So an event costs one small append whatever the number of stored
  * cases, and several events on one case between checkpoints cost one document write.
  *
+ * Memory: a checkpoint starts when 20,000 records (or 64 Mi characters of them) wait for their documents, and its
+ * documents are written by several threads whose syncs the file system groups (checkpoint-writer.ts), faster than a
+ * mixed load dirties records. Where the disk is slower than the load all the same, the records waiting are held to a
+ * hard bound (twice the trigger): a write then waits for the running checkpoint to write some documents — its
+ * acknowledgement is delayed, never refused (`room`) — so memory never grows with the length of a load.
+ *
  * Records handed out by `get` are frozen (deeply): callers build new records, they never change stored ones.
  * Opening reads every document, replays the journal over them (by the store's write sequence), then checkpoints.
  */
@@ -44,6 +50,17 @@ export interface FileStoreOptions {
   cacheSize?: number;
   /** …and at most this many characters of JSON of them (default 32 Mi). */
   cacheChars?: number;
+  /**
+   * The hard bound (default 2× `checkpointRecords`): while this many records wait for their documents (or are being
+   * written to the journal), a write waits for the running checkpoint to write some — its acknowledgement is delayed,
+   * never refused — so memory stays bounded even where the disk writes documents more slowly than the load dirties
+   * them…
+   */
+  holdRecords?: number;
+  /** …and the same for their size (default 2× `checkpointHeldChars`). */
+  holdChars?: number;
+  /** Threads writing a checkpoint's documents (default 4: their concurrent syncs share the file system's commits). */
+  checkpointThreads?: number;
   /** Called as a checkpoint's documents are written (records written so far, records to write): tests and benchmarks. */
   onCheckpointProgress?: (written: number, total: number) => void;
 }
@@ -138,7 +155,7 @@ function applyLine(line: Line, base: CaseRecord | undefined): CaseRecord | null 
 
 export class FileInstanceStore extends IndexedStore implements InstanceStore {
   private readonly journal: Journal;
-  private readonly writer = new CheckpointWriter();
+  private readonly writer: CheckpointWriter;
   /** Records whose latest write is in the journal but not yet in their document (frozen); always held. */
   private readonly dirty = new Map<string, CaseRecord>();
   /** Records that are in their documents, held for reads (frozen), least recently used first; at most `cacheSize`. */
@@ -155,6 +172,12 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
   /** A checkpoint failed: the next is tried when the retry timer fires. */
   private retrying = false;
   private timer: NodeJS.Timeout | null = null;
+  /** Writes waiting for room (the hard bound), woken as the running checkpoint writes documents. */
+  private waiters: (() => void)[] = [];
+  /** Writes let through by `room` that have not yet reached the journal (they count towards the bound meanwhile). */
+  private admitted = 0;
+  /** Writes that waited for room, and how long in all (ms): tests and benchmarks. */
+  readonly held_back = { writes: 0, ms: 0 };
   /** Puts whose journal line may be written but whose record is not yet marked dirty. */
   private readonly inflight = new Set<Promise<void>>();
   /** Files that could not be read at open (never deleted: an operator looks at them). */
@@ -163,6 +186,7 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
   constructor(private readonly opts: FileStoreOptions) {
     super();
     this.journal = new Journal(join(opts.dir, '_journal'), opts.fsync);
+    this.writer = new CheckpointWriter(opts.checkpointThreads);
   }
 
   /** Journal batches written (one sync each, with fsync), for tests and benchmarks. */
@@ -321,6 +345,7 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
   async put(record: CaseRecord): Promise<void> {
     const id = record.instance.id;
     if (!ID.test(id)) throw new Error(`bad instance id ${id}`);
+    if (this.waiters.length || this.full()) await this.room().finally(() => this.admitted--);
     const seq = ++this.seq;
     const prev = this.cached(id);
     const line = lineOf(record, prev, seq);
@@ -336,6 +361,7 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
       await done;
     } finally {
       this.inflight.delete(done);
+      if (this.waiters.length) this.wake(); // counted while in flight: the room it held may be free now
     }
     if (this.retrying) return; // a failed checkpoint is tried again at its time, not at every write
     if (this.due()) this.checkpointLater(0);
@@ -349,6 +375,41 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
       this.dirty.size >= (this.opts.checkpointRecords ?? 20_000) ||
       this.dirtyChars >= (this.opts.checkpointHeldChars ?? 64 * 1024 * 1024)
     );
+  }
+
+  /** Whether the records held have reached the hard bound (writes then wait for the checkpoint; see `room`). */
+  private full(): boolean {
+    const records = this.opts.holdRecords ?? HOLD_FACTOR * (this.opts.checkpointRecords ?? 20_000);
+    const chars = this.opts.holdChars ?? HOLD_FACTOR * (this.opts.checkpointHeldChars ?? 64 * 1024 * 1024);
+    return this.dirty.size + this.inflight.size + this.admitted >= records || this.dirtyChars >= chars;
+  }
+
+  /**
+   * Back-pressure: waits, in arrival order, until the records held are below the hard bound, starting a checkpoint if
+   * none runs. Woken at each slice of documents written and when a checkpoint ends. A store whose checkpoints fail (a
+   * full disk) lets writes through: they fail at the journal, or are its only copy until the retry. A write let
+   * through counts as `admitted` until its put has it in flight (the caller decrements it).
+   */
+  private async room(): Promise<void> {
+    const t0 = performance.now();
+    let waited = false;
+    while (!this.retrying && (this.full() || (!waited && this.waiters.length))) {
+      waited = true;
+      if (!this.checkpointing && this.full()) this.checkpointLater(0);
+      await new Promise<void>((res) => this.waiters.push(res));
+    }
+    this.admitted++;
+    if (waited) {
+      this.held_back.writes++;
+      this.held_back.ms += performance.now() - t0;
+    }
+  }
+
+  /** Lets the writes waiting for room check again (in the order they came). */
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const res of w) res();
   }
 
   /** A background checkpoint; one that fails (a full disk, say) keeps the journal and is tried again later. */
@@ -372,6 +433,7 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
   private retryLater(): void {
     this.retrying = true;
     this.checkpointLater(this.opts.checkpointMs ?? 60_000);
+    this.wake();
   }
 
   /**
@@ -425,11 +487,13 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
                 this.keepClean(id, rec, chars);
               }
               written += recs.length;
+              this.wake();
               this.opts.onCheckpointProgress?.(written, ids.length);
             }),
           );
-          // two slices queued in the writer keep it busy; waiting on the older gives the event loop back
-          if (queued.length >= 2) await queued.shift();
+          // a slice queued for each writer thread and one more keep them busy; waiting on the oldest gives the event
+          // loop back
+          if (queued.length > this.writer.size) await queued.shift();
           else await new Promise<void>((res) => setImmediate(res));
         }
         await Promise.all(queued);
@@ -445,9 +509,11 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
         this.retrying = false;
         if (this.due()) this.checkpointLater(0);
         else if (this.dirty.size) this.checkpointLater(this.opts.checkpointMs ?? 60_000);
+        this.wake();
       },
       (e: unknown) => {
         this.checkpointing = null;
+        this.wake();
         throw e;
       },
     );
@@ -463,6 +529,12 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     await this.writer.close();
   }
 }
+
+/**
+ * The hard bound over the checkpoint's triggers: with the triggers at 20,000 records, a checkpoint starts there and the
+ * writes of its length arrive meanwhile; beyond twice as many, writes wait for it (`room`).
+ */
+const HOLD_FACTOR = 2;
 
 /** A checkpoint slice: at most this many records… */
 const SLICE_RECORDS = 256;
