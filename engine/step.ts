@@ -45,7 +45,7 @@ async function withInstances(proc: CompiledProcedure, base: StepFacts, env: Step
     const id = resolveFactRef({ data, event: base.event }, ref);
     if (typeof id === 'string' && id && env.lookupInstance) instances[id] = await env.lookupInstance(id);
   }
-  return { ...base, instances };
+  return { event: base.event, params: base.params, today: base.today, now: base.now, instances };
 }
 
 /** The event a step hands XState: the engine event with the session answering its guards (built field by field). */

@@ -72,9 +72,30 @@ export function pathResolver(path: string): (value: unknown) => unknown {
   return (value) => walk(value, tokens, 0);
 }
 
+/** Fact references met (`data.agreement.effectiveOn`, …), each with its resolver; from documents: bounded. */
+const FACT_REF_CACHE_MAX = 10_000;
+const factRefs = new Map<string, (facts: Record<string, unknown>) => unknown>();
+
+/** The resolver of one fact reference, its path tokenized once; null for a path that does not tokenize. */
+function factRefResolver(ref: string): ((facts: Record<string, unknown>) => unknown) | null {
+  const dot = ref.indexOf('.');
+  if (dot < 0) return (facts) => facts[ref];
+  const head = ref.slice(0, dot);
+  const path = '$' + ref.slice(dot);
+  if (!isValidPath(path)) return null;
+  const resolve = pathResolver(path);
+  return (facts) => resolve(facts[head]);
+}
+
 /** Resolves a dotted fact reference such as `data.agreement.effectiveOn`, `event.appliedOn`, `today`. */
 export function resolveFactRef(facts: Record<string, unknown>, ref: string): unknown {
-  const dot = ref.indexOf('.');
-  if (dot < 0) return facts[ref];
-  return resolvePath(facts[ref.slice(0, dot)], '$' + ref.slice(dot));
+  let resolve = factRefs.get(ref);
+  if (!resolve) {
+    const made = factRefResolver(ref);
+    // a bad path is never remembered: it throws from resolvePath, a new error each time, as it always did
+    if (!made) return resolvePath(facts[ref.slice(0, ref.indexOf('.'))], '$' + ref.slice(ref.indexOf('.')));
+    if (factRefs.size >= FACT_REF_CACHE_MAX) factRefs.clear();
+    factRefs.set(ref, (resolve = made));
+  }
+  return resolve(facts);
 }

@@ -16,6 +16,7 @@ import { allowedEvents, handledEvents, handledCacheSize, HANDLED_CACHE_MAX } fro
 import { loadPacksRoot } from '../../server/packs';
 import { computePeriod, periodCacheSize, PERIOD_CACHE_MAX } from '../../engine/calendar/periods';
 import type { CalendarData, PeriodUnit } from '../../engine/types';
+import { resolveFactRef, resolvePath } from '../../engine/rules/path';
 
 const { packs } = resolvePacks(loadPacksRoot('configs/packs'));
 
@@ -151,5 +152,52 @@ describe('periods, remembered per calendar', () => {
       expect(periodCacheSize(cal)).toBeLessThanOrEqual(PERIOD_CACHE_MAX);
     }
     expect(computePeriod(cal, '2025-09-30', 1, 'calendarDays').date).toBe('2025-10-02');
+  });
+});
+
+describe('fact references, resolved with their path tokenized once', () => {
+  /** The former resolveFactRef, the reference. */
+  const reference = (facts: Record<string, unknown>, ref: string): unknown => {
+    const dot = ref.indexOf('.');
+    if (dot < 0) return facts[ref];
+    return resolvePath(facts[ref.slice(0, dot)], '$' + ref.slice(dot));
+  };
+  const outcome = (f: () => unknown) => {
+    try {
+      return { value: f() };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+
+  it('answer what the reference answers, bad paths refused alike, first and second time (fast-check)', () => {
+    const seg = fc.constantFrom(
+      'data',
+      'event',
+      'today',
+      'a',
+      'b',
+      'length',
+      '0',
+      '[0]',
+      '[*]',
+      '',
+      'x-y',
+      '__proto__',
+    );
+    const facts = {
+      data: { a: { b: [1, { c: 2 }] }, b: 'text', list: [{ a: 1 }, { a: 2 }] },
+      event: { a: 'e', b: [3] },
+      today: '2025-10-01',
+    };
+    fc.assert(
+      fc.property(fc.array(seg, { minLength: 1, maxLength: 4 }), fc.boolean(), (segs, bracket) => {
+        const ref = bracket ? segs.join('') : segs.join('.');
+        const want = outcome(() => reference(facts, ref));
+        expect(outcome(() => resolveFactRef(facts, ref))).toEqual(want);
+        expect(outcome(() => resolveFactRef(facts, ref))).toEqual(want);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
