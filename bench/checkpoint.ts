@@ -328,11 +328,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const [first, , last] = marks;
     const peak = Math.max(...samples.map((s) => s.rss));
     const peakUpTo = (m: { at: number }) => Math.max(...samples.filter((s) => s.at <= m.at).map((s) => s.peakDirty));
-    // the flat bound, judged on halves of the load: the highest heap beyond the cases' share in the second half against
-    // the first (a sample lands anywhere in a checkpoint's cycle, 0 to 20,000 records waiting; the highest of several
+    // the flat bound, judged on halves of the load (by samples): the highest heap beyond the cases' share in the second
+    // half against the first (a sample lands anywhere in a checkpoint's cycle, 0 to 20,000 records waiting; the highest of several
     // is the cycle's top, which is what must not grow)
-    const half = (k: number) =>
-      samples.filter((s) => (k ? s.at > (minutes * 60_000) / 2 : s.at <= (minutes * 60_000) / 2));
+    const half = (k: number) => {
+      const cut = Math.floor(samples.length / 2);
+      return k ? samples.slice(cut) : samples.slice(0, cut);
+    };
     const top = (ss: Memory[]) => (ss.length ? Math.max(...ss.map((s) => beyond(s))) : Number.NaN);
     // what grows with the cases: the heap at rest (summaries, indexes, armed deadlines; nothing else is held then)
     // over the cases; what the load holds beyond that is the rest of the heap
