@@ -7,6 +7,7 @@
  * side of open, write, fsync, rename) is not in a main-thread profile: see the process CPU figures printed first.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gongzhiServer, type Storage } from './http';
@@ -60,6 +61,25 @@ const cpu = (pid: number) => {
   return { user: Number(f[11]) / 100, sys: Number(f[12]) / 100 };
 };
 
+/** CPU seconds (user + system) of each thread of a process, by thread name (threads of one name added up). */
+const threads = (pid: number) => {
+  const out = new Map<string, number>();
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.split(') ')[1].split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+};
+
+/** Seconds the main thread of a process spent runnable but waiting for a core (/proc/<pid>/schedstat). */
+const runQueueWait = (pid: number) => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+
 function report(file: string, requests: number, top: number): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   console.log(`${file}\n`);
@@ -76,19 +96,39 @@ async function profileRun(seconds: number, storage: Storage, cases: number, top:
   const srv = await gongzhiServer(cases, storage, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   let requests = 0;
   try {
-    requests += (await srv.run(20, 2)).responses; // warm-up
+    const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+    requests += (await srv.run(connections, 2)).responses; // warm-up
     const pid = srv.child.proc.pid!;
     const c0 = cpu(pid);
+    const th0 = threads(pid);
+    const client0 = process.cpuUsage();
+    const wait0 = runQueueWait(pid);
     const t0 = performance.now();
-    const f = await srv.run(20, seconds);
+    const f = await srv.run(connections, seconds);
     const dt = (performance.now() - t0) / 1000;
     const c1 = cpu(pid);
+    const th1 = threads(pid);
+    const client = process.cpuUsage(client0);
+    const waited = runQueueWait(pid) - wait0;
     requests += f.responses;
     console.log(
-      `Gongzhi (${storage}): ${Math.round(f.rps)} req/s, p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms over ${seconds} s, ${f.failures} failures`,
+      `Gongzhi (${storage}, ${connections} connections): ${Math.round(f.rps)} req/s, p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms over ${seconds} s, ${f.failures} failures`,
     );
     console.log(
       `server process CPU (all threads): user ${((100 * (c1.user - c0.user)) / dt).toFixed(0)} %, system ${((100 * (c1.sys - c0.sys)) / dt).toFixed(0)} % of one core; ${((1e6 * (c1.user - c0.user + c1.sys - c0.sys)) / f.responses).toFixed(0)} µs per request`,
+    );
+    // where the cores went: the server's threads (main, libuv's pool, V8's helpers), and this process (the client)
+    const shares = [...th1]
+      .map(([name, t]) => [name, (t - (th0.get(name) ?? 0)) / dt] as const)
+      .filter(([, x]) => x >= 0.001)
+      .sort((x, y) => y[1] - x[1]);
+    console.log(
+      `server threads (share of one core): ${shares.map(([name, x]) => `${name} ${(100 * x).toFixed(0)} %`).join(', ')}; client (autocannon, this process) ${((100 * (client.user + client.system)) / 1e6 / dt).toFixed(0)} %; load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
+    console.log(
+      `server main thread: on a core ${((100 * ((th1.get('node') ?? 0) - (th0.get('node') ?? 0))) / dt).toFixed(0)} % of the time, runnable but waiting for a core ${((100 * waited) / dt).toFixed(0)} % (${((1e6 * waited) / f.responses).toFixed(0)} µs per request; /proc schedstat), the rest blocked (waiting for I/O or requests)`,
     );
   } finally {
     await srv.stop();
