@@ -2,6 +2,7 @@
 import {
   allowedEvents,
   basisOn,
+  type AllowedEvent,
   calendar,
   provisionalMarks,
   type CompiledProcedure,
@@ -9,6 +10,30 @@ import {
 } from '../../engine';
 import type { CaseRecord, StoredHistoryEntry } from '../store';
 import type { HistoryEntryBody, InstanceBody } from '../contract';
+
+/**
+ * The events a case may be sent now, as every caller without a role filter sees them: the same for every case of a
+ * procedure version in the same configuration, so worked out once per version, status and configuration and shared
+ * (frozen) by their answers, whose JSON text is kept with the list (`instanceJson`).
+ */
+const allowedCache = new WeakMap<CompiledProcedure, Map<string, readonly AllowedEvent[]>>();
+const NONE: readonly AllowedEvent[] = Object.freeze([]);
+/** The JSON text of each shared list of allowed events. */
+const eventsText = new WeakMap<readonly AllowedEvent[], string>([[NONE, '[]']]);
+
+export function allowedEventsOf(proc: CompiledProcedure, inst: Instance): readonly AllowedEvent[] {
+  if (inst.status !== 'active') return NONE;
+  let byState = allowedCache.get(proc);
+  if (!byState) allowedCache.set(proc, (byState = new Map()));
+  const key = typeof inst.stateValue === 'string' ? inst.stateValue : JSON.stringify(inst.stateValue);
+  let events = byState.get(key);
+  if (!events) {
+    events = Object.freeze(allowedEvents(proc, inst).map((e) => Object.freeze(e)));
+    byState.set(key, events);
+    eventsText.set(events, JSON.stringify(events));
+  }
+  return events;
+}
 
 export function instanceView(proc: CompiledProcedure, inst: Instance): InstanceBody {
   return {
@@ -21,7 +46,7 @@ export function instanceView(proc: CompiledProcedure, inst: Instance): InstanceB
     state: inst.state,
     stateValue: inst.stateValue,
     data: inst.data,
-    events: allowedEvents(proc, inst),
+    events: allowedEventsOf(proc, inst) as AllowedEvent[],
     deadlines: inst.deadlines.map((d) => ({
       name: d.name,
       state: d.state,
@@ -41,6 +66,20 @@ export function instanceView(proc: CompiledProcedure, inst: Instance): InstanceB
 }
 
 export type InstanceView = InstanceBody;
+
+/**
+ * `JSON.stringify(view)`, with its allowed events written from the text kept with their shared list instead of
+ * serialised again (the same bytes: the view's keys in the same order around them). A view whose events are not a
+ * shared list (one built elsewhere) is serialised whole.
+ */
+export function instanceJson(view: InstanceBody): string {
+  const events = eventsText.get(view.events);
+  if (events === undefined) return JSON.stringify(view);
+  const { id, pack, procedure, version, rev, status, state, stateValue, data, events: _e, ...tail } = view;
+  const head = JSON.stringify({ id, pack, procedure, version, rev, status, state, stateValue, data });
+  const rest = JSON.stringify(tail);
+  return `${head.slice(0, -1)},"events":${events}${rest === '{}' ? '}' : `,${rest.slice(1)}`}`;
+}
 
 /** `provisional: true` naming the years whose holiday notice was missing, or `provisional: false`. */
 const marks = (years?: number[]) =>

@@ -10,7 +10,9 @@ import type { ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { ajvProblems, createAjv } from '../../engine';
-import type { Operation } from '../contract';
+import type { InstanceBody, Operation } from '../contract';
+import { Instance } from '../contract/instances';
+import { instanceJson } from '../cases/view';
 import { fail } from '../errors';
 import { readJson } from './body';
 
@@ -94,6 +96,13 @@ export function mount<O extends Operation>(
   handler: NoInfer<(ctx: Context, input: Input<O>) => Reply<O> | Promise<Reply<O>>>,
 ): void {
   const path = op.path.replace(/\{(\w+)\}/g, ':$1');
+  // answers that are a case: written by instanceJson (the same bytes as Koa's JSON.stringify, the allowed events from
+  // their kept text)
+  const caseAnswers = new Set(
+    Object.entries(op.responses)
+      .filter(([, def]) => def.schema === Instance)
+      .map(([status]) => Number(status)),
+  );
   r[op.method](op.operationId, path, async (ctx) => {
     const query = readQuery(op, ctx);
     let body: unknown;
@@ -105,6 +114,10 @@ export function mount<O extends Operation>(
     }
     const reply = await handler(ctx, { query, body, params: ctx.params } as Input<O>);
     ctx.status = Number(reply.status);
-    if (reply.body !== undefined) ctx.body = reply.body;
+    if (reply.body === undefined) return;
+    if (caseAnswers.has(ctx.status)) {
+      ctx.type = 'application/json';
+      ctx.body = instanceJson(reply.body as InstanceBody);
+    } else ctx.body = reply.body;
   });
 }
