@@ -489,6 +489,52 @@ class EmbeddedOutbox implements OutboxQueue {
 /** Compares two ISO 8601 instants (with or without milliseconds) by time. */
 const byTime = (a: string, b: string) => Date.parse(a) - Date.parse(b);
 
+/**
+ * One transaction on a case of an InstanceStore: what `fn` sees and commits. A class, not an object of closures made
+ * per transaction (the server runs under tsx, which names each such closure when it is made).
+ */
+class EmbeddedTx implements CaseTx {
+  readonly current: CaseState | null;
+  delta: CaseDelta | null = null;
+  readonly taken: TimerRef[] = [];
+
+  constructor(
+    private readonly id: string,
+    private readonly rec: CaseRecord | null,
+    private readonly records: InstanceStore,
+    private readonly timers: EmbeddedTimers,
+  ) {
+    this.current = rec ? stateOf(rec) : null;
+  }
+
+  async idempotency(key: string) {
+    return this.rec?.idempotency.find((r) => r.key === key);
+  }
+
+  async takeTimer(name: string, dueAt: string): Promise<boolean> {
+    if (!this.timers.isLive(this.id, name, dueAt) || this.taken.some((t) => t.name === name)) return false;
+    this.taken.push({ caseId: this.id, name, dueAt });
+    return true;
+  }
+
+  async commit(d: CaseDelta): Promise<void> {
+    const { id, rec } = this;
+    if (this.delta) throw new Error('a case transaction commits once');
+    const rev = rec?.instance.rev ?? 0;
+    if (d.instance.id !== id || d.instance.rev !== rev + 1) {
+      throw new StoreConflict('revision', `case ${id}: expected revision ${rev + 1}, got ${d.instance.rev}`);
+    }
+    const bk = d.instance.businessKey;
+    if (!rec && bk && this.records.byBusinessKey(d.instance.pack, bk)) {
+      throw new StoreConflict('businessKey', `business key ${bk} of pack ${d.instance.pack} is taken`);
+    }
+    if (!rec && d.start && this.records.byStartKey(`${d.start.subject}\u0000${d.start.key}`)) {
+      throw new StoreConflict('startKey', `the start key ${d.start.key} of ${d.start.subject} is taken`);
+    }
+    this.delta = d;
+  }
+}
+
 /** Cases over an InstanceStore: the record is read and replaced whole under the case's lock. */
 class EmbeddedCases implements CaseStore {
   readonly lock = new KeyedLock();
@@ -508,46 +554,18 @@ class EmbeddedCases implements CaseStore {
   async transact<T>(id: string, fn: (tx: CaseTx) => Promise<T>): Promise<T> {
     return this.lock.run(id, async () => {
       const rec = await this.records.get(id);
-      const current: CaseState | null = rec ? stateOf(rec) : null;
-      let delta: CaseDelta | null = null;
-      const taken: TimerRef[] = [];
-      const tx: CaseTx = {
-        current,
-        idempotency: async (key) => rec?.idempotency.find((r) => r.key === key),
-        takeTimer: async (name, dueAt) => {
-          if (!this.timers.isLive(id, name, dueAt) || taken.some((t) => t.name === name)) return false;
-          taken.push({ caseId: id, name, dueAt });
-          return true;
-        },
-        commit: async (d) => {
-          if (delta) throw new Error('a case transaction commits once');
-          const rev = rec?.instance.rev ?? 0;
-          if (d.instance.id !== id || d.instance.rev !== rev + 1) {
-            throw new StoreConflict('revision', `case ${id}: expected revision ${rev + 1}, got ${d.instance.rev}`);
-          }
-          const bk = d.instance.businessKey;
-          if (!rec && bk && this.records.byBusinessKey(d.instance.pack, bk)) {
-            throw new StoreConflict('businessKey', `business key ${bk} of pack ${d.instance.pack} is taken`);
-          }
-          if (!rec && d.start && this.records.byStartKey(`${d.start.subject}\u0000${d.start.key}`)) {
-            throw new StoreConflict('startKey', `the start key ${d.start.key} of ${d.start.subject} is taken`);
-          }
-          delta = d;
-        },
-      };
+      const tx = new EmbeddedTx(id, rec, this.records, this.timers);
       const out = await fn(tx);
-      if (delta) await this.write(id, rec, delta, taken);
+      if (tx.delta) await this.write(id, rec, tx.delta, tx.taken);
       return out;
     });
   }
 
   private async write(id: string, rec: CaseRecord | null, d: CaseDelta, taken: TimerRef[]): Promise<void> {
-    const idem = keptIdempotency(
-      rec?.idempotency ?? [],
-      d.idempotency,
-      d.instance.updatedAt,
-      this.idempotencyRetentionMs,
-    );
+    const prevIdem = rec?.idempotency ?? [];
+    let idem = keptIdempotency(prevIdem, d.idempotency, d.instance.updatedAt, this.idempotencyRetentionMs);
+    // nothing added or dropped (most events): the same array, so the record shares it and the journal line leaves it out
+    if (rec && idem.length === prevIdem.length && idem.every((r, i) => r === prevIdem[i])) idem = rec.idempotency;
     const satisfaction = d.satisfaction ?? rec?.satisfaction;
     const figures = d.figures ?? rec?.figures;
     const next: CaseRecord = {

@@ -295,12 +295,17 @@ export class StatsIndex {
       if (n) b.open.set(p.open, n);
       else b.open.delete(p.open);
     }
-    for (const [state, s] of Object.entries(p.stays ?? {})) {
-      const t = b.stays.get(state) ?? { ms: 0, n: 0 };
-      const nt = { ms: t.ms + k * s.ms, n: t.n + k * s.n };
-      if (nt.n) b.stays.set(state, nt);
-      else b.stays.delete(state);
-    }
+    // the bucket's totals are its own objects (never handed out): changed in place, without an entry array per change
+    const stays = p.stays;
+    if (stays)
+      for (const state in stays) {
+        const s = stays[state];
+        let t = b.stays.get(state);
+        if (!t) b.stays.set(state, (t = { ms: 0, n: 0 }));
+        t.ms += k * s.ms;
+        t.n += k * s.n;
+        if (!t.n) b.stays.delete(state);
+      }
     if (b.cohort.opened === 0) this.buckets.delete(key);
     if (p.closedDay !== undefined) {
       const ck = `${p.pack}\u0000${p.procedure}\u0000${p.closedDay}`;
