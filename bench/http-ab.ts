@@ -102,6 +102,9 @@ try {
 } finally {
   await Promise.allSettled(servers.map((s) => s.stop()));
 }
+console.log(
+  `B / A, CPU per request: median of the rounds' ratios ${median(results[1].map((r, k) => r.cpu / results[0][k].cpu)).toFixed(3)} [${results[1].map((r, k) => (r.cpu / results[0][k].cpu).toFixed(2)).join(' ')}]`,
+);
 for (let i = 0; i < servers.length; i++) {
   const rs = results[i];
   console.log(
