@@ -1,6 +1,7 @@
 /**
  * CPU profile of the Gongzhi server under the HTTP benchmark's load (the server process only):
  *   node --import tsx bench/profile-http.ts [seconds] [fsync|nofsync|memory] [cases] [top]
+ *   (BENCH_LOAD=create: the creation path instead of events; BENCH_CONNECTIONS: other than 20 connections)
  *   node --import tsx bench/profile-http.ts <file.cpuprofile> <requests>     (categories of a profile taken before)
  * Writes bench/out/CPU.*.cpuprofile, prints the hottest functions (bench/cpuprofile-top.ts) and the server's
  * main-thread time per request by category (start-up excluded). fs work done on libuv's thread pool (the kernel
@@ -10,7 +11,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gongzhiServer, type Storage } from './http';
+import { gongzhiServer, loadCreate, type Storage } from './http';
 import { categorise, summarise, type Category, type Profile } from './cpuprofile-top';
 
 /** Categories in the order a sample is tried (the first whose pattern matches a frame of its stack wins): inner work first. */
@@ -97,14 +98,18 @@ async function profileRun(seconds: number, storage: Storage, cases: number, top:
   let requests = 0;
   try {
     const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
-    requests += (await srv.run(connections, 2)).responses; // warm-up
+    // BENCH_LOAD=create: the creation path (POST /api/instances of a grid-event case) instead of events
+    const creating = process.env.BENCH_LOAD === 'create';
+    const run = (secs: number) =>
+      creating ? loadCreate(srv.child.url, srv.child.token, connections, secs) : srv.run(connections, secs);
+    requests += (await run(2)).responses; // warm-up
     const pid = srv.child.proc.pid!;
     const c0 = cpu(pid);
     const th0 = threads(pid);
     const client0 = process.cpuUsage();
     const wait0 = runQueueWait(pid);
     const t0 = performance.now();
-    const f = await srv.run(connections, seconds);
+    const f = await run(seconds);
     const dt = (performance.now() - t0) / 1000;
     const c1 = cpu(pid);
     const th1 = threads(pid);
@@ -112,7 +117,7 @@ async function profileRun(seconds: number, storage: Storage, cases: number, top:
     const waited = runQueueWait(pid) - wait0;
     requests += f.responses;
     console.log(
-      `Gongzhi (${storage}, ${connections} connections): ${Math.round(f.rps)} req/s, p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms over ${seconds} s, ${f.failures} failures`,
+      `Gongzhi (${storage}, ${creating ? 'creations' : 'events'}, ${connections} connections): ${Math.round(f.rps)} req/s, p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms over ${seconds} s, ${f.failures} failures`,
     );
     console.log(
       `server process CPU (all threads): user ${((100 * (c1.user - c0.user)) / dt).toFixed(0)} %, system ${((100 * (c1.sys - c0.sys)) / dt).toFixed(0)} % of one core; ${((1e6 * (c1.user - c0.user + c1.sys - c0.sys)) / f.responses).toFixed(0)} µs per request`,
