@@ -12,7 +12,7 @@
  * stays behind for a restart to replay, and no later line is written after one. If taking back fails too, the
  * journal writes nothing more until it succeeds (each later batch tries again first).
  */
-import { mkdirSync, readdirSync, readFileSync, writevSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageFullError, isNoSpace } from './errors';
@@ -132,12 +132,10 @@ export class Journal {
       if (this.cutAt !== null) await this.cutBack(fh); // a batch that failed before: its bytes go first
       const start = this.size;
       try {
-        // the batch's lines encoded at once, into one buffer, appended synchronously: an append to the page cache
-        // costs the main thread a few µs, a trip through libuv's thread pool tens (bench/PROFILE.md); only the sync,
-        // which waits for the disk, goes to the pool
+        // the batch's lines encoded at once, into one buffer
         let buf = Buffer.from(batch.length === 1 ? batch[0].text : batch.map((w) => w.text).join(''));
         while (buf.length > 0) {
-          const bytesWritten = writevSync(fh.fd, [buf]);
+          const { bytesWritten } = await fh.writev([buf]);
           this.size += bytesWritten;
           buf = buf.subarray(bytesWritten);
         }
