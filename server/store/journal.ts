@@ -132,7 +132,9 @@ export class Journal {
       if (this.cutAt !== null) await this.cutBack(fh); // a batch that failed before: its bytes go first
       const start = this.size;
       try {
-        // the batch's lines encoded at once, into one buffer
+        // the batch's lines encoded at once, into one buffer, written through libuv's pool: a synchronous write costs
+        // the main thread less (a few µs against tens), but it waits on the event loop whenever a checkpoint's
+        // writeback fills the disk — up to a second in the checkpoint bench (bench/PROFILE.md, "writevSync")
         let buf = Buffer.from(batch.length === 1 ? batch[0].text : batch.map((w) => w.text).join(''));
         while (buf.length > 0) {
           const { bytesWritten } = await fh.writev([buf]);
