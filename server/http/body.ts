@@ -109,7 +109,31 @@ export async function readJson(ctx: Context): Promise<unknown> {
     );
   }
   if (MAYBE_HUGE.test(text)) refuseNonFinite(value, '');
+  if (MAYBE_PROTO.test(text)) refuseProtoKeys(value, '');
   return value;
+}
+
+/**
+ * A `__proto__` key (written plainly or with \u escapes): JSON.parse makes it an own key, but every object spread or
+ * `Object.assign` on the way to the case data treats it as the prototype and drops it — so it is refused, with its
+ * path, rather than lost silently. Looked for only when the text could hold one.
+ */
+const MAYBE_PROTO = /__proto__|\\u/;
+
+function refuseProtoKeys(v: unknown, path: string): void {
+  if (!v || typeof v !== 'object') return;
+  for (const k of Object.keys(v)) {
+    const at = `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (k === '__proto__') {
+      throw fail(
+        'BAD_REQUEST',
+        `JSON 中不能使用键名 __proto__(${at})`,
+        `the key __proto__ cannot be used in JSON (${at})`,
+        [{ path: at, message: { 'zh-CN': '键名 __proto__ 不可用', en: 'the key __proto__ is not allowed' } }],
+      );
+    }
+    refuseProtoKeys((v as Record<string, unknown>)[k], at);
+  }
 }
 
 /** A number JSON can write but a double cannot hold (1e309, 400 digits) parses as ±Infinity: look for those only then. */

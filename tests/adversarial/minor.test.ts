@@ -68,6 +68,27 @@ describe('instants, dates and numbers that cannot be represented', () => {
     }
     expect(snapshot(dataDir)).toEqual(before);
   });
+
+  it('a __proto__ key anywhere in a body (plain or escaped) is refused with its path, not dropped', async () => {
+    const before = snapshot(dataDir);
+    for (const [key, path] of [
+      ['"__proto__"', '/data/__proto__'],
+      ['"\\u005f_proto__"', '/data/__proto__'],
+    ] as const) {
+      const r = await srv.api.call(
+        'POST',
+        '/api/instances',
+        `{"pack":"national","procedure":"grid-event","data":{"n":1,${key}:{"polluted":true}}}`,
+        { 'content-type': 'application/json' },
+      );
+      expect(r.status, key).toBe(400);
+      expect(r.body.error.code).toBe('BAD_REQUEST');
+      expect(r.body.error.details[0].path).toBe(path);
+      expect(r.body.error.message['zh-CN']).toContain('__proto__');
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(snapshot(dataDir)).toEqual(before);
+  });
 });
 
 describe('schemas that would fail at run time', () => {
