@@ -7,12 +7,10 @@
  * per request (user + system of all its threads, from /proc), its share of one core, requests/s, p99, and the load
  * average at the round's start. `events` is the HTTP benchmark's event load, `create` its creation load.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { CasePool, load, loadCreate, startFlags, type LoadFigures } from './http';
+import { CasePool, load, loadCreate, spawnServer, type LoadFigures } from './http';
 import { median } from './measure';
 
 const cpuSeconds = (pid: number) => {
@@ -22,37 +20,13 @@ const cpuSeconds = (pid: number) => {
 
 async function server(checkout: string, cases: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-ab-'));
-  const proc = spawn(
-    process.execPath,
-    [
-      ...startFlags(),
-      '--import',
-      'tsx',
-      join(checkout, 'bench/http-server.ts'),
-      'gongzhi',
-      dataDir,
-      String(cases),
-      '1',
-    ],
-    { cwd: checkout, stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  const exited = new Promise<void>((res) => proc.once('exit', () => res()));
-  const line = await new Promise<string>((res, rej) => {
-    const rl = createInterface({ input: proc.stdout! });
-    rl.once('line', (l) => {
-      rl.close();
-      res(l);
-    });
-    proc.once('exit', (code) => rej(new Error(`${checkout}: http-server exited with ${code}`)));
-  });
-  const ready = JSON.parse(line) as { url: string; token: string; ids: string[] };
+  const child = await spawnServer(['gongzhi', dataDir, String(cases), '1'], [], {}, checkout);
   return {
-    ...ready,
-    pool: new CasePool(ready.ids),
-    pid: proc.pid!,
+    ...child,
+    pool: new CasePool(child.ids),
+    pid: child.proc.pid!,
     async stop() {
-      proc.stdin!.end();
-      await exited;
+      await child.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -58,15 +58,21 @@ export function startFlags(): string[] {
   return flags;
 }
 
-/** Starts bench/http-server.ts with `args` and the start script's Node flags; resolves once it printed its address. */
+/**
+ * Starts bench/http-server.ts with `args` and the start script's Node flags; resolves once it printed its address.
+ * `checkout`: another checkout's http-server.ts, run from its own folder (bench/http-ab.ts).
+ */
 export async function spawnServer(
   args: string[],
   nodeArgs: string[] = [],
   env: Record<string, string> = {},
+  checkout?: string,
 ): Promise<ServerChild> {
-  const proc = spawn(process.execPath, [...startFlags(), ...nodeArgs, '--import', 'tsx', SERVER_SCRIPT, ...args], {
+  const script = checkout ? join(checkout, 'bench/http-server.ts') : SERVER_SCRIPT;
+  const proc = spawn(process.execPath, [...startFlags(), ...nodeArgs, '--import', 'tsx', script, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
+    ...(checkout ? { cwd: checkout } : {}),
   });
   const exited = new Promise<void>((res) => proc.once('exit', () => res()));
   const line = await new Promise<string>((res, rej) => {
