@@ -8,7 +8,6 @@
  * - A store killed while its writer threads are mid-slice (temporary files written, synced or not, not yet renamed)
  *   opens with every acknowledged write and no temporary file left.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { CheckpointWriter } from '../../server/store/checkpoint-writer';
 import { summarize } from '../../server/cases/summarize';
 import { newCaseId } from '../../server/util/ids';
 import { tempDir, until } from './helpers';
+import { killMidCheckpoint, storeFiles } from '../support/checkpoint-child';
 
 const at = '2025-09-26T10:00:00.000+08:00';
 function record(id: string, rev = 1): CaseRecord {
@@ -50,10 +50,7 @@ function record(id: string, rev = 1): CaseRecord {
   };
 }
 
-const files = (dir: string, ext: string) =>
-  readdirSync(dir)
-    .filter((s) => s !== '_journal')
-    .flatMap((s) => readdirSync(join(dir, s)).filter((f) => f.endsWith(ext)));
+const files = storeFiles;
 
 describe('checkpoint writer threads', () => {
   it('write slices at once, each document whole; a failing slice rejects with its code, the others land', async () => {
@@ -146,33 +143,8 @@ describe('checkpoint writer threads', () => {
     },
     async () => {
       const dir = tempDir();
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'tests/server/fixtures/checkpoint-child.ts', dir, '3000'],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      const acked = new Map<string, number>();
-      let err = '';
-      let mid = false;
-      child.stderr!.on('data', (d) => (err += d));
-      const exited = new Promise<void>((res) => child.once('exit', () => res()));
-      let buf = '';
-      child.stdout!.on('data', (d) => {
-        buf += d;
-        const lines = buf.split('\n');
-        buf = lines.pop()!;
-        for (const l of lines) {
-          const [tag, a, b] = l.split(' ');
-          if (tag === 'ACK') acked.set(a, Math.max(acked.get(a) ?? 0, Number(b)));
-          else if (tag === 'MID' && !mid) {
-            mid = true;
-            // the main thread is stopped; the writer threads go on with the slices queued to them until the kill
-            child.kill('SIGKILL');
-          }
-        }
-      });
-      await exited;
-      expect(mid, `the child never reached the middle of its checkpoint: ${err}`).toBe(true);
+      const { acked, mid, stderr: err } = await killMidCheckpoint(dir, 3000);
+      expect(mid, `the child never reached the middle of its checkpoint: ${err}`).not.toBeNull();
       expect(readdirSync(join(dir, '_journal')).length).toBeGreaterThan(0);
       // a temporary file cut short (empty) and one whole but never renamed, as a kill between a sync and a rename
       // leaves them: neither holds anything acknowledged that the journal does not

@@ -10,7 +10,6 @@
  * - The journal's next batch is on its way to the disk before the writers of the previous one are answered (their
  *   continuations overlap with its sync), and every line still lands in order, each acknowledged after its own sync.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import { Journal } from '../../server/store/journal';
 import { summarize } from '../../server/cases/summarize';
 import { newCaseId } from '../../server/util/ids';
 import { tempDir, until } from './helpers';
+import { killMidCheckpoint, storeFiles } from '../support/checkpoint-child';
 
 const at = '2025-09-26T10:00:00.000+08:00';
 function record(id: string): CaseRecord {
@@ -44,42 +44,13 @@ function record(id: string): CaseRecord {
   };
 }
 
-const documents = (dir: string, ext = '.json') =>
-  readdirSync(dir)
-    .filter((s) => s !== '_journal')
-    .flatMap((s) => readdirSync(join(dir, s)).filter((f) => f.endsWith(ext)));
+const documents = storeFiles;
 
 describe('checkpoint', () => {
   it('killed with SIGKILL mid-checkpoint, loses no acknowledged write', { timeout: 120_000 }, async () => {
     const dir = tempDir();
     const cases = 2000;
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'tests/server/fixtures/checkpoint-child.ts', dir, String(cases)],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const acked = new Map<string, number>();
-    let err = '';
-    let mid: number[] | null = null;
-    let done = false;
-    child.stderr!.on('data', (d) => (err += d));
-    const exited = new Promise<void>((res) => child.once('exit', () => res()));
-    let buf = '';
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      const lines = buf.split('\n');
-      buf = lines.pop()!;
-      for (const l of lines) {
-        const [tag, a, b] = l.split(' ');
-        if (tag === 'ACK') acked.set(a, Math.max(acked.get(a) ?? 0, Number(b)));
-        else if (tag === 'DONE') done = true;
-        else if (tag === 'MID' && !mid) {
-          mid = [Number(a), Number(b)];
-          child.kill('SIGKILL');
-        }
-      }
-    });
-    await exited;
+    const { acked, mid, done, stderr: err } = await killMidCheckpoint(dir, cases);
     expect(mid, `the child never reached the middle of its checkpoint: ${err}`).not.toBeNull();
     expect(done).toBe(false);
     const [written, total] = mid!;
