@@ -185,10 +185,11 @@ async function assemble(
     webhooks: () => subscriptions.all(),
     hooks: {
       stepped(s) {
-        const labels = { pack: s.pack, procedure: s.procedure };
-        if (s.refused) metrics.refusals.inc({ ...labels, code: s.refused });
-        else metrics.steps.inc(labels);
-        metrics.stepSeconds.observe(labels, s.ms / 1000);
+        if (s.refused) {
+          const labels = { pack: s.pack, procedure: s.procedure };
+          metrics.refusals.inc({ ...labels, code: s.refused });
+          metrics.stepSeconds.observe(labels, s.ms / 1000);
+        } else metrics.step(s.pack, s.procedure, s.ms / 1000);
       },
       stored: (ms) => metrics.storeSeconds.observe(ms / 1000),
       fired(dueAt) {

@@ -17,6 +17,79 @@ export interface Gauges {
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
+/** prom-client's record of one label set of a counter (`value`) or a histogram (`sum`, `count`, `bucketValues`). */
+interface LabelRecord {
+  labels: object;
+  value: number;
+  sum: number;
+  count: number;
+  bucketValues: Record<number, number>;
+}
+type WithRecords = { hashMap: Record<string, LabelRecord> };
+interface Slot {
+  hash: string;
+  rec: LabelRecord;
+}
+
+/**
+ * The hot path's labelled counters and histograms without prom-client's work on every call (validating the label
+ * object's names, hashing it into its key, a closure per observation): a label set's record in the metric — prom-client's
+ * own, made by a first call through prom-client's API — is found again by the label values in nested Maps and updated
+ * as prom-client updates it (a counter's `value`; a histogram's `sum`, `count` and the one bucket `value <= bound`
+ * counts in). The figures stay prom-client's, so /metrics, `get()`, `reset()` and `remove()` see every call; a
+ * record the metric no longer holds (after a reset or remove) is made again through prom-client.
+ */
+class LabelledFast {
+  private readonly root = new Map<unknown, unknown>();
+  constructor(
+    private readonly metric: Counter<string> | Histogram<string>,
+    private readonly names: readonly string[],
+    /** A histogram's bucket bounds; none for a counter. */
+    private readonly buckets?: readonly number[],
+  ) {}
+
+  /** Adds `value` (1 for a counter) for the label values `a`, `b`, `c` (in the order of `names`). */
+  add(value: number, a: string, b: string, c?: string): void {
+    let level = this.root.get(a) as Map<unknown, unknown> | undefined;
+    let slot = level?.get(b) as Slot | Map<unknown, unknown> | undefined;
+    if (this.names.length === 3) slot = (slot as Map<unknown, unknown> | undefined)?.get(c) as Slot | undefined;
+    const s = slot as Slot | undefined;
+    const map = (this.metric as unknown as WithRecords).hashMap;
+    if (s && map[s.hash] === s.rec && Number.isFinite(value)) {
+      const rec = s.rec;
+      if (!this.buckets) {
+        rec.value += value;
+        return;
+      }
+      rec.sum += value;
+      rec.count += 1;
+      const bounds = this.buckets;
+      for (let i = 0; i < bounds.length; i++) {
+        if (value <= bounds[i]) {
+          rec.bucketValues[bounds[i]] += 1;
+          break;
+        }
+      }
+      return;
+    }
+    // first sight of this label set (or its record was reset): through prom-client, which validates and records it
+    const labels: Record<string, string> = { [this.names[0]]: a, [this.names[1]]: b };
+    if (this.names.length === 3) labels[this.names[2]] = c as string;
+    if (this.buckets) (this.metric as Histogram<string>).observe(labels, value);
+    else (this.metric as Counter<string>).inc(labels, value);
+    let hash: string | undefined;
+    for (const h in map) if (map[h].labels === labels) hash = h;
+    if (hash === undefined) return; // not recorded the way this class knows: prom-client's API is used every time
+    const found: Slot = { hash, rec: map[hash] };
+    if (!level) this.root.set(a, (level = new Map()));
+    if (this.names.length === 3) {
+      let last = level.get(b) as Map<unknown, unknown> | undefined;
+      if (!last) level.set(b, (last = new Map()));
+      last.set(c, found);
+    } else level.set(b, found);
+  }
+}
+
 export class Metrics {
   readonly registry = new Registry();
   readonly requests = new Counter({
@@ -85,6 +158,23 @@ export class Metrics {
     help: 'Deliveries given up after their last attempt',
     registers: [this.registry],
   });
+
+  private readonly fastRequests = new LabelledFast(this.requests, ['method', 'route', 'status']);
+  private readonly fastRequestSeconds = new LabelledFast(this.requestSeconds, ['method', 'route'], SECONDS);
+  private readonly fastSteps = new LabelledFast(this.steps, ['pack', 'procedure']);
+  private readonly fastStepSeconds = new LabelledFast(this.stepSeconds, ['pack', 'procedure'], SECONDS);
+
+  /** An HTTP request answered: `requests` and `requestSeconds`, as their `inc`/`observe` would count it. */
+  request(method: string, route: string, status: string, seconds: number): void {
+    this.fastRequests.add(1, method, route, status);
+    this.fastRequestSeconds.add(seconds, method, route);
+  }
+
+  /** A step applied (`steps`, `stepSeconds`), as their `inc`/`observe` would count it. */
+  step(pack: string, procedure: string, seconds: number): void {
+    this.fastSteps.add(1, pack, procedure);
+    this.fastStepSeconds.add(seconds, pack, procedure);
+  }
 
   constructor(g: Gauges) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gongzhi_' }); // gongzhi_process_cpu_seconds_total, gongzhi_nodejs_eventloop_lag_seconds…
