@@ -110,14 +110,20 @@ export class CaseService {
 
   constructor(private readonly d: CaseDeps) {}
 
+  /** A step's instance lookup, one per pack (made once: a closure made per step costs its `__name` under tsx). */
+  private readonly lookups = new Map<string | undefined, NonNullable<StepEnv['lookupInstance']>>();
+
   private env(inst?: { pack: string }): StepEnv {
-    return {
-      now: this.d.clock.now(),
-      lookupInstance: async (id) => {
+    const pack = inst?.pack;
+    let lookupInstance = this.lookups.get(pack);
+    if (!lookupInstance) {
+      lookupInstance = async (id) => {
         const s = await this.d.store.cases.summary(id);
-        return s && (!inst || s.pack === inst.pack) ? { status: s.status, procedure: s.procedure } : null;
-      },
-    };
+        return s && (pack === undefined || s.pack === pack) ? { status: s.status, procedure: s.procedure } : null;
+      };
+      this.lookups.set(pack, lookupInstance);
+    }
+    return { now: this.d.clock.now(), lookupInstance };
   }
 
   /** The case's summary if the token may see it; NOT_FOUND otherwise (existence is not revealed). */

@@ -70,7 +70,10 @@ export interface CommitOptions {
 export class PackCatalog {
   private resolvedPacks: Record<string, ResolvedPack> = {};
   private readonly versionCache = new Map<string, PublishedVersion>();
-  private readonly compiledCache = new Map<string, { compiled: CompiledProcedure; calendar: string }>();
+  private readonly compiledCache = new Map<
+    string,
+    { compiled: CompiledProcedure; calendar: string; live?: ResolvedPack['calendar'] }
+  >();
   /** The stored pack sources and version lists, as last read from the store. */
   private packsData: Record<string, StoredPack> = {};
   private packsKey = '';
@@ -382,13 +385,26 @@ export class PackCatalog {
    */
   async compiled(pack: string, procedure: string, version: number): Promise<CompiledProcedure> {
     const key = `${pack}/${procedure}@${version}`;
+    const hit = this.compiledCache.get(key);
+    const live = own(this.resolvedPacks, pack)?.calendar;
+    // every step asks: the same live calendar object as at the last call (a calendar is never changed in place, a
+    // notice loaded makes a new one) and the version still listed give the same answer as the full path below
+    if (
+      hit &&
+      live !== undefined &&
+      hit.live === live &&
+      this.versions(pack, procedure).some((x) => x.version === version)
+    )
+      return hit.compiled;
     const v = await this.version(pack, procedure, version);
     const packCtx = this.packOfVersion(v);
     const cal = calendarKey(packCtx.calendar);
-    const hit = this.compiledCache.get(key);
-    if (hit && hit.calendar === cal) return hit.compiled;
+    if (hit && hit.calendar === cal) {
+      hit.live = live;
+      return hit.compiled;
+    }
     const compiled = compileProcedure(v.doc, packCtx);
-    this.compiledCache.set(key, { compiled, calendar: cal });
+    this.compiledCache.set(key, { compiled, calendar: cal, live });
     return compiled;
   }
 
