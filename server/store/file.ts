@@ -110,6 +110,25 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
+/**
+ * `deepFreeze` of a record about to be stored, without visiting the history entries it shares with the previous
+ * record of its case (the same objects, frozen when that one was stored; found by identity): an `Object.isFrozen` per
+ * earlier entry on every event cost more than the rest of the freeze on a long history. Entries not shared are frozen
+ * as before.
+ */
+function freezeRecord<T extends CaseRecord>(rec: T, prev: CaseRecord | undefined): T {
+  const h = rec.history;
+  if (prev && !Object.isFrozen(h)) {
+    const p = prev.history;
+    const n = Math.min(p.length, h.length);
+    let i = 0;
+    while (i < n && h[i] === p[i]) i++;
+    for (; i < h.length; i++) deepFreeze(h[i]);
+    Object.freeze(h);
+  }
+  return deepFreeze(rec);
+}
+
 /** The journal line of `next`, as a change against `prev` when `next` continues it. */
 function lineOf(next: CaseRecord, prev: CaseRecord | undefined, seq: number): Line {
   const n = prev?.history.length ?? 0;
@@ -349,7 +368,7 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     const seq = ++this.seq;
     const prev = this.cached(id);
     const line = lineOf(record, prev, seq);
-    const stored = deepFreeze({ ...record, seq });
+    const stored = freezeRecord({ ...record, seq }, prev);
     const text = JSON.stringify(line);
     const chars = 'r' in line ? text.length : (this.chars.get(id) ?? 0) + text.length;
     const done = this.journal.append(text).then(() => {
