@@ -20,6 +20,8 @@ const allowedCache = new WeakMap<CompiledProcedure, Map<string, readonly Allowed
 const NONE: readonly AllowedEvent[] = Object.freeze([]);
 /** The JSON text of each shared list of allowed events. */
 const eventsText = new WeakMap<readonly AllowedEvent[], string>([[NONE, '[]']]);
+/** The same text in UTF-8, as an answer sends it (`instanceJsonBytes`). */
+const eventsBytes = new WeakMap<readonly AllowedEvent[], Buffer>();
 
 export function allowedEventsOf(proc: CompiledProcedure, inst: Instance): readonly AllowedEvent[] {
   if (inst.status !== 'active') return NONE;
@@ -79,6 +81,30 @@ export function instanceJson(view: InstanceBody): string {
   const head = JSON.stringify({ id, pack, procedure, version, rev, status, state, stateValue, data });
   const rest = JSON.stringify(tail);
   return `${head.slice(0, -1)},"events":${events}${rest === '{}' ? '}' : `,${rest.slice(1)}`}`;
+}
+
+/**
+ * `instanceJson(view)` in UTF-8, as an answer sends it: the allowed events copied from their UTF-8 text kept with
+ * their shared list (encoded once per list), the rest encoded into the same buffer — no answer string of the whole
+ * case made, measured and encoded again on every answer. Koa answers a Buffer with the same Content-Length (its
+ * byte length) and, the type being set first, the same Content-Type.
+ */
+export function instanceJsonBytes(view: InstanceBody): Buffer {
+  const events = eventsText.get(view.events);
+  if (events === undefined) return Buffer.from(JSON.stringify(view));
+  let ev = eventsBytes.get(view.events);
+  if (ev === undefined) eventsBytes.set(view.events, (ev = Buffer.from(events)));
+  const { id, pack, procedure, version, rev, status, state, stateValue, data, events: _e, ...tail } = view;
+  const head = JSON.stringify({ id, pack, procedure, version, rev, status, state, stateValue, data });
+  const rest = JSON.stringify(tail);
+  const before = `${head.slice(0, -1)},"events":`;
+  const after = rest === '{}' ? '}' : `,${rest.slice(1)}`;
+  const a = Buffer.byteLength(before);
+  const out = Buffer.allocUnsafe(a + ev.length + Buffer.byteLength(after));
+  out.write(before, 0);
+  ev.copy(out, a);
+  out.write(after, a + ev.length);
+  return out;
 }
 
 /** `provisional: true` naming the years whose holiday notice was missing, or `provisional: false`. */

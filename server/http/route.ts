@@ -12,7 +12,7 @@ import addFormats from 'ajv-formats';
 import { ajvProblems, createAjv } from '../../engine';
 import type { InstanceBody, Operation } from '../contract';
 import { Instance } from '../contract/instances';
-import { instanceJson } from '../cases/view';
+import { instanceJsonBytes } from '../cases/view';
 import { fail } from '../errors';
 import { readJson } from './body';
 
@@ -96,8 +96,8 @@ export function mount<O extends Operation>(
   handler: NoInfer<(ctx: Context, input: Input<O>) => Reply<O> | Promise<Reply<O>>>,
 ): void {
   const path = op.path.replace(/\{(\w+)\}/g, ':$1');
-  // answers that are a case: written by instanceJson (the same bytes as Koa's JSON.stringify, the allowed events from
-  // their kept text)
+  // answers that are a case: written by instanceJsonBytes (the same bytes as Koa's JSON.stringify, the allowed events
+  // from their kept text)
   const caseAnswers = new Set(
     Object.entries(op.responses)
       .filter(([, def]) => def.schema === Instance)
@@ -117,7 +117,7 @@ export function mount<O extends Operation>(
     if (reply.body === undefined) return;
     if (caseAnswers.has(ctx.status)) {
       ctx.type = 'application/json';
-      ctx.body = instanceJson(reply.body as InstanceBody);
+      ctx.body = instanceJsonBytes(reply.body as InstanceBody);
     } else ctx.body = reply.body;
   });
 }
