@@ -133,6 +133,11 @@ export class CheckpointWriter {
     return this.threads.length;
   }
 
+  /** Whether a thread has nothing to do (so a slice is worth posting before it is full). */
+  get idle(): boolean {
+    return this.threads.some((t) => t.load === 0);
+  }
+
   /** Calls posted and not yet answered, per thread (tests and benchmarks). */
   get loads(): number[] {
     return this.threads.map((t) => t.load);

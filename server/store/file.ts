@@ -459,10 +459,11 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
    * Writes every dirty record to its document (atomically; with fsync, durably, folders included), then deletes the
    * journal files those records came from. Writes made meanwhile go to a new journal file and stay dirty.
    *
-   * Incremental: the records are serialised a slice at a time (at most SLICE_RECORDS, about SLICE_MS of work), and the
-   * event loop is given back between slices; the files are written by the checkpoint writer's thread (at most two
-   * slices queued there), so requests never wait behind a long stretch of checkpoint work, on the main thread or in
-   * libuv's thread pool. A record leaves the dirty set (and may be evicted) once its document is written; the journal
+   * Incremental: the records are serialised SLICE_MS of the main thread at a time (≈ 50 µs per document of 7 KB: ~20
+   * of them), the event loop given back after each turn, so a request waits behind at most about a millisecond of
+   * checkpoint work; what was serialised goes to the writer threads in slices of at most SLICE_RECORDS, at once while a
+   * thread has nothing to do (one slice queued per thread and one more), so requests never wait behind a long stretch
+   * of checkpoint work, on the main thread or in libuv's thread pool. A record leaves the dirty set (and may be evicted) once its document is written; the journal
    * files are deleted only after every document and folder is synced, so a crash at any point replays them.
    */
   checkpoint(files?: string[]): Promise<void> {
@@ -480,10 +481,31 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
       const queued: Promise<void>[] = [];
       let written = 0;
       try {
-        for (let i = 0; i < ids.length;) {
-          const files: string[] = [];
-          const texts: string[] = [];
-          const recs: [string, CaseRecord, number][] = [];
+        let files: string[] = [];
+        let texts: string[] = [];
+        let recs: [string, CaseRecord, number][] = [];
+        const post = () => {
+          const slice = recs;
+          queued.push(
+            this.writer.write(files, texts, this.opts.fsync).then(() => {
+              for (const [id, rec, chars] of slice) {
+                if (this.dirty.get(id) !== rec) continue; // written again since: stays dirty
+                this.dirty.delete(id);
+                this.dirtyChars -= this.chars.get(id) ?? 0;
+                this.chars.delete(id);
+                this.keepClean(id, rec, chars);
+              }
+              written += slice.length;
+              this.wake();
+              this.opts.onCheckpointProgress?.(written, ids.length);
+            }),
+          );
+          files = [];
+          texts = [];
+          recs = [];
+        };
+        for (let i = 0; i < ids.length || files.length;) {
+          // serialise for at most SLICE_MS of the main thread, then give the event loop back
           const t0 = performance.now();
           while (i < ids.length && files.length < SLICE_RECORDS && performance.now() - t0 < SLICE_MS) {
             const id = ids[i++];
@@ -495,25 +517,12 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
             texts.push(text);
             recs.push([id, rec, text.length]);
           }
-          if (!files.length) continue;
-          queued.push(
-            this.writer.write(files, texts, this.opts.fsync).then(() => {
-              for (const [id, rec, chars] of recs) {
-                if (this.dirty.get(id) !== rec) continue; // written again since: stays dirty
-                this.dirty.delete(id);
-                this.dirtyChars -= this.chars.get(id) ?? 0;
-                this.chars.delete(id);
-                this.keepClean(id, rec, chars);
-              }
-              written += recs.length;
-              this.wake();
-              this.opts.onCheckpointProgress?.(written, ids.length);
-            }),
-          );
-          // a slice queued for each writer thread and one more keep them busy; waiting on the oldest gives the event
-          // loop back
+          // a slice goes to the writers when it is full, at the end, or at once when a thread has nothing queued
+          if (files.length && (files.length >= SLICE_RECORDS || i >= ids.length || this.writer.idle)) post();
+          // a slice queued for each writer thread and one more keep them busy: beyond that, wait for the oldest; and
+          // the next turn of serialising starts after the event loop has taken what arrived meanwhile (its I/O)
           if (queued.length > this.writer.size) await queued.shift();
-          else await new Promise<void>((res) => setImmediate(res));
+          await new Promise<void>((res) => setImmediate(res));
         }
         await Promise.all(queued);
       } catch (e) {
@@ -555,7 +564,10 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
  */
 const HOLD_FACTOR = 2;
 
-/** A checkpoint slice: at most this many records… */
+/** A checkpoint slice sent to a writer thread: at most this many records. */
 const SLICE_RECORDS = 256;
-/** …or this many milliseconds of serialising, before the event loop is given back. */
-const SLICE_MS = 4;
+/**
+ * Milliseconds of serialising per turn of the event loop. It was 4: every such turn held the ~20 requests in flight
+ * at 20 connections for 4 ms or more (bench/PROFILE.md, "The checkpoint's share of the main thread").
+ */
+const SLICE_MS = 1;
