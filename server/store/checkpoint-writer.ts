@@ -133,9 +133,10 @@ export class CheckpointWriter {
     return this.threads.length;
   }
 
-  /** Whether a thread has nothing to do (so a slice is worth posting before it is full). */
-  get idle(): boolean {
-    return this.threads.some((t) => t.load === 0);
+  /** Whether one of the first `threads` threads has nothing to do (so a slice is worth posting before it is full). */
+  idle(threads = this.threads.length): boolean {
+    for (let k = 0; k < Math.min(threads, this.threads.length); k++) if (this.threads[k].load === 0) return true;
+    return false;
   }
 
   /** Calls posted and not yet answered, per thread (tests and benchmarks). */
@@ -143,9 +144,14 @@ export class CheckpointWriter {
     return this.threads.map((t) => t.load);
   }
 
-  /** Writes each text to its file (atomic replace; with fsync, the file's data synced), on the least busy thread. */
-  write(files: string[], texts: string[], fsync: boolean): Promise<void> {
-    const t = this.threads.reduce((a, b) => (b.load < a.load ? b : a));
+  /**
+   * Writes each text to its file (atomic replace; with fsync, the file's data synced), on the least busy of the first
+   * `threads` threads (all by default).
+   */
+  write(files: string[], texts: string[], fsync: boolean, threads = this.threads.length): Promise<void> {
+    let t = this.threads[0];
+    for (let k = 1; k < Math.min(threads, this.threads.length); k++)
+      if (this.threads[k].load < t.load) t = this.threads[k];
     return t.call({ op: 'write', files, texts, fsync });
   }
 

@@ -396,6 +396,21 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     );
   }
 
+  /**
+   * How many writer threads a checkpoint's next slice may use: all of them while it is behind — the records waiting for
+   * their documents at or above the trigger, or writes held back by the bound —, else half. Each thread keeps one
+   * document sync in flight, and the journal's sync waits for the file system's commits they fill: with 4 threads a
+   * 3,000-document checkpoint made the journal's p99 sync 2–4× as long as with 2, and the events' p99 with it
+   * (bench/PROFILE.md, "The checkpoint's share of the main thread and of the disk"); the full count is for catching up.
+   */
+  private writerThreads(): number {
+    const behind =
+      this.waiters.length > 0 ||
+      this.dirty.size >= (this.opts.checkpointRecords ?? 20_000) ||
+      this.dirtyChars >= (this.opts.checkpointHeldChars ?? 64 * 1024 * 1024);
+    return behind ? this.writer.size : Math.ceil(this.writer.size / 2);
+  }
+
   /** Whether the records held have reached the hard bound (writes then wait for the checkpoint; see `room`). */
   private full(): boolean {
     const records = this.opts.holdRecords ?? HOLD_FACTOR * (this.opts.checkpointRecords ?? 20_000);
@@ -487,7 +502,7 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
         const post = () => {
           const slice = recs;
           queued.push(
-            this.writer.write(files, texts, this.opts.fsync).then(() => {
+            this.writer.write(files, texts, this.opts.fsync, this.writerThreads()).then(() => {
               for (const [id, rec, chars] of slice) {
                 if (this.dirty.get(id) !== rec) continue; // written again since: stays dirty
                 this.dirty.delete(id);
@@ -518,7 +533,11 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
             recs.push([id, rec, text.length]);
           }
           // a slice goes to the writers when it is full, at the end, or at once when a thread has nothing queued
-          if (files.length && (files.length >= SLICE_RECORDS || i >= ids.length || this.writer.idle)) post();
+          if (
+            files.length &&
+            (files.length >= SLICE_RECORDS || i >= ids.length || this.writer.idle(this.writerThreads()))
+          )
+            post();
           // a slice queued for each writer thread and one more keep them busy: beyond that, wait for the oldest; and
           // the next turn of serialising starts after the event loop has taken what arrived meanwhile (its I/O)
           if (queued.length > this.writer.size) await queued.shift();

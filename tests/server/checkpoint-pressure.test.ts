@@ -72,6 +72,14 @@ describe('checkpoint writer threads', () => {
     );
     // spread over the threads (the least busy takes the next): two slices queued on each
     expect(w.loads).toEqual([2, 2, 2]);
+    // limited to the first two threads, the third stays idle
+    const two = [
+      w.write([join(dir, 'two', 'a.json')], ['{}'], true, 2),
+      w.write([join(dir, 'two', 'b.json')], ['{}'], true, 2),
+    ];
+    expect(w.loads).toEqual([3, 3, 2]);
+    expect(w.idle(2)).toBe(false);
+    await Promise.all(two);
     const failed = w.write(bad, ['{}'], true).then(
       () => null,
       (e: NodeJS.ErrnoException) => e,
@@ -104,10 +112,12 @@ describe('checkpoint writer threads', () => {
     let open!: () => void;
     const gate = new Promise<void>((res) => (open = res));
     let slices = 0;
-    writer.write = async (f, t, fsync) => {
+    const threads: (number | undefined)[] = [];
+    writer.write = async (f, t, fsync, n) => {
       slices++;
+      threads.push(n);
       await gate;
-      return write(f, t, fsync);
+      return write(f, t, fsync, n);
     };
     const ids = Array.from({ length: 300 }, () => newCaseId());
     const acked = new Set<string>();
@@ -123,6 +133,9 @@ describe('checkpoint writer threads', () => {
     for (let k = 0; k < 20; k++) await new Promise((r) => setTimeout(r, 5));
     expect(acked.size).toBeLessThanOrEqual(50);
     expect(s.held.dirty).toBeLessThanOrEqual(50);
+    // behind (writes held back, the records waiting past the trigger): every writer thread writes
+    expect(threads.length).toBeGreaterThan(0);
+    expect(new Set(threads)).toEqual(new Set([writer.size]));
     // the disk moves again: every write is acknowledged, the bound was never passed
     open();
     await Promise.all(puts);
