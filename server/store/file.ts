@@ -398,15 +398,17 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
 
   /**
    * How many writer threads a checkpoint's next slice may use: all of them while it is behind — the records waiting for
-   * their documents at or above the trigger, or writes held back by the bound —, else half. Each thread keeps one
-   * document sync in flight, and the journal's sync waits for the file system's commits they fill: with 4 threads a
-   * 3,000-document checkpoint made the journal's p99 sync 2–4× as long as with 2, and the events' p99 with it
-   * (bench/PROFILE.md, "The checkpoint's share of the main thread and of the disk"); the full count is for catching up.
+   * their documents at or above the trigger (or 20,000, whichever is lower: a store whose triggers are raised, like
+   * the stall benchmark's, still catches up at full speed), or writes held back by the bound —, else half. Each thread
+   * keeps one document sync in flight, and the journal's sync waits for the file system's commits they fill: with 4
+   * threads a 3,000-document checkpoint made the journal's p99 sync 2–4× as long as with 2, and the events' p99 with
+   * it (bench/PROFILE.md, "The checkpoint's share of the main thread and of the disk"); the full count is for catching
+   * up.
    */
   private writerThreads(): number {
     const behind =
       this.waiters.length > 0 ||
-      this.dirty.size >= (this.opts.checkpointRecords ?? 20_000) ||
+      this.dirty.size >= Math.min(this.opts.checkpointRecords ?? DEFAULT_RECORDS, DEFAULT_RECORDS) ||
       this.dirtyChars >= (this.opts.checkpointHeldChars ?? 64 * 1024 * 1024);
     return behind ? this.writer.size : Math.ceil(this.writer.size / 2);
   }
@@ -576,6 +578,9 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     await this.writer.close();
   }
 }
+
+/** The default count trigger: records waiting for their documents. */
+const DEFAULT_RECORDS = 20_000;
 
 /**
  * The hard bound over the checkpoint's triggers: with the triggers at 20,000 records, a checkpoint starts there and the

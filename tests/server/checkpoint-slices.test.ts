@@ -117,6 +117,16 @@ describe('checkpoint slices', () => {
     await s.close();
   });
 
+  it('writes on every thread while 20,000 records or more wait, even where the triggers are raised above that', async () => {
+    const { s, threads, writer } = await storeWith(20_000);
+    await s.checkpoint();
+    expect(s.held.dirty).toBe(0);
+    // behind at the start (all 4), half once fewer than 20,000 wait
+    expect(threads[0]).toBe(writer.size);
+    expect(threads[threads.length - 1]).toBe(2);
+    await s.close();
+  });
+
   it('gathers what it serialised over several turns into slices of at most 256; each document is the record, byte for byte', async () => {
     const { dir, s, recs, slices } = await storeWith(1500);
     await s.checkpoint();
