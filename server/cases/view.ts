@@ -70,17 +70,27 @@ export function instanceView(proc: CompiledProcedure, inst: Instance): InstanceB
 export type InstanceView = InstanceBody;
 
 /**
+ * The answer text of `view` around its allowed events: what comes before them (ending `"events":`) and after them,
+ * the view's keys in the same order as `JSON.stringify(view)` gives them. `null` when the events are not a shared
+ * list (a view built elsewhere), whose text is kept nowhere.
+ */
+function around(view: InstanceBody): { before: string; events: string; after: string } | null {
+  const events = eventsText.get(view.events);
+  if (events === undefined) return null;
+  const { id, pack, procedure, version, rev, status, state, stateValue, data, events: _e, ...tail } = view;
+  const head = JSON.stringify({ id, pack, procedure, version, rev, status, state, stateValue, data });
+  const rest = JSON.stringify(tail);
+  return { before: `${head.slice(0, -1)},"events":`, events, after: rest === '{}' ? '}' : `,${rest.slice(1)}` };
+}
+
+/**
  * `JSON.stringify(view)`, with its allowed events written from the text kept with their shared list instead of
  * serialised again (the same bytes: the view's keys in the same order around them). A view whose events are not a
  * shared list (one built elsewhere) is serialised whole.
  */
 export function instanceJson(view: InstanceBody): string {
-  const events = eventsText.get(view.events);
-  if (events === undefined) return JSON.stringify(view);
-  const { id, pack, procedure, version, rev, status, state, stateValue, data, events: _e, ...tail } = view;
-  const head = JSON.stringify({ id, pack, procedure, version, rev, status, state, stateValue, data });
-  const rest = JSON.stringify(tail);
-  return `${head.slice(0, -1)},"events":${events}${rest === '{}' ? '}' : `,${rest.slice(1)}`}`;
+  const a = around(view);
+  return a ? a.before + a.events + a.after : JSON.stringify(view);
 }
 
 /**
@@ -90,20 +100,15 @@ export function instanceJson(view: InstanceBody): string {
  * byte length) and, the type being set first, the same Content-Type.
  */
 export function instanceJsonBytes(view: InstanceBody): Buffer {
-  const events = eventsText.get(view.events);
-  if (events === undefined) return Buffer.from(JSON.stringify(view));
+  const a = around(view);
+  if (!a) return Buffer.from(JSON.stringify(view));
   let ev = eventsBytes.get(view.events);
-  if (ev === undefined) eventsBytes.set(view.events, (ev = Buffer.from(events)));
-  const { id, pack, procedure, version, rev, status, state, stateValue, data, events: _e, ...tail } = view;
-  const head = JSON.stringify({ id, pack, procedure, version, rev, status, state, stateValue, data });
-  const rest = JSON.stringify(tail);
-  const before = `${head.slice(0, -1)},"events":`;
-  const after = rest === '{}' ? '}' : `,${rest.slice(1)}`;
-  const a = Buffer.byteLength(before);
-  const out = Buffer.allocUnsafe(a + ev.length + Buffer.byteLength(after));
-  out.write(before, 0);
-  ev.copy(out, a);
-  out.write(after, a + ev.length);
+  if (ev === undefined) eventsBytes.set(view.events, (ev = Buffer.from(a.events)));
+  const n = Buffer.byteLength(a.before);
+  const out = Buffer.allocUnsafe(n + ev.length + Buffer.byteLength(a.after));
+  out.write(a.before, 0);
+  ev.copy(out, n);
+  out.write(a.after, n + ev.length);
   return out;
 }
 

@@ -480,8 +480,9 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
    * of them), the event loop given back after each turn, so a request waits behind at most about a millisecond of
    * checkpoint work; what was serialised goes to the writer threads in slices of at most SLICE_RECORDS, at once while a
    * thread has nothing to do (one slice queued per thread and one more), so requests never wait behind a long stretch
-   * of checkpoint work, on the main thread or in libuv's thread pool. A record leaves the dirty set (and may be evicted) once its document is written; the journal
-   * files are deleted only after every document and folder is synced, so a crash at any point replays them.
+   * of checkpoint work, on the main thread or in libuv's thread pool. A record leaves the dirty set (and may be
+   * evicted) once its document is written; the journal files are deleted only after every document and folder is
+   * synced, so a crash at any point replays them.
    */
   checkpoint(files?: string[]): Promise<void> {
     if (this.checkpointing) return this.checkpointing;
