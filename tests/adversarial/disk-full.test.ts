@@ -16,6 +16,7 @@ import { client, gridData } from '../server/helpers';
 import { smallDisk, PRELOAD, type SmallDisk } from './fixtures/small-disk';
 import { report } from './figures';
 import { killLaunched, mustLaunch } from '../server/fixtures/launch';
+import { gridRecord } from '../support/records';
 
 const disks: SmallDisk[] = [];
 afterAll(() => {
@@ -33,29 +34,8 @@ async function useDisk(size: number): Promise<SmallDisk> {
   return disk;
 }
 
-function record(id: string, rev: number, history: CaseRecord['history']): CaseRecord {
-  const at = '2025-09-26T09:00:00.000+08:00';
-  return {
-    instance: {
-      id,
-      pack: 'national',
-      procedure: 'grid-event',
-      version: 1,
-      rev,
-      status: 'active',
-      state: 'dispatch',
-      stateValue: 'dispatch',
-      data: {},
-      deadlines: [],
-      overdue: false,
-      createdAt: at,
-      updatedAt: at,
-    },
-    history,
-    outbox: [],
-    idempotency: [],
-  };
-}
+const record = (id: string, rev: number, history: CaseRecord['history']) =>
+  gridRecord(id, { rev, history, at: '2025-09-26T09:00:00.000+08:00' });
 
 describe('a full disk under the store', () => {
   it(

@@ -17,38 +17,9 @@ import { summarize } from '../../server/cases/summarize';
 import { newCaseId } from '../../server/util/ids';
 import { tempDir, until } from './helpers';
 import { killMidCheckpoint, storeFiles } from '../support/checkpoint-child';
+import { gridRecord } from '../support/records';
 
-const at = '2025-09-26T10:00:00.000+08:00';
-function record(id: string, rev = 1): CaseRecord {
-  return {
-    instance: {
-      id,
-      pack: 'national',
-      procedure: 'grid-event',
-      version: 1,
-      rev,
-      status: 'active',
-      state: 'dispatch',
-      stateValue: 'dispatch',
-      data: {},
-      deadlines: [],
-      overdue: false,
-      createdAt: at,
-      updatedAt: at,
-    },
-    history: Array.from({ length: rev }, (_, k) => ({
-      seq: k + 1,
-      at,
-      type: k ? 'ASSIGN' : 'START',
-      from: k ? 'dispatch' : null,
-      to: 'dispatch',
-      rules: [],
-      effects: [],
-    })),
-    outbox: [],
-    idempotency: [],
-  };
-}
+const record = (id: string, rev = 1) => gridRecord(id, { rev });
 
 const files = storeFiles;
 

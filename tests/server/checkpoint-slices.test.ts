@@ -16,38 +16,10 @@ import { CheckpointWriter } from '../../server/store/checkpoint-writer';
 import { summarize } from '../../server/cases/summarize';
 import { newCaseId } from '../../server/util/ids';
 import { tempDir } from './helpers';
+import { gridRecord } from '../support/records';
 
-const at = '2025-09-26T10:00:00.000+08:00';
-function record(id: string, events: number): CaseRecord {
-  return {
-    instance: {
-      id,
-      pack: 'national',
-      procedure: 'grid-event',
-      version: 1,
-      rev: events,
-      status: 'active',
-      state: 'dispatch',
-      stateValue: 'dispatch',
-      data: { description: '示例', n: events },
-      deadlines: [],
-      overdue: false,
-      createdAt: at,
-      updatedAt: at,
-    },
-    history: Array.from({ length: events }, (_, k) => ({
-      seq: k + 1,
-      at,
-      type: k ? 'ASSIGN' : 'START',
-      from: k ? 'dispatch' : null,
-      to: 'dispatch',
-      rules: [],
-      effects: [],
-    })),
-    outbox: [],
-    idempotency: [],
-  };
-}
+const record = (id: string, events: number) =>
+  gridRecord(id, { rev: events, data: { description: '示例', n: events } });
 
 /** A store with its triggers off (the test says when it checkpoints), and `n` records waiting for their documents. */
 async function storeWith(n: number) {

@@ -19,30 +19,9 @@ import { summarize } from '../../server/cases/summarize';
 import { newCaseId } from '../../server/util/ids';
 import { tempDir, until } from './helpers';
 import { killMidCheckpoint, storeFiles } from '../support/checkpoint-child';
+import { gridRecord } from '../support/records';
 
-const at = '2025-09-26T10:00:00.000+08:00';
-function record(id: string): CaseRecord {
-  return {
-    instance: {
-      id,
-      pack: 'national',
-      procedure: 'grid-event',
-      version: 1,
-      rev: 1,
-      status: 'active',
-      state: 'dispatch',
-      stateValue: 'dispatch',
-      data: {},
-      deadlines: [],
-      overdue: false,
-      createdAt: at,
-      updatedAt: at,
-    },
-    history: [{ seq: 1, at, type: 'START', from: null, to: 'dispatch', rules: [], effects: [] }],
-    outbox: [],
-    idempotency: [],
-  };
-}
+const record = (id: string) => gridRecord(id);
 
 const documents = storeFiles;
 

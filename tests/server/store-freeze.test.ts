@@ -9,6 +9,7 @@ import type { StoredHistoryEntry } from '../../server/store';
 import { summarize } from '../../server/cases/summarize';
 import { newCaseId } from '../../server/util/ids';
 import { tempDir } from './helpers';
+import { gridRecord } from '../support/records';
 
 const entry = (seq: number, type: string): StoredHistoryEntry => ({
   seq,
@@ -22,28 +23,8 @@ const entry = (seq: number, type: string): StoredHistoryEntry => ({
   effects: [{ name: 'notify', params: { to: ['a'] } }],
 });
 
-function first(id: string): CaseRecord {
-  return {
-    instance: {
-      id,
-      pack: 'national',
-      procedure: 'grid-event',
-      version: 1,
-      rev: 1,
-      status: 'active',
-      state: 'dispatch',
-      stateValue: 'dispatch',
-      data: { n: 1 },
-      deadlines: [],
-      overdue: false,
-      createdAt: '2025-09-26T10:00:00+08:00',
-      updatedAt: '2025-09-26T10:00:00+08:00',
-    },
-    history: [entry(1, 'START')],
-    outbox: [],
-    idempotency: [],
-  };
-}
+const first = (id: string) =>
+  gridRecord(id, { data: { n: 1 }, history: [entry(1, 'START')], at: '2025-09-26T10:00:00+08:00' });
 
 /** Every object and array under `v` is frozen. */
 function deeplyFrozen(v: unknown): boolean {
