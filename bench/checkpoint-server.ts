@@ -3,12 +3,13 @@
  *   node --import tsx bench/checkpoint-server.ts <dataDir>
  * Opens the real server (startServer, embedded file store, fsync on) on a data folder already holding its cases,
  * with the checkpoint's own triggers off (so the benchmark says when one runs), and prints one JSON line
- * `{url, token, ids}`. Then answers commands on stdin, one JSON line each on stdout:
+ * `{url, token, ids}`. Then answers commands on stdin, one JSON line each (on fd 3, a pipe the benchmark opens):
  *   dirty       every stored case written again (get + put: a journal line each), so all of them wait for a checkpoint
  *   checkpoint  runs a checkpoint; answers when it is done, with its duration and the documents written
  *   memory      RSS and V8 heap after a full GC, and what the store holds
  * Exits when stdin ends (closing the server).
  */
+import { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, PerformanceObserver, constants as perf } from 'node:perf_hooks';
@@ -33,8 +34,11 @@ const srv = await startServer({
 });
 const records = (srv.deps.store as EmbeddedStore).records as FileInstanceStore;
 const ids = records.summaries().map((s) => s.id);
-process.stdout.write(`${JSON.stringify({ url: srv.url, token: srv.adminToken, ids })}\n`);
-const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
+// the answers go out on fd 3, a pipe of their own: stdout is left to V8's tracing (BENCH_SERVER_FLAGS=--trace-gc-nvp),
+// which would otherwise cut into a line
+const out = new Socket({ fd: 3, readable: false, writable: true });
+out.write(`${JSON.stringify({ url: srv.url, token: srv.adminToken, ids })}\n`);
+const say = (o: Record<string, unknown>) => out.write(`${JSON.stringify(o)}\n`);
 
 /** The mean JSON length of up to 500 records held (dirty and clean), taken evenly. */
 function heldJson(): number {
@@ -100,10 +104,25 @@ delay.enable();
 // garbage collection pauses (the main thread's share of each collection), per kind: what part of the event loop's
 // longest delay is the collector's
 const MAJOR = perf.NODE_PERFORMANCE_GC_MAJOR;
-let gcs = { n: 0, max: 0, total: 0, majorN: 0, majorMax: 0, majorTotal: 0 };
+// …and by their flags: 32 (kGCCallbackFlagCollectAllExternalMemory) marks a collection V8 started because memory
+// outside its heap (ArrayBuffers: Buffers) grew; `long` lists every pause over 40 ms as [ms into the window, kind,
+// flags, ms, heap used MB] (BENCH_DEBUG prints it)
+const KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+let gcs = { n: 0, max: 0, total: 0, majorN: 0, majorMax: 0, majorTotal: 0, external: 0, long: [] as unknown[] };
+let windowFrom = performance.now();
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
-    const major = (e as unknown as { detail?: { kind?: number } }).detail?.kind === MAJOR;
+    const detail = (e as unknown as { detail?: { kind?: number; flags?: number } }).detail;
+    const major = detail?.kind === MAJOR;
+    if ((detail?.flags ?? 0) & 32) gcs.external++;
+    if (e.duration > 40)
+      gcs.long.push([
+        Math.round(e.startTime - windowFrom),
+        KINDS[detail?.kind ?? 0] ?? detail?.kind,
+        detail?.flags,
+        Math.round(e.duration),
+        Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+      ]);
     gcs.n++;
     gcs.total += e.duration;
     gcs.max = Math.max(gcs.max, e.duration);
@@ -144,6 +163,7 @@ rl.on('line', async (cmd) => {
       journal: { batches: flushes.n, maxMs: flushes.max, meanMs: flushes.total / (flushes.n || 1) },
       gc: gcs,
       heapUsed: process.memoryUsage().heapUsed,
+      external: process.memoryUsage().external,
       cpu: (({ user, system }) => (user + system) / 1000 / (performance.now() - cpuFrom.at))(
         process.cpuUsage(cpuFrom.cpu),
       ),
@@ -152,7 +172,8 @@ rl.on('line', async (cmd) => {
     cpuFrom = { cpu: process.cpuUsage(), at: performance.now() };
     delay.reset();
     flushes = { n: 0, max: 0, total: 0 };
-    gcs = { n: 0, max: 0, total: 0, majorN: 0, majorMax: 0, majorTotal: 0 };
+    gcs = { n: 0, max: 0, total: 0, majorN: 0, majorMax: 0, majorTotal: 0, external: 0, long: [] };
+    windowFrom = performance.now();
   } else if (cmd === 'memory') {
     reply(await memory());
   } else if (cmd === 'start') {

@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
@@ -47,11 +48,23 @@ async function server(dataDir: string, mode: 'manual' | 'auto'): Promise<Child> 
   const proc: ChildProcess = spawn(
     process.execPath,
     // npm start's Node flags (the young generation's size), as the HTTP benchmark's servers
-    [...startFlags(), '--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', SCRIPT, dataDir, mode],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
+    [
+      ...startFlags(),
+      '--expose-gc',
+      '--max-old-space-size=8192',
+      // more V8 flags for the server, to look inside a run (e.g. --trace-gc-nvp); never set in the reported runs
+      ...(process.env.BENCH_SERVER_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      SCRIPT,
+      dataDir,
+      mode,
+    ],
+    // its answers on fd 3; its stdout (V8's tracing, if asked for) and stderr pass through
+    { stdio: ['pipe', 'inherit', 'inherit', 'pipe'] },
   );
   const exited = new Promise<void>((res) => proc.once('exit', () => res()));
-  const rl: Interface = createInterface({ input: proc.stdout! });
+  const rl: Interface = createInterface({ input: proc.stdio[3] as Readable });
   const waiting = new Map<string, ((o: Record<string, unknown>) => void)[]>();
   let ready: ((o: Record<string, unknown>) => void) | null = null;
   const first = new Promise<Record<string, unknown>>((res, rej) => {
