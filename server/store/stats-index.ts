@@ -266,12 +266,20 @@ export class StatsIndex {
 
   /**
    * Where a summary is counted. Summaries are replaced, never changed, and the one a change takes away is the one
-   * the change before added: its placement is kept with it rather than worked out again on every step.
+   * the change before added: its placement is kept with it rather than worked out again on every step — under its
+   * case's id, with the summary it was worked out from (`of`), so one that does not match is worked out again.
+   *
+   * A Map by id, not a WeakMap by summary: a WeakMap entry is an ephemeron, which V8's mark phase handles apart from
+   * every other object (marked in a fixpoint of its own); with one per stored case, 300,000 of them made 366 ms of a
+   * 410 ms full collection's pause (bench/PROFILE.md, "Old-generation collections at 300,000 cases"). Cases are
+   * never deleted, and the entry of a case is replaced with its summary, so this holds nothing the summaries do not.
    */
-  private readonly placements = new WeakMap<CaseSummary, Placed>();
+  private readonly placements = new Map<string, Placed & { of: CaseSummary }>();
   private placedOf(s: CaseSummary): Placed {
-    let p = this.placements.get(s);
-    if (!p) this.placements.set(s, (p = placed(s)));
+    const kept = this.placements.get(s.id);
+    if (kept?.of === s) return kept;
+    const p = { ...placed(s), of: s };
+    this.placements.set(s.id, p);
     return p;
   }
   private add(p: Placed, k: 1 | -1): void {
