@@ -20,8 +20,6 @@ const allowedCache = new WeakMap<CompiledProcedure, Map<string, readonly Allowed
 const NONE: readonly AllowedEvent[] = Object.freeze([]);
 /** The JSON text of each shared list of allowed events. */
 const eventsText = new WeakMap<readonly AllowedEvent[], string>([[NONE, '[]']]);
-/** The same text in UTF-8, as an answer sends it (`instanceJsonBytes`). */
-const eventsBytes = new WeakMap<readonly AllowedEvent[], Buffer>();
 
 export function allowedEventsOf(proc: CompiledProcedure, inst: Instance): readonly AllowedEvent[] {
   if (inst.status !== 'active') return NONE;
@@ -91,25 +89,6 @@ function around(view: InstanceBody): { before: string; events: string; after: st
 export function instanceJson(view: InstanceBody): string {
   const a = around(view);
   return a ? a.before + a.events + a.after : JSON.stringify(view);
-}
-
-/**
- * `instanceJson(view)` in UTF-8, as an answer sends it: the allowed events copied from their UTF-8 text kept with
- * their shared list (encoded once per list), the rest encoded into the same buffer — no answer string of the whole
- * case made, measured and encoded again on every answer. Koa answers a Buffer with the same Content-Length (its
- * byte length) and, the type being set first, the same Content-Type.
- */
-export function instanceJsonBytes(view: InstanceBody): Buffer {
-  const a = around(view);
-  if (!a) return Buffer.from(JSON.stringify(view));
-  let ev = eventsBytes.get(view.events);
-  if (ev === undefined) eventsBytes.set(view.events, (ev = Buffer.from(a.events)));
-  const n = Buffer.byteLength(a.before);
-  const out = Buffer.allocUnsafe(n + ev.length + Buffer.byteLength(a.after));
-  out.write(a.before, 0);
-  ev.copy(out, n);
-  out.write(a.after, n + ev.length);
-  return out;
 }
 
 /** `provisional: true` naming the years whose holiday notice was missing, or `provisional: false`. */

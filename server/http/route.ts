@@ -12,7 +12,7 @@ import addFormats from 'ajv-formats';
 import { ajvProblems, createAjv } from '../../engine';
 import type { InstanceBody, Operation } from '../contract';
 import { Instance } from '../contract/instances';
-import { instanceJsonBytes } from '../cases/view';
+import { instanceJson } from '../cases/view';
 import { fail } from '../errors';
 import { readJson } from './body';
 
@@ -96,8 +96,11 @@ export function mount<O extends Operation>(
   handler: NoInfer<(ctx: Context, input: Input<O>) => Reply<O> | Promise<Reply<O>>>,
 ): void {
   const path = op.path.replace(/\{(\w+)\}/g, ':$1');
-  // answers that are a case: written by instanceJsonBytes (the same bytes as Koa's JSON.stringify, the allowed events
-  // from their kept text)
+  // answers that are a case: written by instanceJson (the same text as Koa's JSON.stringify, the allowed events from
+  // their kept text), sent as a string: node writes a small string to the socket without an ArrayBuffer of its own,
+  // where a Buffer above 4 KB (not from node's pool) was one more block of external memory per answer, and external
+  // memory's growth is what starts V8's full collections flagged "external memory" (bench/PROFILE.md, "Old-generation
+  // collections at 300,000 cases")
   const caseAnswers = new Set(
     Object.entries(op.responses)
       .filter(([, def]) => def.schema === Instance)
@@ -117,7 +120,7 @@ export function mount<O extends Operation>(
     if (reply.body === undefined) return;
     if (caseAnswers.has(ctx.status)) {
       ctx.type = 'application/json';
-      ctx.body = instanceJsonBytes(reply.body as InstanceBody);
+      ctx.body = instanceJson(reply.body as InstanceBody);
     } else ctx.body = reply.body;
   });
 }

@@ -17,6 +17,9 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageFullError, isNoSpace } from './errors';
 
+/** The largest batch encoded into the journal's reused buffer (bytes); a larger one gets a buffer of its own. */
+const REUSED_BYTES = 4 * 1024 * 1024;
+
 interface Waiting {
   /** The line, newline included. */
   text: string;
@@ -35,6 +38,14 @@ export class Journal {
   batches = 0;
   /** Where the current file must be cut back to before anything else is written (a failed batch began there). */
   private cutAt: number | null = null;
+  /**
+   * The buffer each batch is encoded into, reused from batch to batch (grown up to REUSED_BYTES when one needs more):
+   * a fresh Buffer per batch was a new block of memory outside V8's heap each time, held across the batch's `writev`
+   * and `fdatasync` — long enough to outlive young-generation collections, so only a full collection freed it, and
+   * that memory's growth is what starts V8's collections flagged "external memory" (bench/PROFILE.md, "Old-generation
+   * collections at 300,000 cases"). Only one batch is written at a time, so one buffer serves them all.
+   */
+  private out: Buffer = Buffer.allocUnsafeSlow(64 * 1024);
 
   constructor(
     private readonly dir: string,
@@ -135,7 +146,7 @@ export class Journal {
         // the batch's lines encoded at once, into one buffer, written through libuv's pool: a synchronous write costs
         // the main thread less (a few µs against tens), but it waits on the event loop whenever a checkpoint's
         // writeback fills the disk — up to a second in the checkpoint bench (bench/PROFILE.md, "writevSync")
-        let buf = Buffer.from(batch.length === 1 ? batch[0].text : batch.map((w) => w.text).join(''));
+        let buf = this.encode(batch);
         while (buf.length > 0) {
           const { bytesWritten } = await fh.writev([buf]);
           this.size += bytesWritten;
@@ -159,6 +170,22 @@ export class Journal {
     } catch (e) {
       return e;
     }
+  }
+
+  /**
+   * The batch's lines in UTF-8, in `out` (the same bytes as `Buffer.from` of their joined text: each line ends with a
+   * newline, so no surrogate pair is split between two). A batch too large for the reused buffer gets one of its own.
+   */
+  private encode(batch: Waiting[]): Buffer {
+    let chars = 0;
+    for (const w of batch) chars += w.text.length;
+    // a UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, two units, is 4)
+    if (3 * chars > REUSED_BYTES) return Buffer.from(batch.map((w) => w.text).join(''));
+    if (3 * chars > this.out.length)
+      this.out = Buffer.allocUnsafeSlow(Math.min(REUSED_BYTES, Math.max(3 * chars, 2 * this.out.length)));
+    let n = 0;
+    for (const w of batch) n += this.out.write(w.text, n, 'utf8');
+    return this.out.subarray(0, n);
   }
 
   /** Truncates the current file to where a failed batch began (and syncs that), if one did. */

@@ -10,7 +10,7 @@
  * - The journal's next batch is on its way to the disk before the writers of the previous one are answered (their
  *   continuations overlap with its sync), and every line still lands in order, each acknowledged after its own sync.
  */
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileInstanceStore, type CaseRecord } from '../../server/store';
@@ -142,5 +142,30 @@ describe('checkpoint', () => {
     expect(seen.map((s) => s.line)).toEqual([...Array(50).keys()]);
     await j.close();
     expect(Journal.lines(j.current()).map((l) => (JSON.parse(l) as { n: number }).n)).toEqual([...Array(50).keys()]);
+  });
+
+  it('journal: batches encoded into one reused buffer are the bytes of their lines (two-byte text, surrogate pairs, a batch larger than the buffer)', async () => {
+    const dir = tempDir();
+    const j = new Journal(join(dir, '_journal'), false);
+    await j.start();
+    const sent: string[] = [];
+    const line = (i: number, fill: string) => {
+      const l = JSON.stringify({ n: i, note: `示例 ${fill} 𠀀😀 é` });
+      sent.push(l);
+      return j.append(l);
+    };
+    // batches of every size: small ones (the buffer reused), one growing it, one above what it is reused for (its own)
+    const out = () => (j as unknown as { out: Buffer }).out;
+    const first = out();
+    for (let i = 0; i < 20; i++) await line(i, 'x'.repeat(i));
+    expect(out()).toBe(first); // one buffer for all of them
+    await Promise.all(Array.from({ length: 40 }, (_, i) => line(100 + i, '中'.repeat(2_000))));
+    expect(out().length).toBeGreaterThan(first.length); // grown for a batch of ~240 KB of UTF-8
+    await Promise.all(Array.from({ length: 3 }, (_, i) => line(200 + i, '文'.repeat(1_500_000))));
+    expect(out().length).toBeLessThanOrEqual(4 * 1024 * 1024); // lines of 4.5 MB of UTF-8 each: buffers of their own
+    await Promise.all(Array.from({ length: 5 }, (_, i) => line(300 + i, 'y')));
+    await j.close();
+    expect(readFileSync(j.current()).equals(Buffer.from(sent.map((l) => l + '\n').join('')))).toBe(true);
+    expect(Journal.lines(j.current())).toEqual(sent);
   });
 });
