@@ -8,6 +8,12 @@
  * (every document's data synced before the rename that replaces its predecessor) — the syncs one at a time, or
  * several in flight at once from several threads (ext4's journal folds concurrent fdatasyncs into one commit).
  *   node --import tsx bench/fs-write-costs.ts <documents> checkpoint
+ *
+ * With `journal`, instead: the latency of the journal's `fdatasync` (p50/p99/max) after a batch of small lines,
+ * appended to a growing file or written at increasing offsets over a file pre-filled with zeros and synced before use
+ * (its blocks allocated and written, so the file's size never changes), alone and while 4 threads write documents as
+ * a checkpoint does (temp file, write, fdatasync, rename). `<documents>` is the number of batches each way.
+ *   node --import tsx bench/fs-write-costs.ts <batches> journal [batch bytes, default 6000]
  */
 import {
   closeSync,
@@ -207,7 +213,118 @@ async function checkpointWays(): Promise<void> {
   }
 }
 
-if (process.argv[3] === 'checkpoint') {
+/** A thread writing checkpoint-like documents (temp, write, fdatasync, rename) until told to stop. */
+const DOCS_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const path = require('node:path');
+let stop = false, n = 0;
+parentPort.on('message', () => { stop = true; });
+function loop() {
+  for (let k = 0; k < 16 && !stop; k++, n++) {
+    const f = path.join(workerData.root, String((n * 7 + workerData.t) % 200), 'j' + workerData.t + '-' + (n % 500) + '.json');
+    const tmp = f + '.tmp';
+    const fd = fs.openSync(tmp, 'w');
+    fs.writeSync(fd, workerData.text);
+    fs.fdatasyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(tmp, f);
+  }
+  if (stop) parentPort.postMessage(n); else setImmediate(loop);
+}
+loop();`;
+
+async function journalWays(): Promise<void> {
+  const size = Number(process.argv[4] ?? 6000);
+  const line = Buffer.from(record.repeat(Math.ceil(size / record.length)).slice(0, size - 1) + '\n');
+  const SEG = 64 * 1024 * 1024;
+  const zeros = Buffer.alloc(1024 * 1024);
+  const pct = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+  const ways: [string, () => { fd: number; write: () => void; done: () => void }][] = [
+    [
+      'append (the journal now)',
+      () => {
+        const f = join(root, `append-${Math.random()}.log`);
+        const fd = openSync(f, 'a');
+        return { fd, write: () => writeSync(fd, line), done: () => (closeSync(fd), rmSync(f)) };
+      },
+    ],
+    [
+      'overwrite a pre-zeroed, synced 64 MB file',
+      () => {
+        const f = join(root, `zeroed-${Math.random()}.log`);
+        const fd = openSync(f, 'w');
+        for (let off = 0; off < SEG; off += zeros.length) writeSync(fd, zeros, 0, zeros.length, off);
+        fsyncSync(fd);
+        const d = openSync(root, 'r');
+        fsyncSync(d);
+        closeSync(d);
+        let pos = 0;
+        return {
+          fd,
+          write: () => {
+            if (pos + line.length > SEG) pos = 0;
+            pos += writeSync(fd, line, 0, line.length, pos);
+          },
+          done: () => (closeSync(fd), rmSync(f)),
+        };
+      },
+    ],
+  ];
+  console.log(`${N} batches of ${line.length} B each way, write + fdatasync one after another; two rounds`);
+  for (let round = 0; round < 2; round++)
+    for (const busy of [false, true])
+      for (const [label, make] of ways) {
+        const target = make();
+        const threads = busy
+          ? Array.from(
+              { length: 4 },
+              (_, t) => new Worker(DOCS_THREAD, { eval: true, workerData: { root, t, text: record + record } }),
+            )
+          : [];
+        if (busy) await new Promise((r) => setTimeout(r, 300));
+        const times: number[] = [];
+        const t0 = performance.now();
+        for (let i = 0; i < N; i++) {
+          target.write();
+          const s = performance.now();
+          fdatasyncSync(target.fd);
+          times.push(performance.now() - s);
+          if (busy && i % 8 === 0) await new Promise((r) => setImmediate(r));
+        }
+        const ms = performance.now() - t0;
+        const docs = busy
+          ? (
+              await Promise.all(
+                threads.map(
+                  (w) =>
+                    new Promise<number>((res) => {
+                      w.once('message', (n: number) => res(n));
+                      w.postMessage('stop');
+                    }),
+                ),
+              )
+            ).reduce((a, b) => a + b, 0)
+          : 0;
+        await Promise.all(threads.map((w) => w.terminate()));
+        target.done();
+        times.sort((a, b) => a - b);
+        console.log(
+          `${(busy ? 'with 4 document writers: ' : 'alone: ') + label}`.padEnd(72) +
+            ` fdatasync p50 ${pct(times, 0.5).toFixed(2).padStart(6)} ms  p99 ${pct(times, 0.99).toFixed(2).padStart(6)}  max ${times[times.length - 1].toFixed(1).padStart(6)}` +
+            `  ${((1000 * N) / ms).toFixed(0).padStart(5)} batches/s` +
+            (busy ? `  documents ${((1000 * docs) / ms).toFixed(0)}/s` : ''),
+        );
+      }
+}
+
+if (process.argv[3] === 'journal') {
+  try {
+    await journalWays();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+} else if (process.argv[3] === 'checkpoint') {
   for (let i = 0; i < N; i++) writeFileSync(join(folder(i), `d${i}.json`), record);
   try {
     await checkpointWays();

@@ -35,7 +35,7 @@ export interface FileStoreOptions {
   fsync: boolean;
   summarize: Summarize;
   log?: (msg: string) => void;
-  /** Checkpoint when the current journal file passes this many bytes (default 64 MiB)… */
+  /** Checkpoint when the journal has had this many bytes written since the last checkpoint began (default 64 MiB)… */
   checkpointBytes?: number;
   /** …or this long after the first write not yet in the documents (default 60 s). */
   checkpointMs?: number;
@@ -59,6 +59,8 @@ export interface FileStoreOptions {
   holdRecords?: number;
   /** …and the same for their size (default 2× `checkpointHeldChars`). */
   holdChars?: number;
+  /** The size of a journal file prepared ahead with zeros, with fsync (default 64 MiB; see journal.ts). */
+  journalSegmentBytes?: number;
   /** Threads writing a checkpoint's documents (default 4: their concurrent syncs share the file system's commits). */
   checkpointThreads?: number;
   /** Called as a checkpoint's documents are written (records written so far, records to write): tests and benchmarks. */
@@ -204,7 +206,13 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
 
   constructor(private readonly opts: FileStoreOptions) {
     super();
-    this.journal = new Journal(join(opts.dir, '_journal'), opts.fsync);
+    this.journal = new Journal(join(opts.dir, '_journal'), opts.fsync, {
+      segmentBytes: opts.journalSegmentBytes,
+      onSpareError: (e) =>
+        opts.log?.(
+          `✗ 无法预备下一个日志文件,日志继续追加写入 / could not prepare the next journal file, the journal appends meanwhile: ${(e as Error).message}`,
+        ),
+    });
     this.writer = new CheckpointWriter(opts.checkpointThreads);
   }
 

@@ -6,13 +6,18 @@
  *    while it is full, more once space is back; then the store is abandoned as a SIGKILL would leave it and opened
  *    again: every acknowledged write is there, in order, and no refused one;
  * 2. a server process: events answered 507 STORAGE_FULL (never 500) while full, served again once space returns,
- *    killed with SIGKILL and restarted: every acknowledged event in the history, no refused one.
+ *    killed with SIGKILL and restarted: every acknowledged event in the history, no refused one;
+ * 3. the journal's spare (a file of zeros prepared ahead, with fsync): when the disk has no room for it, the failure
+ *    is reported as STORAGE_FULL, the partial file removed, the journal writes on and holds every acknowledged line
+ *    and no refused one; the next rotation tries again.
  */
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileInstanceStore, type CaseRecord } from '../../server/store';
 import { summarize } from '../../server/cases/summarize';
-import { client, gridData } from '../server/helpers';
+import { client, gridData, until } from '../server/helpers';
+import { Journal } from '../../server/store/journal';
 import { smallDisk, PRELOAD, type SmallDisk } from './fixtures/small-disk';
 import { report } from './figures';
 import { killLaunched, mustLaunch } from '../server/fixtures/launch';
@@ -205,6 +210,65 @@ describe('a full disk under a server process', () => {
       expect(lost).toBe(0);
       expect(stored).toBe(0);
       expect(other, 'every refusal is 507 STORAGE_FULL').toEqual([]);
+    },
+  );
+});
+
+describe("a full disk under the journal's spare", () => {
+  it(
+    'a spare that cannot be prepared is reported (STORAGE_FULL), leaves no partial file and loses nothing',
+    { timeout: 60_000 },
+    async () => {
+      const disk = await useDisk(8 * 1024 * 1024);
+      const dir = join(disk.dir, 'journal-spare');
+      const errors: unknown[] = [];
+      const j = new Journal(dir, true, { segmentBytes: 4 * 1024 * 1024, onSpareError: (e) => errors.push(e) });
+      await j.start();
+      // in this process an injected ENOSPC reads the budget the first injected disk set up (the preload is loaded once)
+      const budget = (b: string) => writeFileSync(process.env.GONGZHI_TEST_DISK_BUDGET!, b);
+      const fill = (b: number) => (disk.kind === 'injected' ? budget(String(b)) : disk.fill(b));
+      const free = () => (disk.kind === 'injected' ? budget('') : disk.free());
+      fill(1024 * 1024); // room for the lines, not for a segment of zeros
+      const acked: number[] = [];
+      const refused: number[] = [];
+      let n = 0;
+      const append = async () => {
+        const k = n++;
+        try {
+          await j.append(JSON.stringify({ k, pad: 'z'.repeat(1000) }));
+          acked.push(k);
+        } catch (e) {
+          expect((e as { code?: string }).code).toBe('STORAGE_FULL');
+          refused.push(k);
+        }
+      };
+      // past a sixteenth of a segment (256 KiB) the spare is prepared, and fails on the full disk
+      while (!errors.length && n < 900) await append();
+      await until(() => errors.length, 10_000, 'the failed preparation');
+      expect(errors.map((e) => (e as { code?: string }).code)).toEqual(['STORAGE_FULL']);
+      expect(readdirSync(dir).filter((f) => f.startsWith('spare'))).toEqual([]); // the partial file is gone
+      free();
+      for (let i = 0; i < 20; i++) await append();
+      expect(
+        refused.filter((k) => k >= n - 20),
+        'the journal writes on',
+      ).toEqual([]);
+      // what the journal holds: every acknowledged line, in order, and no refused one
+      const read = j.files().flatMap((f) => Journal.lines(f).map((l) => (JSON.parse(l) as { k: number }).k));
+      expect(read).toEqual(acked);
+      await j.rotate();
+      // the next rotation tries again: with room, the spare is made, and the journal moves onto it
+      await until(
+        async () => (await append(), statSync(j.current()).size === 4 * 1024 * 1024),
+        20_000,
+        'the spare in use, once there is room',
+      );
+      await j.close();
+      report('disk-full (journal spare)', {
+        disk: disk.kind,
+        'lines acknowledged': acked.length,
+        'lines refused': refused.length,
+      });
     },
   );
 });
