@@ -407,18 +407,19 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
   /**
    * How many writer threads a checkpoint's next slice may use: all of them while it is behind — the records waiting for
    * their documents at or above the trigger (or 20,000, whichever is lower: a store whose triggers are raised, like
-   * the stall benchmark's, still catches up at full speed), or writes held back by the bound —, else half. Each thread
-   * keeps one document sync in flight, and the journal's sync waits for the file system's commits they fill: with 4
-   * threads a 3,000-document checkpoint made the journal's p99 sync 2–4× as long as with 2, and the events' p99 with
-   * it (bench/PROFILE.md, "The checkpoint's share of the main thread and of the disk"); the full count is for catching
-   * up.
+   * the stall benchmark's, still catches up at full speed), or writes held back by the bound —, else one. A document
+   * costs its writer thread 190–270 µs of CPU, most of it in the kernel (create, write, sync, rename), taken from the
+   * same two cores as the requests: one thread spreads a checkpoint that is keeping up over more time at a lower
+   * share of the machine. (Two were kept before the journal's prepared segments, for the journal's sync, which waited
+   * behind the documents' commits; it no longer does, and one thread gave the events a lower p99 than two in each of
+   * three alternating pairs: bench/PROFILE.md, "The final run of this stop".) The full count is for catching up.
    */
   private writerThreads(): number {
     const behind =
       this.waiters.length > 0 ||
       this.dirty.size >= Math.min(this.opts.checkpointRecords ?? DEFAULT_RECORDS, DEFAULT_RECORDS) ||
       this.dirtyChars >= (this.opts.checkpointHeldChars ?? 64 * 1024 * 1024);
-    return behind ? this.writer.size : Math.ceil(this.writer.size / 2);
+    return behind ? this.writer.size : 1;
   }
 
   /** Whether the records held have reached the hard bound (writes then wait for the checkpoint; see `room`). */

@@ -5,8 +5,8 @@
  *   (`performance.now` advancing a fixed step per call), so the bound is checked exactly, whatever the machine's speed.
  * - What it serialised over several turns goes to the writer threads in slices of at most SLICE_RECORDS (256), and
  *   at once while a thread has nothing to do; every document is the record's JSON, byte for byte.
- * - It writes on half the writer threads unless it is behind (checkpoint-pressure.test.ts: all of them while writes
- *   are held back): fewer document syncs in flight leave the journal's own syncs shorter.
+ * - It writes on one writer thread unless it is behind (checkpoint-pressure.test.ts: all of them while writes are
+ *   held back): a checkpoint that keeps up takes a smaller share of the cores the requests run on.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,9 +83,9 @@ describe('checkpoint slices', () => {
     // slices go out while a thread has nothing to do, so they are small here, and never more than 256
     expect(slices.reduce((a, b) => a + b, 0)).toBe(300);
     expect(Math.max(...slices)).toBeLessThanOrEqual(256);
-    // not behind (the records waiting far below the trigger, no write held back): half the writer threads
+    // not behind (the records waiting far below the trigger, no write held back): one writer thread of the four
     expect(writer.size).toBe(4);
-    expect(new Set(threads)).toEqual(new Set([2]));
+    expect(new Set(threads)).toEqual(new Set([1]));
     await s.close();
   });
 
@@ -93,9 +93,9 @@ describe('checkpoint slices', () => {
     const { s, threads, writer } = await storeWith(20_000);
     await s.checkpoint();
     expect(s.held.dirty).toBe(0);
-    // behind at the start (all 4), half once fewer than 20,000 wait
+    // behind at the start (all 4), one once fewer than 20,000 wait
     expect(threads[0]).toBe(writer.size);
-    expect(threads[threads.length - 1]).toBe(2);
+    expect(threads[threads.length - 1]).toBe(1);
     await s.close();
   });
 
