@@ -107,7 +107,15 @@ const MAJOR = perf.NODE_PERFORMANCE_GC_MAJOR;
 // …and by their flags: 32 (kGCCallbackFlagCollectAllExternalMemory) marks a collection V8 started because memory
 // outside its heap (ArrayBuffers: Buffers) grew; `long` lists every pause over 40 ms as [ms into the window, kind,
 // flags, ms, heap used MB] (BENCH_DEBUG prints it)
-const KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+// (the kinds are V8's GCType bits: 1 scavenge, 2 minor mark-compact, 4 major mark-sweep-compact, 8 incremental
+// marking, 16 weak callbacks)
+const KINDS: Record<number, string> = {
+  [perf.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  2: 'minor-mc',
+  [perf.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [perf.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [perf.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
 let gcs = { n: 0, max: 0, total: 0, majorN: 0, majorMax: 0, majorTotal: 0, external: 0, long: [] as unknown[] };
 let windowFrom = performance.now();
 new PerformanceObserver((list) => {
