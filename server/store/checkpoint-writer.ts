@@ -27,14 +27,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 let counter = 0;
 const made = new Set();
-function writeDoc(file, text, fsync) {
+function writeDoc(file, text, fsync, latin1) {
   const dir = path.dirname(file);
   if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
   const tmp = path.join(dir, '.' + path.basename(file) + '.' + process.pid + '.c' + threadId + '.' + (++counter) + '.tmp');
   let fd = -1;
   try {
     fd = fs.openSync(tmp, 'w');
-    const buf = Buffer.from(text, 'utf8');
+    const buf = Buffer.from(text, latin1 ? 'latin1' : 'utf8');
     for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
     if (fsync) fs.fdatasyncSync(fd);
     fs.closeSync(fd);
@@ -53,7 +53,8 @@ function syncDir(dir) {
 }
 parentPort.on('message', (m) => {
   try {
-    if (m.op === 'write') for (let i = 0; i < m.files.length; i++) writeDoc(m.files[i], m.texts[i], m.fsync);
+    if (m.op === 'write')
+      for (let i = 0; i < m.files.length; i++) writeDoc(m.files[i], m.texts[i], m.fsync, m.packed && m.packed[i]);
     else if (m.op === 'syncDirs') for (const d of m.dirs) syncDir(d);
     parentPort.postMessage({ id: m.id });
   } catch (e) {
@@ -146,13 +147,20 @@ export class CheckpointWriter {
 
   /**
    * Writes each text to its file (atomic replace; with fsync, the file's data synced), on the least busy of the first
-   * `threads` threads (all by default).
+   * `threads` threads (all by default). A text marked in `packed` is UTF-8 bytes already, one character each (the
+   * store's records waiting as text): written as they are.
    */
-  write(files: string[], texts: string[], fsync: boolean, threads = this.threads.length): Promise<void> {
+  write(
+    files: string[],
+    texts: string[],
+    fsync: boolean,
+    threads = this.threads.length,
+    packed?: boolean[],
+  ): Promise<void> {
     let t = this.threads[0];
     for (let k = 1; k < Math.min(threads, this.threads.length); k++)
       if (this.threads[k].load < t.load) t = this.threads[k];
-    return t.call({ op: 'write', files, texts, fsync });
+    return t.call({ op: 'write', files, texts, fsync, packed });
   }
 
   /** Syncs these folders (so the renames into them are durable), shared among the threads. */

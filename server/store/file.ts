@@ -46,6 +46,11 @@ export interface FileStoreOptions {
    * grew long (a case's history grows with every event, so a count alone would let memory grow with the load's length).
    */
   checkpointHeldChars?: number;
+  /**
+   * How many of the records waiting for their documents are held as objects, the most recently written (default
+   * 5,000); the others are held as their document's text (`Cold`) until it is written.
+   */
+  hotRecords?: number;
   /** How many clean records to keep in memory for reads (default 5,000; dirty ones are always kept)… */
   cacheSize?: number;
   /** …and at most this many characters of JSON of them (default 32 Mi). */
@@ -174,11 +179,63 @@ function applyLine(line: Line, base: CaseRecord | undefined): CaseRecord | null 
   };
 }
 
+/**
+ * A record waiting for its document, held as that document's text: its JSON in UTF-8, kept as a one-byte string (one
+ * character per byte), with the write it is. One string for the garbage collector to mark where the record as objects
+ * is hundreds (a grid-event case after 24 events: 229 objects and 263 strings, 16.5 KB): at 300,000 cases waiting
+ * for a checkpoint, marking them took the main thread seconds, in steps and pauses of up to 744 ms (bench/PROFILE.md,
+ * "The records waiting, held as text"). UTF-8, not the JSON string itself: a case's text in Chinese makes a two-byte
+ * string, twice its UTF-8 bytes for its mostly ASCII JSON.
+ */
+class Cold {
+  constructor(
+    readonly seq: number | undefined,
+    /** The document's UTF-8 bytes, one character each (`packText`). */
+    readonly bytes: string,
+  ) {}
+}
+
+/** Reused for the conversions between a JSON text and its UTF-8 bytes as a one-byte string (no Buffer each). */
+let scratch = Buffer.allocUnsafeSlow(256 * 1024);
+/** Texts longer than this are converted through a Buffer of their own (the scratch buffer does not grow past it). */
+const SCRATCH_MAX = 16 * 1024 * 1024;
+
+function scratchFor(bytes: number): Buffer | null {
+  if (bytes > SCRATCH_MAX) return null;
+  if (scratch.length < bytes)
+    scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX, Math.max(bytes, scratch.length * 2)));
+  return scratch;
+}
+
+/** A JSON text as its UTF-8 bytes in a one-byte string. */
+export function packText(text: string): string {
+  const buf = scratchFor(text.length * 3); // at most 3 bytes per UTF-16 unit (a surrogate pair: 4 for 2)
+  if (!buf) return Buffer.from(text, 'utf8').toString('latin1');
+  return buf.toString('latin1', 0, buf.write(text, 0, 'utf8'));
+}
+
+/** The JSON text of `packText`'s bytes. */
+export function unpackText(bytes: string): string {
+  const buf = scratchFor(bytes.length);
+  if (!buf) return Buffer.from(bytes, 'latin1').toString('utf8');
+  return buf.toString('utf8', 0, buf.write(bytes, 0, 'latin1'));
+}
+
+/** The write a held record is (its store sequence number). */
+const seqOf = (h: CaseRecord | Cold): number | undefined => h.seq;
+
 export class FileInstanceStore extends IndexedStore implements InstanceStore {
   private readonly journal: Journal;
   private readonly writer: CheckpointWriter;
-  /** Records whose latest write is in the journal but not yet in their document (frozen); always held. */
-  private readonly dirty = new Map<string, CaseRecord>();
+  /**
+   * Records whose latest write is in the journal but not yet in their document; always held: as frozen objects the
+   * `hotRecords` most recently written, the others as their document's text (`Cold`, made in the background by `cool`,
+   * parsed again when read or written).
+   */
+  private readonly dirty = new Map<string, CaseRecord | Cold>();
+  /** The ids of the dirty records held as objects, least recently written (or read back) first. */
+  private readonly hot = new Set<string>();
+  private cooling = false;
   /** Records that are in their documents, held for reads (frozen), least recently used first; at most `cacheSize`. */
   private readonly clean = new Map<string, CaseRecord>();
   /**
@@ -222,8 +279,14 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
   }
 
   /** Records held in memory now: those not yet in their documents, and those kept for reads (and their JSON length). */
-  get held(): { dirty: number; clean: number; dirtyChars: number; cleanChars: number } {
-    return { dirty: this.dirty.size, clean: this.clean.size, dirtyChars: this.dirtyChars, cleanChars: this.cleanChars };
+  get held(): { dirty: number; cold: number; clean: number; dirtyChars: number; cleanChars: number } {
+    return {
+      dirty: this.dirty.size,
+      cold: this.dirty.size - this.hot.size,
+      clean: this.clean.size,
+      dirtyChars: this.dirtyChars,
+      cleanChars: this.cleanChars,
+    };
   }
 
   private fileOf(id: string): string {
@@ -231,7 +294,49 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
   }
 
   private cached(id: string): CaseRecord | undefined {
-    return this.dirty.get(id) ?? this.clean.get(id);
+    const d = this.dirty.get(id);
+    if (d !== undefined) return d instanceof Cold ? this.warm(id, d) : d;
+    return this.clean.get(id);
+  }
+
+  /**
+   * A dirty record held as text, parsed and frozen, and held as an object again (the most recently used): the record a
+   * caller reads is the one its next write continues, so that write's journal line is the change against it.
+   */
+  private warm(id: string, cold: Cold): CaseRecord {
+    const rec = deepFreeze(JSON.parse(unpackText(cold.bytes)) as CaseRecord);
+    this.dirty.set(id, rec);
+    this.hot.add(id);
+    this.coolLater();
+    return rec;
+  }
+
+  /** Starts `cool` once more records than `hotRecords` are held as objects. */
+  private coolLater(): void {
+    if (this.cooling || this.hot.size <= (this.opts.hotRecords ?? HOT_RECORDS)) return;
+    this.cooling = true;
+    setImmediate(() => this.cool());
+  }
+
+  /**
+   * Turns the dirty records held as objects longest, beyond `hotRecords`, into their document's text (what the
+   * checkpoint writes then, without serialising them again), SLICE_MS of the main thread at a time.
+   */
+  private cool(): void {
+    const limit = this.opts.hotRecords ?? HOT_RECORDS;
+    const t0 = performance.now();
+    while (this.hot.size > limit && performance.now() - t0 < SLICE_MS) {
+      const id: string = this.hot.values().next().value!;
+      this.hot.delete(id);
+      const rec = this.dirty.get(id);
+      if (rec === undefined || rec instanceof Cold) continue;
+      const text = JSON.stringify(rec);
+      this.dirty.set(id, new Cold(rec.seq, packText(text)));
+      this.dirtyChars += text.length - (this.chars.get(id) ?? 0); // now exact
+      this.chars.set(id, text.length);
+    }
+    this.cooling = false;
+    this.coolLater();
   }
 
   async open(): Promise<void> {
@@ -322,7 +427,7 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
   async get(id: string): Promise<CaseRecord | null> {
     if (!ID.test(id) || !this.index.get(id)) return null;
     const d = this.dirty.get(id);
-    if (d) return d;
+    if (d !== undefined) return d instanceof Cold ? this.warm(id, d) : d;
     const hit = this.clean.get(id);
     if (hit) {
       this.clean.delete(id);
@@ -365,8 +470,11 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     this.dropClean(id);
     if (this.dirty.has(id)) this.dirtyChars -= this.chars.get(id) ?? 0;
     this.dirty.set(id, rec);
+    this.hot.delete(id);
+    this.hot.add(id);
     this.chars.set(id, chars);
     this.dirtyChars += chars;
+    this.coolLater();
   }
 
   async put(record: CaseRecord): Promise<void> {
@@ -510,17 +618,23 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
       try {
         let files: string[] = [];
         let texts: string[] = [];
-        let recs: [string, CaseRecord, number][] = [];
+        let packed: boolean[] = [];
+        let recs: [string, CaseRecord | Cold, number][] = [];
         const post = () => {
           const slice = recs;
           queued.push(
-            this.writer.write(files, texts, this.opts.fsync, this.writerThreads()).then(() => {
+            this.writer.write(files, texts, this.opts.fsync, this.writerThreads(), packed).then(() => {
               for (const [id, rec, chars] of slice) {
-                if (this.dirty.get(id) !== rec) continue; // written again since: stays dirty
+                // written again since: stays dirty (the same write turned into text, or back, meanwhile: written)
+                const now = this.dirty.get(id);
+                if (now !== rec && (now === undefined || seqOf(now) === undefined || seqOf(now) !== seqOf(rec)))
+                  continue;
                 this.dirty.delete(id);
+                this.hot.delete(id);
                 this.dirtyChars -= this.chars.get(id) ?? 0;
                 this.chars.delete(id);
-                this.keepClean(id, rec, chars);
+                if (now instanceof Cold) continue; // read from its document when next asked for
+                this.keepClean(id, now, chars);
               }
               written += slice.length;
               this.wake();
@@ -529,6 +643,7 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
           );
           files = [];
           texts = [];
+          packed = [];
           recs = [];
         };
         for (let i = 0; i < ids.length || files.length;) {
@@ -540,9 +655,16 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
             if (!rec) continue;
             shards.add(join(this.opts.dir, id.slice(-2)));
             files.push(this.fileOf(id));
-            const text = JSON.stringify(rec);
-            texts.push(text);
-            recs.push([id, rec, text.length]);
+            if (rec instanceof Cold) {
+              texts.push(rec.bytes);
+              packed.push(true);
+              recs.push([id, rec, this.chars.get(id) ?? rec.bytes.length]);
+            } else {
+              const text = JSON.stringify(rec);
+              texts.push(text);
+              packed.push(false);
+              recs.push([id, rec, text.length]);
+            }
           }
           // a slice goes to the writers when it is full, at the end, or at once when a thread has nothing queued
           if (
@@ -591,6 +713,8 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
 
 /** The default count trigger: records waiting for their documents. */
 const DEFAULT_RECORDS = 20_000;
+/** Dirty records held as objects (`hotRecords`). */
+const HOT_RECORDS = 5_000;
 
 /**
  * The hard bound over the checkpoint's triggers: with the triggers at 20,000 records, a checkpoint starts there and the
