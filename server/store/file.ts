@@ -14,7 +14,9 @@
  * documents are written by several threads whose syncs the file system groups (checkpoint-writer.ts), faster than a
  * mixed load dirties records. Where the disk is slower than the load all the same, the records waiting are held to a
  * hard bound (twice the trigger): a write then waits for the running checkpoint to write some documents — its
- * acknowledgement is delayed, never refused (`room`) — so memory never grows with the length of a load.
+ * acknowledgement is delayed, never refused (`room`) — so memory never grows with the length of a load. Of the records
+ * waiting, the 5,000 most recently written are held as objects and the others as their document's text (`Cold`):
+ * one string each for the garbage collector to mark instead of hundreds of objects.
  *
  * Records handed out by `get` are frozen (deeply): callers build new records, they never change stored ones.
  * Opening reads every document, replays the journal over them (by the store's write sequence), then checkpoints.
@@ -26,6 +28,8 @@ import { Journal } from './journal';
 import { isNoSpace } from './errors';
 import { IndexedStore } from './indexed';
 import type { CaseRecord, InstanceStore, Summarize } from './types';
+import { applyLine, deepFreeze, freezeRecord, lineOf, type Line } from './lines';
+import { Cold, packText, seqOf, unpackText } from './cold';
 
 const ID = /^[0-9a-z]{8,40}$/;
 const SHARD = /^[0-9a-z]{2}$/;
@@ -71,158 +75,6 @@ export interface FileStoreOptions {
   /** Called as a checkpoint's documents are written (records written so far, records to write): tests and benchmarks. */
   onCheckpointProgress?: (written: number, total: number) => void;
 }
-
-/** A journal line: a whole record, or the change of one against the write numbered `base`. */
-type Line =
-  | { seq: number; r: CaseRecord }
-  | {
-      seq: number;
-      id: string;
-      base: number;
-      instance: CaseRecord['instance'];
-      add: CaseRecord['history'];
-      outbox?: CaseRecord['outbox'];
-      idempotency?: CaseRecord['idempotency'];
-      /** The idempotency answers as a change: how many of the oldest were dropped, and those added. */
-      idem?: { drop: number; add: CaseRecord['idempotency'] };
-      satisfaction?: CaseRecord['satisfaction'];
-    };
-
-/** `next` as `prev` less its first `drop` records plus `add` (by identity), if it is that; else null. */
-function idemDelta(
-  prev: CaseRecord['idempotency'],
-  next: CaseRecord['idempotency'],
-): { drop: number; add: CaseRecord['idempotency'] } | null {
-  let drop = 0;
-  while (drop < prev.length && prev[drop] !== next[0]) drop++;
-  const kept = prev.length - drop;
-  for (let i = 0; i < kept; i++) if (next[i] !== prev[drop + i]) return null;
-  return { drop, add: next.slice(kept) };
-}
-
-/**
- * Freezes a record and everything in it not frozen yet. A new record shares its earlier history entries (frozen
- * already) with the previous one, so only its new parts are walked; arrays by index and objects with `for…in` (a
- * record is plain JSON data), without the key arrays `Object.keys` would allocate on every event.
- */
-function deepFreeze<T>(v: T): T {
-  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return v;
-  Object.freeze(v);
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) deepFreeze(v[i]);
-  } else {
-    const o = v as Record<string, unknown>;
-    for (const k in o) deepFreeze(o[k]);
-  }
-  return v;
-}
-
-/**
- * `deepFreeze` of a record about to be stored, without visiting the history entries it shares with the previous
- * record of its case (the same objects, frozen when that one was stored; found by identity): an `Object.isFrozen` per
- * earlier entry on every event cost more than the rest of the freeze on a long history. Entries not shared are frozen
- * as before.
- */
-function freezeRecord<T extends CaseRecord>(rec: T, prev: CaseRecord | undefined): T {
-  const h = rec.history;
-  if (prev && !Object.isFrozen(h)) {
-    const p = prev.history;
-    const n = Math.min(p.length, h.length);
-    let i = 0;
-    while (i < n && h[i] === p[i]) i++;
-    for (; i < h.length; i++) deepFreeze(h[i]);
-    Object.freeze(h);
-  }
-  return deepFreeze(rec);
-}
-
-/** The journal line of `next`, as a change against `prev` when `next` continues it. */
-function lineOf(next: CaseRecord, prev: CaseRecord | undefined, seq: number): Line {
-  const n = prev?.history.length ?? 0;
-  const continues =
-    prev !== undefined &&
-    prev.seq !== undefined &&
-    n > 0 &&
-    next.history.length >= n &&
-    next.history[n - 1] === prev.history[n - 1];
-  if (!continues) return { seq, r: { ...next, seq } };
-  return {
-    seq,
-    id: next.instance.id,
-    base: prev.seq!,
-    instance: next.instance,
-    add: next.history.slice(n),
-    ...(next.outbox !== prev.outbox ? { outbox: next.outbox } : {}),
-    // kept for a day whatever their number: written as what changed, so a line stays small however many there are
-    ...(next.idempotency !== prev.idempotency ? idemLine(prev.idempotency, next.idempotency) : {}),
-    ...(next.satisfaction !== prev.satisfaction ? { satisfaction: next.satisfaction } : {}),
-  };
-}
-
-function idemLine(prev: CaseRecord['idempotency'], next: CaseRecord['idempotency']) {
-  const d = idemDelta(prev, next);
-  return d ? { idem: d } : { idempotency: next };
-}
-
-function applyLine(line: Line, base: CaseRecord | undefined): CaseRecord | null {
-  if ('r' in line) return { ...line.r, seq: line.seq };
-  if (!base || base.seq !== line.base) return null;
-  return {
-    ...base,
-    seq: line.seq,
-    instance: line.instance,
-    history: [...base.history, ...line.add],
-    ...('outbox' in line ? { outbox: line.outbox! } : {}),
-    ...('idempotency' in line ? { idempotency: line.idempotency! } : {}),
-    ...('idem' in line ? { idempotency: [...base.idempotency.slice(line.idem!.drop), ...line.idem!.add] } : {}),
-    ...('satisfaction' in line ? { satisfaction: line.satisfaction } : {}),
-  };
-}
-
-/**
- * A record waiting for its document, held as that document's text: its JSON in UTF-8, kept as a one-byte string (one
- * character per byte), with the write it is. One string for the garbage collector to mark where the record as objects
- * is hundreds (a grid-event case after 24 events: 229 objects and 263 strings, 16.5 KB): at 300,000 cases waiting
- * for a checkpoint, marking them took the main thread seconds, in steps and pauses of up to 744 ms (bench/PROFILE.md,
- * "The records waiting, held as text"). UTF-8, not the JSON string itself: a case's text in Chinese makes a two-byte
- * string, twice its UTF-8 bytes for its mostly ASCII JSON.
- */
-class Cold {
-  constructor(
-    readonly seq: number | undefined,
-    /** The document's UTF-8 bytes, one character each (`packText`). */
-    readonly bytes: string,
-  ) {}
-}
-
-/** Reused for the conversions between a JSON text and its UTF-8 bytes as a one-byte string (no Buffer each). */
-let scratch = Buffer.allocUnsafeSlow(256 * 1024);
-/** Texts longer than this are converted through a Buffer of their own (the scratch buffer does not grow past it). */
-const SCRATCH_MAX = 16 * 1024 * 1024;
-
-function scratchFor(bytes: number): Buffer | null {
-  if (bytes > SCRATCH_MAX) return null;
-  if (scratch.length < bytes)
-    scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX, Math.max(bytes, scratch.length * 2)));
-  return scratch;
-}
-
-/** A JSON text as its UTF-8 bytes in a one-byte string. */
-export function packText(text: string): string {
-  const buf = scratchFor(text.length * 3); // at most 3 bytes per UTF-16 unit (a surrogate pair: 4 for 2)
-  if (!buf) return Buffer.from(text, 'utf8').toString('latin1');
-  return buf.toString('latin1', 0, buf.write(text, 0, 'utf8'));
-}
-
-/** The JSON text of `packText`'s bytes. */
-export function unpackText(bytes: string): string {
-  const buf = scratchFor(bytes.length);
-  if (!buf) return Buffer.from(bytes, 'latin1').toString('utf8');
-  return buf.toString('utf8', 0, buf.write(bytes, 0, 'latin1'));
-}
-
-/** The write a held record is (its store sequence number). */
-const seqOf = (h: CaseRecord | Cold): number | undefined => h.seq;
 
 export class FileInstanceStore extends IndexedStore implements InstanceStore {
   private readonly journal: Journal;

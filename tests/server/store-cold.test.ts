@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileInstanceStore, type CaseRecord } from '../../server/store';
-import { packText, unpackText } from '../../server/store/file';
+import { packText, unpackText } from '../../server/store/cold';
 import { summarize } from '../../server/cases/summarize';
 import { newCaseId } from '../../server/util/ids';
 import { tempDir, until } from './helpers';
