@@ -17,29 +17,18 @@ import { FileInstanceStore, type CaseRecord } from '../server/store';
 import { summarize } from '../server/cases/summarize';
 import { newCaseId } from '../server/util/ids';
 import { median } from './measure';
+import { gridRecord } from '../tests/support/records';
 
 const AT = '2025-09-26T10:00:00.000+08:00';
 
-/** A grid-event case in `dispatch` after `n` events of the ASSIGN/RETURN loop, its data in Chinese (示例). */
+/**
+ * A grid-event case in `dispatch` after `n` events of the ASSIGN/RETURN loop (the tests' `gridRecord`), its data in
+ * Chinese (示例), each entry with a payload, actor, rule and effect, and one deadline armed.
+ */
 function record(id: string, n: number): CaseRecord {
-  return {
-    instance: {
-      id,
-      pack: 'national',
-      procedure: 'grid-event',
-      version: 1,
-      rev: n,
-      status: 'active',
-      state: 'dispatch',
-      stateValue: 'dispatch',
-      data: { title: '示例:楼道堆物占用消防通道', reporter: '示例网格员', address: '示例街道 1 号', unit: '示例单位' },
-      deadlines: [
-        { name: 'dispatch', state: 'dispatch', armedAt: AT, dueAt: AT, dueDate: '2025-09-29', overdue: false },
-      ],
-      overdue: false,
-      createdAt: AT,
-      updatedAt: AT,
-    },
+  const r = gridRecord(id, {
+    at: AT,
+    data: { title: '示例:楼道堆物占用消防通道', reporter: '示例网格员', address: '示例街道 1 号', unit: '示例单位' },
     history: Array.from({ length: n }, (_, k) => ({
       seq: k + 1,
       at: AT,
@@ -51,9 +40,16 @@ function record(id: string, n: number): CaseRecord {
       rules: [['unitNotDesignated', k % 2 === 0]],
       effects: [{ name: 'notify', params: { to: ['grid'] } }],
     })),
-    outbox: [],
-    idempotency: [],
-  } as CaseRecord;
+  });
+  const deadline = {
+    name: 'dispatch',
+    state: 'dispatch',
+    armedAt: AT,
+    dueAt: AT,
+    dueDate: '2025-09-29',
+    overdue: false,
+  };
+  return { ...r, instance: { ...r.instance, deadlines: [deadline] } };
 }
 
 async function child(records: number, hot: number): Promise<void> {

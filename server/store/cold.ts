@@ -44,6 +44,3 @@ export function unpackText(bytes: string): string {
   if (!buf) return Buffer.from(bytes, 'latin1').toString('utf8');
   return buf.toString('utf8', 0, buf.write(bytes, 0, 'latin1'));
 }
-
-/** The write a held record is (its store sequence number). */
-export const seqOf = (h: CaseRecord | Cold): number | undefined => h.seq;

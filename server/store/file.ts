@@ -29,7 +29,7 @@ import { isNoSpace } from './errors';
 import { IndexedStore } from './indexed';
 import type { CaseRecord, InstanceStore, Summarize } from './types';
 import { applyLine, deepFreeze, freezeRecord, lineOf, type Line } from './lines';
-import { Cold, packText, seqOf, unpackText } from './cold';
+import { Cold, packText, unpackText } from './cold';
 
 const ID = /^[0-9a-z]{8,40}$/;
 const SHARD = /^[0-9a-z]{2}$/;
@@ -479,8 +479,7 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
               for (const [id, rec, chars] of slice) {
                 // written again since: stays dirty (the same write turned into text, or back, meanwhile: written)
                 const now = this.dirty.get(id);
-                if (now !== rec && (now === undefined || seqOf(now) === undefined || seqOf(now) !== seqOf(rec)))
-                  continue;
+                if (now !== rec && (now?.seq === undefined || now.seq !== rec.seq)) continue;
                 this.dirty.delete(id);
                 this.hot.delete(id);
                 this.dirtyChars -= this.chars.get(id) ?? 0;
