@@ -15,7 +15,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import Router from '@koa/router';
+import { createInterface } from 'node:readline';
 import { ADMIN, GRID_DATA, NOW } from './grid-event';
+import type { EmbeddedStore } from '../server/store/embedded';
+import { FileInstanceStore } from '../server/store/file';
 
 async function gongzhi(dataDir: string, count: number, storage: '1' | '0' | 'memory') {
   const { startServer } = await import('../server/app');
@@ -44,7 +47,30 @@ async function gongzhi(dataDir: string, count: number, storage: '1' | '0' | 'mem
       ids.push(r.instance.id);
     }
   }
-  return { url: srv.url, token: srv.adminToken, ids, close: () => srv.close() };
+  const records = (srv.deps.store as EmbeddedStore).records;
+  // between the benchmark's rounds: work a round left behind is finished before the next contender is measured
+  const commands: Commands = records instanceof FileInstanceStore ? fileCommands(records) : {};
+  return { url: srv.url, token: srv.adminToken, ids, close: () => srv.close(), commands };
+}
+
+/**
+ * `checkpoint`: writes every record waiting for its document now (after a creation round: what the round created);
+ * `settle`: waits for a checkpoint still running (one an event round started), without starting one. Each answers
+ * with the records that were waiting and the milliseconds it took.
+ */
+type Commands = Record<string, () => Promise<Record<string, number>>>;
+
+function fileCommands(records: FileInstanceStore): Commands {
+  const timed = async (wait: () => Promise<void> | null | undefined) => {
+    const documents = records.held.dirty;
+    const t0 = performance.now();
+    await wait();
+    return { documents, ms: performance.now() - t0 };
+  };
+  return {
+    checkpoint: () => timed(() => records.checkpoint()),
+    settle: () => timed(() => records.running),
+  };
 }
 
 /** A real answer of the Gongzhi server: its status, headers and body (bench/http.ts takes one of each kind). */
@@ -104,6 +130,7 @@ async function bareKoa(samplePath: string) {
     url,
     token: 'none',
     ids: [] as string[],
+    commands: {} as Commands,
     close: () =>
       new Promise<void>((res) => {
         server.close(() => res());
@@ -128,9 +155,15 @@ if (process.argv[1]?.endsWith('http-server.ts')) {
     process.exit(2);
   }
   process.stdout.write(`${JSON.stringify({ url: running.url, token: running.token, ids: running.ids })}\n`);
-  process.stdin.resume();
-  process.stdin.on('end', async () => {
-    await running.close();
-    process.exit(0);
-  });
+  // then one command a line on stdin (see fileCommands), each answered by one JSON line on stdout
+  const { commands } = running;
+  createInterface({ input: process.stdin })
+    .on('line', async (line) => {
+      const cmd = commands[line.trim()];
+      process.stdout.write(`${JSON.stringify(cmd ? await cmd() : { error: `unknown command: ${line}` })}\n`);
+    })
+    .on('close', async () => {
+      await running.close();
+      process.exit(0);
+    });
 }

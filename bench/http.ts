@@ -36,6 +36,8 @@ export interface ServerChild {
   token: string;
   ids: string[];
   proc: ChildProcess;
+  /** Sends a command of bench/http-server.ts (a Gongzhi server's `checkpoint` or `settle`) and resolves with its answer. */
+  command(cmd: string): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -84,9 +86,22 @@ export async function spawnServer(
     proc.once('exit', (code) => rej(new Error(`http-server ${args[0]} exited with ${code} before it was ready`)));
   });
   const ready = JSON.parse(line) as { url: string; token: string; ids: string[] };
+  // the answers to commands, one line each, in order
+  const answers: ((line: string) => void)[] = [];
+  createInterface({ input: proc.stdout! }).on('line', (l) => answers.shift()?.(l));
   return {
     ...ready,
     proc,
+    command(cmd: string) {
+      return new Promise((res, rej) => {
+        answers.push((l) => {
+          const a = JSON.parse(l) as Record<string, number> & { error?: string };
+          if (a.error) rej(new Error(`http-server: ${a.error}`));
+          else res(a);
+        });
+        proc.stdin!.write(`${cmd}\n`);
+      });
+    },
     async stop() {
       proc.stdin!.end();
       const timer = setTimeout(() => proc.kill('SIGKILL'), 120_000); // closing checkpoints every case written since the last one
@@ -284,15 +299,24 @@ export async function gongzhiServer(
     env,
   );
   const pool = new CasePool(child.ids);
+  const settled: number[] = [];
   return {
     child,
     pool,
     dataDir,
+    /** How long each checkpoint still running at the end of a round was waited for (ms). */
+    settled,
     run: async (connections: number, seconds: number) => {
       const f = await load(child.url, child.token, pool, connections, seconds);
       await new Promise((r) => setTimeout(r, 200));
       await pool.settle((id) => stateOf(child.url, child.token, id));
       return f;
+    },
+    /** After a round on this server: a checkpoint it started is finished before the next contender's round. */
+    async settle() {
+      if (storage === 'memory') return;
+      const { ms } = await child.command('settle');
+      if (ms > 1) settled.push(ms);
     },
     async stop() {
       await child.stop();
@@ -327,7 +351,11 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     fsync: await gongzhiServer(cases, 'fsync'),
     nofsync: await gongzhiServer(cases, 'nofsync'),
     memory: await gongzhiServer(cases, 'memory'),
+    // creation on a server of its own: the cases a round creates (and their checkpoint) stay out of the event rows
+    create: await gongzhiServer(0, 'fsync'),
   };
+  /** The checkpoint that wrote what each creation round created, forced at the round's end: documents and ms. */
+  const afterCreation: Record<string, number>[] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'gongzhi-bench-koa-'));
   let koa: ServerChild | undefined;
   try {
@@ -342,9 +370,9 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     if (answer.status !== 200) throw new Error(`http bench: first event → ${answer.status} ${await answer.text()}`);
     const event = await sampleAnswer(answer);
     synced.pool.give(first, true);
-    const created = await fetch(`${synced.child.url}/api/instances`, {
+    const created = await fetch(`${servers.create.child.url}/api/instances`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${synced.child.token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${servers.create.child.token}` },
       body: CREATE_BODY,
     });
     if (created.status !== 201)
@@ -355,8 +383,22 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const k = koa;
 
     const contenders: [string, () => Promise<LoadFigures>][] = [
-      ['Gongzhi (file store, fsync on: the default)', () => servers.fsync.run(connections, seconds)],
-      ['Gongzhi, fsync off (GONGZHI_FSYNC=0)', () => servers.nofsync.run(connections, seconds)],
+      [
+        'Gongzhi (file store, fsync on: the default)',
+        async () => {
+          const f = await servers.fsync.run(connections, seconds);
+          await servers.fsync.settle();
+          return f;
+        },
+      ],
+      [
+        'Gongzhi, fsync off (GONGZHI_FSYNC=0)',
+        async () => {
+          const f = await servers.nofsync.run(connections, seconds);
+          await servers.nofsync.settle();
+          return f;
+        },
+      ],
       ['Gongzhi, in-memory store (no disk; for comparison)', () => servers.memory.run(connections, seconds)],
       [
         'bare Koa (read + JSON.parse + answer)',
@@ -368,7 +410,12 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       ],
       [
         'creation: Gongzhi (file store, fsync on)',
-        () => loadCreate(servers.fsync.child.url, servers.fsync.child.token, connections, seconds),
+        async () => {
+          const { child } = servers.create;
+          const f = await loadCreate(child.url, child.token, connections, seconds);
+          afterCreation.push(await child.command('checkpoint'));
+          return f;
+        },
       ],
       ['creation: bare Koa (read + JSON.parse + answer)', () => loadCreate(k.url, k.token, connections, seconds)],
     ];
@@ -403,6 +450,16 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     rows.push(
       { label: 'events per case by the end (fsync on)', value: perCase(servers.fsync), unit: 'events' },
       { label: 'mean case file by the end (fsync on)', value: meanCaseFileBytes(servers.fsync.dataDir), unit: 'bytes' },
+      {
+        label: 'creation: documents written by the checkpoint after a round',
+        value: median(afterCreation.map((x) => x.documents)),
+        unit: 'documents',
+      },
+      {
+        label: '  that checkpoint, time',
+        value: median(afterCreation.map((x) => x.ms)) / 1000,
+        unit: 's',
+      },
     );
     return {
       name: 'http',
@@ -441,7 +498,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         `Workload: ${cases.toLocaleString('en-US')} national grid-event cases per Gongzhi server, started in \`dispatch\` through the case service; each request sends the case's next event of the loop ASSIGN (→ handling) / RETURN (→ dispatch) with the admin token. A request takes the next free case and gives it back on its answer, so no case is hit by two connections at once and the events spread evenly over the cases: by the end each case had taken ≈ ${perCase(servers.fsync).toFixed(0)} events with fsync on (≈ ${perCase(servers.nofsync).toFixed(0)} with fsync off, ≈ ${perCase(servers.memory).toFixed(0)} in memory); each event adds one history entry to the case's record, which the store appends whole to its journal (and rewrites in the case's document at the next checkpoint). Every answer is checked: a single non-2xx answer fails the benchmark.`,
         `Each server runs alone in its own Node process (\`bench/http-server.ts\`, started once, idle while another is measured) with the Node flags of \`npm start\` (${startFlags().join(' ') || 'none'}; bare Koa too); autocannon runs in the benchmark process with ${connections} connections, pipelining 1, keep-alive; the client and the servers share the machine's cores.`,
         'Bare Koa: Koa + @koa/router, the same two POST routes (an event, a creation) that read the body, JSON.parse it and send the same bytes as the Gongzhi server: a real answer of it taken at the start (its status, its headers — security headers, X-Request-Id, ETag, Location — and its body, id and rev replaced by values of the same length); no auth, no validation, no store, no engine.',
-        `Creation rows: \`POST /api/instances\` of a national grid-event case (the start data of the store benchmark) on the fsync-on server, ${connections} connections; every answer must be 201. The creations add cases to that server (its event rows run on the ${cases.toLocaleString('en-US')} it started with).`,
+        `Creation rows: \`POST /api/instances\` of a national grid-event case (the start data of the store benchmark) on a Gongzhi server of their own (file store, fsync on, started empty), ${connections} connections; every answer must be 201. After each of its rounds that server writes what the round created to the cases' documents (a checkpoint, forced then and timed: the rows above), so that work is not done during another contender's round; the creation figures are those of the round itself. Likewise after each event round a checkpoint that round started is waited for before the next round: with fsync on, ${servers.fsync.settled.length} of ${rounds + warmup} rounds ended with one running (the longest waited for ${(Math.max(0, ...servers.fsync.settled) / 1000).toFixed(1)} s).`,
         "Gongzhi: the whole server as started by startServer: error and auth middleware (token cache), router, body limits and depth check, ajv body validation, case lock, the case’s record (store cache or its document), engine step, new record appended to the shared journal with group commit (one fdatasync for the events of a moment; fsync off skips it), summary and scheduler, answer with the allowed events; case documents are rewritten at checkpoints (every 60 s, at 64 MiB of journal or when 20,000 records wait; on a thread of their own). The in-memory row is the same server with the store's in-memory twin (`store: 'memory'`, records kept as JSON text): what everything but the disk costs.",
         `Latency: per request in the client, from building the request to its answer being parsed (sub-millisecond resolution); p50 and p99 are medians over the rounds. Requests/s: completed answers ÷ run time. Each sample is one ${seconds} s run; ${rounds} rounds after ${warmup} warm-up round, order rotating; ratio = median of per-round ratios.`,
       ],

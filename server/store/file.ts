@@ -453,6 +453,11 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
    * evicted) once its document is written; the journal files are deleted only after every document and folder is
    * synced, so a crash at any point replays them.
    */
+  /** The checkpoint running now, if one is (settles when it is done); null when none runs. */
+  get running(): Promise<void> | null {
+    return this.checkpointing;
+  }
+
   checkpoint(files?: string[]): Promise<void> {
     if (this.checkpointing) return this.checkpointing;
     if (this.timer) clearTimeout(this.timer);
