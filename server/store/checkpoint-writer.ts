@@ -5,8 +5,8 @@
  * behind it (the pool is first in, first out: a checkpoint that queued thousands of calls there stalled every event
  * for seconds). The main thread only serialises the records, a slice at a time, and posts the texts.
  *
- * Each document is written as writeAtomic does it: a temporary file beside the target, `fdatasync` (with fsync), a
- * rename over the target; the folders are synced once, at the end (`syncDirs`), before the journal files the
+ * Each document is written as writeAtomic does it: a temporary file beside the target (with fsync, a spare: the file
+ * of a document replaced before, see SPARES), `fdatasync` (with fsync), a rename over the target; the folders are synced once, at the end (`syncDirs`), before the journal files the
  * documents cover are deleted. A failure is reported with its errno code (ENOSPC stays recognisable).
  *
  * Several threads (THREADS, default 4), each writing whole slices, one document after another: one thread waits for
@@ -21,28 +21,68 @@
  */
 import { Worker } from 'node:worker_threads';
 
+/**
+ * Spare files each writer thread keeps at most (≈ 8 MB of disk at ~8 KB a document). Creating a file costs ext4 far
+ * more than writing over one: its inode allocator reads each recently deleted inode of the group before taking a free
+ * one (`find_inode_bit` → `recently_deleted`), and a checkpoint deletes one per document it replaces; renaming over a
+ * document frees its file. A thread writes a document into the file of one replaced before (overwritten in place,
+ * cut to length, synced, renamed over the target), and keeps the file of the document it replaces as a spare: no
+ * file created, none freed. A spare is written over only after the folder sync that made its replacement durable
+ * (`syncDirs`): before it, a crash could leave the target naming that file still. Spares are named `*.spare` beside
+ * the documents; close removes them, and so does a store opened after a crash (the target keeps its own name for
+ * the file), as it removes the `*.tmp` of writes cut short.
+ */
+export const SPARES = 1024;
+
 const SOURCE = `
 const { parentPort, threadId } = require('node:worker_threads');
 const fs = require('node:fs');
 const path = require('node:path');
 let counter = 0;
 const made = new Set();
+// spares: replaced documents' files, kept by a hard link; reusable once the renames that replaced them are durable
+const SPARES = ${SPARES};
+let spares = [];
+let linked = [];
+let marked = 0;
+function tmpName(dir, file, kind, ext) {
+  return path.join(dir, '.' + path.basename(file) + '.' + process.pid + '.' + kind + threadId + '.' + (++counter) + ext);
+}
+function unlinkQuiet(f) {
+  try { fs.unlinkSync(f); } catch {}
+}
 function writeDoc(file, text, fsync, latin1) {
   const dir = path.dirname(file);
   if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
-  const tmp = path.join(dir, '.' + path.basename(file) + '.' + process.pid + '.c' + threadId + '.' + (++counter) + '.tmp');
+  let tmp = null;
   let fd = -1;
+  let reused = false;
+  if (fsync && spares.length) {
+    tmp = spares.pop();
+    try { fd = fs.openSync(tmp, 'r+'); reused = true; } catch { unlinkQuiet(tmp); fd = -1; }
+  }
+  if (fd < 0) tmp = tmpName(dir, file, 'c', '.tmp');
+  let spare = null;
   try {
-    fd = fs.openSync(tmp, 'w');
+    if (fd < 0) fd = fs.openSync(tmp, 'w');
     const buf = Buffer.from(text, latin1 ? 'latin1' : 'utf8');
-    for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
+    for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off, off);
+    if (reused) fs.ftruncateSync(fd, buf.length); // the spare held a longer document, perhaps
     if (fsync) fs.fdatasyncSync(fd);
     fs.closeSync(fd);
     fd = -1;
+    if (fsync && spares.length + linked.length < SPARES) {
+      // the document replaced keeps its file under a spare name (no file freed here, none created for a later write)
+      spare = tmpName(dir, file, 's', '.spare');
+      try { fs.linkSync(file, spare); } catch { spare = null; }
+    }
     fs.renameSync(tmp, file);
+    if (spare) linked.push(spare);
   } catch (e) {
     if (fd >= 0) try { fs.closeSync(fd); } catch {}
-    try { fs.rmSync(tmp, { force: true }); } catch {}
+    unlinkQuiet(tmp);
+    // the rename did not happen: the spare name is the live document's file, never to be written over
+    if (spare) unlinkQuiet(spare);
     made.delete(dir);
     throw e;
   }
@@ -56,6 +96,9 @@ parentPort.on('message', (m) => {
     if (m.op === 'write')
       for (let i = 0; i < m.files.length; i++) writeDoc(m.files[i], m.texts[i], m.fsync, m.packed && m.packed[i]);
     else if (m.op === 'syncDirs') for (const d of m.dirs) syncDir(d);
+    else if (m.op === 'mark') marked = linked.length;
+    else if (m.op === 'spared') { spares = spares.concat(linked.slice(0, marked)); linked = linked.slice(marked); marked = 0; }
+    else if (m.op === 'drop') { for (const f of spares.concat(linked)) unlinkQuiet(f); spares = []; linked = []; marked = 0; }
     parentPort.postMessage({ id: m.id });
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: { message: String(e && e.message || e), code: e && e.code } });
@@ -76,6 +119,11 @@ class Thread {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private next = 0;
+
+  /** Whether its thread runs (so it may hold spares). */
+  get started(): boolean {
+    return this.worker !== null;
+  }
 
   /** Calls posted and not yet answered. */
   get load(): number {
@@ -163,15 +211,25 @@ export class CheckpointWriter {
     return t.call({ op: 'write', files, texts, fsync, packed });
   }
 
-  /** Syncs these folders (so the renames into them are durable), shared among the threads. */
+  /**
+   * Syncs these folders (so the renames into them are durable), shared among the threads. Then the files of the
+   * documents those renames replaced, kept as spares by the threads that wrote them, may be written over: each
+   * thread's spares linked before this call (`mark`: its messages are handled in order) are released once every
+   * folder is synced. The caller passes every folder written to since its last call (a checkpoint's shards).
+   */
   async syncDirs(dirs: string[]): Promise<void> {
+    const running = this.threads.filter((t) => t.started);
+    await Promise.all(running.map((t) => t.call({ op: 'mark' })));
     const n = Math.min(this.threads.length, dirs.length);
     const parts = Array.from({ length: n }, (_, k) => dirs.filter((_, i) => i % n === k));
     const done = await Promise.allSettled(parts.map((p, k) => this.threads[k].call({ op: 'syncDirs', dirs: p })));
     for (const r of done) if (r.status === 'rejected') throw r.reason;
+    await Promise.all(running.map((t) => t.call({ op: 'spared' })));
   }
 
+  /** Removes the spare files and stops the threads. */
   async close(): Promise<void> {
+    await Promise.allSettled(this.threads.filter((t) => t.started).map((t) => t.call({ op: 'drop' })));
     await Promise.all(this.threads.map((t) => t.close()));
   }
 }

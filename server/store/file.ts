@@ -206,8 +206,9 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
       const dir = join(this.opts.dir, shard);
       for (const name of readdirSync(dir)) {
         const file = join(dir, name);
-        // leftovers of writes cut short by a crash: their target was never replaced, they hold nothing acknowledged
-        if (name.endsWith('.tmp')) {
+        // leftovers of writes cut short by a crash: their target was never replaced, they hold nothing acknowledged;
+        // and the checkpoint writer's spares (checkpoint-writer.ts SPARES), other names for files no longer read
+        if (name.endsWith('.tmp') || name.endsWith('.spare')) {
           rmSync(file, { force: true });
           continue;
         }
