@@ -79,7 +79,7 @@ function writeDoc(file, text, fsync, latin1) {
       try { fs.linkSync(file, spare); } catch { spare = null; }
     }
     fs.renameSync(tmp, file);
-    if (spare) linked.push(spare);
+    if (spare) linked.push([spare, dir]);
   } catch (e) {
     if (fd >= 0) try { fs.closeSync(fd); } catch {}
     unlinkQuiet(tmp);
@@ -99,8 +99,20 @@ parentPort.on('message', (m) => {
       for (let i = 0; i < m.files.length; i++) writeDoc(m.files[i], m.texts[i], m.fsync, m.packed && m.packed[i]);
     else if (m.op === 'syncDirs') for (const d of m.dirs) syncDir(d);
     else if (m.op === 'mark') marked = linked.length;
-    else if (m.op === 'spared') { spares = spares.concat(linked.slice(0, marked)); linked = linked.slice(marked); marked = 0; }
-    else if (m.op === 'drop') { for (const f of spares.concat(linked)) unlinkQuiet(f); spares = []; linked = []; marked = 0; }
+    else if (m.op === 'spared') {
+      // a folder not among those synced (a spare linked by a checkpoint that failed before its sync): synced first
+      const synced = new Set(m.dirs);
+      for (let k = 0; k < marked; k++) if (!synced.has(linked[k][1])) { syncDir(linked[k][1]); synced.add(linked[k][1]); }
+      for (let k = 0; k < marked; k++) spares.push(linked[k][0]);
+      linked = linked.slice(marked);
+      marked = 0;
+    } else if (m.op === 'drop') {
+      for (const f of spares) unlinkQuiet(f);
+      for (const l of linked) unlinkQuiet(l[0]);
+      spares = [];
+      linked = [];
+      marked = 0;
+    }
     parentPort.postMessage({ id: m.id });
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: { message: String(e && e.message || e), code: e && e.code } });
@@ -217,7 +229,8 @@ export class CheckpointWriter {
    * Syncs these folders (so the renames into them are durable), shared among the threads. Then the files of the
    * documents those renames replaced, kept as spares by the threads that wrote them, may be written over: each
    * thread's spares linked before this call (`mark`: its messages are handled in order) are released once every
-   * folder is synced. The caller passes every folder written to since its last call (a checkpoint's shards).
+   * folder is synced (and the folder of any such spare's document not among `dirs`, synced by its thread first: a
+   * checkpoint that failed before its sync wrote into folders the next one may not).
    */
   async syncDirs(dirs: string[]): Promise<void> {
     const running = this.threads.filter((t) => t.started);
@@ -226,7 +239,7 @@ export class CheckpointWriter {
     const parts = Array.from({ length: n }, (_, k) => dirs.filter((_, i) => i % n === k));
     const done = await Promise.allSettled(parts.map((p, k) => this.threads[k].call({ op: 'syncDirs', dirs: p })));
     for (const r of done) if (r.status === 'rejected') throw r.reason;
-    await Promise.all(running.map((t) => t.call({ op: 'spared' })));
+    await Promise.all(running.map((t) => t.call({ op: 'spared', dirs })));
   }
 
   /** Removes the spare files and stops the threads. */
