@@ -79,7 +79,10 @@ describe('checkpoint writer: the files of replaced documents written over, once 
       expect(doc.instance.rev).toBe(4);
       expect(readFileSync(file(id), 'utf8')).toBe(JSON.stringify(await s.get(id)));
     }
+    const spares = () => ids.flatMap((id) => spareFiles(join(dir, id.slice(-2))));
+    expect(spares().length, 'the checkpoints of the store keep the replaced files as spares').toBeGreaterThan(0);
     await s.close();
+    expect(spares(), 'and its close removes them').toEqual([]);
     // a crash between the link and the rename leaves a spare naming the live document's file: open removes the name
     const shard = join(dir, ids[0].slice(-2));
     mkdirSync(shard, { recursive: true });
