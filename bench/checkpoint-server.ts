@@ -9,6 +9,7 @@
  *   memory      RSS and V8 heap after a full GC, and what the store holds
  * Exits when stdin ends (closing the server).
  */
+import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
@@ -141,6 +142,38 @@ new PerformanceObserver((list) => {
     }
   }
 }).observe({ entryTypes: ['gc'] });
+// the main thread's own scheduling (Linux: /proc/thread-self/schedstat, ns on a core and ns runnable but waiting for
+// one): whether a hold of the event loop was work on the main thread or the main thread waiting for a core (the machine
+// has 2, shared with the load generator, the checkpoint's writer threads, V8's helper threads and other processes)
+// GC pauses of the window as [start, ms] (their entries arrive after the pause: matched to the holds when asked)
+let pauses: [number, number][] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) pauses.push([e.startTime, e.duration]);
+}).observe({ entryTypes: ['gc'] });
+const schedstat = (): [number, number] | null => {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
+    return [Number(run) / 1e6, Number(wait) / 1e6];
+  } catch {
+    return null; // not Linux
+  }
+};
+let schedFrom = schedstat();
+/** The longest hold of the event loop in the window (over 100 ms): from, length, and of it ms on a core and waiting. */
+let hold = { from: 0, ms: 0, cpu: 0, wait: 0 };
+let tick = { at: performance.now(), sched: schedFrom };
+setInterval(() => {
+  const now = { at: performance.now(), sched: schedstat() };
+  const ms = now.at - tick.at;
+  if (ms > 100 && ms > hold.ms && now.sched && tick.sched)
+    hold = { from: tick.at, ms, cpu: now.sched[0] - tick.sched[0], wait: now.sched[1] - tick.sched[1] };
+  tick = now;
+}, 10).unref();
+/** The longest hold, with the GC pauses within it (ms in all). */
+function longestHold() {
+  const gc = pauses.filter(([at]) => at >= hold.from && at < hold.from + hold.ms).reduce((sum, [, ms]) => sum + ms, 0);
+  return { ms: hold.ms, cpu: hold.cpu, wait: hold.wait, gc };
+}
 const rl = createInterface({ input: process.stdin });
 rl.on('line', async (cmd) => {
   const reply = (o: Record<string, unknown>) => say({ cmd, ...o });
@@ -176,7 +209,19 @@ rl.on('line', async (cmd) => {
         process.cpuUsage(cpuFrom.cpu),
       ),
       load: loadavg()[0],
+      // the main thread in the window: ms on a core and ms waiting for one; and its longest hold, split
+      main: (({ at, now }) =>
+        at && now ? { cpu: now[0] - at[0], wait: now[1] - at[1], ms: performance.now() - cpuFrom.at } : null)({
+        at: schedFrom,
+        now: schedstat(),
+      }),
+      hold: longestHold(),
+      // the records waiting for their documents, and of them held as text (the rest as objects)
+      held: { dirty: records.held.dirty, cold: records.held.cold },
     });
+    schedFrom = schedstat();
+    hold = { from: 0, ms: 0, cpu: 0, wait: 0 };
+    pauses = [];
     cpuFrom = { cpu: process.cpuUsage(), at: performance.now() };
     delay.reset();
     flushes = { n: 0, max: 0, total: 0 };

@@ -196,6 +196,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       gcShare: number;
       cpu: number;
       load: number;
+      /** The main thread's time waiting for a core (runnable, not running) over the window's length. */
+      mainWait: number;
+      /** The window's longest hold of the event loop (> 100 ms; else 0), and of it ms waiting for a core and in GC. */
+      hold: { ms: number; cpu: number; wait: number; gc: number };
     };
     const window = async (conns: number): Promise<Window> => {
       await c.ask('delay');
@@ -211,6 +215,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         gc: { max: number; total: number };
         cpu: number;
         load: number;
+        main: { cpu: number; wait: number; ms: number } | null;
+        hold: { ms: number; cpu: number; wait: number; gc: number };
       };
       if (process.env.BENCH_DEBUG)
         console.error(
@@ -236,6 +242,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         gcShare: d.gc.total / (seconds * 1000),
         cpu: d.cpu,
         load: d.load,
+        mainWait: d.main ? d.main.wait / d.main.ms : Number.NaN,
+        hold: d.hold,
       };
     };
     let done: Record<string, unknown> | null = null;
@@ -262,7 +270,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
 
     const worst = (fs: Window[], k: 'max' | 'loopMax' | 'clientLoopMax' | 'batchMax' | 'gcMax' = 'max') =>
       fs.length ? Math.max(...fs.map((f) => f[k])) : Number.NaN;
-    const med = (fs: Window[], k: 'p99' | 'rps' | 'gcShare' | 'cpu' | 'load') =>
+    /** The window whose event loop was held longest: that hold, split. */
+    const held = (fs: Window[]) =>
+      fs.reduce((a, f) => (f.hold.ms > a.ms ? f.hold : a), { ms: 0, cpu: 0, wait: 0, gc: 0 });
+    const med = (fs: Window[], k: 'p99' | 'rps' | 'gcShare' | 'cpu' | 'load' | 'mainWait') =>
       fs.length ? median(fs.map((f) => f[k])) : Number.NaN;
     for (const n of [100, 500]) {
       rows.push(
@@ -291,6 +302,22 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
             label: '  server: slowest journal batch (writev + fdatasync, as the events saw it)',
             value: worst(ws, 'batchMax'),
             unit: 'ms',
+          },
+          {
+            label: '  server: its longest hold of the event loop (over 100 ms): its main thread on a core in it',
+            value: held(ws).cpu,
+            unit: 'ms',
+          },
+          {
+            label: '  server: the same hold: its main thread waiting for a core (runnable, not running)',
+            value: held(ws).wait,
+            unit: 'ms',
+          },
+          { label: '  server: the same hold: GC pauses within it', value: held(ws).gc, unit: 'ms' },
+          {
+            label: '  server: main thread waiting for a core / wall time (median of windows)',
+            value: 100 * med(ws, 'mainWait'),
+            unit: '%',
           },
           {
             label: '  server: CPU time its threads got / wall time (median of windows)',
@@ -446,7 +473,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         `Cases: national grid-event, one started through the case service and ${(cases - 1).toLocaleString('en-US')} copies of its record written as documents (the store benchmark's set-up). Server: bench/checkpoint-server.ts (startServer, embedded file store, fsync on) in its own process; autocannon in the benchmark process; the client and the server share the machine's 2 cores with whatever else runs.`,
         `Stalls: events as in the http benchmark (ASSIGN/RETURN loop, a case never in flight twice), the cases taken in turn from all ${cases.toLocaleString('en-US')}, so nearly every event reads its case's document (the read cache holds 5,000). ${seconds} s windows. "No checkpoint running": the checkpoint triggers are off. Then every case is written again (a journal line each) and one checkpoint writes all of them while windows at 100 and 500 connections alternate until it ends. Slowest answer = the maximum over the windows; latency measured in the client.`,
         `Memory: the same folder opened with the default triggers (a checkpoint every 60 s, at 64 MiB of journal, or when 20,000 records wait for their documents). Mixed load: 20 connections, each cycling event, read (GET a random case), event, creation, event; ${minutes} min in total; RSS and heap sampled after a forced full GC between 60 s runs. The mixed load creates cases (there is no deletion), so the case count grows with its length: what grows with the cases is the heap at rest over its cases (summaries, indexes, armed deadlines: nothing else is held at rest), and what the load holds is the heap beyond that share — the records waiting for a checkpoint (the 20,000 trigger plus what arrives while one runs; at most ${HOLD_RECORDS.toLocaleString('en-US')}: beyond that, writes wait for the checkpoint) and the read cache (5,000 records), compiled procedures. The flat bound is judged on the highest heap beyond the cases' share in the second half of the load against the first half (a sample lands anywhere in a checkpoint's cycle).`,
-        "Server-side figures per window (bench/checkpoint-server.ts): the event loop's longest delay (perf_hooks monitorEventLoopDelay, 5 ms resolution: how long callbacks waited for the main thread) and the slowest journal batch (its flush timed from the main thread: writev and fdatasync, including the waits for the event loop between them).",
+        "Server-side figures per window (bench/checkpoint-server.ts): the event loop's longest delay (perf_hooks monitorEventLoopDelay, 5 ms resolution: how long callbacks waited for the main thread) the slowest journal batch (its flush timed from the main thread: writev and fdatasync, including the waits for the event loop between them), and the main thread's own scheduling (Linux /proc/thread-self/schedstat): its time waiting for a core while runnable, and for the window's longest hold of the event loop (a 10 ms timer late by over 100 ms) how much of it the main thread was on a core, waiting for one, and in GC pauses — a hold with little time on a core is the machine's cores taken by other threads (the load generator, the checkpoint's writers, V8's GC helper threads, other processes), not work on the main thread.",
         ...notes,
       ],
     };
