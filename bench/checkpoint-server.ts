@@ -119,8 +119,11 @@ const KINDS: Record<number, string> = {
 };
 let gcs = { n: 0, max: 0, total: 0, majorN: 0, majorMax: 0, majorTotal: 0, external: 0, long: [] as unknown[] };
 let windowFrom = performance.now();
+// GC pauses of the window as [start, ms] (their entries arrive after the pause: matched to the holds when asked)
+let pauses: [number, number][] = [];
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
+    pauses.push([e.startTime, e.duration]);
     const detail = (e as unknown as { detail?: { kind?: number; flags?: number } }).detail;
     const major = detail?.kind === MAJOR;
     if ((detail?.flags ?? 0) & 32) gcs.external++;
@@ -145,11 +148,6 @@ new PerformanceObserver((list) => {
 // the main thread's own scheduling (Linux: /proc/thread-self/schedstat, ns on a core and ns runnable but waiting for
 // one): whether a hold of the event loop was work on the main thread or the main thread waiting for a core (the machine
 // has 2, shared with the load generator, the checkpoint's writer threads, V8's helper threads and other processes)
-// GC pauses of the window as [start, ms] (their entries arrive after the pause: matched to the holds when asked)
-let pauses: [number, number][] = [];
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) pauses.push([e.startTime, e.duration]);
-}).observe({ entryTypes: ['gc'] });
 const schedstat = (): [number, number] | null => {
   try {
     const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
@@ -169,6 +167,11 @@ setInterval(() => {
     hold = { from: tick.at, ms, cpu: now.sched[0] - tick.sched[0], wait: now.sched[1] - tick.sched[1] };
   tick = now;
 }, 10).unref();
+/** The main thread since `from` (a schedstat reading): ms on a core, ms waiting for one, ms of wall time. */
+function mainSince(from: [number, number] | null) {
+  const now = schedstat();
+  return from && now ? { cpu: now[0] - from[0], wait: now[1] - from[1], ms: performance.now() - cpuFrom.at } : null;
+}
 /** The longest hold, with the GC pauses within it (ms in all). */
 function longestHold() {
   const gc = pauses.filter(([at]) => at >= hold.from && at < hold.from + hold.ms).reduce((sum, [, ms]) => sum + ms, 0);
@@ -210,11 +213,7 @@ rl.on('line', async (cmd) => {
       ),
       load: loadavg()[0],
       // the main thread in the window: ms on a core and ms waiting for one; and its longest hold, split
-      main: (({ at, now }) =>
-        at && now ? { cpu: now[0] - at[0], wait: now[1] - at[1], ms: performance.now() - cpuFrom.at } : null)({
-        at: schedFrom,
-        now: schedstat(),
-      }),
+      main: mainSince(schedFrom),
       hold: longestHold(),
       // the records waiting for their documents, and of them held as text (the rest as objects)
       held: { dirty: records.held.dirty, cold: records.held.cold },
