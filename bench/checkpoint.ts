@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { openGongzhi, populate } from './store';
-import { BODIES, CasePool, load, startFlags, type LoadFigures } from './http';
+import { BODIES, CasePool, load, startFlags, type LoadFigures } from './http-load';
 import { ADMIN, GRID_DATA } from './grid-event';
 import { median } from './measure';
 import type { EmbeddedStore } from '../server/store/embedded';

@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CasePool, load, loadCreate, spawnServer, type LoadFigures } from './http';
+import { CasePool, load, loadCreate, spawnServer, type LoadFigures } from './http-load';
 import { median } from './measure';
 
 const cpuSeconds = (pid: number) => {

@@ -1,5 +1,5 @@
 /**
- * One HTTP server of the HTTP benchmark, in its own process (spawned by bench/http.ts), so the load generator
+ * One HTTP server of the HTTP benchmark, in its own process (spawned by bench/http-load.ts), so the load generator
  * and the server do not share an event loop:
  *   node --import tsx bench/http-server.ts gongzhi <dataDir> <cases> [fsync 1|0|memory]
  *   node --import tsx bench/http-server.ts koa <samples.json>
@@ -53,15 +53,16 @@ async function gongzhi(dataDir: string, count: number, storage: '1' | '0' | 'mem
   return { url: srv.url, token: srv.adminToken, ids, close: () => srv.close(), commands };
 }
 
+/** The commands a server answers on stdin, by name: each resolves with the JSON line to answer. */
+type Commands = Record<string, () => Promise<Record<string, number>>>;
+
 /**
  * `checkpoint`: writes every record waiting for its document now (after a creation round: what the round created);
  * `settle`: waits for a checkpoint still running (one an event round started), without starting one. Each answers
  * with the records that were waiting and the milliseconds it took.
  */
-type Commands = Record<string, () => Promise<Record<string, number>>>;
-
 function fileCommands(records: FileInstanceStore): Commands {
-  const timed = async (wait: () => Promise<void> | null | undefined) => {
+  const timed = async (wait: () => Promise<void> | null) => {
     const documents = records.held.dirty;
     const t0 = performance.now();
     await wait();

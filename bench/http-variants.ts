@@ -4,7 +4,7 @@
  * its in-memory store (no disk: what the rest of the server costs). Not run by `npm run bench`.
  *   node --import tsx bench/http-variants.ts [seconds] [rounds]
  */
-import { gongzhiServer } from './http';
+import { gongzhiServer } from './http-load';
 import { alternate, median, pairedRatio } from './measure';
 
 const seconds = Number(process.argv[2] ?? 5);

@@ -8,15 +8,22 @@
  * ASSIGN → handling → RETURN → dispatch. A case is never in flight on two connections at once: a request takes
  * the next free case from a queue and gives it back on its answer, so the events spread evenly over all cases.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { alternate, median, pairedRatio } from './measure';
-import { GRID_DATA, LOOP, nextInLoop, type LoopEvent } from './grid-event';
+import {
+  BODIES,
+  CREATE_BODY,
+  CasePool,
+  gongzhiServer,
+  load,
+  loadCreate,
+  spawnServer,
+  startFlags,
+  type LoadFigures,
+  type ServerChild,
+} from './http-load';
 import type { SampleAnswer } from './http-server';
 import type { BenchOptions, BenchResult } from './types';
 
@@ -24,249 +31,6 @@ const TARGET_RPS_SHARE = 0.4;
 const TARGET_P99_MS = 10;
 const TARGET_CREATE_SHARE = 0.3;
 const TARGET_CREATE_P99_MS = 20;
-const SERVER_SCRIPT = fileURLToPath(new URL('./http-server.ts', import.meta.url));
-
-export const BODIES: Record<LoopEvent, string> = {
-  ASSIGN: JSON.stringify(LOOP.ASSIGN),
-  RETURN: JSON.stringify(LOOP.RETURN),
-};
-
-export interface ServerChild {
-  url: string;
-  token: string;
-  ids: string[];
-  proc: ChildProcess;
-  /** Sends a command of bench/http-server.ts (a Gongzhi server's `checkpoint` or `settle`) and resolves with its answer. */
-  command(cmd: string): Promise<Record<string, number>>;
-  stop(): Promise<void>;
-}
-
-/**
- * The Node flags `npm start` runs the server with (package.json's start script, e.g. the young generation's size):
- * the benchmark's servers run with the same, so it measures the server as production starts it.
- */
-export function startFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    scripts: { start: string };
-  };
-  const words = pkg.scripts.start.split(/\s+/);
-  if (words[0] !== 'node') throw new Error(`http bench: the start script does not run node: ${pkg.scripts.start}`);
-  const flags: string[] = [];
-  for (let i = 1; i < words.length && words[i].startsWith('--'); i++) {
-    if (words[i] === '--import')
-      i++; // the TypeScript loader: spawnServer adds it
-    else flags.push(words[i]);
-  }
-  return flags;
-}
-
-/**
- * Starts bench/http-server.ts with `args` and the start script's Node flags; resolves once it printed its address.
- * `checkout`: another checkout's http-server.ts, run from its own folder (bench/http-ab.ts).
- */
-export async function spawnServer(
-  args: string[],
-  nodeArgs: string[] = [],
-  env: Record<string, string> = {},
-  checkout?: string,
-): Promise<ServerChild> {
-  const script = checkout ? join(checkout, 'bench/http-server.ts') : SERVER_SCRIPT;
-  const proc = spawn(process.execPath, [...startFlags(), ...nodeArgs, '--import', 'tsx', script, ...args], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-    ...(checkout ? { cwd: checkout } : {}),
-  });
-  const exited = new Promise<void>((res) => proc.once('exit', () => res()));
-  const line = await new Promise<string>((res, rej) => {
-    const rl = createInterface({ input: proc.stdout! });
-    rl.once('line', (l) => {
-      rl.close();
-      res(l);
-    });
-    proc.once('exit', (code) => rej(new Error(`http-server ${args[0]} exited with ${code} before it was ready`)));
-  });
-  const ready = JSON.parse(line) as { url: string; token: string; ids: string[] };
-  // the answers to commands, one line each, in order
-  const answers: ((line: string) => void)[] = [];
-  createInterface({ input: proc.stdout! }).on('line', (l) => answers.shift()?.(l));
-  return {
-    ...ready,
-    proc,
-    command(cmd: string) {
-      return new Promise((res, rej) => {
-        answers.push((l) => {
-          const a = JSON.parse(l) as Record<string, number> & { error?: string };
-          if (a.error) rej(new Error(`http-server: ${a.error}`));
-          else res(a);
-        });
-        proc.stdin!.write(`${cmd}\n`);
-      });
-    },
-    async stop() {
-      proc.stdin!.end();
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 120_000); // closing checkpoints every case written since the last one
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-/** Which case the next request goes to, and which event it sends there (ASSIGN in dispatch, RETURN in handling). */
-export class CasePool {
-  private readonly free: number[];
-  private head = 0;
-  readonly next: LoopEvent[];
-  readonly inFlight = new Set<number>();
-  ok = 0;
-
-  constructor(readonly ids: string[]) {
-    this.free = ids.map((_, i) => i);
-    this.next = ids.map(() => 'ASSIGN');
-  }
-
-  take(): number {
-    if (this.head >= this.free.length) throw new Error('http bench: no free case (more connections than cases?)');
-    const i = this.free[this.head++];
-    if (this.head > 4096) {
-      this.free.splice(0, this.head);
-      this.head = 0;
-    }
-    this.inFlight.add(i);
-    return i;
-  }
-
-  give(i: number, applied: boolean): void {
-    if (!this.inFlight.delete(i)) return;
-    if (applied) {
-      this.next[i] = nextInLoop(this.next[i]);
-      this.ok++;
-    }
-    this.free.push(i);
-  }
-
-  /** After a run: the requests cut off at its end; `stateOf` says where each of those cases now is. */
-  async settle(stateOf?: (id: string) => Promise<string>): Promise<void> {
-    for (const i of [...this.inFlight]) {
-      if (stateOf) {
-        const state = await stateOf(this.ids[i]);
-        if (state !== 'dispatch' && state !== 'handling')
-          throw new Error(`http bench: case ${this.ids[i]} is in ${state}`);
-        this.next[i] = state === 'dispatch' ? 'ASSIGN' : 'RETURN';
-      }
-      this.inFlight.delete(i);
-      this.free.push(i);
-    }
-  }
-}
-
-export interface LoadFigures {
-  rps: number;
-  p50: number;
-  p99: number;
-  /** The slowest answer of the run. */
-  max: number;
-  responses: number;
-  failures: number;
-}
-
-/** One autocannon run of `seconds` against `url` with `connections`, requests drawn from `pool`. */
-export async function load(
-  url: string,
-  token: string,
-  pool: CasePool,
-  connections: number,
-  seconds: number,
-): Promise<LoadFigures> {
-  const latencies: number[] = [];
-  const res = await autocannon({
-    url,
-    connections,
-    pipelining: 1,
-    duration: seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest(req, ctx) {
-          const i = pool.take();
-          ctx.case = i;
-          ctx.t0 = performance.now();
-          return {
-            ...req,
-            method: 'POST',
-            path: `/api/instances/${pool.ids[i]}/events`,
-            body: BODIES[pool.next[i]],
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          };
-        },
-        onResponse(status, _body, ctx) {
-          latencies.push(performance.now() - (ctx.t0 as number));
-          pool.give(ctx.case as number, status === 200);
-        },
-      },
-    ],
-  });
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
-  return {
-    rps: res.requests.total / res.duration,
-    p50: pct(50),
-    p99: pct(99),
-    max: latencies[latencies.length - 1] ?? Number.NaN,
-    responses: res.requests.total,
-    failures: res.non2xx + res.errors + res.timeouts,
-  };
-}
-
-/** The creation request of the benchmark: a national grid-event case, as an integrator starts one. */
-export const CREATE_BODY = JSON.stringify({ pack: 'national', procedure: 'grid-event', data: GRID_DATA });
-
-/** One autocannon run of case creations (`POST /api/instances`); every answer must be 201. */
-export async function loadCreate(
-  url: string,
-  token: string,
-  connections: number,
-  seconds: number,
-): Promise<LoadFigures> {
-  const latencies: number[] = [];
-  let bad = 0;
-  const res = await autocannon({
-    url,
-    connections,
-    pipelining: 1,
-    duration: seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/instances',
-        body: CREATE_BODY,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        setupRequest(req, ctx) {
-          ctx.t0 = performance.now();
-          return req;
-        },
-        onResponse(status, _body, ctx) {
-          latencies.push(performance.now() - (ctx.t0 as number));
-          if (status !== 201) bad++;
-        },
-      },
-    ],
-  });
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
-  return {
-    rps: res.requests.total / res.duration,
-    p50: pct(50),
-    p99: pct(99),
-    max: latencies[latencies.length - 1] ?? Number.NaN,
-    responses: res.requests.total,
-    failures: bad + res.errors + res.timeouts,
-  };
-}
-
 /** A real answer (status, headers, body) for the bare app to send the same bytes. */
 async function sampleAnswer(r: Response): Promise<SampleAnswer> {
   const text = await r.text();
@@ -274,54 +38,6 @@ async function sampleAnswer(r: Response): Promise<SampleAnswer> {
     status: r.status,
     headers: Object.fromEntries(r.headers.entries()),
     body: JSON.parse(text) as Record<string, unknown>,
-  };
-}
-
-async function stateOf(url: string, token: string, id: string): Promise<string> {
-  const r = await fetch(`${url}/api/instances/${id}`, { headers: { authorization: `Bearer ${token}` } });
-  if (r.status !== 200) throw new Error(`http bench: GET ${id} → ${r.status}`);
-  return ((await r.json()) as { state: string }).state;
-}
-
-/** A Gongzhi server child with `cases` fresh grid-event cases, and its case pool. */
-export type Storage = 'fsync' | 'nofsync' | 'memory';
-
-export async function gongzhiServer(
-  cases: number,
-  storage: Storage,
-  nodeArgs: string[] = [],
-  env: Record<string, string> = {},
-) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-http-'));
-  const child = await spawnServer(
-    ['gongzhi', dataDir, String(cases), storage === 'fsync' ? '1' : storage === 'nofsync' ? '0' : 'memory'],
-    nodeArgs,
-    env,
-  );
-  const pool = new CasePool(child.ids);
-  const settled: number[] = [];
-  return {
-    child,
-    pool,
-    dataDir,
-    /** How long each checkpoint still running at the end of a round was waited for (ms). */
-    settled,
-    run: async (connections: number, seconds: number) => {
-      const f = await load(child.url, child.token, pool, connections, seconds);
-      await new Promise((r) => setTimeout(r, 200));
-      await pool.settle((id) => stateOf(child.url, child.token, id));
-      return f;
-    },
-    /** After a round on this server: a checkpoint it started is finished before the next contender's round. */
-    async settle() {
-      if (storage === 'memory') return;
-      const { ms } = await child.command('settle');
-      if (ms > 1) settled.push(ms);
-    },
-    async stop() {
-      await child.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
   };
 }
 
@@ -383,22 +99,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const k = koa;
 
     const contenders: [string, () => Promise<LoadFigures>][] = [
-      [
-        'Gongzhi (file store, fsync on: the default)',
-        async () => {
-          const f = await servers.fsync.run(connections, seconds);
-          await servers.fsync.settle();
-          return f;
-        },
-      ],
-      [
-        'Gongzhi, fsync off (GONGZHI_FSYNC=0)',
-        async () => {
-          const f = await servers.nofsync.run(connections, seconds);
-          await servers.nofsync.settle();
-          return f;
-        },
-      ],
+      ['Gongzhi (file store, fsync on: the default)', () => servers.fsync.run(connections, seconds)],
+      ['Gongzhi, fsync off (GONGZHI_FSYNC=0)', () => servers.nofsync.run(connections, seconds)],
       ['Gongzhi, in-memory store (no disk; for comparison)', () => servers.memory.run(connections, seconds)],
       [
         'bare Koa (read + JSON.parse + answer)',

@@ -11,7 +11,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gongzhiServer, loadCreate, type Storage } from './http';
+import { gongzhiServer, loadCreate, type Storage } from './http-load';
 import { categorise, summarise, type Category, type Profile } from './cpuprofile-top';
 
 /** Categories in the order a sample is tried (the first whose pattern matches a frame of its stack wins): inner work first. */
