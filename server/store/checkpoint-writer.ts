@@ -36,10 +36,26 @@ import { Worker } from 'node:worker_threads';
  */
 export const SPARES = 4096;
 
+/**
+ * The writer threads' nice value (Linux: each thread's own; 19 is the lowest priority): a checkpoint is background
+ * work, so it takes what the requests leave of the cores. At normal priority its threads took a fair share from the
+ * main thread — at 300,000 cases, during a checkpoint with 100 connections of events, the main thread was runnable but
+ * waiting for a core 18–21 % of the time (5 % with none running) and the events' p99 rose to 88–96 ms; at nice 19, 8 %
+ * and 59–64 ms, and the checkpoint wrote as many documents in the same windows (112,402 against 110,176 and 127,518),
+ * from the time the main thread leaves (bench/PROFILE.md, "The writer threads at background priority"). Under a load
+ * that leaves no core free, the checkpoint slows down and the store's bound on the records waiting holds writes back
+ * (file.ts \`room\`): the wait lands on the writes, in arrival order, not on every request at random.
+ */
+export const WRITER_NICE = 19;
+
 const SOURCE = `
-const { parentPort, threadId } = require('node:worker_threads');
+const { parentPort, threadId, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
+// this thread's own priority (on Linux a thread's nice value is its own); where it cannot be set, the thread runs at
+// the process's priority and writes just the same
+try { if (workerData.nice) os.setPriority(workerData.nice); } catch {}
 let counter = 0;
 const made = new Set();
 // spares: replaced documents' files, kept by a hard link; reusable once the renames that replaced them are durable
@@ -94,11 +110,13 @@ function syncDir(dir) {
   try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
 }
 parentPort.on('message', (m) => {
+  let value;
   try {
     if (m.op === 'write')
       for (let i = 0; i < m.files.length; i++) writeDoc(m.files[i], m.texts[i], m.fsync, m.packed && m.packed[i]);
     else if (m.op === 'syncDirs') for (const d of m.dirs) syncDir(d);
     else if (m.op === 'mark') marked = linked.length;
+    else if (m.op === 'priority') value = os.getPriority();
     else if (m.op === 'spared') {
       // a folder not among those synced (a spare linked by a checkpoint that failed before its sync): synced first
       const synced = new Set(m.dirs);
@@ -113,7 +131,7 @@ parentPort.on('message', (m) => {
       linked = [];
       marked = 0;
     }
-    parentPort.postMessage({ id: m.id });
+    parentPort.postMessage({ id: m.id, value });
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: { message: String(e && e.message || e), code: e && e.code } });
   }
@@ -121,7 +139,7 @@ parentPort.on('message', (m) => {
 `;
 
 interface Pending {
-  resolve: () => void;
+  resolve: (value: unknown) => void;
   reject: (e: unknown) => void;
 }
 
@@ -131,6 +149,9 @@ export const THREADS = 4;
 /** One writer thread, started on first use, unref'ed while idle. */
 class Thread {
   private worker: Worker | null = null;
+
+  constructor(private readonly nice: number) {}
+
   private readonly pending = new Map<number, Pending>();
   private next = 0;
 
@@ -146,15 +167,15 @@ class Thread {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(SOURCE, { eval: true });
+    const w = new Worker(SOURCE, { eval: true, workerData: { nice: this.nice } });
     w.unref(); // an idle writer never keeps the process alive
-    w.on('message', (m: { id: number; error?: { message: string; code?: string } }) => {
+    w.on('message', (m: { id: number; value?: unknown; error?: { message: string; code?: string } }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
       if (!this.pending.size) w.unref();
       if (m.error) p.reject(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
-      else p.resolve();
+      else p.resolve(m.value);
     });
     const fail = (e: unknown) => {
       if (this.worker === w) this.worker = null;
@@ -167,10 +188,10 @@ class Thread {
     return w;
   }
 
-  call(msg: Record<string, unknown>): Promise<void> {
+  call(msg: Record<string, unknown>): Promise<unknown> {
     const w = this.start();
     const id = ++this.next;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       w.ref(); // while it works for us, the process waits for its answer
       w.postMessage({ ...msg, id });
@@ -187,8 +208,14 @@ class Thread {
 export class CheckpointWriter {
   private readonly threads: Thread[];
 
-  constructor(threads = THREADS) {
-    this.threads = Array.from({ length: Math.max(1, threads) }, () => new Thread());
+  /** `nice`: the threads' nice value (WRITER_NICE; 0 leaves them at the process's priority). */
+  constructor(threads = THREADS, nice = WRITER_NICE) {
+    this.threads = Array.from({ length: Math.max(1, threads) }, () => new Thread(nice));
+  }
+
+  /** The nice value each thread runs at, as the thread itself reads it (starts the threads; tests). */
+  priorities(): Promise<number[]> {
+    return Promise.all(this.threads.map((t) => t.call({ op: 'priority' }) as Promise<number>));
   }
 
   /** How many threads write (so how many slices a checkpoint keeps queued: one each, and one more). */
@@ -222,7 +249,7 @@ export class CheckpointWriter {
     let t = this.threads[0];
     for (let k = 1; k < Math.min(threads, this.threads.length); k++)
       if (this.threads[k].load < t.load) t = this.threads[k];
-    return t.call({ op: 'write', files, texts, fsync, packed });
+    return t.call({ op: 'write', files, texts, fsync, packed }).then(() => undefined);
   }
 
   /**

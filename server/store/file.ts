@@ -72,6 +72,8 @@ export interface FileStoreOptions {
   journalSegmentBytes?: number;
   /** Threads writing a checkpoint's documents (default 4: their concurrent syncs share the file system's commits). */
   checkpointThreads?: number;
+  /** Their nice value (default WRITER_NICE, 19: background priority; 0 keeps the process's; checkpoint-writer.ts). */
+  checkpointNice?: number;
   /** Called as a checkpoint's documents are written (records written so far, records to write): tests and benchmarks. */
   onCheckpointProgress?: (written: number, total: number) => void;
 }
@@ -122,7 +124,7 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
           `✗ 无法预备下一个日志文件,日志继续追加写入 / could not prepare the next journal file, the journal appends meanwhile: ${(e as Error).message}`,
         ),
     });
-    this.writer = new CheckpointWriter(opts.checkpointThreads);
+    this.writer = new CheckpointWriter(opts.checkpointThreads, opts.checkpointNice);
   }
 
   /** Journal batches written (one sync each, with fsync), for tests and benchmarks. */
