@@ -49,6 +49,15 @@ declare module 'autocannon' {
     requests: Histogram;
     throughput: Histogram;
   }
+  /** A run started with a callback: its events, among them `response` with the client that got the answer. */
+  interface Instance {
+    on(
+      event: 'response',
+      listener: (client: object, status: number, bytes: number, responseTime: number) => void,
+    ): Instance;
+  }
   function autocannon(opts: Options): Promise<Result>;
+  function autocannon(opts: Options, done: (error: Error | null, result: Result) => void): Instance;
   export default autocannon;
+  export type { Options, Result };
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import autocannon, { type Options, type Result } from 'autocannon';
 import { GRID_DATA, LOOP, nextInLoop, type LoopEvent } from './grid-event';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./http-server.ts', import.meta.url));
@@ -153,8 +153,64 @@ export interface LoadFigures {
   p99: number;
   /** The slowest answer of the run. */
   max: number;
+  /**
+   * The slowest of the connections' first answers, and the slowest of the others. A connection's first answer is
+   * timed from before it connects (autocannon starts its clock when it builds the request), so it includes the TCP
+   * set-up and the wait in the listening socket's accept queue, which a server's request handling does not control;
+   * the others are answers on open connections (bench/PROFILE.md, "A connection's first answer").
+   */
+  firstMax: number;
+  openMax: number;
   responses: number;
   failures: number;
+}
+
+/**
+ * The answer times of one run. A connection's first answer is kept apart from the rest: autocannon emits `response`
+ * with the client right after calling the request's onResponse for the same answer, so `client` names the connection
+ * of the time `add` took last.
+ */
+class Answers {
+  private readonly times: number[] = [];
+  private readonly counts = new WeakMap<object, number>();
+  private last = 0;
+  private firstMax = 0;
+  private openMax = 0;
+
+  add(ms: number): void {
+    this.last = ms;
+    this.times.push(ms);
+  }
+
+  client(c: object): void {
+    const n = this.counts.get(c) ?? 0;
+    this.counts.set(c, n + 1);
+    if (n === 0) this.firstMax = Math.max(this.firstMax, this.last);
+    else this.openMax = Math.max(this.openMax, this.last);
+  }
+
+  figures(res: Result, failures: number): LoadFigures {
+    const t = this.times.sort((a, b) => a - b);
+    const pct = (p: number) => t[Math.min(t.length - 1, Math.floor((p / 100) * t.length))] ?? Number.NaN;
+    return {
+      rps: res.requests.total / res.duration,
+      p50: pct(50),
+      p99: pct(99),
+      max: t[t.length - 1] ?? Number.NaN,
+      firstMax: this.firstMax,
+      openMax: this.openMax,
+      responses: res.requests.total,
+      failures,
+    };
+  }
+}
+
+/** An autocannon run whose answers' clients go to `answers`. */
+function run(opts: Options, answers: Answers): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(opts, (e, r) => (e ? reject(e) : resolve(r)));
+    instance.on('response', (client) => answers.client(client));
+  });
 }
 
 /** One autocannon run of `seconds` against `url` with `connections`, requests drawn from `pool`. */
@@ -165,46 +221,39 @@ export async function load(
   connections: number,
   seconds: number,
 ): Promise<LoadFigures> {
-  const latencies: number[] = [];
-  const res = await autocannon({
-    url,
-    connections,
-    pipelining: 1,
-    duration: seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest(req, ctx) {
-          const i = pool.take();
-          ctx.case = i;
-          ctx.t0 = performance.now();
-          return {
-            ...req,
-            method: 'POST',
-            path: `/api/instances/${pool.ids[i]}/events`,
-            body: BODIES[pool.next[i]],
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          };
+  const answers = new Answers();
+  const res = await run(
+    {
+      url,
+      connections,
+      pipelining: 1,
+      duration: seconds,
+      timeout: 30,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest(req, ctx) {
+            const i = pool.take();
+            ctx.case = i;
+            ctx.t0 = performance.now();
+            return {
+              ...req,
+              method: 'POST',
+              path: `/api/instances/${pool.ids[i]}/events`,
+              body: BODIES[pool.next[i]],
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            };
+          },
+          onResponse(status, _body, ctx) {
+            answers.add(performance.now() - (ctx.t0 as number));
+            pool.give(ctx.case as number, status === 200);
+          },
         },
-        onResponse(status, _body, ctx) {
-          latencies.push(performance.now() - (ctx.t0 as number));
-          pool.give(ctx.case as number, status === 200);
-        },
-      },
-    ],
-  });
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
-  return {
-    rps: res.requests.total / res.duration,
-    p50: pct(50),
-    p99: pct(99),
-    max: latencies[latencies.length - 1] ?? Number.NaN,
-    responses: res.requests.total,
-    failures: res.non2xx + res.errors + res.timeouts,
-  };
+      ],
+    },
+    answers,
+  );
+  return answers.figures(res, res.non2xx + res.errors + res.timeouts);
 }
 
 /** The creation request of the benchmark: a national grid-event case, as an integrator starts one. */
@@ -217,42 +266,35 @@ export async function loadCreate(
   connections: number,
   seconds: number,
 ): Promise<LoadFigures> {
-  const latencies: number[] = [];
+  const answers = new Answers();
   let bad = 0;
-  const res = await autocannon({
-    url,
-    connections,
-    pipelining: 1,
-    duration: seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/instances',
-        body: CREATE_BODY,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        setupRequest(req, ctx) {
-          ctx.t0 = performance.now();
-          return req;
+  const res = await run(
+    {
+      url,
+      connections,
+      pipelining: 1,
+      duration: seconds,
+      timeout: 30,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/instances',
+          body: CREATE_BODY,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          setupRequest(req, ctx) {
+            ctx.t0 = performance.now();
+            return req;
+          },
+          onResponse(status, _body, ctx) {
+            answers.add(performance.now() - (ctx.t0 as number));
+            if (status !== 201) bad++;
+          },
         },
-        onResponse(status, _body, ctx) {
-          latencies.push(performance.now() - (ctx.t0 as number));
-          if (status !== 201) bad++;
-        },
-      },
-    ],
-  });
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
-  return {
-    rps: res.requests.total / res.duration,
-    p50: pct(50),
-    p99: pct(99),
-    max: latencies[latencies.length - 1] ?? Number.NaN,
-    responses: res.requests.total,
-    failures: bad + res.errors + res.timeouts,
-  };
+      ],
+    },
+    answers,
+  );
+  return answers.figures(res, bad + res.errors + res.timeouts);
 }
 
 async function stateOf(url: string, token: string, id: string): Promise<string> {
