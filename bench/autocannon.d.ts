@@ -59,5 +59,5 @@ declare module 'autocannon' {
   function autocannon(opts: Options): Promise<Result>;
   function autocannon(opts: Options, done: (error: Error | null, result: Result) => void): Instance;
   export default autocannon;
-  export type { Options, Result };
+  export type { Request, Result };
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import autocannon, { type Options, type Result } from 'autocannon';
+import autocannon, { type Request, type Result } from 'autocannon';
 import { GRID_DATA, LOOP, nextInLoop, type LoopEvent } from './grid-event';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./http-server.ts', import.meta.url));
@@ -205,12 +205,33 @@ class Answers {
   }
 }
 
-/** An autocannon run whose answers' clients go to `answers`. */
-function run(opts: Options, answers: Answers): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(opts, (e, r) => (e ? reject(e) : resolve(r)));
-    instance.on('response', (client) => answers.client(client));
+/**
+ * One autocannon run of `request` against `url` (`connections`, one request in flight on each, `seconds`), each answer
+ * timed from when its request is built (autocannon's own clock starts there too) and kept in the run's Answers.
+ */
+async function run(
+  url: string,
+  connections: number,
+  seconds: number,
+  request: Request,
+): Promise<{ res: Result; answers: Answers }> {
+  const answers = new Answers();
+  const timed: Request = {
+    ...request,
+    setupRequest(req, ctx) {
+      ctx.t0 = performance.now();
+      return request.setupRequest ? request.setupRequest(req, ctx) : req;
+    },
+    onResponse(status, body, ctx, headers) {
+      answers.add(performance.now() - (ctx.t0 as number));
+      request.onResponse?.(status, body, ctx, headers);
+    },
+  };
+  const res = await new Promise<Result>((resolve, reject) => {
+    const opts = { url, connections, pipelining: 1, duration: seconds, timeout: 30, requests: [timed] };
+    autocannon(opts, (e, r) => (e ? reject(e) : resolve(r))).on('response', (client) => answers.client(client));
   });
+  return { res, answers };
 }
 
 /** One autocannon run of `seconds` against `url` with `connections`, requests drawn from `pool`. */
@@ -221,38 +242,23 @@ export async function load(
   connections: number,
   seconds: number,
 ): Promise<LoadFigures> {
-  const answers = new Answers();
-  const res = await run(
-    {
-      url,
-      connections,
-      pipelining: 1,
-      duration: seconds,
-      timeout: 30,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest(req, ctx) {
-            const i = pool.take();
-            ctx.case = i;
-            ctx.t0 = performance.now();
-            return {
-              ...req,
-              method: 'POST',
-              path: `/api/instances/${pool.ids[i]}/events`,
-              body: BODIES[pool.next[i]],
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-            };
-          },
-          onResponse(status, _body, ctx) {
-            answers.add(performance.now() - (ctx.t0 as number));
-            pool.give(ctx.case as number, status === 200);
-          },
-        },
-      ],
+  const { res, answers } = await run(url, connections, seconds, {
+    method: 'POST',
+    setupRequest(req, ctx) {
+      const i = pool.take();
+      ctx.case = i;
+      return {
+        ...req,
+        method: 'POST',
+        path: `/api/instances/${pool.ids[i]}/events`,
+        body: BODIES[pool.next[i]],
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      };
     },
-    answers,
-  );
+    onResponse(status, _body, ctx) {
+      pool.give(ctx.case as number, status === 200);
+    },
+  });
   return answers.figures(res, res.non2xx + res.errors + res.timeouts);
 }
 
@@ -266,34 +272,16 @@ export async function loadCreate(
   connections: number,
   seconds: number,
 ): Promise<LoadFigures> {
-  const answers = new Answers();
   let bad = 0;
-  const res = await run(
-    {
-      url,
-      connections,
-      pipelining: 1,
-      duration: seconds,
-      timeout: 30,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/instances',
-          body: CREATE_BODY,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          setupRequest(req, ctx) {
-            ctx.t0 = performance.now();
-            return req;
-          },
-          onResponse(status, _body, ctx) {
-            answers.add(performance.now() - (ctx.t0 as number));
-            if (status !== 201) bad++;
-          },
-        },
-      ],
+  const { res, answers } = await run(url, connections, seconds, {
+    method: 'POST',
+    path: '/api/instances',
+    body: CREATE_BODY,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    onResponse(status) {
+      if (status !== 201) bad++;
     },
-    answers,
-  );
+  });
   return answers.figures(res, bad + res.errors + res.timeouts);
 }
 
