@@ -285,7 +285,8 @@ export async function loadCreate(
   return answers.figures(res, bad + res.errors + res.timeouts);
 }
 
-async function stateOf(url: string, token: string, id: string): Promise<string> {
+/** A case's current state (`GET /api/instances/:id`; anything but 200 is an error). */
+export async function stateOf(url: string, token: string, id: string): Promise<string> {
   const r = await fetch(`${url}/api/instances/${id}`, { headers: { authorization: `Bearer ${token}` } });
   if (r.status !== 200) throw new Error(`http bench: GET ${id} → ${r.status}`);
   return ((await r.json()) as { state: string }).state;
