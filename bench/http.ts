@@ -127,6 +127,8 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         label,
         sample: async () => {
           const x = await f();
+          if (process.env.BENCH_DEBUG)
+            console.error(`http: ${label}: ${x.rps.toFixed(0)} req/s, p99 ${x.p99.toFixed(1)} ms`);
           figures[i].push(x);
           return x.rps;
         },
