@@ -20,6 +20,7 @@
  * The worker's source is plain JavaScript run with `eval`, so it starts the same way under tsx, vitest and a build.
  */
 import { Worker } from 'node:worker_threads';
+import { isNoSpace } from './errors';
 
 /**
  * Spare files each writer thread keeps at most: ≈ 32 MB of disk at ~8 KB a document; 4,096 covers a checkpoint of the
@@ -31,7 +32,8 @@ import { Worker } from 'node:worker_threads';
  * replaced before (overwritten in place, cut to length, synced, renamed over the target), and keeps the file of the
  * document it replaces as a spare: no file created, none freed. A spare is written over only after the folder sync
  * that made its replacement durable (`syncDirs`): before it, a crash could leave the target naming that file still.
- * Spares are named `*.spare` beside the documents; close removes them, and so does a store opened after a crash (the
+ * Spares are named `*.spare` beside the documents; close removes them, so does a full disk (`dropSpares`: their blocks
+ * are the first space given back), and so does a store opened after a crash (the
  * target keeps its own name for the file), as it removes the `*.tmp` of writes cut short.
  */
 export const SPARES = 4096;
@@ -249,7 +251,23 @@ export class CheckpointWriter {
     let t = this.threads[0];
     for (let k = 1; k < Math.min(threads, this.threads.length); k++)
       if (this.threads[k].load < t.load) t = this.threads[k];
-    return t.call({ op: 'write', files, texts, fsync, packed }).then(() => undefined);
+    return t.call({ op: 'write', files, texts, fsync, packed }).then(
+      () => undefined,
+      async (e: unknown) => {
+        if (isNoSpace(e)) await this.dropSpares();
+        throw e;
+      },
+    );
+  }
+
+  /**
+   * Removes every thread's spare files, giving back their disk: up to SPARES files of replaced documents per thread,
+   * which nothing needs. Called when a write finds the disk full (here, and by the store when its journal does), so
+   * the space they held goes to the journal's writes first; the threads create files again, and keep spares again
+   * from the next documents they replace.
+   */
+  async dropSpares(): Promise<void> {
+    await Promise.allSettled(this.threads.filter((t) => t.started).map((t) => t.call({ op: 'drop' })));
   }
 
   /**
@@ -271,7 +289,7 @@ export class CheckpointWriter {
 
   /** Removes the spare files and stops the threads. */
   async close(): Promise<void> {
-    await Promise.allSettled(this.threads.filter((t) => t.started).map((t) => t.call({ op: 'drop' })));
+    await this.dropSpares();
     await Promise.all(this.threads.map((t) => t.close()));
   }
 }

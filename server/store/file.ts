@@ -25,7 +25,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointWriter } from './checkpoint-writer';
 import { Journal } from './journal';
-import { isNoSpace } from './errors';
+import { isNoSpace, StorageFullError } from './errors';
 import { IndexedStore } from './indexed';
 import type { CaseRecord, InstanceStore, Summarize } from './types';
 import { applyLine, deepFreeze, freezeRecord, lineOf, type Line } from './lines';
@@ -342,10 +342,17 @@ export class FileInstanceStore extends IndexedStore implements InstanceStore {
     const stored = freezeRecord({ ...record, seq }, prev);
     const text = JSON.stringify(line);
     const chars = 'r' in line ? text.length : (this.chars.get(id) ?? 0) + text.length;
-    const done = this.journal.append(text).then(() => {
-      this.markDirty(id, stored, chars);
-      this.index.set(this.opts.summarize(stored));
-    });
+    const done = this.journal.append(text).then(
+      () => {
+        this.markDirty(id, stored, chars);
+        this.index.set(this.opts.summarize(stored));
+      },
+      (e: unknown) => {
+        // a full disk: the checkpoint writers' spare files (replaced documents) are disk nothing needs
+        if (e instanceof StorageFullError) void this.writer.dropSpares();
+        throw e;
+      },
+    );
     this.inflight.add(done);
     try {
       await done;
