@@ -54,10 +54,10 @@ function record(id: string, state = 'mediation', extra: Partial<CaseRecord['inst
   };
 }
 
-/** Each store, and how it hands out a record: frozen (the file store's cache, no copy per read) or a copy. */
+/** Each store, and how it hands out a record: frozen (both keep their records so, no copy per read) or a copy. */
 const stores: [string, () => InstanceStore, 'frozen' | 'copy'][] = [
   ['file', () => new FileInstanceStore({ dir: tempDir(), fsync: false, summarize }), 'frozen'],
-  ['memory', () => new MemoryInstanceStore(summarize), 'copy'],
+  ['memory', () => new MemoryInstanceStore(summarize), 'frozen'],
 ];
 
 describe.each(stores)('%s store', (_name, make, handsOut) => {
