@@ -6,6 +6,10 @@ import { procedureSchema, packSchema } from '../schema';
 import type { ProblemDetail } from '../types';
 import { i18n } from '../errors';
 
+/** Strings longer than this are always tested afresh; at most MEMO_SIZE answers are kept per pattern. */
+export const MEMO_CHARS = 64;
+export const MEMO_SIZE = 512;
+
 /**
  * Schema `pattern`, `patternProperties` and `propertyNames` patterns run on RE2 (re2js: a linear-time engine in plain
  * JavaScript, so the designer's browser build runs the same one), never on the backtracking `RegExp`: `^(a+)+$`
@@ -15,7 +19,21 @@ import { i18n } from '../errors';
 export const re2Engine = Object.assign(
   (pattern: string) => {
     const rx = RE2JS.compile(pattern);
-    return { test: (s: string) => rx.test(s), toString: () => `re2:${pattern}` };
+    // RE2JS's test costs microseconds even on a short string, and a route's checks test the same few short values
+    // (ids, event names, dates) again and again: answers for strings up to MEMO_CHARS are kept, up to MEMO_SIZE
+    // per pattern (the memo is emptied when full, so it stays bounded whatever the input).
+    const memo = new Map<string, boolean>();
+    const test = (s: string): boolean => {
+      if (s.length > MEMO_CHARS) return rx.test(s);
+      let answer = memo.get(s);
+      if (answer === undefined) {
+        answer = rx.test(s);
+        if (memo.size >= MEMO_SIZE) memo.clear();
+        memo.set(s, answer);
+      }
+      return answer;
+    };
+    return { test, toString: () => `re2:${pattern}` };
   },
   { code: 're2js' },
 );
