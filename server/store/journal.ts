@@ -1,9 +1,10 @@
 /**
  * The store's write-ahead journal: JSON lines shared by every case, written with group commit — the lines of all the
- * writes waiting while the previous batch was being written go out in one `writev` and one `fdatasync`, and each
- * write is acknowledged only then. So a durable event costs a share of one sync, not a new file, a rename and two
- * syncs of its own. The case documents are brought up to date later (see file.ts, `checkpoint`), after which the
- * journal files they cover are deleted.
+ * writes waiting while the previous batch was being written go out in one synced `writev` (the file is opened
+ * `O_DSYNC`; where a platform lacks it, a `writev` and an `fdatasync`), and each write is acknowledged only then.
+ * So a durable event costs a share of one sync, not a new file, a rename and two syncs of its own. The case
+ * documents are brought up to date later (see file.ts, `checkpoint`), after which the journal files they cover are
+ * deleted.
  *
  * Journal files are `<dir>/<n>.log`, numbered upwards; `rotate` closes the current one and starts the next. With fsync,
  * a file is a segment of fixed size (`segmentBytes`, default 64 MiB) filled with zeros and synced before use — the
@@ -28,7 +29,7 @@
  * after one. If taking back fails too, the journal writes nothing more until it succeeds (each later batch tries
  * again first).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageFullError, isNoSpace } from './errors';
@@ -48,6 +49,11 @@ export interface JournalOptions {
   segmentBytes?: number;
   /** Called when a spare could not be prepared (the journal keeps appending meanwhile; nothing is lost). */
   onSpareError?: (e: unknown) => void;
+  /**
+   * With fsync, open the files `O_DSYNC` (default true, where the platform has it); false: a `writev` then an
+   * `fdatasync` per batch, as before (bench/journal-sync.ts measures both).
+   */
+  dsync?: boolean;
 }
 
 const ZEROS = Buffer.alloc(1024 * 1024);
@@ -59,7 +65,7 @@ export class Journal {
   private flushing: Promise<void> | null = null;
   /** Bytes written since the last `rotate` (the checkpoint's trigger), over every file written since. */
   size = 0;
-  /** Batches written so far (each one `writev` and, with fsync, one `fdatasync`). */
+  /** Batches written so far (each one `writev`, synced with fsync). */
   batches = 0;
   /** Where the next batch goes in the current file. */
   private pos = 0;
@@ -89,12 +95,21 @@ export class Journal {
   /** Segments this journal closed, with the bytes written in each: recycled into spares once covered (`remove`). */
   private readonly used = new Map<string, number>();
 
+  /**
+   * With fsync, the journal's files are opened `O_DSYNC` where the platform has it: each `writev` returns once its
+   * bytes are on the disk (with the file's size, when it grew), as `writev` then `fdatasync` did. That is one job on
+   * libuv's pool per batch instead of two, without the hop back to the main thread between them, where the sync
+   * waited behind whatever the main thread was running (bench/PROFILE.md, "One job per batch").
+   */
+  private readonly dsync: number;
+
   constructor(
     private readonly dir: string,
     private readonly fsync: boolean,
     private readonly opts: JournalOptions = {},
   ) {
     this.segment = opts.segmentBytes ?? 64 * 1024 * 1024;
+    this.dsync = fsync && opts.dsync !== false ? (constants.O_DSYNC ?? 0) : 0;
   }
 
   /** The journal files present, oldest first. */
@@ -155,8 +170,8 @@ export class Journal {
       if (fromSpare) {
         this.spareReady = false;
         await rename(this.spare, file);
-        fh = await open(file, 'r+');
-      } else fh = await open(file, 'a');
+        fh = await open(file, constants.O_RDWR | this.dsync);
+      } else fh = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | this.dsync, 0o666);
       if (this.fsync) await this.syncDir();
     } catch (e) {
       await fh?.close().catch(() => undefined);
@@ -273,7 +288,7 @@ export class Journal {
           this.written += bytesWritten;
           buf = buf.subarray(bytesWritten);
         }
-        if (this.fsync) await fh.datasync();
+        if (this.fsync && !this.dsync) await fh.datasync();
       } catch (e) {
         // take the batch back before anyone hears of it: none of its lines may stay for a restart to replay
         this.cutAt = start;

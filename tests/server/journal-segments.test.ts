@@ -8,7 +8,7 @@
  * - A checkpoint's covered segment becomes the next spare (its bytes zeroed again), and a store abandoned without
  *   closing replays every acknowledged write from its segments.
  */
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { constants, existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
@@ -122,6 +122,52 @@ describe('journal segments', () => {
     await j.append(line(n));
     expect(numbers(j.current())).toEqual([n - 1, n]);
     await j.close();
+  });
+
+  it('with fsync, opens its files O_DSYNC: a batch is one write, synced by it, with no fdatasync after', async () => {
+    /** The open flags of a file handle, as Linux reports them (octal in /proc/self/fdinfo). */
+    const flags = (fh: FileHandle) =>
+      parseInt(/^flags:\s+([0-7]+)/m.exec(readFileSync(`/proc/self/fdinfo/${fh.fd}`, 'utf8'))![1], 8);
+    const counted = (j: Journal) => {
+      const fh = (j as unknown as { fh: FileHandle }).fh;
+      const calls = { writev: 0, datasync: 0 };
+      const writev = fh.writev.bind(fh);
+      const datasync = fh.datasync.bind(fh);
+      fh.writev = ((...a: Parameters<FileHandle['writev']>) => (calls.writev++, writev(...a))) as FileHandle['writev'];
+      fh.datasync = () => (calls.datasync++, datasync());
+      return { fh, calls };
+    };
+    // on the prepared segment (opened read-write) and on a file appended to (at start, before a spare is ready)
+    const appended = new Journal(tempDir(), true, { segmentBytes: SEG });
+    await appended.start();
+    const a = counted(appended);
+    expect(flags(a.fh) & constants.O_DSYNC, 'appended file: O_DSYNC').toBe(constants.O_DSYNC);
+    await appended.append(line(1));
+    expect(a.calls).toEqual({ writev: 1, datasync: 0 });
+    await appended.close();
+    const { j, n } = await onSegment(tempDir());
+    const seg = counted(j);
+    expect(flags(seg.fh) & constants.O_DSYNC, 'prepared segment: O_DSYNC').toBe(constants.O_DSYNC);
+    await Promise.all([j.append(line(n)), j.append(line(n + 1))]);
+    expect(seg.calls.datasync).toBe(0);
+    expect(numbers(j.current()).slice(-2)).toEqual([n, n + 1]);
+    await j.close();
+    // dsync: false (the way before, for bench/journal-sync.ts): a writev, then an fdatasync
+    const twoJobs = new Journal(tempDir(), true, { segmentBytes: SEG, dsync: false });
+    await twoJobs.start();
+    const t = counted(twoJobs);
+    expect(flags(t.fh) & constants.O_DSYNC).toBe(0);
+    await twoJobs.append(line(1));
+    expect(t.calls).toEqual({ writev: 1, datasync: 1 });
+    await twoJobs.close();
+    // without fsync nothing is synced, and the file is not opened O_DSYNC
+    const plain = new Journal(tempDir(), false);
+    await plain.start();
+    const p = counted(plain);
+    expect(flags(p.fh) & constants.O_DSYNC).toBe(0);
+    await plain.append(line(1));
+    expect(p.calls).toEqual({ writev: 1, datasync: 0 });
+    await plain.close();
   });
 
   it('a store on segments: abandoned, it replays every acknowledged write; a checkpoint recycles a segment', async () => {

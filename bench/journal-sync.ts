@@ -1,0 +1,79 @@
+/**
+ * The journal's group commit with the main thread busy, two ways of syncing a batch (issue 17):
+ *   node --import tsx bench/journal-sync.ts [busy µs per append, default 200] [seconds per round, default 4] [rounds, default 5]
+ * `O_DSYNC`: the file opened O_DSYNC, one synced `writev` per batch (one job on libuv's pool) — the journal's way.
+ * `writev + fdatasync`: two jobs per batch, and between them a hop back to the main thread, which waits behind
+ * whatever the main thread is running. 20 writers (the HTTP benchmark's connections) each append a ~1 KB line, wait
+ * for it, then keep the main thread busy for the given time (a request's work: ~200 µs in the server) before the next.
+ * Both run the real Journal (server/store/journal.ts, fsync on, over prepared segments), alternating rounds; printed:
+ * appends/s, latency p50/p99 per round, and the medians with the ratio. Not run by `npm run bench`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Journal } from '../server/store/journal';
+import { median } from './measure';
+
+const busyUs = Number(process.argv[2] ?? 200);
+const seconds = Number(process.argv[3] ?? 4);
+const rounds = Number(process.argv[4] ?? 5);
+const WRITERS = 20;
+const line = JSON.stringify({ note: '示例'.repeat(150), pad: 'x'.repeat(300) });
+
+async function round(dsync: boolean): Promise<{ rate: number; p50: number; p99: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'gongzhi-journal-sync-'));
+  const j = new Journal(dir, true, { dsync });
+  try {
+    await j.start();
+    const lat: number[] = [];
+    let stop = false;
+    const writer = async () => {
+      while (!stop) {
+        const t0 = performance.now();
+        await j.append(line);
+        const t1 = performance.now();
+        lat.push(t1 - t0);
+        while (performance.now() - t1 < busyUs / 1000); // the rest of the request, on the main thread
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    const t0 = performance.now();
+    const writers = Array.from({ length: WRITERS }, writer);
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    stop = true;
+    await Promise.all(writers);
+    const ms = performance.now() - t0;
+    lat.sort((a, b) => a - b);
+    const q = (p: number) => lat[Math.floor(p * (lat.length - 1))];
+    return { rate: (lat.length / ms) * 1000, p50: q(0.5), p99: q(0.99) };
+  } finally {
+    await j.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ways = [
+  { label: 'O_DSYNC (the journal)', dsync: true },
+  { label: 'writev + fdatasync', dsync: false },
+];
+const results: Awaited<ReturnType<typeof round>>[][] = [[], []];
+for (let r = 0; r <= rounds; r++) {
+  for (let k = 0; k < 2; k++) {
+    const i = (r + k) % 2; // the order rotates
+    const x = await round(ways[i].dsync);
+    console.log(
+      `${r === 0 ? 'warm-up' : `round ${r}`} ${ways[i].label}: ${x.rate.toFixed(0)} appends/s, p50 ${x.p50.toFixed(2)} ms, p99 ${x.p99.toFixed(2)} ms`,
+    );
+    if (r > 0) results[i].push(x);
+  }
+}
+console.log(
+  `${WRITERS} writers, ${busyUs} µs of main-thread work after each append, ${seconds} s rounds, ${rounds} rounds`,
+);
+for (let i = 0; i < 2; i++)
+  console.log(
+    `${ways[i].label}: median ${median(results[i].map((x) => x.rate)).toFixed(0)} appends/s, p50 ${median(results[i].map((x) => x.p50)).toFixed(2)} ms, p99 ${median(results[i].map((x) => x.p99)).toFixed(2)} ms`,
+  );
+console.log(
+  `O_DSYNC / writev + fdatasync, appends/s: median of the rounds' ratios ${median(results[0].map((x, k) => x.rate / results[1][k].rate)).toFixed(2)}`,
+);
