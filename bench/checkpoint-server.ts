@@ -82,7 +82,7 @@ async function memory() {
   };
 }
 
-// the journal's batches (writev + fdatasync), timed: how long a group commit keeps its events waiting
+// the journal's batches (one synced writev each, O_DSYNC), timed: how long a group commit keeps its events waiting
 const journal = (records as unknown as { journal: { flush: (batch: unknown) => Promise<unknown> } }).journal;
 const flush = journal.flush.bind(journal);
 let flushes = { n: 0, max: 0, total: 0 };

@@ -169,7 +169,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
             unit: '%',
           },
           {
-            label: '  server: slowest journal batch (writev + fdatasync, as the events saw it)',
+            label: '  server: slowest journal batch (its synced write, as the events saw it)',
             value: worst(ws, 'batchMax'),
             unit: 'ms',
           },
