@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal } from '../server/store/journal';
-import { median } from './measure';
+import { alternate, median, pairedRatio } from './measure';
 
 const busyUs = Number(process.argv[2] ?? 200);
 const seconds = Number(process.argv[3] ?? 4);
@@ -56,24 +56,29 @@ const ways = [
   { label: 'O_DSYNC (the journal)', dsync: true },
   { label: 'writev + fdatasync', dsync: false },
 ];
-const results: Awaited<ReturnType<typeof round>>[][] = [[], []];
-for (let r = 0; r <= rounds; r++) {
-  for (let k = 0; k < 2; k++) {
-    const i = (r + k) % 2; // the order rotates
-    const x = await round(ways[i].dsync);
-    console.log(
-      `${r === 0 ? 'warm-up' : `round ${r}`} ${ways[i].label}: ${x.rate.toFixed(0)} appends/s, p50 ${x.p50.toFixed(2)} ms, p99 ${x.p99.toFixed(2)} ms`,
-    );
-    if (r > 0) results[i].push(x);
-  }
-}
-console.log(
-  `${WRITERS} writers, ${busyUs} µs of main-thread work after each append, ${seconds} s rounds, ${rounds} rounds`,
+/** Each way's rounds' latencies, warm-up included (alternate keeps only the measured rounds' rates). */
+const latencies: { p50: number; p99: number }[][] = [[], []];
+const series = await alternate(
+  ways.map((w, i) => ({
+    label: w.label,
+    sample: async () => {
+      const x = await round(w.dsync);
+      console.log(`${w.label}: ${x.rate.toFixed(0)} appends/s, p50 ${x.p50.toFixed(2)} ms, p99 ${x.p99.toFixed(2)} ms`);
+      latencies[i].push(x);
+      return x.rate;
+    },
+  })),
+  { rounds, warmup: 1 },
 );
-for (let i = 0; i < 2; i++)
-  console.log(
-    `${ways[i].label}: median ${median(results[i].map((x) => x.rate)).toFixed(0)} appends/s, p50 ${median(results[i].map((x) => x.p50)).toFixed(2)} ms, p99 ${median(results[i].map((x) => x.p99)).toFixed(2)} ms`,
-  );
 console.log(
-  `O_DSYNC / writev + fdatasync, appends/s: median of the rounds' ratios ${median(results[0].map((x, k) => x.rate / results[1][k].rate)).toFixed(2)}`,
+  `${WRITERS} writers, ${busyUs} µs of main-thread work after each append, ${seconds} s rounds, ${rounds} rounds after 1 warm-up, order rotating`,
+);
+series.forEach((s, i) => {
+  const measured = latencies[i].slice(1);
+  console.log(
+    `${s.label}: median ${s.median.toFixed(0)} appends/s, p50 ${median(measured.map((x) => x.p50)).toFixed(2)} ms, p99 ${median(measured.map((x) => x.p99)).toFixed(2)} ms`,
+  );
+});
+console.log(
+  `O_DSYNC / writev + fdatasync, appends/s: median of the rounds' ratios ${pairedRatio(series[0], series[1]).toFixed(2)}`,
 );

@@ -137,14 +137,21 @@ describe('journal segments', () => {
       fh.datasync = () => (calls.datasync++, datasync());
       return { fh, calls };
     };
-    // on the prepared segment (opened read-write) and on a file appended to (at start, before a spare is ready)
-    const appended = new Journal(tempDir(), true, { segmentBytes: SEG });
-    await appended.start();
-    const a = counted(appended);
-    expect(flags(a.fh) & constants.O_DSYNC, 'appended file: O_DSYNC').toBe(constants.O_DSYNC);
-    await appended.append(line(1));
-    expect(a.calls).toEqual({ writev: 1, datasync: 0 });
-    await appended.close();
+    /** A new journal's first file (appended to: no spare is ready yet): its O_DSYNC flag and one batch's calls. */
+    const firstBatch = async (fsync: boolean, opts: { segmentBytes?: number; dsync?: boolean }) => {
+      const j = new Journal(tempDir(), fsync, opts);
+      await j.start();
+      const { fh, calls } = counted(j);
+      const dsync = flags(fh) & constants.O_DSYNC;
+      await j.append(line(1));
+      await j.close();
+      return { dsync, calls };
+    };
+    expect(await firstBatch(true, { segmentBytes: SEG }), 'appended file').toEqual({
+      dsync: constants.O_DSYNC,
+      calls: { writev: 1, datasync: 0 },
+    });
+    // on the prepared segment (opened read-write)
     const { j, n } = await onSegment(tempDir());
     const seg = counted(j);
     expect(flags(seg.fh) & constants.O_DSYNC, 'prepared segment: O_DSYNC').toBe(constants.O_DSYNC);
@@ -153,21 +160,12 @@ describe('journal segments', () => {
     expect(numbers(j.current()).slice(-2)).toEqual([n, n + 1]);
     await j.close();
     // dsync: false (the way before, for bench/journal-sync.ts): a writev, then an fdatasync
-    const twoJobs = new Journal(tempDir(), true, { segmentBytes: SEG, dsync: false });
-    await twoJobs.start();
-    const t = counted(twoJobs);
-    expect(flags(t.fh) & constants.O_DSYNC).toBe(0);
-    await twoJobs.append(line(1));
-    expect(t.calls).toEqual({ writev: 1, datasync: 1 });
-    await twoJobs.close();
+    expect(await firstBatch(true, { segmentBytes: SEG, dsync: false })).toEqual({
+      dsync: 0,
+      calls: { writev: 1, datasync: 1 },
+    });
     // without fsync nothing is synced, and the file is not opened O_DSYNC
-    const plain = new Journal(tempDir(), false);
-    await plain.start();
-    const p = counted(plain);
-    expect(flags(p.fh) & constants.O_DSYNC).toBe(0);
-    await plain.append(line(1));
-    expect(p.calls).toEqual({ writev: 1, datasync: 0 });
-    await plain.close();
+    expect(await firstBatch(false, {})).toEqual({ dsync: 0, calls: { writev: 1, datasync: 0 } });
   });
 
   it('a store on segments: abandoned, it replays every acknowledged write; a checkpoint recycles a segment', async () => {
