@@ -8,8 +8,33 @@ interface Node {
 }
 export interface Profile {
   nodes: Node[];
+  /** When profiling began, µs of the monotonic clock (on Linux the clock of `process.hrtime`, in every process). */
+  startTime?: number;
   samples: number[];
   timeDeltas: number[];
+}
+
+/**
+ * The profile's samples taken between `fromUs` and `toUs` (µs of the monotonic clock, as `process.hrtime.bigint()`
+ * gives in ns ÷ 1000, in any process of the machine): a load's own time, without the start-up and set-up before it,
+ * whose work after an `await` has no start-up frame left on its stack to be recognised by.
+ */
+export function within(profile: Profile, fromUs: number, toUs: number): Profile {
+  if (profile.startTime === undefined) throw new Error('the profile has no startTime');
+  const samples: number[] = [];
+  const timeDeltas: number[] = [];
+  let t = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    t += profile.timeDeltas[i] ?? 0;
+    if (t < fromUs || t > toUs) return;
+    samples.push(id);
+    timeDeltas.push(profile.timeDeltas[i] ?? 0);
+  });
+  if (!samples.length)
+    throw new Error(
+      `no sample of the profile (${profile.startTime}–${t} µs) falls between ${fromUs} and ${toUs} µs: not the same clock?`,
+    );
+  return { ...profile, samples, timeDeltas };
 }
 
 export function summarise(profile: Profile, top = 25): string {

@@ -4,7 +4,7 @@
  *   (BENCH_LOAD=create: the creation path instead of events; BENCH_CONNECTIONS: other than 20 connections)
  *   node --import tsx bench/profile-http.ts <file.cpuprofile> <requests>     (categories of a profile taken before)
  * Writes bench/out/CPU.*.cpuprofile, prints the hottest functions (bench/cpuprofile-top.ts) and the server's
- * main-thread time per request by category (start-up excluded). fs work done on libuv's thread pool (the kernel
+ * main-thread time per request by category (samples of the load only: warm-up and measured run). fs work done on libuv's thread pool (the kernel
  * side of open, write, fsync, rename) is not in a main-thread profile: see the process CPU figures printed first.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gongzhiServer, loadCreate, type Storage } from './http-load';
-import { categorise, summarise, type Category, type Profile } from './cpuprofile-top';
+import { categorise, summarise, within, type Category, type Profile } from './cpuprofile-top';
 
 /** Categories in the order a sample is tried (the first whose pattern matches a frame of its stack wins): inner work first. */
 export const HTTP_CATEGORIES: Category[] = [
@@ -81,12 +81,19 @@ const threads = (pid: number) => {
 /** Seconds the main thread of a process spent runnable but waiting for a core (/proc/<pid>/schedstat). */
 const runQueueWait = (pid: number) => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
 
-function report(file: string, requests: number, top: number): void {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-  console.log(`${file}\n`);
+/**
+ * Prints the profile's hottest functions and its main-thread time per request by category. With `window` (µs of the
+ * monotonic clock), only the samples taken then count: the load's own time. Without it (a profile taken before),
+ * start-up is left out by its frames (`STARTUP`), which misses its work after an `await` (pack loading, the cases
+ * created before the load): those samples land in `other`.
+ */
+function report(file: string, requests: number, top: number, window?: [number, number]): void {
+  const whole = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const profile = window ? within(whole, window[0], window[1]) : whole;
+  console.log(`${file}${window ? ` (the load's ${((window[1] - window[0]) / 1e6).toFixed(1)} s only)` : ''}\n`);
   console.log(summarise(profile, top));
-  console.log(`\nmain thread per request (${requests} requests, start-up excluded)`);
-  for (const c of categorise(profile, HTTP_CATEGORIES, STARTUP))
+  console.log(`\nmain thread per request (${requests} requests, ${window ? 'the load only' : 'start-up excluded'})`);
+  for (const c of categorise(profile, HTTP_CATEGORIES, window ? undefined : STARTUP))
     console.log(`${((1000 * c.ms) / requests).toFixed(0).padStart(6)} µs  ${c.label}`);
 }
 
@@ -96,12 +103,15 @@ async function profileRun(seconds: number, storage: Storage, cases: number, top:
   const before = new Set(readdirSync(dir));
   const srv = await gongzhiServer(cases, storage, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   let requests = 0;
+  let window: [number, number] = [0, 0];
   try {
     const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
     // BENCH_LOAD=create: the creation path (POST /api/instances of a grid-event case) instead of events
     const creating = process.env.BENCH_LOAD === 'create';
     const run = (secs: number) =>
       creating ? loadCreate(srv.child.url, srv.child.token, connections, secs) : srv.run(connections, secs);
+    const us = () => Number(process.hrtime.bigint() / 1000n); // the profile's clock (CLOCK_MONOTONIC)
+    window = [us(), 0];
     requests += (await run(2)).responses; // warm-up
     const pid = srv.child.proc.pid!;
     const c0 = cpu(pid);
@@ -111,6 +121,7 @@ async function profileRun(seconds: number, storage: Storage, cases: number, top:
     const t0 = performance.now();
     const f = await run(seconds);
     const dt = (performance.now() - t0) / 1000;
+    window[1] = us();
     const c1 = cpu(pid);
     const th1 = threads(pid);
     const client = process.cpuUsage(client0);
@@ -142,7 +153,7 @@ async function profileRun(seconds: number, storage: Storage, cases: number, top:
     .filter((n) => n.endsWith('.cpuprofile') && !before.has(n))
     .sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size); // the main thread's (tsx's loader thread writes one too)
   if (!fresh.length) throw new Error('no profile written');
-  report(join(dir, fresh[0]), requests, top);
+  report(join(dir, fresh[0]), requests, top, window);
 }
 
 const [first, second, third, fourth] = process.argv.slice(2);
