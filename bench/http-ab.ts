@@ -7,16 +7,13 @@
  * per request (user + system of all its threads, from /proc), its share of one core, requests/s, p99, and the load
  * average at the round's start. `events` is the HTTP benchmark's event load, `create` its creation load.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CasePool, load, loadCreate, spawnServer, type LoadFigures } from './http-load';
+import { CasePool, cpuOf, load, loadCreate, spawnServer, type LoadFigures } from './http-load';
 import { median } from './measure';
 
-const cpuSeconds = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
+const cpuSeconds = (pid: number) => cpuOf(pid).all;
 
 async function server(checkout: string, cases: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-ab-'));

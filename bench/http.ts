@@ -16,6 +16,7 @@ import {
   BODIES,
   CREATE_BODY,
   CasePool,
+  cpuOf,
   gongzhiServer,
   load,
   loadCreate,
@@ -121,12 +122,22 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       ],
       ['creation: bare Koa (read + JSON.parse + answer)', () => loadCreate(k.url, k.token, connections, seconds)],
     ];
+    /** The server process of each contender (in the order of `contenders`), for its CPU per request. */
+    const pids = [servers.fsync, servers.nofsync, servers.memory, { child: k }, servers.create, { child: k }].map(
+      (x) => x.child.proc.pid!,
+    );
     const figures = contenders.map(() => [] as LoadFigures[]);
+    /** Per contender and round: the server's CPU µs per request, all its threads and its main thread. */
+    const cpu = contenders.map(() => [] as { all: number; main: number }[]);
     const series = await alternate(
       contenders.map(([label, f], i) => ({
         label,
         sample: async () => {
+          const c0 = cpuOf(pids[i]);
           const x = await f();
+          const c1 = cpuOf(pids[i]);
+          const n = x.responses;
+          cpu[i].push({ all: (1e6 * (c1.all - c0.all)) / n, main: (1e6 * (c1.main - c0.main)) / n });
           if (process.env.BENCH_DEBUG)
             console.error(`http: ${label}: ${x.rps.toFixed(0)} req/s, p99 ${x.p99.toFixed(1)} ms`);
           figures[i].push(x);
@@ -145,10 +156,13 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const createShare = pairedRatio(gc, bc);
     const createP99 = med(4, 'p99');
     const perCase = (srv: typeof servers.fsync) => srv.pool.ok / cases;
+    const cpuMed = (i: number, key: 'all' | 'main') => median(cpu[i].slice(warmup).map((x) => x[key]));
     const rows = series.flatMap((s, i) => [
       { label: `${s.label}: requests/s`, value: s.median, unit: 'req/s' },
       { label: '  p50 latency', value: med(i, 'p50'), unit: 'ms' },
       { label: '  p99 latency', value: med(i, 'p99'), unit: 'ms' },
+      { label: '  server CPU per request, its main thread', value: cpuMed(i, 'main'), unit: 'µs' },
+      { label: '  server CPU per request, all its threads', value: cpuMed(i, 'all'), unit: 'µs' },
     ]);
     await servers.fsync.child.stop(); // closing checkpoints: every case's document is then up to date
     rows.push(
@@ -182,6 +196,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
           target: '< 1',
           met: p99 < TARGET_P99_MS,
         },
+        {
+          label: 'bare Koa / Gongzhi, main-thread CPU per request (events, fsync on)',
+          value: median(cpu[3].slice(warmup).map((x, r) => x.main / cpu[0][warmup + r].main)),
+        },
         { label: 'Gongzhi fsync off / bare Koa, requests/s', value: pairedRatio(u, b) },
         { label: 'Gongzhi in-memory store / bare Koa, requests/s', value: pairedRatio(m, b) },
         { label: 'Gongzhi / Gongzhi in-memory store, requests/s', value: pairedRatio(g, m) },
@@ -205,6 +223,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         `Creation rows: \`POST /api/instances\` of a national grid-event case (the start data of the store benchmark) on a Gongzhi server of their own (file store, fsync on, started empty), ${connections} connections; every answer must be 201. After each of its rounds that server writes what the round created to the cases' documents (a checkpoint, forced then and timed: the rows above), so that work is not done during another contender's round; the creation figures are those of the round itself. Likewise after each event round a checkpoint that round started is waited for before the next round: with fsync on, ${servers.fsync.settled.length} of ${rounds + warmup} rounds ended with one running (the longest waited for ${(Math.max(0, ...servers.fsync.settled) / 1000).toFixed(1)} s).`,
         "Gongzhi: the whole server as started by startServer: error and auth middleware (token cache), router, body limits and depth check, ajv body validation, case lock, the case’s record (store cache or its document), engine step, new record appended to the shared journal with group commit (one fdatasync for the events of a moment; fsync off skips it), summary and scheduler, answer with the allowed events; case documents are rewritten at checkpoints (every 60 s, at 64 MiB of journal or when 20,000 records wait; on a thread of their own). The in-memory row is the same server with the store's in-memory twin (`store: 'memory'`, records kept as JSON text): what everything but the disk costs.",
         `Latency: per request in the client, from building the request to its answer being parsed (sub-millisecond resolution); p50 and p99 are medians over the rounds. Requests/s: completed answers ÷ run time. Each sample is one ${seconds} s run; ${rounds} rounds after ${warmup} warm-up round, order rotating; ratio = median of per-round ratios.`,
+        "Server CPU per request: the user + system time the contender's server process used during its round (/proc), ÷ the answers of the round; its main thread alone (where Node runs every request, and what bounds a process's requests/s) and all its threads (with libuv's pool writing the journal, V8's collector helpers and the checkpoint's writers); medians over the rounds. A Gongzhi round counts the work it leaves: an event round the checkpoint it started (waited for at its end), a creation round the checkpoint that writes what it created. Unlike requests/s, these do not count the time a server waited for a core while the client and the other threads held both: on a shared machine they move less from round to round. The \"main-thread CPU\" ratio is the share of bare Koa the event rows would reach if the main thread were all that limited them.",
       ],
     };
   } finally {
