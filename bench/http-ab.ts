@@ -13,8 +13,6 @@ import { join, resolve } from 'node:path';
 import { CasePool, cpuOf, load, loadCreate, spawnServer, type LoadFigures } from './http-load';
 import { median } from './measure';
 
-const cpuSeconds = (pid: number) => cpuOf(pid).all;
-
 async function server(checkout: string, cases: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gongzhi-bench-ab-'));
   const child = await spawnServer(['gongzhi', dataDir, String(cases), '1'], [], {}, checkout);
@@ -47,14 +45,14 @@ try {
       const i = (round + k) % servers.length;
       const s = servers[i];
       const load1 = loadavg()[0];
-      const c0 = cpuSeconds(s.pid);
+      const c0 = cpuOf(s.pid).all;
       const t0 = performance.now();
       const f =
         kind === 'create'
           ? await loadCreate(s.url, s.token, 20, seconds)
           : await load(s.url, s.token, s.pool, 20, seconds);
       const dt = (performance.now() - t0) / 1000;
-      const c1 = cpuSeconds(s.pid);
+      const c1 = cpuOf(s.pid).all;
       if (kind !== 'create') {
         await new Promise((r) => setTimeout(r, 300));
         await s.pool.settle(async (id) => {

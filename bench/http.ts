@@ -99,12 +99,22 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     const koaPool = new CasePool(synced.child.ids);
     const k = koa;
 
-    const contenders: [string, () => Promise<LoadFigures>][] = [
-      ['Gongzhi (file store, fsync on: the default)', () => servers.fsync.run(connections, seconds)],
-      ['Gongzhi, fsync off (GONGZHI_FSYNC=0)', () => servers.nofsync.run(connections, seconds)],
-      ['Gongzhi, in-memory store (no disk; for comparison)', () => servers.memory.run(connections, seconds)],
+    /** Each contender: its label, its server (whose CPU per request is read around its rounds), one round. */
+    const contenders: [string, ServerChild, () => Promise<LoadFigures>][] = [
+      [
+        'Gongzhi (file store, fsync on: the default)',
+        servers.fsync.child,
+        () => servers.fsync.run(connections, seconds),
+      ],
+      ['Gongzhi, fsync off (GONGZHI_FSYNC=0)', servers.nofsync.child, () => servers.nofsync.run(connections, seconds)],
+      [
+        'Gongzhi, in-memory store (no disk; for comparison)',
+        servers.memory.child,
+        () => servers.memory.run(connections, seconds),
+      ],
       [
         'bare Koa (read + JSON.parse + answer)',
+        k,
         async () => {
           const f = await load(k.url, k.token, koaPool, connections, seconds);
           await koaPool.settle();
@@ -113,6 +123,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
       ],
       [
         'creation: Gongzhi (file store, fsync on)',
+        servers.create.child,
         async () => {
           const { child } = servers.create;
           const f = await loadCreate(child.url, child.token, connections, seconds);
@@ -120,22 +131,18 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
           return f;
         },
       ],
-      ['creation: bare Koa (read + JSON.parse + answer)', () => loadCreate(k.url, k.token, connections, seconds)],
+      ['creation: bare Koa (read + JSON.parse + answer)', k, () => loadCreate(k.url, k.token, connections, seconds)],
     ];
-    /** The server process of each contender (in the order of `contenders`), for its CPU per request. */
-    const pids = [servers.fsync, servers.nofsync, servers.memory, { child: k }, servers.create, { child: k }].map(
-      (x) => x.child.proc.pid!,
-    );
     const figures = contenders.map(() => [] as LoadFigures[]);
     /** Per contender and round: the server's CPU µs per request, all its threads and its main thread. */
     const cpu = contenders.map(() => [] as { all: number; main: number }[]);
     const series = await alternate(
-      contenders.map(([label, f], i) => ({
+      contenders.map(([label, server, f], i) => ({
         label,
         sample: async () => {
-          const c0 = cpuOf(pids[i]);
+          const c0 = cpuOf(server.proc.pid!);
           const x = await f();
-          const c1 = cpuOf(pids[i]);
+          const c1 = cpuOf(server.proc.pid!);
           const n = x.responses;
           cpu[i].push({ all: (1e6 * (c1.all - c0.all)) / n, main: (1e6 * (c1.main - c0.main)) / n });
           if (process.env.BENCH_DEBUG)
@@ -221,7 +228,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         `Each server runs alone in its own Node process (\`bench/http-server.ts\`, started once, idle while another is measured) with the Node flags of \`npm start\` (${startFlags().join(' ') || 'none'}; bare Koa too); autocannon runs in the benchmark process with ${connections} connections, pipelining 1, keep-alive; the client and the servers share the machine's cores.`,
         'Bare Koa: Koa + @koa/router, the same two POST routes (an event, a creation) that read the body, JSON.parse it and send the same bytes as the Gongzhi server: a real answer of it taken at the start (its status, its headers — security headers, X-Request-Id, ETag, Location — and its body, id and rev replaced by values of the same length); no auth, no validation, no store, no engine.',
         `Creation rows: \`POST /api/instances\` of a national grid-event case (the start data of the store benchmark) on a Gongzhi server of their own (file store, fsync on, started empty), ${connections} connections; every answer must be 201. After each of its rounds that server writes what the round created to the cases' documents (a checkpoint, forced then and timed: the rows above), so that work is not done during another contender's round; the creation figures are those of the round itself. Likewise after each event round a checkpoint that round started is waited for before the next round: with fsync on, ${servers.fsync.settled.length} of ${rounds + warmup} rounds ended with one running (the longest waited for ${(Math.max(0, ...servers.fsync.settled) / 1000).toFixed(1)} s).`,
-        "Gongzhi: the whole server as started by startServer: error and auth middleware (token cache), router, body limits and depth check, ajv body validation, case lock, the case’s record (store cache or its document), engine step, new record appended to the shared journal with group commit (one fdatasync for the events of a moment; fsync off skips it), summary and scheduler, answer with the allowed events; case documents are rewritten at checkpoints (every 60 s, at 64 MiB of journal or when 20,000 records wait; on a thread of their own). The in-memory row is the same server with the store's in-memory twin (`store: 'memory'`, records kept as JSON text): what everything but the disk costs.",
+        "Gongzhi: the whole server as started by startServer: error and auth middleware (token cache), router, body limits and depth check, ajv body validation, case lock, the case’s record (store cache or its document), engine step, new record appended to the shared journal with group commit (one synced write, O_DSYNC, for the events of a moment; fsync off skips the sync), summary and scheduler, answer with the allowed events; case documents are rewritten at checkpoints (every 60 s, at 64 MiB of journal or when 20,000 records wait; on a thread of their own). The in-memory row is the same server with the store's in-memory twin (`store: 'memory'`, records kept as JSON text): what everything but the disk costs.",
         `Latency: per request in the client, from building the request to its answer being parsed (sub-millisecond resolution); p50 and p99 are medians over the rounds. Requests/s: completed answers ÷ run time. Each sample is one ${seconds} s run; ${rounds} rounds after ${warmup} warm-up round, order rotating; ratio = median of per-round ratios.`,
         "Server CPU per request: the user + system time the contender's server process used during its round (/proc), ÷ the answers of the round; its main thread alone (where Node runs every request, and what bounds a process's requests/s) and all its threads (with libuv's pool writing the journal, V8's collector helpers and the checkpoint's writers); medians over the rounds. A Gongzhi round counts the work it leaves: an event round the checkpoint it started (waited for at its end), a creation round the checkpoint that writes what it created. Unlike requests/s, these do not count the time a server waited for a core while the client and the other threads held both: on a shared machine they move less from round to round. The \"main-thread CPU\" ratio is the share of bare Koa the event rows would reach if the main thread were all that limited them.",
       ],

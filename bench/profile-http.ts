@@ -4,8 +4,9 @@
  *   (BENCH_LOAD=create: the creation path instead of events; BENCH_CONNECTIONS: other than 20 connections)
  *   node --import tsx bench/profile-http.ts <file.cpuprofile> <requests>     (categories of a profile taken before)
  * Writes bench/out/CPU.*.cpuprofile, prints the hottest functions (bench/cpuprofile-top.ts) and the server's
- * main-thread time per request by category (samples of the load only: warm-up and measured run). fs work done on libuv's thread pool (the kernel
- * side of open, write, fsync, rename) is not in a main-thread profile: see the process CPU figures printed first.
+ * main-thread time per request by category (the samples of the load only: warm-up and measured run). fs work done
+ * on libuv's thread pool (the kernel side of open, write, fsync, rename) is not in a main-thread profile: see the
+ * process CPU figures printed first.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
