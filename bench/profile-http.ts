@@ -19,7 +19,7 @@ import { categorise, summarise, within, type Category, type Profile } from './cp
 export const HTTP_CATEGORIES: Category[] = [
   [
     'journal: line encoding (JSON.stringify of the change), freeze, group commit (writev, fdatasync)',
-    /^(put|lineOf|deepFreeze|freezeRecord|idemDelta|instanceChange|sameKeys) store\/(file|lines)\.ts|^(append|flush|kick|cutBack) store\/journal\.ts|^(writev|datasync) fs\/promises/,
+    /^(put|lineOf|freezeRecord|idemDelta|instanceChange|sameKeys) store\/(file|lines)\.ts|^deepFreeze util\/freeze\.ts|^(append|flush|kick|cutBack) store\/journal\.ts|^(writev|datasync) fs\/promises/,
   ],
   [
     'store: the case read (cache, or its document) and the transaction (lock, delta, timers, outbox, stats index)',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Low, Memory, type Adapter } from 'lowdb';
 import type { PackConflict, PackSource, ProcedureDoc } from '../engine';
 import { AtomicJSONFile } from './store/atomic-file';
+import { deepFreeze } from './util/freeze';
 
 export interface StoredToken {
   /** Absent on tokens made before tokens had ids (their id is derived from the hash, see store/embedded.ts). */
@@ -91,7 +92,7 @@ export class Registry {
 
   async open(): Promise<void> {
     await this.db.read();
-    this.db.data = { ...empty(), ...(this.db.data ?? {}) };
+    this.db.data = deepFreeze({ ...empty(), ...(this.db.data ?? {}) });
   }
 
   get data(): Readonly<RegistryData> {
@@ -99,15 +100,24 @@ export class Registry {
   }
 
   /**
-   * Changes the registry: `fn` works on a copy, which is written atomically and only then becomes current, so a
-   * failed write (or a throw in `fn`) changes nothing. Calls are serialized.
+   * Changes the registry: `fn` gets a shallow copy of it and replaces the sections it changes, copying on write down
+   * to what it changes (it never changes in place what it was given: all of it is frozen). The new data is written
+   * atomically and only then becomes current, so a failed write (or a throw in `fn`) changes nothing. Calls are
+   * serialized. The whole registry used to be deep-cloned for each change: with a large draft in it (a 600 KB one
+   * from the designer), every change (a token's use, the clock, another draft) cloned that draft too
+   * (tests/adversarial/hostile-definitions.test.ts, "20,000-property schema").
    */
   update<T>(fn: (draft: RegistryData) => T): Promise<T> {
     const run = this.queue.then(async () => {
-      const draft = structuredClone(this.db.data);
+      // a turn of the event loop first (a timer's: other requests' reads run in it, as they would not before an
+      // immediate): the caller's work (a large request body read and parsed) and this change's (its copy, its
+      // serialisation) are then two stretches of the loop, not one
+      await new Promise((res) => setTimeout(res, 0));
+      const draft = { ...this.db.data };
       const out = fn(draft);
       await this.db.adapter.write(draft);
-      this.db.data = draft;
+      // frozen once current: only what `fn` made is walked (what it shares with the previous data is frozen already)
+      this.db.data = deepFreeze(draft);
       return out;
     });
     this.queue = run.catch(() => undefined);

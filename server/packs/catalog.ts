@@ -135,6 +135,10 @@ export class PackCatalog {
     for (const procs of Object.values(byPack))
       for (const list of Object.values(procs)) list.sort((a, b) => a.version - b.version);
     this.versionData = byPack;
+    // the embedded store answers the same (frozen) object while the packs are unchanged: a draft saved, a token used
+    // or the clock moved changes the registry, not them, and hashing every pack's source for it kept the event loop
+    // busy in proportion to all the packs
+    if (packs === this.packsData && imported === this.importedRaw) return;
     const key = sha256(stableStringify({ packs, imported: imported ?? null }));
     if (key !== this.packsKey) {
       // what this process just committed it has resolved already (its plan); otherwise resolved a pack at a time

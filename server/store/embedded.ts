@@ -749,8 +749,9 @@ class EmbeddedCatalog implements CatalogStore {
     return join(this.dir!, pack, procedure, `${version}.json`);
   }
 
+  /** The registry's own (frozen) object: the same object for as long as no commit changed the packs. */
   async packs() {
-    return structuredClone(this.registry.data.packs);
+    return this.registry.data.packs;
   }
 
   async versions(): Promise<VersionEntry[]> {
@@ -797,11 +798,17 @@ class EmbeddedCatalog implements CatalogStore {
         }
       }
       await this.registry.update((reg) => {
-        Object.assign(reg.packs, structuredClone(change.packs));
-        for (const { record: v, info } of change.versions)
-          ((reg.versions[v.pack] ??= {})[v.procedure] ??= []).push(structuredClone(info));
+        reg.packs = { ...reg.packs, ...structuredClone(change.packs) };
+        for (const { record: v, info } of change.versions) {
+          const procs = reg.versions[v.pack] ?? {};
+          const list = [...(procs[v.procedure] ?? []), structuredClone(info)];
+          reg.versions = { ...reg.versions, [v.pack]: { ...procs, [v.procedure]: list } };
+        }
         const d = change.dropDraft;
-        if (d && reg.drafts[d.pack]) delete reg.drafts[d.pack][d.procedure];
+        if (d && reg.drafts[d.pack]?.[d.procedure]) {
+          const { [d.procedure]: _dropped, ...kept } = reg.drafts[d.pack];
+          reg.drafts = { ...reg.drafts, [d.pack]: kept };
+        }
       });
       this.changes.emit('registry');
     });
@@ -821,13 +828,14 @@ class EmbeddedRegistryParts {
     const reg = registry;
     const emit = () => changes.emit('registry');
     this.drafts = {
+      // the registry's own (frozen) object: a copy of a large draft (600 KB from the designer) was most of the time
+      // its save's answer kept the event loop busy
       async get(pack, procedure) {
-        const d = reg.data.drafts[pack]?.[procedure];
-        return d ? (structuredClone(d) as Draft) : null;
+        return (reg.data.drafts[pack]?.[procedure] as Draft | undefined) ?? null;
       },
       async save(pack, procedure, draft) {
         await reg.update((r) => {
-          (r.drafts[pack] ??= {})[procedure] = structuredClone(draft);
+          r.drafts = { ...r.drafts, [pack]: { ...r.drafts[pack], [procedure]: structuredClone(draft) } };
         });
         emit();
       },
@@ -840,7 +848,7 @@ class EmbeddedRegistryParts {
         const out = await reg.update((r) => {
           const v = fn(key === 'clock' ? r.clock?.now : r.settings?.[key]);
           if (key === 'clock') r.clock = { now: v };
-          else (r.settings ??= {})[key] = v;
+          else r.settings = { ...r.settings, [key]: v };
           return v;
         });
         changes.emit(key === 'clock' ? 'clock' : 'registry');
@@ -850,7 +858,7 @@ class EmbeddedRegistryParts {
     this.tokens = {
       async create(t) {
         await reg.update((r) => {
-          r.tokens.push(structuredClone(t));
+          r.tokens = [...r.tokens, structuredClone(t)];
         });
         emit();
       },
@@ -872,14 +880,14 @@ class EmbeddedRegistryParts {
       async touch(id, at) {
         if (!reg.data.tokens.some((t) => tokenId(t) === id)) return;
         await reg.update((r) => {
-          for (const t of r.tokens) if (tokenId(t) === id) t.lastUsedAt = at;
+          r.tokens = r.tokens.map((t) => (tokenId(t) === id ? { ...t, lastUsedAt: at } : t));
         });
       },
     };
     this.webhooks = {
       async create(w: Webhook) {
         await reg.update((r) => {
-          r.webhooks.push(structuredClone(w));
+          r.webhooks = [...r.webhooks, structuredClone(w)];
         });
         emit();
       },

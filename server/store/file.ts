@@ -28,7 +28,8 @@ import { Journal } from './journal';
 import { isNoSpace, StorageFullError } from './errors';
 import { IndexedStore } from './indexed';
 import type { CaseRecord, InstanceStore, Summarize } from './types';
-import { applyLine, deepFreeze, freezeRecord, lineOf, type Line } from './lines';
+import { applyLine, freezeRecord, lineOf, type Line } from './lines';
+import { deepFreeze } from '../util/freeze';
 import { Cold, packText, unpackText } from './cold';
 
 const ID = /^[0-9a-z]{8,40}$/;

@@ -1,9 +1,10 @@
 /**
  * The file store's journal lines and the records they rebuild (file.ts): a line is a whole record, or the change of
- * one against the write before it; `deepFreeze`/`freezeRecord` freeze what the store keeps.
+ * one against the write before it; `freezeRecord` freezes what the store keeps.
  */
 import type { Instance } from '../../engine';
 import type { CaseRecord } from './types';
+import { deepFreeze } from '../util/freeze';
 
 /**
  * A journal line: a whole record, or the change of one against the write numbered `base`. A change carries the
@@ -68,23 +69,6 @@ function idemDelta(
   const kept = prev.length - drop;
   for (let i = 0; i < kept; i++) if (next[i] !== prev[drop + i]) return null;
   return { drop, add: next.slice(kept) };
-}
-
-/**
- * Freezes a record and everything in it not frozen yet. A new record shares its earlier history entries (frozen
- * already) with the previous one, so only its new parts are walked; arrays by index and objects with `for…in` (a
- * record is plain JSON data), without the key arrays `Object.keys` would allocate on every event.
- */
-export function deepFreeze<T>(v: T): T {
-  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return v;
-  Object.freeze(v);
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) deepFreeze(v[i]);
-  } else {
-    const o = v as Record<string, unknown>;
-    for (const k in o) deepFreeze(o[k]);
-  }
-  return v;
 }
 
 /**

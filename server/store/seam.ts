@@ -289,6 +289,7 @@ export interface CatalogChange {
 }
 
 export interface CatalogStore {
+  /** The stored packs; read-only (the embedded store answers its own frozen object, the same while they are unchanged). */
   packs(): Promise<Record<string, StoredPack>>;
   /** Every published version's bookkeeping, by pack, procedure, then version. */
   versions(): Promise<VersionEntry[]>;
@@ -313,6 +314,7 @@ export interface Draft {
 }
 
 export interface DraftStore {
+  /** The draft as saved; read-only (the embedded store answers its own frozen object, not a copy). */
   get(pack: string, procedure: string): Promise<Draft | null>;
   save(pack: string, procedure: string, draft: Draft): Promise<void>;
 }
