@@ -10,17 +10,14 @@
  * whole round, and the ratio of the slowest appends during preparation (ahead ÷ a MiB at a time). Not run by
  * `npm run bench`.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Journal } from '../server/store/journal';
 import { alternate, median, pairedRatio } from './measure';
+import { WRITERS, appendLoad, quantile, withJournal } from './journal-load';
 
 const seconds = Number(process.argv[2] ?? 5);
 const rounds = Number(process.argv[3] ?? 4);
-const WRITERS = 20;
 const BUSY_US = 200;
-const line = JSON.stringify({ note: '示例'.repeat(150), pad: 'x'.repeat(300) });
 
 interface Round {
   /** Appends answered while the spare was being prepared: p99 and slowest (ms). */
@@ -33,52 +30,33 @@ interface Round {
   rate: number;
 }
 
-const q = (xs: number[], p: number) => (xs.length ? xs[Math.floor(p * (xs.length - 1))] : Number.NaN);
-
-async function round(spareChunks: boolean): Promise<Round> {
-  const dir = mkdtempSync(join(tmpdir(), 'gongzhi-journal-spare-'));
-  const j = new Journal(dir, true, { spareChunks });
-  try {
-    await j.start();
+function round(spareChunks: boolean): Promise<Round> {
+  return withJournal('journal-spare', { spareChunks }, async (j, dir) => {
     const all: number[] = [];
     const during: number[] = [];
+    // spare.tmp present at the last poll, and when it was last seen: an append that began before then met it
     let preparing = false;
-    const poll = setInterval(() => (preparing = existsSync(join(dir, 'spare.tmp'))), 5);
-    let stop = false;
-    const writer = async () => {
-      while (!stop) {
-        const t0 = performance.now();
-        const before = preparing;
-        await j.append(line);
-        const t1 = performance.now();
-        all.push(t1 - t0);
-        if (before || preparing) during.push(t1 - t0);
-        while (performance.now() - t1 < BUSY_US / 1000); // the rest of the request, on the main thread
-        await new Promise((r) => setImmediate(r));
-      }
-    };
-    const t0 = performance.now();
-    const writers = Array.from({ length: WRITERS }, writer);
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    stop = true;
-    await Promise.all(writers);
-    clearInterval(poll);
-    const ms = performance.now() - t0;
+    let preparingSeen = -1;
+    const poll = setInterval(() => {
+      preparing = existsSync(join(dir, 'spare.tmp'));
+      if (preparing) preparingSeen = performance.now();
+    }, 5);
+    const ms = await appendLoad(j, seconds, BUSY_US, (x, startedAt) => {
+      all.push(x);
+      if (preparing || preparingSeen >= startedAt) during.push(x);
+    }).finally(() => clearInterval(poll));
     if (!during.length) throw new Error('journal-spare: no spare was prepared in the round (rounds too short?)');
     all.sort((a, b) => a - b);
     during.sort((a, b) => a - b);
     return {
-      prepP99: q(during, 0.99),
+      prepP99: quantile(during, 0.99),
       prepMax: during[during.length - 1],
       prepCount: during.length,
-      p99: q(all, 0.99),
+      p99: quantile(all, 0.99),
       max: all[all.length - 1],
       rate: (all.length / ms) * 1000,
     };
-  } finally {
-    await j.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const ways = [

@@ -8,48 +8,20 @@
  * Both run the real Journal (server/store/journal.ts, fsync on, over prepared segments), alternating rounds; printed:
  * appends/s, latency p50/p99 per round, and the medians with the ratio. Not run by `npm run bench`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Journal } from '../server/store/journal';
 import { alternate, median, pairedRatio } from './measure';
+import { WRITERS, appendLoad, quantile, withJournal } from './journal-load';
 
 const busyUs = Number(process.argv[2] ?? 200);
 const seconds = Number(process.argv[3] ?? 4);
 const rounds = Number(process.argv[4] ?? 5);
-const WRITERS = 20;
-const line = JSON.stringify({ note: '示例'.repeat(150), pad: 'x'.repeat(300) });
 
-async function round(dsync: boolean): Promise<{ rate: number; p50: number; p99: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'gongzhi-journal-sync-'));
-  const j = new Journal(dir, true, { dsync });
-  try {
-    await j.start();
+function round(dsync: boolean): Promise<{ rate: number; p50: number; p99: number }> {
+  return withJournal('journal-sync', { dsync }, async (j) => {
     const lat: number[] = [];
-    let stop = false;
-    const writer = async () => {
-      while (!stop) {
-        const t0 = performance.now();
-        await j.append(line);
-        const t1 = performance.now();
-        lat.push(t1 - t0);
-        while (performance.now() - t1 < busyUs / 1000); // the rest of the request, on the main thread
-        await new Promise((r) => setImmediate(r));
-      }
-    };
-    const t0 = performance.now();
-    const writers = Array.from({ length: WRITERS }, writer);
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    stop = true;
-    await Promise.all(writers);
-    const ms = performance.now() - t0;
+    const ms = await appendLoad(j, seconds, busyUs, (x) => lat.push(x));
     lat.sort((a, b) => a - b);
-    const q = (p: number) => lat[Math.floor(p * (lat.length - 1))];
-    return { rate: (lat.length / ms) * 1000, p50: q(0.5), p99: q(0.99) };
-  } finally {
-    await j.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return { rate: (lat.length / ms) * 1000, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99) };
+  });
 }
 
 const ways = [
