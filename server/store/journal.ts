@@ -205,7 +205,8 @@ export class Journal {
    * wanted: the file written to is appended to and the journal has been used (a sixteenth of a segment written since
    * start: not for a store opened briefly), or it is a segment half used (its predecessor, recycled at the end of a
    * checkpoint, is late). Zeros are written through libuv's pool a MiB at a time, each synced (`zeros`), then the
-   * file's size is synced and it is renamed to `spare.log`. A failure is reported and the partial file removed; the journal appends meanwhile.
+   * file's size is synced and it is renamed to `spare.log`. A failure is reported and the partial file removed; the
+   * journal appends meanwhile.
    */
   private prepare(): void {
     if (!this.fsync || this.spareReady || this.preparing || this.spareFailed || this.closing) return;
