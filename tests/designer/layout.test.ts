@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ProcedureDoc } from '../../engine/types';
-import { absolute, autoLayout, buildChart, labelSizes, placeNodes, validRoutes } from '../../designer/src/model';
+import {
+  absolute,
+  autoLayout,
+  buildChart,
+  labelSizes,
+  openingViewport,
+  placeNodes,
+  quickLayout,
+  validRoutes,
+} from '../../designer/src/model';
 
 describe('automatic layout', () => {
   it('lays out the mediation procedure with the court group holding its children', async () => {
@@ -61,5 +70,54 @@ describe('the flow reads from the top', () => {
         expect(abs[initial.id].y, `${pack}/${doc.id}`).toBe(Math.min(...top.map((n) => abs[n.id].y)));
       }
     }
+  });
+});
+
+describe('where the view opens', () => {
+  const mediation = (): ProcedureDoc =>
+    JSON.parse(readFileSync('configs/packs/national/procedures/dispute-mediation.json', 'utf8'));
+  const extent = (abs: Record<string, { x: number; y: number; width: number; height: number }>) => {
+    const boxes = Object.values(abs);
+    return {
+      minX: Math.min(...boxes.map((b) => b.x)),
+      minY: Math.min(...boxes.map((b) => b.y)),
+      maxX: Math.max(...boxes.map((b) => b.x + b.width)),
+      maxY: Math.max(...boxes.map((b) => b.y + b.height)),
+    };
+  };
+
+  it('shows the whole chart, centred, when it fits at the readable zoom', () => {
+    const doc = mediation();
+    const model = buildChart(doc);
+    const pos = placeNodes(model, quickLayout(model), doc);
+    const e = extent(absolute(model, pos));
+    const width = (e.maxX - e.minX) * 2 + 80;
+    const height = (e.maxY - e.minY) * 2 + 80;
+    const v = openingViewport(model, pos, width, height, 1);
+    expect(v.zoom).toBe(1.1); // room for twice the chart: the zoom stops at 1.1
+    // the chart's middle at the canvas's middle
+    expect(v.x + ((e.minX + e.maxX) / 2) * v.zoom).toBeCloseTo(width / 2, 6);
+    expect(v.y + ((e.minY + e.maxY) / 2) * v.zoom).toBeCloseTo(height / 2, 6);
+  });
+
+  it('opens a chart too large for the canvas at the readable zoom, from the top, on the initial state', () => {
+    const doc = mediation();
+    const model = buildChart(doc);
+    const pos = placeNodes(model, quickLayout(model), doc);
+    const abs = absolute(model, pos);
+    const e = extent(abs);
+    const width = Math.round((e.maxX - e.minX) / 3);
+    const v = openingViewport(model, pos, width, 300, 1);
+    expect(v.zoom).toBe(1);
+    expect(v.y + e.minY).toBe(40); // the top of the chart 40 px below the canvas's top
+    const init = model.nodes.find((n) => n.parent === null && n.initial)!;
+    expect(v.x + abs[init.id].x + abs[init.id].width / 2).toBeCloseTo(width / 2, 6);
+  });
+
+  it('opens an empty chart, or a canvas not laid out yet, at the origin', () => {
+    const doc = mediation();
+    const model = buildChart(doc);
+    expect(openingViewport(model, {}, 800, 600, 1)).toEqual({ x: 0, y: 0, zoom: 1 });
+    expect(openingViewport(model, quickLayout(model), 0, 0, 1)).toEqual({ x: 0, y: 0, zoom: 1 });
   });
 });

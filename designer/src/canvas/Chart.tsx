@@ -7,7 +7,7 @@
  * Shift-drag a box or Ctrl-click to select several, right-click for a menu, double-click to rename in place,
  * drag from the palette to add; it opens at a readable zoom (never below 100 %) and scrolls to the rest.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   Background,
   ControlButton,
@@ -24,12 +24,14 @@ import {
   type NodeMouseHandler,
   type EdgeMouseHandler,
   type OnNodeDrag,
+  type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { PackParameter, ProcedureDoc } from '../../../engine/browser';
 import {
   absolute,
   deadlineText,
+  openingViewport,
   edgeLabel,
   roleTitle,
   stateTitle,
@@ -42,6 +44,7 @@ import { useI18n, type StringKey } from '../i18n';
 import { StateNode, GroupNode } from './StateNode';
 import { TransitionEdge } from './TransitionEdge';
 import type { StateFlowNode, TransitionFlowEdge } from './types';
+import { QUICK_FIRST } from './useLayout';
 
 export type ChartSelection =
   | { kind: 'state'; id: string }
@@ -105,6 +108,13 @@ const nodeTypes = { state: StateNode, group: GroupNode };
 /** The chart opens at this zoom or more: every text is then at least 11 px on screen. */
 export const READABLE_ZOOM = 1;
 const edgeTypes = { transition: TransitionEdge };
+/**
+ * Charts with more states than this draw only the states and transitions in view (React Flow's
+ * `onlyRenderVisibleElements`); panning or zooming draws the rest as they come into view. A 200-state chart opens at
+ * 100 % showing about a quarter of its states, and drawing only those is most of the time it takes to open.
+ */
+export const DRAW_IN_VIEW_OVER = QUICK_FIRST;
+
 const NO_PARAMS: Record<string, PackParameter> = {};
 
 function FlowChart(p: ChartProps) {
@@ -409,43 +419,27 @@ function FlowChart(p: ChartProps) {
   const target = focus ? absolute(p.model, p.positions)[focus.id] : undefined;
   const targetKey = target ? `${target.x},${target.y},${target.width},${target.height}` : '';
   // The first view (and again when elk's layout replaces the quick one, unless the user has moved the view): the
-  // whole chart when it fits at a readable zoom, else 100 % from the top, centred on the initial state.
+  // whole chart when it fits at a readable zoom, else 100 % from the top, centred on the initial state. The first is
+  // worked out before React Flow is drawn (its `defaultViewport`), so that a large chart, which draws only what is in
+  // view, draws the states of that view and no others.
+  const [opening, setOpening] = useState<Viewport | null>(null);
+  useLayoutEffect(() => {
+    const el = wrapper.current;
+    if (el) setOpening(openingViewport(p.model, p.positions, el.clientWidth, el.clientHeight, READABLE_ZOOM));
+    // the first view only; later ones follow the layout below
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const kind = p.layoutKind;
+  const placed = useRef<string | undefined>(undefined);
   useEffect(() => {
     performance.mark(`gz:chart-${kind ?? 'drawn'}`);
-    if (interacted.current) return;
+    const first = placed.current === undefined;
+    placed.current = kind ?? '';
+    if (first || interacted.current) return;
     const raf = requestAnimationFrame(() => {
-      const abs = absolute(p.model, p.positions);
-      const boxes = Object.values(abs);
       const el = wrapper.current;
-      if (!boxes.length || !el) return;
-      const minX = Math.min(...boxes.map((b) => b.x));
-      const minY = Math.min(...boxes.map((b) => b.y));
-      const maxX = Math.max(...boxes.map((b) => b.x + b.width));
-      const maxY = Math.max(...boxes.map((b) => b.y + b.height));
-      const pad = 40;
-      const fit = Math.min(
-        (el.clientWidth - 2 * pad) / (maxX - minX || 1),
-        (el.clientHeight - 2 * pad) / (maxY - minY || 1),
-      );
-      if (fit >= READABLE_ZOOM) {
-        const zoom = Math.min(fit, 1.1);
-        void rf.setViewport({
-          x: (el.clientWidth - (maxX - minX) * zoom) / 2 - minX * zoom,
-          y: (el.clientHeight - (maxY - minY) * zoom) / 2 - minY * zoom,
-          zoom,
-        });
-        return;
-      }
-      const init = p.model.nodes.find((n) => n.parent === null && n.initial) ?? p.model.nodes[0];
-      const b = init ? abs[init.id] : undefined;
-      const cx = b ? b.x + b.width / 2 : (minX + maxX) / 2;
-      // the whole width when it fits, else the initial state in the middle
-      const x =
-        (maxX - minX) * READABLE_ZOOM <= el.clientWidth - 2 * pad
-          ? (el.clientWidth - (maxX - minX)) / 2 - minX
-          : el.clientWidth / 2 - cx;
-      void rf.setViewport({ x, y: pad - minY, zoom: READABLE_ZOOM });
+      if (el)
+        void rf.setViewport(openingViewport(p.model, p.positions, el.clientWidth, el.clientHeight, READABLE_ZOOM));
     });
     return () => cancelAnimationFrame(raf);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -479,57 +473,61 @@ function FlowChart(p: ChartProps) {
 
   return (
     <div ref={wrapper} style={{ width: '100%', height: '100%' }} onDragOver={onDragOver} onDrop={onDrop}>
-      <ReactFlow<StateFlowNode, TransitionFlowEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onNodeDragStop={onNodeDragStop}
-        onNodeClick={onNodeClick}
-        onNodeDoubleClick={onNodeDoubleClick}
-        onEdgeClick={onEdgeClick}
-        onPaneClick={onPaneClick}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        connectionRadius={30}
-        onNodeContextMenu={onNodeContextMenu}
-        onEdgeContextMenu={onEdgeContextMenu}
-        onPaneContextMenu={onPaneContextMenu}
-        onSelectionStart={onSelectionStart}
-        onSelectionEnd={onSelectionEnd}
-        onMoveStart={onMoveStart}
-        nodesDraggable={p.editable}
-        nodesConnectable={p.editable}
-        elementsSelectable
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={null}
-        selectNodesOnDrag={false}
-        zoomOnDoubleClick={false}
-        minZoom={0.1}
-        maxZoom={2}
-        ariaLabelConfig={aria}
-        proOptions={{ hideAttribution: true }}
-        data-testid={p.testId ?? 'chart'}
-      >
-        <Background gap={24} size={1} />
-        <Controls showInteractive={false}>
-          <ControlButton
-            onClick={() => setMap(!map)}
-            title={t('minimap')}
-            aria-label={t('minimap')}
-            data-testid="toggle-minimap"
-            className={map ? 'is-on' : ''}
-          >
-            <svg viewBox="0 0 12 12" width="12" height="12" aria-hidden>
-              <rect x="1" y="2" width="10" height="8" fill="none" stroke="currentColor" />
-              <rect x="3" y="4" width="4" height="3" fill="currentColor" />
-            </svg>
-          </ControlButton>
-        </Controls>
-        {map && p.layoutKind !== 'quick' && <MiniMap pannable zoomable style={{ width: 160, height: 110 }} />}
-      </ReactFlow>
+      {opening && (
+        <ReactFlow<StateFlowNode, TransitionFlowEdge>
+          defaultViewport={opening}
+          onlyRenderVisibleElements={p.model.nodes.length > DRAW_IN_VIEW_OVER}
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onNodeDragStop={onNodeDragStop}
+          onNodeClick={onNodeClick}
+          onNodeDoubleClick={onNodeDoubleClick}
+          onEdgeClick={onEdgeClick}
+          onPaneClick={onPaneClick}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          connectionRadius={30}
+          onNodeContextMenu={onNodeContextMenu}
+          onEdgeContextMenu={onEdgeContextMenu}
+          onPaneContextMenu={onPaneContextMenu}
+          onSelectionStart={onSelectionStart}
+          onSelectionEnd={onSelectionEnd}
+          onMoveStart={onMoveStart}
+          nodesDraggable={p.editable}
+          nodesConnectable={p.editable}
+          elementsSelectable
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={null}
+          selectNodesOnDrag={false}
+          zoomOnDoubleClick={false}
+          minZoom={0.1}
+          maxZoom={2}
+          ariaLabelConfig={aria}
+          proOptions={{ hideAttribution: true }}
+          data-testid={p.testId ?? 'chart'}
+        >
+          <Background gap={24} size={1} />
+          <Controls showInteractive={false}>
+            <ControlButton
+              onClick={() => setMap(!map)}
+              title={t('minimap')}
+              aria-label={t('minimap')}
+              data-testid="toggle-minimap"
+              className={map ? 'is-on' : ''}
+            >
+              <svg viewBox="0 0 12 12" width="12" height="12" aria-hidden>
+                <rect x="1" y="2" width="10" height="8" fill="none" stroke="currentColor" />
+                <rect x="3" y="4" width="4" height="3" fill="currentColor" />
+              </svg>
+            </ControlButton>
+          </Controls>
+          {map && p.layoutKind !== 'quick' && <MiniMap pannable zoomable style={{ width: 160, height: 110 }} />}
+        </ReactFlow>
+      )}
     </div>
   );
 }

@@ -240,3 +240,52 @@ export function absolute(model: ChartModel, pos: Positions): Positions {
   }
   return out;
 }
+
+/** A view of the chart: chart point (0, 0) at screen (x, y), at `zoom`. */
+export interface View {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
+/**
+ * Where the view opens for a chart in a canvas of `width` × `height` pixels: the whole chart when it fits at the
+ * `readable` zoom or more (at most 1.1), else at the readable zoom from the top, the whole width when it fits, else
+ * centred on the initial state.
+ */
+export function openingViewport(
+  model: ChartModel,
+  positions: Positions,
+  width: number,
+  height: number,
+  readable: number,
+): View {
+  const abs = absolute(model, positions);
+  const boxes = Object.values(abs);
+  if (!boxes.length || width <= 0 || height <= 0) return { x: 0, y: 0, zoom: readable };
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const b of boxes) {
+    minX = Math.min(minX, b.x);
+    minY = Math.min(minY, b.y);
+    maxX = Math.max(maxX, b.x + b.width);
+    maxY = Math.max(maxY, b.y + b.height);
+  }
+  const pad = 40;
+  const fit = Math.min((width - 2 * pad) / (maxX - minX || 1), (height - 2 * pad) / (maxY - minY || 1));
+  if (fit >= readable) {
+    const zoom = Math.min(fit, 1.1);
+    return {
+      x: (width - (maxX - minX) * zoom) / 2 - minX * zoom,
+      y: (height - (maxY - minY) * zoom) / 2 - minY * zoom,
+      zoom,
+    };
+  }
+  const init = model.nodes.find((n) => n.parent === null && n.initial) ?? model.nodes[0];
+  const b = init ? abs[init.id] : undefined;
+  const cx = b ? b.x + b.width / 2 : (minX + maxX) / 2;
+  const x = (maxX - minX) * readable <= width - 2 * pad ? (width - (maxX - minX)) / 2 - minX : width / 2 - cx;
+  return { x, y: pad - minY, zoom: readable };
+}
