@@ -20,14 +20,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import type { ProcedureDoc, StateJSON } from '../engine/types';
 import { validateProcedure } from '../engine';
+import { LARGE_CHART } from '../designer/src/model';
 import type { BenchResult } from './types';
 
 export const STATES = 200;
 const PHASES = 9;
 const STEPS = 21; // 9 × (1 + 21) = 198 states, plus `done` and `rejected`
 const BUDGET_MS = 1500; // issue 17 (was 2,000)
-/** designer/src/canvas/Chart.tsx's DRAW_IN_VIEW_OVER (that module imports CSS, so it is not imported here). */
-const DRAW_IN_VIEW_OVER = 60;
 const ADMIN = 'bench-admin';
 const ARGS = [
   '--headless',
@@ -297,7 +296,7 @@ export async function run(opts: {
     ],
     notes: [
       `Generated procedure: ${PHASES} compound phases × ${STEPS} steps + 2 finals = ${STATES} states, ${doc.machine && Object.keys(doc.events).length} events, back edges (guarded) and reject edges; validated by the engine before the run.`,
-      `Each run: a fresh browser context (cold HTTP cache, fresh sessionStorage), \`/?token=…&pack=bench&proc=generated\`; interactive = a mouse click on a state in view (phase1.step03) shows it selected. A chart over ${DRAW_IN_VIEW_OVER} states draws only the states in view: the states drawn at that moment are counted. Then React Flow's "fit view" is clicked, and the time until the states drawn stop changing (${SETTLED_MS} ms without a change) is its own row, with their count (the chart does not fit whole even at the smallest zoom, 0.1). Includes fetching the page, the API calls, live validation, elk layout in a web worker and React Flow rendering.`,
+      `Each run: a fresh browser context (cold HTTP cache, fresh sessionStorage), \`/?token=…&pack=bench&proc=generated\`; interactive = a mouse click on a state in view (phase1.step03) shows it selected. A chart over ${LARGE_CHART} states draws only the states in view: the states drawn at that moment are counted. Then React Flow's "fit view" is clicked, and the time until the states drawn stop changing (${SETTLED_MS} ms without a change) is its own row, with their count (the chart does not fit whole even at the smallest zoom, 0.1). Includes fetching the page, the API calls, live validation, elk layout in a web worker and React Flow rendering.`,
       ...(opts.quick
         ? ['Quick mode: one run, no warm-up — a smoke figure, not a measurement.']
         : ["One warm-up run (the browser's first page) is not counted."]),
@@ -346,10 +345,12 @@ async function compare(otherDir: string, runs: number): Promise<void> {
     rmSync(root, { recursive: true, force: true });
   }
   const row = (k: keyof typeof seen, f: keyof Timing) => Math.round(median(seen[k].map((x) => x[f])));
-  for (const f of ['firstNode', 'interactive', 'allNodes', 'drawn', 'fitDrawn'] as const)
+  for (const f of ['firstNode', 'interactive', 'allNodes', 'drawn', 'fitDrawn'] as const) {
+    const unit = f === 'drawn' || f === 'fitDrawn' ? ' states' : ' ms';
     console.log(
-      `  ${f}: this ${row('this', f)} ms, other ${row('other', f)} ms, ratio ${(row('this', f) / row('other', f)).toFixed(2)}`,
+      `  ${f}: this ${row('this', f)}${unit}, other ${row('other', f)}${unit}, ratio ${(row('this', f) / row('other', f)).toFixed(2)}`,
     );
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

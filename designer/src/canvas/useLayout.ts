@@ -12,6 +12,7 @@ import type { ProcedureDoc } from '../../../engine/browser';
 import {
   autoLayout,
   labelSizes,
+  LARGE_CHART,
   layoutSignature,
   placeNodes,
   quickLayout,
@@ -37,7 +38,7 @@ export interface ChartLayout {
 }
 
 /** Charts larger than this are drawn with the quick layout first. */
-export const QUICK_FIRST = 60;
+export const QUICK_FIRST = LARGE_CHART;
 /** How long a small chart waits for elk before it is drawn with the quick layout anyway. */
 const ELK_WAIT_MS = 2500;
 

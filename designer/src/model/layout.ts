@@ -241,6 +241,12 @@ export function absolute(model: ChartModel, pos: Positions): Positions {
   return out;
 }
 
+/**
+ * A chart with more states than this is large: it is drawn with the quick layout first, while elk works
+ * (canvas/useLayout.ts), and only the states and transitions in view are drawn (canvas/Chart.tsx).
+ */
+export const LARGE_CHART = 60;
+
 /** A view of the chart: chart point (0, 0) at screen (x, y), at `zoom`. */
 export interface View {
   x: number;
