@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Request, type Result } from 'autocannon';
 import { GRID_DATA, LOOP, nextInLoop, type LoopEvent } from './grid-event';
+import type { SampleAnswer } from './http-server';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./http-server.ts', import.meta.url));
 
@@ -24,26 +25,12 @@ export interface ServerChild {
   token: string;
   ids: string[];
   proc: ChildProcess;
-  /** Sends a command of bench/http-server.ts (a Gongzhi server's `checkpoint` or `settle`) and resolves with its answer. */
+  /** Sends a command of bench/http-server.ts (`checkpoint`, `settle`, `service <seconds>`) and resolves with its answer. */
   command(cmd: string): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
-/**
- * CPU seconds (user + system) a process has used: all its threads, and its main thread alone (/proc; Linux). The
- * main thread runs the requests; the others are libuv's pool (file writes), V8's helpers (concurrent marking, parallel
- * scavenges) and the store's checkpoint writers.
- */
-export function cpuOf(pid: number): { all: number; main: number } {
-  const seconds = (stat: string) => {
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  };
-  return {
-    all: seconds(readFileSync(`/proc/${pid}/stat`, 'utf8')),
-    main: seconds(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')),
-  };
-}
+export { cpuOf } from './proc-cpu';
 
 /**
  * The Node flags `npm start` runs the server with (package.json's start script, e.g. the young generation's size):
@@ -306,6 +293,29 @@ export async function stateOf(url: string, token: string, id: string): Promise<s
   const r = await fetch(`${url}/api/instances/${id}`, { headers: { authorization: `Bearer ${token}` } });
   if (r.status !== 200) throw new Error(`http bench: GET ${id} → ${r.status}`);
   return ((await r.json()) as { state: string }).state;
+}
+
+/** A real answer (status, headers, body), for the bare app to send the same bytes. */
+export async function sampleAnswer(r: Response): Promise<SampleAnswer> {
+  const text = await r.text();
+  return {
+    status: r.status,
+    headers: Object.fromEntries(r.headers.entries()),
+    body: JSON.parse(text) as Record<string, unknown>,
+  };
+}
+
+/** Sends one event of the loop to a case of `srv`'s pool and answers with Gongzhi's answer (it must be 200). */
+export async function firstEvent(srv: { child: ServerChild; pool: CasePool }): Promise<SampleAnswer> {
+  const i = srv.pool.take();
+  const answer = await fetch(`${srv.child.url}/api/instances/${srv.pool.ids[i]}/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${srv.child.token}` },
+    body: BODIES[srv.pool.next[i]],
+  });
+  if (answer.status !== 200) throw new Error(`http bench: first event → ${answer.status} ${await answer.text()}`);
+  srv.pool.give(i, true);
+  return sampleAnswer(answer);
 }
 
 /** A Gongzhi server child with `cases` fresh grid-event cases, and its case pool. */

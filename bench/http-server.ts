@@ -7,8 +7,9 @@
  * case service, each in state `dispatch` (`memory`: the store's in-memory twin, no disk at all). koa: a bare Koa app
  * with the same two POST routes (an event, a creation) that read and JSON.parse the body and send the same bytes as
  * Gongzhi: a real answer of each kind (status, headers, body; id and rev replaced by values of the same length).
- * Prints one JSON line `{url, token, ids, sample}` when ready; closes and exits when stdin ends (so a CPU profile
- * taken with --cpu-prof is written).
+ * Prints one JSON line `{url, token, ids, sample}` when ready; then answers commands on stdin, one a line (a Gongzhi
+ * server's `checkpoint`, `settle`, `service <seconds>`); closes and exits when stdin ends (so a CPU profile taken with
+ * --cpu-prof is written). GONGZHI_BENCH_SERVICE=fixed: the HTTP benchmark's "HTTP side only" server (see `gongzhi`).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -16,7 +17,12 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { createInterface } from 'node:readline';
-import { ADMIN, GRID_DATA, NOW } from './grid-event';
+import { randomUUID } from 'node:crypto';
+import { ADMIN, GRID_DATA, LOOP, NOW, nextInLoop, type LoopEvent } from './grid-event';
+import { cpuOf } from './proc-cpu';
+import type { CaseService } from '../server/cases/service';
+import type { InstanceView } from '../server/cases/view';
+import type { EventSendBody } from '../server/contract';
 import type { EmbeddedStore } from '../server/store/embedded';
 import { FileInstanceStore } from '../server/store/file';
 
@@ -56,11 +62,52 @@ async function gongzhi(dataDir: string, count: number, storage: '1' | '0' | 'mem
   const records = (srv.deps.store as EmbeddedStore).records;
   // between the benchmark's rounds: work a round left behind is finished before the next contender is measured
   const commands: Commands = records instanceof FileInstanceStore ? fileCommands(records) : {};
+  const next = ids.map((): LoopEvent => 'ASSIGN'); // where each case is in the loop of `service`
+  commands.service = (seconds) => serviceLoop(srv.deps.cases, ids, next, Number(seconds ?? 5));
+  // the HTTP benchmark's "HTTP side only" (never set otherwise): the event route answers each case's view as stored
+  // at the start, without the case's work (no engine, store or journal); the rest of the server (middleware, auth,
+  // the body and its checks, the answer) as it is
+  if (process.env.GONGZHI_BENCH_SERVICE === 'fixed') {
+    const views = new Map<string, InstanceView>();
+    for (const id of ids) views.set(id, await srv.deps.cases.get(ADMIN, id));
+    const fixed = async (_auth: unknown, id: string) => views.get(id) ?? srv.deps.cases.get(ADMIN, id);
+    Object.assign(srv.deps.cases, { send: fixed });
+  }
   return { url: srv.url, token: srv.adminToken, ids, close: () => srv.close(), commands };
 }
 
+/**
+ * `service <seconds>`, the event path without HTTP (bench/http.ts, bench/busy-core.ts): `send` of the case service on
+ * this server's cases, the benchmark's ASSIGN/RETURN loop, 20 events in flight (as the HTTP load's 20 connections).
+ * Answers with the events sent, the main thread's CPU seconds and each event's time in `send` (p50, p99, max; ms).
+ * `next` says where each case is in the loop (kept between calls; every event of a call has its answer before the call
+ * ends). A server used for this is not given HTTP event rounds: their pool would not know where the cases are.
+ */
+async function serviceLoop(cases: CaseService, ids: string[], next: LoopEvent[], seconds: number) {
+  let k = 0;
+  const until = performance.now() + 1000 * seconds;
+  const ms: number[] = [];
+  const worker = async () => {
+    while (performance.now() < until) {
+      const i = k++ % ids.length;
+      const e = next[i];
+      const t0 = performance.now();
+      // a fresh body each time, as a request's parse gives
+      await cases.send(ADMIN, ids[i], structuredClone(LOOP[e]) as EventSendBody, { requestId: randomUUID() });
+      ms.push(performance.now() - t0);
+      next[i] = nextInLoop(e);
+    }
+  };
+  const c0 = cpuOf(process.pid).main;
+  await Promise.all(Array.from({ length: 20 }, worker));
+  const mainSeconds = cpuOf(process.pid).main - c0;
+  ms.sort((a, b) => a - b);
+  const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))];
+  return { events: ms.length, mainSeconds, p50: pct(0.5), p99: pct(0.99), max: ms[ms.length - 1] };
+}
+
 /** The commands a server answers on stdin, by name: each resolves with the JSON line to answer. */
-type Commands = Record<string, () => Promise<Record<string, number>>>;
+type Commands = Record<string, (arg?: string) => Promise<Record<string, number>>>;
 
 /**
  * `checkpoint`: writes every record waiting for its document now (after a creation round: what the round created);
@@ -166,8 +213,9 @@ if (process.argv[1]?.endsWith('http-server.ts')) {
   const { commands } = running;
   createInterface({ input: process.stdin })
     .on('line', async (line) => {
-      const cmd = commands[line.trim()];
-      process.stdout.write(`${JSON.stringify(cmd ? await cmd() : { error: `unknown command: ${line}` })}\n`);
+      const [name, arg] = line.trim().split(/\s+/);
+      const cmd = commands[name];
+      process.stdout.write(`${JSON.stringify(cmd ? await cmd(arg) : { error: `unknown command: ${line}` })}\n`);
     })
     .on('close', async () => {
       await running.close();

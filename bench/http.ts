@@ -13,11 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alternate, median, pairedRatio } from './measure';
 import {
-  BODIES,
   CREATE_BODY,
   CasePool,
   cpuOf,
+  firstEvent,
   gongzhiServer,
+  sampleAnswer,
   load,
   loadCreate,
   spawnServer,
@@ -25,23 +26,12 @@ import {
   type LoadFigures,
   type ServerChild,
 } from './http-load';
-import type { SampleAnswer } from './http-server';
 import type { BenchOptions, BenchResult } from './types';
 
 const TARGET_RPS_SHARE = 0.4;
 const TARGET_P99_MS = 10;
 const TARGET_CREATE_SHARE = 0.3;
 const TARGET_CREATE_P99_MS = 20;
-/** A real answer (status, headers, body) for the bare app to send the same bytes. */
-async function sampleAnswer(r: Response): Promise<SampleAnswer> {
-  const text = await r.text();
-  return {
-    status: r.status,
-    headers: Object.fromEntries(r.headers.entries()),
-    body: JSON.parse(text) as Record<string, unknown>,
-  };
-}
-
 /** Mean size of the case files under a data folder (they grow by one history entry per event). */
 function meanCaseFileBytes(dataDir: string): number {
   const dir = join(dataDir, 'instances');
@@ -70,6 +60,10 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
     memory: await gongzhiServer(cases, 'memory'),
     // creation on a server of its own: the cases a round creates (and their checkpoint) stay out of the event rows
     create: await gongzhiServer(0, 'fsync'),
+    // the event request in two halves (bench/PROFILE.md): the server with the case's work taken out, and the case's
+    // work without HTTP (the case service's send in a server process of its own)
+    side: await gongzhiServer(cases, 'fsync', [], { GONGZHI_BENCH_SERVICE: 'fixed' }),
+    service: await gongzhiServer(cases, 'fsync'),
   };
   /** The checkpoint that wrote what each creation round created, forced at the round's end: documents and ms. */
   const afterCreation: Record<string, number>[] = [];
@@ -78,15 +72,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
   try {
     // the bare app answers with a real answer of the server: send one event and keep its body
     const synced = servers.fsync;
-    const first = synced.pool.take();
-    const answer = await fetch(`${synced.child.url}/api/instances/${synced.pool.ids[first]}/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${synced.child.token}` },
-      body: BODIES.ASSIGN,
-    });
-    if (answer.status !== 200) throw new Error(`http bench: first event → ${answer.status} ${await answer.text()}`);
-    const event = await sampleAnswer(answer);
-    synced.pool.give(first, true);
+    const event = await firstEvent(synced);
     const created = await fetch(`${servers.create.child.url}/api/instances`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${servers.create.child.token}` },
@@ -132,6 +118,31 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         },
       ],
       ['creation: bare Koa (read + JSON.parse + answer)', k, () => loadCreate(k.url, k.token, connections, seconds)],
+      [
+        "events, Gongzhi's HTTP side only (the case's work taken out: the route answers the case's stored view)",
+        servers.side.child,
+        () => servers.side.run(connections, seconds),
+      ],
+      [
+        `events, the case's work without HTTP (the case service's send in the server process, ${connections} in flight)`,
+        servers.service.child,
+        async () => {
+          const { child } = servers.service;
+          const a = await child.command(`service ${seconds}`);
+          await child.command('settle');
+          const { p50, p99, max } = a;
+          return {
+            rps: a.events / seconds,
+            p50,
+            p99,
+            max,
+            firstMax: max,
+            openMax: max,
+            responses: a.events,
+            failures: 0,
+          };
+        },
+      ],
     ];
     const figures = contenders.map(() => [] as LoadFigures[]);
     /** Per contender and round: the server's CPU µs per request, all its threads and its main thread. */
@@ -207,6 +218,16 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
           label: 'bare Koa / Gongzhi, main-thread CPU per request (events, fsync on)',
           value: median(cpu[3].slice(warmup).map((x, r) => x.main / cpu[0][warmup + r].main)),
         },
+        {
+          label: "Gongzhi's HTTP side only / bare Koa, main-thread CPU per request",
+          value: median(cpu[6].slice(warmup).map((x, r) => x.main / cpu[3][warmup + r].main)),
+        },
+        {
+          label: "the case's work in the server (events, fsync on, less the HTTP side) / without HTTP, main-thread CPU",
+          value: median(
+            cpu[7].slice(warmup).map((x, r) => (cpu[0][warmup + r].main - cpu[6][warmup + r].main) / x.main),
+          ),
+        },
         { label: 'Gongzhi fsync off / bare Koa, requests/s', value: pairedRatio(u, b) },
         { label: 'Gongzhi in-memory store / bare Koa, requests/s', value: pairedRatio(m, b) },
         { label: 'Gongzhi / Gongzhi in-memory store, requests/s', value: pairedRatio(g, m) },
@@ -230,6 +251,7 @@ export async function run(opts: BenchOptions): Promise<BenchResult> {
         `Creation rows: \`POST /api/instances\` of a national grid-event case (the start data of the store benchmark) on a Gongzhi server of their own (file store, fsync on, started empty), ${connections} connections; every answer must be 201. After each of its rounds that server writes what the round created to the cases' documents (a checkpoint, forced then and timed: the rows above), so that work is not done during another contender's round; the creation figures are those of the round itself. Likewise after each event round a checkpoint that round started is waited for before the next round: with fsync on, ${servers.fsync.settled.length} of ${rounds + warmup} rounds ended with one running (the longest waited for ${(Math.max(0, ...servers.fsync.settled) / 1000).toFixed(1)} s).`,
         "Gongzhi: the whole server as started by startServer: error and auth middleware (token cache), router, body limits and depth check, ajv body validation, case lock, the case’s record (store cache or its document), engine step, new record appended to the shared journal with group commit (one synced write, O_DSYNC, for the events of a moment; fsync off skips the sync), summary and scheduler, answer with the allowed events; case documents are rewritten at checkpoints (every 60 s, at 64 MiB of journal or when 20,000 records wait; on a thread of their own). The in-memory row is the same server with the store's in-memory twin (`store: 'memory'`, records kept as JSON text): what everything but the disk costs.",
         `Latency: per request in the client, from building the request to its answer being parsed (sub-millisecond resolution); p50 and p99 are medians over the rounds. Requests/s: completed answers ÷ run time. Each sample is one ${seconds} s run; ${rounds} rounds after ${warmup} warm-up round, order rotating; ratio = median of per-round ratios.`,
+        "The event request in two halves (bench/PROFILE.md): Gongzhi's HTTP side only is a server like the fsync row's whose event route answers the case's view as stored at the start, without the case's work (no engine, store or journal; GONGZHI_BENCH_SERVICE=fixed in bench/http-server.ts): what Node's HTTP, Koa, the middleware, auth, the body and its checks and the answer cost. The case's work without HTTP is the case service's `send` called in a server process of its own, the same event loop, as many events in flight as connections; its latency is the time in `send`. Neither is a way to run the server.",
         "Server CPU per request: the user + system time the contender's server process used during its round (/proc), ÷ the answers of the round; its main thread alone (where Node runs every request, and what bounds a process's requests/s) and all its threads (with libuv's pool writing the journal, V8's collector helpers and the checkpoint's writers); medians over the rounds. A Gongzhi round counts the work it leaves: an event round the checkpoint it started (waited for at its end), a creation round the checkpoint that writes what it created. Unlike requests/s, these do not count the time a server waited for a core while the client and the other threads held both: on a shared machine they move less from round to round. The \"main-thread CPU\" ratio is the share of bare Koa the event rows would reach if the main thread were all that limited them.",
       ],
     };
