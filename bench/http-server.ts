@@ -19,6 +19,7 @@ import Router from '@koa/router';
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import { ADMIN, GRID_DATA, LOOP, NOW, nextInLoop, type LoopEvent } from './grid-event';
+import { percentile } from './measure';
 import { cpuOf } from './proc-cpu';
 import type { CaseService } from '../server/cases/service';
 import type { InstanceView } from '../server/cases/view';
@@ -101,9 +102,7 @@ async function serviceLoop(cases: CaseService, ids: string[], next: LoopEvent[],
   const c0 = cpuOf(process.pid).main;
   await Promise.all(Array.from({ length: 20 }, worker));
   const mainSeconds = cpuOf(process.pid).main - c0;
-  ms.sort((a, b) => a - b);
-  const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))];
-  return { events: ms.length, mainSeconds, p50: pct(0.5), p99: pct(0.99), max: ms[ms.length - 1] };
+  return { events: ms.length, mainSeconds, p50: percentile(ms, 50), p99: percentile(ms, 99), max: percentile(ms, 100) };
 }
 
 /** The commands a server answers on stdin, by name: each resolves with the JSON line to answer. */

@@ -22,6 +22,12 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** The nearest-rank `p`th percentile of `xs` (0 < p ≤ 100; `xs` is left as it is). */
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
 /** Runs every contender once per round, rotating who goes first; `warmup` rounds are run and dropped. */
 export async function alternate(contenders: Contender[], opts: { rounds: number; warmup?: number }): Promise<Series[]> {
   const samples = contenders.map(() => [] as number[]);

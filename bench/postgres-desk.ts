@@ -23,7 +23,8 @@ import pg from 'pg';
 import { startCluster, createDatabase } from '../tests/support/postgres-cluster';
 import { ADMIN, GRID_DATA, LOOP, REALISTIC_PATH } from './grid-event';
 import { MEDIATION_DATA } from './mediation-path';
-import { open, percentile, recountStats, type Opened } from './postgres';
+import { percentile } from './measure';
+import { open, recountStats, type Opened } from './postgres-fixture';
 import type { BenchOptions, BenchResult, BenchRatio, BenchRow } from './types';
 
 /** Issue 17's HTTP p99 target for events, the bound of the desk's first pages and figures (issue 18). */
